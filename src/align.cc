@@ -1,0 +1,275 @@
+#include "align.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <numeric>
+
+namespace pprof_trend {
+
+std::string_view GranularityName(Granularity g) {
+  switch (g) {
+    case Granularity::kFunctions: return "functions";
+    case Granularity::kLines: return "lines";
+    case Granularity::kFiles: return "files";
+  }
+  return "functions";
+}
+
+std::optional<Granularity> ParseGranularity(std::string_view name) {
+  if (name == "functions") return Granularity::kFunctions;
+  if (name == "lines") return Granularity::kLines;
+  if (name == "files") return Granularity::kFiles;
+  return std::nullopt;
+}
+
+namespace {
+
+uint64_t HashFrames(const uint32_t* frames, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  for (size_t i = 0; i < n; ++i) {
+    h ^= frames[i];
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  return h;
+}
+
+std::string TypeList(const Profile& p) {
+  std::string s;
+  for (const auto& t : p.sample_types) s += fmt::format("{}{}/{}", s.empty() ? "" : ", ", t.type, t.unit);
+  return s;
+}
+
+}  // namespace
+
+Aligner::Aligner(AlignOptions options, size_t num_captures)
+    : options_(std::move(options)), num_captures_(num_captures), have_capture_(num_captures, false) {
+  result_.granularity = options_.granularity;
+  result_.captures.resize(num_captures);
+  site_slots_.assign(1024, 0);
+}
+
+Status Aligner::ResolveSampleTypes(const Profile& profile) {
+  if (options_.value_type.empty()) {
+    value_index_ = profile.FindSampleType("inuse_space");
+    if (value_index_ < 0)
+      return Status::InputError(
+          fmt::format("{}: not a heap profile (sample types: {}); pick one with --sample-index", profile.source,
+                      TypeList(profile)));
+    objects_index_ = profile.FindSampleType("inuse_objects");
+  } else {
+    value_index_ = profile.FindSampleType(options_.value_type);
+    if (value_index_ < 0)
+      return Status::UsageError(fmt::format("{}: has no sample type \"{}\" (it has: {})", profile.source,
+                                            options_.value_type, TypeList(profile)));
+    std::string objects = options_.objects_type;
+    if (objects.empty() && options_.value_type.ends_with("_space"))
+      objects = options_.value_type.substr(0, options_.value_type.size() - 6) + "_objects";
+    objects_index_ = objects.empty() ? -1 : profile.FindSampleType(objects);
+  }
+  const ValueType& v = profile.sample_types[static_cast<size_t>(value_index_)];
+  result_.value_type_name = v.type;
+  result_.value_unit = v.unit;
+  if (objects_index_ >= 0) result_.objects_type_name = profile.sample_types[static_cast<size_t>(objects_index_)].type;
+  return Status();
+}
+
+uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, int64_t line) {
+  std::string key;
+  key.reserve(function.size() + file.size() + 24);
+  key.append(function).push_back('\0');
+  key.append(file).push_back('\0');
+  key.append(std::to_string(line));
+  auto [it, inserted] = frame_ids_.try_emplace(std::move(key), static_cast<uint32_t>(result_.frames.size()));
+  if (inserted) {
+    result_.frames.push_back(AlignedFrame{std::string(function), std::string(file), line});
+    auto matches = [&](const std::optional<std::regex>& re) -> int8_t {
+      if (!re) return 0;
+      return std::regex_search(function.begin(), function.end(), *re) ||
+             std::regex_search(file.begin(), file.end(), *re);
+    };
+    frame_focus_.push_back(matches(options_.focus));
+    frame_ignore_.push_back(matches(options_.ignore));
+  }
+  return it->second;
+}
+
+uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first) {
+  const uint64_t h = HashFrames(leaf_first.data(), leaf_first.size());
+  size_t mask = site_slots_.size() - 1;
+  size_t slot = h & mask;
+  while (site_slots_[slot] != 0) {
+    uint32_t id = site_slots_[slot] - 1;
+    const auto& frames = result_.sites[id].frames;
+    if (site_hashes_[id] == h && std::equal(frames.begin(), frames.end(), leaf_first.rbegin(), leaf_first.rend()))
+      return id;
+    slot = (slot + 1) & mask;
+  }
+  auto id = static_cast<uint32_t>(result_.sites.size());
+  AlignedSite site;
+  site.frames.assign(leaf_first.rbegin(), leaf_first.rend());
+  site.values.assign(num_captures_, 0);
+  site.objects.assign(num_captures_, 0);
+  result_.sites.push_back(std::move(site));
+  site_hashes_.push_back(h);
+  site_slots_[slot] = id + 1;
+  if (result_.sites.size() * 2 > site_slots_.size()) {  // keep the load factor under 1/2
+    std::vector<uint32_t> grown(site_slots_.size() * 2, 0);
+    size_t grown_mask = grown.size() - 1;
+    for (uint32_t s = 0; s < result_.sites.size(); ++s) {
+      size_t i = site_hashes_[s] & grown_mask;
+      while (grown[i] != 0) i = (i + 1) & grown_mask;
+      grown[i] = s + 1;
+    }
+    site_slots_ = std::move(grown);
+  }
+  return id;
+}
+
+Status Aligner::Add(size_t argument_index, const Profile& profile) {
+  if (first_types_.empty()) {
+    for (const auto& t : profile.sample_types) first_types_.push_back(fmt::format("{}/{}", t.type, t.unit));
+    first_source_ = profile.source;
+    RETURN_IF_ERROR(ResolveSampleTypes(profile));
+  } else {
+    bool same = profile.sample_types.size() == first_types_.size();
+    for (size_t i = 0; same && i < first_types_.size(); ++i)
+      same = fmt::format("{}/{}", profile.sample_types[i].type, profile.sample_types[i].unit) == first_types_[i];
+    if (!same) {
+      std::string first;
+      for (const auto& t : first_types_) first += (first.empty() ? "" : ", ") + t;
+      return Status::InputError(fmt::format("{}: sample types ({}) differ from those of {} ({})", profile.source,
+                                            TypeList(profile), first_source_, first));
+    }
+  }
+
+  Capture& capture = result_.captures[argument_index];
+  capture.path = profile.source;
+  capture.time_nanos = profile.time_nanos;
+  capture.period = profile.period;
+  capture.period_unit = profile.period_type.unit;
+  have_capture_[argument_index] = true;
+
+  // Aligned frame of every Line of this profile, resolved once.
+  std::vector<uint32_t> function_frame(profile.functions.size(), UINT32_MAX);
+  std::vector<uint32_t> line_frame(profile.lines.size());
+  for (size_t i = 0; i < profile.lines.size(); ++i) {
+    const Line& line = profile.lines[i];
+    const Function& fn = profile.functions[line.function];
+    switch (options_.granularity) {
+      case Granularity::kFunctions:
+        if (function_frame[line.function] == UINT32_MAX)
+          function_frame[line.function] = InternFrame(fn.name, fn.filename, 0);
+        line_frame[i] = function_frame[line.function];
+        break;
+      case Granularity::kLines:
+        line_frame[i] = InternFrame(fn.name, fn.filename, line.line);
+        break;
+      case Granularity::kFiles:
+        if (function_frame[line.function] == UINT32_MAX)
+          function_frame[line.function] = InternFrame(fn.filename, fn.filename, 0);
+        line_frame[i] = function_frame[line.function];
+        break;
+    }
+  }
+  // A location without symbols is named by its address.
+  std::vector<uint32_t> address_frame(profile.locations.size(), UINT32_MAX);
+  for (size_t i = 0; i < profile.locations.size(); ++i) {
+    const Location& loc = profile.locations[i];
+    if (loc.num_lines != 0) continue;
+    std::string_view object = loc.mapping != Location::kNoMapping ? profile.mappings[loc.mapping].filename : "";
+    address_frame[i] = InternFrame(fmt::format("0x{:x}", loc.address), object, 0);
+  }
+
+  const auto vi = static_cast<size_t>(value_index_);
+  const bool has_objects = objects_index_ >= 0;
+  const auto oi = static_cast<size_t>(objects_index_);
+  std::string_view size_key = "bytes";
+  std::vector<uint32_t> stack;  // leaf first, reused across samples
+  std::vector<int64_t> stack_lines;
+  for (size_t s = 0; s < profile.samples.size(); ++s) {
+    const Sample& sample = profile.samples[s];
+    auto values = profile.Values(s);
+    const int64_t value = values[vi];
+    const int64_t objects = has_objects ? values[oi] : 0;
+    capture.total_value += value;
+    capture.total_objects += objects;
+    stack.clear();
+    stack_lines.clear();
+    bool focused = !options_.focus.has_value(), ignored = false;
+    for (uint32_t loc_index : profile.Stack(sample)) {
+      const Location& loc = profile.locations[loc_index];
+      if (loc.num_lines == 0) {
+        stack.push_back(address_frame[loc_index]);
+        stack_lines.push_back(0);
+      } else {
+        for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
+          stack.push_back(line_frame[l]);
+          stack_lines.push_back(profile.lines[l].line);
+        }
+      }
+    }
+    for (uint32_t f : stack) {
+      focused = focused || frame_focus_[f];
+      ignored = ignored || frame_ignore_[f];
+    }
+    if (!focused || ignored) continue;
+    AlignedSite& site = result_.sites[FindOrAddSite(stack)];
+    site.values[argument_index] += value;
+    site.objects[argument_index] += objects;
+    if (std::llabs(value) > site.example_value) {
+      site.example_value = std::llabs(value);
+      site.example_lines.assign(stack_lines.rbegin(), stack_lines.rend());
+    }
+    if (value == 0 && objects == 0) continue;
+    bool labelled = false;
+    for (const Label& label : profile.Labels(sample)) {
+      if (!label.is_numeric || label.key != size_key) continue;
+      labelled = true;
+      auto& sizes = site.object_sizes;
+      auto it = std::lower_bound(sizes.begin(), sizes.end(), label.num);
+      if (it != sizes.end() && *it == label.num) break;
+      if (sizes.size() >= AlignedSite::kMaxSizes) {
+        site.sizes_incomplete = true;
+      } else {
+        sizes.insert(it, label.num);
+      }
+      break;
+    }
+    if (!labelled) site.sizes_incomplete = true;
+  }
+  return Status();
+}
+
+AlignedProfiles Aligner::Finish(bool keep_argument_order) && {
+  const size_t n = num_captures_;
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  bool all_timed = std::all_of(result_.captures.begin(), result_.captures.end(),
+                               [](const Capture& c) { return c.time_nanos != 0; });
+  if (all_timed) {
+    std::vector<size_t> by_time = order;
+    std::stable_sort(by_time.begin(), by_time.end(), [&](size_t a, size_t b) {
+      return result_.captures[a].time_nanos < result_.captures[b].time_nanos;
+    });
+    result_.order_differs_from_arguments = by_time != order;
+    if (!keep_argument_order) {
+      order = by_time;
+      result_.ordered_by_time = true;
+    }
+  }
+  auto permute = [&](auto& v) {
+    auto copy = v;
+    for (size_t i = 0; i < n; ++i) v[i] = std::move(copy[order[i]]);
+  };
+  permute(result_.captures);
+  for (auto& site : result_.sites) {
+    permute(site.values);
+    permute(site.objects);
+  }
+  result_.argument_index = order;
+  return std::move(result_);
+}
+
+}  // namespace pprof_trend

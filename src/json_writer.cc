@@ -1,0 +1,168 @@
+#include "json_writer.h"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace pprof_trend {
+
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k)
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+  if (len == 2 && c < 0xc2) return 0;                               // overlong
+  if (len == 3 && c == 0xe0 && byte(i + 1) < 0xa0) return 0;        // overlong
+  if (len == 3 && c == 0xed && byte(i + 1) >= 0xa0) return 0;       // surrogates
+  if (len == 4 && c == 0xf0 && byte(i + 1) < 0x90) return 0;        // overlong
+  if (len == 4 && (c > 0xf4 || (c == 0xf4 && byte(i + 1) >= 0x90))) return 0;  // > U+10FFFF
+  return len;
+}
+
+}  // namespace
+
+std::string JsonWriter::Escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      size_t len = Utf8SequenceLength(s, i);
+      if (len == 0) {
+        out += "\\ufffd";
+        ++i;
+      } else {
+        out.append(s.substr(i, len));
+        i += len;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '<': out += "\\u003c"; break;  // keeps "</script>" inert when JSON is embedded in HTML
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+  out += '"';
+  return out;
+}
+
+void JsonWriter::NewLine() {
+  if (indent_ <= 0 || inline_) return;
+  out_ += '\n';
+  out_.append(has_items_.size() * static_cast<size_t>(indent_), ' ');
+}
+
+void JsonWriter::BeforeValue() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!has_items_.empty()) {
+    if (has_items_.back()) out_ += inline_ ? ", " : ",";
+    has_items_.back() = true;
+    NewLine();
+  }
+}
+
+void JsonWriter::BeginObject() {
+  BeforeValue();
+  out_ += '{';
+  has_items_.push_back(false);
+}
+
+void JsonWriter::EndObject() {
+  bool any = has_items_.back();
+  has_items_.pop_back();
+  if (any) NewLine();
+  out_ += '}';
+  if (has_items_.empty()) out_ += '\n';
+}
+
+void JsonWriter::BeginArray() {
+  BeforeValue();
+  out_ += '[';
+  has_items_.push_back(false);
+}
+
+void JsonWriter::EndArray() {
+  bool any = has_items_.back();
+  has_items_.pop_back();
+  if (any) NewLine();
+  out_ += ']';
+}
+
+void JsonWriter::Key(std::string_view key) {
+  BeforeValue();
+  out_ += Escape(key);
+  out_ += indent_ > 0 ? ": " : ":";
+  after_key_ = true;
+}
+
+void JsonWriter::String(std::string_view s) {
+  BeforeValue();
+  out_ += Escape(s);
+}
+
+void JsonWriter::Int(int64_t v) {
+  BeforeValue();
+  out_ += fmt::format("{}", v);
+}
+
+void JsonWriter::Double(double v) {
+  BeforeValue();
+  if (!std::isfinite(v)) {
+    out_ += "null";
+    return;
+  }
+  if (v == std::floor(v) && std::fabs(v) < 9.007199254740992e15) {
+    out_ += fmt::format("{}", static_cast<int64_t>(v));
+  } else {
+    out_ += fmt::format("{}", v);  // shortest round-trip representation
+  }
+}
+
+void JsonWriter::Bool(bool v) {
+  BeforeValue();
+  out_ += v ? "true" : "false";
+}
+
+void JsonWriter::Null() {
+  BeforeValue();
+  out_ += "null";
+}
+
+void JsonWriter::IntArray(const std::vector<int64_t>& v) {
+  BeginArray();
+  inline_ = true;
+  for (int64_t x : v) Int(x);
+  has_items_.pop_back();
+  out_ += ']';
+  inline_ = false;
+}
+
+void JsonWriter::DoubleArray(const std::vector<double>& v) {
+  BeginArray();
+  inline_ = true;
+  for (double x : v) Double(x);
+  has_items_.pop_back();
+  out_ += ']';
+  inline_ = false;
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,52 @@
+// A minimal streaming JSON writer: objects, arrays, strings, numbers.
+//
+// Strings are escaped per RFC 8259; bytes that are not valid UTF-8 become
+// U+FFFD, so output stays valid JSON whatever a hostile profile contains.
+// Doubles print with up to 17 significant digits (round-trip exact);
+// non-finite values print as null.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pprof_trend {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(int indent = 2) : indent_(indent) {}
+
+  void BeginObject();
+  void EndObject();
+  void BeginArray();
+  void EndArray();
+  void Key(std::string_view key);
+
+  void String(std::string_view s);
+  void Int(int64_t v);
+  void Double(double v);
+  void Bool(bool v);
+  void Null();
+  void OptionalDouble(const std::optional<double>& v) { v ? Double(*v) : Null(); }
+
+  // Writes a compact array of numbers on one line.
+  void IntArray(const std::vector<int64_t>& v);
+  void DoubleArray(const std::vector<double>& v);
+
+  const std::string& str() const { return out_; }
+
+  static std::string Escape(std::string_view s);
+
+ private:
+  void BeforeValue();
+  void NewLine();
+  std::string out_;
+  int indent_;
+  std::vector<bool> has_items_;  // per open container
+  bool after_key_ = false;
+  bool inline_ = false;
+};
+
+}  // namespace pprof_trend

@@ -1,0 +1,38 @@
+// Reading inputs: files or standard input -> bytes -> a decoded Profile.
+//
+// The input format is told by content: gzip is inflated first, then the
+// bytes are decoded as a pprof protobuf. Profiles can be loaded on several
+// threads and are handed over in argument order, so at most one decoded
+// profile per thread is alive at a time (the caller folds and releases it).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "profile.h"
+#include "status.h"
+
+namespace pprof_trend {
+
+struct LoadOptions {
+  // A gzip bomb stops here; real heap profiles are far smaller.
+  uint64_t max_decompressed_bytes = uint64_t{4} << 30;
+  // 0: one thread per core.
+  unsigned threads = 0;
+};
+
+// Reads the whole file (or standard input for "-").
+StatusOr<std::string> ReadInput(const std::string& path);
+
+// Reads and decodes one profile.
+StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options);
+
+// Loads every path and calls `consume(i, profile)` for i = 0, 1, ... in
+// order. Returns the first error in argument order (from loading or from
+// `consume`); nothing after it is consumed.
+Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& options,
+                const std::function<Status(size_t, Profile&&)>& consume);
+
+}  // namespace pprof_trend

@@ -1,0 +1,135 @@
+// The in-memory model of one profile: what every input format decodes into
+// and what every later stage reads. Plain data, no behaviour beyond lookups.
+//
+// Strings are views into the profile's own string pool (the decoded string
+// table, stored once); ids from the file are resolved to vector indices at
+// load time, so nothing downstream ever sees a file id. Stacks and values are
+// flat arrays sliced per sample to avoid one allocation per sample or frame.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pprof_trend {
+
+// Owns the bytes of every string in a profile. Views handed out stay valid
+// for the pool's lifetime, including across moves of the pool.
+class StringPool {
+ public:
+  // Allocates room for `total_bytes` of string data; views from Add point into it.
+  void Reserve(size_t total_bytes) {
+    data_ = std::make_unique<char[]>(total_bytes == 0 ? 1 : total_bytes);
+    capacity_ = total_bytes;
+    used_ = 0;
+  }
+  // Copies `s` into the pool. The caller reserved enough room beforehand.
+  std::string_view Add(std::string_view s) {
+    char* dst = data_.get() + used_;
+    s.copy(dst, s.size());
+    used_ += s.size();
+    return {dst, s.size()};
+  }
+  size_t size_bytes() const { return capacity_; }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t capacity_ = 0;
+  size_t used_ = 0;
+};
+
+struct ValueType {
+  std::string_view type;  // e.g. "inuse_space"
+  std::string_view unit;  // e.g. "bytes"
+  bool operator==(const ValueType&) const = default;
+};
+
+struct Mapping {
+  uint64_t memory_start = 0;
+  uint64_t memory_limit = 0;
+  uint64_t file_offset = 0;
+  std::string_view filename;
+  std::string_view build_id;
+};
+
+struct Function {
+  std::string_view name;         // e.g. "main.recordSession"
+  std::string_view system_name;  // the linker's name; often equal to name
+  std::string_view filename;
+  int64_t start_line = 0;
+};
+
+// One frame of a location: a function and a line in it.
+struct Line {
+  uint32_t function = 0;  // index into Profile::functions
+  int64_t line = 0;
+};
+
+// A program counter. With inlining it holds several frames: lines() is
+// innermost callee first, the outermost caller last (the format's order).
+struct Location {
+  static constexpr uint32_t kNoMapping = UINT32_MAX;
+  uint64_t address = 0;
+  uint32_t mapping = kNoMapping;  // index into Profile::mappings
+  uint32_t first_line = 0;        // slice of Profile::lines
+  uint32_t num_lines = 0;
+  bool is_folded = false;
+};
+
+struct Label {
+  std::string_view key;
+  std::string_view str;       // set for string labels
+  int64_t num = 0;            // set for numeric labels
+  std::string_view num_unit;  // optional unit of num
+  bool is_numeric = false;
+};
+
+struct Sample {
+  uint64_t first_location = 0;  // slice of Profile::stack_locations, leaf first
+  uint32_t num_locations = 0;
+  uint64_t first_label = 0;  // slice of Profile::labels
+  uint32_t num_labels = 0;
+};
+
+struct Profile {
+  std::string source;  // the path the profile was read from ("-" for stdin)
+  StringPool pool;
+  std::vector<ValueType> sample_types;
+  int default_sample_type = -1;  // index into sample_types; -1 when not set
+  ValueType period_type;
+  int64_t period = 0;
+  int64_t time_nanos = 0;      // capture time, Unix nanoseconds; 0 when unknown
+  int64_t duration_nanos = 0;
+  std::vector<std::string_view> comments;
+  std::string_view drop_frames;
+  std::string_view keep_frames;
+  std::vector<Mapping> mappings;
+  std::vector<Function> functions;
+  std::vector<Line> lines;
+  std::vector<Location> locations;
+  std::vector<uint32_t> stack_locations;  // indices into locations
+  std::vector<int64_t> values;            // samples.size() * sample_types.size()
+  std::vector<Label> labels;
+  std::vector<Sample> samples;
+
+  std::span<const uint32_t> Stack(const Sample& s) const {
+    return {stack_locations.data() + s.first_location, s.num_locations};
+  }
+  std::span<const int64_t> Values(size_t sample_index) const {
+    return {values.data() + sample_index * sample_types.size(), sample_types.size()};
+  }
+  std::span<const Line> Lines(const Location& loc) const { return {lines.data() + loc.first_line, loc.num_lines}; }
+  std::span<const Label> Labels(const Sample& s) const { return {labels.data() + s.first_label, s.num_labels}; }
+
+  // Index of the sample type named `type`, or -1.
+  int FindSampleType(std::string_view type) const {
+    for (size_t i = 0; i < sample_types.size(); ++i)
+      if (sample_types[i].type == type) return static_cast<int>(i);
+    return -1;
+  }
+};
+
+}  // namespace pprof_trend

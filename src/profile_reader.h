@@ -1,0 +1,19 @@
+// pprof protobuf -> Profile. The only file that sees the generated protobuf
+// types; they never leave it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "profile.h"
+#include "status.h"
+
+namespace pprof_trend {
+
+// Decodes an uncompressed perftools.profiles.Profile message and validates
+// everything later stages rely on: string indices in range, string_table[0]
+// empty, ids non-zero, unique and resolvable, one value per sample type.
+// Errors are one line starting with `source`.
+StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source);
+
+}  // namespace pprof_trend

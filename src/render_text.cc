@@ -1,0 +1,157 @@
+#include "render_text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "units.h"
+
+namespace pprof_trend {
+
+std::string Sparkline(const std::vector<double>& values, size_t width) {
+  static constexpr const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+  std::vector<double> points;
+  if (values.size() <= width) {
+    points = values;
+  } else {
+    for (size_t b = 0; b < width; ++b) {
+      size_t lo = b * values.size() / width, hi = (b + 1) * values.size() / width;
+      double sum = 0;
+      for (size_t i = lo; i < hi; ++i) sum += values[i];
+      points.push_back(sum / static_cast<double>(hi - lo));
+    }
+  }
+  double max = 0;
+  for (double v : points) max = std::max(max, v);
+  std::string out;
+  for (double v : points) {
+    int level = max > 0 ? static_cast<int>(std::lround(std::max(0.0, v) / max * 7)) : 0;
+    out += kBars[std::clamp(level, 0, 7)];
+  }
+  return out;
+}
+
+namespace {
+
+constexpr size_t kSparkWidth = 8;
+
+std::string Value(const Report& r, double v) { return FormatValue(v, r.trend->aligned.value_unit); }
+
+std::string SignedValue(const Report& r, double v) {
+  std::string s = Value(r, v);
+  return (v > 0 && s != "0") ? "+" + s : s;
+}
+
+// Pads a string holding multi-byte UTF-8 (the sparkline) to `width` columns.
+std::string PadColumns(const std::string& s, size_t columns, size_t width) {
+  return s + std::string(width > columns ? width - columns : 0, ' ');
+}
+
+std::string Header(const Report& r) {
+  const TrendResult& t = *r.trend;
+  const AlignedProfiles& a = t.aligned;
+  std::string out = fmt::format("pprof-trend {}: {} profiles, {}, {} granularity{}\n\n", kVersion, a.captures.size(),
+                                a.value_type_name, GranularityName(a.granularity),
+                                a.ordered_by_time ? ", ordered by capture time" : "");
+  size_t path_width = 7;
+  for (const auto& c : a.captures) path_width = std::max(path_width, c.path.size());
+  path_width = std::min<size_t>(path_width, 48);
+  const bool objects = !a.objects_type_name.empty();
+  out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", "#", "profile", path_width, "captured", a.value_type_name,
+                     objects ? fmt::format("  {:>12}", a.objects_type_name) : "");
+  for (size_t i = 0; i < a.captures.size(); ++i) {
+    const Capture& c = a.captures[i];
+    out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", i + 1, FitWidth(c.path, path_width), path_width,
+                       FormatTimeUtc(c.time_nanos), Value(r, static_cast<double>(c.total_value)),
+                       objects ? fmt::format("  {:>12}", FormatCount(static_cast<double>(c.total_objects))) : "");
+  }
+  std::string span = t.span_seconds > 0 ? fmt::format("span {}, ", FormatSpan(t.span_seconds)) : "";
+  std::string rate = t.total.per_day ? fmt::format(" ({}/day)", SignedValue(r, *t.total.per_day)) : "";
+  std::string objs = objects ? fmt::format(", {} objects", FormatSignedCount(t.total_delta_objects)) : "";
+  out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
+  return out;
+}
+
+std::string Table(const Report& r) {
+  if (r.growing.empty()) return "\nno growing allocation sites.\n";
+  std::string out = fmt::format("\n{:>4}  {:>10}  {:>9}  {:>9}  {:>9}  {:<8}  {:<11}  {}\n", "rank", "growth", "per day",
+                                "B/object", "objects", "series", "class", "allocation site");
+  const size_t name_width = 120 - (4 + 2 + 10 + 2 + 9 + 2 + 9 + 2 + 9 + 2 + 8 + 2 + 11 + 2);
+  for (const ReportRow& row : r.growing) {
+    const TrendNode& n = *row.node;
+    const bool est = n.size.objects_estimated;
+    std::string growth = (est ? "~" : "") + SignedValue(r, n.stats.delta);
+    std::string per_day = n.stats.per_day ? SignedValue(r, *n.stats.per_day) : "-";
+    std::string per_object = "-";
+    if (n.size.bytes_per_object && *n.size.bytes_per_object > 0)
+      per_object = (n.size.exact ? "" : "~") + FormatBytes(*n.size.bytes_per_object);
+    std::string objects = r.trend->aligned.objects_type_name.empty()
+                              ? "-"
+                              : (est ? "~" : "") + FormatSignedCount(std::round(n.delta_objects));
+    size_t spark_columns = std::min(n.values.size(), kSparkWidth);
+    out += fmt::format("{:>4}  {:>10}  {:>9}  {:>9}  {:>9}  {}  {:<11}  {}\n", n.rank, growth, per_day, per_object,
+                       objects, PadColumns(Sparkline(n.values, kSparkWidth), spark_columns, kSparkWidth),
+                       TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
+  }
+  if (r.growing_total > r.growing.size())
+    out += fmt::format("      ({} more growing sites; --nodecount shows more)\n", r.growing_total - r.growing.size());
+  return out;
+}
+
+std::string Paths(const Report& r) {
+  std::string out;
+  const AlignedProfiles& a = r.trend->aligned;
+  size_t shown = std::min(r.options.path_count, r.growing.size());
+  if (shown == 0) return out;
+  out += fmt::format("\ncall paths of the top {} (root -> leaf):\n", shown);
+  for (size_t i = 0; i < shown; ++i) {
+    const ReportRow& row = r.growing[i];
+    const TrendNode& n = *row.node;
+    std::string what = row.objects_phrase.empty() ? "" : ": " + row.objects_phrase;
+    std::string series;
+    for (double v : n.values) series += (series.empty() ? "" : " -> ") + Value(r, v);
+    out += fmt::format("{:>4}  {}{}  [{}]\n", n.rank, row.name, what, series);
+    const AlignedSite& site = a.sites[n.site_index];
+    for (size_t f = 0; f < n.stack.size(); ++f) {
+      const AlignedFrame& frame = a.frames[n.stack[f]];
+      std::string where = FrameLocation(a, site, f);
+      std::string name = FitWidth(frame.function, 64);
+      out += fmt::format("        {:<64}  {}\n", name, FitWidth(where, 48));
+    }
+  }
+  return out;
+}
+
+std::string Shrinking(const Report& r) {
+  if (r.shrinking.empty()) return "";
+  std::string out = "\nshrinking:";
+  size_t shown = std::min(r.options.shrinking_count, r.shrinking.size());
+  for (size_t i = 0; i < shown; ++i) {
+    const TrendNode& n = *r.shrinking[i].node;
+    out += fmt::format("{} {} {} ({})", i == 0 ? "" : ";", r.shrinking[i].short_name, SignedValue(r, n.stats.delta),
+                       TrendClassName(n.stats.trend_class));
+  }
+  if (r.shrinking.size() > shown) out += fmt::format("; {} more", r.shrinking.size() - shown);
+  return out + "\n";
+}
+
+std::string Notes(const Report& r) {
+  std::string out;
+  if (r.any_estimate) {
+    double rate = 0;
+    for (const auto& c : r.trend->aligned.captures) rate = std::max(rate, static_cast<double>(c.period));
+    out += fmt::format(
+        "\n~ estimate: the heap profiler samples about one allocation per {} and scales the counts up, so\n"
+        "  counts of small objects are estimates; sizes per object come from the profiles' bytes labels and are exact.\n",
+        FormatBytes(rate));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderText(const Report& report) {
+  return Header(report) + Table(report) + Paths(report) + Shrinking(report) + Notes(report);
+}
+
+}  // namespace pprof_trend

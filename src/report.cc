@@ -1,0 +1,97 @@
+#include "report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "units.h"
+
+namespace pprof_trend {
+
+std::string ShortenFunctionName(std::string_view name) {
+  // The package path ends at the last '/' before the first '(' or '['
+  // (receivers and generic arguments may contain '/').
+  size_t limit = name.find_first_of("([");
+  std::string_view head = name.substr(0, limit);
+  size_t slash = head.rfind('/');
+  if (slash == std::string_view::npos) return std::string(name);
+  return std::string(name.substr(slash + 1));
+}
+
+std::string FitWidth(std::string_view s, size_t width) {
+  if (s.size() <= width) return std::string(s);
+  if (width <= 3) return std::string(s.substr(s.size() - width));
+  return "..." + std::string(s.substr(s.size() - (width - 3)));
+}
+
+std::string NodeName(const AlignedProfiles& aligned, const TrendNode& node) {
+  const AlignedFrame& f = aligned.frames[node.name_frame];
+  if (aligned.granularity == Granularity::kLines) return fmt::format("{}:{}", f.function, f.line);
+  return f.function;
+}
+
+std::string FrameLocation(const AlignedProfiles& aligned, const AlignedSite& site, size_t i) {
+  const AlignedFrame& f = aligned.frames[site.frames[i]];
+  int64_t line = aligned.granularity == Granularity::kLines ? f.line
+                 : i < site.example_lines.size()          ? site.example_lines[i]
+                                                          : 0;
+  if (f.file.empty()) return "";
+  return line > 0 ? fmt::format("{}:{}", f.file, line) : f.file;
+}
+
+namespace {
+
+std::string ObjectsPhrase(const TrendNode& node) {
+  const auto& size = node.size;
+  if (!size.exact || !size.bytes_per_object || *size.bytes_per_object <= 0) return "";
+  if (node.delta_objects <= 0) return "";
+  const std::string each = FormatBytes(*size.bytes_per_object);
+  if (size.objects_estimated) return fmt::format("~{} objects of {}", FormatSignedCount(node.delta_objects), each);
+  double whole = std::round(node.delta_objects);
+  if (std::fabs(node.delta_objects - whole) > 0.01) return "";
+  return fmt::format("+{} objects of {}", FormatCount(whole), each);
+}
+
+ReportRow MakeRow(const TrendResult& trend, const TrendNode& node) {
+  ReportRow row;
+  row.node = &node;
+  row.name = NodeName(trend.aligned, node);
+  row.short_name = ShortenFunctionName(row.name);
+  row.objects_phrase = ObjectsPhrase(node);
+  return row;
+}
+
+bool Grew(const TrendNode& node) {
+  switch (node.stats.trend_class) {
+    case TrendClass::kGrowing:
+    case TrendClass::kPlateaued:
+    case TrendClass::kNew: return true;
+    case TrendClass::kFluctuating: return node.stats.delta > 0;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+Report BuildReport(const TrendResult& trend, ReportOptions options) {
+  Report report;
+  report.trend = &trend;
+  report.options = std::move(options);
+  for (const TrendNode& node : trend.sites) {
+    if (!Grew(node)) continue;
+    ++report.growing_total;
+    if (report.growing.size() < report.options.node_count) report.growing.push_back(MakeRow(trend, node));
+  }
+  std::vector<const TrendNode*> lost;
+  for (const TrendNode& node : trend.sites) {
+    auto c = node.stats.trend_class;
+    if (c == TrendClass::kShrinking || c == TrendClass::kGone) lost.push_back(&node);
+  }
+  std::stable_sort(lost.begin(), lost.end(),
+                   [](const TrendNode* a, const TrendNode* b) { return a->stats.delta < b->stats.delta; });
+  for (const TrendNode* node : lost) report.shrinking.push_back(MakeRow(trend, *node));
+  for (const auto& row : report.growing) report.any_estimate = report.any_estimate || row.node->size.objects_estimated;
+  return report;
+}
+
+}  // namespace pprof_trend

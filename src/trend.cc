@@ -1,0 +1,350 @@
+#include "trend.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+namespace pprof_trend {
+
+std::string_view TrendClassName(TrendClass c) {
+  switch (c) {
+    case TrendClass::kGrowing: return "growing";
+    case TrendClass::kPlateaued: return "plateaued";
+    case TrendClass::kFluctuating: return "fluctuating";
+    case TrendClass::kShrinking: return "shrinking";
+    case TrendClass::kStable: return "stable";
+    case TrendClass::kNew: return "new";
+    case TrendClass::kGone: return "gone";
+  }
+  return "stable";
+}
+
+double NoiseModel::Tolerance(double a, double b) const {
+  double m = std::max(std::fabs(a), std::fabs(b));
+  double rounding = 1e-9 * m;  // values are sums of integers; this only absorbs float error
+  if (sampling_rate <= 0) return rounding;
+  return 2.0 * std::sqrt(sampling_rate * m) + rounding;
+}
+
+namespace {
+
+double Median(std::vector<double>& v) {
+  size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(mid), v.end());
+  double upper = v[mid];
+  if (v.size() % 2 == 1) return upper;
+  double lower = *std::max_element(v.begin(), v.begin() + static_cast<long>(mid));
+  return (lower + upper) / 2;
+}
+
+// Theil-Sen: the median of the slopes between every pair of points.
+double TheilSenSlope(const std::vector<double>& y, const std::vector<double>& x) {
+  std::vector<double> slopes;
+  slopes.reserve(y.size() * (y.size() - 1) / 2);
+  for (size_t i = 0; i < y.size(); ++i)
+    for (size_t j = i + 1; j < y.size(); ++j)
+      if (x[j] != x[i]) slopes.push_back((y[j] - y[i]) / (x[j] - x[i]));
+  return slopes.empty() ? 0.0 : Median(slopes);
+}
+
+// Kendall's tau-b of y against capture order; pairs within noise are ties.
+double KendallTau(const std::vector<double>& y, const NoiseModel& noise) {
+  double concordant = 0, discordant = 0, ties = 0;
+  const size_t n = y.size();
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i + 1; j < n; ++j) {
+      double d = y[j] - y[i];
+      if (std::fabs(d) <= noise.Tolerance(y[i], y[j])) {
+        ties += 1;
+      } else if (d > 0) {
+        concordant += 1;
+      } else {
+        discordant += 1;
+      }
+    }
+  double pairs = static_cast<double>(n * (n - 1) / 2);
+  if (pairs == ties) return 0.0;
+  return (concordant - discordant) / std::sqrt(pairs * (pairs - ties));
+}
+
+// Ordinary least squares slope of y on x; none when x does not vary.
+std::optional<double> OlsSlope(const std::vector<double>& y, const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  double sxx = 0, sxy = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    sxx += (x[i] - mx) * (x[i] - mx);
+    sxy += (x[i] - mx) * (y[i] - my);
+  }
+  if (sxx <= 0) return std::nullopt;
+  return sxy / sxx;
+}
+
+constexpr double kSteadyTau = 0.6;
+
+}  // namespace
+
+SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<double>& x, bool x_in_days,
+                               const NoiseModel& noise) {
+  SeriesStats s;
+  const size_t n = y.size();
+  s.first = y.front();
+  s.last = y.back();
+  s.delta = s.last - s.first;
+  double slope = TheilSenSlope(y, x);
+  s.robust_growth = slope * (x.back() - x.front());
+  if (x_in_days) s.per_day = slope;
+  s.kendall_tau = KendallTau(y, noise);
+  s.steps = static_cast<int>(n - 1);
+  int trailing_flat = 0;
+  for (size_t i = 0; i + 1 < n; ++i) {
+    double d = y[i + 1] - y[i];
+    double tol = noise.Tolerance(y[i], y[i + 1]);
+    if (d > tol) {
+      ++s.steps_up;
+      trailing_flat = 0;
+    } else if (d < -tol) {
+      ++s.steps_down;
+      trailing_flat = 0;
+    } else {
+      ++trailing_flat;
+    }
+  }
+  const double tolerance = noise.Tolerance(s.first, s.last);
+  const bool absent_before_last = std::all_of(y.begin(), y.end() - 1, [](double v) { return v == 0; });
+  if (s.first != 0 && s.last == 0) {
+    s.trend_class = TrendClass::kGone;
+  } else if (s.first == 0 && s.last != 0 && absent_before_last) {
+    s.trend_class = TrendClass::kNew;
+  } else if (s.delta > tolerance) {
+    if (s.kendall_tau >= kSteadyTau && slope > 0) {
+      int plateau_steps = std::max(1, (s.steps + 2) / 3);
+      s.trend_class = (s.steps_up > 0 && trailing_flat >= plateau_steps) ? TrendClass::kPlateaued : TrendClass::kGrowing;
+    } else {
+      s.trend_class = TrendClass::kFluctuating;
+    }
+  } else if (s.delta < -tolerance) {
+    s.trend_class = (s.kendall_tau <= -kSteadyTau && slope < 0) ? TrendClass::kShrinking : TrendClass::kFluctuating;
+  } else {
+    s.trend_class = (s.steps_up == 0 && s.steps_down == 0) ? TrendClass::kStable : TrendClass::kFluctuating;
+  }
+  s.score = s.robust_growth * std::max(0.0, s.kendall_tau);
+  return s;
+}
+
+namespace {
+
+struct NodeBuild {
+  std::vector<int64_t> values, objects, cum_values, cum_objects;
+  std::vector<int64_t> sizes;
+  bool sizes_incomplete = false;
+};
+
+void MergeSizes(NodeBuild& into, const AlignedSite& site) {
+  into.sizes_incomplete = into.sizes_incomplete || site.sizes_incomplete;
+  for (int64_t s : site.object_sizes) {
+    auto it = std::lower_bound(into.sizes.begin(), into.sizes.end(), s);
+    if (it != into.sizes.end() && *it == s) continue;
+    if (into.sizes.size() >= AlignedSite::kMaxSizes) {
+      into.sizes_incomplete = true;
+    } else {
+      into.sizes.insert(it, s);
+    }
+  }
+}
+
+std::vector<double> ToDouble(const std::vector<int64_t>& v) { return {v.begin(), v.end()}; }
+
+class NodeStatistics {
+ public:
+  NodeStatistics(const AlignedProfiles& aligned, const std::vector<double>& x, bool x_in_days)
+      : x_(x), x_in_days_(x_in_days), has_objects_(!aligned.objects_type_name.empty()) {
+    bool sampled = aligned.value_unit == "bytes";
+    for (const auto& c : aligned.captures) {
+      sampled = sampled && c.period > 0 && c.period_unit == "bytes";
+      rate_ = std::max(rate_, static_cast<double>(c.period));
+    }
+    if (!sampled) rate_ = 0;
+  }
+
+  double rate() const { return rate_; }
+
+  void Fill(TrendNode& node, const NodeBuild& build) const {
+    node.values = ToDouble(build.values);
+    node.objects = ToDouble(build.objects);
+    node.cum_values = ToDouble(build.cum_values);
+    node.cum_objects = ToDouble(build.cum_objects);
+    ObjectSizeEvidence& size = node.size;
+    size.label_sizes = build.sizes;
+    const bool single_label = !build.sizes_incomplete && build.sizes.size() == 1;
+    if (has_objects_) {
+      node.delta_objects = node.objects.back() - node.objects.front();
+      if (node.objects.size() >= 3) {
+        size.regression = OlsSlope(node.values, node.objects);
+      } else if (node.delta_objects != 0) {
+        size.regression = (node.values.back() - node.values.front()) / node.delta_objects;
+      }
+      if (single_label) {
+        size.bytes_per_object = static_cast<double>(build.sizes[0]);
+        size.exact = true;
+      } else {
+        size.bytes_per_object = size.regression;
+      }
+    }
+    // Objects this large are sampled with probability > 0.999: counts are exact.
+    double typical = 0;
+    if (!build.sizes.empty()) {
+      typical = static_cast<double>(build.sizes.front());
+    } else if (has_objects_) {
+      double objects = 0, values = 0;
+      for (size_t i = 0; i < node.values.size(); ++i) {
+        objects += node.objects[i];
+        values += node.values[i];
+      }
+      typical = objects > 0 ? values / objects : 0;
+    }
+    size.objects_estimated = rate_ > 0 && typical < 7 * rate_;
+    NoiseModel noise{size.objects_estimated ? rate_ : 0.0};
+    node.stats = ComputeSeriesStats(node.values, x_, x_in_days_, noise);
+  }
+
+ private:
+  const std::vector<double>& x_;
+  bool x_in_days_;
+  bool has_objects_;
+  double rate_ = 0;
+};
+
+std::string StackKey(const AlignedProfiles& aligned, const std::vector<uint32_t>& stack) {
+  std::string key;
+  for (uint32_t f : stack) {
+    const auto& frame = aligned.frames[f];
+    key += frame.function;
+    key += '\x01';
+    key += frame.file;
+    key += '\x01';
+    key += std::to_string(frame.line);
+    key += '\x02';
+  }
+  return key;
+}
+
+void Rank(std::vector<TrendNode>& nodes, const AlignedProfiles& aligned) {
+  std::vector<std::pair<std::string, size_t>> keys;
+  keys.reserve(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) keys.emplace_back(StackKey(aligned, nodes[i].stack), i);
+  std::vector<size_t> order(nodes.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const auto& x = nodes[a].stats;
+    const auto& y = nodes[b].stats;
+    if (x.score != y.score) return x.score > y.score;
+    if (x.delta != y.delta) return x.delta > y.delta;
+    return keys[a].first < keys[b].first;
+  });
+  std::vector<TrendNode> ranked;
+  ranked.reserve(nodes.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    ranked.push_back(std::move(nodes[order[i]]));
+    ranked.back().rank = static_cast<int>(i + 1);
+  }
+  nodes = std::move(ranked);
+}
+
+uint32_t NamingFrame(const AlignedProfiles& aligned, const std::vector<uint32_t>& stack,
+                     const std::unordered_set<std::string_view>& allocators) {
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it)
+    if (!allocators.contains(aligned.frames[*it].function)) return *it;
+  return stack.empty() ? 0 : stack.back();
+}
+
+}  // namespace
+
+TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) {
+  TrendResult result;
+  const size_t n = aligned.captures.size();
+  std::vector<double> x(n);
+  bool timed = std::all_of(aligned.captures.begin(), aligned.captures.end(),
+                           [](const Capture& c) { return c.time_nanos != 0; });
+  if (timed) {
+    for (size_t i = 0; i < n; ++i)
+      result.seconds.push_back(static_cast<double>(aligned.captures[i].time_nanos - aligned.captures[0].time_nanos) / 1e9);
+    result.span_seconds = result.seconds.back() - result.seconds.front();
+    // Out of order (--keep-order) or identical times give no usable time axis.
+    timed = result.span_seconds > 0 && std::is_sorted(result.seconds.begin(), result.seconds.end());
+  }
+  for (size_t i = 0; i < n; ++i) x[i] = timed ? result.seconds[i] / 86400.0 : static_cast<double>(i);
+  if (!timed) result.seconds.clear();
+
+  NodeStatistics statistics(aligned, x, timed);
+  std::unordered_set<std::string_view> allocators(options.allocator_frames.begin(), options.allocator_frames.end());
+
+  // Sites.
+  result.sites.reserve(aligned.sites.size());
+  std::vector<NodeBuild> function_builds(aligned.frames.size());
+  std::vector<bool> has_function(aligned.frames.size(), false);
+  std::vector<uint32_t> seen_in_site(aligned.frames.size(), UINT32_MAX);
+  auto init = [&](NodeBuild& b) {
+    if (b.values.empty()) b.values = b.objects = b.cum_values = b.cum_objects = std::vector<int64_t>(n, 0);
+  };
+  for (uint32_t s = 0; s < aligned.sites.size(); ++s) {
+    const AlignedSite& site = aligned.sites[s];
+    TrendNode node;
+    node.kind = TrendNode::Kind::kSite;
+    node.site_index = s;
+    node.stack = site.frames;
+    node.name_frame = NamingFrame(aligned, site.frames, allocators);
+    NodeBuild build{site.values, site.objects, {}, {}, site.object_sizes, site.sizes_incomplete};
+    statistics.Fill(node, build);
+    result.sites.push_back(std::move(node));
+    // Functions: flat at the leaf, cum once per distinct frame of the stack.
+    if (site.frames.empty()) continue;
+    uint32_t leaf = site.frames.back();
+    init(function_builds[leaf]);
+    has_function[leaf] = true;
+    for (size_t i = 0; i < n; ++i) {
+      function_builds[leaf].values[i] += site.values[i];
+      function_builds[leaf].objects[i] += site.objects[i];
+    }
+    MergeSizes(function_builds[leaf], site);
+    for (uint32_t f : site.frames) {
+      if (seen_in_site[f] == s) continue;
+      seen_in_site[f] = s;
+      init(function_builds[f]);
+      has_function[f] = true;
+      for (size_t i = 0; i < n; ++i) {
+        function_builds[f].cum_values[i] += site.values[i];
+        function_builds[f].cum_objects[i] += site.objects[i];
+      }
+    }
+  }
+  for (uint32_t f = 0; f < aligned.frames.size(); ++f) {
+    if (!has_function[f]) continue;
+    TrendNode node;
+    node.kind = TrendNode::Kind::kFunction;
+    node.stack = {f};
+    node.name_frame = f;
+    statistics.Fill(node, function_builds[f]);
+    result.functions.push_back(std::move(node));
+  }
+  Rank(result.sites, aligned);
+  Rank(result.functions, aligned);
+
+  std::vector<double> totals, total_objects;
+  for (const auto& c : aligned.captures) {
+    totals.push_back(static_cast<double>(c.total_value));
+    total_objects.push_back(static_cast<double>(c.total_objects));
+  }
+  result.total = ComputeSeriesStats(totals, x, timed, NoiseModel{statistics.rate()});
+  result.total_delta_objects = total_objects.back() - total_objects.front();
+  result.aligned = std::move(aligned);
+  return result;
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,104 @@
+#include "units.h"
+
+#include <cmath>
+#include <ctime>
+#include <fmt/format.h>
+
+namespace pprof_trend {
+namespace {
+
+constexpr const char* kByteUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+
+// pprof's number style: two decimals, a trailing ".00" dropped.
+std::string TwoDecimals(double v) {
+  std::string s = fmt::format("{:.2f}", v);
+  if (s.ends_with(".00")) s.resize(s.size() - 3);
+  if (s == "-0") s = "0";
+  return s;
+}
+
+}  // namespace
+
+int ByteUnitFor(double bytes) {
+  double a = std::fabs(bytes);
+  int unit = 0;
+  while (unit < 5 && a >= 1024.0) {
+    a /= 1024.0;
+    ++unit;
+  }
+  return unit;
+}
+
+std::string FormatBytesIn(double bytes, int unit) {
+  std::string s = TwoDecimals(bytes / std::pow(1024.0, unit));
+  if (s == "0") return s;
+  return s + kByteUnits[unit];
+}
+
+std::string FormatBytes(double bytes) { return FormatBytesIn(bytes, ByteUnitFor(bytes)); }
+
+std::string FormatSignedBytes(double bytes) {
+  std::string s = FormatBytes(bytes);
+  return (bytes > 0 && s != "0") ? "+" + s : s;
+}
+
+std::string FormatValue(double value, std::string_view unit) {
+  if (unit == "bytes") return FormatBytes(value);
+  if (unit == "count" || unit.empty()) return FormatCount(value);
+  return fmt::format("{} {}", TwoDecimals(value), unit);
+}
+
+std::string FormatCount(double count) {
+  double a = std::fabs(count);
+  if (a < 100000) {
+    // Whole numbers with thousands separators; fractions only below 10.
+    if (a < 10 && std::fabs(count - std::round(count)) > 0.005) return TwoDecimals(count);
+    auto n = static_cast<long long>(std::llround(count));
+    std::string digits = fmt::format("{}", n < 0 ? -n : n);
+    std::string out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+      if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+      out += digits[i];
+    }
+    return n < 0 ? "-" + out : out;
+  }
+  if (a < 1e6) return fmt::format("{:.1f}k", count / 1e3);
+  if (a < 1e9) return fmt::format("{:.2f}M", count / 1e6);
+  return fmt::format("{:.2f}G", count / 1e9);
+}
+
+std::string FormatSignedCount(double count) {
+  std::string s = FormatCount(count);
+  return (count > 0 && s != "0") ? "+" + s : s;
+}
+
+namespace {
+std::tm UtcTime(int64_t unix_nanos) {
+  std::time_t secs = static_cast<std::time_t>(unix_nanos / 1000000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return tm;
+}
+}  // namespace
+
+std::string FormatTimeUtc(int64_t unix_nanos) {
+  if (unix_nanos == 0) return "unknown";
+  std::tm tm = UtcTime(unix_nanos);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::string FormatTimeRfc3339(int64_t unix_nanos) {
+  std::tm tm = UtcTime(unix_nanos);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+}
+
+std::string FormatSpan(double seconds) {
+  if (seconds >= 86400) return fmt::format("{:.2f} days", seconds / 86400);
+  if (seconds >= 3600) return fmt::format("{:.2f} h", seconds / 3600);
+  if (seconds >= 60) return fmt::format("{:.2f} min", seconds / 60);
+  return fmt::format("{:.3g} s", seconds);
+}
+
+}  // namespace pprof_trend

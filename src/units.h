@@ -1,0 +1,35 @@
+// Printing and parsing of byte sizes, counts, times and durations.
+//
+// Sizes print the way `go tool pprof` prints them (two decimals, ".00"
+// trimmed: "280MiB", "36.51MiB") but with IEC names, since pprof's "MB" is
+// in fact 2^20 bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace pprof_trend {
+
+// The largest power of 1024 (0 = B ... 5 = PiB) that |bytes| reaches.
+int ByteUnitFor(double bytes);
+// `bytes` scaled to 1024^unit, e.g. FormatBytesIn(524288, 2) == "0.50MiB".
+std::string FormatBytesIn(double bytes, int unit);
+// `bytes` in its own best unit: "8MiB", "256B", "1.50KiB"; 0 prints "0".
+std::string FormatBytes(double bytes);
+// Like FormatBytes with a sign: "+8MiB", "-16MiB", "0".
+std::string FormatSignedBytes(double bytes);
+// A value of a sample type with unit `unit` ("bytes", "count", ...).
+std::string FormatValue(double value, std::string_view unit);
+// Counts: "17", "1,234", "95.8k", "1.21M".
+std::string FormatCount(double count);
+std::string FormatSignedCount(double count);
+
+// "2022-02-11 02:00:00 UTC"; "unknown" for 0.
+std::string FormatTimeUtc(int64_t unix_nanos);
+// "2022-02-11T02:00:00Z" (RFC 3339), for JSON.
+std::string FormatTimeRfc3339(int64_t unix_nanos);
+// A span in the largest fitting unit: "4.00 days", "3.50 h", "12 s".
+std::string FormatSpan(double seconds);
+
+}  // namespace pprof_trend
