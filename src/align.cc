@@ -218,8 +218,14 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     AlignedSite& site = result_.sites[FindOrAddSite(stack)];
     site.values[argument_index] += value;
     site.objects[argument_index] += objects;
-    if (std::llabs(value) > site.example_value) {
-      site.example_value = std::llabs(value);
+    // The largest sample names the lines; ties go to the smallest lines, so
+    // the choice does not depend on the order samples come in.
+    const int64_t magnitude = std::llabs(value);
+    if (magnitude > site.example_value ||
+        (magnitude == site.example_value && std::lexicographical_compare(stack_lines.rbegin(), stack_lines.rend(),
+                                                                         site.example_lines.begin(),
+                                                                         site.example_lines.end()))) {
+      site.example_value = magnitude;
       site.example_lines.assign(stack_lines.rbegin(), stack_lines.rend());
     }
     if (value == 0 && objects == 0) continue;

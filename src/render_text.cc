@@ -128,8 +128,9 @@ std::string Shrinking(const Report& r) {
   size_t shown = std::min(r.options.shrinking_count, r.shrinking.size());
   for (size_t i = 0; i < shown; ++i) {
     const TrendNode& n = *r.shrinking[i].node;
-    out += fmt::format("{} {} {} ({})", i == 0 ? "" : ";", r.shrinking[i].short_name, SignedValue(r, n.stats.delta),
-                       TrendClassName(n.stats.trend_class));
+    out += fmt::format("{} {} {} ({} -> {}{})", i == 0 ? "" : ";", r.shrinking[i].short_name,
+                       SignedValue(r, n.stats.delta), Value(r, n.stats.first), Value(r, n.stats.last),
+                       n.stats.trend_class == TrendClass::kGone ? ", gone" : "");
   }
   if (r.shrinking.size() > shown) out += fmt::format("; {} more", r.shrinking.size() - shown);
   return out + "\n";

@@ -1,0 +1,166 @@
+#include "align.h"
+
+#include <gtest/gtest.h>
+
+#include "profile_reader.h"
+#include "support/profile_builder.h"
+
+namespace pprof_trend {
+namespace {
+
+using testing::BuildProfile;
+using testing::HeapSample;
+using testing::ProfileSpec;
+using testing::TestFrame;
+
+Profile Decode(const std::string& bytes, const std::string& name) {
+  auto p = DecodePprof(bytes, name);
+  EXPECT_TRUE(p.ok()) << p.status().message();
+  return std::move(p).value();
+}
+
+// leaf -> root frames of a small Go-like program.
+std::vector<TestFrame> Stack(const std::string& leaf, int64_t line = 10) {
+  return {{leaf, "svc/main.go", line}, {"main.main", "svc/main.go", 5}, {"runtime.main", "runtime/proc.go", 250}};
+}
+
+AlignedProfiles AlignAll(const std::vector<std::string>& bytes, AlignOptions options = {}, bool keep_order = false) {
+  Aligner aligner(std::move(options), bytes.size());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    Profile p = Decode(bytes[i], "p" + std::to_string(i + 1));
+    Status s = aligner.Add(i, p);
+    EXPECT_TRUE(s.ok()) << s.message();
+  }
+  return std::move(aligner).Finish(keep_order);
+}
+
+const AlignedSite* FindSite(const AlignedProfiles& a, const std::string& leaf) {
+  for (const auto& s : a.sites)
+    if (!s.frames.empty() && a.frames[s.frames.back()].function == leaf) return &s;
+  return nullptr;
+}
+
+TEST(AlignTest, SitesAlignByNameAcrossRebuilds) {
+  ProfileSpec day1, day2;
+  day1.samples = {HeapSample(Stack("main.leak"), 1, 100, 100), HeapSample(Stack("main.stable"), 5, 500, 100)};
+  day2.samples = {HeapSample(Stack("main.leak"), 3, 300, 100), HeapSample(Stack("main.stable"), 5, 500, 100)};
+  auto a = AlignAll({BuildProfile(day1), testing::RewriteAsRebuild(BuildProfile(day2), 7)});
+  ASSERT_EQ(a.sites.size(), 2u);
+  const AlignedSite* leak = FindSite(a, "main.leak");
+  ASSERT_NE(leak, nullptr);
+  EXPECT_EQ(leak->values, (std::vector<int64_t>{100, 300}));
+  EXPECT_EQ(leak->objects, (std::vector<int64_t>{1, 3}));
+  EXPECT_EQ(leak->object_sizes, (std::vector<int64_t>{100}));
+  EXPECT_FALSE(leak->sizes_incomplete);
+  // Root first.
+  EXPECT_EQ(a.frames[leak->frames.front()].function, "runtime.main");
+  EXPECT_EQ(leak->example_lines, (std::vector<int64_t>{250, 5, 10}));
+}
+
+TEST(AlignTest, ASiteMissingFromACaptureIsZeroThere) {
+  ProfileSpec day1, day2;
+  day1.samples = {HeapSample(Stack("main.old"), 1, 64)};
+  day2.samples = {HeapSample(Stack("main.new"), 2, 128)};
+  auto a = AlignAll({BuildProfile(day1), BuildProfile(day2)});
+  EXPECT_EQ(FindSite(a, "main.old")->values, (std::vector<int64_t>{64, 0}));
+  EXPECT_EQ(FindSite(a, "main.new")->values, (std::vector<int64_t>{0, 128}));
+  EXPECT_TRUE(FindSite(a, "main.new")->sizes_incomplete);  // no bytes label
+}
+
+TEST(AlignTest, SameNameInAnotherFileIsAnotherFunction) {
+  ProfileSpec day;
+  day.samples = {HeapSample({{"util.New", "a/util.go", 1}}, 1, 10), HeapSample({{"util.New", "b/util.go", 1}}, 1, 20)};
+  auto a = AlignAll({BuildProfile(day), BuildProfile(day)});
+  EXPECT_EQ(a.sites.size(), 2u);
+}
+
+TEST(AlignTest, GranularityDecidesWhatAFrameIs) {
+  ProfileSpec day;
+  day.samples = {HeapSample(Stack("main.f", 10), 1, 10), HeapSample(Stack("main.f", 20), 1, 20),
+                 HeapSample(Stack("main.g", 30), 1, 40)};
+  std::vector<std::string> inputs = {BuildProfile(day), BuildProfile(day)};
+  EXPECT_EQ(AlignAll(inputs).sites.size(), 2u);  // functions: main.f's two lines merge
+  AlignOptions lines;
+  lines.granularity = Granularity::kLines;
+  EXPECT_EQ(AlignAll(inputs, lines).sites.size(), 3u);
+  AlignOptions files;
+  files.granularity = Granularity::kFiles;
+  auto by_file = AlignAll(inputs, files);
+  ASSERT_EQ(by_file.sites.size(), 1u);  // every stack is svc/main.go -> svc/main.go -> runtime/proc.go
+  EXPECT_EQ(by_file.sites[0].values, (std::vector<int64_t>{70, 70}));
+}
+
+TEST(AlignTest, FocusAndIgnoreFilterSamplesByFrame) {
+  ProfileSpec day;
+  day.samples = {HeapSample(Stack("main.f"), 1, 10), HeapSample(Stack("main.g"), 1, 20)};
+  std::vector<std::string> inputs = {BuildProfile(day), BuildProfile(day)};
+  AlignOptions focus;
+  focus.focus = std::regex("main\\.f");
+  auto a = AlignAll(inputs, focus);
+  ASSERT_EQ(a.sites.size(), 1u);
+  EXPECT_EQ(a.captures[0].total_value, 30);  // totals stay whole-profile
+  AlignOptions ignore;
+  ignore.ignore = std::regex("main\\.f");
+  auto b = AlignAll(inputs, ignore);
+  ASSERT_EQ(b.sites.size(), 1u);
+  EXPECT_EQ(b.frames[b.sites[0].frames.back()].function, "main.g");
+}
+
+TEST(AlignTest, CapturesAreOrderedByTimeUnlessKept) {
+  ProfileSpec early, late;
+  early.time_nanos = 1000;
+  late.time_nanos = 2000;
+  early.samples = {HeapSample(Stack("main.f"), 1, 10)};
+  late.samples = {HeapSample(Stack("main.f"), 2, 20)};
+  auto a = AlignAll({BuildProfile(late), BuildProfile(early)});
+  EXPECT_TRUE(a.ordered_by_time);
+  EXPECT_TRUE(a.order_differs_from_arguments);
+  EXPECT_EQ(a.captures[0].path, "p2");
+  EXPECT_EQ(a.argument_index, (std::vector<size_t>{1, 0}));
+  EXPECT_EQ(a.sites[0].values, (std::vector<int64_t>{10, 20}));
+  auto kept = AlignAll({BuildProfile(late), BuildProfile(early)}, {}, /*keep_order=*/true);
+  EXPECT_FALSE(kept.ordered_by_time);
+  EXPECT_EQ(kept.sites[0].values, (std::vector<int64_t>{20, 10}));
+}
+
+TEST(AlignTest, MismatchedSampleTypesNameBothFiles) {
+  ProfileSpec heap, cpu;
+  cpu.sample_types = {{"samples", "count"}, {"cpu", "nanoseconds"}};
+  heap.samples = {HeapSample(Stack("main.f"), 1, 10)};
+  Aligner aligner(AlignOptions{}, 2);
+  ASSERT_TRUE(aligner.Add(0, Decode(BuildProfile(heap), "day1.pb.gz")).ok());
+  Status s = aligner.Add(1, Decode(BuildProfile(cpu), "cpu.pb.gz"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(),
+            "cpu.pb.gz: sample types (samples/count, cpu/nanoseconds) differ from those of day1.pb.gz "
+            "(alloc_objects/count, alloc_space/bytes, inuse_objects/count, inuse_space/bytes)");
+}
+
+TEST(AlignTest, AProfileWithoutHeapTypesIsTheWrongKind) {
+  ProfileSpec cpu;
+  cpu.sample_types = {{"samples", "count"}, {"cpu", "nanoseconds"}};
+  Aligner aligner(AlignOptions{}, 2);
+  Status s = aligner.Add(0, Decode(BuildProfile(cpu), "cpu.pb.gz"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(),
+            "cpu.pb.gz: not a heap profile (sample types: samples/count, cpu/nanoseconds); pick one with "
+            "--sample-index");
+  AlignOptions pick;
+  pick.value_type = "cpu";
+  Aligner ok(pick, 1);
+  EXPECT_TRUE(ok.Add(0, Decode(BuildProfile(cpu), "cpu.pb.gz")).ok());
+}
+
+TEST(AlignTest, SampleIndexPicksItsObjectsPair) {
+  ProfileSpec day;
+  day.samples = {testing::TestSample{Stack("main.f"), {7, 700, 1, 100}, 100}};
+  AlignOptions alloc;
+  alloc.value_type = "alloc_space";
+  auto a = AlignAll({BuildProfile(day), BuildProfile(day)}, alloc);
+  EXPECT_EQ(a.objects_type_name, "alloc_objects");
+  EXPECT_EQ(a.sites[0].values[0], 700);
+  EXPECT_EQ(a.sites[0].objects[0], 7);
+}
+
+}  // namespace
+}  // namespace pprof_trend

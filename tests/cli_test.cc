@@ -1,0 +1,188 @@
+// The real binary on bad inputs and bad command lines: a one-line error that
+// names the file and the defect, exit code 2, nothing on stdout.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+
+#include "profile.pb.h"
+#include "support/profile_builder.h"
+#include "test_paths.h"
+
+namespace pprof_trend {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ReadFileOrDie;
+using testing::WriteFileOrDie;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("pprof-trend-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string Write(const std::string& name, const std::string& data) const {
+    WriteFileOrDie(Path(name), data);
+    return Path(name);
+  }
+
+  RunResult Run(const std::string& args) const {
+    std::string cmd = std::string("cd '") + dir_.string() + "' && '" + PPROF_TREND_BINARY + "' " + args + " >out.txt 2>err.txt </dev/null";
+    int status = std::system(cmd.c_str());
+    RunResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = ReadFileOrDie(Path("out.txt"));
+    r.err = ReadFileOrDie(Path("err.txt"));
+    return r;
+  }
+
+  // Asserts the documented input-error behaviour and returns the message.
+  void ExpectInputError(const std::string& args, const std::string& message) const {
+    RunResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << args;
+    EXPECT_EQ(r.err, "pprof-trend: " + message + "\n") << args;
+  }
+
+  std::string Day(int n) const {
+    std::string p = Path("day" + std::to_string(n) + ".pb.gz");
+    fs::copy_file(testing::SaramaDay(n), p, fs::copy_options::overwrite_existing);
+    return "day" + std::to_string(n) + ".pb.gz";
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CliTest, EmptyFile) {
+  Write("empty.pb.gz", "");
+  ExpectInputError("inspect empty.pb.gz", "empty.pb.gz: empty file, not a profile");
+  ExpectInputError(Day(1) + " empty.pb.gz", "empty.pb.gz: empty file, not a profile");
+}
+
+TEST_F(CliTest, OneByteFile) {
+  Write("one", "x");
+  ExpectInputError("inspect one", "one: not a pprof profile (corrupt or truncated protobuf)");
+}
+
+TEST_F(CliTest, TruncatedGzip) {
+  std::string gz = ReadFileOrDie(testing::SaramaDay(2));
+  Write("cut.pb.gz", gz.substr(0, gz.size() / 2));
+  ExpectInputError(Day(1) + " cut.pb.gz " + Day(3), "cut.pb.gz: truncated gzip stream");
+}
+
+TEST_F(CliTest, GzipOfGarbage) {
+  Write("garbage.gz", testing::GzipCompress("this is not a protocol buffer at all \xff\xff\xff"));
+  ExpectInputError("inspect garbage.gz", "garbage.gz: not a pprof profile (corrupt or truncated protobuf)");
+}
+
+TEST_F(CliTest, RandomBytes) {
+  std::string bytes;
+  uint32_t x = 12345;
+  for (int i = 0; i < 4096; ++i) {
+    x = x * 1103515245 + 12345;
+    bytes.push_back(static_cast<char>(x >> 16));
+  }
+  Write("random.bin", bytes);
+  RunResult r = Run("inspect random.bin");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(r.err.starts_with("pprof-trend: random.bin: ")) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST_F(CliTest, DirectoryInsteadOfFile) {
+  fs::create_directories(Path("adir"));
+  ExpectInputError("inspect adir", "adir: is a directory, not a profile");
+}
+
+TEST_F(CliTest, MissingFile) {
+  ExpectInputError(Day(1) + " nope.pb.gz", "nope.pb.gz: no such file");
+}
+
+TEST_F(CliTest, ValidationRuleReachesTheUser) {
+  perftools::profiles::Profile p;
+  p.ParseFromString(testing::BuildProfile({}));
+  p.mutable_sample_type(0)->set_type(999);
+  Write("bad.pb", p.SerializeAsString());
+  ExpectInputError("inspect bad.pb", "bad.pb: string index 999 in sample_type is out of range (string table has 9 entries)");
+}
+
+TEST_F(CliTest, WrongProfileKind) {
+  testing::ProfileSpec cpu;
+  cpu.sample_types = {{"samples", "count"}, {"cpu", "nanoseconds"}};
+  Write("cpu.pb", testing::BuildProfile(cpu));
+  ExpectInputError("cpu.pb " + Day(1),
+                   "cpu.pb: not a heap profile (sample types: samples/count, cpu/nanoseconds); pick one with "
+                   "--sample-index");
+}
+
+TEST_F(CliTest, MismatchedSampleTypes) {
+  testing::ProfileSpec cpu;
+  cpu.sample_types = {{"samples", "count"}, {"cpu", "nanoseconds"}};
+  Write("cpu.pb", testing::BuildProfile(cpu));
+  ExpectInputError(Day(1) + " cpu.pb",
+                   "cpu.pb: sample types (samples/count, cpu/nanoseconds) differ from those of day1.pb.gz "
+                   "(alloc_objects/count, alloc_space/bytes, inuse_objects/count, inuse_space/bytes)");
+}
+
+TEST_F(CliTest, OneProfilePointsToInspect) {
+  ExpectInputError(Day(1),
+                   "a trend needs two or more profiles (got 1); to look at one profile use: pprof-trend inspect FILE");
+}
+
+TEST_F(CliTest, UnknownSampleIndex) {
+  ExpectInputError(Day(1) + " " + Day(2) + " --sample-index nope",
+                   "day1.pb.gz: has no sample type \"nope\" (it has: alloc_objects/count, alloc_space/bytes, "
+                   "inuse_objects/count, inuse_space/bytes)");
+}
+
+TEST_F(CliTest, BadRegex) {
+  ExpectInputError(Day(1) + " " + Day(2) + " --focus '('",
+                   "--focus \"(\" is not a valid regular expression: Mismatched '(' and ')' in regular expression");
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  RunResult r = Run("--no-such-flag a b");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(r.err.starts_with("pprof-trend: ")) << r.err;
+  r = Run("--format xml " + Day(1) + " " + Day(2));
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST_F(CliTest, HelpAndVersionExitZero) {
+  RunResult r = Run("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("Exit codes: 0 success, 1 check failed, 2 usage or input error."), std::string::npos);
+  r = Run("--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "pprof-trend 0.1.0\n");
+}
+
+TEST_F(CliTest, StandardInputIsAProfile) {
+  std::string cmd = "cd '" + dir_.string() + "' && cat " + Day(1) + " | '" + PPROF_TREND_BINARY +
+                    "' inspect - > out.txt 2> err.txt";
+  int status = std::system(cmd.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 0) << ReadFileOrDie(Path("err.txt"));
+  EXPECT_TRUE(ReadFileOrDie(Path("out.txt")).starts_with("<stdin>\n"));
+}
+
+TEST_F(CliTest, SucceedsOnTheBundledCaptures) {
+  RunResult r = Run(Day(1) + " " + Day(2) + " " + Day(3));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("sarama.(*asyncProducer).newPartitionProducer"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pprof_trend

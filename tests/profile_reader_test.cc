@@ -1,0 +1,234 @@
+#include "profile_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "profile.pb.h"
+
+namespace pprof_trend {
+namespace {
+
+namespace pb = perftools::profiles;
+
+// A small valid profile: two sample types, one inlined location
+// (inner() inlined into outer()), one plain location, two samples.
+pb::Profile ValidProfile() {
+  pb::Profile p;
+  // The last string is referenced from a function, so no cut inside the
+  // string table leaves a self-consistent profile.
+  for (const char* s : {"", "inuse_objects", "count", "inuse_space", "bytes", "inner", "outer", "a.go", "note",
+                        "bytes", "space", "/bin/x", "root"})
+    p.add_string_table(s);
+  auto add_type = [&](int64_t t, int64_t u) {
+    auto* vt = p.add_sample_type();
+    vt->set_type(t);
+    vt->set_unit(u);
+  };
+  add_type(1, 2);
+  add_type(3, 4);
+  p.mutable_period_type()->set_type(10);
+  p.mutable_period_type()->set_unit(4);
+  p.set_period(524288);
+  p.set_time_nanos(123);
+  p.add_comment(8);
+  auto* m = p.add_mapping();
+  m->set_id(7);
+  m->set_filename(11);
+  int64_t names[] = {5, 6, 12};
+  for (int i = 0; i < 3; ++i) {
+    auto* f = p.add_function();
+    f->set_id(static_cast<uint64_t>(10 + i));
+    f->set_name(names[i]);
+    f->set_system_name(names[i]);
+    f->set_filename(7);
+    f->set_start_line(3);
+  }
+  auto* inlined = p.add_location();
+  inlined->set_id(100);
+  inlined->set_mapping_id(7);
+  inlined->set_address(0x1234);
+  auto* l1 = inlined->add_line();
+  l1->set_function_id(10);  // inner, innermost first
+  l1->set_line(5);
+  auto* l2 = inlined->add_line();
+  l2->set_function_id(11);  // outer, the caller
+  l2->set_line(9);
+  auto* plain = p.add_location();
+  plain->set_id(200);
+  plain->set_address(0x5678);
+  plain->add_line()->set_function_id(12);
+  for (int i = 0; i < 2; ++i) {
+    auto* s = p.add_sample();
+    s->add_location_id(100);
+    s->add_location_id(200);
+    s->add_value(2 + i);
+    s->add_value(512 * (2 + i));
+    auto* label = s->add_label();
+    label->set_key(9);
+    label->set_num(512);
+  }
+  return p;
+}
+
+StatusOr<Profile> Decode(const pb::Profile& p) { return DecodePprof(p.SerializeAsString(), "t.pb"); }
+
+TEST(ProfileReaderTest, DecodesEveryPartOfTheModel) {
+  auto decoded = Decode(ValidProfile());
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  const Profile& p = *decoded;
+  EXPECT_EQ(p.source, "t.pb");
+  ASSERT_EQ(p.sample_types.size(), 2u);
+  EXPECT_EQ(p.sample_types[1], (ValueType{"inuse_space", "bytes"}));
+  EXPECT_EQ(p.default_sample_type, -1);
+  EXPECT_EQ(p.period_type, (ValueType{"space", "bytes"}));
+  EXPECT_EQ(p.period, 524288);
+  EXPECT_EQ(p.time_nanos, 123);
+  ASSERT_EQ(p.comments.size(), 1u);
+  EXPECT_EQ(p.comments[0], "note");
+  ASSERT_EQ(p.mappings.size(), 1u);
+  EXPECT_EQ(p.mappings[0].filename, "/bin/x");
+  ASSERT_EQ(p.functions.size(), 3u);
+  EXPECT_EQ(p.functions[1].name, "outer");
+  EXPECT_EQ(p.functions[1].filename, "a.go");
+  EXPECT_EQ(p.functions[1].start_line, 3);
+  ASSERT_EQ(p.locations.size(), 2u);
+  auto lines = p.Lines(p.locations[0]);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(p.functions[lines[0].function].name, "inner");  // innermost first
+  EXPECT_EQ(p.functions[lines[1].function].name, "outer");  // the caller last
+  EXPECT_EQ(lines[1].line, 9);
+  EXPECT_EQ(p.locations[0].mapping, 0u);
+  EXPECT_EQ(p.locations[1].mapping, Location::kNoMapping);
+  ASSERT_EQ(p.samples.size(), 2u);
+  auto stack = p.Stack(p.samples[1]);
+  ASSERT_EQ(stack.size(), 2u);
+  EXPECT_EQ(stack[0], 0u);
+  EXPECT_EQ(stack[1], 1u);
+  EXPECT_EQ(p.Values(1)[0], 3);
+  EXPECT_EQ(p.Values(1)[1], 1536);
+  auto labels = p.Labels(p.samples[0]);
+  ASSERT_EQ(labels.size(), 1u);
+  EXPECT_EQ(labels[0].key, "bytes");
+  EXPECT_TRUE(labels[0].is_numeric);
+  EXPECT_EQ(labels[0].num, 512);
+}
+
+TEST(ProfileReaderTest, StringViewsSurviveMovingTheProfile) {
+  auto decoded = Decode(ValidProfile());
+  ASSERT_TRUE(decoded.ok());
+  Profile moved = std::move(decoded).value();
+  Profile again = std::move(moved);
+  EXPECT_EQ(again.functions[2].name, "root");
+}
+
+TEST(ProfileReaderTest, DefaultSampleTypeResolves) {
+  auto p = ValidProfile();
+  p.set_default_sample_type(1);
+  auto decoded = Decode(p);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->default_sample_type, 0);
+}
+
+struct Defect {
+  std::string name;
+  std::function<void(pb::Profile&)> apply;
+  std::string message;
+};
+
+void PrintTo(const Defect& d, std::ostream* os) { *os << d.name; }
+
+class ProfileReaderDefectTest : public ::testing::TestWithParam<Defect> {};
+
+TEST_P(ProfileReaderDefectTest, IsRejectedWithAOneLineMessage) {
+  auto p = ValidProfile();
+  GetParam().apply(p);
+  auto decoded = Decode(p);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.status().message(), GetParam().message);
+  EXPECT_EQ(decoded.status().message().find('\n'), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Validation, ProfileReaderDefectTest,
+    ::testing::Values(
+        Defect{"StringTableZeroNotEmpty", [](pb::Profile& p) { p.set_string_table(0, "x"); },
+               "t.pb: string_table[0] must be empty"},
+        Defect{"NoStringTable", [](pb::Profile& p) { p.clear_string_table(); },
+               "t.pb: string table is empty (string_table[0] must be \"\")"},
+        Defect{"StringIndexOutOfRange", [](pb::Profile& p) { p.mutable_function(1)->set_name(99); },
+               "t.pb: string index 99 in function is out of range (string table has 13 entries)"},
+        Defect{"NegativeStringIndex", [](pb::Profile& p) { p.mutable_sample_type(0)->set_unit(-1); },
+               "t.pb: string index -1 in sample_type is out of range (string table has 13 entries)"},
+        Defect{"ValueCountMismatch", [](pb::Profile& p) { p.mutable_sample(1)->add_value(1); },
+               "t.pb: sample 1 has 3 values but the profile has 2 sample types"},
+        Defect{"SampleLocationMissing", [](pb::Profile& p) { p.mutable_sample(0)->set_location_id(1, 555); },
+               "t.pb: sample 0 refers to location id 555, which does not exist"},
+        Defect{"SampleLocationZero", [](pb::Profile& p) { p.mutable_sample(0)->set_location_id(0, 0); },
+               "t.pb: sample 0 refers to location id 0, which does not exist"},
+        Defect{"LineFunctionMissing", [](pb::Profile& p) { p.mutable_location(1)->mutable_line(0)->set_function_id(77); },
+               "t.pb: location 200 refers to function id 77, which does not exist"},
+        Defect{"LineFunctionZero", [](pb::Profile& p) { p.mutable_location(1)->mutable_line(0)->set_function_id(0); },
+               "t.pb: location 200 refers to function id 0, which does not exist"},
+        Defect{"LocationMappingMissing", [](pb::Profile& p) { p.mutable_location(0)->set_mapping_id(8); },
+               "t.pb: location 100 refers to mapping id 8, which does not exist"},
+        Defect{"DuplicateFunctionId", [](pb::Profile& p) { p.mutable_function(2)->set_id(10); },
+               "t.pb: duplicate function id 10"},
+        Defect{"DuplicateLocationId", [](pb::Profile& p) { p.mutable_location(1)->set_id(100); },
+               "t.pb: duplicate location id 100"},
+        Defect{"DuplicateMappingId", [](pb::Profile& p) { *p.add_mapping() = p.mapping(0); },
+               "t.pb: duplicate mapping id 7"},
+        Defect{"FunctionIdZero", [](pb::Profile& p) { p.mutable_function(0)->set_id(0); },
+               "t.pb: function id 0 is not allowed"},
+        Defect{"LocationIdZero", [](pb::Profile& p) { p.mutable_location(0)->set_id(0); },
+               "t.pb: location id 0 is not allowed"},
+        Defect{"NoSampleTypes", [](pb::Profile& p) { p.clear_sample_type(); },
+               "t.pb: not a pprof profile (no sample types)"},
+        Defect{"UnknownDefaultSampleType", [](pb::Profile& p) { p.set_default_sample_type(8); },
+               "t.pb: default_sample_type \"note\" is not one of the sample types"}),
+    [](const ::testing::TestParamInfo<Defect>& param_info) { return param_info.param.name; });
+
+TEST(ProfileReaderTest, SparseIdsResolve) {
+  auto p = ValidProfile();
+  p.mutable_location(0)->set_id(0xdeadbeef00ull);
+  p.mutable_sample(0)->set_location_id(0, 0xdeadbeef00ull);
+  p.mutable_sample(1)->set_location_id(0, 0xdeadbeef00ull);
+  auto decoded = Decode(p);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  EXPECT_EQ(decoded->Stack(decoded->samples[0])[0], 0u);
+}
+
+TEST(ProfileReaderTest, GarbageIsNotAProfile) {
+  auto decoded = DecodePprof(std::string("\xff\xff\xff\xff\xff\xff", 6), "r.bin");
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.status().message(), "r.bin: not a pprof profile (corrupt or truncated protobuf)");
+}
+
+TEST(ProfileReaderTest, TruncatedMessageIsRejected) {
+  const pb::Profile full = ValidProfile();
+  const std::string bytes = full.SerializeAsString();
+  // Fields serialize in field-number order; a cut that only drops fields
+  // after the string table (period, time, comments...) leaves a message that
+  // protobuf cannot tell from a complete one. Every earlier cut must fail.
+  pb::Profile head = full;
+  head.clear_drop_frames();
+  head.clear_keep_frames();
+  head.clear_time_nanos();
+  head.clear_duration_nanos();
+  head.clear_period_type();
+  head.clear_period();
+  head.clear_comment();
+  const size_t string_table_end = head.ByteSizeLong();
+  ASSERT_LT(string_table_end, bytes.size());
+  for (size_t cut = 1; cut < bytes.size(); ++cut) {
+    auto decoded = DecodePprof(bytes.substr(0, cut), "cut.pb");
+    if (decoded.ok()) {
+      EXPECT_GE(cut, string_table_end) << "a profile cut at " << cut << " of " << bytes.size() << " was accepted";
+    } else {
+      EXPECT_TRUE(decoded.status().message().starts_with("cut.pb: ")) << decoded.status().message();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pprof_trend

@@ -1,0 +1,40 @@
+#include "units.h"
+
+#include <gtest/gtest.h>
+
+namespace pprof_trend {
+namespace {
+
+TEST(UnitsTest, BytesPrintLikePprof) {
+  EXPECT_EQ(FormatBytes(0), "0");
+  EXPECT_EQ(FormatBytes(256), "256B");
+  EXPECT_EQ(FormatBytes(8388608), "8MiB");
+  EXPECT_EQ(FormatBytes(38282368), "36.51MiB");
+  EXPECT_EQ(FormatBytes(1536), "1.50KiB");
+  EXPECT_EQ(FormatBytes(1366777459), "1.27GiB");
+  EXPECT_EQ(FormatBytesIn(524336, 2), "0.50MiB");
+  EXPECT_EQ(FormatSignedBytes(-16 * 1048576.0), "-16MiB");
+  EXPECT_EQ(FormatSignedBytes(8388608), "+8MiB");
+}
+
+TEST(UnitsTest, Counts) {
+  EXPECT_EQ(FormatCount(17), "17");
+  EXPECT_EQ(FormatCount(98328), "98,328");
+  EXPECT_EQ(FormatCount(-1234), "-1,234");
+  EXPECT_EQ(FormatCount(162634), "162.6k");
+  EXPECT_EQ(FormatCount(1.2e6), "1.20M");
+  EXPECT_EQ(FormatCount(2.5), "2.50");
+  EXPECT_EQ(FormatSignedCount(17), "+17");
+}
+
+TEST(UnitsTest, TimesAndSpans) {
+  EXPECT_EQ(FormatTimeUtc(1644544800LL * 1000000000LL), "2022-02-11 02:00:00 UTC");
+  EXPECT_EQ(FormatTimeRfc3339(1644544800LL * 1000000000LL), "2022-02-11T02:00:00Z");
+  EXPECT_EQ(FormatTimeUtc(0), "unknown");
+  EXPECT_EQ(FormatSpan(4 * 86400), "4.00 days");
+  EXPECT_EQ(FormatSpan(5400), "1.50 h");
+  EXPECT_EQ(FormatSpan(12), "12 s");
+}
+
+}  // namespace
+}  // namespace pprof_trend

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Quick start: installs what is missing, builds, and runs pprof-trend on the
+# bundled captures of the sarama leak (testdata/sarama/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./tools/install-deps.sh
+./tools/build.sh -DPPROF_TREND_BUILD_TESTS=OFF >/dev/null
+set -x
+./build/pprof-trend testdata/sarama/day1.pb.gz testdata/sarama/day2.pb.gz testdata/sarama/day3.pb.gz

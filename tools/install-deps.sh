@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pprof-trend needs to build and test, and only
+# those that are missing. Non-interactive and idempotent; run as root or with
+# sudo available. Extra package names given as arguments are installed too.
+set -euo pipefail
+
+packages=(
+  cmake make g++ pkg-config
+  libprotobuf-dev protobuf-compiler   # profile.proto -> C++
+  zlib1g-dev                          # gzip-compressed profiles
+  libcli11-dev                        # command line
+  libfmt-dev                          # formatting
+  libgtest-dev                        # tests
+  "$@"
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
+    echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
