@@ -107,16 +107,20 @@ std::string Paths(const Report& r) {
   for (size_t i = 0; i < shown; ++i) {
     const ReportRow& row = r.growing[i];
     const TrendNode& n = *row.node;
-    std::string what = row.objects_phrase.empty() ? "" : ": " + row.objects_phrase;
+    out += fmt::format("{:>4}  {}\n", n.rank, FitWidth(row.name, 114));
     std::string series;
-    for (double v : n.values) series += (series.empty() ? "" : " -> ") + Value(r, v);
-    out += fmt::format("{:>4}  {}{}  [{}]\n", n.rank, row.name, what, series);
+    if (n.values.size() <= 4) {
+      for (double v : n.values) series += (series.empty() ? "" : " -> ") + Value(r, v);
+    } else {
+      series = fmt::format("{} -> ... -> {} over {} captures", Value(r, n.values.front()), Value(r, n.values.back()),
+                           n.values.size());
+    }
+    out += fmt::format("      {}{}\n", row.objects_phrase.empty() ? "" : row.objects_phrase + "; ", series);
     const AlignedSite& site = a.sites[n.site_index];
     for (size_t f = 0; f < n.stack.size(); ++f) {
       const AlignedFrame& frame = a.frames[n.stack[f]];
-      std::string where = FrameLocation(a, site, f);
-      std::string name = FitWidth(frame.function, 64);
-      out += fmt::format("        {:<64}  {}\n", name, FitWidth(where, 48));
+      out += fmt::format("        {:<50}  {}\n", FitWidth(ShortenFunctionName(frame.function), 50),
+                         FitWidth(FrameLocation(a, site, f), 60));
     }
   }
   return out;
