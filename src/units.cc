@@ -50,7 +50,7 @@ std::string FormatValue(double value, std::string_view unit) {
 
 std::string FormatCount(double count) {
   double a = std::fabs(count);
-  if (a < 100000) {
+  if (a < 1e6) {
     // Whole numbers with thousands separators; fractions only below 10.
     if (a < 10 && std::fabs(count - std::round(count)) > 0.005) return TwoDecimals(count);
     auto n = static_cast<long long>(std::llround(count));
@@ -62,7 +62,6 @@ std::string FormatCount(double count) {
     }
     return n < 0 ? "-" + out : out;
   }
-  if (a < 1e6) return fmt::format("{:.1f}k", count / 1e3);
   if (a < 1e9) return fmt::format("{:.2f}M", count / 1e6);
   return fmt::format("{:.2f}G", count / 1e9);
 }

@@ -21,7 +21,7 @@ std::string FormatBytes(double bytes);
 std::string FormatSignedBytes(double bytes);
 // A value of a sample type with unit `unit` ("bytes", "count", ...).
 std::string FormatValue(double value, std::string_view unit);
-// Counts: "17", "1,234", "95.8k", "1.21M".
+// Counts: "17", "1,234", "162,634", "1.21M".
 std::string FormatCount(double count);
 std::string FormatSignedCount(double count);
 

@@ -21,7 +21,8 @@ TEST(UnitsTest, Counts) {
   EXPECT_EQ(FormatCount(17), "17");
   EXPECT_EQ(FormatCount(98328), "98,328");
   EXPECT_EQ(FormatCount(-1234), "-1,234");
-  EXPECT_EQ(FormatCount(162634), "162.6k");
+  EXPECT_EQ(FormatCount(162634), "162,634");
+  EXPECT_EQ(FormatCount(999999), "999,999");
   EXPECT_EQ(FormatCount(1.2e6), "1.20M");
   EXPECT_EQ(FormatCount(2.5), "2.50");
   EXPECT_EQ(FormatSignedCount(17), "+17");

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/install-deps.sh
-./tools/build.sh -DPPROF_TREND_BUILD_TESTS=OFF >/dev/null
+./tools/build.sh pprof-trend >/dev/null
 set -x
 ./build/pprof-trend testdata/sarama/day1.pb.gz testdata/sarama/day2.pb.gz testdata/sarama/day3.pb.gz

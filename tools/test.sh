@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/install-deps.sh
-./tools/build.sh -DPPROF_TREND_BUILD_TESTS=ON -DPPROF_TREND_WERROR=ON
+./tools/build.sh
 cd build
 ctest --output-on-failure -j"$(nproc)"
