@@ -8,8 +8,10 @@
 #include <regex>
 
 #include "align.h"
+#include "check.h"
 #include "inspect.h"
 #include "load.h"
+#include "render_check.h"
 #include "render_json.h"
 #include "render_text.h"
 #include "report.h"
@@ -18,14 +20,26 @@
 namespace pprof_trend {
 namespace {
 
-struct TrendFlags {
+// What the trend command and check share: which profiles, how to align them.
+struct AnalysisFlags {
   std::vector<std::string> profiles;
-  std::string format = "text";
   std::string granularity = "functions";
   std::string sample_index;
-  std::optional<size_t> node_count;
   std::string focus, ignore;
   bool keep_order = false;
+};
+
+struct TrendFlags {
+  AnalysisFlags analysis;
+  std::string format = "text";
+  std::optional<size_t> node_count;
+};
+
+struct CheckFlags {
+  AnalysisFlags analysis;
+  std::string format = "text";
+  std::string max_growth, max_rate, max_node_growth, rules, baseline;
+  std::vector<std::string> forbid, allow;
 };
 
 int ExitFor(const Status& status, std::ostream& err) {
@@ -66,27 +80,22 @@ int RunInspect(const std::vector<std::string>& paths, std::ostream& out, std::os
   return kExitOk;
 }
 
-int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostream& out, std::ostream& err) {
+// Loads, aligns and computes trends; prints the ordering note to `err`.
+StatusOr<TrendResult> Analyze(const AnalysisFlags& flags, std::ostream& err) {
   if (flags.profiles.size() < 2)
-    return ExitFor(Status::UsageError(fmt::format("a trend needs two or more profiles (got {}); to look at one "
-                                                  "profile use: pprof-trend inspect FILE",
-                                                  flags.profiles.size())),
-                   err);
-  if (Status s = CheckStdinOnce(flags.profiles); !s.ok()) return ExitFor(s, err);
+    return Status::UsageError(fmt::format(
+        "a trend needs two or more profiles (got {}); to look at one profile use: pprof-trend inspect FILE",
+        flags.profiles.size()));
+  RETURN_IF_ERROR(CheckStdinOnce(flags.profiles));
   AlignOptions align;
   align.granularity = *ParseGranularity(flags.granularity);
   align.value_type = flags.sample_index;
-  auto focus = CompileRegex(flags.focus, "--focus");
-  if (!focus.ok()) return ExitFor(focus.status(), err);
-  auto ignore = CompileRegex(flags.ignore, "--ignore");
-  if (!ignore.ok()) return ExitFor(ignore.status(), err);
-  align.focus = std::move(focus).value();
-  align.ignore = std::move(ignore).value();
+  ASSIGN_OR_RETURN(align.focus, CompileRegex(flags.focus, "--focus"));
+  ASSIGN_OR_RETURN(align.ignore, CompileRegex(flags.ignore, "--ignore"));
 
   Aligner aligner(std::move(align), flags.profiles.size());
-  Status status = LoadEach(flags.profiles, LoadOptions{},
-                           [&](size_t i, Profile&& profile) { return aligner.Add(i, profile); });
-  if (!status.ok()) return ExitFor(status, err);
+  RETURN_IF_ERROR(LoadEach(flags.profiles, LoadOptions{},
+                           [&](size_t i, Profile&& profile) { return aligner.Add(i, profile); }));
   AlignedProfiles aligned = std::move(aligner).Finish(flags.keep_order);
   if (aligned.order_differs_from_arguments) {
     err << (flags.keep_order
@@ -94,11 +103,16 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
                 : "pprof-trend: note: profiles are ordered by capture time, not as given (--keep-order keeps the "
                   "argument order)\n");
   }
-  TrendResult trend = ComputeTrends(std::move(aligned), TrendOptions{});
+  return ComputeTrends(std::move(aligned), TrendOptions{});
+}
+
+int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostream& out, std::ostream& err) {
+  auto trend = Analyze(flags.analysis, err);
+  if (!trend.ok()) return ExitFor(trend.status(), err);
   ReportOptions report_options;
   report_options.command_line = command_line;
   if (flags.node_count) report_options.node_count = *flags.node_count;
-  Report report = BuildReport(trend, report_options);
+  Report report = BuildReport(*trend, report_options);
   if (flags.format == "json") {
     JsonOptions json;
     if (flags.node_count) json.max_nodes_per_kind = *flags.node_count;
@@ -109,13 +123,66 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
   return kExitOk;
 }
 
+StatusOr<Budgets> CollectBudgets(const CheckFlags& flags) {
+  Budgets budgets;
+  if (!flags.rules.empty()) {
+    ASSIGN_OR_RETURN(std::string text, ReadInput(flags.rules));
+    RETURN_IF_ERROR(ParseRules(text, flags.rules, &budgets));
+  }
+  // Flags override the rules file's limits; lists add up.
+  if (!flags.max_growth.empty()) { ASSIGN_OR_RETURN(budgets.max_growth, ParseSizeLimit(flags.max_growth, "--max-growth")); }
+  if (!flags.max_rate.empty()) { ASSIGN_OR_RETURN(budgets.max_rate, ParseRateLimit(flags.max_rate, "--max-rate")); }
+  if (!flags.max_node_growth.empty()) {
+    ASSIGN_OR_RETURN(budgets.max_node_growth, ParseSizeLimit(flags.max_node_growth, "--max-node-growth"));
+  }
+  budgets.forbid.insert(budgets.forbid.end(), flags.forbid.begin(), flags.forbid.end());
+  budgets.allow.insert(budgets.allow.end(), flags.allow.begin(), flags.allow.end());
+  if (budgets.empty())
+    return Status::UsageError(
+        "check needs at least one budget: --max-growth, --max-rate, --max-node-growth, --forbid or --rules");
+  return budgets;
+}
+
+int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err) {
+  auto budgets = CollectBudgets(flags);
+  if (!budgets.ok()) return ExitFor(budgets.status(), err);
+  if (!flags.baseline.empty()) {
+    // The baseline comes first, whatever the capture times say.
+    flags.analysis.profiles.insert(flags.analysis.profiles.begin(), flags.baseline);
+    flags.analysis.keep_order = true;
+  }
+  auto trend = Analyze(flags.analysis, err);
+  if (!trend.ok()) return ExitFor(trend.status(), err);
+  auto result = RunCheck(*trend, *budgets);
+  if (!result.ok()) return ExitFor(result.status(), err);
+  CheckFormat format = flags.format == "json"    ? CheckFormat::kJson
+                       : flags.format == "junit" ? CheckFormat::kJunit
+                       : flags.format == "github" ? CheckFormat::kGithub
+                                                  : CheckFormat::kText;
+  out << RenderCheck(*result, *trend, format);
+  return result->passed ? kExitOk : kExitCheckFailed;
+}
+
+void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags) {
+  app->add_option("--granularity", flags.granularity, "what a frame is: functions (name and file), lines, files")
+      ->check(CLI::IsMember({"functions", "lines", "files"}))
+      ->capture_default_str();
+  app->add_option("--sample-index", flags.sample_index,
+                  "sample type to rank: inuse_space (default), alloc_space, inuse_objects, alloc_objects, or any "
+                  "type in the inputs");
+  app->add_option("--focus", flags.focus, "keep only samples with a frame whose function or file matches REGEX");
+  app->add_option("--ignore", flags.ignore, "drop samples with a frame whose function or file matches REGEX");
+  app->add_flag("--keep-order", flags.keep_order, "keep the argument order even when capture times disagree");
+}
+
 }  // namespace
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app{
       "pprof-trend: finds memory leaks in a series of heap profiles.\n\n"
       "  pprof-trend [options] PROFILE PROFILE...   rank the allocation sites whose memory grows\n"
-      "  pprof-trend inspect PROFILE...             what one profile holds (totals, top functions)\n\n"
+      "  pprof-trend inspect PROFILE...             what one profile holds (totals, top functions)\n"
+      "  pprof-trend check [budgets] PROFILE...     exit 1 when growth passes a budget (CI)\n\n"
       "Profiles are pprof protobuf files, gzipped or raw (\"-\" reads standard input).\n"
       "Exit codes: 0 success, 1 check failed, 2 usage or input error.",
       "pprof-trend"};
@@ -123,25 +190,38 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   app.require_subcommand(0, 1);
 
   TrendFlags flags;
-  app.add_option("profiles", flags.profiles, "heap profiles, two or more (ordered by capture time)");
+  app.add_option("profiles", flags.analysis.profiles, "heap profiles, two or more (ordered by capture time)");
   app.add_option("--format", flags.format, "output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  app.add_option("--granularity", flags.granularity, "what a frame is: functions (name and file), lines, files")
-      ->check(CLI::IsMember({"functions", "lines", "files"}))
-      ->capture_default_str();
-  app.add_option("--sample-index", flags.sample_index,
-                 "sample type to rank: inuse_space (default), alloc_space, inuse_objects, alloc_objects, or any "
-                 "type in the inputs");
   app.add_option("--nodecount", flags.node_count, "show at most N sites (text default 10; JSON: all)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--focus", flags.focus, "keep only samples with a frame whose function or file matches REGEX");
-  app.add_option("--ignore", flags.ignore, "drop samples with a frame whose function or file matches REGEX");
-  app.add_flag("--keep-order", flags.keep_order, "keep the argument order even when capture times disagree");
+  AddAnalysisOptions(&app, flags.analysis);
 
   std::vector<std::string> inspect_paths;
   CLI::App* inspect = app.add_subcommand("inspect", "show what each profile holds, as go tool pprof -top would");
   inspect->add_option("profiles", inspect_paths, "profiles to inspect")->required();
+
+  CheckFlags check_flags;
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "fail (exit 1) when growth passes a budget; for CI jobs.\n"
+      "SIZE: 64MiB, 500KB (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024); DURATION: s, min, h, day, week");
+  check->add_option("profiles", check_flags.analysis.profiles, "heap profiles, two or more (one with --baseline)");
+  check->add_option("--max-growth", check_flags.max_growth, "SIZE: total growth first -> last of the sites counted");
+  check->add_option("--max-rate", check_flags.max_rate, "SIZE/DURATION: growth rate of that total, e.g. 10MiB/day");
+  check->add_option("--max-node-growth", check_flags.max_node_growth, "SIZE: growth of any single site");
+  check->add_option("--forbid", check_flags.forbid, "REGEX: fail if a growing site has a matching frame (repeatable)")
+      ->allow_extra_args(false);
+  check->add_option("--allow", check_flags.allow,
+                    "REGEX: leave sites with a matching frame out of every budget (repeatable)")
+      ->allow_extra_args(false);
+  check->add_option("--rules", check_flags.rules, "FILE: budgets, one `key value` per line, # comments");
+  check->add_option("--baseline", check_flags.baseline, "FILE: a baseline capture, compared with the profiles");
+  check->add_option("--format", check_flags.format, "output format")
+      ->check(CLI::IsMember({"text", "json", "junit", "github"}))
+      ->capture_default_str();
+  AddAnalysisOptions(check, check_flags.analysis);
 
   try {
     app.parse(argc, argv);
@@ -159,6 +239,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return kExitInputError;
   }
   if (inspect->parsed()) return RunInspect(inspect_paths, out, err);
+  if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err);
   return RunTrend(flags, CommandLine(argc, argv), out, err);
 }
 

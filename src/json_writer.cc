@@ -3,27 +3,10 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "utf8.h"
+
 namespace pprof_trend {
 
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k)
-    if ((byte(i + k) & 0xc0) != 0x80) return 0;
-  if (len == 2 && c < 0xc2) return 0;                               // overlong
-  if (len == 3 && c == 0xe0 && byte(i + 1) < 0xa0) return 0;        // overlong
-  if (len == 3 && c == 0xed && byte(i + 1) >= 0xa0) return 0;       // surrogates
-  if (len == 4 && c == 0xf0 && byte(i + 1) < 0x90) return 0;        // overlong
-  if (len == 4 && (c > 0xf4 || (c == 0xf4 && byte(i + 1) >= 0x90))) return 0;  // > U+10FFFF
-  return len;
-}
-
-}  // namespace
 
 std::string JsonWriter::Escape(std::string_view s) {
   std::string out;

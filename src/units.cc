@@ -1,6 +1,9 @@
 #include "units.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <fmt/format.h>
 
@@ -98,6 +101,62 @@ std::string FormatSpan(double seconds) {
   if (seconds >= 3600) return fmt::format("{:.2f} h", seconds / 3600);
   if (seconds >= 60) return fmt::format("{:.2f} min", seconds / 60);
   return fmt::format("{:.3g} s", seconds);
+}
+
+namespace {
+
+// Splits "1.5GiB" into 1.5 and "GiB"; the number part is optional when
+// `number_optional` ("day" means one day).
+bool SplitNumber(std::string_view text, bool number_optional, double* number, std::string* unit) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  std::string digits(text.substr(0, i));
+  if (digits.empty()) {
+    if (!number_optional) return false;
+    *number = 1;
+  } else {
+    if (std::count(digits.begin(), digits.end(), '.') > 1 || digits == "." || digits.front() == '.' ||
+        digits.back() == '.')
+      return false;
+    *number = std::strtod(digits.c_str(), nullptr);
+  }
+  std::string_view rest = text.substr(i);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  unit->clear();
+  for (char c : rest) unit->push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return std::isfinite(*number);
+}
+
+}  // namespace
+
+std::optional<double> ParseSize(std::string_view text) {
+  double number = 0;
+  std::string unit;
+  if (!SplitNumber(text, false, &number, &unit)) return std::nullopt;
+  static const std::pair<const char*, double> kUnits[] = {
+      {"", 1},          {"b", 1},          {"kib", 1024.0},   {"mib", 1048576.0}, {"gib", 1073741824.0},
+      {"tib", 1099511627776.0}, {"kb", 1e3}, {"mb", 1e6},      {"gb", 1e9},        {"tb", 1e12}};
+  for (const auto& [name, factor] : kUnits)
+    if (unit == name) return number * factor;
+  return std::nullopt;
+}
+
+std::optional<double> ParseDuration(std::string_view text) {
+  double number = 0;
+  std::string unit;
+  if (!SplitNumber(text, true, &number, &unit)) return std::nullopt;
+  static const std::pair<const char*, double> kUnits[] = {
+      {"s", 1},         {"sec", 1},        {"second", 1},    {"seconds", 1}, {"m", 60},     {"min", 60},
+      {"minute", 60},   {"minutes", 60},   {"h", 3600},      {"hour", 3600}, {"hours", 3600}, {"d", 86400},
+      {"day", 86400},   {"days", 86400},   {"w", 604800},    {"week", 604800}, {"weeks", 604800}};
+  for (const auto& [name, factor] : kUnits)
+    if (unit == name) {
+      if (number <= 0) return std::nullopt;
+      return number * factor;
+    }
+  return std::nullopt;
 }
 
 }  // namespace pprof_trend

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,5 +32,14 @@ std::string FormatTimeUtc(int64_t unix_nanos);
 std::string FormatTimeRfc3339(int64_t unix_nanos);
 // A span in the largest fitting unit: "4.00 days", "3.50 h", "12 s".
 std::string FormatSpan(double seconds);
+
+// Parses a byte size: a number and an optional unit. KiB, MiB, GiB, TiB are
+// powers of 1024; kB/KB, MB, GB, TB powers of 1000 (write MiB for what
+// pprof prints as MB); B or no unit is bytes. Case-insensitive units.
+// "64MiB", "500KB", "1.5GiB", "4096". None for anything else or a negative.
+std::optional<double> ParseSize(std::string_view text);
+// Parses a duration in seconds: an optional number and a unit of s, m/min,
+// h, d/day, w/week (plurals too): "day", "12h", "30min", "2w".
+std::optional<double> ParseDuration(std::string_view text);
 
 }  // namespace pprof_trend

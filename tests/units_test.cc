@@ -37,5 +37,26 @@ TEST(UnitsTest, TimesAndSpans) {
   EXPECT_EQ(FormatSpan(12), "12 s");
 }
 
+TEST(UnitsTest, ParsesSizes) {
+  EXPECT_EQ(ParseSize("64MiB"), 64.0 * 1048576);
+  EXPECT_EQ(ParseSize("500KB"), 500000.0);
+  EXPECT_EQ(ParseSize("500kB"), 500000.0);
+  EXPECT_EQ(ParseSize("1.5GiB"), 1.5 * 1073741824);
+  EXPECT_EQ(ParseSize("4096"), 4096.0);
+  EXPECT_EQ(ParseSize("10 mib"), 10.0 * 1048576);
+  EXPECT_EQ(ParseSize("1MB"), 1e6);
+  for (const char* bad : {"", "MiB", "-1MiB", "1.2.3MiB", "5 parsecs", "1e9", ".5MiB", "5.MiB"})
+    EXPECT_FALSE(ParseSize(bad).has_value()) << bad;
+}
+
+TEST(UnitsTest, ParsesDurations) {
+  EXPECT_EQ(ParseDuration("day"), 86400.0);
+  EXPECT_EQ(ParseDuration("h"), 3600.0);
+  EXPECT_EQ(ParseDuration("12h"), 43200.0);
+  EXPECT_EQ(ParseDuration("30min"), 1800.0);
+  EXPECT_EQ(ParseDuration("2w"), 1209600.0);
+  for (const char* bad : {"", "0d", "fortnight", "3"}) EXPECT_FALSE(ParseDuration(bad).has_value()) << bad;
+}
+
 }  // namespace
 }  // namespace pprof_trend
