@@ -12,10 +12,12 @@
 #include "inspect.h"
 #include "load.h"
 #include "render_check.h"
+#include "render_html.h"
 #include "render_json.h"
 #include "render_text.h"
 #include "report.h"
 #include "trend.h"
+#include "write_file.h"
 
 namespace pprof_trend {
 namespace {
@@ -32,6 +34,7 @@ struct AnalysisFlags {
 struct TrendFlags {
   AnalysisFlags analysis;
   std::string format = "text";
+  std::string html;  // also write the HTML report here
   std::optional<size_t> node_count;
 };
 
@@ -113,6 +116,10 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
   report_options.command_line = command_line;
   if (flags.node_count) report_options.node_count = *flags.node_count;
   Report report = BuildReport(*trend, report_options);
+  if (!flags.html.empty()) {
+    if (Status s = WriteFileAtomically(flags.html, RenderHtml(report, HtmlOptions{})); !s.ok()) return ExitFor(s, err);
+    err << "pprof-trend: wrote " << flags.html << "\n";
+  }
   if (flags.format == "json") {
     JsonOptions json;
     if (flags.node_count) json.max_nodes_per_kind = *flags.node_count;
@@ -194,6 +201,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   app.add_option("--format", flags.format, "output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  app.add_option("--html", flags.html, "FILE: also write a self-contained HTML report there");
   app.add_option("--nodecount", flags.node_count, "show at most N sites (text default 10; JSON: all)")
       ->check(CLI::PositiveNumber);
   AddAnalysisOptions(&app, flags.analysis);

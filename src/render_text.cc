@@ -35,12 +35,8 @@ namespace {
 
 constexpr size_t kSparkWidth = 8;
 
-std::string Value(const Report& r, double v) { return FormatValue(v, r.trend->aligned.value_unit); }
-
-std::string SignedValue(const Report& r, double v) {
-  std::string s = Value(r, v);
-  return (v > 0 && s != "0") ? "+" + s : s;
-}
+std::string Value(const Report& r, double v) { return FormatNodeValue(*r.trend, v, false); }
+std::string SignedValue(const Report& r, double v) { return FormatNodeValue(*r.trend, v, true); }
 
 // Pads a string holding multi-byte UTF-8 (the sparkline) to `width` columns.
 std::string PadColumns(const std::string& s, size_t columns, size_t width) {
@@ -79,18 +75,10 @@ std::string Table(const Report& r) {
   const size_t name_width = 120 - (4 + 2 + 10 + 2 + 9 + 2 + 9 + 2 + 9 + 2 + 8 + 2 + 11 + 2);
   for (const ReportRow& row : r.growing) {
     const TrendNode& n = *row.node;
-    const bool est = n.size.objects_estimated;
-    std::string growth = (est ? "~" : "") + SignedValue(r, n.stats.delta);
-    std::string per_day = n.stats.per_day ? SignedValue(r, *n.stats.per_day) : "-";
-    std::string per_object = "-";
-    if (n.size.bytes_per_object && *n.size.bytes_per_object > 0)
-      per_object = (n.size.exact ? "" : "~") + FormatBytes(*n.size.bytes_per_object);
-    std::string objects = r.trend->aligned.objects_type_name.empty()
-                              ? "-"
-                              : (est ? "~" : "") + FormatSignedCount(std::round(n.delta_objects));
+    const RowCells cells = FormatCells(*r.trend, n);
     size_t spark_columns = std::min(n.values.size(), kSparkWidth);
-    out += fmt::format("{:>4}  {:>10}  {:>9}  {:>9}  {:>9}  {}  {:<11}  {}\n", n.rank, growth, per_day, per_object,
-                       objects, PadColumns(Sparkline(n.values, kSparkWidth), spark_columns, kSparkWidth),
+    out += fmt::format("{:>4}  {:>10}  {:>9}  {:>9}  {:>9}  {}  {:<11}  {}\n", n.rank, cells.growth, cells.per_day,
+                       cells.bytes_per_object, cells.objects, PadColumns(Sparkline(n.values, kSparkWidth), spark_columns, kSparkWidth),
                        TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
   }
   if (r.growing_total > r.growing.size())

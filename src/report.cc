@@ -61,6 +61,8 @@ ReportRow MakeRow(const TrendResult& trend, const TrendNode& node) {
   return row;
 }
 
+}  // namespace
+
 bool Grew(const TrendNode& node) {
   switch (node.stats.trend_class) {
     case TrendClass::kGrowing:
@@ -71,7 +73,22 @@ bool Grew(const TrendNode& node) {
   }
 }
 
-}  // namespace
+std::string FormatNodeValue(const TrendResult& trend, double value, bool with_sign) {
+  std::string s = FormatValue(value, trend.aligned.value_unit);
+  return (with_sign && value > 0 && s != "0") ? "+" + s : s;
+}
+
+RowCells FormatCells(const TrendResult& trend, const TrendNode& n) {
+  RowCells cells;
+  const std::string est = n.size.objects_estimated ? "~" : "";
+  cells.growth = est + FormatNodeValue(trend, n.stats.delta, true);
+  cells.per_day = n.stats.per_day ? FormatNodeValue(trend, *n.stats.per_day, true) : "-";
+  cells.bytes_per_object = "-";
+  if (n.size.bytes_per_object && *n.size.bytes_per_object > 0)
+    cells.bytes_per_object = (n.size.exact ? "" : "~") + FormatBytes(*n.size.bytes_per_object);
+  cells.objects = trend.aligned.objects_type_name.empty() ? "-" : est + FormatSignedCount(std::round(n.delta_objects));
+  return cells;
+}
 
 Report BuildReport(const TrendResult& trend, ReportOptions options) {
   Report report;

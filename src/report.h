@@ -45,6 +45,21 @@ struct Report {
 
 Report BuildReport(const TrendResult& trend, ReportOptions options);
 
+// Whether a node counts as having grown (the table's rows): growing,
+// plateaued, new, or fluctuating with a net gain.
+bool Grew(const TrendNode& node);
+
+// The table cells every renderer prints for a node, "~" marking estimates:
+// growth "+136MiB", per day "+34MiB" or "-", bytes/object "8MiB" (or
+// "~312B" from the fit), objects "+17".
+struct RowCells {
+  std::string growth, per_day, bytes_per_object, objects;
+};
+RowCells FormatCells(const TrendResult& trend, const TrendNode& node);
+
+// A value of the ranked sample type, with its unit; signed adds "+".
+std::string FormatNodeValue(const TrendResult& trend, double value, bool with_sign);
+
 // Drops a Go package path: "github.com/Shopify/sarama.(*T).f" -> "sarama.(*T).f".
 std::string ShortenFunctionName(std::string_view name);
 // Shortens to at most `width` characters, keeping the end (the most specific part).
