@@ -4,19 +4,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <regex>
 
 #include "align.h"
 #include "check.h"
+#include "gzip.h"
 #include "inspect.h"
 #include "load.h"
+#include "profile_writer.h"
 #include "render_check.h"
 #include "render_html.h"
 #include "render_json.h"
 #include "render_text.h"
 #include "report.h"
 #include "trend.h"
+#include "units.h"
 #include "write_file.h"
 
 namespace pprof_trend {
@@ -28,6 +32,7 @@ struct AnalysisFlags {
   std::string granularity = "functions";
   std::string sample_index;
   std::string focus, ignore;
+  std::string times;  // comma-separated capture times, one per profile
   bool keep_order = false;
 };
 
@@ -36,6 +41,11 @@ struct TrendFlags {
   std::string format = "text";
   std::string html;  // also write the HTML report here
   std::optional<size_t> node_count;
+};
+
+struct ExportFlags {
+  AnalysisFlags analysis;
+  std::string output;
 };
 
 struct CheckFlags {
@@ -71,6 +81,16 @@ Status CheckStdinOnce(const std::vector<std::string>& paths) {
   return Status();
 }
 
+// An output that is also an input would destroy the input.
+Status RefuseInputAsOutput(const std::vector<std::string>& inputs, const std::string& output) {
+  std::error_code ec;
+  for (const auto& input : inputs) {
+    if (input == output || (std::filesystem::exists(output, ec) && std::filesystem::equivalent(input, output, ec)))
+      return Status::UsageError(fmt::format("{}: is an input; refusing to overwrite it with the output", output));
+  }
+  return Status();
+}
+
 int RunInspect(const std::vector<std::string>& paths, std::ostream& out, std::ostream& err) {
   if (Status s = CheckStdinOnce(paths); !s.ok()) return ExitFor(s, err);
   std::string text;
@@ -96,9 +116,29 @@ StatusOr<TrendResult> Analyze(const AnalysisFlags& flags, std::ostream& err) {
   ASSIGN_OR_RETURN(align.focus, CompileRegex(flags.focus, "--focus"));
   ASSIGN_OR_RETURN(align.ignore, CompileRegex(flags.ignore, "--ignore"));
 
+  std::vector<int64_t> times;
+  if (!flags.times.empty()) {
+    std::string_view list = flags.times;
+    while (true) {
+      size_t comma = list.find(',');
+      std::string_view item = list.substr(0, comma);
+      auto t = ParseTime(item);
+      if (!t)
+        return Status::UsageError(fmt::format(
+            "--times: \"{}\" is not a time (examples: 2022-02-11, 2022-02-11T10:00:00+08:00)", item));
+      times.push_back(*t);
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+    if (times.size() != flags.profiles.size())
+      return Status::UsageError(
+          fmt::format("--times has {} times for {} profiles", times.size(), flags.profiles.size()));
+  }
   Aligner aligner(std::move(align), flags.profiles.size());
-  RETURN_IF_ERROR(LoadEach(flags.profiles, LoadOptions{},
-                           [&](size_t i, Profile&& profile) { return aligner.Add(i, profile); }));
+  RETURN_IF_ERROR(LoadEach(flags.profiles, LoadOptions{}, [&](size_t i, Profile&& profile) {
+    if (!times.empty()) profile.time_nanos = times[i];
+    return aligner.Add(i, profile);
+  }));
   AlignedProfiles aligned = std::move(aligner).Finish(flags.keep_order);
   if (aligned.order_differs_from_arguments) {
     err << (flags.keep_order
@@ -117,6 +157,7 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
   if (flags.node_count) report_options.node_count = *flags.node_count;
   Report report = BuildReport(*trend, report_options);
   if (!flags.html.empty()) {
+    if (Status s = RefuseInputAsOutput(flags.analysis.profiles, flags.html); !s.ok()) return ExitFor(s, err);
     if (Status s = WriteFileAtomically(flags.html, RenderHtml(report, HtmlOptions{})); !s.ok()) return ExitFor(s, err);
     err << "pprof-trend: wrote " << flags.html << "\n";
   }
@@ -133,8 +174,8 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
 StatusOr<Budgets> CollectBudgets(const CheckFlags& flags) {
   Budgets budgets;
   if (!flags.rules.empty()) {
-    ASSIGN_OR_RETURN(std::string text, ReadInput(flags.rules));
-    RETURN_IF_ERROR(ParseRules(text, flags.rules, &budgets));
+    ASSIGN_OR_RETURN(InputBytes rules, ReadInput(flags.rules));
+    RETURN_IF_ERROR(ParseRules(rules.data, flags.rules, &budgets));
   }
   // Flags override the rules file's limits; lists add up.
   if (!flags.max_growth.empty()) { ASSIGN_OR_RETURN(budgets.max_growth, ParseSizeLimit(flags.max_growth, "--max-growth")); }
@@ -170,6 +211,18 @@ int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err) {
   return result->passed ? kExitOk : kExitCheckFailed;
 }
 
+int RunExport(const ExportFlags& flags, std::ostream& err) {
+  if (Status s = RefuseInputAsOutput(flags.analysis.profiles, flags.output); !s.ok()) return ExitFor(s, err);
+  auto trend = Analyze(flags.analysis, err);
+  if (!trend.ok()) return ExitFor(trend.status(), err);
+  if (Status s = WriteFileAtomically(flags.output, Gzip(SerializeGrowthProfile(*trend))); !s.ok())
+    return ExitFor(s, err);
+  const auto& captures = trend->aligned.captures;
+  err << fmt::format("pprof-trend: wrote {}: the growth {} -> {}; open it with go tool pprof -http=: {}\n",
+                     flags.output, captures.front().path, captures.back().path, flags.output);
+  return kExitOk;
+}
+
 void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags) {
   app->add_option("--granularity", flags.granularity, "what a frame is: functions (name and file), lines, files")
       ->check(CLI::IsMember({"functions", "lines", "files"}))
@@ -180,6 +233,9 @@ void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags) {
   app->add_option("--focus", flags.focus, "keep only samples with a frame whose function or file matches REGEX");
   app->add_option("--ignore", flags.ignore, "drop samples with a frame whose function or file matches REGEX");
   app->add_flag("--keep-order", flags.keep_order, "keep the argument order even when capture times disagree");
+  app->add_option("--times", flags.times,
+                  "T1,T2,...: capture times of the profiles, in argument order, for inputs that lack them "
+                  "(2022-02-11, 2022-02-11T10:00:00+08:00)");
 }
 
 }  // namespace
@@ -189,8 +245,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       "pprof-trend: finds memory leaks in a series of heap profiles.\n\n"
       "  pprof-trend [options] PROFILE PROFILE...   rank the allocation sites whose memory grows\n"
       "  pprof-trend inspect PROFILE...             what one profile holds (totals, top functions)\n"
-      "  pprof-trend check [budgets] PROFILE...     exit 1 when growth passes a budget (CI)\n\n"
-      "Profiles are pprof protobuf files, gzipped or raw (\"-\" reads standard input).\n"
+      "  pprof-trend check [budgets] PROFILE...     exit 1 when growth passes a budget (CI)\n"
+      "  pprof-trend export -o growth.pb.gz PROFILE...  the growth as a pprof profile\n\n"
+      "Profiles: pprof protobuf (gzipped or raw), legacy Go heap text (debug=1), .NET `dumpheap -stat` tables;\n"
+      "\"-\" reads standard input.\n"
       "Exit codes: 0 success, 1 check failed, 2 usage or input error.",
       "pprof-trend"};
   app.set_version_flag("--version", std::string(kVersion));
@@ -231,6 +289,13 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->capture_default_str();
   AddAnalysisOptions(check, check_flags.analysis);
 
+  ExportFlags export_flags;
+  CLI::App* export_command =
+      app.add_subcommand("export", "write the growth first -> last as a gzipped pprof profile (like -diff_base)");
+  export_command->add_option("profiles", export_flags.analysis.profiles, "heap profiles, two or more");
+  export_command->add_option("--output,-o", export_flags.output, "FILE: the profile to write (.pb.gz)")->required();
+  AddAnalysisOptions(export_command, export_flags.analysis);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -248,6 +313,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   }
   if (inspect->parsed()) return RunInspect(inspect_paths, out, err);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err);
+  if (export_command->parsed()) return RunExport(export_flags, err);
   return RunTrend(flags, CommandLine(argc, argv), out, err);
 }
 

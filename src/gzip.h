@@ -19,4 +19,7 @@ bool IsGzip(std::string_view data);
 // (a gzip bomb stops there instead of exhausting memory).
 StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uint64_t max_output_bytes);
 
+// Compresses `data` as one gzip member (for `export`).
+std::string Gzip(std::string_view data);
+
 }  // namespace pprof_trend

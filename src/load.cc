@@ -13,7 +13,9 @@
 #include <optional>
 #include <thread>
 
+#include "dumpheap.h"
 #include "gzip.h"
+#include "legacy_heap.h"
 #include "profile_reader.h"
 
 namespace pprof_trend {
@@ -44,8 +46,11 @@ StatusOr<std::string> ReadAll(int fd, const std::string& name, size_t size_hint)
 
 }  // namespace
 
-StatusOr<std::string> ReadInput(const std::string& path) {
-  if (path == "-") return ReadAll(STDIN_FILENO, "<stdin>", 0);
+StatusOr<InputBytes> ReadInput(const std::string& path) {
+  if (path == "-") {
+    ASSIGN_OR_RETURN(std::string data, ReadAll(STDIN_FILENO, "<stdin>", 0));
+    return InputBytes{std::move(data), 0};
+  }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
@@ -64,19 +69,25 @@ StatusOr<std::string> ReadInput(const std::string& path) {
   }
   auto data = ReadAll(fd, path, S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0);
   ::close(fd);
-  return data;
+  if (!data.ok()) return data.status();
+  return InputBytes{std::move(data).value(),
+                    static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
 StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options) {
-  ASSIGN_OR_RETURN(std::string data, ReadInput(path));
-  const std::string& name = path == "-" ? std::string("<stdin>") : path;
+  ASSIGN_OR_RETURN(InputBytes input, ReadInput(path));
+  const std::string name = path == "-" ? std::string("<stdin>") : path;
+  std::string& data = input.data;
   if (data.empty()) return Status::InputError(fmt::format("{}: empty file, not a profile", name));
   if (IsGzip(data)) {
     ASSIGN_OR_RETURN(data, Gunzip(data, name, options.max_decompressed_bytes));
     if (data.empty()) return Status::InputError(fmt::format("{}: gzip stream holds no data, not a profile", name));
-  } else if (data.starts_with("heap profile:")) {
-    return Status::InputError(
-        fmt::format("{}: legacy text heap profile (debug=1); only the protobuf form (debug=0) is supported", name));
+  }
+  if (IsLegacyHeapProfile(data)) return ParseLegacyHeap(data, name);
+  if (IsDumpheapStat(data)) {
+    ASSIGN_OR_RETURN(Profile profile, ParseDumpheapStat(data, name));
+    profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
+    return profile;
   }
   return DecodePprof(data, name);
 }

@@ -1,7 +1,10 @@
 // Reading inputs: files or standard input -> bytes -> a decoded Profile.
 //
-// The input format is told by content: gzip is inflated first, then the
-// bytes are decoded as a pprof protobuf. Profiles can be loaded on several
+// The input format is told by content, never by file name: gzip is inflated
+// first; then text starting "heap profile:" is a legacy Go heap profile, text
+// with a "MT Count TotalSize Class Name" header is .NET heap statistics
+// (whose capture time is the file's modification time), and anything else
+// must be a pprof protobuf. Profiles can be loaded on several
 // threads and are handed over in argument order, so at most one decoded
 // profile per thread is alive at a time (the caller folds and releases it).
 #pragma once
@@ -23,8 +26,13 @@ struct LoadOptions {
   unsigned threads = 0;
 };
 
+struct InputBytes {
+  std::string data;
+  int64_t mtime_nanos = 0;  // modification time; 0 for standard input
+};
+
 // Reads the whole file (or standard input for "-").
-StatusOr<std::string> ReadInput(const std::string& path);
+StatusOr<InputBytes> ReadInput(const std::string& path);
 
 // Reads and decodes one profile.
 StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options);

@@ -70,14 +70,14 @@ std::string Header(const Report& r) {
 
 std::string Table(const Report& r) {
   if (r.growing.empty()) return "\nno growing allocation sites.\n";
-  std::string out = fmt::format("\n{:>4}  {:>10}  {:>9}  {:>9}  {:>9}  {:<8}  {:<11}  {}\n", "rank", "growth", "per day",
+  std::string out = fmt::format("\n{:>4}  {:>10}  {:>10}  {:>9}  {:>9}  {:<8}  {:<11}  {}\n", "rank", "growth", "per day",
                                 "B/object", "objects", "series", "class", "allocation site");
-  const size_t name_width = 120 - (4 + 2 + 10 + 2 + 9 + 2 + 9 + 2 + 9 + 2 + 8 + 2 + 11 + 2);
+  const size_t name_width = 120 - (4 + 2 + 10 + 2 + 10 + 2 + 9 + 2 + 9 + 2 + 8 + 2 + 11 + 2);
   for (const ReportRow& row : r.growing) {
     const TrendNode& n = *row.node;
     const RowCells cells = FormatCells(*r.trend, n);
     size_t spark_columns = std::min(n.values.size(), kSparkWidth);
-    out += fmt::format("{:>4}  {:>10}  {:>9}  {:>9}  {:>9}  {}  {:<11}  {}\n", n.rank, cells.growth, cells.per_day,
+    out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>9}  {}  {:<11}  {}\n", n.rank, cells.growth, cells.per_day,
                        cells.bytes_per_object, cells.objects, PadColumns(Sparkline(n.values, kSparkWidth), spark_columns, kSparkWidth),
                        TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
   }
@@ -105,6 +105,8 @@ std::string Paths(const Report& r) {
     }
     out += fmt::format("      {}{}\n", row.objects_phrase.empty() ? "" : row.objects_phrase + "; ", series);
     const AlignedSite& site = a.sites[n.site_index];
+    // A one-frame site without a file (a .NET type) has no path to show.
+    if (n.stack.size() == 1 && a.frames[n.stack[0]].file.empty()) continue;
     for (size_t f = 0; f < n.stack.size(); ++f) {
       const AlignedFrame& frame = a.frames[n.stack[f]];
       out += fmt::format("        {:<50}  {}\n", FitWidth(ShortenFunctionName(frame.function), 50),

@@ -18,8 +18,39 @@ std::string ShortenFunctionName(std::string_view name) {
   return std::string(name.substr(slash + 1));
 }
 
+namespace {
+// "Dictionary`2+Node[[Key, A],[Value, B]]" -> "Dictionary`2+Node[...]": generic
+// arguments are the first thing to go when a name does not fit.
+std::string CollapseBrackets(std::string_view s) {
+  std::string out;
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '[' && depth == 0 && i + 1 < s.size() && s[i + 1] == ']') {  // an array type's "[]" stays
+      out += "[]";
+      ++i;
+      continue;
+    }
+    if (c == '[') {
+      if (depth++ == 0) out += "[...";
+      continue;
+    }
+    if (c == ']') {
+      if (depth > 0 && --depth == 0) out += ']';
+      continue;
+    }
+    if (depth == 0) out += c;
+  }
+  return out;
+}
+}  // namespace
+
 std::string FitWidth(std::string_view s, size_t width) {
   if (s.size() <= width) return std::string(s);
+  if (s.find('[') != std::string_view::npos) {
+    std::string collapsed = CollapseBrackets(s);
+    if (collapsed.size() < s.size()) return FitWidth(collapsed, width);
+  }
   if (width <= 3) return std::string(s.substr(s.size() - width));
   return "..." + std::string(s.substr(s.size() - (width - 3)));
 }

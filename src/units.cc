@@ -159,4 +159,56 @@ std::optional<double> ParseDuration(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<int64_t> ParseTime(std::string_view text) {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  size_t i = 0;
+  auto number = [&](size_t digits, int* out) {
+    if (i + digits > text.size()) return false;
+    int v = 0;
+    for (size_t k = 0; k < digits; ++k) {
+      char c = text[i + k];
+      if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+      v = v * 10 + (c - '0');
+    }
+    i += digits;
+    *out = v;
+    return true;
+  };
+  auto literal = [&](char c) {
+    if (i < text.size() && text[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  };
+  if (!number(4, &year) || !literal('-') || !number(2, &month) || !literal('-') || !number(2, &day)) return std::nullopt;
+  if (i < text.size() && (text[i] == 'T' || text[i] == ' ')) {
+    ++i;
+    if (!number(2, &hour) || !literal(':') || !number(2, &minute)) return std::nullopt;
+    if (literal(':') && !number(2, &second)) return std::nullopt;
+  }
+  int offset_minutes = 0;
+  if (literal('Z')) {
+  } else if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+    int sign = text[i] == '-' ? -1 : 1;
+    ++i;
+    int oh = 0, om = 0;
+    if (!number(2, &oh)) return std::nullopt;
+    literal(':');
+    if (!number(2, &om)) return std::nullopt;
+    offset_minutes = sign * (oh * 60 + om);
+  }
+  if (i != text.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  int64_t seconds = static_cast<int64_t>(timegm(&tm)) - offset_minutes * 60;
+  return seconds * 1000000000;
+}
+
 }  // namespace pprof_trend

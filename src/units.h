@@ -42,4 +42,8 @@ std::optional<double> ParseSize(std::string_view text);
 // h, d/day, w/week (plurals too): "day", "12h", "30min", "2w".
 std::optional<double> ParseDuration(std::string_view text);
 
+// Parses a capture time: "2022-02-11", "2022-02-11T10:00", "2022-02-11 10:00:00",
+// with an optional "Z" or "+08:00"/"-0500" offset (none: UTC), to Unix nanoseconds.
+std::optional<int64_t> ParseTime(std::string_view text);
+
 }  // namespace pprof_trend

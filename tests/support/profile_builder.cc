@@ -1,7 +1,5 @@
 #include "support/profile_builder.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -10,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "gzip.h"
 #include "profile.pb.h"
 
 namespace pprof_trend::testing {
@@ -91,20 +90,7 @@ std::string BuildProfile(const ProfileSpec& spec) {
   return p.SerializeAsString();
 }
 
-std::string GzipCompress(const std::string& raw) {
-  z_stream zs{};
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw std::runtime_error("deflateInit2");
-  std::string out(deflateBound(&zs, raw.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
-  zs.avail_in = static_cast<uInt>(raw.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  if (deflate(&zs, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("deflate");
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+std::string GzipCompress(const std::string& raw) { return Gzip(raw); }
 
 std::string RewriteAsRebuild(const std::string& raw, uint32_t seed) {
   pb::Profile in;
