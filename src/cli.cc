@@ -26,8 +26,15 @@
 namespace pprof_trend {
 namespace {
 
+// Input limits as given on the command line.
+struct LimitFlags {
+  std::string max_decompressed;
+  Limits limits;
+};
+
 // What the trend command and check share: which profiles, how to align them.
 struct AnalysisFlags {
+  LimitFlags limit_flags;
   std::vector<std::string> profiles;
   std::string granularity = "functions";
   std::string sample_index;
@@ -91,10 +98,38 @@ Status RefuseInputAsOutput(const std::vector<std::string>& inputs, const std::st
   return Status();
 }
 
-int RunInspect(const std::vector<std::string>& paths, std::ostream& out, std::ostream& err) {
+StatusOr<LoadOptions> MakeLoadOptions(const LimitFlags& flags) {
+  LoadOptions options;
+  options.limits = flags.limits;
+  if (!flags.max_decompressed.empty()) {
+    auto bytes = ParseSize(flags.max_decompressed);
+    if (!bytes || *bytes < 1)
+      return Status::UsageError(fmt::format("--max-decompressed: \"{}\" is not a size (examples: 8GiB, 500MB)",
+                                            flags.max_decompressed));
+    options.limits.max_decompressed_bytes = static_cast<uint64_t>(*bytes);
+  }
+  return options;
+}
+
+void AddLimitOptions(CLI::App* app, LimitFlags& flags) {
+  app->add_option("--max-decompressed", flags.max_decompressed, "SIZE: stop decompressing an input past this (4GiB)");
+  app->add_option("--max-samples", flags.limits.max_samples, "reject a profile with more samples")
+      ->capture_default_str();
+  app->add_option("--max-locations", flags.limits.max_locations, "reject a profile with more locations")
+      ->capture_default_str();
+  app->add_option("--max-stack-depth", flags.limits.max_stack_depth, "reject a stack with more frames")
+      ->capture_default_str();
+  app->add_option("--max-string-length", flags.limits.max_string_length, "reject a longer name (bytes)")
+      ->capture_default_str();
+}
+
+int RunInspect(const std::vector<std::string>& paths, const LimitFlags& limit_flags, std::ostream& out,
+               std::ostream& err) {
   if (Status s = CheckStdinOnce(paths); !s.ok()) return ExitFor(s, err);
+  auto options = MakeLoadOptions(limit_flags);
+  if (!options.ok()) return ExitFor(options.status(), err);
   std::string text;
-  Status status = LoadEach(paths, LoadOptions{}, [&](size_t i, Profile&& profile) {
+  Status status = LoadEach(paths, *options, [&](size_t i, Profile&& profile) {
     text += (i == 0 ? "" : "\n") + RenderInspect(Summarize(profile, 10));
     return Status();
   });
@@ -134,8 +169,9 @@ StatusOr<TrendResult> Analyze(const AnalysisFlags& flags, std::ostream& err) {
       return Status::UsageError(
           fmt::format("--times has {} times for {} profiles", times.size(), flags.profiles.size()));
   }
+  ASSIGN_OR_RETURN(LoadOptions load_options, MakeLoadOptions(flags.limit_flags));
   Aligner aligner(std::move(align), flags.profiles.size());
-  RETURN_IF_ERROR(LoadEach(flags.profiles, LoadOptions{}, [&](size_t i, Profile&& profile) {
+  RETURN_IF_ERROR(LoadEach(flags.profiles, load_options, [&](size_t i, Profile&& profile) {
     if (!times.empty()) profile.time_nanos = times[i];
     return aligner.Add(i, profile);
   }));
@@ -233,6 +269,7 @@ void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags) {
   app->add_option("--focus", flags.focus, "keep only samples with a frame whose function or file matches REGEX");
   app->add_option("--ignore", flags.ignore, "drop samples with a frame whose function or file matches REGEX");
   app->add_flag("--keep-order", flags.keep_order, "keep the argument order even when capture times disagree");
+  AddLimitOptions(app, flags.limit_flags);
   app->add_option("--times", flags.times,
                   "T1,T2,...: capture times of the profiles, in argument order, for inputs that lack them "
                   "(2022-02-11, 2022-02-11T10:00:00+08:00)");
@@ -267,6 +304,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   std::vector<std::string> inspect_paths;
   CLI::App* inspect = app.add_subcommand("inspect", "show what each profile holds, as go tool pprof -top would");
   inspect->add_option("profiles", inspect_paths, "profiles to inspect")->required();
+  LimitFlags inspect_limits;
+  AddLimitOptions(inspect, inspect_limits);
 
   CheckFlags check_flags;
   CLI::App* check = app.add_subcommand(
@@ -311,7 +350,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     err << "pprof-trend: " << e.what() << "\nRun with --help for usage.\n";
     return kExitInputError;
   }
-  if (inspect->parsed()) return RunInspect(inspect_paths, out, err);
+  if (inspect->parsed()) return RunInspect(inspect_paths, inspect_limits, out, err);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err);
   if (export_command->parsed()) return RunExport(export_flags, err);
   return RunTrend(flags, CommandLine(argc, argv), out, err);

@@ -74,7 +74,7 @@ bool IsDumpheapStat(std::string_view data) {
   return false;
 }
 
-StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& source) {
+StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& source, const Limits& limits) {
   ModelBuilder model(source);
   model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   size_t pos = 0, line_number = 0;
@@ -105,6 +105,11 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
     if (!ParseMethodTable(mt) || !ParseCount(count_word, &count) || !ParseCount(size_word, &size) || name.empty())
       return error(fmt::format("expected a row \"MT Count TotalSize Class Name\", got \"{}\"",
                                trimmed.substr(0, std::min<size_t>(trimmed.size(), 60))));
+    if (name.size() > limits.max_string_length)
+      return error(fmt::format("a type name over the limit of {} bytes (--max-string-length raises it)",
+                               limits.max_string_length));
+    if (model.num_samples() >= limits.max_samples)
+      return error(fmt::format("more than {} rows (--max-samples raises it)", limits.max_samples));
     uint32_t location = model.FrameLocation(name, "", 0);
     std::optional<int64_t> each;
     if (count > 0 && size % count == 0) each = size / count;
@@ -114,7 +119,10 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
     return Status::InputError(fmt::format("{}: no \"MT Count TotalSize Class Name\" header found", source));
   if (!saw_total)
     return Status::InputError(fmt::format("{}: truncated heap statistics: no \"Total N objects\" line", source));
-  return std::move(model).Finish();
+  Profile profile = std::move(model).Finish();
+  if (!ValueTotalsFit(profile))
+    return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
+  return profile;
 }
 
 }  // namespace pprof_trend

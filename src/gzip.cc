@@ -36,7 +36,7 @@ StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uin
   }
   std::string out;
   uint64_t hint = SizeHint(data, max_output_bytes);
-  out.resize(std::max<uint64_t>(hint + 1, 64 * 1024));
+  out.resize(std::min<uint64_t>(std::max<uint64_t>(hint + 1, 64 * 1024), max_output_bytes + 1));
   uint64_t produced = 0;
   uint64_t consumed = 0;
   Status error;
@@ -89,6 +89,9 @@ StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uin
     break;
   }
   inflateEnd(&zs);
+  if (error.ok() && produced > max_output_bytes)
+    error = Status::InputError(fmt::format(
+        "{}: decompressed size exceeds the limit of {} bytes (--max-decompressed raises it)", source, max_output_bytes));
   if (!error.ok()) return error;
   out.resize(produced);
   return out;

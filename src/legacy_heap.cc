@@ -68,13 +68,24 @@ class Scanner {
   std::string_view s_;
 };
 
-// pprof's scaleHeapSample.
-std::pair<int64_t, int64_t> Unsample(int64_t count, int64_t bytes, int64_t rate) {
-  if (count == 0 || bytes == 0) return {0, 0};
-  if (rate <= 1) return {count, bytes};
+// pprof's scaleHeapSample. False when the result does not fit (a hostile
+// record: tiny objects at a huge rate scale past 64 bits).
+bool Unsample(int64_t count, int64_t bytes, int64_t rate, int64_t* out_count, int64_t* out_bytes) {
+  *out_count = count;
+  *out_bytes = bytes;
+  if (count == 0 || bytes == 0) {
+    *out_count = *out_bytes = 0;
+    return true;
+  }
+  if (rate <= 1) return true;
   double average = static_cast<double>(bytes) / static_cast<double>(count);
   double scale = 1 / (1 - std::exp(-average / static_cast<double>(rate)));
-  return {static_cast<int64_t>(static_cast<double>(count) * scale), static_cast<int64_t>(static_cast<double>(bytes) * scale)};
+  double c = static_cast<double>(count) * scale, b = static_cast<double>(bytes) * scale;
+  constexpr double kMax = 4611686018427387904.0;  // 2^62, as ValueTotalsFit
+  if (!(c < kMax) || !(b < kMax)) return false;
+  *out_count = static_cast<int64_t>(c);
+  *out_bytes = static_cast<int64_t>(b);
+  return true;
 }
 
 struct Frame {
@@ -85,7 +96,7 @@ struct Frame {
 
 }  // namespace
 
-StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& source) {
+StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& source, const Limits& limits) {
   ModelBuilder model(source);
   model.SetSampleTypes({{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
                         {"inuse_space", "bytes"}});
@@ -136,8 +147,19 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
   bool in_record = false;
   int64_t values[4] = {0, 0, 0, 0};
   int64_t block_size = 0;
+  Status limit_error;
   auto flush = [&]() {
-    if (!in_record) return;
+    if (!in_record || !limit_error.ok()) return;
+    const size_t depth = frames.empty() ? pcs.size() : frames.size();
+    if (depth > limits.max_stack_depth) {
+      limit_error = error(fmt::format("a stack of {} frames is over the limit of {} (--max-stack-depth raises it)",
+                                      depth, limits.max_stack_depth));
+      return;
+    }
+    if (model.num_samples() >= limits.max_samples) {
+      limit_error = error(fmt::format("more than {} samples (--max-samples raises it)", limits.max_samples));
+      return;
+    }
     locations.clear();
     if (!frames.empty()) {
       for (const Frame& f : frames) locations.push_back(model.FrameLocation(f.function, f.file, f.line, f.address));
@@ -149,6 +171,7 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
     in_record = false;
   };
   while (next_line(&line)) {
+    if (!limit_error.ok()) return limit_error;
     Scanner s(line);
     if (s.AtEnd()) {
       flush();
@@ -176,6 +199,9 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
         else line_in_file = 0;
       }
       if (function.empty()) return error("expected \"# 0xADDRESS function+0xOFFSET file:line\"");
+      if (function.size() > limits.max_string_length || file.size() > limits.max_string_length)
+        return error(fmt::format("a name over the limit of {} bytes (--max-string-length raises it)",
+                                 limits.max_string_length));
       frames.push_back(Frame{address, function, file, line_in_file});
       continue;
     }
@@ -195,16 +221,16 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
     block_size = 0;
     if (al_n != 0) block_size = al_b / al_n;
     if (in_n != 0) block_size = in_b / in_n;
-    auto [alloc_objects, alloc_space] = Unsample(al_n, al_b, rate);
-    auto [inuse_objects, inuse_space] = Unsample(in_n, in_b, rate);
-    values[0] = alloc_objects;
-    values[1] = alloc_space;
-    values[2] = inuse_objects;
-    values[3] = inuse_space;
+    if (!Unsample(al_n, al_b, rate, &values[0], &values[1]) || !Unsample(in_n, in_b, rate, &values[2], &values[3]))
+      return error("values too large once unsampled");
     in_record = true;
   }
   flush();
-  return std::move(model).Finish();
+  if (!limit_error.ok()) return limit_error;
+  Profile profile = std::move(model).Finish();
+  if (!ValueTotalsFit(profile))
+    return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", source));
+  return profile;
 }
 
 }  // namespace pprof_trend

@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "input_limits.h"
 #include "profile.h"
 #include "status.h"
 
@@ -28,6 +29,6 @@ namespace pprof_trend {
 bool IsLegacyHeapProfile(std::string_view data);
 
 // Errors name the file and line: "day1.heap.txt:7: ...".
-StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& source);
+StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& source, const Limits& limits = {});
 
 }  // namespace pprof_trend

@@ -74,22 +74,28 @@ StatusOr<InputBytes> ReadInput(const std::string& path) {
                     static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
-StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options) {
-  ASSIGN_OR_RETURN(InputBytes input, ReadInput(path));
-  const std::string name = path == "-" ? std::string("<stdin>") : path;
+StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const LoadOptions& options) {
   std::string& data = input.data;
   if (data.empty()) return Status::InputError(fmt::format("{}: empty file, not a profile", name));
   if (IsGzip(data)) {
-    ASSIGN_OR_RETURN(data, Gunzip(data, name, options.max_decompressed_bytes));
+    ASSIGN_OR_RETURN(data, Gunzip(data, name, options.limits.max_decompressed_bytes));
     if (data.empty()) return Status::InputError(fmt::format("{}: gzip stream holds no data, not a profile", name));
+  } else if (data.size() > options.limits.max_decompressed_bytes) {
+    return Status::InputError(fmt::format("{}: {} bytes exceed the limit of {} bytes (--max-decompressed raises it)",
+                                          name, data.size(), options.limits.max_decompressed_bytes));
   }
-  if (IsLegacyHeapProfile(data)) return ParseLegacyHeap(data, name);
+  if (IsLegacyHeapProfile(data)) return ParseLegacyHeap(data, name, options.limits);
   if (IsDumpheapStat(data)) {
-    ASSIGN_OR_RETURN(Profile profile, ParseDumpheapStat(data, name));
+    ASSIGN_OR_RETURN(Profile profile, ParseDumpheapStat(data, name, options.limits));
     profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
     return profile;
   }
-  return DecodePprof(data, name);
+  return DecodePprof(data, name, options.limits);
+}
+
+StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options) {
+  ASSIGN_OR_RETURN(InputBytes input, ReadInput(path));
+  return DecodeInput(std::move(input), path == "-" ? std::string("<stdin>") : path, options);
 }
 
 Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& options,

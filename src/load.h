@@ -14,14 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "input_limits.h"
 #include "profile.h"
 #include "status.h"
 
 namespace pprof_trend {
 
 struct LoadOptions {
-  // A gzip bomb stops here; real heap profiles are far smaller.
-  uint64_t max_decompressed_bytes = uint64_t{4} << 30;
+  Limits limits;  // a gzip bomb or a hostile file stops at these
   // 0: one thread per core.
   unsigned threads = 0;
 };
@@ -33,6 +33,9 @@ struct InputBytes {
 
 // Reads the whole file (or standard input for "-").
 StatusOr<InputBytes> ReadInput(const std::string& path);
+
+// Decodes one input's bytes, whatever its format; `name` names it in errors.
+StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const LoadOptions& options);
 
 // Reads and decodes one profile.
 StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options);

@@ -33,6 +33,7 @@ class ModelBuilder {
                  std::optional<int64_t> object_size);
 
   size_t num_samples() const { return profile_.samples.size(); }
+  size_t num_locations() const { return profile_.locations.size(); }
   Profile Finish() &&;
 
  private:

@@ -132,4 +132,23 @@ struct Profile {
   }
 };
 
+// Every sample type's sum of |values| must stay below 2^62, so that totals,
+// sums over sites and differences between captures cannot overflow int64.
+// Real profiles are many orders of magnitude below; a hostile one is refused.
+inline bool ValueTotalsFit(const Profile& p) {
+  constexpr uint64_t kMaxTotal = uint64_t{1} << 62;
+  const size_t types = p.sample_types.size();
+  if (types == 0) return p.values.empty();
+  std::vector<uint64_t> totals(types, 0);
+  for (size_t i = 0; i < p.values.size(); ++i) {
+    int64_t v = p.values[i];
+    uint64_t magnitude = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    if (magnitude > kMaxTotal) return false;
+    uint64_t& total = totals[i % types];
+    total += magnitude;  // both <= 2^62: cannot wrap
+    if (total > kMaxTotal) return false;
+  }
+  return true;
+}
+
 }  // namespace pprof_trend

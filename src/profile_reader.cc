@@ -46,9 +46,10 @@ class IdIndex {
 
 class Decoder {
  public:
-  Decoder(const pb::Profile& msg, Profile& out) : msg_(msg), out_(out) {}
+  Decoder(const pb::Profile& msg, Profile& out, const Limits& limits) : msg_(msg), out_(out), limits_(limits) {}
 
   Status Run() {
+    RETURN_IF_ERROR(CheckCounts());
     RETURN_IF_ERROR(DecodeStrings());
     RETURN_IF_ERROR(DecodeHeader());
     RETURN_IF_ERROR(DecodeMappings());
@@ -72,6 +73,22 @@ class Decoder {
     return true;
   }
   Status StringError() { return Error(bad_string_); }
+
+  Status OverLimit(uint64_t value, std::string_view what, uint64_t limit, std::string_view flag) const {
+    return Error(fmt::format("{} {} exceed the limit of {} ({} raises it)", value, what, limit, flag));
+  }
+
+  Status CheckCounts() const {
+    if (static_cast<uint64_t>(msg_.sample_size()) > limits_.max_samples)
+      return OverLimit(static_cast<uint64_t>(msg_.sample_size()), "samples", limits_.max_samples, "--max-samples");
+    if (static_cast<uint64_t>(msg_.location_size()) > limits_.max_locations)
+      return OverLimit(static_cast<uint64_t>(msg_.location_size()), "locations", limits_.max_locations,
+                       "--max-locations");
+    for (const auto& s : msg_.string_table())
+      if (s.size() > limits_.max_string_length)
+        return OverLimit(s.size(), "bytes in one string", limits_.max_string_length, "--max-string-length");
+    return Status();
+  }
 
   Status DecodeStrings() {
     const auto& table = msg_.string_table();
@@ -201,12 +218,17 @@ class Decoder {
       Sample sample;
       sample.first_location = out_.stack_locations.size();
       sample.num_locations = static_cast<uint32_t>(s.location_id_size());
+      uint64_t depth = 0;
       for (uint64_t id : s.location_id()) {
         uint32_t loc = location_ids_.Find(id);
         if (id == 0 || loc == IdIndex::kMissing)
           return Error(fmt::format("sample {} refers to location id {}, which does not exist", i, id));
         out_.stack_locations.push_back(loc);
+        depth += std::max<uint32_t>(1, out_.locations[loc].num_lines);
       }
+      if (depth > limits_.max_stack_depth)
+        return Error(fmt::format("sample {} has a stack of {} frames, over the limit of {} (--max-stack-depth raises it)",
+                                 i, depth, limits_.max_stack_depth));
       out_.values.insert(out_.values.end(), s.value().begin(), s.value().end());
       sample.first_label = out_.labels.size();
       sample.num_labels = static_cast<uint32_t>(s.label_size());
@@ -226,6 +248,7 @@ class Decoder {
 
   const pb::Profile& msg_;
   Profile& out_;
+  const Limits& limits_;
   std::vector<std::string_view> strings_;
   std::string bad_string_;
   IdIndex mapping_ids_, function_ids_, location_ids_;
@@ -233,7 +256,7 @@ class Decoder {
 
 }  // namespace
 
-StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source) {
+StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const Limits& limits) {
   Profile profile;
   profile.source = std::move(source);
   if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
@@ -243,7 +266,9 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source) {
   auto* msg = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
   if (!msg->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return Status::InputError(fmt::format("{}: not a pprof profile (corrupt or truncated protobuf)", profile.source));
-  RETURN_IF_ERROR(Decoder(*msg, profile).Run());
+  RETURN_IF_ERROR(Decoder(*msg, profile, limits).Run());
+  if (!ValueTotalsFit(profile))
+    return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", profile.source));
   return profile;
 }
 

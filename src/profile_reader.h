@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "input_limits.h"
 #include "profile.h"
 #include "status.h"
 
@@ -13,7 +14,8 @@ namespace pprof_trend {
 // Decodes an uncompressed perftools.profiles.Profile message and validates
 // everything later stages rely on: string indices in range, string_table[0]
 // empty, ids non-zero, unique and resolvable, one value per sample type.
-// Errors are one line starting with `source`.
-StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source);
+// Errors are one line starting with `source`; a profile past `limits` is an
+// error naming the limit and its flag.
+StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const Limits& limits = {});
 
 }  // namespace pprof_trend

@@ -107,7 +107,16 @@ std::string Paths(const Report& r) {
     const AlignedSite& site = a.sites[n.site_index];
     // A one-frame site without a file (a .NET type) has no path to show.
     if (n.stack.size() == 1 && a.frames[n.stack[0]].file.empty()) continue;
+    // Very deep stacks (recursion) show their root and leaf ends.
+    constexpr size_t kRootFrames = 10, kLeafFrames = 20;
+    const size_t skip_from = n.stack.size() > kRootFrames + kLeafFrames + 1 ? kRootFrames : n.stack.size();
+    const size_t skip_to = n.stack.size() - kLeafFrames;
     for (size_t f = 0; f < n.stack.size(); ++f) {
+      if (f == skip_from) {
+        out += fmt::format("        ... {} frames ...\n", skip_to - skip_from);
+        f = skip_to - 1;
+        continue;
+      }
       const AlignedFrame& frame = a.frames[n.stack[f]];
       out += fmt::format("        {:<50}  {}\n", FitWidth(ShortenFunctionName(frame.function), 50),
                          FitWidth(FrameLocation(a, site, f), 60));

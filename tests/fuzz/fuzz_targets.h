@@ -1,0 +1,35 @@
+// The bodies of the fuzz targets, one per parser. The libFuzzer mains
+// (fuzz_*.cc) call them, and so does the regression test of the normal suite
+// (tests/fuzz_regression_test.cc), which replays testdata/fuzz/<target>/.
+// Each parses its input and, when that succeeds, runs everything downstream
+// (alignment, trends, every renderer, check, export), which must not crash
+// on whatever the parser accepted.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pprof_trend {
+struct Profile;
+}
+
+namespace pprof_trend::fuzz {
+
+int FuzzProfile(const uint8_t* data, size_t size);      // gzip + pprof protobuf (any input, as the loader sees it)
+int FuzzLegacyHeap(const uint8_t* data, size_t size);   // legacy Go heap text
+int FuzzDumpheap(const uint8_t* data, size_t size);     // .NET dumpheap -stat
+int FuzzRules(const uint8_t* data, size_t size);        // check's rules files
+
+// Everything after parsing (alignment, trends, renderers, check, export) on
+// two captures; what the parsing targets run on what they accepted.
+void RunDownstream(const Profile& first, const Profile& second);
+
+struct Target {
+  const char* name;
+  int (*run)(const uint8_t*, size_t);
+};
+const std::vector<Target>& Targets();
+
+}  // namespace pprof_trend::fuzz
