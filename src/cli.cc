@@ -21,6 +21,7 @@
 #include "report.h"
 #include "trend.h"
 #include "units.h"
+#include "utf8.h"
 #include "write_file.h"
 
 namespace pprof_trend {
@@ -63,7 +64,7 @@ struct CheckFlags {
 };
 
 int ExitFor(const Status& status, std::ostream& err) {
-  err << "pprof-trend: " << status.message() << "\n";
+  err << "pprof-trend: " << TerminalSafe(status.message()) << "\n";
   return kExitInputError;
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "units.h"
+#include "utf8.h"
 
 namespace pprof_trend {
 
@@ -101,17 +102,18 @@ std::string Percent(int64_t v, int64_t total) {
 }  // namespace
 
 std::string RenderInspect(const InspectSummary& s) {
-  std::string out = fmt::format("{}\n", s.source);
+  std::string out = fmt::format("{}\n", TerminalSafe(s.source));
   std::string types;
   for (size_t i = 0; i < s.sample_types.size(); ++i) {
     if (i > 0) types += ", ";
-    types += fmt::format("{}/{}", s.sample_types[i].type, s.sample_types[i].unit);
+    types += TerminalSafe(fmt::format("{}/{}", s.sample_types[i].type, s.sample_types[i].unit));
     if (static_cast<int>(i) == s.default_index) types += " (default)";
   }
   out += fmt::format("  sample types  {}\n", types);
   if (s.period != 0 || !s.period_type.type.empty()) {
     std::string human = s.period_type.unit == "bytes" ? fmt::format(" ({})", FormatBytes(static_cast<double>(s.period))) : "";
-    out += fmt::format("  period        {} {}/{}{}\n", s.period, s.period_type.type, s.period_type.unit, human);
+    out += fmt::format("  period        {} {}{}\n", s.period,
+                       TerminalSafe(fmt::format("{}/{}", s.period_type.type, s.period_type.unit)), human);
   }
   out += fmt::format("  captured      {}", FormatTimeUtc(s.time_nanos));
   if (s.duration_nanos != 0) out += fmt::format(", duration {}", FormatSpan(static_cast<double>(s.duration_nanos) / 1e9));
@@ -121,9 +123,9 @@ std::string RenderInspect(const InspectSummary& s) {
   for (size_t i = 0; i < s.sample_types.size(); ++i) {
     const auto& t = s.sample_types[i];
     std::string human = t.unit == "bytes" ? fmt::format("  ({})", FormatBytes(static_cast<double>(s.totals[i]))) : "";
-    out += fmt::format("  {:13} {:<14} {:>14}{}\n", i == 0 ? "totals" : "", t.type, s.totals[i], human);
+    out += fmt::format("  {:13} {:<14} {:>14}{}\n", i == 0 ? "totals" : "", TerminalSafe(t.type), s.totals[i], human);
   }
-  for (const auto& c : s.comments) out += fmt::format("  comment       {}\n", c);
+  for (const auto& c : s.comments) out += fmt::format("  comment       {}\n", TerminalSafe(c));
 
   const auto index = static_cast<size_t>(s.default_index);
   const int64_t total = s.totals[index];
@@ -135,13 +137,13 @@ std::string RenderInspect(const InspectSummary& s) {
     return bytes ? FormatBytesIn(static_cast<double>(v), unit) : fmt::format("{}", v);
   };
   out += fmt::format("  top {} functions by flat {} (of {} total; units as go tool pprof -top picks them)\n",
-                     s.top.size(), type.type, value(total));
+                     s.top.size(), TerminalSafe(type.type), value(total));
   out += fmt::format("  {:>10} {:>6} {:>6} {:>10} {:>6}  {}\n", "flat", "flat%", "sum%", "cum", "cum%", "function");
   int64_t running = 0;
   for (const auto& f : s.top) {
     running += f.flat;
     out += fmt::format("  {:>10} {:>6} {:>6} {:>10} {:>6}  {}\n", value(f.flat), Percent(f.flat, total),
-                       Percent(running, total), value(f.cum), Percent(f.cum, total), f.name);
+                       Percent(running, total), value(f.cum), Percent(f.cum, total), TerminalSafe(f.name));
   }
   return out;
 }

@@ -29,7 +29,7 @@ std::string Limit(const Verdict& v) {
 
 // "+136MiB sarama.(*asyncProducer).newPartitionProducer (+17 objects of 8MiB)"
 std::string Offender(const TrendResult& trend, const TrendNode& node) {
-  std::string name = NodeName(trend.aligned, node);
+  std::string name = TerminalSafe(NodeName(trend.aligned, node));
   std::string size;
   if (node.size.bytes_per_object && *node.size.bytes_per_object > 0)
     size = fmt::format(", {}{}/object", node.size.exact ? "" : "~", FormatBytes(*node.size.bytes_per_object));
@@ -48,7 +48,7 @@ std::string Summary(const CheckResult& r) {
 std::string Text(const CheckResult& r, const TrendResult& t) {
   const auto& a = t.aligned;
   std::string out = fmt::format("pprof-trend check: {} profiles, {}, {} -> {}", a.captures.size(), a.value_type_name,
-                                a.captures.front().path, a.captures.back().path);
+                                TerminalSafe(a.captures.front().path), TerminalSafe(a.captures.back().path));
   if (t.span_seconds > 0) out += fmt::format(" ({})", FormatSpan(t.span_seconds));
   out += "\n";
   out += fmt::format("  growth of the sites counted: {}{}\n", FormatSignedBytes(r.total_growth),
@@ -57,7 +57,7 @@ std::string Text(const CheckResult& r, const TrendResult& t) {
                                          : "");
   for (const auto& v : r.verdicts) {
     out += fmt::format("  {}  {:<15} {:<24} measured {}\n", v.passed ? "PASS" : "FAIL", v.budget,
-                       FitWidth(v.limit, 24), Measured(v));
+                       FitWidth(TerminalSafe(v.limit), 24), Measured(v));
     if (!v.passed)
       for (const TrendNode* n : v.offenders) out += fmt::format("          {}\n", Offender(t, *n));
   }

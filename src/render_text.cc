@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "units.h"
+#include "utf8.h"
 
 namespace pprof_trend {
 
@@ -50,14 +51,14 @@ std::string Header(const Report& r) {
                                 a.value_type_name, GranularityName(a.granularity),
                                 a.ordered_by_time ? ", ordered by capture time" : "");
   size_t path_width = 7;
-  for (const auto& c : a.captures) path_width = std::max(path_width, c.path.size());
+  for (const auto& c : a.captures) path_width = std::max(path_width, TerminalSafe(c.path).size());
   path_width = std::min<size_t>(path_width, 48);
   const bool objects = !a.objects_type_name.empty();
   out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", "#", "profile", path_width, "captured", a.value_type_name,
                      objects ? fmt::format("  {:>12}", a.objects_type_name) : "");
   for (size_t i = 0; i < a.captures.size(); ++i) {
     const Capture& c = a.captures[i];
-    out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", i + 1, FitWidth(c.path, path_width), path_width,
+    out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", i + 1, FitWidth(TerminalSafe(c.path), path_width), path_width,
                        FormatTimeUtc(c.time_nanos), Value(r, static_cast<double>(c.total_value)),
                        objects ? fmt::format("  {:>12}", FormatCount(static_cast<double>(c.total_objects))) : "");
   }
@@ -118,7 +119,7 @@ std::string Paths(const Report& r) {
         continue;
       }
       const AlignedFrame& frame = a.frames[n.stack[f]];
-      out += fmt::format("        {:<50}  {}\n", FitWidth(ShortenFunctionName(frame.function), 50),
+      out += fmt::format("        {:<50}  {}\n", FitWidth(ShortenFunctionName(TerminalSafe(frame.function)), 50),
                          FitWidth(FrameLocation(a, site, f), 60));
     }
   }

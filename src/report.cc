@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "units.h"
+#include "utf8.h"
 
 namespace pprof_trend {
 
@@ -67,7 +68,7 @@ std::string FrameLocation(const AlignedProfiles& aligned, const AlignedSite& sit
                  : i < site.example_lines.size()          ? site.example_lines[i]
                                                           : 0;
   if (f.file.empty()) return "";
-  return line > 0 ? fmt::format("{}:{}", f.file, line) : f.file;
+  return TerminalSafe(line > 0 ? fmt::format("{}:{}", f.file, line) : f.file);
 }
 
 namespace {
@@ -86,7 +87,7 @@ std::string ObjectsPhrase(const TrendNode& node) {
 ReportRow MakeRow(const TrendResult& trend, const TrendNode& node) {
   ReportRow row;
   row.node = &node;
-  row.name = NodeName(trend.aligned, node);
+  row.name = TerminalSafe(NodeName(trend.aligned, node));
   row.short_name = ShortenFunctionName(row.name);
   row.objects_phrase = ObjectsPhrase(node);
   return row;

@@ -27,7 +27,7 @@ struct ReportOptions {
 
 struct ReportRow {
   const TrendNode* node = nullptr;
-  std::string name;        // full function name of the naming frame
+  std::string name;        // full function name of the naming frame (TerminalSafe)
   std::string short_name;  // Go package path dropped: "sarama.(*asyncProducer).newPartitionProducer"
   // The growth in objects of one size, when that is what it is:
   // "+17 objects of 8MiB" (exact) or "~+96.2k objects of 256B" (estimated count).

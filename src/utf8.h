@@ -25,4 +25,30 @@ inline size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
+// A profile's string made safe for a terminal or a one-line message: invalid
+// UTF-8 becomes U+FFFD and control characters (C0, DEL, C1; newlines and
+// escape sequences included) become '?', so a hostile name can neither break
+// a line nor move the cursor.
+inline std::string TerminalSafe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t len = Utf8SequenceLength(s, i);
+    if (len == 0) {
+      out += "\xef\xbf\xbd";
+      ++i;
+      continue;
+    }
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    bool c1 = len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0;  // U+0080..U+009F
+    if ((len == 1 && (c < 0x20 || c == 0x7f)) || c1) {
+      out += '?';
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
 }  // namespace pprof_trend

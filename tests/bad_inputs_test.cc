@@ -1,0 +1,53 @@
+// testdata/bad/ holds one input per defect class (written by
+// tools/gen_bad_inputs.cc); testdata/bad/expected.txt gives, per file, the
+// one-line error `pprof-trend FILE FILE` must print (exit code 2). Every file
+// in the directory must be listed, and every listed file must exist.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "cli.h"
+#include "support/profile_builder.h"
+#include "test_paths.h"
+
+namespace pprof_trend {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(BadInputsTest, EachDefectGetsItsOneLineError) {
+  const fs::path dir = testing::SourcePath("testdata/bad");
+  std::map<std::string, std::string> expected;
+  std::istringstream lines(testing::ReadFileOrDie((dir / "expected.txt").string()));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos) << line;
+    expected[line.substr(0, tab)] = line.substr(tab + 1);
+  }
+  size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::string name = entry.path().filename().string();
+    if (name == "expected.txt") continue;
+    ++files;
+    EXPECT_TRUE(expected.count(name)) << name << " has no expected error in expected.txt";
+  }
+  EXPECT_EQ(files, expected.size());
+  const fs::path previous = fs::current_path();
+  fs::current_path(PPROF_TREND_SOURCE_DIR);
+  for (const auto& [name, message] : expected) {
+    std::string path = "testdata/bad/" + name;
+    const char* argv[] = {"pprof-trend", path.c_str(), path.c_str()};
+    std::ostringstream out, err;
+    int code = RunCli(3, argv, out, err);
+    EXPECT_EQ(code, 2) << name;
+    EXPECT_EQ(out.str(), "") << name;
+    EXPECT_EQ(err.str(), "pprof-trend: " + message + "\n") << name;
+  }
+  fs::current_path(previous);
+}
+
+}  // namespace
+}  // namespace pprof_trend
