@@ -221,24 +221,24 @@ class NodeStatistics {
   double rate_ = 0;
 };
 
-std::string StackKey(const AlignedProfiles& aligned, const std::vector<uint32_t>& stack) {
-  std::string key;
-  for (uint32_t f : stack) {
-    const auto& frame = aligned.frames[f];
-    key += frame.function;
-    key += '\x01';
-    key += frame.file;
-    key += '\x01';
-    key += std::to_string(frame.line);
-    key += '\x02';
+// Total order on stacks by their frames' names (function, file, line), root
+// first: the last tie-break of the ranking, so output never depends on
+// hash-map order. Compares lazily; no keys are built.
+int CompareStacks(const AlignedProfiles& aligned, const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] == b[i]) continue;
+    const AlignedFrame& x = aligned.frames[a[i]];
+    const AlignedFrame& y = aligned.frames[b[i]];
+    if (int c = x.function.compare(y.function); c != 0) return c;
+    if (int c = x.file.compare(y.file); c != 0) return c;
+    if (x.line != y.line) return x.line < y.line ? -1 : 1;
   }
-  return key;
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  return 0;
 }
 
 void Rank(std::vector<TrendNode>& nodes, const AlignedProfiles& aligned) {
-  std::vector<std::pair<std::string, size_t>> keys;
-  keys.reserve(nodes.size());
-  for (size_t i = 0; i < nodes.size(); ++i) keys.emplace_back(StackKey(aligned, nodes[i].stack), i);
   std::vector<size_t> order(nodes.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
@@ -246,7 +246,7 @@ void Rank(std::vector<TrendNode>& nodes, const AlignedProfiles& aligned) {
     const auto& y = nodes[b].stats;
     if (x.score != y.score) return x.score > y.score;
     if (x.delta != y.delta) return x.delta > y.delta;
-    return keys[a].first < keys[b].first;
+    return CompareStacks(aligned, nodes[a].stack, nodes[b].stack) < 0;
   });
   std::vector<TrendNode> ranked;
   ranked.reserve(nodes.size());
