@@ -210,11 +210,13 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
         }
       }
     }
-    for (uint32_t f : stack) {
-      focused = focused || frame_focus_[f];
-      ignored = ignored || frame_ignore_[f];
+    if (options_.focus || options_.ignore) {
+      for (uint32_t f : stack) {
+        focused = focused || frame_focus_[f];
+        ignored = ignored || frame_ignore_[f];
+      }
+      if (!focused || ignored) continue;
     }
-    if (!focused || ignored) continue;
     AlignedSite& site = result_.sites[FindOrAddSite(stack)];
     site.values[argument_index] += value;
     site.objects[argument_index] += objects;

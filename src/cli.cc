@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
 #include <filesystem>
 #include <optional>
 #include <regex>
@@ -139,6 +142,24 @@ int RunInspect(const std::vector<std::string>& paths, const LimitFlags& limit_fl
   return kExitOk;
 }
 
+// With PPROF_TREND_TIMING set, prints how long each phase took (stderr), for
+// tools/bench.sh and anyone wondering where the time goes.
+class PhaseTimer {
+ public:
+  PhaseTimer() : enabled_(std::getenv("PPROF_TREND_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  void Lap(std::string_view phase) {
+    auto now = std::chrono::steady_clock::now();
+    if (enabled_)
+      std::cerr << fmt::format("pprof-trend: timing: {}: {:.3f} s\n", phase,
+                               std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_;
+};
+
 // Loads, aligns and computes trends; prints the ordering note to `err`.
 StatusOr<TrendResult> Analyze(const AnalysisFlags& flags, std::ostream& err) {
   if (flags.profiles.size() < 2)
@@ -171,19 +192,23 @@ StatusOr<TrendResult> Analyze(const AnalysisFlags& flags, std::ostream& err) {
           fmt::format("--times has {} times for {} profiles", times.size(), flags.profiles.size()));
   }
   ASSIGN_OR_RETURN(LoadOptions load_options, MakeLoadOptions(flags.limit_flags));
+  PhaseTimer timer;
   Aligner aligner(std::move(align), flags.profiles.size());
   RETURN_IF_ERROR(LoadEach(flags.profiles, load_options, [&](size_t i, Profile&& profile) {
     if (!times.empty()) profile.time_nanos = times[i];
     return aligner.Add(i, profile);
   }));
   AlignedProfiles aligned = std::move(aligner).Finish(flags.keep_order);
+  timer.Lap("load and align");
   if (aligned.order_differs_from_arguments) {
     err << (flags.keep_order
                 ? "pprof-trend: note: the argument order differs from the capture times; kept it (--keep-order)\n"
                 : "pprof-trend: note: profiles are ordered by capture time, not as given (--keep-order keeps the "
                   "argument order)\n");
   }
-  return ComputeTrends(std::move(aligned), TrendOptions{});
+  TrendResult trend = ComputeTrends(std::move(aligned), TrendOptions{});
+  timer.Lap("trends");
+  return trend;
 }
 
 int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostream& out, std::ostream& err) {
@@ -192,6 +217,7 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
   ReportOptions report_options;
   report_options.command_line = command_line;
   if (flags.node_count) report_options.node_count = *flags.node_count;
+  PhaseTimer timer;
   Report report = BuildReport(*trend, report_options);
   if (!flags.html.empty()) {
     if (Status s = RefuseInputAsOutput(flags.analysis.profiles, flags.html); !s.ok()) return ExitFor(s, err);
@@ -205,6 +231,7 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
   } else {
     out << RenderText(report);
   }
+  timer.Lap("report");
   return kExitOk;
 }
 

@@ -1,5 +1,6 @@
-// pprof protobuf -> Profile. The only file that sees the generated protobuf
-// types; they never leave it.
+// pprof protobuf -> Profile, read straight from the wire format (no
+// generated message objects: one pass over the bytes, no per-field
+// allocation). proto/profile.proto defines the schema it reads.
 #pragma once
 
 #include <string>

@@ -39,8 +39,8 @@ double Median(std::vector<double>& v) {
 
 // Theil-Sen: the median of the slopes between every pair of points.
 double TheilSenSlope(const std::vector<double>& y, const std::vector<double>& x) {
-  std::vector<double> slopes;
-  slopes.reserve(y.size() * (y.size() - 1) / 2);
+  thread_local std::vector<double> slopes;  // reused: this runs once per node
+  slopes.clear();
   for (size_t i = 0; i < y.size(); ++i)
     for (size_t j = i + 1; j < y.size(); ++j)
       if (x[j] != x[i]) slopes.push_back((y[j] - y[i]) / (x[j] - x[i]));
@@ -140,13 +140,20 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
 
 namespace {
 
+// What a node's statistics are computed from. Sites lend their own arrays
+// (no copies); function nodes own theirs.
 struct NodeBuild {
-  std::vector<int64_t> values, objects, cum_values, cum_objects;
-  std::vector<int64_t> sizes;
+  std::span<const int64_t> values, objects, cum_values, cum_objects, sizes;
   bool sizes_incomplete = false;
 };
 
-void MergeSizes(NodeBuild& into, const AlignedSite& site) {
+struct FunctionBuild {
+  std::vector<int64_t> values, objects, cum_values, cum_objects, sizes;
+  bool sizes_incomplete = false;
+  NodeBuild View() const { return {values, objects, cum_values, cum_objects, sizes, sizes_incomplete}; }
+};
+
+void MergeSizes(FunctionBuild& into, const AlignedSite& site) {
   into.sizes_incomplete = into.sizes_incomplete || site.sizes_incomplete;
   for (int64_t s : site.object_sizes) {
     auto it = std::lower_bound(into.sizes.begin(), into.sizes.end(), s);
@@ -159,7 +166,7 @@ void MergeSizes(NodeBuild& into, const AlignedSite& site) {
   }
 }
 
-std::vector<double> ToDouble(const std::vector<int64_t>& v) { return {v.begin(), v.end()}; }
+std::vector<double> ToDouble(std::span<const int64_t> v) { return {v.begin(), v.end()}; }
 
 class NodeStatistics {
  public:
@@ -181,7 +188,7 @@ class NodeStatistics {
     node.cum_values = ToDouble(build.cum_values);
     node.cum_objects = ToDouble(build.cum_objects);
     ObjectSizeEvidence& size = node.size;
-    size.label_sizes = build.sizes;
+    size.label_sizes.assign(build.sizes.begin(), build.sizes.end());
     const bool single_label = !build.sizes_incomplete && build.sizes.size() == 1;
     if (has_objects_) {
       node.delta_objects = node.objects.back() - node.objects.front();
@@ -224,40 +231,78 @@ class NodeStatistics {
 // Total order on stacks by their frames' names (function, file, line), root
 // first: the last tie-break of the ranking, so output never depends on
 // hash-map order. Compares lazily; no keys are built.
-int CompareStacks(const AlignedProfiles& aligned, const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
-  const size_t n = std::min(a.size(), b.size());
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] == b[i]) continue;
-    const AlignedFrame& x = aligned.frames[a[i]];
-    const AlignedFrame& y = aligned.frames[b[i]];
-    if (int c = x.function.compare(y.function); c != 0) return c;
-    if (int c = x.file.compare(y.file); c != 0) return c;
-    if (x.line != y.line) return x.line < y.line ? -1 : 1;
-  }
-  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-  return 0;
+// `frame_order[f]` is frame f's position when frames are sorted by
+// (function, file, line), so stacks compare as sequences of small integers.
+std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
+  std::vector<uint32_t> by_name(aligned.frames.size());
+  for (uint32_t f = 0; f < by_name.size(); ++f) by_name[f] = f;
+  std::sort(by_name.begin(), by_name.end(), [&](uint32_t a, uint32_t b) {
+    const AlignedFrame& x = aligned.frames[a];
+    const AlignedFrame& y = aligned.frames[b];
+    if (int c = x.function.compare(y.function); c != 0) return c < 0;
+    if (int c = x.file.compare(y.file); c != 0) return c < 0;
+    return x.line < y.line;
+  });
+  std::vector<uint32_t> order(by_name.size());
+  for (uint32_t i = 0; i < by_name.size(); ++i) order[by_name[i]] = i;
+  return order;
 }
 
-void Rank(std::vector<TrendNode>& nodes, const AlignedProfiles& aligned) {
-  std::vector<size_t> order(nodes.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const auto& x = nodes[a].stats;
-    const auto& y = nodes[b].stats;
-    if (x.score != y.score) return x.score > y.score;
-    if (x.delta != y.delta) return x.delta > y.delta;
-    return CompareStacks(aligned, nodes[a].stack, nodes[b].stack) < 0;
+bool StackLess(const std::vector<uint32_t>& frame_order, std::span<const uint32_t> a, std::span<const uint32_t> b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [&](uint32_t x, uint32_t y) {
+    return frame_order[x] < frame_order[y];
   });
+}
+
+void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order) {
+  // Sort small keys rather than the nodes: by score, then growth, then the
+  // stack's frame names. Comparing names is slow when a large profile has
+  // hundreds of thousands of stable nodes tied at zero, so a run of ties made
+  // only of stable nodes (which no output lists) is ordered by a hash of the
+  // names instead: still a total order that depends on the names alone.
+  struct Key {
+    double score, delta;
+    uint64_t name_hash;
+    size_t index;
+  };
+  std::vector<Key> keys(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint32_t f : nodes[i].stack) {
+      h ^= frame_order[f];
+      h *= 0x100000001b3ull;
+      h ^= h >> 29;
+    }
+    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, h, i};
+  }
+  auto by_names = [&](const Key& a, const Key& b) {
+    return StackLess(frame_order, nodes[a.index].stack, nodes[b.index].stack);
+  };
+  std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.delta != b.delta) return a.delta > b.delta;
+    if (a.name_hash != b.name_hash) return a.name_hash < b.name_hash;
+    return by_names(a, b);
+  });
+  for (size_t begin = 0; begin < keys.size();) {
+    size_t end = begin + 1;
+    while (end < keys.size() && keys[end].score == keys[begin].score && keys[end].delta == keys[begin].delta) ++end;
+    bool listed = false;
+    for (size_t i = begin; i < end && !listed; ++i)
+      listed = nodes[keys[i].index].stats.trend_class != TrendClass::kStable;
+    if (listed && end - begin > 1) std::sort(keys.begin() + static_cast<long>(begin), keys.begin() + static_cast<long>(end), by_names);
+    begin = end;
+  }
   std::vector<TrendNode> ranked;
   ranked.reserve(nodes.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    ranked.push_back(std::move(nodes[order[i]]));
+  for (size_t i = 0; i < keys.size(); ++i) {
+    ranked.push_back(std::move(nodes[keys[i].index]));
     ranked.back().rank = static_cast<int>(i + 1);
   }
   nodes = std::move(ranked);
 }
 
-uint32_t NamingFrame(const AlignedProfiles& aligned, const std::vector<uint32_t>& stack,
+uint32_t NamingFrame(const AlignedProfiles& aligned, std::span<const uint32_t> stack,
                      const std::unordered_set<std::string_view>& allocators) {
   for (auto it = stack.rbegin(); it != stack.rend(); ++it)
     if (!allocators.contains(aligned.frames[*it].function)) return *it;
@@ -287,10 +332,10 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
 
   // Sites.
   result.sites.reserve(aligned.sites.size());
-  std::vector<NodeBuild> function_builds(aligned.frames.size());
+  std::vector<FunctionBuild> function_builds(aligned.frames.size());
   std::vector<bool> has_function(aligned.frames.size(), false);
   std::vector<uint32_t> seen_in_site(aligned.frames.size(), UINT32_MAX);
-  auto init = [&](NodeBuild& b) {
+  auto init = [&](FunctionBuild& b) {
     if (b.values.empty()) b.values = b.objects = b.cum_values = b.cum_objects = std::vector<int64_t>(n, 0);
   };
   for (uint32_t s = 0; s < aligned.sites.size(); ++s) {
@@ -298,9 +343,9 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
     TrendNode node;
     node.kind = TrendNode::Kind::kSite;
     node.site_index = s;
-    node.stack = site.frames;
+    node.stack = site.frames;  // a view: aligned.sites' buffers stay put when `aligned` moves into the result
     node.name_frame = NamingFrame(aligned, site.frames, allocators);
-    NodeBuild build{site.values, site.objects, {}, {}, site.object_sizes, site.sizes_incomplete};
+    NodeBuild build{site.values, site.objects, {}, {}, site.object_sizes, site.sizes_incomplete};  // views
     statistics.Fill(node, build);
     result.sites.push_back(std::move(node));
     // Functions: flat at the leaf, cum once per distinct frame of the stack.
@@ -324,17 +369,20 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
       }
     }
   }
+  result.frame_ids.resize(aligned.frames.size());
+  for (uint32_t f = 0; f < aligned.frames.size(); ++f) result.frame_ids[f] = f;
   for (uint32_t f = 0; f < aligned.frames.size(); ++f) {
     if (!has_function[f]) continue;
     TrendNode node;
     node.kind = TrendNode::Kind::kFunction;
-    node.stack = {f};
+    node.stack = std::span<const uint32_t>(&result.frame_ids[f], 1);
     node.name_frame = f;
-    statistics.Fill(node, function_builds[f]);
+    statistics.Fill(node, function_builds[f].View());
     result.functions.push_back(std::move(node));
   }
-  Rank(result.sites, aligned);
-  Rank(result.functions, aligned);
+  const std::vector<uint32_t> frame_order = FrameOrder(aligned);
+  Rank(result.sites, frame_order);
+  Rank(result.functions, frame_order);
 
   std::vector<double> totals, total_objects;
   for (const auto& c : aligned.captures) {

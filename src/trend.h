@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,9 @@ struct TrendNode {
   enum class Kind { kSite, kFunction };
   Kind kind = Kind::kSite;
   uint32_t site_index = 0;      // sites: index into AlignedProfiles::sites
-  std::vector<uint32_t> stack;  // frames root first; a function node: just its frame
+  // Frames root first (a function node: just its frame); a view into the
+  // TrendResult's aligned sites (or its frame id table), valid as long as it.
+  std::span<const uint32_t> stack;
   uint32_t name_frame = 0;      // the frame that names the node
   std::vector<double> values;   // flat for functions
   std::vector<double> objects;
@@ -91,7 +94,14 @@ struct TrendOptions {
       "runtime.malg", "runtime.mallocgc.func1", "runtime.profilealloc", "runtime.mProf_Malloc"};
 };
 
+// Move-only: nodes view into its own buffers (see TrendNode::stack).
 struct TrendResult {
+  TrendResult() = default;
+  TrendResult(TrendResult&&) = default;
+  TrendResult& operator=(TrendResult&&) = default;
+  TrendResult(const TrendResult&) = delete;
+  TrendResult& operator=(const TrendResult&) = delete;
+
   AlignedProfiles aligned;
   std::vector<double> seconds;  // capture time relative to the first; empty when a time is missing
   double span_seconds = 0;
@@ -99,6 +109,7 @@ struct TrendResult {
   double total_delta_objects = 0;
   std::vector<TrendNode> sites;      // ranked
   std::vector<TrendNode> functions;  // ranked
+  std::vector<uint32_t> frame_ids;   // 0, 1, 2, ...: what function nodes' stacks view
 };
 
 // Statistics of one series at capture offsets `x` (days, or capture numbers),
