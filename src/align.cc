@@ -108,9 +108,13 @@ uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first) {
   }
   auto id = static_cast<uint32_t>(result_.sites.size());
   AlignedSite site;
-  site.frames.assign(leaf_first.rbegin(), leaf_first.rend());
-  site.values.assign(num_captures_, 0);
-  site.objects.assign(num_captures_, 0);
+  site.frames = result_.frame_arena.Allocate(leaf_first.size());
+  std::copy(leaf_first.rbegin(), leaf_first.rend(), site.frames.begin());
+  site.values = result_.value_arena.Allocate(num_captures_);
+  site.objects = result_.value_arena.Allocate(num_captures_);
+  std::fill(site.values.begin(), site.values.end(), 0);
+  std::fill(site.objects.begin(), site.objects.end(), 0);
+  site.example_lines = result_.line_arena.Allocate(leaf_first.size());
   result_.sites.push_back(std::move(site));
   site_hashes_.push_back(h);
   site_slots_[slot] = id + 1;
@@ -187,7 +191,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   const auto oi = static_cast<size_t>(objects_index_);
   std::string_view size_key = "bytes";
   std::vector<uint32_t> stack;  // leaf first, reused across samples
-  std::vector<int64_t> stack_lines;
+  std::vector<int32_t> stack_lines;
   for (size_t s = 0; s < profile.samples.size(); ++s) {
     const Sample& sample = profile.samples[s];
     auto values = profile.Values(s);
@@ -206,7 +210,9 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
       } else {
         for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
           stack.push_back(line_frame[l]);
-          stack_lines.push_back(profile.lines[l].line);
+          // Lines beyond 32 bits are not real source lines; keep the rest.
+          const int64_t line = profile.lines[l].line;
+          stack_lines.push_back(line >= 0 && line <= INT32_MAX ? static_cast<int32_t>(line) : 0);
         }
       }
     }
@@ -228,7 +234,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
                                                                          site.example_lines.begin(),
                                                                          site.example_lines.end()))) {
       site.example_value = magnitude;
-      site.example_lines.assign(stack_lines.rbegin(), stack_lines.rend());
+      std::copy(stack_lines.rbegin(), stack_lines.rend(), site.example_lines.begin());
     }
     if (value == 0 && objects == 0) continue;
     bool labelled = false;
@@ -267,11 +273,15 @@ AlignedProfiles Aligner::Finish(bool keep_argument_order) && {
       result_.ordered_by_time = true;
     }
   }
-  auto permute = [&](auto& v) {
-    auto copy = v;
-    for (size_t i = 0; i < n; ++i) v[i] = std::move(copy[order[i]]);
+  {
+    auto copy = result_.captures;
+    for (size_t i = 0; i < n; ++i) result_.captures[i] = std::move(copy[order[i]]);
+  }
+  std::vector<int64_t> scratch(n);
+  auto permute = [&](std::span<int64_t> v) {
+    for (size_t i = 0; i < n; ++i) scratch[i] = v[order[i]];
+    std::copy(scratch.begin(), scratch.end(), v.begin());
   };
-  permute(result_.captures);
   for (auto& site : result_.sites) {
     permute(site.values);
     permute(site.objects);

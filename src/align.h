@@ -13,7 +13,10 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
+#include <memory>
 #include <optional>
+#include <span>
 #include <regex>
 #include <string>
 #include <unordered_map>
@@ -55,19 +58,46 @@ struct Capture {
   std::string period_unit;
 };
 
+// Storage for the sites' arrays: large blocks handed out in pieces, so a
+// profile with 300k sites makes a few dozen allocations instead of a million,
+// and views into it stay valid as it grows (and when it is moved).
+template <typename T>
+class BlockArena {
+ public:
+  std::span<T> Allocate(size_t n) {
+    if (n > free_) {
+      size_t size = std::max(n, kBlock);
+      blocks_.push_back(std::make_unique<T[]>(size));
+      next_ = blocks_.back().get();
+      free_ = size;
+    }
+    std::span<T> out(next_, n);
+    next_ += n;
+    free_ -= n;
+    return out;
+  }
+
+ private:
+  static constexpr size_t kBlock = size_t{1} << 16;
+  std::vector<std::unique_ptr<T[]>> blocks_;
+  T* next_ = nullptr;
+  size_t free_ = 0;
+};
+
 struct AlignedSite {
-  std::vector<uint32_t> frames;  // indices into AlignedProfiles::frames, root first
-  std::vector<int64_t> values;   // one per capture, in series order
-  std::vector<int64_t> objects;  // one per capture (zeros when there is no objects type)
+  // Views into AlignedProfiles' arenas.
+  std::span<uint32_t> frames;         // indices into AlignedProfiles::frames, root first
+  std::span<int64_t> values;          // one per capture, in series order
+  std::span<int64_t> objects;         // one per capture (zeros when there is no objects type)
+  // Line numbers (parallel to frames) of the largest sample folded into the
+  // site: at `functions` granularity a frame has no line of its own, and
+  // these show a reader where to look.
+  std::span<int32_t> example_lines;
+  int64_t example_value = -1;
   // Distinct object sizes from the samples' numeric `bytes` label (Go heap
   // profiles key buckets by stack and object size). Up to kMaxSizes kept.
   std::vector<int64_t> object_sizes;
   bool sizes_incomplete = false;  // a sample had no label, or there were too many sizes
-  // Line numbers (parallel to frames) of the largest sample folded into the
-  // site: at `functions` granularity a frame has no line of its own, and
-  // these show a reader where to look.
-  std::vector<int64_t> example_lines;
-  int64_t example_value = -1;
   static constexpr size_t kMaxSizes = 16;
 };
 
@@ -81,6 +111,10 @@ struct AlignedProfiles {
   bool order_differs_from_arguments = false;
   std::vector<AlignedFrame> frames;
   std::vector<AlignedSite> sites;
+  // What the sites' views point into.
+  BlockArena<uint32_t> frame_arena;
+  BlockArena<int64_t> value_arena;
+  BlockArena<int32_t> line_arena;
 };
 
 class Aligner {

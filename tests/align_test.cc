@@ -34,6 +34,11 @@ AlignedProfiles AlignAll(const std::vector<std::string>& bytes, AlignOptions opt
   return std::move(aligner).Finish(keep_order);
 }
 
+template <typename T>
+std::vector<int64_t> Vec(std::span<T> v) {
+  return {v.begin(), v.end()};
+}
+
 const AlignedSite* FindSite(const AlignedProfiles& a, const std::string& leaf) {
   for (const auto& s : a.sites)
     if (!s.frames.empty() && a.frames[s.frames.back()].function == leaf) return &s;
@@ -48,13 +53,13 @@ TEST(AlignTest, SitesAlignByNameAcrossRebuilds) {
   ASSERT_EQ(a.sites.size(), 2u);
   const AlignedSite* leak = FindSite(a, "main.leak");
   ASSERT_NE(leak, nullptr);
-  EXPECT_EQ(leak->values, (std::vector<int64_t>{100, 300}));
-  EXPECT_EQ(leak->objects, (std::vector<int64_t>{1, 3}));
+  EXPECT_EQ(Vec(leak->values), (std::vector<int64_t>{100, 300}));
+  EXPECT_EQ(Vec(leak->objects), (std::vector<int64_t>{1, 3}));
   EXPECT_EQ(leak->object_sizes, (std::vector<int64_t>{100}));
   EXPECT_FALSE(leak->sizes_incomplete);
   // Root first.
   EXPECT_EQ(a.frames[leak->frames.front()].function, "runtime.main");
-  EXPECT_EQ(leak->example_lines, (std::vector<int64_t>{250, 5, 10}));
+  EXPECT_EQ(Vec(leak->example_lines), (std::vector<int64_t>{250, 5, 10}));
 }
 
 TEST(AlignTest, ASiteMissingFromACaptureIsZeroThere) {
@@ -62,8 +67,8 @@ TEST(AlignTest, ASiteMissingFromACaptureIsZeroThere) {
   day1.samples = {HeapSample(Stack("main.old"), 1, 64)};
   day2.samples = {HeapSample(Stack("main.new"), 2, 128)};
   auto a = AlignAll({BuildProfile(day1), BuildProfile(day2)});
-  EXPECT_EQ(FindSite(a, "main.old")->values, (std::vector<int64_t>{64, 0}));
-  EXPECT_EQ(FindSite(a, "main.new")->values, (std::vector<int64_t>{0, 128}));
+  EXPECT_EQ(Vec(FindSite(a, "main.old")->values), (std::vector<int64_t>{64, 0}));
+  EXPECT_EQ(Vec(FindSite(a, "main.new")->values), (std::vector<int64_t>{0, 128}));
   EXPECT_TRUE(FindSite(a, "main.new")->sizes_incomplete);  // no bytes label
 }
 
@@ -87,7 +92,7 @@ TEST(AlignTest, GranularityDecidesWhatAFrameIs) {
   files.granularity = Granularity::kFiles;
   auto by_file = AlignAll(inputs, files);
   ASSERT_EQ(by_file.sites.size(), 1u);  // every stack is svc/main.go -> svc/main.go -> runtime/proc.go
-  EXPECT_EQ(by_file.sites[0].values, (std::vector<int64_t>{70, 70}));
+  EXPECT_EQ(Vec(by_file.sites[0].values), (std::vector<int64_t>{70, 70}));
 }
 
 TEST(AlignTest, FocusAndIgnoreFilterSamplesByFrame) {
@@ -117,10 +122,10 @@ TEST(AlignTest, CapturesAreOrderedByTimeUnlessKept) {
   EXPECT_TRUE(a.order_differs_from_arguments);
   EXPECT_EQ(a.captures[0].path, "p2");
   EXPECT_EQ(a.argument_index, (std::vector<size_t>{1, 0}));
-  EXPECT_EQ(a.sites[0].values, (std::vector<int64_t>{10, 20}));
+  EXPECT_EQ(Vec(a.sites[0].values), (std::vector<int64_t>{10, 20}));
   auto kept = AlignAll({BuildProfile(late), BuildProfile(early)}, {}, /*keep_order=*/true);
   EXPECT_FALSE(kept.ordered_by_time);
-  EXPECT_EQ(kept.sites[0].values, (std::vector<int64_t>{20, 10}));
+  EXPECT_EQ(Vec(kept.sites[0].values), (std::vector<int64_t>{20, 10}));
 }
 
 TEST(AlignTest, MismatchedSampleTypesNameBothFiles) {

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of pprof-trend on large synthetic heap profiles,
+# side by side with the decompression floor (gzip -dc) and, when Go is
+# installed, go tool pprof. Median of RUNS runs (default 5) of wall time and
+# peak RSS; CPU% above 100 means both cores were busy.
+#   tools/bench.sh [RUNS]
+# Data (made once by build/tools/gen_profiles, deterministic):
+#   build/bench/big/     3 captures x 300k samples, 60k locations, 30-frame stacks (~34 MB raw each)
+#   build/bench/series/  30 captures x 30k samples (~3.4 MB raw each)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+./tools/install-deps.sh time bc >/dev/null   # GNU time for peak RSS, bc for ratios
+./tools/build.sh pprof-trend gen_profiles >/dev/null
+bin=build/pprof-trend
+big=build/bench/big series=build/bench/series
+if [ ! -f "$big/day03.pb.gz" ]; then
+  mkdir -p "$big" && build/tools/gen_profiles --out "$big" --captures 3 --samples 300000 --locations 60000 \
+    --functions 20000 --depth 30 >/dev/null
+fi
+if [ ! -f "$series/day30.pb.gz" ]; then
+  mkdir -p "$series" && build/tools/gen_profiles --out "$series" --captures 30 --samples 30000 --locations 20000 \
+    --functions 8000 --depth 30 --seed 2 >/dev/null
+fi
+raw_bytes() { local total=0 n; for f in "$@"; do n=$(gzip -dc "$f" | wc -c); total=$((total + n)); done; echo "$total"; }
+big_files=("$big"/day0{1,2,3}.pb.gz)
+series_files=("$series"/day*.pb.gz)
+big_raw=$(raw_bytes "${big_files[@]}")
+series_raw=$(raw_bytes "${series_files[@]}")
+printf 'inputs: 3 x %s MB raw (%s MB gzipped); 30 x %s MB raw\n' \
+  "$((big_raw / 3 / 1000000))" "$(($(cat "${big_files[@]}" | wc -c) / 3 / 1000000))" "$((series_raw / 30 / 1000000))"
+
+# measure LABEL COMMAND...: prints the medians and sets MEDIAN_WALL, MEDIAN_RSS_KB.
+measure() {
+  local label=$1; shift
+  local walls=() rsss=() cpus=() out
+  for ((i = 0; i < runs; i++)); do
+    out=$( { /usr/bin/time -f '%e %M %P' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    walls+=("$(cut -d' ' -f1 <<<"$out")"); rsss+=("$(cut -d' ' -f2 <<<"$out")"); cpus+=("$(cut -d' ' -f3 <<<"$out")")
+  done
+  MEDIAN_WALL=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")
+  MEDIAN_RSS_KB=$(printf '%s\n' "${rsss[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")
+  local cpu
+  cpu=$(printf '%s\n' "${cpus[@]}" | tr -d '%' | sort -g | sed -n "$(((runs + 1) / 2))p")
+  printf '%-52s %8.2f s %9.1f MB %5s%% CPU\n' "$label" "$MEDIAN_WALL" "$(echo "$MEDIAN_RSS_KB / 1024" | bc -l)" "$cpu"
+}
+
+echo "median of $runs runs: wall time, peak RSS, CPU"
+measure "gzip -dc (3 big, the floor)" sh -c "gzip -dc ${big_files[*]} > /dev/null"; floor=$MEDIAN_WALL
+measure "pprof-trend, 3 big, text" "$bin" "${big_files[@]}"; text=$MEDIAN_WALL; text_rss=$MEDIAN_RSS_KB
+measure "pprof-trend, 3 big, --format json" "$bin" --format json "${big_files[@]}"
+measure "pprof-trend, 3 big, --html" "$bin" --html build/bench/report.html "${big_files[@]}"
+measure "pprof-trend, 30 series, text" "$bin" "${series_files[@]}"; series_time=$MEDIAN_WALL; series_rss=$MEDIAN_RSS_KB
+measure "pprof-trend, 3 of the series, text" "$bin" "${series_files[@]:0:3}"; series3_time=$MEDIAN_WALL; series3_rss=$MEDIAN_RSS_KB
+go_time=""
+if command -v go >/dev/null 2>&1; then
+  measure "go tool pprof -top -diff_base day01 day03 (big)" go tool pprof -top -diff_base "${big_files[0]}" "${big_files[2]}"
+  go_time=$MEDIAN_WALL
+fi
+echo
+printf 'pprof-trend / gzip floor (3 big):          %.2fx   (target <= 2.5x)\n' "$(echo "$text / $floor" | bc -l)"
+printf 'peak RSS / raw input size (3 big):         %.2fx   (target <= 4x)\n' "$(echo "$text_rss * 1024 / $big_raw" | bc -l)"
+if [ -n "$go_time" ]; then
+  printf 'go tool pprof -diff_base / pprof-trend:    %.1fx   (target >= 20x; pprof-trend reads 3 files, pprof 2)\n' \
+    "$(echo "$go_time / $text" | bc -l)"
+fi
+printf '30 vs 3 captures of the series: time %.1fx for 10x the bytes; peak RSS %.2fx\n' \
+  "$(echo "$series_time / $series3_time" | bc -l)" "$(echo "$series_rss / $series3_rss" | bc -l)"
