@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 #include <unordered_set>
 
 namespace pprof_trend {
@@ -147,19 +148,19 @@ struct NodeBuild {
   bool sizes_incomplete = false;
 };
 
-struct FunctionBuild {
-  std::vector<int64_t> values, objects, cum_values, cum_objects, sizes;
-  bool sizes_incomplete = false;
-  NodeBuild View() const { return {values, objects, cum_values, cum_objects, sizes, sizes_incomplete}; }
+// The distinct object sizes of the sites a function is the leaf of.
+struct FunctionSizes {
+  std::vector<int64_t> sizes;
+  bool incomplete = false;
 };
 
-void MergeSizes(FunctionBuild& into, const AlignedSite& site) {
-  into.sizes_incomplete = into.sizes_incomplete || site.sizes_incomplete;
+void MergeSizes(FunctionSizes& into, const AlignedSite& site) {
+  into.incomplete = into.incomplete || site.sizes_incomplete;
   for (int64_t s : site.object_sizes) {
     auto it = std::lower_bound(into.sizes.begin(), into.sizes.end(), s);
     if (it != into.sizes.end() && *it == s) continue;
     if (into.sizes.size() >= AlignedSite::kMaxSizes) {
-      into.sizes_incomplete = true;
+      into.incomplete = true;
     } else {
       into.sizes.insert(it, s);
     }
@@ -302,10 +303,9 @@ void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_orde
   nodes = std::move(ranked);
 }
 
-uint32_t NamingFrame(const AlignedProfiles& aligned, std::span<const uint32_t> stack,
-                     const std::unordered_set<std::string_view>& allocators) {
+uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& is_allocator) {
   for (auto it = stack.rbegin(); it != stack.rend(); ++it)
-    if (!allocators.contains(aligned.frames[*it].function)) return *it;
+    if (!is_allocator[*it]) return *it;
   return stack.empty() ? 0 : stack.back();
 }
 
@@ -329,55 +329,72 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
 
   NodeStatistics statistics(aligned, x, timed);
   std::unordered_set<std::string_view> allocators(options.allocator_frames.begin(), options.allocator_frames.end());
+  std::vector<char> is_allocator(aligned.frames.size());
+  for (size_t f = 0; f < aligned.frames.size(); ++f) is_allocator[f] = allocators.contains(aligned.frames[f].function);
 
-  // Sites.
-  result.sites.reserve(aligned.sites.size());
-  std::vector<FunctionBuild> function_builds(aligned.frames.size());
-  std::vector<bool> has_function(aligned.frames.size(), false);
-  std::vector<uint32_t> seen_in_site(aligned.frames.size(), UINT32_MAX);
-  auto init = [&](FunctionBuild& b) {
-    if (b.values.empty()) b.values = b.objects = b.cum_values = b.cum_objects = std::vector<int64_t>(n, 0);
-  };
-  for (uint32_t s = 0; s < aligned.sites.size(); ++s) {
-    const AlignedSite& site = aligned.sites[s];
-    TrendNode node;
-    node.kind = TrendNode::Kind::kSite;
-    node.site_index = s;
-    node.stack = site.frames;  // a view: aligned.sites' buffers stay put when `aligned` moves into the result
-    node.name_frame = NamingFrame(aligned, site.frames, allocators);
-    NodeBuild build{site.values, site.objects, {}, {}, site.object_sizes, site.sizes_incomplete};  // views
-    statistics.Fill(node, build);
-    result.sites.push_back(std::move(node));
-    // Functions: flat at the leaf, cum once per distinct frame of the stack.
-    if (site.frames.empty()) continue;
-    uint32_t leaf = site.frames.back();
-    init(function_builds[leaf]);
-    has_function[leaf] = true;
-    for (size_t i = 0; i < n; ++i) {
-      function_builds[leaf].values[i] += site.values[i];
-      function_builds[leaf].objects[i] += site.objects[i];
+  // Sites: independent of each other, so computed on every core.
+  const size_t num_sites = aligned.sites.size();
+  result.sites.resize(num_sites);
+  auto fill_sites = [&](size_t begin, size_t end) {
+    for (size_t s = begin; s < end; ++s) {
+      const AlignedSite& site = aligned.sites[s];
+      TrendNode& node = result.sites[s];
+      node.kind = TrendNode::Kind::kSite;
+      node.site_index = static_cast<uint32_t>(s);
+      node.stack = site.frames;  // a view into the arenas, which move with `aligned` into the result
+      node.name_frame = NamingFrame(site.frames, is_allocator);
+      statistics.Fill(node, NodeBuild{site.values, site.objects, {}, {}, site.object_sizes, site.sizes_incomplete});
     }
-    MergeSizes(function_builds[leaf], site);
+  };
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  if (threads > 1 && num_sites >= 10000) {
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t)
+      pool.emplace_back(fill_sites, num_sites * t / threads, num_sites * (t + 1) / threads);
+    for (auto& th : pool) th.join();
+  } else {
+    fill_sites(0, num_sites);
+  }
+
+  // Functions: flat at the leaf, cum once per distinct frame of the stack,
+  // summed into flat arrays (frame * n + capture).
+  const size_t num_frames = aligned.frames.size();
+  std::vector<int64_t> flat_values(num_frames * n), flat_objects(num_frames * n);
+  std::vector<int64_t> cum_values(num_frames * n), cum_objects(num_frames * n);
+  std::vector<FunctionSizes> sizes(num_frames);
+  std::vector<char> has_function(num_frames, 0);
+  std::vector<uint32_t> seen_in_site(num_frames, UINT32_MAX);
+  for (uint32_t s = 0; s < num_sites; ++s) {
+    const AlignedSite& site = aligned.sites[s];
+    if (site.frames.empty()) continue;
+    const uint32_t leaf = site.frames.back();
+    has_function[leaf] = 1;
+    for (size_t i = 0; i < n; ++i) {
+      flat_values[leaf * n + i] += site.values[i];
+      flat_objects[leaf * n + i] += site.objects[i];
+    }
+    MergeSizes(sizes[leaf], site);
     for (uint32_t f : site.frames) {
       if (seen_in_site[f] == s) continue;
       seen_in_site[f] = s;
-      init(function_builds[f]);
-      has_function[f] = true;
+      has_function[f] = 1;
       for (size_t i = 0; i < n; ++i) {
-        function_builds[f].cum_values[i] += site.values[i];
-        function_builds[f].cum_objects[i] += site.objects[i];
+        cum_values[f * n + i] += site.values[i];
+        cum_objects[f * n + i] += site.objects[i];
       }
     }
   }
-  result.frame_ids.resize(aligned.frames.size());
-  for (uint32_t f = 0; f < aligned.frames.size(); ++f) result.frame_ids[f] = f;
-  for (uint32_t f = 0; f < aligned.frames.size(); ++f) {
+  result.frame_ids.resize(num_frames);
+  for (uint32_t f = 0; f < num_frames; ++f) result.frame_ids[f] = f;
+  for (uint32_t f = 0; f < num_frames; ++f) {
     if (!has_function[f]) continue;
     TrendNode node;
     node.kind = TrendNode::Kind::kFunction;
     node.stack = std::span<const uint32_t>(&result.frame_ids[f], 1);
     node.name_frame = f;
-    statistics.Fill(node, function_builds[f].View());
+    auto slice = [&](const std::vector<int64_t>& v) { return std::span<const int64_t>(v.data() + f * n, n); };
+    statistics.Fill(node, NodeBuild{slice(flat_values), slice(flat_objects), slice(cum_values), slice(cum_objects),
+                                    sizes[f].sizes, sizes[f].incomplete});
     result.functions.push_back(std::move(node));
   }
   const std::vector<uint32_t> frame_order = FrameOrder(aligned);
