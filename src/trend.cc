@@ -249,51 +249,33 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
   return order;
 }
 
-bool StackLess(const std::vector<uint32_t>& frame_order, std::span<const uint32_t> a, std::span<const uint32_t> b) {
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [&](uint32_t x, uint32_t y) {
-    return frame_order[x] < frame_order[y];
-  });
-}
-
 void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order) {
   // Sort small keys rather than the nodes: by score, then growth, then the
-  // stack's frame names. Comparing names is slow when a large profile has
-  // hundreds of thousands of stable nodes tied at zero, so a run of ties made
-  // only of stable nodes (which no output lists) is ordered by a hash of the
-  // names instead: still a total order that depends on the names alone.
+  // stack's frame names. The names are compared through each stack mapped to
+  // frame_order ranks, laid out contiguously once: large profiles have
+  // hundreds of thousands of nodes tied at zero, and comparing them must not
+  // chase pointers frame by frame.
+  std::vector<uint32_t> mapped;
+  std::vector<size_t> offsets(nodes.size() + 1, 0);
+  for (size_t i = 0; i < nodes.size(); ++i) offsets[i + 1] = offsets[i] + nodes[i].stack.size();
+  mapped.resize(offsets.back());
+  for (size_t i = 0; i < nodes.size(); ++i)
+    std::transform(nodes[i].stack.begin(), nodes[i].stack.end(), mapped.begin() + static_cast<long>(offsets[i]),
+                   [&](uint32_t f) { return frame_order[f]; });
   struct Key {
     double score, delta;
-    uint64_t name_hash;
     size_t index;
   };
   std::vector<Key> keys(nodes.size());
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (uint32_t f : nodes[i].stack) {
-      h ^= frame_order[f];
-      h *= 0x100000001b3ull;
-      h ^= h >> 29;
-    }
-    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, h, i};
-  }
-  auto by_names = [&](const Key& a, const Key& b) {
-    return StackLess(frame_order, nodes[a.index].stack, nodes[b.index].stack);
-  };
+  for (size_t i = 0; i < nodes.size(); ++i) keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, i};
   std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.delta != b.delta) return a.delta > b.delta;
-    if (a.name_hash != b.name_hash) return a.name_hash < b.name_hash;
-    return by_names(a, b);
+    const uint32_t* base = mapped.data();
+    const uint32_t* x = base + offsets[a.index];
+    const uint32_t* y = base + offsets[b.index];
+    return std::lexicographical_compare(x, base + offsets[a.index + 1], y, base + offsets[b.index + 1]);
   });
-  for (size_t begin = 0; begin < keys.size();) {
-    size_t end = begin + 1;
-    while (end < keys.size() && keys[end].score == keys[begin].score && keys[end].delta == keys[begin].delta) ++end;
-    bool listed = false;
-    for (size_t i = begin; i < end && !listed; ++i)
-      listed = nodes[keys[i].index].stats.trend_class != TrendClass::kStable;
-    if (listed && end - begin > 1) std::sort(keys.begin() + static_cast<long>(begin), keys.begin() + static_cast<long>(end), by_names);
-    begin = end;
-  }
   std::vector<TrendNode> ranked;
   ranked.reserve(nodes.size());
   for (size_t i = 0; i < keys.size(); ++i) {
