@@ -276,13 +276,26 @@ void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_orde
     const uint32_t* y = base + offsets[b.index];
     return std::lexicographical_compare(x, base + offsets[a.index + 1], y, base + offsets[b.index + 1]);
   });
-  std::vector<TrendNode> ranked;
-  ranked.reserve(nodes.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    ranked.push_back(std::move(nodes[keys[i].index]));
-    ranked.back().rank = static_cast<int>(i + 1);
+  mapped = {};
+  // Apply the order in place, cycle by cycle (a second copy of the nodes
+  // would be the largest allocation of the run).
+  std::vector<size_t> source(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) source[i] = keys[i].index;
+  keys = {};
+  for (size_t start = 0; start < source.size(); ++start) {
+    if (source[start] == start || source[start] == SIZE_MAX) continue;
+    TrendNode held = std::move(nodes[start]);
+    size_t at = start;
+    while (source[at] != start) {
+      nodes[at] = std::move(nodes[source[at]]);
+      size_t next = source[at];
+      source[at] = SIZE_MAX;
+      at = next;
+    }
+    nodes[at] = std::move(held);
+    source[at] = SIZE_MAX;
   }
-  nodes = std::move(ranked);
+  for (size_t i = 0; i < nodes.size(); ++i) nodes[i].rank = static_cast<int>(i + 1);
 }
 
 uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& is_allocator) {
