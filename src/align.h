@@ -153,6 +153,14 @@ class Aligner {
   std::vector<uint64_t> site_hashes_;
 };
 
+// The line frame `i` of `site` is shown with: its own at `lines`
+// granularity, else the line of the site's largest sample (0 if unknown).
+inline int64_t SiteFrameLine(const AlignedProfiles& aligned, const AlignedSite& site, size_t i) {
+  const int64_t own = aligned.frames[site.frames[i]].line;
+  if (own != 0) return own;
+  return i < site.example_lines.size() ? site.example_lines[i] : 0;
+}
+
 std::string_view GranularityName(Granularity g);
 std::optional<Granularity> ParseGranularity(std::string_view name);
 

@@ -83,10 +83,7 @@ std::string SerializeGrowthProfile(const TrendResult& trend) {
     if (delta_value == 0 && delta_objects == 0) continue;
     auto* sample = p.add_sample();
     for (size_t i = site.frames.size(); i-- > 0;) {  // leaf first
-      const int64_t line = a.frames[site.frames[i]].line != 0 ? a.frames[site.frames[i]].line
-                           : i < site.example_lines.size()    ? site.example_lines[i]
-                                                              : 0;
-      sample->add_location_id(location_id(site.frames[i], line));
+      sample->add_location_id(location_id(site.frames[i], SiteFrameLine(a, site, i)));
     }
     if (has_objects) sample->add_value(delta_objects);
     sample->add_value(delta_value);

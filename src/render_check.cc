@@ -131,37 +131,6 @@ std::string Json(const CheckResult& r, const TrendResult& t) {
   return w.str();
 }
 
-// XML 1.0 text: markup characters as entities, invalid UTF-8 as U+FFFD,
-// control characters (not allowed in XML 1.0) as '?'.
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size();) {
-    size_t len = Utf8SequenceLength(s, i);
-    if (len == 0) {
-      out += "\xef\xbf\xbd";
-      ++i;
-      continue;
-    }
-    if (len > 1) {
-      out.append(s.substr(i, len));
-      i += len;
-      continue;
-    }
-    char c = s[i++];
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\n':
-      case '\t': out += c; break;
-      default: out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-    }
-  }
-  return out;
-}
-
 std::string Junit(const CheckResult& r, const TrendResult& t) {
   size_t failures = 0;
   for (const auto& v : r.verdicts) failures += v.passed ? 0 : 1;
@@ -171,7 +140,7 @@ std::string Junit(const CheckResult& r, const TrendResult& t) {
   out += fmt::format("  <testsuite name=\"pprof-trend check\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
                      r.verdicts.size(), failures);
   for (const auto& v : r.verdicts) {
-    std::string name = XmlEscape(fmt::format("{} {}", v.budget, v.limit));
+    std::string name = MarkupEscape(fmt::format("{} {}", v.budget, v.limit));
     if (v.passed) {
       out += fmt::format("    <testcase classname=\"pprof-trend.check\" name=\"{}\"/>\n", name);
       continue;
@@ -180,8 +149,8 @@ std::string Junit(const CheckResult& r, const TrendResult& t) {
     std::string detail;
     for (const TrendNode* n : v.offenders) detail += Offender(t, *n) + "\n";
     out += fmt::format("    <testcase classname=\"pprof-trend.check\" name=\"{}\">\n", name);
-    out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", XmlEscape(message), v.budget,
-                       XmlEscape(detail));
+    out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", MarkupEscape(message), v.budget,
+                       MarkupEscape(detail));
     out += "    </testcase>\n";
   }
   out += "  </testsuite>\n</testsuites>\n";

@@ -6,37 +6,13 @@
 
 #include "html_assets.h"
 #include "json_writer.h"
+#include "render_json.h"
 #include "units.h"
 #include "utf8.h"
 
 namespace pprof_trend {
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size();) {
-    size_t len = Utf8SequenceLength(s, i);
-    if (len == 0) {
-      out += "\xef\xbf\xbd";
-      ++i;
-      continue;
-    }
-    if (len > 1) {
-      out.append(s.substr(i, len));
-      i += len;
-      continue;
-    }
-    char c = s[i++];
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') ? '?' : c;
-    }
-  }
-  return out;
-}
+std::string HtmlEscape(std::string_view s) { return MarkupEscape(s); }
 
 namespace {
 
@@ -105,30 +81,13 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const TrendNode& n, const Re
   w.String(row.name);
   w.Key("short");
   w.String(row.short_name);
-  w.Key("class");
-  w.String(TrendClassName(n.stats.trend_class));
   w.Key("grew");
   w.Bool(Grew(n));
   w.Key("bytes");
   w.DoubleArray(n.values);
   w.Key("objects");
   w.DoubleArray(n.objects);
-  w.Key("delta_bytes");
-  w.Double(n.stats.delta);
-  w.Key("delta_objects");
-  w.Double(n.delta_objects);
-  w.Key("bytes_per_day");
-  w.OptionalDouble(n.stats.per_day);
-  w.Key("bytes_per_object");
-  w.OptionalDouble(n.size.bytes_per_object);
-  w.Key("bytes_per_object_exact");
-  w.Bool(n.size.exact);
-  w.Key("bytes_per_object_regression");
-  w.OptionalDouble(n.size.regression);
-  w.Key("object_sizes");
-  w.IntArray(n.size.label_sizes);
-  w.Key("objects_estimated");
-  w.Bool(n.size.objects_estimated);
+  WriteNodeStats(w, n);
   w.Key("phrase");
   w.String(row.objects_phrase);
   w.Key("stack");
@@ -138,10 +97,7 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const TrendNode& n, const Re
   w.Key("lines");
   const AlignedSite& site = t.aligned.sites[n.site_index];
   std::vector<int64_t> lines;
-  for (size_t i = 0; i < n.stack.size(); ++i) {
-    const AlignedFrame& f = t.aligned.frames[n.stack[i]];
-    lines.push_back(f.line != 0 ? f.line : i < site.example_lines.size() ? site.example_lines[i] : 0);
-  }
+  for (size_t i = 0; i < n.stack.size(); ++i) lines.push_back(SiteFrameLine(t.aligned, site, i));
   w.IntArray(lines);
   RowCells cells = FormatCells(t, n);
   w.Key("display");

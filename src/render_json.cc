@@ -4,9 +4,8 @@
 #include "units.h"
 
 namespace pprof_trend {
-namespace {
 
-void WriteStats(JsonWriter& w, const TrendNode& n) {
+void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
   w.Key("delta_bytes");
   w.Double(n.stats.delta);
   w.Key("delta_objects");
@@ -35,6 +34,8 @@ void WriteStats(JsonWriter& w, const TrendNode& n) {
   w.Double(n.stats.score);
 }
 
+namespace {
+
 void WriteNode(JsonWriter& w, const AlignedProfiles& a, const TrendNode& n) {
   const bool site = n.kind == TrendNode::Kind::kSite;
   w.BeginObject();
@@ -54,9 +55,7 @@ void WriteNode(JsonWriter& w, const AlignedProfiles& a, const TrendNode& n) {
     w.Key("file");
     w.String(f.file);
     w.Key("line");
-    int64_t line = f.line;
-    if (site && line == 0 && i < a.sites[n.site_index].example_lines.size()) line = a.sites[n.site_index].example_lines[i];
-    w.Int(line);
+    w.Int(site ? SiteFrameLine(a, a.sites[n.site_index], i) : f.line);
     w.EndObject();
   }
   w.EndArray();
@@ -70,7 +69,7 @@ void WriteNode(JsonWriter& w, const AlignedProfiles& a, const TrendNode& n) {
     w.Key("cum_objects");
     w.DoubleArray(n.cum_objects);
   }
-  WriteStats(w, n);
+  WriteNodeStats(w, n);
   w.EndObject();
 }
 

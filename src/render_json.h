@@ -15,4 +15,9 @@ struct JsonOptions {
 
 std::string RenderJson(const Report& report, const JsonOptions& options);
 
+class JsonWriter;
+// A node's growth, rate, bytes-per-object evidence and class, as keys of the
+// object being written (shared with the HTML report's data).
+void WriteNodeStats(JsonWriter& w, const TrendNode& n);
+
 }  // namespace pprof_trend

@@ -64,10 +64,8 @@ std::string NodeName(const AlignedProfiles& aligned, const TrendNode& node) {
 
 std::string FrameLocation(const AlignedProfiles& aligned, const AlignedSite& site, size_t i) {
   const AlignedFrame& f = aligned.frames[site.frames[i]];
-  int64_t line = aligned.granularity == Granularity::kLines ? f.line
-                 : i < site.example_lines.size()          ? site.example_lines[i]
-                                                          : 0;
   if (f.file.empty()) return "";
+  const int64_t line = SiteFrameLine(aligned, site, i);
   return TerminalSafe(line > 0 ? fmt::format("{}:{}", f.file, line) : f.file);
 }
 

@@ -51,4 +51,37 @@ inline std::string TerminalSafe(std::string_view s) {
   return out;
 }
 
+// Text for HTML and XML element content and attribute values: the markup
+// characters as entities, invalid UTF-8 as U+FFFD, control characters other
+// than tab and newline (not allowed in XML 1.0) as '?'.
+inline std::string MarkupEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t len = Utf8SequenceLength(s, i);
+    if (len == 0) {
+      out += "\xef\xbf\xbd";
+      ++i;
+      continue;
+    }
+    if (len > 1) {
+      out.append(s.substr(i, len));
+      i += len;
+      continue;
+    }
+    char c = s[i++];
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '\n':
+      case '\t': out += c; break;
+      default: out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+    }
+  }
+  return out;
+}
+
 }  // namespace pprof_trend

@@ -145,7 +145,7 @@ TEST(RenderCheckTest, EscapesHostileNames) {
   auto r = RunCheck(t, b);
   ASSERT_TRUE(r.ok());
   std::string junit = RenderCheck(*r, t, CheckFormat::kJunit);
-  EXPECT_NE(junit.find("main.evil&lt;&amp;&gt;&quot;&apos;%?,:?\xef\xbf\xbd"), std::string::npos) << junit;
+  EXPECT_NE(junit.find("main.evil&lt;&amp;&gt;&quot;&#39;%?,:?\xef\xbf\xbd"), std::string::npos) << junit;
   std::string github = RenderCheck(*r, t, CheckFormat::kGithub);
   EXPECT_NE(github.find("main.evil<&>\"'%25?,:?\xef\xbf\xbd"), std::string::npos) << github;
   EXPECT_EQ(std::count(github.begin(), github.end(), '\n'), 2) << github;  // one annotation, one summary
