@@ -47,7 +47,7 @@ Aligner::Aligner(AlignOptions options, size_t num_captures)
     : options_(std::move(options)), num_captures_(num_captures), have_capture_(num_captures, false) {
   result_.granularity = options_.granularity;
   result_.captures.resize(num_captures);
-  site_slots_.assign(1024, 0);
+  site_slots_.assign(1024, SiteSlot{});
 }
 
 Status Aligner::ResolveSampleTypes(const Profile& profile) {
@@ -95,15 +95,31 @@ uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, 
   return it->second;
 }
 
-uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first) {
-  const uint64_t h = HashFrames(leaf_first.data(), leaf_first.size());
-  size_t mask = site_slots_.size() - 1;
+void Aligner::GrowSiteTable(size_t min_sites) {
+  size_t size = site_slots_.size();
+  while (min_sites * 2 > size) size *= 2;  // keep the load factor under 1/2
+  if (size == site_slots_.size()) return;
+  std::vector<SiteSlot> grown(size);
+  const size_t mask = size - 1;
+  for (uint32_t s = 0; s < result_.sites.size(); ++s) {
+    size_t i = site_hashes_[s] & mask;
+    while (grown[i].id_plus_one != 0) i = (i + 1) & mask;
+    grown[i] = SiteSlot{s + 1, static_cast<uint32_t>(site_hashes_[s] >> 32)};
+  }
+  site_slots_ = std::move(grown);
+}
+
+uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first, uint64_t h) {
+  const size_t mask = site_slots_.size() - 1;
+  const auto high = static_cast<uint32_t>(h >> 32);
   size_t slot = h & mask;
-  while (site_slots_[slot] != 0) {
-    uint32_t id = site_slots_[slot] - 1;
-    const auto& frames = result_.sites[id].frames;
-    if (site_hashes_[id] == h && std::equal(frames.begin(), frames.end(), leaf_first.rbegin(), leaf_first.rend()))
-      return id;
+  while (site_slots_[slot].id_plus_one != 0) {
+    if (site_slots_[slot].hash_high == high) {
+      uint32_t id = site_slots_[slot].id_plus_one - 1;
+      const auto& frames = result_.sites[id].frames;
+      if (site_hashes_[id] == h && std::equal(frames.begin(), frames.end(), leaf_first.rbegin(), leaf_first.rend()))
+        return id;
+    }
     slot = (slot + 1) & mask;
   }
   auto id = static_cast<uint32_t>(result_.sites.size());
@@ -117,17 +133,8 @@ uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first) {
   site.example_lines = result_.line_arena.Allocate(leaf_first.size());
   result_.sites.push_back(std::move(site));
   site_hashes_.push_back(h);
-  site_slots_[slot] = id + 1;
-  if (result_.sites.size() * 2 > site_slots_.size()) {  // keep the load factor under 1/2
-    std::vector<uint32_t> grown(site_slots_.size() * 2, 0);
-    size_t grown_mask = grown.size() - 1;
-    for (uint32_t s = 0; s < result_.sites.size(); ++s) {
-      size_t i = site_hashes_[s] & grown_mask;
-      while (grown[i] != 0) i = (i + 1) & grown_mask;
-      grown[i] = s + 1;
-    }
-    site_slots_ = std::move(grown);
-  }
+  site_slots_[slot] = SiteSlot{id + 1, high};
+  if (result_.sites.size() * 2 > site_slots_.size()) GrowSiteTable(result_.sites.size());
   return id;
 }
 
@@ -186,10 +193,34 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     address_frame[i] = InternFrame(fmt::format("0x{:x}", loc.address), object, 0);
   }
 
+  // Most locations hold one frame: their aligned frame and line, packed by
+  // location, so the loop below touches one small array per frame.
+  struct FrameAndLine {
+    uint32_t frame;
+    int32_t line;
+  };
+  constexpr uint32_t kNotSingle = UINT32_MAX;
+  auto clamp_line = [](int64_t line) {  // lines beyond 32 bits are not real source lines
+    return line >= 0 && line <= INT32_MAX ? static_cast<int32_t>(line) : 0;
+  };
+  std::vector<FrameAndLine> single_frame(profile.locations.size(), FrameAndLine{kNotSingle, 0});
+  for (size_t i = 0; i < profile.locations.size(); ++i) {
+    const Location& loc = profile.locations[i];
+    if (loc.num_lines == 1)
+      single_frame[i] = FrameAndLine{line_frame[loc.first_line], clamp_line(profile.lines[loc.first_line].line)};
+  }
+
   const auto vi = static_cast<size_t>(value_index_);
   const bool has_objects = objects_index_ >= 0;
   const auto oi = static_cast<size_t>(objects_index_);
   std::string_view size_key = "bytes";
+  // Most sites of a capture are in the next one too: size the table for
+  // this profile once instead of growing it sample by sample.
+  if (result_.sites.capacity() < profile.samples.size()) {
+    result_.sites.reserve(profile.samples.size());
+    site_hashes_.reserve(profile.samples.size());
+  }
+  GrowSiteTable(profile.samples.size());
   std::vector<uint32_t> stack;  // leaf first, reused across samples
   std::vector<int32_t> stack_lines;
   for (size_t s = 0; s < profile.samples.size(); ++s) {
@@ -203,6 +234,12 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     stack_lines.clear();
     bool focused = !options_.focus.has_value(), ignored = false;
     for (uint32_t loc_index : profile.Stack(sample)) {
+      const FrameAndLine packed = single_frame[loc_index];
+      if (packed.frame != kNotSingle) {  // the common case: one access per frame
+        stack.push_back(packed.frame);
+        stack_lines.push_back(packed.line);
+        continue;
+      }
       const Location& loc = profile.locations[loc_index];
       if (loc.num_lines == 0) {
         stack.push_back(address_frame[loc_index]);
@@ -210,9 +247,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
       } else {
         for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
           stack.push_back(line_frame[l]);
-          // Lines beyond 32 bits are not real source lines; keep the rest.
-          const int64_t line = profile.lines[l].line;
-          stack_lines.push_back(line >= 0 && line <= INT32_MAX ? static_cast<int32_t>(line) : 0);
+          stack_lines.push_back(clamp_line(profile.lines[l].line));
         }
       }
     }
@@ -223,7 +258,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
       }
       if (!focused || ignored) continue;
     }
-    AlignedSite& site = result_.sites[FindOrAddSite(stack)];
+    AlignedSite& site = result_.sites[FindOrAddSite(stack, HashFrames(stack.data(), stack.size()))];
     site.values[argument_index] += value;
     site.objects[argument_index] += objects;
     // The largest sample names the lines; ties go to the smallest lines, so

@@ -135,7 +135,7 @@ class Aligner {
  private:
   Status ResolveSampleTypes(const Profile& profile);
   uint32_t InternFrame(std::string_view function, std::string_view file, int64_t line);
-  uint32_t FindOrAddSite(const std::vector<uint32_t>& frames_leaf_first);
+  uint32_t FindOrAddSite(const std::vector<uint32_t>& frames_leaf_first, uint64_t hash);
 
   AlignOptions options_;
   size_t num_captures_;
@@ -149,8 +149,15 @@ class Aligner {
   std::vector<int8_t> frame_focus_;   // per frame: matches focus
   std::vector<int8_t> frame_ignore_;  // per frame: matches ignore
   // Sites by stack: open addressing over site ids, keyed by the frame list.
-  std::vector<uint32_t> site_slots_;  // site id + 1; 0 = empty
+  // Open addressing: each slot holds a site id + 1 (0 = empty) and the high
+  // half of the site's hash, so most probes never touch the site itself.
+  struct SiteSlot {
+    uint32_t id_plus_one = 0;
+    uint32_t hash_high = 0;
+  };
+  std::vector<SiteSlot> site_slots_;
   std::vector<uint64_t> site_hashes_;
+  void GrowSiteTable(size_t min_sites);
 };
 
 // The line frame `i` of `site` is shown with: its own at `lines`

@@ -431,6 +431,10 @@ class Decoder {
     out_.values.reserve(f_.samples.size() * num_types);
     out_.stack_locations.reserve(sample_bytes / 3);  // ids take 1-3 bytes each
     out_.labels.reserve(f_.samples.size());
+    // Frames per location (inlined ones count), in a small array the loop
+    // below reads once per stack entry.
+    std::vector<uint32_t> frames_at(out_.locations.size());
+    for (size_t l = 0; l < out_.locations.size(); ++l) frames_at[l] = std::max<uint32_t>(1, out_.locations[l].num_lines);
     for (size_t i = 0; i < f_.samples.size(); ++i) {
       Sample sample;
       sample.first_location = out_.stack_locations.size();
@@ -452,7 +456,7 @@ class Decoder {
               return;
             }
             out_.stack_locations.push_back(loc);
-            depth += std::max<uint32_t>(1, out_.locations[loc].num_lines);
+            depth += frames_at[loc];
           });
         } else if (field == 2) {
           ok = ReadRepeated(r, wire_type, [&](uint64_t v) { out_.values.push_back(static_cast<int64_t>(v)); });

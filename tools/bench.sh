@@ -34,10 +34,14 @@ printf 'inputs: 3 x %s MB raw (%s MB gzipped); 30 x %s MB raw\n' \
 measure() {
   local label=$1; shift
   local walls=() rsss=() cpus=() out
+  local stats
+  stats=$(mktemp)
   for ((i = 0; i < runs; i++)); do
-    out=$( { /usr/bin/time -f '%e %M %P' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$stats" -f '%e %M %P' "$@" >/dev/null 2>/dev/null
+    out=$(tail -1 "$stats")
     walls+=("$(cut -d' ' -f1 <<<"$out")"); rsss+=("$(cut -d' ' -f2 <<<"$out")"); cpus+=("$(cut -d' ' -f3 <<<"$out")")
   done
+  rm -f "$stats"
   MEDIAN_WALL=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")
   MEDIAN_RSS_KB=$(printf '%s\n' "${rsss[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")
   local cpu
