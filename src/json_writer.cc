@@ -1,6 +1,8 @@
 #include "json_writer.h"
 
+#include <charconv>
 #include <cmath>
+#include <iterator>
 #include <fmt/format.h>
 
 #include "utf8.h"
@@ -8,11 +10,20 @@
 namespace pprof_trend {
 
 
-std::string JsonWriter::Escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
+void JsonWriter::AppendEscaped(std::string& out, std::string_view s) {
   out += '"';
-  for (size_t i = 0; i < s.size();) {
+  size_t i = 0;
+  while (i < s.size()) {
+    // Runs of plain printable ASCII are copied at once.
+    size_t run = i;
+    while (run < s.size()) {
+      unsigned char c = static_cast<unsigned char>(s[run]);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<') break;
+      ++run;
+    }
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i >= s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       size_t len = Utf8SequenceLength(s, i);
@@ -32,16 +43,17 @@ std::string JsonWriter::Escape(std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       case '<': out += "\\u003c"; break;  // keeps "</script>" inert when JSON is embedded in HTML
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
+      default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);  // other controls and DEL
     }
     ++i;
   }
   out += '"';
+}
+
+std::string JsonWriter::Escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  AppendEscaped(out, s);
   return out;
 }
 
@@ -92,19 +104,21 @@ void JsonWriter::EndArray() {
 
 void JsonWriter::Key(std::string_view key) {
   BeforeValue();
-  out_ += Escape(key);
+  AppendEscaped(out_, key);
   out_ += indent_ > 0 ? ": " : ":";
   after_key_ = true;
 }
 
 void JsonWriter::String(std::string_view s) {
   BeforeValue();
-  out_ += Escape(s);
+  AppendEscaped(out_, s);
 }
 
 void JsonWriter::Int(int64_t v) {
   BeforeValue();
-  out_ += fmt::format("{}", v);
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  out_.append(buffer, static_cast<size_t>(end - buffer));
 }
 
 void JsonWriter::Double(double v) {
@@ -114,9 +128,11 @@ void JsonWriter::Double(double v) {
     return;
   }
   if (v == std::floor(v) && std::fabs(v) < 9.007199254740992e15) {
-    out_ += fmt::format("{}", static_cast<int64_t>(v));
+    char buffer[24];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, static_cast<int64_t>(v));
+    out_.append(buffer, static_cast<size_t>(end - buffer));
   } else {
-    out_ += fmt::format("{}", v);  // shortest round-trip representation
+    fmt::format_to(std::back_inserter(out_), "{}", v);  // shortest round-trip representation
   }
 }
 

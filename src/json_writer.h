@@ -38,6 +38,8 @@ class JsonWriter {
   const std::string& str() const { return out_; }
 
   static std::string Escape(std::string_view s);
+  // Appends `s`, quoted and escaped, to `out` (no temporary string).
+  static void AppendEscaped(std::string& out, std::string_view s);
 
  private:
   void BeforeValue();
