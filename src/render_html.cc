@@ -137,20 +137,7 @@ std::string HtmlData(const Report& report, const HtmlOptions& options) {
   w.Key("seconds");
   t.seconds.empty() ? w.Null() : w.DoubleArray(t.seconds);
   w.Key("profiles");
-  w.BeginArray();
-  for (const Capture& c : a.captures) {
-    w.BeginObject();
-    w.Key("path");
-    w.String(c.path);
-    w.Key("time");
-    c.time_nanos != 0 ? w.String(FormatTimeRfc3339(c.time_nanos)) : w.Null();
-    w.Key("total_bytes");
-    w.Int(c.total_value);
-    w.Key("total_objects");
-    w.Int(c.total_objects);
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteCaptures(w, a);
   w.Key("sites");
   w.BeginArray();
   size_t written = 0, omitted = 0;

@@ -34,6 +34,30 @@ void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
   w.Double(n.stats.score);
 }
 
+void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
+  w.BeginArray();
+  for (size_t i = 0; i < a.captures.size(); ++i) {
+    const Capture& c = a.captures[i];
+    w.BeginObject();
+    w.Key("path");
+    w.String(c.path);
+    w.Key("argument_index");
+    w.Int(static_cast<int64_t>(a.argument_index[i]));
+    w.Key("time");
+    c.time_nanos != 0 ? w.String(FormatTimeRfc3339(c.time_nanos)) : w.Null();
+    w.Key("time_nanos");
+    w.Int(c.time_nanos);
+    w.Key("total_bytes");
+    w.Int(c.total_value);
+    w.Key("total_objects");
+    w.Int(c.total_objects);
+    w.Key("period");
+    w.Int(c.period);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 namespace {
 
 void WriteNode(JsonWriter& w, const AlignedProfiles& a, const TrendNode& n) {
@@ -99,27 +123,7 @@ std::string RenderJson(const Report& report, const JsonOptions& options) {
   w.Key("span_seconds");
   t.span_seconds > 0 ? w.Double(t.span_seconds) : w.Null();
   w.Key("profiles");
-  w.BeginArray();
-  for (size_t i = 0; i < a.captures.size(); ++i) {
-    const Capture& c = a.captures[i];
-    w.BeginObject();
-    w.Key("path");
-    w.String(c.path);
-    w.Key("argument_index");
-    w.Int(static_cast<int64_t>(a.argument_index[i]));
-    w.Key("time");
-    c.time_nanos != 0 ? w.String(FormatTimeRfc3339(c.time_nanos)) : w.Null();
-    w.Key("time_nanos");
-    w.Int(c.time_nanos);
-    w.Key("total_bytes");
-    w.Int(c.total_value);
-    w.Key("total_objects");
-    w.Int(c.total_objects);
-    w.Key("period");
-    w.Int(c.period);
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteCaptures(w, a);
   w.Key("total");
   w.BeginObject();
   w.Key("delta_bytes");

@@ -19,5 +19,7 @@ class JsonWriter;
 // A node's growth, rate, bytes-per-object evidence and class, as keys of the
 // object being written (shared with the HTML report's data).
 void WriteNodeStats(JsonWriter& w, const TrendNode& n);
+// The captures, in series order, as the value being written (an array).
+void WriteCaptures(JsonWriter& w, const AlignedProfiles& a);
 
 }  // namespace pprof_trend
