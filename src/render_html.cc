@@ -126,14 +126,7 @@ std::string HtmlData(const Report& report, const HtmlOptions& options) {
   w.Int(kJsonSchemaVersion);
   w.Key("command");
   w.String(report.options.command_line);
-  w.Key("sample_index");
-  w.String(a.value_type_name);
-  w.Key("objects_index");
-  a.objects_type_name.empty() ? w.Null() : w.String(a.objects_type_name);
-  w.Key("unit");
-  w.String(a.value_unit);
-  w.Key("granularity");
-  w.String(GranularityName(a.granularity));
+  WriteSeriesKind(w, a);
   w.Key("seconds");
   t.seconds.empty() ? w.Null() : w.DoubleArray(t.seconds);
   w.Key("profiles");

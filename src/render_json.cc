@@ -34,6 +34,17 @@ void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
   w.Double(n.stats.score);
 }
 
+void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a) {
+  w.Key("sample_index");
+  w.String(a.value_type_name);
+  w.Key("objects_index");
+  a.objects_type_name.empty() ? w.Null() : w.String(a.objects_type_name);
+  w.Key("unit");
+  w.String(a.value_unit);
+  w.Key("granularity");
+  w.String(GranularityName(a.granularity));
+}
+
 void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
   w.BeginArray();
   for (size_t i = 0; i < a.captures.size(); ++i) {
@@ -110,14 +121,7 @@ std::string RenderJson(const Report& report, const JsonOptions& options) {
   w.Int(kJsonSchemaVersion);
   w.Key("tool_version");
   w.String(kVersion);
-  w.Key("sample_index");
-  w.String(a.value_type_name);
-  w.Key("objects_index");
-  a.objects_type_name.empty() ? w.Null() : w.String(a.objects_type_name);
-  w.Key("unit");
-  w.String(a.value_unit);
-  w.Key("granularity");
-  w.String(GranularityName(a.granularity));
+  WriteSeriesKind(w, a);
   w.Key("ordered_by");
   w.String(a.ordered_by_time ? "time" : "arguments");
   w.Key("span_seconds");

@@ -19,6 +19,9 @@ class JsonWriter;
 // A node's growth, rate, bytes-per-object evidence and class, as keys of the
 // object being written (shared with the HTML report's data).
 void WriteNodeStats(JsonWriter& w, const TrendNode& n);
+// What was ranked: sample_index, objects_index, unit, granularity, as keys of
+// the object being written (the JSON output and the HTML data share them).
+void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a);
 // The captures, in series order, as the value being written (an array).
 void WriteCaptures(JsonWriter& w, const AlignedProfiles& a);
 
