@@ -126,7 +126,12 @@ Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& option
       std::unique_lock lock(mu);
       turn_changed.wait(lock, [&] { return turn == i || !first_error.ok(); });
       if (!first_error.ok()) return;
+      // Consume without the lock: it is this profile's turn, so no other
+      // consume can start, and the other threads must be free to take the
+      // next file meanwhile (holding the lock here made them wait for it).
+      lock.unlock();
       Status status = loaded.ok() ? consume(i, std::move(loaded).value()) : loaded.status();
+      lock.lock();
       if (!status.ok()) first_error = status;
       ++turn;
       turn_changed.notify_all();
