@@ -249,7 +249,32 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
   return order;
 }
 
-void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order) {
+// std::sort on `threads` cores: the slices are sorted concurrently, then
+// merged pairwise. `less` must be a strict total order, so the result is the
+// one a single std::sort gives.
+template <typename T, typename Less>
+void ParallelSort(std::vector<T>& items, Less less, size_t threads) {
+  constexpr size_t kMinSlice = 50000;  // below this a thread costs more than it saves
+  const size_t slices = std::clamp<size_t>(items.size() / kMinSlice, 1, threads);
+  std::vector<size_t> bounds(slices + 1);
+  for (size_t i = 0; i <= slices; ++i) bounds[i] = items.size() * i / slices;
+  auto sort_slice = [&](size_t i) {
+    std::sort(items.begin() + static_cast<long>(bounds[i]), items.begin() + static_cast<long>(bounds[i + 1]), less);
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (size_t i = 1; i < slices; ++i) pool.emplace_back(sort_slice, i);
+    sort_slice(0);
+  }
+  for (size_t width = 1; width < slices; width *= 2)
+    for (size_t i = 0; i + width < slices; i += 2 * width) {
+      auto first = items.begin();
+      std::inplace_merge(first + static_cast<long>(bounds[i]), first + static_cast<long>(bounds[i + width]),
+                         first + static_cast<long>(bounds[std::min(i + 2 * width, slices)]), less);
+    }
+}
+
+void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order, size_t threads) {
   // Sort small keys rather than the nodes: by score, then growth, then the
   // stack's frame names. The names are compared through each stack mapped to
   // frame_order ranks, laid out contiguously once: large profiles have
@@ -268,14 +293,19 @@ void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_orde
   };
   std::vector<Key> keys(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, i};
-  std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.delta != b.delta) return a.delta > b.delta;
-    const uint32_t* base = mapped.data();
-    const uint32_t* x = base + offsets[a.index];
-    const uint32_t* y = base + offsets[b.index];
-    return std::lexicographical_compare(x, base + offsets[a.index + 1], y, base + offsets[b.index + 1]);
-  });
+  // Nodes' stacks are distinct, so this is a total order: one result
+  // however the sort is split.
+  ParallelSort(
+      keys,
+      [&](const Key& a, const Key& b) {
+        if (a.score != b.score) return a.score > b.score;
+        if (a.delta != b.delta) return a.delta > b.delta;
+        const uint32_t* base = mapped.data();
+        const uint32_t* x = base + offsets[a.index];
+        const uint32_t* y = base + offsets[b.index];
+        return std::lexicographical_compare(x, base + offsets[a.index + 1], y, base + offsets[b.index + 1]);
+      },
+      threads);
   mapped = {};
   // Apply the order in place, cycle by cycle (a second copy of the nodes
   // would be the largest allocation of the run).
@@ -350,6 +380,15 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
   } else {
     fill_sites(0, num_sites);
   }
+  // Ranking the sites is the longest step left; it runs beside the function
+  // nodes, which only read the aligned table.
+  const std::vector<uint32_t> frame_order = FrameOrder(aligned);
+  std::jthread rank_sites;  // joins on every way out of this scope
+  if (threads > 1 && num_sites >= 10000) {
+    rank_sites = std::jthread([&] { Rank(result.sites, frame_order, threads); });
+  } else {
+    Rank(result.sites, frame_order, 1);
+  }
 
   // Functions: flat at the leaf, cum once per distinct frame of the stack,
   // summed into flat arrays (frame * n + capture).
@@ -392,9 +431,8 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
                                     sizes[f].sizes, sizes[f].incomplete});
     result.functions.push_back(std::move(node));
   }
-  const std::vector<uint32_t> frame_order = FrameOrder(aligned);
-  Rank(result.sites, frame_order);
-  Rank(result.functions, frame_order);
+  Rank(result.functions, frame_order, threads);
+  if (rank_sites.joinable()) rank_sites.join();
 
   std::vector<double> totals, total_objects;
   for (const auto& c : aligned.captures) {
