@@ -235,7 +235,7 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
   if (flags.format == "json") {
     JsonOptions json;
     if (flags.node_count) json.max_nodes_per_kind = *flags.node_count;
-    out << RenderJson(report, json);
+    RenderJson(report, json, out);
   } else {
     out << RenderText(report);
   }

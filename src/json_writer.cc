@@ -63,7 +63,14 @@ void JsonWriter::NewLine() {
   out_.append(has_items_.size() * static_cast<size_t>(indent_), ' ');
 }
 
+void JsonWriter::Flush() {
+  if (sink_ == nullptr) return;
+  sink_->write(out_.data(), static_cast<std::streamsize>(out_.size()));
+  out_.clear();
+}
+
 void JsonWriter::BeforeValue() {
+  if (sink_ != nullptr && out_.size() >= kFlushBytes) Flush();
   if (after_key_) {
     after_key_ = false;
     return;

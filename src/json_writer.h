@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,12 @@ namespace pprof_trend {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(int indent = 2) : indent_(indent) {}
+  // Without a sink the document accumulates in str(). With one, it is
+  // written there in pieces of about kFlushBytes as it grows (a large
+  // report is never held whole in memory); Flush() writes the rest.
+  explicit JsonWriter(int indent = 2, std::ostream* sink = nullptr) : indent_(indent), sink_(sink) {}
+  static constexpr size_t kFlushBytes = size_t{1} << 16;
+  void Flush();
 
   void BeginObject();
   void EndObject();
@@ -35,6 +41,7 @@ class JsonWriter {
   void IntArray(const std::vector<int64_t>& v);
   void DoubleArray(const std::vector<double>& v);
 
+  // The document so far (without a sink: all of it).
   const std::string& str() const { return out_; }
 
   static std::string Escape(std::string_view s);
@@ -46,6 +53,7 @@ class JsonWriter {
   void NewLine();
   std::string out_;
   int indent_;
+  std::ostream* sink_;
   std::vector<bool> has_items_;  // per open container
   bool after_key_ = false;
   bool inline_ = false;

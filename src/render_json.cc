@@ -108,12 +108,9 @@ void WriteNode(JsonWriter& w, const AlignedProfiles& a, const TrendNode& n) {
   w.EndObject();
 }
 
-}  // namespace
-
-std::string RenderJson(const Report& report, const JsonOptions& options) {
+void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& options) {
   const TrendResult& t = *report.trend;
   const AlignedProfiles& a = t.aligned;
-  JsonWriter w;
   w.BeginObject();
   w.Key("schema");
   w.String("pprof-trend");
@@ -157,6 +154,19 @@ std::string RenderJson(const Report& report, const JsonOptions& options) {
   w.Key("omitted_nodes");
   w.Int(static_cast<int64_t>(omitted));
   w.EndObject();
+}
+
+}  // namespace
+
+void RenderJson(const Report& report, const JsonOptions& options, std::ostream& out) {
+  JsonWriter w(2, &out);
+  WriteDocument(w, report, options);
+  w.Flush();
+}
+
+std::string RenderJson(const Report& report, const JsonOptions& options) {
+  JsonWriter w;
+  WriteDocument(w, report, options);
   return w.str();
 }
 

@@ -3,6 +3,7 @@
 // values the trend stage computed, not rounded for display.
 #pragma once
 
+#include <ostream>
 #include <string>
 
 #include "report.h"
@@ -13,6 +14,9 @@ struct JsonOptions {
   size_t max_nodes_per_kind = SIZE_MAX;  // --nodecount
 };
 
+// Writes the document to `out` as it is built.
+void RenderJson(const Report& report, const JsonOptions& options, std::ostream& out);
+// The same document as a string.
 std::string RenderJson(const Report& report, const JsonOptions& options);
 
 class JsonWriter;
