@@ -5,6 +5,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include "parallel_sort.h"
+
 namespace pprof_trend {
 
 std::string_view TrendClassName(TrendClass c) {
@@ -247,31 +249,6 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
   std::vector<uint32_t> order(by_name.size());
   for (uint32_t i = 0; i < by_name.size(); ++i) order[by_name[i]] = i;
   return order;
-}
-
-// std::sort on `threads` cores: the slices are sorted concurrently, then
-// merged pairwise. `less` must be a strict total order, so the result is the
-// one a single std::sort gives.
-template <typename T, typename Less>
-void ParallelSort(std::vector<T>& items, Less less, size_t threads) {
-  constexpr size_t kMinSlice = 50000;  // below this a thread costs more than it saves
-  const size_t slices = std::clamp<size_t>(items.size() / kMinSlice, 1, threads);
-  std::vector<size_t> bounds(slices + 1);
-  for (size_t i = 0; i <= slices; ++i) bounds[i] = items.size() * i / slices;
-  auto sort_slice = [&](size_t i) {
-    std::sort(items.begin() + static_cast<long>(bounds[i]), items.begin() + static_cast<long>(bounds[i + 1]), less);
-  };
-  {
-    std::vector<std::jthread> pool;
-    for (size_t i = 1; i < slices; ++i) pool.emplace_back(sort_slice, i);
-    sort_slice(0);
-  }
-  for (size_t width = 1; width < slices; width *= 2)
-    for (size_t i = 0; i + width < slices; i += 2 * width) {
-      auto first = items.begin();
-      std::inplace_merge(first + static_cast<long>(bounds[i]), first + static_cast<long>(bounds[i + width]),
-                         first + static_cast<long>(bounds[std::min(i + 2 * width, slices)]), less);
-    }
 }
 
 void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order, size_t threads) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+#include <string>
+
 namespace pprof_trend {
 namespace {
 
@@ -33,6 +36,39 @@ TEST(JsonWriterTest, WritesNestedStructures) {
   w.EndObject();
   EXPECT_EQ(w.str(), "{\n  \"a\": 1,\n  \"b\": [1.5, 2, -0.25],\n  \"c\": [\n    {\n      \"d\": null\n    }\n  ],\n"
                      "  \"e\": 8388608.9\n}\n");
+}
+
+// Writes a document of well over kFlushBytes: strings, numbers, nesting.
+void WriteLargeDocument(JsonWriter& w) {
+  w.BeginObject();
+  w.Key("rows");
+  w.BeginArray();
+  for (int i = 0; i < 5000; ++i) {
+    w.BeginObject();
+    w.Key("name");
+    w.String("pkg.(*T).f\"<" + std::to_string(i));
+    w.Key("values");
+    w.DoubleArray({i * 0.5, -1.0 * i, 1e300});
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+TEST(JsonWriterTest, StreamingToASinkWritesTheSameDocumentInPieces) {
+  JsonWriter whole;
+  WriteLargeDocument(whole);
+  ASSERT_GT(whole.str().size(), 4 * JsonWriter::kFlushBytes);
+
+  std::ostringstream sink;
+  JsonWriter streamed(2, &sink);
+  WriteLargeDocument(streamed);
+  // Pieces went out while writing; only the tail is still buffered.
+  EXPECT_GT(sink.str().size(), 3 * JsonWriter::kFlushBytes);
+  EXPECT_LT(streamed.str().size(), 2 * JsonWriter::kFlushBytes);
+  streamed.Flush();
+  EXPECT_TRUE(streamed.str().empty());
+  EXPECT_EQ(sink.str(), whole.str());
 }
 
 }  // namespace
