@@ -1,6 +1,7 @@
 #include "align.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <numeric>
@@ -117,8 +118,9 @@ uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first, uint64_
     if (site_slots_[slot].hash_high == high) {
       uint32_t id = site_slots_[slot].id_plus_one - 1;
       const auto& frames = result_.sites[id].frames;
-      if (site_hashes_[id] == h && std::equal(frames.begin(), frames.end(), leaf_first.rbegin(), leaf_first.rend()))
-        return id;
+      // The slot's position and hash_high already agree with h: the frames
+      // decide (reading site_hashes_ first would cost a cache miss per hit).
+      if (std::equal(frames.begin(), frames.end(), leaf_first.rbegin(), leaf_first.rend())) return id;
     }
     slot = (slot + 1) & mask;
   }
@@ -221,72 +223,102 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     site_hashes_.reserve(profile.samples.size());
   }
   GrowSiteTable(profile.samples.size());
-  std::vector<uint32_t> stack;  // leaf first, reused across samples
-  std::vector<int32_t> stack_lines;
-  for (size_t s = 0; s < profile.samples.size(); ++s) {
+  // Samples go through a short pipeline: a sample's stack is resolved and
+  // hashed, and its slot in the site table prefetched, kAhead samples
+  // before it is folded. The table is far larger than the caches, and
+  // without this every sample waited for that one memory access.
+  constexpr size_t kAhead = 8;
+  struct PendingSample {
+    std::vector<uint32_t> stack;  // leaf first
+    std::vector<int32_t> lines;   // parallel to stack
+    uint64_t hash = 0;
+    int64_t value = 0, objects = 0;
+    std::optional<int64_t> object_size;  // the numeric `bytes` label
+    bool folded = false;  // false: dropped by focus/ignore
+  };
+  std::array<PendingSample, kAhead> pending;
+  auto resolve = [&](size_t s, PendingSample& p) {
     const Sample& sample = profile.samples[s];
     auto values = profile.Values(s);
-    const int64_t value = values[vi];
-    const int64_t objects = has_objects ? values[oi] : 0;
-    capture.total_value += value;
-    capture.total_objects += objects;
-    stack.clear();
-    stack_lines.clear();
-    bool focused = !options_.focus.has_value(), ignored = false;
+    p.value = values[vi];
+    p.objects = has_objects ? values[oi] : 0;
+    capture.total_value += p.value;
+    capture.total_objects += p.objects;
+    p.stack.clear();
+    p.lines.clear();
     for (uint32_t loc_index : profile.Stack(sample)) {
       const FrameAndLine packed = single_frame[loc_index];
       if (packed.frame != kNotSingle) {  // the common case: one access per frame
-        stack.push_back(packed.frame);
-        stack_lines.push_back(packed.line);
+        p.stack.push_back(packed.frame);
+        p.lines.push_back(packed.line);
         continue;
       }
       const Location& loc = profile.locations[loc_index];
       if (loc.num_lines == 0) {
-        stack.push_back(address_frame[loc_index]);
-        stack_lines.push_back(0);
+        p.stack.push_back(address_frame[loc_index]);
+        p.lines.push_back(0);
       } else {
         for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
-          stack.push_back(line_frame[l]);
-          stack_lines.push_back(clamp_line(profile.lines[l].line));
+          p.stack.push_back(line_frame[l]);
+          p.lines.push_back(clamp_line(profile.lines[l].line));
         }
       }
     }
+    p.folded = true;
     if (options_.focus || options_.ignore) {
-      for (uint32_t f : stack) {
+      bool focused = !options_.focus.has_value(), ignored = false;
+      for (uint32_t f : p.stack) {
         focused = focused || frame_focus_[f];
         ignored = ignored || frame_ignore_[f];
       }
-      if (!focused || ignored) continue;
+      p.folded = focused && !ignored;
     }
-    AlignedSite& site = result_.sites[FindOrAddSite(stack, HashFrames(stack.data(), stack.size()))];
+    if (!p.folded) return;
+    p.object_size.reset();
+    for (const Label& label : profile.Labels(sample)) {
+      if (label.is_numeric && label.key == size_key) {
+        p.object_size = label.num;
+        break;
+      }
+    }
+    p.hash = HashFrames(p.stack.data(), p.stack.size());
+    __builtin_prefetch(&site_slots_[p.hash & (site_slots_.size() - 1)]);
+  };
+  auto fold = [&](const PendingSample& p) {
+    if (!p.folded) return;
+    const int64_t value = p.value, objects = p.objects;
+    AlignedSite& site = result_.sites[FindOrAddSite(p.stack, p.hash)];
     site.values[argument_index] += value;
     site.objects[argument_index] += objects;
     // The largest sample names the lines; ties go to the smallest lines, so
     // the choice does not depend on the order samples come in.
     const int64_t magnitude = std::llabs(value);
     if (magnitude > site.example_value ||
-        (magnitude == site.example_value && std::lexicographical_compare(stack_lines.rbegin(), stack_lines.rend(),
+        (magnitude == site.example_value && std::lexicographical_compare(p.lines.rbegin(), p.lines.rend(),
                                                                          site.example_lines.begin(),
                                                                          site.example_lines.end()))) {
       site.example_value = magnitude;
-      std::copy(stack_lines.rbegin(), stack_lines.rend(), site.example_lines.begin());
+      std::copy(p.lines.rbegin(), p.lines.rend(), site.example_lines.begin());
     }
-    if (value == 0 && objects == 0) continue;
-    bool labelled = false;
-    for (const Label& label : profile.Labels(sample)) {
-      if (!label.is_numeric || label.key != size_key) continue;
-      labelled = true;
-      auto& sizes = site.object_sizes;
-      auto it = std::lower_bound(sizes.begin(), sizes.end(), label.num);
-      if (it != sizes.end() && *it == label.num) break;
-      if (sizes.size() >= AlignedSite::kMaxSizes) {
-        site.sizes_incomplete = true;
-      } else {
-        sizes.insert(it, label.num);
-      }
-      break;
+    if (value == 0 && objects == 0) return;
+    if (!p.object_size) {
+      site.sizes_incomplete = true;
+      return;
     }
-    if (!labelled) site.sizes_incomplete = true;
+    auto& sizes = site.object_sizes;
+    auto it = std::lower_bound(sizes.begin(), sizes.end(), *p.object_size);
+    if (it != sizes.end() && *it == *p.object_size) return;
+    if (sizes.size() >= AlignedSite::kMaxSizes) {
+      site.sizes_incomplete = true;
+    } else {
+      sizes.insert(it, *p.object_size);
+    }
+  };
+  const size_t num_samples = profile.samples.size();
+  for (size_t s = 0; s < num_samples + kAhead; ++s) {
+    PendingSample& slot = pending[s % kAhead];
+    if (s >= kAhead) fold(slot);  // sample s - kAhead, in sample order
+    if (s < num_samples) resolve(s, slot);
   }
   return Status();
 }

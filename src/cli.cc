@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <regex>
 
@@ -153,12 +154,21 @@ class PhaseTimer {
   void Lap(std::string_view phase) {
     auto now = std::chrono::steady_clock::now();
     if (enabled_)
-      std::cerr << fmt::format("pprof-trend: timing: {}: {:.3f} s\n", phase,
-                               std::chrono::duration<double>(now - last_).count());
+      std::cerr << fmt::format("pprof-trend: timing: {}: {:.3f} s{}\n", phase,
+                               std::chrono::duration<double>(now - last_).count(), PeakMemory());
     last_ = now;
   }
 
  private:
+  // ", peak RSS so far N MB" from Linux's VmHWM; empty elsewhere.
+  static std::string PeakMemory() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+      if (line.starts_with("VmHWM:")) return fmt::format(", peak RSS so far {} MB", std::atol(line.c_str() + 6) / 1024);
+    return "";
+  }
+
   bool enabled_;
   std::chrono::steady_clock::time_point last_;
 };

@@ -264,12 +264,22 @@ void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_orde
   for (size_t i = 0; i < nodes.size(); ++i)
     std::transform(nodes[i].stack.begin(), nodes[i].stack.end(), mapped.begin() + static_cast<long>(offsets[i]),
                    [&](uint32_t f) { return frame_order[f]; });
+  // The first two mapped frames ride in the key, each as rank + 1 (0: the
+  // stack is shorter), so most comparisons of tied nodes end without a
+  // memory access; equal prefixes continue with the third frame.
+  constexpr size_t kPrefixFrames = 2;
   struct Key {
     double score, delta;
+    uint64_t prefix;
     size_t index;
   };
   std::vector<Key> keys(nodes.size());
-  for (size_t i = 0; i < nodes.size(); ++i) keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, i};
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const size_t length = offsets[i + 1] - offsets[i];
+    const uint64_t first = length > 0 ? uint64_t{mapped[offsets[i]]} + 1 : 0;
+    const uint64_t second = length > 1 ? uint64_t{mapped[offsets[i] + 1]} + 1 : 0;
+    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, (first << 32) | second, i};
+  }
   // Nodes' stacks are distinct, so this is a total order: one result
   // however the sort is split.
   ParallelSort(
@@ -277,10 +287,16 @@ void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_orde
       [&](const Key& a, const Key& b) {
         if (a.score != b.score) return a.score > b.score;
         if (a.delta != b.delta) return a.delta > b.delta;
-        const uint32_t* base = mapped.data();
-        const uint32_t* x = base + offsets[a.index];
-        const uint32_t* y = base + offsets[b.index];
-        return std::lexicographical_compare(x, base + offsets[a.index + 1], y, base + offsets[b.index + 1]);
+        if (a.prefix != b.prefix) return a.prefix < b.prefix;
+        // Same first frames (or the same whole stack when shorter than the prefix).
+        auto rest = [&](size_t index) {
+          const uint32_t* begin = mapped.data() + offsets[index];
+          const uint32_t* end = mapped.data() + offsets[index + 1];
+          return std::pair(begin + std::min<size_t>(kPrefixFrames, static_cast<size_t>(end - begin)), end);
+        };
+        auto [x, x_end] = rest(a.index);
+        auto [y, y_end] = rest(b.index);
+        return std::lexicographical_compare(x, x_end, y, y_end);
       },
       threads);
   mapped = {};
