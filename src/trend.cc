@@ -253,32 +253,26 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
 
 void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order, size_t threads) {
   // Sort small keys rather than the nodes: by score, then growth, then the
-  // stack's frame names. The names are compared through each stack mapped to
-  // frame_order ranks, laid out contiguously once: large profiles have
-  // hundreds of thousands of nodes tied at zero, and comparing them must not
-  // chase pointers frame by frame.
-  std::vector<uint32_t> mapped;
-  std::vector<size_t> offsets(nodes.size() + 1, 0);
-  for (size_t i = 0; i < nodes.size(); ++i) offsets[i + 1] = offsets[i] + nodes[i].stack.size();
-  mapped.resize(offsets.back());
-  for (size_t i = 0; i < nodes.size(); ++i)
-    std::transform(nodes[i].stack.begin(), nodes[i].stack.end(), mapped.begin() + static_cast<long>(offsets[i]),
-                   [&](uint32_t f) { return frame_order[f]; });
-  // The first two mapped frames ride in the key, each as rank + 1 (0: the
-  // stack is shorter), so most comparisons of tied nodes end without a
-  // memory access; equal prefixes continue with the third frame.
-  constexpr size_t kPrefixFrames = 2;
+  // stack's frame names, compared as frame_order ranks (a small table that
+  // stays in cache). Large profiles have hundreds of thousands of nodes tied
+  // at zero: the key holds the stack's address, so comparing two of them
+  // reads their frames and nothing else, and the first two ranks (each + 1;
+  // 0: the stack is shorter) ride in the key, so stacks that differ early
+  // are told apart without a memory access.
+  constexpr uint32_t kPrefixFrames = 2;
   struct Key {
     double score, delta;
     uint64_t prefix;
-    size_t index;
+    const uint32_t* frames;
+    uint32_t length, index;
   };
   std::vector<Key> keys(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) {
-    const size_t length = offsets[i + 1] - offsets[i];
-    const uint64_t first = length > 0 ? uint64_t{mapped[offsets[i]]} + 1 : 0;
-    const uint64_t second = length > 1 ? uint64_t{mapped[offsets[i] + 1]} + 1 : 0;
-    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, (first << 32) | second, i};
+    std::span<const uint32_t> stack = nodes[i].stack;
+    const uint64_t first = stack.size() > 0 ? uint64_t{frame_order[stack[0]]} + 1 : 0;
+    const uint64_t second = stack.size() > 1 ? uint64_t{frame_order[stack[1]]} + 1 : 0;
+    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, (first << 32) | second, stack.data(),
+               static_cast<uint32_t>(stack.size()), static_cast<uint32_t>(i)};
   }
   // Nodes' stacks are distinct, so this is a total order: one result
   // however the sort is split.
@@ -289,17 +283,14 @@ void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_orde
         if (a.delta != b.delta) return a.delta > b.delta;
         if (a.prefix != b.prefix) return a.prefix < b.prefix;
         // Same first frames (or the same whole stack when shorter than the prefix).
-        auto rest = [&](size_t index) {
-          const uint32_t* begin = mapped.data() + offsets[index];
-          const uint32_t* end = mapped.data() + offsets[index + 1];
-          return std::pair(begin + std::min<size_t>(kPrefixFrames, static_cast<size_t>(end - begin)), end);
-        };
-        auto [x, x_end] = rest(a.index);
-        auto [y, y_end] = rest(b.index);
-        return std::lexicographical_compare(x, x_end, y, y_end);
+        const uint32_t common = std::min(a.length, b.length);
+        for (uint32_t i = kPrefixFrames; i < common; ++i) {
+          const uint32_t x = frame_order[a.frames[i]], y = frame_order[b.frames[i]];
+          if (x != y) return x < y;
+        }
+        return a.length < b.length;
       },
       threads);
-  mapped = {};
   // Apply the order in place, cycle by cycle (a second copy of the nodes
   // would be the largest allocation of the run).
   std::vector<size_t> source(keys.size());

@@ -3,13 +3,15 @@
 # side by side with the decompression floor (gzip -dc) and, when Go is
 # installed, go tool pprof. Median of RUNS runs (default 5) of wall time and
 # peak RSS; CPU% above 100 means both cores were busy.
-#   tools/bench.sh [RUNS]
+#   tools/bench.sh [RUNS] [--no-go]     (--no-go: skip go tool pprof, ~90 s a run)
 # Data (made once by build/tools/gen_profiles, deterministic):
 #   build/bench/big/     3 captures x 300k samples, 60k locations, 30-frame stacks (~34 MB raw each)
 #   build/bench/series/  30 captures x 30k samples (~3.4 MB raw each)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
+with_go=1
+[ "${2:-}" = "--no-go" ] && with_go=0
 ./tools/install-deps.sh time bc >/dev/null   # GNU time for peak RSS, bc for ratios
 ./tools/build.sh pprof-trend gen_profiles >/dev/null
 bin=build/pprof-trend
@@ -52,18 +54,21 @@ measure() {
 echo "median of $runs runs: wall time, peak RSS, CPU"
 measure "gzip -dc (3 big, the floor)" sh -c "gzip -dc ${big_files[*]} > /dev/null"; floor=$MEDIAN_WALL
 measure "pprof-trend, 3 big, text" "$bin" "${big_files[@]}"; text=$MEDIAN_WALL; text_rss=$MEDIAN_RSS_KB
-measure "pprof-trend, 3 big, --format json" "$bin" --format json "${big_files[@]}"
-measure "pprof-trend, 3 big, --html" "$bin" --html build/bench/report.html "${big_files[@]}"
+measure "pprof-trend, 3 big, --format json" "$bin" --format json "${big_files[@]}"; json=$MEDIAN_WALL; json_rss=$MEDIAN_RSS_KB
+measure "pprof-trend, 3 big, --html" "$bin" --html build/bench/report.html "${big_files[@]}"; html=$MEDIAN_WALL; html_rss=$MEDIAN_RSS_KB
 measure "pprof-trend, 30 series, text" "$bin" "${series_files[@]}"; series_time=$MEDIAN_WALL; series_rss=$MEDIAN_RSS_KB
 measure "pprof-trend, 3 of the series, text" "$bin" "${series_files[@]:0:3}"; series3_time=$MEDIAN_WALL; series3_rss=$MEDIAN_RSS_KB
 go_time=""
-if command -v go >/dev/null 2>&1; then
+if [ "$with_go" = 1 ] && command -v go >/dev/null 2>&1; then
   measure "go tool pprof -top -diff_base day01 day03 (big)" go tool pprof -top -diff_base "${big_files[0]}" "${big_files[2]}"
   go_time=$MEDIAN_WALL
 fi
 echo
-printf 'pprof-trend / gzip floor (3 big):          %.2fx   (target <= 2.5x)\n' "$(echo "$text / $floor" | bc -l)"
-printf 'peak RSS / raw input size (3 big):         %.2fx   (target <= 4x)\n' "$(echo "$text_rss * 1024 / $big_raw" | bc -l)"
+ratio() { echo "$1 / $2" | bc -l; }
+printf 'pprof-trend / gzip floor (3 big):          text %.2fx, json %.2fx, html %.2fx   (target <= 2.5x)\n' \
+  "$(ratio "$text" "$floor")" "$(ratio "$json" "$floor")" "$(ratio "$html" "$floor")"
+printf 'peak RSS / raw input size (3 big):         text %.2fx, json %.2fx, html %.2fx   (target <= 4x)\n' \
+  "$(ratio "$text_rss * 1024" "$big_raw")" "$(ratio "$json_rss * 1024" "$big_raw")" "$(ratio "$html_rss * 1024" "$big_raw")"
 if [ -n "$go_time" ]; then
   printf 'go tool pprof -diff_base / pprof-trend:    %.1fx   (target >= 20x; pprof-trend reads 3 files, pprof 2)\n' \
     "$(echo "$go_time / $text" | bc -l)"
