@@ -211,5 +211,54 @@ TEST_F(SaramaTrendTest, RebuiltCapturesAlignToIdenticalResults) {
   EXPECT_EQ(original, rebuilt);
 }
 
+
+// Large profiles are ranked on several threads, and most of their sites tie
+// at score 0 and growth 0: the order must still be the documented one, ties
+// by the frames' names root first (a stack before its own extensions).
+TEST(RankingTest, TiedSitesOfALargeProfileAreOrderedByTheirFramesNames) {
+  // 120k distinct stacks of 1-4 frames over 40 functions, equal in both
+  // captures (stable), enough for the ranking to be split across threads.
+  testing::ProfileSpec spec;
+  const int kFunctions = 40;
+  auto name = [](int f) { return "pkg.f" + std::to_string(f * 7919 % 40); };  // names not in id order
+  size_t made = 0;
+  for (int a = 0; a < kFunctions && made < 120000; ++a)
+    for (int b = -1; b < kFunctions && made < 120000; ++b)
+      for (int c = -1; c < kFunctions && made < 120000; ++c) {
+        if (b < 0 && c >= 0) continue;
+        for (int d = -1; d < kFunctions && made < 120000; d += (c < 0 ? kFunctions + 1 : 1)) {
+          std::vector<testing::TestFrame> leaf_first;
+          for (int f : {d, c, b}) if (f >= 0) leaf_first.push_back({name(f), "x.go", 1});
+          leaf_first.push_back({name(a), "x.go", 1});
+          spec.samples.push_back(testing::HeapSample(leaf_first, 1, 1000));
+          ++made;
+        }
+      }
+  ASSERT_EQ(made, 120000u);
+  const std::string raw = testing::BuildProfile(spec);
+  Aligner aligner(AlignOptions{}, 2);
+  for (size_t i = 0; i < 2; ++i) {
+    auto profile = DecodePprof(raw, "capture" + std::to_string(i));
+    ASSERT_TRUE(profile.ok()) << profile.status().message();
+    ASSERT_TRUE(aligner.Add(i, *profile).ok());
+  }
+  TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  ASSERT_EQ(t.sites.size(), made);
+  auto names = [&](const TrendNode& n) {
+    std::vector<std::string> out;
+    for (uint32_t f : n.stack) out.push_back(t.aligned.frames[f].function);
+    return out;
+  };
+  size_t checked = 0;
+  for (size_t i = 1; i < t.sites.size(); ++i) {
+    ASSERT_EQ(t.sites[i].rank, static_cast<int>(i + 1));
+    ASSERT_EQ(t.sites[i].stats.score, 0);
+    ASSERT_EQ(t.sites[i].stats.delta, 0);
+    ASSERT_LT(names(t.sites[i - 1]), names(t.sites[i])) << "at rank " << i + 1;
+    ++checked;
+  }
+  EXPECT_EQ(checked, made - 1);
+}
+
 }  // namespace
 }  // namespace pprof_trend
