@@ -229,7 +229,21 @@ StatusOr<TrendResult> Analyze(const AnalysisFlags& flags, std::ostream& err) {
   return trend;
 }
 
-int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostream& out, std::ostream& err) {
+// The end of a command that wrote `out`: flushes it, turns a failed write
+// into an error, and hands the exit code to exit_now when there is one.
+int Finish(int exit_code, std::ostream& out, std::ostream& err, ExitNow exit_now) {
+  out.flush();
+  if (!out) {
+    err << "pprof-trend: cannot write the output (standard output): is the disk full or the pipe closed?\n";
+    exit_code = kExitInputError;
+  }
+  err.flush();
+  if (exit_now != nullptr) exit_now(exit_code);
+  return exit_code;
+}
+
+int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostream& out, std::ostream& err,
+             ExitNow exit_now) {
   auto trend = Analyze(flags.analysis, err);
   if (!trend.ok()) return ExitFor(trend.status(), err);
   ReportOptions report_options;
@@ -250,7 +264,7 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
     out << RenderText(report);
   }
   timer.Lap("report");
-  return kExitOk;
+  return Finish(kExitOk, out, err, exit_now);
 }
 
 StatusOr<Budgets> CollectBudgets(const CheckFlags& flags) {
@@ -273,7 +287,7 @@ StatusOr<Budgets> CollectBudgets(const CheckFlags& flags) {
   return budgets;
 }
 
-int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err) {
+int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err, ExitNow exit_now) {
   auto budgets = CollectBudgets(flags);
   if (!budgets.ok()) return ExitFor(budgets.status(), err);
   if (!flags.baseline.empty()) {
@@ -290,10 +304,10 @@ int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err) {
                        : flags.format == "github" ? CheckFormat::kGithub
                                                   : CheckFormat::kText;
   out << RenderCheck(*result, *trend, format);
-  return result->passed ? kExitOk : kExitCheckFailed;
+  return Finish(result->passed ? kExitOk : kExitCheckFailed, out, err, exit_now);
 }
 
-int RunExport(const ExportFlags& flags, std::ostream& err) {
+int RunExport(const ExportFlags& flags, std::ostream& out, std::ostream& err, ExitNow exit_now) {
   if (Status s = RefuseInputAsOutput(flags.analysis.profiles, flags.output); !s.ok()) return ExitFor(s, err);
   auto trend = Analyze(flags.analysis, err);
   if (!trend.ok()) return ExitFor(trend.status(), err);
@@ -302,7 +316,7 @@ int RunExport(const ExportFlags& flags, std::ostream& err) {
   const auto& captures = trend->aligned.captures;
   err << fmt::format("pprof-trend: wrote {}: the growth {} -> {}; open it with go tool pprof -http=: {}\n",
                      flags.output, captures.front().path, captures.back().path, flags.output);
-  return kExitOk;
+  return Finish(kExitOk, out, err, exit_now);
 }
 
 void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags) {
@@ -323,7 +337,7 @@ void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags) {
 
 }  // namespace
 
-int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, ExitNow exit_now) {
   CLI::App app{
       "pprof-trend: finds memory leaks in a series of heap profiles.\n\n"
       "  pprof-trend [options] PROFILE PROFILE...   rank the allocation sites whose memory grows\n"
@@ -332,7 +346,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       "  pprof-trend export -o growth.pb.gz PROFILE...  the growth as a pprof profile\n\n"
       "Profiles: pprof protobuf (gzipped or raw), legacy Go heap text (debug=1), .NET `dumpheap -stat` tables;\n"
       "\"-\" reads standard input.\n"
-      "Exit codes: 0 success, 1 check failed, 2 usage or input error.",
+      "Exit codes: 0 success, 1 check failed, 2 usage, input or output error.",
       "pprof-trend"};
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(0, 1);
@@ -396,10 +410,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     err << "pprof-trend: " << e.what() << "\nRun with --help for usage.\n";
     return kExitInputError;
   }
-  if (inspect->parsed()) return RunInspect(inspect_paths, inspect_limits, out, err);
-  if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err);
-  if (export_command->parsed()) return RunExport(export_flags, err);
-  return RunTrend(flags, CommandLine(argc, argv), out, err);
+  if (inspect->parsed()) return Finish(RunInspect(inspect_paths, inspect_limits, out, err), out, err, exit_now);
+  if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
+  if (export_command->parsed()) return RunExport(export_flags, out, err, exit_now);
+  return RunTrend(flags, CommandLine(argc, argv), out, err, exit_now);
 }
 
 }  // namespace pprof_trend

@@ -3,7 +3,8 @@
 // Exit codes (a public interface; see README "Exit codes"):
 //   0  success
 //   1  `check`: a budget was exceeded
-//   2  usage error or input error (unreadable, malformed or inconsistent profiles)
+//   2  usage error, input error (unreadable, malformed or inconsistent profiles),
+//      or an output that could not be written
 #pragma once
 
 #include <ostream>
@@ -14,8 +15,16 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitCheckFailed = 1;
 inline constexpr int kExitInputError = 2;
 
+// Called once the output of an analysis is written and flushed, with the
+// exit code, while the analysis is still in memory; it does not return.
+// main() exits there: freeing hundreds of thousands of nodes one by one
+// takes longer than printing them, and the process is ending anyway.
+using ExitNow = void (*)(int exit_code);
+
 // Runs the program as if invoked with argv, writing to `out` and `err`.
-// Tests call this directly; main() only forwards to it.
-int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+// Tests call this directly (without exit_now); main() only forwards to it.
+// An output that cannot be written (a full disk, a closed pipe) is an error:
+// exit code 2, and a line on `err`.
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, ExitNow exit_now = nullptr);
 
 }  // namespace pprof_trend

@@ -163,7 +163,7 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
 TEST_F(CliTest, HelpAndVersionExitZero) {
   RunResult r = Run("--help");
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("Exit codes: 0 success, 1 check failed, 2 usage or input error."), std::string::npos);
+  EXPECT_NE(r.out.find("Exit codes: 0 success, 1 check failed, 2 usage, input or output error."), std::string::npos);
   r = Run("--version");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "pprof-trend 0.1.0\n");
@@ -182,6 +182,23 @@ TEST_F(CliTest, SucceedsOnTheBundledCaptures) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_NE(r.out.find("sarama.(*asyncProducer).newPartitionProducer"), std::string::npos);
+}
+
+
+// A full disk must not pass for success: each command that prints checks
+// its output was written.
+TEST_F(CliTest, AnOutputThatCannotBeWrittenIsAnError) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
+  const std::string days = Day(1) + " " + Day(2) + " " + Day(3);
+  for (const std::string& args : {days, "--format json " + days, "check --max-growth 1GiB " + days,
+                                 "inspect " + Day(1)}) {
+    std::string cmd = "cd '" + dir_.string() + "' && '" + PPROF_TREND_BINARY + "' " + args + " >/dev/full 2>err.txt";
+    int status = std::system(cmd.c_str());
+    EXPECT_EQ(WEXITSTATUS(status), 2) << args;
+    EXPECT_EQ(ReadFileOrDie(Path("err.txt")),
+              "pprof-trend: cannot write the output (standard output): is the disk full or the pipe closed?\n")
+        << args;
+  }
 }
 
 }  // namespace
