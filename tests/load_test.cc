@@ -1,0 +1,103 @@
+// LoadEach: files decoded on several threads, handed over in argument order,
+// one at a time, and the first error in argument order wins.
+#include "load.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "support/profile_builder.h"
+
+namespace pprof_trend {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LoadEachTest : public ::testing::TestWithParam<unsigned> {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("pprof-trend-load-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(GetParam()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // A small valid profile whose one sample holds `bytes`, so the consumer
+  // can tell which file it was handed.
+  std::string Good(int n) const {
+    testing::ProfileSpec spec;
+    spec.samples.push_back(testing::HeapSample({{"main.f"}}, 1, 1000 + n));
+    return Write("good" + std::to_string(n) + ".pb.gz", testing::GzipCompress(testing::BuildProfile(spec)));
+  }
+  std::string Bad(int n) const { return Write("bad" + std::to_string(n) + ".pb.gz", "not a profile"); }
+  std::string Write(const std::string& name, const std::string& data) const {
+    testing::WriteFileOrDie((dir_ / name).string(), data);
+    return (dir_ / name).string();
+  }
+  LoadOptions Options() const {
+    LoadOptions options;
+    options.threads = GetParam();
+    return options;
+  }
+
+  fs::path dir_;
+};
+
+int64_t InuseBytes(const Profile& p) { return p.Values(0)[static_cast<size_t>(p.FindSampleType("inuse_space"))]; }
+
+TEST_P(LoadEachTest, HandsProfilesOverInArgumentOrderOneAtATime) {
+  std::vector<std::string> paths;
+  for (int n = 0; n < 9; ++n) paths.push_back(Good(n));
+  std::vector<size_t> order;
+  std::atomic<int> inside{0};
+  bool overlapped = false;
+  Status s = LoadEach(paths, Options(), [&](size_t i, Profile&& p) {
+    if (inside.fetch_add(1) != 0) overlapped = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(i % 3));  // let other threads finish decoding meanwhile
+    EXPECT_EQ(p.source, paths[i]);
+    EXPECT_EQ(InuseBytes(p), 1000 + static_cast<int64_t>(i));
+    order.push_back(i);
+    inside.fetch_sub(1);
+    return Status();
+  });
+  EXPECT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(order, (std::vector<size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8}));
+  EXPECT_FALSE(overlapped);
+}
+
+TEST_P(LoadEachTest, TheFirstBadFileInArgumentOrderStopsTheLoad) {
+  // Files 3 and 6 are bad; 3's error is reported, and only 0-2 are consumed.
+  std::vector<std::string> paths;
+  for (int n = 0; n < 9; ++n) paths.push_back(n == 3 || n == 6 ? Bad(n) : Good(n));
+  std::vector<size_t> consumed;
+  Status s = LoadEach(paths, Options(), [&](size_t i, Profile&&) {
+    consumed.push_back(i);
+    return Status();
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(s.message().starts_with(paths[3] + ": ")) << s.message();
+  EXPECT_EQ(consumed, (std::vector<size_t>{0, 1, 2}));
+}
+
+TEST_P(LoadEachTest, AnErrorFromTheConsumerStopsTheLoad) {
+  std::vector<std::string> paths;
+  for (int n = 0; n < 9; ++n) paths.push_back(Good(n));
+  std::vector<size_t> consumed;
+  Status s = LoadEach(paths, Options(), [&](size_t i, Profile&&) {
+    consumed.push_back(i);
+    return i == 4 ? Status::InputError("stop at 4") : Status();
+  });
+  EXPECT_EQ(s.message(), "stop at 4");
+  EXPECT_EQ(consumed, (std::vector<size_t>{0, 1, 2, 3, 4}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, LoadEachTest, ::testing::Values(1u, 2u, 4u),
+                         [](const ::testing::TestParamInfo<unsigned>& param) { return std::to_string(param.param) + "Threads"; });
+
+}  // namespace
+}  // namespace pprof_trend
