@@ -234,7 +234,7 @@ StatusOr<TrendResult> Analyze(const AnalysisFlags& flags, std::ostream& err) {
 int Finish(int exit_code, std::ostream& out, std::ostream& err, ExitNow exit_now) {
   out.flush();
   if (!out) {
-    err << "pprof-trend: cannot write the output (standard output): is the disk full or the pipe closed?\n";
+    err << "pprof-trend: cannot write the output to standard output (is the disk full?)\n";
     exit_code = kExitInputError;
   }
   err.flush();

@@ -23,7 +23,7 @@ using ExitNow = void (*)(int exit_code);
 
 // Runs the program as if invoked with argv, writing to `out` and `err`.
 // Tests call this directly (without exit_now); main() only forwards to it.
-// An output that cannot be written (a full disk, a closed pipe) is an error:
+// An output that cannot be written (a full disk, say) is an error:
 // exit code 2, and a line on `err`.
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, ExitNow exit_now = nullptr);
 
