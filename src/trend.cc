@@ -356,7 +356,8 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
     }
   };
   const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-  if (threads > 1 && num_sites >= 10000) {
+  const bool parallel = threads > 1 && num_sites >= 10000;  // below that, threads cost more than they save
+  if (parallel) {
     std::vector<std::thread> pool;
     for (size_t t = 0; t < threads; ++t)
       pool.emplace_back(fill_sites, num_sites * t / threads, num_sites * (t + 1) / threads);
@@ -368,7 +369,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
   // nodes, which only read the aligned table.
   const std::vector<uint32_t> frame_order = FrameOrder(aligned);
   std::jthread rank_sites;  // joins on every way out of this scope
-  if (threads > 1 && num_sites >= 10000) {
+  if (parallel) {
     rank_sites = std::jthread([&] { Rank(result.sites, frame_order, threads); });
   } else {
     Rank(result.sites, frame_order, 1);
