@@ -253,7 +253,8 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
   Report report = BuildReport(*trend, report_options);
   if (!flags.html.empty()) {
     if (Status s = RefuseInputAsOutput(flags.analysis.profiles, flags.html); !s.ok()) return ExitFor(s, err);
-    if (Status s = WriteFileAtomically(flags.html, RenderHtml(report, HtmlOptions{})); !s.ok()) return ExitFor(s, err);
+    Status written = WriteFileAtomically(flags.html, [&](std::ostream& page) { RenderHtml(report, HtmlOptions{}, page); });
+    if (!written.ok()) return ExitFor(written, err);
     err << "pprof-trend: wrote " << flags.html << "\n";
   }
   if (flags.format == "json") {

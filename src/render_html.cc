@@ -1,7 +1,9 @@
 #include "render_html.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <sstream>
 #include <unordered_map>
 
 #include "html_assets.h"
@@ -116,11 +118,12 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const TrendNode& n, const Re
 
 }  // namespace
 
-std::string HtmlData(const Report& report, const HtmlOptions& options) {
+namespace {
+
+void WriteHtmlData(JsonWriter& w, const Report& report, const HtmlOptions& options) {
   const TrendResult& t = *report.trend;
   const AlignedProfiles& a = t.aligned;
   FrameTable frames(a);
-  JsonWriter w(0);
   w.BeginObject();
   w.Key("version");
   w.Int(kJsonSchemaVersion);
@@ -170,10 +173,7 @@ std::string HtmlData(const Report& report, const HtmlOptions& options) {
   w.Key("frames");
   frames.Write(w);
   w.EndObject();
-  return w.str();
 }
-
-namespace {
 
 void Replace(std::string& s, std::string_view marker, std::string_view with) {
   size_t at = s.find(marker);
@@ -198,10 +198,17 @@ std::string Summary(const Report& report) {
 
 }  // namespace
 
-std::string RenderHtml(const Report& report, const HtmlOptions& options) {
+std::string HtmlData(const Report& report, const HtmlOptions& options) {
+  JsonWriter w(0);
+  WriteHtmlData(w, report, options);
+  return w.str();
+}
+
+void RenderHtml(const Report& report, const HtmlOptions& options, std::ostream& out) {
   const TrendResult& t = *report.trend;
   std::string page = html_assets::kReportHtml;
-  // Markers are replaced once each, data last: nothing inserted is searched again.
+  // Markers are replaced once each, the data last, streamed where its marker
+  // was: nothing inserted is searched again.
   Replace(page, "@CSS@", html_assets::kReportCss);
   Replace(page, "@TOOL@", fmt::format("pprof-trend {}", kVersion));
   Replace(page, "@SUMMARY@", Summary(report));
@@ -212,8 +219,22 @@ std::string RenderHtml(const Report& report, const HtmlOptions& options) {
           "MemProfileRate bytes and scales the counts up. Bytes per object marked exact come from the bytes label "
           "every sample of the site carries. See the README of pprof-trend for the method.");
   Replace(page, "@JS@", html_assets::kReportJs);
-  Replace(page, "@DATA@", HtmlData(report, options));
-  return page;
+  constexpr std::string_view kDataMarker = "@DATA@";
+  const size_t data_at = std::min(page.find(kDataMarker), page.size());
+  out.write(page.data(), static_cast<std::streamsize>(data_at));
+  JsonWriter w(0, &out);
+  WriteHtmlData(w, report, options);
+  w.Flush();
+  if (data_at < page.size()) {
+    const size_t rest = data_at + kDataMarker.size();
+    out.write(page.data() + rest, static_cast<std::streamsize>(page.size() - rest));
+  }
+}
+
+std::string RenderHtml(const Report& report, const HtmlOptions& options) {
+  std::ostringstream page;
+  RenderHtml(report, options, page);
+  return std::move(page).str();
 }
 
 }  // namespace pprof_trend

@@ -6,6 +6,7 @@
 // element or inject markup; the page inserts it with textContent only.
 #pragma once
 
+#include <ostream>
 #include <string>
 
 #include "report.h"
@@ -19,6 +20,10 @@ struct HtmlOptions {
   double flame_min_share = 1e-4;
 };
 
+// Writes the page to `out` as it is built (the embedded data is the largest
+// part: a large report is never held whole in memory).
+void RenderHtml(const Report& report, const HtmlOptions& options, std::ostream& out);
+// The same page as a string.
 std::string RenderHtml(const Report& report, const HtmlOptions& options);
 
 // The JSON the page renders from (for golden tests).

@@ -1,6 +1,8 @@
 // Writing outputs: all or nothing.
 #pragma once
 
+#include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -8,8 +10,13 @@
 
 namespace pprof_trend {
 
-// Writes `content` to a temporary file beside `path` and renames it into
-// place, so an interrupted run never leaves a half-written file behind.
+// Writes what `produce` prints to its stream into a temporary file beside
+// `path`, then renames it into place, so an interrupted run never leaves a
+// half-written file behind. The content goes to the file as it is printed;
+// it is never held whole in memory.
+Status WriteFileAtomically(const std::string& path, const std::function<void(std::ostream&)>& produce);
+
+// The same for content already in memory.
 Status WriteFileAtomically(const std::string& path, std::string_view content);
 
 }  // namespace pprof_trend

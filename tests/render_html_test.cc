@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 
 #include "load.h"
 #include "profile_reader.h"
@@ -107,6 +108,47 @@ TEST(WriteFileTest, WritesAtomicallyAndLeavesNothingOnFailure) {
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 1u);  // no temporary left behind
   fs::remove_all(dir);
+}
+
+TEST(WriteFileTest, StreamsLargeContentAndLeavesNothingWhenTheProducerThrows) {
+  fs::path dir = fs::temp_directory_path() / ("pprof-trend-write-stream-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string path = (dir / "report.html").string();
+  // Many small pieces, well past the writer's buffer.
+  std::string expected;
+  for (int i = 0; i < 100000; ++i) expected += "piece " + std::to_string(i) + "\n";
+  ASSERT_TRUE(WriteFileAtomically(path, [](std::ostream& out) {
+                for (int i = 0; i < 100000; ++i) out << "piece " << i << "\n";
+              }).ok());
+  EXPECT_EQ(testing::ReadFileOrDie(path), expected);
+  // A producer that fails halfway leaves the previous file as it was.
+  EXPECT_THROW(WriteFileAtomically(path,
+                                   [](std::ostream& out) {
+                                     out << std::string(200000, 'x');
+                                     throw std::runtime_error("producer failed");
+                                   }),
+               std::runtime_error);
+  EXPECT_EQ(testing::ReadFileOrDie(path), expected);
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 1u);  // no temporary left behind
+  fs::remove_all(dir);
+}
+
+// The data is streamed into the page where its marker was, whole, once.
+TEST(RenderHtmlTest, PageEmbedsTheDataOnceWhereItsMarkerWas) {
+  TrendResult t = SaramaTrend();
+  Report report = BuildReport(t, ReportOptions{});
+  const std::string page = RenderHtml(report, HtmlOptions{});
+  const std::string data = HtmlData(report, HtmlOptions{});
+  const std::string script = "<script type=\"application/json\" id=\"pprof-trend-data\">\n";
+  const size_t at = page.find(script + data);
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(page.find(data, at + script.size() + 1), std::string::npos);
+  EXPECT_TRUE(page.compare(at + script.size() + data.size(), 10, "\n</script>") == 0);
+  EXPECT_EQ(page.find("@DATA@"), std::string::npos);
+  EXPECT_TRUE(page.ends_with("</html>\n"));
 }
 
 }  // namespace
