@@ -43,6 +43,10 @@ class FdStreamBuf : public std::streambuf {
         if (errno != EINTR) error_ = errno;
         continue;
       }
+      if (n == 0) {  // no progress and no error: give up rather than spin
+        error_ = EIO;
+        continue;
+      }
       data += n;
       size -= static_cast<size_t>(n);
     }
