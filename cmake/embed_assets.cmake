@@ -3,7 +3,7 @@
 # no files at run time. Run with cmake -P at build time; INPUTS is separated
 # by "|" (a ";" would split the command line).
 string(REPLACE "|" ";" INPUTS "${INPUTS}")
-set(content "// Generated from src/html/ by cmake/embed_assets.cmake; do not edit.\n#pragma once\n\nnamespace pprof_trend::html_assets {\n\n")
+set(content "// Generated from src/output/html/ by cmake/embed_assets.cmake; do not edit.\n#pragma once\n\nnamespace pprof_trend::html_assets {\n\n")
 foreach(input IN LISTS INPUTS)
   get_filename_component(name "${input}" NAME)
   # report.css -> kReportCss

@@ -1,8 +1,8 @@
-#include "align.h"
+#include "analysis/align.h"
 
 #include <gtest/gtest.h>
 
-#include "profile_reader.h"
+#include "input/profile_reader.h"
 #include "support/profile_builder.h"
 
 namespace pprof_trend {

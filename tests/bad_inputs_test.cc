@@ -8,7 +8,7 @@
 #include <map>
 #include <sstream>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 

@@ -1,10 +1,10 @@
-#include "check.h"
+#include "analysis/check.h"
 
 #include <gtest/gtest.h>
 
-#include "load.h"
-#include "profile_reader.h"
-#include "render_check.h"
+#include "input/load.h"
+#include "input/profile_reader.h"
+#include "output/render_check.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 

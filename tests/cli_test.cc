@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "profile.pb.h"
+#include "proto/profile.pb.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 

@@ -1,8 +1,8 @@
-#include "dumpheap.h"
+#include "input/dumpheap.h"
 
 #include <gtest/gtest.h>
 
-#include "load.h"
+#include "input/load.h"
 #include "test_paths.h"
 
 namespace pprof_trend {

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "fuzz/fuzz_targets.h"
-#include "profile_reader.h"
+#include "input/profile_reader.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 

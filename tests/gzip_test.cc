@@ -1,4 +1,4 @@
-#include "gzip.h"
+#include "input/gzip.h"
 
 #include <gtest/gtest.h>
 

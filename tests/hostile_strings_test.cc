@@ -4,12 +4,12 @@
 // its two scripts, JUnit and GitHub annotations stay single records.
 #include <gtest/gtest.h>
 
-#include "check.h"
-#include "profile_reader.h"
-#include "render_check.h"
-#include "render_html.h"
-#include "render_json.h"
-#include "render_text.h"
+#include "analysis/check.h"
+#include "input/profile_reader.h"
+#include "output/render_check.h"
+#include "output/render_html.h"
+#include "output/render_json.h"
+#include "output/render_text.h"
 #include "support/json_validator.h"
 #include "support/profile_builder.h"
 

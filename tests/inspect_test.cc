@@ -5,11 +5,11 @@
 //   go tool pprof -top -nodefraction=0 -unit=B testdata/sarama/dayN.pb.gz
 //   go tool pprof -top -nodefraction=0 -sample_index=S [-unit=B] testdata/sarama/dayN.pb.gz
 //     (S = inuse_objects, alloc_space, alloc_objects: the "N total" figure)
-#include "inspect.h"
+#include "output/inspect.h"
 
 #include <gtest/gtest.h>
 
-#include "load.h"
+#include "input/load.h"
 #include "test_paths.h"
 
 namespace pprof_trend {

@@ -1,14 +1,14 @@
-#include "legacy_heap.h"
+#include "input/legacy_heap.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "inspect.h"
-#include "load.h"
+#include "output/inspect.h"
+#include "input/load.h"
 #include "test_paths.h"
-#include "trend.h"
+#include "analysis/trend.h"
 
 namespace pprof_trend {
 namespace {

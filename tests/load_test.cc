@@ -1,6 +1,6 @@
 // LoadEach: files decoded on several threads, handed over in argument order,
 // one at a time, and the first error in argument order wins.
-#include "load.h"
+#include "input/load.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "parallel_sort.h"
+#include "base/parallel_sort.h"
 
 #include <gtest/gtest.h>
 

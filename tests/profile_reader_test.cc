@@ -1,10 +1,10 @@
-#include "profile_reader.h"
+#include "input/profile_reader.h"
 
 #include <gtest/gtest.h>
 
 #include <functional>
 
-#include "profile.pb.h"
+#include "proto/profile.pb.h"
 
 namespace pprof_trend {
 namespace {

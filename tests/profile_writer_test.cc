@@ -1,14 +1,14 @@
-#include "profile_writer.h"
+#include "output/profile_writer.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <filesystem>
 
-#include "gzip.h"
-#include "inspect.h"
-#include "load.h"
-#include "profile_reader.h"
+#include "input/gzip.h"
+#include "output/inspect.h"
+#include "input/load.h"
+#include "input/profile_reader.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 

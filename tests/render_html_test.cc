@@ -1,4 +1,4 @@
-#include "render_html.h"
+#include "output/render_html.h"
 
 #include <gtest/gtest.h>
 
@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "load.h"
-#include "profile_reader.h"
+#include "input/load.h"
+#include "input/profile_reader.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
-#include "write_file.h"
+#include "base/write_file.h"
 
 namespace pprof_trend {
 namespace {

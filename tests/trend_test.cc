@@ -1,4 +1,4 @@
-#include "trend.h"
+#include "analysis/trend.h"
 
 #include <gtest/gtest.h>
 
@@ -6,12 +6,12 @@
 #include <regex>
 #include <sstream>
 
-#include "gzip.h"
-#include "load.h"
-#include "profile_reader.h"
-#include "render_json.h"
-#include "render_text.h"
-#include "report.h"
+#include "input/gzip.h"
+#include "input/load.h"
+#include "input/profile_reader.h"
+#include "output/render_json.h"
+#include "output/render_text.h"
+#include "output/report.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 

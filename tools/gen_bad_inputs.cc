@@ -7,7 +7,7 @@
 #include <iostream>
 #include <string>
 
-#include "profile.pb.h"
+#include "proto/profile.pb.h"
 #include "support/profile_builder.h"
 
 namespace pb = perftools::profiles;

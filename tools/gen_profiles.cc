@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "gzip.h"
-#include "profile.pb.h"
+#include "input/gzip.h"
+#include "proto/profile.pb.h"
 
 namespace pb = perftools::profiles;
 

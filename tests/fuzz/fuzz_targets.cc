@@ -2,19 +2,19 @@
 
 #include <string>
 
-#include "align.h"
-#include "check.h"
-#include "dumpheap.h"
-#include "inspect.h"
-#include "legacy_heap.h"
-#include "load.h"
-#include "profile_writer.h"
-#include "render_check.h"
-#include "render_html.h"
-#include "render_json.h"
-#include "render_text.h"
-#include "report.h"
-#include "trend.h"
+#include "analysis/align.h"
+#include "analysis/check.h"
+#include "input/dumpheap.h"
+#include "output/inspect.h"
+#include "input/legacy_heap.h"
+#include "input/load.h"
+#include "output/profile_writer.h"
+#include "output/render_check.h"
+#include "output/render_html.h"
+#include "output/render_json.h"
+#include "output/render_text.h"
+#include "output/report.h"
+#include "analysis/trend.h"
 
 namespace pprof_trend::fuzz {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "utf8.h"
+#include "base/utf8.h"
 
 namespace pprof_trend::testing {
 namespace {

@@ -8,8 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "gzip.h"
-#include "profile.pb.h"
+#include "input/gzip.h"
+#include "proto/profile.pb.h"
 
 namespace pprof_trend::testing {
 

@@ -1,0 +1,360 @@
+#include "analysis/align.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <numeric>
+
+namespace pprof_trend {
+
+std::string_view GranularityName(Granularity g) {
+  switch (g) {
+    case Granularity::kFunctions: return "functions";
+    case Granularity::kLines: return "lines";
+    case Granularity::kFiles: return "files";
+  }
+  return "functions";
+}
+
+std::optional<Granularity> ParseGranularity(std::string_view name) {
+  if (name == "functions") return Granularity::kFunctions;
+  if (name == "lines") return Granularity::kLines;
+  if (name == "files") return Granularity::kFiles;
+  return std::nullopt;
+}
+
+namespace {
+
+uint64_t HashFrames(const uint32_t* frames, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  for (size_t i = 0; i < n; ++i) {
+    h ^= frames[i];
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  return h;
+}
+
+std::string TypeList(const Profile& p) {
+  std::string s;
+  for (const auto& t : p.sample_types) s += fmt::format("{}{}/{}", s.empty() ? "" : ", ", t.type, t.unit);
+  return s;
+}
+
+}  // namespace
+
+Aligner::Aligner(AlignOptions options, size_t num_captures)
+    : options_(std::move(options)), num_captures_(num_captures), have_capture_(num_captures, false) {
+  result_.granularity = options_.granularity;
+  result_.captures.resize(num_captures);
+  site_slots_.assign(1024, SiteSlot{});
+}
+
+Status Aligner::ResolveSampleTypes(const Profile& profile) {
+  if (options_.value_type.empty()) {
+    value_index_ = profile.FindSampleType("inuse_space");
+    if (value_index_ < 0)
+      return Status::InputError(
+          fmt::format("{}: not a heap profile (sample types: {}); pick one with --sample-index", profile.source,
+                      TypeList(profile)));
+    objects_index_ = profile.FindSampleType("inuse_objects");
+  } else {
+    value_index_ = profile.FindSampleType(options_.value_type);
+    if (value_index_ < 0)
+      return Status::UsageError(fmt::format("{}: has no sample type \"{}\" (it has: {})", profile.source,
+                                            options_.value_type, TypeList(profile)));
+    std::string objects = options_.objects_type;
+    if (objects.empty() && options_.value_type.ends_with("_space"))
+      objects = options_.value_type.substr(0, options_.value_type.size() - 6) + "_objects";
+    objects_index_ = objects.empty() ? -1 : profile.FindSampleType(objects);
+  }
+  const ValueType& v = profile.sample_types[static_cast<size_t>(value_index_)];
+  result_.value_type_name = v.type;
+  result_.value_unit = v.unit;
+  if (objects_index_ >= 0) result_.objects_type_name = profile.sample_types[static_cast<size_t>(objects_index_)].type;
+  return Status();
+}
+
+uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, int64_t line) {
+  std::string key;
+  key.reserve(function.size() + file.size() + 24);
+  key.append(function).push_back('\0');
+  key.append(file).push_back('\0');
+  key.append(std::to_string(line));
+  auto [it, inserted] = frame_ids_.try_emplace(std::move(key), static_cast<uint32_t>(result_.frames.size()));
+  if (inserted) {
+    result_.frames.push_back(AlignedFrame{std::string(function), std::string(file), line});
+    auto matches = [&](const std::optional<std::regex>& re) -> int8_t {
+      if (!re) return 0;
+      return std::regex_search(function.begin(), function.end(), *re) ||
+             std::regex_search(file.begin(), file.end(), *re);
+    };
+    frame_focus_.push_back(matches(options_.focus));
+    frame_ignore_.push_back(matches(options_.ignore));
+  }
+  return it->second;
+}
+
+void Aligner::GrowSiteTable(size_t min_sites) {
+  size_t size = site_slots_.size();
+  while (min_sites * 2 > size) size *= 2;  // keep the load factor under 1/2
+  if (size == site_slots_.size()) return;
+  std::vector<SiteSlot> grown(size);
+  const size_t mask = size - 1;
+  for (uint32_t s = 0; s < result_.sites.size(); ++s) {
+    size_t i = site_hashes_[s] & mask;
+    while (grown[i].id_plus_one != 0) i = (i + 1) & mask;
+    grown[i] = SiteSlot{s + 1, static_cast<uint32_t>(site_hashes_[s] >> 32)};
+  }
+  site_slots_ = std::move(grown);
+}
+
+uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first, uint64_t h) {
+  const size_t mask = site_slots_.size() - 1;
+  const auto high = static_cast<uint32_t>(h >> 32);
+  size_t slot = h & mask;
+  while (site_slots_[slot].id_plus_one != 0) {
+    if (site_slots_[slot].hash_high == high) {
+      uint32_t id = site_slots_[slot].id_plus_one - 1;
+      const auto& frames = result_.sites[id].frames;
+      // The slot's position and hash_high already agree with h: the frames
+      // decide (reading site_hashes_ first would cost a cache miss per hit).
+      if (std::equal(frames.begin(), frames.end(), leaf_first.rbegin(), leaf_first.rend())) return id;
+    }
+    slot = (slot + 1) & mask;
+  }
+  auto id = static_cast<uint32_t>(result_.sites.size());
+  AlignedSite site;
+  site.frames = result_.frame_arena.Allocate(leaf_first.size());
+  std::copy(leaf_first.rbegin(), leaf_first.rend(), site.frames.begin());
+  site.values = result_.value_arena.Allocate(num_captures_);
+  site.objects = result_.value_arena.Allocate(num_captures_);
+  std::fill(site.values.begin(), site.values.end(), 0);
+  std::fill(site.objects.begin(), site.objects.end(), 0);
+  site.example_lines = result_.line_arena.Allocate(leaf_first.size());
+  result_.sites.push_back(std::move(site));
+  site_hashes_.push_back(h);
+  site_slots_[slot] = SiteSlot{id + 1, high};
+  if (result_.sites.size() * 2 > site_slots_.size()) GrowSiteTable(result_.sites.size());
+  return id;
+}
+
+Status Aligner::Add(size_t argument_index, const Profile& profile) {
+  if (first_types_.empty()) {
+    for (const auto& t : profile.sample_types) first_types_.push_back(fmt::format("{}/{}", t.type, t.unit));
+    first_source_ = profile.source;
+    RETURN_IF_ERROR(ResolveSampleTypes(profile));
+  } else {
+    bool same = profile.sample_types.size() == first_types_.size();
+    for (size_t i = 0; same && i < first_types_.size(); ++i)
+      same = fmt::format("{}/{}", profile.sample_types[i].type, profile.sample_types[i].unit) == first_types_[i];
+    if (!same) {
+      std::string first;
+      for (const auto& t : first_types_) first += (first.empty() ? "" : ", ") + t;
+      return Status::InputError(fmt::format("{}: sample types ({}) differ from those of {} ({})", profile.source,
+                                            TypeList(profile), first_source_, first));
+    }
+  }
+
+  Capture& capture = result_.captures[argument_index];
+  capture.path = profile.source;
+  capture.time_nanos = profile.time_nanos;
+  capture.period = profile.period;
+  capture.period_unit = profile.period_type.unit;
+  have_capture_[argument_index] = true;
+
+  // Aligned frame of every Line of this profile, resolved once.
+  std::vector<uint32_t> function_frame(profile.functions.size(), UINT32_MAX);
+  std::vector<uint32_t> line_frame(profile.lines.size());
+  for (size_t i = 0; i < profile.lines.size(); ++i) {
+    const Line& line = profile.lines[i];
+    const Function& fn = profile.functions[line.function];
+    switch (options_.granularity) {
+      case Granularity::kFunctions:
+        if (function_frame[line.function] == UINT32_MAX)
+          function_frame[line.function] = InternFrame(fn.name, fn.filename, 0);
+        line_frame[i] = function_frame[line.function];
+        break;
+      case Granularity::kLines:
+        line_frame[i] = InternFrame(fn.name, fn.filename, line.line);
+        break;
+      case Granularity::kFiles:
+        if (function_frame[line.function] == UINT32_MAX)
+          function_frame[line.function] = InternFrame(fn.filename, fn.filename, 0);
+        line_frame[i] = function_frame[line.function];
+        break;
+    }
+  }
+  // A location without symbols is named by its address.
+  std::vector<uint32_t> address_frame(profile.locations.size(), UINT32_MAX);
+  for (size_t i = 0; i < profile.locations.size(); ++i) {
+    const Location& loc = profile.locations[i];
+    if (loc.num_lines != 0) continue;
+    std::string_view object = loc.mapping != Location::kNoMapping ? profile.mappings[loc.mapping].filename : "";
+    address_frame[i] = InternFrame(fmt::format("0x{:x}", loc.address), object, 0);
+  }
+
+  // Most locations hold one frame: their aligned frame and line, packed by
+  // location, so the loop below touches one small array per frame.
+  struct FrameAndLine {
+    uint32_t frame;
+    int32_t line;
+  };
+  constexpr uint32_t kNotSingle = UINT32_MAX;
+  auto clamp_line = [](int64_t line) {  // lines beyond 32 bits are not real source lines
+    return line >= 0 && line <= INT32_MAX ? static_cast<int32_t>(line) : 0;
+  };
+  std::vector<FrameAndLine> single_frame(profile.locations.size(), FrameAndLine{kNotSingle, 0});
+  for (size_t i = 0; i < profile.locations.size(); ++i) {
+    const Location& loc = profile.locations[i];
+    if (loc.num_lines == 1)
+      single_frame[i] = FrameAndLine{line_frame[loc.first_line], clamp_line(profile.lines[loc.first_line].line)};
+  }
+
+  const auto vi = static_cast<size_t>(value_index_);
+  const bool has_objects = objects_index_ >= 0;
+  const auto oi = static_cast<size_t>(objects_index_);
+  std::string_view size_key = "bytes";
+  // Most sites of a capture are in the next one too: size the table for
+  // this profile once instead of growing it sample by sample.
+  if (result_.sites.capacity() < profile.samples.size()) {
+    result_.sites.reserve(profile.samples.size());
+    site_hashes_.reserve(profile.samples.size());
+  }
+  GrowSiteTable(profile.samples.size());
+  // Samples go through a short pipeline: a sample's stack is resolved and
+  // hashed, and its slot in the site table prefetched, kAhead samples
+  // before it is folded. The table is far larger than the caches, and
+  // without this every sample waited for that one memory access.
+  constexpr size_t kAhead = 8;
+  struct PendingSample {
+    std::vector<uint32_t> stack;  // leaf first
+    std::vector<int32_t> lines;   // parallel to stack
+    uint64_t hash = 0;
+    int64_t value = 0, objects = 0;
+    std::optional<int64_t> object_size;  // the numeric `bytes` label
+    bool folded = false;  // false: dropped by focus/ignore
+  };
+  std::array<PendingSample, kAhead> pending;
+  auto resolve = [&](size_t s, PendingSample& p) {
+    const Sample& sample = profile.samples[s];
+    auto values = profile.Values(s);
+    p.value = values[vi];
+    p.objects = has_objects ? values[oi] : 0;
+    capture.total_value += p.value;
+    capture.total_objects += p.objects;
+    p.stack.clear();
+    p.lines.clear();
+    for (uint32_t loc_index : profile.Stack(sample)) {
+      const FrameAndLine packed = single_frame[loc_index];
+      if (packed.frame != kNotSingle) {  // the common case: one access per frame
+        p.stack.push_back(packed.frame);
+        p.lines.push_back(packed.line);
+        continue;
+      }
+      const Location& loc = profile.locations[loc_index];
+      if (loc.num_lines == 0) {
+        p.stack.push_back(address_frame[loc_index]);
+        p.lines.push_back(0);
+      } else {
+        for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
+          p.stack.push_back(line_frame[l]);
+          p.lines.push_back(clamp_line(profile.lines[l].line));
+        }
+      }
+    }
+    p.folded = true;
+    if (options_.focus || options_.ignore) {
+      bool focused = !options_.focus.has_value(), ignored = false;
+      for (uint32_t f : p.stack) {
+        focused = focused || frame_focus_[f];
+        ignored = ignored || frame_ignore_[f];
+      }
+      p.folded = focused && !ignored;
+    }
+    if (!p.folded) return;
+    p.object_size.reset();
+    for (const Label& label : profile.Labels(sample)) {
+      if (label.is_numeric && label.key == size_key) {
+        p.object_size = label.num;
+        break;
+      }
+    }
+    p.hash = HashFrames(p.stack.data(), p.stack.size());
+    __builtin_prefetch(&site_slots_[p.hash & (site_slots_.size() - 1)]);
+  };
+  auto fold = [&](const PendingSample& p) {
+    if (!p.folded) return;
+    const int64_t value = p.value, objects = p.objects;
+    AlignedSite& site = result_.sites[FindOrAddSite(p.stack, p.hash)];
+    site.values[argument_index] += value;
+    site.objects[argument_index] += objects;
+    // The largest sample names the lines; ties go to the smallest lines, so
+    // the choice does not depend on the order samples come in.
+    const int64_t magnitude = std::llabs(value);
+    if (magnitude > site.example_value ||
+        (magnitude == site.example_value && std::lexicographical_compare(p.lines.rbegin(), p.lines.rend(),
+                                                                         site.example_lines.begin(),
+                                                                         site.example_lines.end()))) {
+      site.example_value = magnitude;
+      std::copy(p.lines.rbegin(), p.lines.rend(), site.example_lines.begin());
+    }
+    if (value == 0 && objects == 0) return;
+    if (!p.object_size) {
+      site.sizes_incomplete = true;
+      return;
+    }
+    auto& sizes = site.object_sizes;
+    auto it = std::lower_bound(sizes.begin(), sizes.end(), *p.object_size);
+    if (it != sizes.end() && *it == *p.object_size) return;
+    if (sizes.size() >= AlignedSite::kMaxSizes) {
+      site.sizes_incomplete = true;
+    } else {
+      sizes.insert(it, *p.object_size);
+    }
+  };
+  const size_t num_samples = profile.samples.size();
+  for (size_t s = 0; s < num_samples + kAhead; ++s) {
+    PendingSample& slot = pending[s % kAhead];
+    if (s >= kAhead) fold(slot);  // sample s - kAhead, in sample order
+    if (s < num_samples) resolve(s, slot);
+  }
+  return Status();
+}
+
+AlignedProfiles Aligner::Finish(bool keep_argument_order) && {
+  const size_t n = num_captures_;
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  bool all_timed = std::all_of(result_.captures.begin(), result_.captures.end(),
+                               [](const Capture& c) { return c.time_nanos != 0; });
+  if (all_timed) {
+    std::vector<size_t> by_time = order;
+    std::stable_sort(by_time.begin(), by_time.end(), [&](size_t a, size_t b) {
+      return result_.captures[a].time_nanos < result_.captures[b].time_nanos;
+    });
+    result_.order_differs_from_arguments = by_time != order;
+    if (!keep_argument_order) {
+      order = by_time;
+      result_.ordered_by_time = true;
+    }
+  }
+  {
+    auto copy = result_.captures;
+    for (size_t i = 0; i < n; ++i) result_.captures[i] = std::move(copy[order[i]]);
+  }
+  std::vector<int64_t> scratch(n);
+  auto permute = [&](std::span<int64_t> v) {
+    for (size_t i = 0; i < n; ++i) scratch[i] = v[order[i]];
+    std::copy(scratch.begin(), scratch.end(), v.begin());
+  };
+  for (auto& site : result_.sites) {
+    permute(site.values);
+    permute(site.objects);
+  }
+  result_.argument_index = order;
+  return std::move(result_);
+}
+
+}  // namespace pprof_trend

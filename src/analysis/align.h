@@ -1,0 +1,174 @@
+// Alignment: N profiles -> one table of allocation sites with a series each.
+//
+// Captures of the same program share nothing reliable but names: ids,
+// addresses and mappings change with every capture and build. So a frame is
+// keyed by what a developer would call it (function name and file, plus the
+// line at `lines` granularity, the file alone at `files`), and an allocation
+// site is the whole stack of such frames, root to leaf, inlined frames
+// expanded. A site missing from a capture holds 0 there.
+//
+// Profiles are folded one at a time (Add) and can be released right after,
+// so memory grows with the number of distinct sites, not with the number of
+// captures.
+#pragma once
+
+#include <cstdint>
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <span>
+#include <regex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/profile.h"
+#include "base/status.h"
+
+namespace pprof_trend {
+
+enum class Granularity { kFunctions, kLines, kFiles };
+
+struct AlignOptions {
+  Granularity granularity = Granularity::kFunctions;
+  // The sample type whose series is ranked ("bytes" below, whatever its unit),
+  // and the one counted as objects (empty: none). Empty `value_type` selects
+  // the heap in-use pair, inuse_space and inuse_objects.
+  std::string value_type;
+  std::string objects_type;
+  // pprof's -focus / -ignore: keep only samples with a frame whose function
+  // or file name matches `focus`; drop samples with a frame matching `ignore`.
+  std::optional<std::regex> focus;
+  std::optional<std::regex> ignore;
+};
+
+// A frame as it is aligned across captures.
+struct AlignedFrame {
+  std::string function;  // at `files` granularity: the file name
+  std::string file;
+  int64_t line = 0;  // at `lines` granularity; 0 otherwise
+};
+
+struct Capture {
+  std::string path;
+  int64_t time_nanos = 0;  // 0 when the profile does not say
+  int64_t total_value = 0;    // of every sample, before focus/ignore
+  int64_t total_objects = 0;
+  int64_t period = 0;  // the sampling period (Go: MemProfileRate)
+  std::string period_unit;
+};
+
+// Storage for the sites' arrays: large blocks handed out in pieces, so a
+// profile with 300k sites makes a few dozen allocations instead of a million,
+// and views into it stay valid as it grows (and when it is moved).
+template <typename T>
+class BlockArena {
+ public:
+  std::span<T> Allocate(size_t n) {
+    if (n > free_) {
+      size_t size = std::max(n, kBlock);
+      blocks_.push_back(std::make_unique<T[]>(size));
+      next_ = blocks_.back().get();
+      free_ = size;
+    }
+    std::span<T> out(next_, n);
+    next_ += n;
+    free_ -= n;
+    return out;
+  }
+
+ private:
+  static constexpr size_t kBlock = size_t{1} << 16;
+  std::vector<std::unique_ptr<T[]>> blocks_;
+  T* next_ = nullptr;
+  size_t free_ = 0;
+};
+
+struct AlignedSite {
+  // Views into AlignedProfiles' arenas.
+  std::span<uint32_t> frames;         // indices into AlignedProfiles::frames, root first
+  std::span<int64_t> values;          // one per capture, in series order
+  std::span<int64_t> objects;         // one per capture (zeros when there is no objects type)
+  // Line numbers (parallel to frames) of the largest sample folded into the
+  // site: at `functions` granularity a frame has no line of its own, and
+  // these show a reader where to look.
+  std::span<int32_t> example_lines;
+  int64_t example_value = -1;
+  // Distinct object sizes from the samples' numeric `bytes` label (Go heap
+  // profiles key buckets by stack and object size). Up to kMaxSizes kept.
+  std::vector<int64_t> object_sizes;
+  bool sizes_incomplete = false;  // a sample had no label, or there were too many sizes
+  static constexpr size_t kMaxSizes = 16;
+};
+
+struct AlignedProfiles {
+  Granularity granularity = Granularity::kFunctions;
+  std::string value_type_name, value_unit;
+  std::string objects_type_name;  // empty: no objects series
+  std::vector<Capture> captures;  // in series order
+  std::vector<size_t> argument_index;  // per capture: its position on the command line
+  bool ordered_by_time = false;
+  bool order_differs_from_arguments = false;
+  std::vector<AlignedFrame> frames;
+  std::vector<AlignedSite> sites;
+  // What the sites' views point into.
+  BlockArena<uint32_t> frame_arena;
+  BlockArena<int64_t> value_arena;
+  BlockArena<int32_t> line_arena;
+};
+
+class Aligner {
+ public:
+  Aligner(AlignOptions options, size_t num_captures);
+  Aligner(const Aligner&) = delete;
+  Aligner& operator=(const Aligner&) = delete;
+
+  // Folds profile number `argument_index` (its command-line position) into
+  // the table. Fails when its sample types differ from the first profile's
+  // or the requested sample type is missing.
+  Status Add(size_t argument_index, const Profile& profile);
+
+  // Orders captures by capture time when every one has one (unless
+  // `keep_argument_order`), and hands the table over.
+  AlignedProfiles Finish(bool keep_argument_order) &&;
+
+ private:
+  Status ResolveSampleTypes(const Profile& profile);
+  uint32_t InternFrame(std::string_view function, std::string_view file, int64_t line);
+  uint32_t FindOrAddSite(const std::vector<uint32_t>& frames_leaf_first, uint64_t hash);
+
+  AlignOptions options_;
+  size_t num_captures_;
+  AlignedProfiles result_;
+  std::vector<bool> have_capture_;
+  std::vector<std::string> first_types_;  // "type/unit" of the first profile
+  std::string first_source_;
+  int value_index_ = -1, objects_index_ = -1;
+
+  std::unordered_map<std::string, uint32_t> frame_ids_;  // key: function \0 file \0 line
+  std::vector<int8_t> frame_focus_;   // per frame: matches focus
+  std::vector<int8_t> frame_ignore_;  // per frame: matches ignore
+  // Sites by stack: open addressing over site ids, keyed by the frame list.
+  // Open addressing: each slot holds a site id + 1 (0 = empty) and the high
+  // half of the site's hash, so most probes never touch the site itself.
+  struct SiteSlot {
+    uint32_t id_plus_one = 0;
+    uint32_t hash_high = 0;
+  };
+  std::vector<SiteSlot> site_slots_;
+  std::vector<uint64_t> site_hashes_;
+  void GrowSiteTable(size_t min_sites);
+};
+
+// The line frame `i` of `site` is shown with: its own at `lines`
+// granularity, else the line of the site's largest sample (0 if unknown).
+inline int64_t SiteFrameLine(const AlignedProfiles& aligned, const AlignedSite& site, size_t i) {
+  const int64_t own = aligned.frames[site.frames[i]].line;
+  if (own != 0) return own;
+  return i < site.example_lines.size() ? site.example_lines[i] : 0;
+}
+
+std::string_view GranularityName(Granularity g);
+std::optional<Granularity> ParseGranularity(std::string_view name);
+
+}  // namespace pprof_trend

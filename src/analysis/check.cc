@@ -1,0 +1,179 @@
+#include "analysis/check.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <regex>
+
+#include "base/units.h"
+
+namespace pprof_trend {
+
+StatusOr<SizeLimit> ParseSizeLimit(const std::string& text, std::string_view where) {
+  auto bytes = ParseSize(text);
+  if (!bytes)
+    return Status::UsageError(
+        fmt::format("{}: \"{}\" is not a size (examples: 64MiB, 500KB, 1.5GiB)", where, text));
+  return SizeLimit{*bytes, text};
+}
+
+StatusOr<RateLimit> ParseRateLimit(const std::string& text, std::string_view where) {
+  size_t slash = text.find('/');
+  auto bytes = slash == std::string::npos ? std::nullopt : ParseSize(text.substr(0, slash));
+  auto seconds = slash == std::string::npos ? std::nullopt : ParseDuration(text.substr(slash + 1));
+  if (!bytes || !seconds)
+    return Status::UsageError(
+        fmt::format("{}: \"{}\" is not a rate (examples: 10MiB/day, 200KiB/h)", where, text));
+  return RateLimit{*bytes, *seconds, text};
+}
+
+Status ParseRules(std::string_view text, const std::string& path, Budgets* budgets) {
+  size_t line_number = 0;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line(text.substr(start, end - start));
+    start = end + 1;
+    ++line_number;
+    if (size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    auto trim = [](std::string s) {
+      size_t b = s.find_first_not_of(" \t\r");
+      size_t e = s.find_last_not_of(" \t\r");
+      return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+    };
+    line = trim(line);
+    if (line.empty()) {
+      if (end == text.size()) break;
+      continue;
+    }
+    size_t space = line.find_first_of(" \t");
+    std::string key = line.substr(0, space);
+    std::string value = space == std::string::npos ? "" : trim(line.substr(space));
+    const std::string where = fmt::format("{}:{}", path, line_number);
+    if (value.empty()) return Status::UsageError(fmt::format("{}: \"{}\" needs a value", where, key));
+    if (key == "max-growth") {
+      ASSIGN_OR_RETURN(budgets->max_growth, ParseSizeLimit(value, where));
+    } else if (key == "max-rate") {
+      ASSIGN_OR_RETURN(budgets->max_rate, ParseRateLimit(value, where));
+    } else if (key == "max-node-growth") {
+      ASSIGN_OR_RETURN(budgets->max_node_growth, ParseSizeLimit(value, where));
+    } else if (key == "forbid") {
+      budgets->forbid.push_back(value);
+    } else if (key == "allow") {
+      budgets->allow.push_back(value);
+    } else {
+      return Status::UsageError(fmt::format(
+          "{}: unknown key \"{}\" (keys: max-growth, max-rate, max-node-growth, forbid, allow)", where, key));
+    }
+    if (end == text.size()) break;
+  }
+  return Status();
+}
+
+namespace {
+
+StatusOr<std::vector<std::regex>> Compile(const std::vector<std::string>& patterns, std::string_view flag) {
+  std::vector<std::regex> out;
+  for (const auto& p : patterns) {
+    try {
+      out.emplace_back(p, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      return Status::UsageError(fmt::format("{} \"{}\" is not a valid regular expression: {}", flag, p, e.what()));
+    }
+  }
+  return out;
+}
+
+bool Matches(const AlignedProfiles& aligned, const TrendNode& node, const std::regex& re) {
+  for (uint32_t f : node.stack) {
+    const AlignedFrame& frame = aligned.frames[f];
+    if (std::regex_search(frame.function, re) || std::regex_search(frame.file, re)) return true;
+  }
+  return false;
+}
+
+bool MatchesAny(const AlignedProfiles& aligned, const TrendNode& node, const std::vector<std::regex>& res) {
+  return std::any_of(res.begin(), res.end(), [&](const std::regex& re) { return Matches(aligned, node, re); });
+}
+
+constexpr size_t kMaxOffenders = 5;
+
+std::vector<const TrendNode*> Biggest(std::vector<const TrendNode*> nodes, bool by_rate) {
+  std::stable_sort(nodes.begin(), nodes.end(), [by_rate](const TrendNode* a, const TrendNode* b) {
+    double x = by_rate ? a->stats.per_day.value_or(0) : a->stats.delta;
+    double y = by_rate ? b->stats.per_day.value_or(0) : b->stats.delta;
+    return x > y;
+  });
+  if (nodes.size() > kMaxOffenders) nodes.resize(kMaxOffenders);
+  return nodes;
+}
+
+}  // namespace
+
+StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets) {
+  const AlignedProfiles& aligned = trend.aligned;
+  ASSIGN_OR_RETURN(std::vector<std::regex> allow, Compile(budgets.allow, "--allow"));
+  ASSIGN_OR_RETURN(std::vector<std::regex> forbid, Compile(budgets.forbid, "--forbid"));
+
+  CheckResult result;
+  std::vector<const TrendNode*> counted;  // sites not allowed, in rank order
+  for (const TrendNode& site : trend.sites) {
+    if (MatchesAny(aligned, site, allow)) {
+      ++result.allowed_sites;
+    } else {
+      counted.push_back(&site);
+    }
+  }
+  const size_t n = aligned.captures.size();
+  std::vector<double> total(n, 0);
+  for (const TrendNode* site : counted)
+    for (size_t i = 0; i < n; ++i) total[i] += site->values[i];
+  result.total_growth = total.back() - total.front();
+  std::vector<const TrendNode*> grew;
+  for (const TrendNode* site : counted)  // noise-level moves are not worth a reader's time
+    if (site->stats.delta > 0 && site->stats.trend_class != TrendClass::kStable) grew.push_back(site);
+
+  if (budgets.max_growth) {
+    Verdict v{"max-growth", budgets.max_growth->text, budgets.max_growth->bytes, result.total_growth, true, {}};
+    v.passed = v.measured <= v.limit_value;
+    if (!v.passed) v.offenders = Biggest(grew, false);
+    result.verdicts.push_back(std::move(v));
+  }
+  if (budgets.max_rate) {
+    if (trend.seconds.empty())
+      return Status::UsageError(
+          "--max-rate needs a capture time in every profile, in increasing order (use --max-growth instead)");
+    std::vector<double> days(n);
+    for (size_t i = 0; i < n; ++i) days[i] = trend.seconds[i] / 86400.0;
+    SeriesStats stats = ComputeSeriesStats(total, days, true, NoiseModel{});
+    double per_limit_period = stats.per_day.value_or(0) * budgets.max_rate->seconds / 86400.0;
+    Verdict v{"max-rate", budgets.max_rate->text, budgets.max_rate->bytes, per_limit_period, true, {}};
+    v.passed = v.measured <= v.limit_value;
+    if (!v.passed) v.offenders = Biggest(grew, true);
+    result.verdicts.push_back(std::move(v));
+  }
+  if (budgets.max_node_growth) {
+    std::vector<const TrendNode*> over;
+    double largest = 0;
+    for (const TrendNode* site : counted) {
+      largest = std::max(largest, site->stats.delta);
+      if (site->stats.delta > budgets.max_node_growth->bytes) over.push_back(site);
+    }
+    Verdict v{"max-node-growth", budgets.max_node_growth->text, budgets.max_node_growth->bytes, largest, true, {}};
+    v.passed = over.empty();
+    v.offenders = Biggest(over, false);
+    result.verdicts.push_back(std::move(v));
+  }
+  for (size_t i = 0; i < forbid.size(); ++i) {
+    std::vector<const TrendNode*> matching;
+    for (const TrendNode* site : counted)
+      if (site->stats.trend_class == TrendClass::kGrowing && Matches(aligned, *site, forbid[i])) matching.push_back(site);
+    Verdict v{"forbid", budgets.forbid[i], 0, static_cast<double>(matching.size()), matching.empty(), {}};
+    v.offenders = Biggest(matching, false);
+    result.verdicts.push_back(std::move(v));
+  }
+  for (const auto& v : result.verdicts) result.passed = result.passed && v.passed;
+  return result;
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,71 @@
+// `check`: budgets over a trend result -> verdicts, for CI.
+//
+// Budgets (each optional):
+//   max-growth SIZE        total growth first -> last of the sites not allowed
+//   max-rate SIZE/DURATION Theil-Sen growth rate of that total
+//   max-node-growth SIZE   growth of any single site
+//   forbid REGEX           no site whose frames match may be classed growing
+//   allow REGEX            sites whose frames match are left out of every budget
+// A site matches a REGEX when any frame of its path (function or file name)
+// contains a match. Budgets come from flags and from a rules file (one
+// `key value` per line, `#` comments); flags override the file's limits,
+// forbid/allow lists add up.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "analysis/trend.h"
+
+namespace pprof_trend {
+
+struct SizeLimit {
+  double bytes = 0;
+  std::string text;  // as written: "64MiB"
+};
+
+struct RateLimit {
+  double bytes = 0;
+  double seconds = 0;  // per this many seconds
+  std::string text;    // "10MiB/day"
+};
+
+struct Budgets {
+  std::optional<SizeLimit> max_growth;
+  std::optional<RateLimit> max_rate;
+  std::optional<SizeLimit> max_node_growth;
+  std::vector<std::string> forbid;
+  std::vector<std::string> allow;
+
+  bool empty() const { return !max_growth && !max_rate && !max_node_growth && forbid.empty(); }
+};
+
+StatusOr<SizeLimit> ParseSizeLimit(const std::string& text, std::string_view where);
+StatusOr<RateLimit> ParseRateLimit(const std::string& text, std::string_view where);
+
+// Parses a rules file's text into `budgets` (limits set only where the file
+// has them). Errors name `path` and the line: "rules.txt:3: unknown key ...".
+Status ParseRules(std::string_view text, const std::string& path, Budgets* budgets);
+
+struct Verdict {
+  std::string budget;  // "max-growth", "max-rate", "max-node-growth", "forbid"
+  std::string limit;   // as written; for forbid, the regex
+  double limit_value = 0;
+  double measured = 0;  // bytes, bytes per `rate_seconds`, or matching sites (forbid)
+  bool passed = true;
+  std::vector<const TrendNode*> offenders;  // biggest first; what to look at
+};
+
+struct CheckResult {
+  std::vector<Verdict> verdicts;
+  bool passed = true;
+  size_t allowed_sites = 0;
+  double total_growth = 0;  // of the sites not allowed
+};
+
+// Needs capture times for max-rate (a usage error otherwise).
+StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets);
+
+}  // namespace pprof_trend

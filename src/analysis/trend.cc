@@ -1,0 +1,433 @@
+#include "analysis/trend.h"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+#include <unordered_set>
+
+#include "base/parallel_sort.h"
+
+namespace pprof_trend {
+
+std::string_view TrendClassName(TrendClass c) {
+  switch (c) {
+    case TrendClass::kGrowing: return "growing";
+    case TrendClass::kPlateaued: return "plateaued";
+    case TrendClass::kFluctuating: return "fluctuating";
+    case TrendClass::kShrinking: return "shrinking";
+    case TrendClass::kStable: return "stable";
+    case TrendClass::kNew: return "new";
+    case TrendClass::kGone: return "gone";
+  }
+  return "stable";
+}
+
+double NoiseModel::Tolerance(double a, double b) const {
+  double m = std::max(std::fabs(a), std::fabs(b));
+  double rounding = 1e-9 * m;  // values are sums of integers; this only absorbs float error
+  if (sampling_rate <= 0) return rounding;
+  return 2.0 * std::sqrt(sampling_rate * m) + rounding;
+}
+
+namespace {
+
+double Median(std::vector<double>& v) {
+  size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(mid), v.end());
+  double upper = v[mid];
+  if (v.size() % 2 == 1) return upper;
+  double lower = *std::max_element(v.begin(), v.begin() + static_cast<long>(mid));
+  return (lower + upper) / 2;
+}
+
+// Theil-Sen: the median of the slopes between every pair of points.
+double TheilSenSlope(const std::vector<double>& y, const std::vector<double>& x) {
+  thread_local std::vector<double> slopes;  // reused: this runs once per node
+  slopes.clear();
+  for (size_t i = 0; i < y.size(); ++i)
+    for (size_t j = i + 1; j < y.size(); ++j)
+      if (x[j] != x[i]) slopes.push_back((y[j] - y[i]) / (x[j] - x[i]));
+  return slopes.empty() ? 0.0 : Median(slopes);
+}
+
+// Kendall's tau-b of y against capture order; pairs within noise are ties.
+double KendallTau(const std::vector<double>& y, const NoiseModel& noise) {
+  double concordant = 0, discordant = 0, ties = 0;
+  const size_t n = y.size();
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i + 1; j < n; ++j) {
+      double d = y[j] - y[i];
+      if (std::fabs(d) <= noise.Tolerance(y[i], y[j])) {
+        ties += 1;
+      } else if (d > 0) {
+        concordant += 1;
+      } else {
+        discordant += 1;
+      }
+    }
+  double pairs = static_cast<double>(n * (n - 1) / 2);
+  if (pairs == ties) return 0.0;
+  return (concordant - discordant) / std::sqrt(pairs * (pairs - ties));
+}
+
+// Ordinary least squares slope of y on x; none when x does not vary.
+std::optional<double> OlsSlope(const std::vector<double>& y, const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  double sxx = 0, sxy = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    sxx += (x[i] - mx) * (x[i] - mx);
+    sxy += (x[i] - mx) * (y[i] - my);
+  }
+  if (sxx <= 0) return std::nullopt;
+  return sxy / sxx;
+}
+
+constexpr double kSteadyTau = 0.6;
+
+}  // namespace
+
+SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<double>& x, bool x_in_days,
+                               const NoiseModel& noise) {
+  SeriesStats s;
+  const size_t n = y.size();
+  s.first = y.front();
+  s.last = y.back();
+  s.delta = s.last - s.first;
+  double slope = TheilSenSlope(y, x);
+  s.robust_growth = slope * (x.back() - x.front());
+  if (x_in_days) s.per_day = slope;
+  s.kendall_tau = KendallTau(y, noise);
+  s.steps = static_cast<int>(n - 1);
+  int trailing_flat = 0;
+  for (size_t i = 0; i + 1 < n; ++i) {
+    double d = y[i + 1] - y[i];
+    double tol = noise.Tolerance(y[i], y[i + 1]);
+    if (d > tol) {
+      ++s.steps_up;
+      trailing_flat = 0;
+    } else if (d < -tol) {
+      ++s.steps_down;
+      trailing_flat = 0;
+    } else {
+      ++trailing_flat;
+    }
+  }
+  const double tolerance = noise.Tolerance(s.first, s.last);
+  const bool absent_before_last = std::all_of(y.begin(), y.end() - 1, [](double v) { return v == 0; });
+  if (s.first != 0 && s.last == 0) {
+    s.trend_class = TrendClass::kGone;
+  } else if (s.first == 0 && s.last != 0 && absent_before_last) {
+    s.trend_class = TrendClass::kNew;
+  } else if (s.delta > tolerance) {
+    if (s.kendall_tau >= kSteadyTau && slope > 0) {
+      int plateau_steps = std::max(1, (s.steps + 2) / 3);
+      s.trend_class = (s.steps_up > 0 && trailing_flat >= plateau_steps) ? TrendClass::kPlateaued : TrendClass::kGrowing;
+    } else {
+      s.trend_class = TrendClass::kFluctuating;
+    }
+  } else if (s.delta < -tolerance) {
+    s.trend_class = (s.kendall_tau <= -kSteadyTau && slope < 0) ? TrendClass::kShrinking : TrendClass::kFluctuating;
+  } else {
+    s.trend_class = (s.steps_up == 0 && s.steps_down == 0) ? TrendClass::kStable : TrendClass::kFluctuating;
+  }
+  s.score = s.robust_growth * std::max(0.0, s.kendall_tau);
+  return s;
+}
+
+namespace {
+
+// What a node's statistics are computed from. Sites lend their own arrays
+// (no copies); function nodes own theirs.
+struct NodeBuild {
+  std::span<const int64_t> values, objects, cum_values, cum_objects, sizes;
+  bool sizes_incomplete = false;
+};
+
+// The distinct object sizes of the sites a function is the leaf of.
+struct FunctionSizes {
+  std::vector<int64_t> sizes;
+  bool incomplete = false;
+};
+
+void MergeSizes(FunctionSizes& into, const AlignedSite& site) {
+  into.incomplete = into.incomplete || site.sizes_incomplete;
+  for (int64_t s : site.object_sizes) {
+    auto it = std::lower_bound(into.sizes.begin(), into.sizes.end(), s);
+    if (it != into.sizes.end() && *it == s) continue;
+    if (into.sizes.size() >= AlignedSite::kMaxSizes) {
+      into.incomplete = true;
+    } else {
+      into.sizes.insert(it, s);
+    }
+  }
+}
+
+std::vector<double> ToDouble(std::span<const int64_t> v) { return {v.begin(), v.end()}; }
+
+class NodeStatistics {
+ public:
+  NodeStatistics(const AlignedProfiles& aligned, const std::vector<double>& x, bool x_in_days)
+      : x_(x), x_in_days_(x_in_days), has_objects_(!aligned.objects_type_name.empty()) {
+    bool sampled = aligned.value_unit == "bytes";
+    for (const auto& c : aligned.captures) {
+      sampled = sampled && c.period > 0 && c.period_unit == "bytes";
+      rate_ = std::max(rate_, static_cast<double>(c.period));
+    }
+    if (!sampled) rate_ = 0;
+  }
+
+  double rate() const { return rate_; }
+
+  void Fill(TrendNode& node, const NodeBuild& build) const {
+    node.values = ToDouble(build.values);
+    node.objects = ToDouble(build.objects);
+    node.cum_values = ToDouble(build.cum_values);
+    node.cum_objects = ToDouble(build.cum_objects);
+    ObjectSizeEvidence& size = node.size;
+    size.label_sizes.assign(build.sizes.begin(), build.sizes.end());
+    const bool single_label = !build.sizes_incomplete && build.sizes.size() == 1;
+    if (has_objects_) {
+      node.delta_objects = node.objects.back() - node.objects.front();
+      if (node.objects.size() >= 3) {
+        size.regression = OlsSlope(node.values, node.objects);
+      } else if (node.delta_objects != 0) {
+        size.regression = (node.values.back() - node.values.front()) / node.delta_objects;
+      }
+      if (single_label) {
+        size.bytes_per_object = static_cast<double>(build.sizes[0]);
+        size.exact = true;
+      } else {
+        size.bytes_per_object = size.regression;
+      }
+    }
+    // Objects this large are sampled with probability > 0.999: counts are exact.
+    double typical = 0;
+    if (!build.sizes.empty()) {
+      typical = static_cast<double>(build.sizes.front());
+    } else if (has_objects_) {
+      double objects = 0, values = 0;
+      for (size_t i = 0; i < node.values.size(); ++i) {
+        objects += node.objects[i];
+        values += node.values[i];
+      }
+      typical = objects > 0 ? values / objects : 0;
+    }
+    size.objects_estimated = rate_ > 0 && typical < 7 * rate_;
+    NoiseModel noise{size.objects_estimated ? rate_ : 0.0};
+    node.stats = ComputeSeriesStats(node.values, x_, x_in_days_, noise);
+  }
+
+ private:
+  const std::vector<double>& x_;
+  bool x_in_days_;
+  bool has_objects_;
+  double rate_ = 0;
+};
+
+// Total order on stacks by their frames' names (function, file, line), root
+// first: the last tie-break of the ranking, so output never depends on
+// hash-map order. Compares lazily; no keys are built.
+// `frame_order[f]` is frame f's position when frames are sorted by
+// (function, file, line), so stacks compare as sequences of small integers.
+std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
+  std::vector<uint32_t> by_name(aligned.frames.size());
+  for (uint32_t f = 0; f < by_name.size(); ++f) by_name[f] = f;
+  std::sort(by_name.begin(), by_name.end(), [&](uint32_t a, uint32_t b) {
+    const AlignedFrame& x = aligned.frames[a];
+    const AlignedFrame& y = aligned.frames[b];
+    if (int c = x.function.compare(y.function); c != 0) return c < 0;
+    if (int c = x.file.compare(y.file); c != 0) return c < 0;
+    return x.line < y.line;
+  });
+  std::vector<uint32_t> order(by_name.size());
+  for (uint32_t i = 0; i < by_name.size(); ++i) order[by_name[i]] = i;
+  return order;
+}
+
+void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order, size_t threads) {
+  // Sort small keys rather than the nodes: by score, then growth, then the
+  // stack's frame names, compared as frame_order ranks (a small table that
+  // stays in cache). Large profiles have hundreds of thousands of nodes tied
+  // at zero: the key holds the stack's address, so comparing two of them
+  // reads their frames and nothing else, and the first two ranks (each + 1;
+  // 0: the stack is shorter) ride in the key, so stacks that differ early
+  // are told apart without a memory access.
+  constexpr uint32_t kPrefixFrames = 2;
+  struct Key {
+    double score, delta;
+    uint64_t prefix;
+    const uint32_t* frames;
+    uint32_t length, index;
+  };
+  std::vector<Key> keys(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    std::span<const uint32_t> stack = nodes[i].stack;
+    const uint64_t first = stack.size() > 0 ? uint64_t{frame_order[stack[0]]} + 1 : 0;
+    const uint64_t second = stack.size() > 1 ? uint64_t{frame_order[stack[1]]} + 1 : 0;
+    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, (first << 32) | second, stack.data(),
+               static_cast<uint32_t>(stack.size()), static_cast<uint32_t>(i)};
+  }
+  // Nodes' stacks are distinct, so this is a total order: one result
+  // however the sort is split.
+  ParallelSort(
+      keys,
+      [&](const Key& a, const Key& b) {
+        if (a.score != b.score) return a.score > b.score;
+        if (a.delta != b.delta) return a.delta > b.delta;
+        if (a.prefix != b.prefix) return a.prefix < b.prefix;
+        // Same first frames (or the same whole stack when shorter than the prefix).
+        const uint32_t common = std::min(a.length, b.length);
+        for (uint32_t i = kPrefixFrames; i < common; ++i) {
+          const uint32_t x = frame_order[a.frames[i]], y = frame_order[b.frames[i]];
+          if (x != y) return x < y;
+        }
+        return a.length < b.length;
+      },
+      threads);
+  // Apply the order in place, cycle by cycle (a second copy of the nodes
+  // would be the largest allocation of the run).
+  std::vector<size_t> source(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) source[i] = keys[i].index;
+  keys = {};
+  for (size_t start = 0; start < source.size(); ++start) {
+    if (source[start] == start || source[start] == SIZE_MAX) continue;
+    TrendNode held = std::move(nodes[start]);
+    size_t at = start;
+    while (source[at] != start) {
+      nodes[at] = std::move(nodes[source[at]]);
+      size_t next = source[at];
+      source[at] = SIZE_MAX;
+      at = next;
+    }
+    nodes[at] = std::move(held);
+    source[at] = SIZE_MAX;
+  }
+  for (size_t i = 0; i < nodes.size(); ++i) nodes[i].rank = static_cast<int>(i + 1);
+}
+
+uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& is_allocator) {
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it)
+    if (!is_allocator[*it]) return *it;
+  return stack.empty() ? 0 : stack.back();
+}
+
+}  // namespace
+
+TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) {
+  TrendResult result;
+  const size_t n = aligned.captures.size();
+  std::vector<double> x(n);
+  bool timed = std::all_of(aligned.captures.begin(), aligned.captures.end(),
+                           [](const Capture& c) { return c.time_nanos != 0; });
+  if (timed) {
+    for (size_t i = 0; i < n; ++i)
+      result.seconds.push_back(static_cast<double>(aligned.captures[i].time_nanos - aligned.captures[0].time_nanos) / 1e9);
+    result.span_seconds = result.seconds.back() - result.seconds.front();
+    // Out of order (--keep-order) or identical times give no usable time axis.
+    timed = result.span_seconds > 0 && std::is_sorted(result.seconds.begin(), result.seconds.end());
+  }
+  for (size_t i = 0; i < n; ++i) x[i] = timed ? result.seconds[i] / 86400.0 : static_cast<double>(i);
+  if (!timed) result.seconds.clear();
+
+  NodeStatistics statistics(aligned, x, timed);
+  std::unordered_set<std::string_view> allocators(options.allocator_frames.begin(), options.allocator_frames.end());
+  std::vector<char> is_allocator(aligned.frames.size());
+  for (size_t f = 0; f < aligned.frames.size(); ++f) is_allocator[f] = allocators.contains(aligned.frames[f].function);
+
+  // Sites: independent of each other, so computed on every core.
+  const size_t num_sites = aligned.sites.size();
+  result.sites.resize(num_sites);
+  auto fill_sites = [&](size_t begin, size_t end) {
+    for (size_t s = begin; s < end; ++s) {
+      const AlignedSite& site = aligned.sites[s];
+      TrendNode& node = result.sites[s];
+      node.kind = TrendNode::Kind::kSite;
+      node.site_index = static_cast<uint32_t>(s);
+      node.stack = site.frames;  // a view into the arenas, which move with `aligned` into the result
+      node.name_frame = NamingFrame(site.frames, is_allocator);
+      statistics.Fill(node, NodeBuild{site.values, site.objects, {}, {}, site.object_sizes, site.sizes_incomplete});
+    }
+  };
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const bool parallel = threads > 1 && num_sites >= 10000;  // below that, threads cost more than they save
+  if (parallel) {
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t)
+      pool.emplace_back(fill_sites, num_sites * t / threads, num_sites * (t + 1) / threads);
+    for (auto& th : pool) th.join();
+  } else {
+    fill_sites(0, num_sites);
+  }
+  // Ranking the sites is the longest step left; it runs beside the function
+  // nodes, which only read the aligned table.
+  const std::vector<uint32_t> frame_order = FrameOrder(aligned);
+  std::jthread rank_sites;  // joins on every way out of this scope
+  if (parallel) {
+    rank_sites = std::jthread([&] { Rank(result.sites, frame_order, threads); });
+  } else {
+    Rank(result.sites, frame_order, 1);
+  }
+
+  // Functions: flat at the leaf, cum once per distinct frame of the stack,
+  // summed into flat arrays (frame * n + capture).
+  const size_t num_frames = aligned.frames.size();
+  std::vector<int64_t> flat_values(num_frames * n), flat_objects(num_frames * n);
+  std::vector<int64_t> cum_values(num_frames * n), cum_objects(num_frames * n);
+  std::vector<FunctionSizes> sizes(num_frames);
+  std::vector<char> has_function(num_frames, 0);
+  std::vector<uint32_t> seen_in_site(num_frames, UINT32_MAX);
+  for (uint32_t s = 0; s < num_sites; ++s) {
+    const AlignedSite& site = aligned.sites[s];
+    if (site.frames.empty()) continue;
+    const uint32_t leaf = site.frames.back();
+    has_function[leaf] = 1;
+    for (size_t i = 0; i < n; ++i) {
+      flat_values[leaf * n + i] += site.values[i];
+      flat_objects[leaf * n + i] += site.objects[i];
+    }
+    MergeSizes(sizes[leaf], site);
+    for (uint32_t f : site.frames) {
+      if (seen_in_site[f] == s) continue;
+      seen_in_site[f] = s;
+      has_function[f] = 1;
+      for (size_t i = 0; i < n; ++i) {
+        cum_values[f * n + i] += site.values[i];
+        cum_objects[f * n + i] += site.objects[i];
+      }
+    }
+  }
+  result.frame_ids.resize(num_frames);
+  for (uint32_t f = 0; f < num_frames; ++f) result.frame_ids[f] = f;
+  for (uint32_t f = 0; f < num_frames; ++f) {
+    if (!has_function[f]) continue;
+    TrendNode node;
+    node.kind = TrendNode::Kind::kFunction;
+    node.stack = std::span<const uint32_t>(&result.frame_ids[f], 1);
+    node.name_frame = f;
+    auto slice = [&](const std::vector<int64_t>& v) { return std::span<const int64_t>(v.data() + f * n, n); };
+    statistics.Fill(node, NodeBuild{slice(flat_values), slice(flat_objects), slice(cum_values), slice(cum_objects),
+                                    sizes[f].sizes, sizes[f].incomplete});
+    result.functions.push_back(std::move(node));
+  }
+  Rank(result.functions, frame_order, threads);
+  if (rank_sites.joinable()) rank_sites.join();
+
+  std::vector<double> totals, total_objects;
+  for (const auto& c : aligned.captures) {
+    totals.push_back(static_cast<double>(c.total_value));
+    total_objects.push_back(static_cast<double>(c.total_objects));
+  }
+  result.total = ComputeSeriesStats(totals, x, timed, NoiseModel{statistics.rate()});
+  result.total_delta_objects = total_objects.back() - total_objects.front();
+  result.aligned = std::move(aligned);
+  return result;
+}
+
+}  // namespace pprof_trend

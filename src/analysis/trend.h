@@ -1,0 +1,126 @@
+// Trend statistics over aligned captures: how each node's memory moves, how
+// steadily, how fast, and the size of the objects its growth is made of.
+//
+// Method (also in the README):
+// - Noise: Go heap profiles are sampled (one sample per MemProfileRate bytes
+//   allocated, on average) and scaled up. A change between two captures
+//   smaller than 2*sqrt(rate*max(a,b)) (about two standard deviations of a
+//   sampled estimate) counts as no change. Objects of at least 7*rate are
+//   sampled with probability > 0.999 and are treated as exact (no noise).
+//   Unsampled profiles: no noise.
+// - Rate: the Theil-Sen slope (median of the pairwise slopes) of the series
+//   over capture time, per day; over capture number when a time is missing.
+//   One outlier capture cannot drag it.
+// - Steadiness: Kendall's tau-b of the series against capture order, with
+//   changes within the noise counted as ties; and the share of steps that grew.
+// - Class: see TrendClass.
+// - Score (ranking): robust growth (slope * span) * max(0, tau). A steady
+//   grower outranks a node that jumped once and fell back (tau and slope ~0).
+// - Bytes per object of the growth: exact when every sample of the node
+//   carries the same `bytes` label (Go's object size); otherwise the slope of
+//   an ordinary least-squares fit of bytes on objects (Δbytes/Δobjects for two
+//   captures), an estimate.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analysis/align.h"
+
+namespace pprof_trend {
+
+enum class TrendClass {
+  kGrowing,      // grew beyond noise, steadily (tau >= 0.6, positive robust slope)
+  kPlateaued,    // grew steadily, then the last third of the steps stayed flat
+  kFluctuating,  // moved beyond noise without a steady direction
+  kShrinking,    // fell beyond noise, steadily
+  kStable,       // every step within noise
+  kNew,          // absent from every capture but the last
+  kGone,         // present in the first capture, absent from the last
+};
+std::string_view TrendClassName(TrendClass c);
+
+struct SeriesStats {
+  double first = 0, last = 0, delta = 0;
+  std::optional<double> per_day;  // Theil-Sen slope per day; none without capture times
+  double robust_growth = 0;       // Theil-Sen slope * the span of the series
+  double kendall_tau = 0;         // in [-1, 1]; noise-level changes are ties
+  int steps_up = 0, steps_down = 0, steps = 0;
+  TrendClass trend_class = TrendClass::kStable;
+  double score = 0;
+};
+
+struct ObjectSizeEvidence {
+  std::optional<double> bytes_per_object;  // the figure to print
+  bool exact = false;                      // from a single `bytes` label shared by every sample
+  std::optional<double> regression;        // Δbytes/Δobjects fit, shown as cross-check
+  std::vector<int64_t> label_sizes;        // distinct `bytes` label values seen
+  bool objects_estimated = false;          // object counts come from scaled samples
+};
+
+struct TrendNode {
+  enum class Kind { kSite, kFunction };
+  Kind kind = Kind::kSite;
+  uint32_t site_index = 0;      // sites: index into AlignedProfiles::sites
+  // Frames root first (a function node: just its frame); a view into the
+  // TrendResult's aligned sites (or its frame id table), valid as long as it.
+  std::span<const uint32_t> stack;
+  uint32_t name_frame = 0;      // the frame that names the node
+  std::vector<double> values;   // flat for functions
+  std::vector<double> objects;
+  std::vector<double> cum_values;  // functions only
+  std::vector<double> cum_objects;
+  SeriesStats stats;
+  double delta_objects = 0;
+  ObjectSizeEvidence size;
+  int rank = 0;  // 1-based within its kind, by score
+};
+
+struct TrendOptions {
+  // Frames that allocate on behalf of their caller; a site is named by its
+  // deepest frame that is none of these.
+  std::vector<std::string> allocator_frames = {
+      "runtime.mallocgc",    "runtime.newobject",  "runtime.newarray",     "runtime.makechan",
+      "runtime.makeslice",   "runtime.makeslicecopy", "runtime.growslice", "runtime.makemap",
+      "runtime.makemap_small", "runtime.mapassign", "runtime.mapassign_fast64", "runtime.mapassign_fast32",
+      "runtime.mapassign_faststr", "runtime.hashGrow", "runtime.rawstring", "runtime.rawstringtmp",
+      "runtime.rawbyteslice", "runtime.rawruneslice", "runtime.concatstrings", "runtime.concatstring2",
+      "runtime.concatstring3", "runtime.concatstring4", "runtime.concatstring5", "runtime.slicebytetostring",
+      "runtime.stringtoslicebyte", "runtime.stringtoslicerune", "runtime.convT", "runtime.convT16",
+      "runtime.convT32", "runtime.convT64", "runtime.convTstring", "runtime.convTslice", "runtime.convTnoptr",
+      "runtime.malg", "runtime.mallocgc.func1", "runtime.profilealloc", "runtime.mProf_Malloc"};
+};
+
+// Move-only: nodes view into its own buffers (see TrendNode::stack).
+struct TrendResult {
+  TrendResult() = default;
+  TrendResult(TrendResult&&) = default;
+  TrendResult& operator=(TrendResult&&) = default;
+  TrendResult(const TrendResult&) = delete;
+  TrendResult& operator=(const TrendResult&) = delete;
+
+  AlignedProfiles aligned;
+  std::vector<double> seconds;  // capture time relative to the first; empty when a time is missing
+  double span_seconds = 0;
+  SeriesStats total;  // of the captures' totals
+  double total_delta_objects = 0;
+  std::vector<TrendNode> sites;      // ranked
+  std::vector<TrendNode> functions;  // ranked
+  std::vector<uint32_t> frame_ids;   // 0, 1, 2, ...: what function nodes' stacks view
+};
+
+// Statistics of one series at capture offsets `x` (days, or capture numbers),
+// with per-step noise tolerance from `noise`.
+struct NoiseModel {
+  double sampling_rate = 0;  // bytes; 0: exact values
+  double Tolerance(double a, double b) const;
+};
+SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<double>& x, bool x_in_days,
+                               const NoiseModel& noise);
+
+TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options);
+
+}  // namespace pprof_trend

@@ -1,0 +1,420 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+
+#include "analysis/align.h"
+#include "analysis/check.h"
+#include "input/gzip.h"
+#include "output/inspect.h"
+#include "input/load.h"
+#include "output/profile_writer.h"
+#include "output/render_check.h"
+#include "output/render_html.h"
+#include "output/render_json.h"
+#include "output/render_text.h"
+#include "output/report.h"
+#include "analysis/trend.h"
+#include "base/units.h"
+#include "base/utf8.h"
+#include "base/write_file.h"
+
+namespace pprof_trend {
+namespace {
+
+// Input limits as given on the command line.
+struct LimitFlags {
+  std::string max_decompressed;
+  Limits limits;
+};
+
+// What the trend command and check share: which profiles, how to align them.
+struct AnalysisFlags {
+  LimitFlags limit_flags;
+  std::vector<std::string> profiles;
+  std::string granularity = "functions";
+  std::string sample_index;
+  std::string focus, ignore;
+  std::string times;  // comma-separated capture times, one per profile
+  bool keep_order = false;
+};
+
+struct TrendFlags {
+  AnalysisFlags analysis;
+  std::string format = "text";
+  std::string html;  // also write the HTML report here
+  std::optional<size_t> node_count;
+};
+
+struct ExportFlags {
+  AnalysisFlags analysis;
+  std::string output;
+};
+
+struct CheckFlags {
+  AnalysisFlags analysis;
+  std::string format = "text";
+  std::string max_growth, max_rate, max_node_growth, rules, baseline;
+  std::vector<std::string> forbid, allow;
+};
+
+int ExitFor(const Status& status, std::ostream& err) {
+  err << "pprof-trend: " << TerminalSafe(status.message()) << "\n";
+  return kExitInputError;
+}
+
+StatusOr<std::optional<std::regex>> CompileRegex(const std::string& pattern, std::string_view flag) {
+  if (pattern.empty()) return std::optional<std::regex>();
+  try {
+    return std::optional<std::regex>(std::regex(pattern, std::regex::ECMAScript | std::regex::optimize));
+  } catch (const std::regex_error& e) {
+    return Status::UsageError(fmt::format("{} \"{}\" is not a valid regular expression: {}", flag, pattern, e.what()));
+  }
+}
+
+std::string CommandLine(int argc, const char* const* argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i == 0 ? "" : " ") + std::string(argv[i]);
+  return s;
+}
+
+Status CheckStdinOnce(const std::vector<std::string>& paths) {
+  if (std::count(paths.begin(), paths.end(), "-") > 1)
+    return Status::UsageError("standard input (-) can be named only once");
+  return Status();
+}
+
+// An output that is also an input would destroy the input.
+Status RefuseInputAsOutput(const std::vector<std::string>& inputs, const std::string& output) {
+  std::error_code ec;
+  for (const auto& input : inputs) {
+    if (input == output || (std::filesystem::exists(output, ec) && std::filesystem::equivalent(input, output, ec)))
+      return Status::UsageError(fmt::format("{}: is an input; refusing to overwrite it with the output", output));
+  }
+  return Status();
+}
+
+StatusOr<LoadOptions> MakeLoadOptions(const LimitFlags& flags) {
+  LoadOptions options;
+  options.limits = flags.limits;
+  if (!flags.max_decompressed.empty()) {
+    auto bytes = ParseSize(flags.max_decompressed);
+    if (!bytes || *bytes < 1)
+      return Status::UsageError(fmt::format("--max-decompressed: \"{}\" is not a size (examples: 8GiB, 500MB)",
+                                            flags.max_decompressed));
+    options.limits.max_decompressed_bytes = static_cast<uint64_t>(*bytes);
+  }
+  return options;
+}
+
+void AddLimitOptions(CLI::App* app, LimitFlags& flags) {
+  app->add_option("--max-decompressed", flags.max_decompressed, "SIZE: stop decompressing an input past this (4GiB)");
+  app->add_option("--max-samples", flags.limits.max_samples, "reject a profile with more samples")
+      ->capture_default_str();
+  app->add_option("--max-locations", flags.limits.max_locations, "reject a profile with more locations")
+      ->capture_default_str();
+  app->add_option("--max-stack-depth", flags.limits.max_stack_depth, "reject a stack with more frames")
+      ->capture_default_str();
+  app->add_option("--max-string-length", flags.limits.max_string_length, "reject a longer name (bytes)")
+      ->capture_default_str();
+}
+
+int RunInspect(const std::vector<std::string>& paths, const LimitFlags& limit_flags, std::ostream& out,
+               std::ostream& err) {
+  if (Status s = CheckStdinOnce(paths); !s.ok()) return ExitFor(s, err);
+  auto options = MakeLoadOptions(limit_flags);
+  if (!options.ok()) return ExitFor(options.status(), err);
+  std::string text;
+  Status status = LoadEach(paths, *options, [&](size_t i, Profile&& profile) {
+    text += (i == 0 ? "" : "\n") + RenderInspect(Summarize(profile, 10));
+    return Status();
+  });
+  if (!status.ok()) return ExitFor(status, err);
+  out << text;
+  return kExitOk;
+}
+
+// With PPROF_TREND_TIMING set, prints how long each phase took (stderr), for
+// tools/bench.sh and anyone wondering where the time goes.
+class PhaseTimer {
+ public:
+  PhaseTimer() : enabled_(std::getenv("PPROF_TREND_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  void Lap(std::string_view phase) {
+    auto now = std::chrono::steady_clock::now();
+    if (enabled_)
+      std::cerr << fmt::format("pprof-trend: timing: {}: {:.3f} s{}\n", phase,
+                               std::chrono::duration<double>(now - last_).count(), PeakMemory());
+    last_ = now;
+  }
+
+ private:
+  // ", peak RSS so far N MB" from Linux's VmHWM; empty elsewhere.
+  static std::string PeakMemory() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+      if (line.starts_with("VmHWM:")) return fmt::format(", peak RSS so far {} MB", std::atol(line.c_str() + 6) / 1024);
+    return "";
+  }
+
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_;
+};
+
+// Loads, aligns and computes trends; prints the ordering note to `err`.
+StatusOr<TrendResult> Analyze(const AnalysisFlags& flags, std::ostream& err) {
+  if (flags.profiles.size() < 2)
+    return Status::UsageError(fmt::format(
+        "a trend needs two or more profiles (got {}); to look at one profile use: pprof-trend inspect FILE",
+        flags.profiles.size()));
+  RETURN_IF_ERROR(CheckStdinOnce(flags.profiles));
+  AlignOptions align;
+  align.granularity = *ParseGranularity(flags.granularity);
+  align.value_type = flags.sample_index;
+  ASSIGN_OR_RETURN(align.focus, CompileRegex(flags.focus, "--focus"));
+  ASSIGN_OR_RETURN(align.ignore, CompileRegex(flags.ignore, "--ignore"));
+
+  std::vector<int64_t> times;
+  if (!flags.times.empty()) {
+    std::string_view list = flags.times;
+    while (true) {
+      size_t comma = list.find(',');
+      std::string_view item = list.substr(0, comma);
+      auto t = ParseTime(item);
+      if (!t)
+        return Status::UsageError(fmt::format(
+            "--times: \"{}\" is not a time (examples: 2022-02-11, 2022-02-11T10:00:00+08:00)", item));
+      times.push_back(*t);
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+    if (times.size() != flags.profiles.size())
+      return Status::UsageError(
+          fmt::format("--times has {} times for {} profiles", times.size(), flags.profiles.size()));
+  }
+  ASSIGN_OR_RETURN(LoadOptions load_options, MakeLoadOptions(flags.limit_flags));
+  PhaseTimer timer;
+  Aligner aligner(std::move(align), flags.profiles.size());
+  RETURN_IF_ERROR(LoadEach(flags.profiles, load_options, [&](size_t i, Profile&& profile) {
+    if (!times.empty()) profile.time_nanos = times[i];
+    return aligner.Add(i, profile);
+  }));
+  AlignedProfiles aligned = std::move(aligner).Finish(flags.keep_order);
+#ifdef __GLIBC__
+  // The decoded profiles are gone; hand their pages back before the trend
+  // stage allocates, so the peak is the larger of the two phases, not the sum.
+  malloc_trim(0);
+#endif
+  timer.Lap("load and align");
+  if (aligned.order_differs_from_arguments) {
+    err << (flags.keep_order
+                ? "pprof-trend: note: the argument order differs from the capture times; kept it (--keep-order)\n"
+                : "pprof-trend: note: profiles are ordered by capture time, not as given (--keep-order keeps the "
+                  "argument order)\n");
+  }
+  TrendResult trend = ComputeTrends(std::move(aligned), TrendOptions{});
+  timer.Lap("trends");
+  return trend;
+}
+
+// The end of a command that wrote `out`: flushes it, turns a failed write
+// into an error, and hands the exit code to exit_now when there is one.
+int Finish(int exit_code, std::ostream& out, std::ostream& err, ExitNow exit_now) {
+  out.flush();
+  if (!out) {
+    err << "pprof-trend: cannot write the output to standard output (is the disk full?)\n";
+    exit_code = kExitInputError;
+  }
+  err.flush();
+  if (exit_now != nullptr) exit_now(exit_code);
+  return exit_code;
+}
+
+int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostream& out, std::ostream& err,
+             ExitNow exit_now) {
+  auto trend = Analyze(flags.analysis, err);
+  if (!trend.ok()) return ExitFor(trend.status(), err);
+  ReportOptions report_options;
+  report_options.command_line = command_line;
+  if (flags.node_count) report_options.node_count = *flags.node_count;
+  PhaseTimer timer;
+  Report report = BuildReport(*trend, report_options);
+  if (!flags.html.empty()) {
+    if (Status s = RefuseInputAsOutput(flags.analysis.profiles, flags.html); !s.ok()) return ExitFor(s, err);
+    Status written = WriteFileAtomically(flags.html, [&](std::ostream& page) { RenderHtml(report, HtmlOptions{}, page); });
+    if (!written.ok()) return ExitFor(written, err);
+    err << "pprof-trend: wrote " << flags.html << "\n";
+  }
+  if (flags.format == "json") {
+    JsonOptions json;
+    if (flags.node_count) json.max_nodes_per_kind = *flags.node_count;
+    RenderJson(report, json, out);
+  } else {
+    out << RenderText(report);
+  }
+  timer.Lap("report");
+  return Finish(kExitOk, out, err, exit_now);
+}
+
+StatusOr<Budgets> CollectBudgets(const CheckFlags& flags) {
+  Budgets budgets;
+  if (!flags.rules.empty()) {
+    ASSIGN_OR_RETURN(InputBytes rules, ReadInput(flags.rules));
+    RETURN_IF_ERROR(ParseRules(rules.data, flags.rules, &budgets));
+  }
+  // Flags override the rules file's limits; lists add up.
+  if (!flags.max_growth.empty()) { ASSIGN_OR_RETURN(budgets.max_growth, ParseSizeLimit(flags.max_growth, "--max-growth")); }
+  if (!flags.max_rate.empty()) { ASSIGN_OR_RETURN(budgets.max_rate, ParseRateLimit(flags.max_rate, "--max-rate")); }
+  if (!flags.max_node_growth.empty()) {
+    ASSIGN_OR_RETURN(budgets.max_node_growth, ParseSizeLimit(flags.max_node_growth, "--max-node-growth"));
+  }
+  budgets.forbid.insert(budgets.forbid.end(), flags.forbid.begin(), flags.forbid.end());
+  budgets.allow.insert(budgets.allow.end(), flags.allow.begin(), flags.allow.end());
+  if (budgets.empty())
+    return Status::UsageError(
+        "check needs at least one budget: --max-growth, --max-rate, --max-node-growth, --forbid or --rules");
+  return budgets;
+}
+
+int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err, ExitNow exit_now) {
+  auto budgets = CollectBudgets(flags);
+  if (!budgets.ok()) return ExitFor(budgets.status(), err);
+  if (!flags.baseline.empty()) {
+    // The baseline comes first, whatever the capture times say.
+    flags.analysis.profiles.insert(flags.analysis.profiles.begin(), flags.baseline);
+    flags.analysis.keep_order = true;
+  }
+  auto trend = Analyze(flags.analysis, err);
+  if (!trend.ok()) return ExitFor(trend.status(), err);
+  auto result = RunCheck(*trend, *budgets);
+  if (!result.ok()) return ExitFor(result.status(), err);
+  CheckFormat format = flags.format == "json"    ? CheckFormat::kJson
+                       : flags.format == "junit" ? CheckFormat::kJunit
+                       : flags.format == "github" ? CheckFormat::kGithub
+                                                  : CheckFormat::kText;
+  out << RenderCheck(*result, *trend, format);
+  return Finish(result->passed ? kExitOk : kExitCheckFailed, out, err, exit_now);
+}
+
+int RunExport(const ExportFlags& flags, std::ostream& out, std::ostream& err, ExitNow exit_now) {
+  if (Status s = RefuseInputAsOutput(flags.analysis.profiles, flags.output); !s.ok()) return ExitFor(s, err);
+  auto trend = Analyze(flags.analysis, err);
+  if (!trend.ok()) return ExitFor(trend.status(), err);
+  if (Status s = WriteFileAtomically(flags.output, Gzip(SerializeGrowthProfile(*trend))); !s.ok())
+    return ExitFor(s, err);
+  const auto& captures = trend->aligned.captures;
+  err << fmt::format("pprof-trend: wrote {}: the growth {} -> {}; open it with go tool pprof -http=: {}\n",
+                     flags.output, captures.front().path, captures.back().path, flags.output);
+  return Finish(kExitOk, out, err, exit_now);
+}
+
+void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags) {
+  app->add_option("--granularity", flags.granularity, "what a frame is: functions (name and file), lines, files")
+      ->check(CLI::IsMember({"functions", "lines", "files"}))
+      ->capture_default_str();
+  app->add_option("--sample-index", flags.sample_index,
+                  "sample type to rank: inuse_space (default), alloc_space, inuse_objects, alloc_objects, or any "
+                  "type in the inputs");
+  app->add_option("--focus", flags.focus, "keep only samples with a frame whose function or file matches REGEX");
+  app->add_option("--ignore", flags.ignore, "drop samples with a frame whose function or file matches REGEX");
+  app->add_flag("--keep-order", flags.keep_order, "keep the argument order even when capture times disagree");
+  AddLimitOptions(app, flags.limit_flags);
+  app->add_option("--times", flags.times,
+                  "T1,T2,...: capture times of the profiles, in argument order, for inputs that lack them "
+                  "(2022-02-11, 2022-02-11T10:00:00+08:00)");
+}
+
+}  // namespace
+
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, ExitNow exit_now) {
+  CLI::App app{
+      "pprof-trend: finds memory leaks in a series of heap profiles.\n\n"
+      "  pprof-trend [options] PROFILE PROFILE...   rank the allocation sites whose memory grows\n"
+      "  pprof-trend inspect PROFILE...             what one profile holds (totals, top functions)\n"
+      "  pprof-trend check [budgets] PROFILE...     exit 1 when growth passes a budget (CI)\n"
+      "  pprof-trend export -o growth.pb.gz PROFILE...  the growth as a pprof profile\n\n"
+      "Profiles: pprof protobuf (gzipped or raw), legacy Go heap text (debug=1), .NET `dumpheap -stat` tables;\n"
+      "\"-\" reads standard input.\n"
+      "Exit codes: 0 success, 1 check failed, 2 usage, input or output error.",
+      "pprof-trend"};
+  app.set_version_flag("--version", std::string(kVersion));
+  app.require_subcommand(0, 1);
+
+  TrendFlags flags;
+  app.add_option("profiles", flags.analysis.profiles, "heap profiles, two or more (ordered by capture time)");
+  app.add_option("--format", flags.format, "output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--html", flags.html, "FILE: also write a self-contained HTML report there");
+  app.add_option("--nodecount", flags.node_count, "show at most N sites (text default 10; JSON: all)")
+      ->check(CLI::PositiveNumber);
+  AddAnalysisOptions(&app, flags.analysis);
+
+  std::vector<std::string> inspect_paths;
+  CLI::App* inspect = app.add_subcommand("inspect", "show what each profile holds, as go tool pprof -top would");
+  inspect->add_option("profiles", inspect_paths, "profiles to inspect")->required();
+  LimitFlags inspect_limits;
+  AddLimitOptions(inspect, inspect_limits);
+
+  CheckFlags check_flags;
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "fail (exit 1) when growth passes a budget; for CI jobs.\n"
+      "SIZE: 64MiB, 500KB (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024); DURATION: s, min, h, day, week");
+  check->add_option("profiles", check_flags.analysis.profiles, "heap profiles, two or more (one with --baseline)");
+  check->add_option("--max-growth", check_flags.max_growth, "SIZE: total growth first -> last of the sites counted");
+  check->add_option("--max-rate", check_flags.max_rate, "SIZE/DURATION: growth rate of that total, e.g. 10MiB/day");
+  check->add_option("--max-node-growth", check_flags.max_node_growth, "SIZE: growth of any single site");
+  check->add_option("--forbid", check_flags.forbid, "REGEX: fail if a growing site has a matching frame (repeatable)")
+      ->allow_extra_args(false);
+  check->add_option("--allow", check_flags.allow,
+                    "REGEX: leave sites with a matching frame out of every budget (repeatable)")
+      ->allow_extra_args(false);
+  check->add_option("--rules", check_flags.rules, "FILE: budgets, one `key value` per line, # comments");
+  check->add_option("--baseline", check_flags.baseline, "FILE: a baseline capture, compared with the profiles");
+  check->add_option("--format", check_flags.format, "output format")
+      ->check(CLI::IsMember({"text", "json", "junit", "github"}))
+      ->capture_default_str();
+  AddAnalysisOptions(check, check_flags.analysis);
+
+  ExportFlags export_flags;
+  CLI::App* export_command =
+      app.add_subcommand("export", "write the growth first -> last as a gzipped pprof profile (like -diff_base)");
+  export_command->add_option("profiles", export_flags.analysis.profiles, "heap profiles, two or more");
+  export_command->add_option("--output,-o", export_flags.output, "FILE: the profile to write (.pb.gz)")->required();
+  AddAnalysisOptions(export_command, export_flags.analysis);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::CallForVersion&) {
+    out << "pprof-trend " << kVersion << "\n";
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    err << "pprof-trend: " << e.what() << "\nRun with --help for usage.\n";
+    return kExitInputError;
+  }
+  if (inspect->parsed()) return Finish(RunInspect(inspect_paths, inspect_limits, out, err), out, err, exit_now);
+  if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
+  if (export_command->parsed()) return RunExport(export_flags, out, err, exit_now);
+  return RunTrend(flags, CommandLine(argc, argv), out, err, exit_now);
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,114 @@
+#include "input/gzip.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace pprof_trend {
+
+bool IsGzip(std::string_view data) {
+  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
+         static_cast<unsigned char>(data[1]) == 0x8b;
+}
+
+namespace {
+
+// The gzip trailer holds the uncompressed size modulo 2^32 of the last
+// member. It is only a hint (multi-member files, >4 GiB inputs), used to size
+// the first allocation so a typical profile inflates without regrowing.
+uint64_t SizeHint(std::string_view data, uint64_t max_output_bytes) {
+  if (data.size() < 18) return 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data() + data.size() - 4);
+  uint64_t isize = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint64_t>(p[3]) << 24);
+  // A liar cannot make us reserve more than a generous multiple of the input.
+  uint64_t plausible = std::min<uint64_t>(isize, static_cast<uint64_t>(data.size()) * 1032);
+  return std::min(plausible, max_output_bytes);
+}
+
+}  // namespace
+
+StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uint64_t max_output_bytes) {
+  z_stream zs{};
+  // 16 + MAX_WBITS: expect a gzip header and trailer (CRC32 and size are checked).
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+    return Status::InputError(fmt::format("{}: cannot initialise zlib", source));
+  }
+  std::string out;
+  uint64_t hint = SizeHint(data, max_output_bytes);
+  out.resize(std::min<uint64_t>(std::max<uint64_t>(hint + 1, 64 * 1024), max_output_bytes + 1));
+  uint64_t produced = 0;
+  uint64_t consumed = 0;
+  Status error;
+  while (true) {
+    if (produced == out.size()) {
+      if (produced > max_output_bytes) {
+        error = Status::InputError(
+            fmt::format("{}: decompressed size exceeds the limit of {} bytes (--max-decompressed raises it)", source,
+                        max_output_bytes));
+        break;
+      }
+      out.resize(std::min<uint64_t>(std::max<uint64_t>(out.size() * 2, 64 * 1024), max_output_bytes + 1));
+    }
+    // zlib counts in uInt; feed at most 1 GiB per call.
+    uInt in_chunk = static_cast<uInt>(std::min<uint64_t>(data.size() - consumed, 1u << 30));
+    uInt out_chunk = static_cast<uInt>(std::min<uint64_t>(out.size() - produced, 1u << 30));
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + consumed));
+    zs.avail_in = in_chunk;
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+    zs.avail_out = out_chunk;
+    int rc = inflate(&zs, Z_NO_FLUSH);
+    consumed += in_chunk - zs.avail_in;
+    produced += out_chunk - zs.avail_out;
+    if (rc == Z_STREAM_END) {
+      std::string_view rest = data.substr(consumed);
+      if (rest.empty()) break;
+      if (!IsGzip(rest)) {
+        error = Status::InputError(fmt::format("{}: trailing garbage after gzip stream ({} bytes)", source, rest.size()));
+        break;
+      }
+      inflateReset(&zs);  // another gzip member follows (as `cat a.gz b.gz` makes)
+      continue;
+    }
+    if (rc == Z_OK) {
+      if (consumed == data.size() && zs.avail_out != 0) {
+        error = Status::InputError(fmt::format("{}: truncated gzip stream", source));
+        break;
+      }
+      continue;
+    }
+    if (rc == Z_BUF_ERROR) {
+      if (consumed == data.size()) {
+        error = Status::InputError(fmt::format("{}: truncated gzip stream", source));
+        break;
+      }
+      continue;  // output buffer full; grown at the top of the loop
+    }
+    error = Status::InputError(
+        fmt::format("{}: corrupt gzip stream ({})", source, zs.msg != nullptr ? zs.msg : "inflate failed"));
+    break;
+  }
+  inflateEnd(&zs);
+  if (error.ok() && produced > max_output_bytes)
+    error = Status::InputError(fmt::format(
+        "{}: decompressed size exceeds the limit of {} bytes (--max-decompressed raises it)", source, max_output_bytes));
+  if (!error.ok()) return error;
+  out.resize(produced);
+  return out;
+}
+
+std::string Gzip(std::string_view data) {
+  z_stream zs{};
+  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);  // the output buffer is deflateBound: one call finishes
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+}  // namespace pprof_trend

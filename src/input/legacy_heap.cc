@@ -1,0 +1,236 @@
+#include "input/legacy_heap.h"
+
+#include <charconv>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "input/model_builder.h"
+
+namespace pprof_trend {
+
+bool IsLegacyHeapProfile(std::string_view data) {
+  size_t i = 0;
+  while (i < data.size() && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) ++i;
+  return data.substr(i).starts_with("heap profile:");
+}
+
+namespace {
+
+// A cursor over one line.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view s) : s_(s) {}
+  void SkipSpace() {
+    while (!s_.empty() && (s_.front() == ' ' || s_.front() == '\t')) s_.remove_prefix(1);
+  }
+  bool Literal(std::string_view lit) {
+    SkipSpace();
+    if (!s_.starts_with(lit)) return false;
+    s_.remove_prefix(lit.size());
+    return true;
+  }
+  bool Int(int64_t* v) {
+    SkipSpace();
+    auto [ptr, ec] = std::from_chars(s_.data(), s_.data() + s_.size(), *v);
+    if (ec != std::errc() || ptr == s_.data()) return false;
+    s_.remove_prefix(static_cast<size_t>(ptr - s_.data()));
+    return true;
+  }
+  bool Hex(uint64_t* v) {
+    SkipSpace();
+    if (!s_.starts_with("0x")) return false;
+    s_.remove_prefix(2);
+    auto [ptr, ec] = std::from_chars(s_.data(), s_.data() + s_.size(), *v, 16);
+    if (ec != std::errc() || ptr == s_.data()) return false;
+    s_.remove_prefix(static_cast<size_t>(ptr - s_.data()));
+    return true;
+  }
+  std::string_view Word() {
+    SkipSpace();
+    size_t n = 0;
+    while (n < s_.size() && s_[n] != ' ' && s_[n] != '\t') ++n;
+    std::string_view w = s_.substr(0, n);
+    s_.remove_prefix(n);
+    return w;
+  }
+  std::string_view Rest() {
+    SkipSpace();
+    std::string_view r = s_;
+    while (!r.empty() && (r.back() == ' ' || r.back() == '\t' || r.back() == '\r')) r.remove_suffix(1);
+    return r;
+  }
+  bool AtEnd() {
+    SkipSpace();
+    return s_.empty() || s_ == "\r";
+  }
+
+ private:
+  std::string_view s_;
+};
+
+// pprof's scaleHeapSample. False when the result does not fit (a hostile
+// record: tiny objects at a huge rate scale past 64 bits).
+bool Unsample(int64_t count, int64_t bytes, int64_t rate, int64_t* out_count, int64_t* out_bytes) {
+  *out_count = count;
+  *out_bytes = bytes;
+  if (count == 0 || bytes == 0) {
+    *out_count = *out_bytes = 0;
+    return true;
+  }
+  if (rate <= 1) return true;
+  double average = static_cast<double>(bytes) / static_cast<double>(count);
+  double scale = 1 / (1 - std::exp(-average / static_cast<double>(rate)));
+  double c = static_cast<double>(count) * scale, b = static_cast<double>(bytes) * scale;
+  constexpr double kMax = 4611686018427387904.0;  // 2^62, as ValueTotalsFit
+  if (!(c < kMax) || !(b < kMax)) return false;
+  *out_count = static_cast<int64_t>(c);
+  *out_bytes = static_cast<int64_t>(b);
+  return true;
+}
+
+struct Frame {
+  uint64_t address;
+  std::string_view function, file;
+  int64_t line;
+};
+
+}  // namespace
+
+StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& source, const Limits& limits) {
+  ModelBuilder model(source);
+  model.SetSampleTypes({{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
+                        {"inuse_space", "bytes"}});
+  size_t line_number = 0;
+  size_t pos = 0;
+  auto next_line = [&](std::string_view* line) {
+    if (pos >= data.size()) return false;
+    size_t end = data.find('\n', pos);
+    if (end == std::string_view::npos) end = data.size();
+    *line = data.substr(pos, end - pos);
+    if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
+    pos = end + 1;
+    ++line_number;
+    return true;
+  };
+  auto error = [&](std::string what) {
+    return Status::InputError(fmt::format("{}:{}: {}", source, line_number, what));
+  };
+
+  std::string_view line;
+  while (next_line(&line) && Scanner(line).AtEnd()) {
+  }
+  // Header: heap profile: N: B [N: B] @ heap/RATE
+  Scanner header(line);
+  int64_t n1, b1, n2, b2;
+  if (!header.Literal("heap profile:") || !header.Int(&n1) || !header.Literal(":") || !header.Int(&b1) ||
+      !header.Literal("[") || !header.Int(&n2) || !header.Literal(":") || !header.Int(&b2) || !header.Literal("]") ||
+      !header.Literal("@"))
+    return error("expected a header \"heap profile: N: B [N: B] @ heap/RATE\"");
+  std::string_view sampling = header.Word();
+  int64_t rate = 0;
+  if (sampling.starts_with("heap_v2/") || sampling.starts_with("heapz_v2/") || sampling.starts_with("heap/")) {
+    std::string_view number = sampling.substr(sampling.find('/') + 1);
+    auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), rate);
+    if (ec != std::errc() || ptr != number.data() + number.size() || rate < 0)
+      return error(fmt::format("bad sampling rate \"{}\"", sampling));
+    if (sampling.starts_with("heap/")) rate /= 2;  // the early C++ profiler's convention: heap/2*rate
+  } else if (sampling == "heapprofile") {
+    rate = 1;
+  } else {
+    return error(fmt::format("unknown sampling \"{}\" (expected heap/RATE, heap_v2/RATE or heapprofile)", sampling));
+  }
+  model.SetPeriod("space", "bytes", rate);
+
+  std::vector<uint32_t> locations;
+  std::vector<Frame> frames;
+  std::vector<uint64_t> pcs;
+  bool in_record = false;
+  int64_t values[4] = {0, 0, 0, 0};
+  int64_t block_size = 0;
+  Status limit_error;
+  auto flush = [&]() {
+    if (!in_record || !limit_error.ok()) return;
+    const size_t depth = frames.empty() ? pcs.size() : frames.size();
+    if (depth > limits.max_stack_depth) {
+      limit_error = error(fmt::format("a stack of {} frames is over the limit of {} (--max-stack-depth raises it)",
+                                      depth, limits.max_stack_depth));
+      return;
+    }
+    if (model.num_samples() >= limits.max_samples) {
+      limit_error = error(fmt::format("more than {} samples (--max-samples raises it)", limits.max_samples));
+      return;
+    }
+    locations.clear();
+    if (!frames.empty()) {
+      for (const Frame& f : frames) locations.push_back(model.FrameLocation(f.function, f.file, f.line, f.address));
+    } else {
+      // No symbols: the addresses (return addresses - 1, as pprof does) name the frames.
+      for (uint64_t pc : pcs) locations.push_back(model.FrameLocation(fmt::format("0x{:x}", pc - 1), "", 0, pc - 1));
+    }
+    model.AddSample(locations, {values[0], values[1], values[2], values[3]}, block_size);
+    in_record = false;
+  };
+  while (next_line(&line)) {
+    if (!limit_error.ok()) return limit_error;
+    Scanner s(line);
+    if (s.AtEnd()) {
+      flush();
+      continue;
+    }
+    if (line.find("MAPPED_LIBRARIES:") != std::string_view::npos ||
+        line.find("--- Memory map:") != std::string_view::npos)
+      break;
+    std::string_view trimmed = s.Rest();
+    if (trimmed.starts_with("#")) {
+      // A frame of the current record: "#	0xADDR	function+0xOFF	file:line"; other comments
+      // (the runtime.MemStats block) are skipped.
+      Scanner f(trimmed.substr(1));
+      uint64_t address;
+      if (!in_record || !f.Hex(&address)) continue;
+      std::string_view function = f.Word();
+      if (size_t plus = function.rfind("+0x"); plus != std::string_view::npos) function = function.substr(0, plus);
+      std::string_view where = f.Rest();
+      int64_t line_in_file = 0;
+      std::string_view file = where;
+      if (size_t colon = where.rfind(':'); colon != std::string_view::npos) {
+        std::string_view digits = where.substr(colon + 1);
+        auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), line_in_file);
+        if (ec == std::errc() && ptr == digits.data() + digits.size()) file = where.substr(0, colon);
+        else line_in_file = 0;
+      }
+      if (function.empty()) return error("expected \"# 0xADDRESS function+0xOFFSET file:line\"");
+      if (function.size() > limits.max_string_length || file.size() > limits.max_string_length)
+        return error(fmt::format("a name over the limit of {} bytes (--max-string-length raises it)",
+                                 limits.max_string_length));
+      frames.push_back(Frame{address, function, file, line_in_file});
+      continue;
+    }
+    flush();
+    int64_t in_n, in_b, al_n, al_b;
+    if (!s.Int(&in_n) || !s.Literal(":") || !s.Int(&in_b) || !s.Literal("[") || !s.Int(&al_n) || !s.Literal(":") ||
+        !s.Int(&al_b) || !s.Literal("]") || !s.Literal("@"))
+      return error(fmt::format("expected a record \"N: B [N: B] @ 0xADDRESS...\", got \"{}\"",
+                               line.substr(0, std::min<size_t>(line.size(), 60))));
+    if (in_n < 0 || in_b < 0 || al_n < 0 || al_b < 0) return error("negative count or size");
+    if ((in_n == 0 && in_b != 0) || (al_n == 0 && al_b != 0)) return error("a count of 0 with a non-zero size");
+    pcs.clear();
+    frames.clear();
+    uint64_t pc;
+    while (s.Hex(&pc)) pcs.push_back(pc);
+    if (!s.AtEnd()) return error("expected hexadecimal addresses after \"@\"");
+    block_size = 0;
+    if (al_n != 0) block_size = al_b / al_n;
+    if (in_n != 0) block_size = in_b / in_n;
+    if (!Unsample(al_n, al_b, rate, &values[0], &values[1]) || !Unsample(in_n, in_b, rate, &values[2], &values[3]))
+      return error("values too large once unsampled");
+    in_record = true;
+  }
+  flush();
+  if (!limit_error.ok()) return limit_error;
+  Profile profile = std::move(model).Finish();
+  if (!ValueTotalsFit(profile))
+    return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", source));
+  return profile;
+}
+
+}  // namespace pprof_trend

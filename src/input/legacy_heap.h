@@ -1,0 +1,34 @@
+// Legacy Go heap profiles, the text form of /debug/pprof/heap?debug=1:
+//
+//   heap profile: 104: 162360064 [678: 190175744] @ heap/1048576
+//   18: 150994944 [18: 150994944] @ 0x62d8c5 0x62d4a5 0x6575fe 0x469bc1
+//   #	0x62d8c4	github.com/Shopify/sarama.(*asyncProducer).newPartitionProducer+0x44	.../async_producer.go:472
+//   ...
+//   # runtime.MemStats ...
+//
+// Each record is "inuse_count: inuse_bytes [alloc_count: alloc_bytes] @ pcs",
+// followed by its symbolized frames (leaf first, inlined frames expanded).
+// Values are unsampled the way pprof does it for this format: the rate is
+// half the number after "heap/" ("heap_v2/R": R itself; "heapprofile": not
+// sampled), and each count/bytes pair is multiplied by
+// 1 / (1 - exp(-(bytes/count) / rate)), truncated to an integer; the
+// `bytes` label is bytes/count before scaling (the in-use pair's when it has
+// objects). The result has the proto form's four sample types and totals
+// equal to what `go tool pprof` computes for the same file.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "model/input_limits.h"
+#include "model/profile.h"
+#include "base/status.h"
+
+namespace pprof_trend {
+
+bool IsLegacyHeapProfile(std::string_view data);
+
+// Errors name the file and line: "day1.heap.txt:7: ...".
+StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& source, const Limits& limits = {});
+
+}  // namespace pprof_trend

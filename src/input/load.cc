@@ -1,0 +1,146 @@
+#include "input/load.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <fmt/format.h>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "input/dumpheap.h"
+#include "input/gzip.h"
+#include "input/legacy_heap.h"
+#include "input/profile_reader.h"
+
+namespace pprof_trend {
+namespace {
+
+std::string SystemError(int err) { return std::strerror(err); }
+
+// Reads everything from `fd`, growing the buffer from `size_hint`.
+StatusOr<std::string> ReadAll(int fd, const std::string& name, size_t size_hint) {
+  std::string data;
+  data.resize(size_hint > 0 ? size_hint + 1 : 1 << 16);
+  size_t used = 0;
+  while (true) {
+    if (used == data.size()) data.resize(data.size() * 2);
+    ssize_t n = ::read(fd, data.data() + used, data.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      if (err == EISDIR) return Status::InputError(fmt::format("{}: is a directory, not a profile", name));
+      return Status::InputError(fmt::format("{}: cannot read: {}", name, SystemError(err)));
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  data.resize(used);
+  return data;
+}
+
+}  // namespace
+
+StatusOr<InputBytes> ReadInput(const std::string& path) {
+  if (path == "-") {
+    ASSIGN_OR_RETURN(std::string data, ReadAll(STDIN_FILENO, "<stdin>", 0));
+    return InputBytes{std::move(data), 0};
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT) return Status::InputError(fmt::format("{}: no such file", path));
+    return Status::InputError(fmt::format("{}: cannot open: {}", path, SystemError(err)));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return Status::InputError(fmt::format("{}: cannot stat: {}", path, SystemError(err)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Status::InputError(fmt::format("{}: is a directory, not a profile", path));
+  }
+  auto data = ReadAll(fd, path, S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0);
+  ::close(fd);
+  if (!data.ok()) return data.status();
+  return InputBytes{std::move(data).value(),
+                    static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const LoadOptions& options) {
+  std::string& data = input.data;
+  if (data.empty()) return Status::InputError(fmt::format("{}: empty file, not a profile", name));
+  if (IsGzip(data)) {
+    ASSIGN_OR_RETURN(data, Gunzip(data, name, options.limits.max_decompressed_bytes));
+    if (data.empty()) return Status::InputError(fmt::format("{}: gzip stream holds no data, not a profile", name));
+  } else if (data.size() > options.limits.max_decompressed_bytes) {
+    return Status::InputError(fmt::format("{}: {} bytes exceed the limit of {} bytes (--max-decompressed raises it)",
+                                          name, data.size(), options.limits.max_decompressed_bytes));
+  }
+  if (IsLegacyHeapProfile(data)) return ParseLegacyHeap(data, name, options.limits);
+  if (IsDumpheapStat(data)) {
+    ASSIGN_OR_RETURN(Profile profile, ParseDumpheapStat(data, name, options.limits));
+    profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
+    return profile;
+  }
+  return DecodePprof(data, name, options.limits);
+}
+
+StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options) {
+  ASSIGN_OR_RETURN(InputBytes input, ReadInput(path));
+  return DecodeInput(std::move(input), path == "-" ? std::string("<stdin>") : path, options);
+}
+
+Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& options,
+                const std::function<Status(size_t, Profile&&)>& consume) {
+  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, paths.size()));
+  if (threads <= 1) {
+    for (size_t i = 0; i < paths.size(); ++i) {
+      ASSIGN_OR_RETURN(Profile p, LoadProfile(paths[i], options));
+      RETURN_IF_ERROR(consume(i, std::move(p)));
+    }
+    return Status();
+  }
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::condition_variable turn_changed;
+  size_t turn = 0;  // the index whose profile is consumed next
+  Status first_error;
+  auto worker = [&] {
+    while (true) {
+      size_t i = next.fetch_add(1);
+      if (i >= paths.size()) return;
+      {
+        std::lock_guard lock(mu);
+        if (!first_error.ok()) return;
+      }
+      StatusOr<Profile> loaded = LoadProfile(paths[i], options);
+      std::unique_lock lock(mu);
+      turn_changed.wait(lock, [&] { return turn == i || !first_error.ok(); });
+      if (!first_error.ok()) return;
+      // Consume without the lock: it is this profile's turn, so no other
+      // consume can start, and the other threads must be free to take the
+      // next file meanwhile (holding the lock here made them wait for it).
+      lock.unlock();
+      Status status = loaded.ok() ? consume(i, std::move(loaded).value()) : loaded.status();
+      lock.lock();
+      if (!status.ok()) first_error = status;
+      ++turn;
+      turn_changed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  return first_error;
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,49 @@
+// Reading inputs: files or standard input -> bytes -> a decoded Profile.
+//
+// The input format is told by content, never by file name: gzip is inflated
+// first; then text starting "heap profile:" is a legacy Go heap profile, text
+// with a "MT Count TotalSize Class Name" header is .NET heap statistics
+// (whose capture time is the file's modification time), and anything else
+// must be a pprof protobuf. Profiles can be loaded on several
+// threads and are handed over in argument order, so at most one decoded
+// profile per thread is alive at a time (the caller folds and releases it).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/input_limits.h"
+#include "model/profile.h"
+#include "base/status.h"
+
+namespace pprof_trend {
+
+struct LoadOptions {
+  Limits limits;  // a gzip bomb or a hostile file stops at these
+  // 0: one thread per core.
+  unsigned threads = 0;
+};
+
+struct InputBytes {
+  std::string data;
+  int64_t mtime_nanos = 0;  // modification time; 0 for standard input
+};
+
+// Reads the whole file (or standard input for "-").
+StatusOr<InputBytes> ReadInput(const std::string& path);
+
+// Decodes one input's bytes, whatever its format; `name` names it in errors.
+StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const LoadOptions& options);
+
+// Reads and decodes one profile.
+StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options);
+
+// Loads every path and calls `consume(i, profile)` for i = 0, 1, ... in
+// order. Returns the first error in argument order (from loading or from
+// `consume`); nothing after it is consumed.
+Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& options,
+                const std::function<Status(size_t, Profile&&)>& consume);
+
+}  // namespace pprof_trend

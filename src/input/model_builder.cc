@@ -1,0 +1,77 @@
+#include "input/model_builder.h"
+
+#include <fmt/format.h>
+
+namespace pprof_trend {
+
+uint32_t ModelBuilder::Intern(std::string_view s) {
+  auto [it, inserted] = string_ids_.try_emplace(std::string(s), static_cast<uint32_t>(strings_.size()));
+  if (inserted) strings_.emplace_back(s);
+  return it->second;
+}
+
+void ModelBuilder::SetSampleTypes(const std::vector<std::pair<std::string, std::string>>& types) {
+  types_.clear();
+  for (const auto& [type, unit] : types) types_.emplace_back(Intern(type), Intern(unit));
+}
+
+void ModelBuilder::SetPeriod(std::string_view type, std::string_view unit, int64_t period) {
+  period_type_ = {Intern(type), Intern(unit)};
+  profile_.period = period;
+}
+
+uint32_t ModelBuilder::FrameLocation(std::string_view function, std::string_view file, int64_t line,
+                                     uint64_t address) {
+  uint32_t name = Intern(function), file_id = Intern(file);
+  uint64_t fkey = (static_cast<uint64_t>(name) << 32) | file_id;
+  auto [fit, fnew] = function_ids_.try_emplace(fkey, static_cast<uint32_t>(functions_.size()));
+  if (fnew) functions_.push_back({name, file_id});
+  std::string lkey = fmt::format("{}:{}:{}", fit->second, line, address);
+  auto [lit, lnew] = location_ids_.try_emplace(lkey, static_cast<uint32_t>(profile_.locations.size()));
+  if (lnew) {
+    Location loc;
+    loc.address = address;
+    loc.first_line = static_cast<uint32_t>(profile_.lines.size());
+    loc.num_lines = 1;
+    profile_.lines.push_back(Line{fit->second, line});
+    profile_.locations.push_back(loc);
+  }
+  return lit->second;
+}
+
+void ModelBuilder::AddSample(const std::vector<uint32_t>& locations, const std::vector<int64_t>& values,
+                             std::optional<int64_t> object_size) {
+  Sample s;
+  s.first_location = profile_.stack_locations.size();
+  s.num_locations = static_cast<uint32_t>(locations.size());
+  profile_.stack_locations.insert(profile_.stack_locations.end(), locations.begin(), locations.end());
+  profile_.values.insert(profile_.values.end(), values.begin(), values.end());
+  if (object_size) {
+    if (bytes_key_ == UINT32_MAX) bytes_key_ = Intern("bytes");
+    size_labels_.emplace_back(profile_.samples.size(), *object_size);
+  }
+  profile_.samples.push_back(s);
+}
+
+Profile ModelBuilder::Finish() && {
+  size_t total = 0;
+  for (const auto& s : strings_) total += s.size();
+  profile_.pool.Reserve(total);
+  std::vector<std::string_view> views;
+  views.reserve(strings_.size());
+  for (const auto& s : strings_) views.push_back(profile_.pool.Add(s));
+  for (const auto& [type, unit] : types_) profile_.sample_types.push_back(ValueType{views[type], views[unit]});
+  if (period_type_.first != UINT32_MAX) profile_.period_type = ValueType{views[period_type_.first], views[period_type_.second]};
+  for (uint32_t c : comments_) profile_.comments.push_back(views[c]);
+  for (const auto& f : functions_) profile_.functions.push_back(Function{views[f.name], views[f.name], views[f.file], 0});
+  // Labels are laid out in sample order, one per labelled sample.
+  for (const auto& [sample, size] : size_labels_) {
+    Sample& s = profile_.samples[sample];
+    s.first_label = profile_.labels.size();
+    s.num_labels = 1;
+    profile_.labels.push_back(Label{views[bytes_key_], {}, size, {}, true});
+  }
+  return std::move(profile_);
+}
+
+}  // namespace pprof_trend

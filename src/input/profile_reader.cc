@@ -1,0 +1,522 @@
+#include "input/profile_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <unordered_map>
+
+namespace pprof_trend {
+namespace {
+
+// ---------------------------------------------------------------------------
+// The protobuf wire format, read in place. A purpose-built reader of just the
+// fields pprof-trend needs: no message objects, no per-field allocation, the
+// decoded model written straight into Profile's flat arrays. proto/profile.proto
+// defines the field numbers used below.
+
+enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
+
+class WireReader {
+ public:
+  explicit WireReader(std::string_view bytes)
+      : p_(reinterpret_cast<const uint8_t*>(bytes.data())), end_(p_ + bytes.size()) {}
+
+  bool done() const { return p_ == end_; }
+
+  bool Varint(uint64_t* v) {
+    uint64_t result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) return false;
+      uint8_t b = *p_++;
+      if (shift == 63 && b > 1) return false;  // more than 64 bits
+      result |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        *v = result;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Reads a field's tag; false at a malformed tag (field 0, groups, bad type).
+  bool Tag(uint32_t* field, uint32_t* wire_type) {
+    uint64_t tag;
+    if (!Varint(&tag)) return false;
+    *field = static_cast<uint32_t>(tag >> 3);
+    *wire_type = static_cast<uint32_t>(tag & 7);
+    if (*field == 0 || (tag >> 3) > std::numeric_limits<uint32_t>::max()) return false;
+    return *wire_type == kVarint || *wire_type == kFixed64 || *wire_type == kLengthDelimited ||
+           *wire_type == kFixed32;
+  }
+
+  bool Bytes(std::string_view* out) {
+    uint64_t len;
+    if (!Varint(&len) || len > static_cast<uint64_t>(end_ - p_)) return false;
+    *out = std::string_view(reinterpret_cast<const char*>(p_), static_cast<size_t>(len));
+    p_ += len;
+    return true;
+  }
+
+  bool Skip(uint32_t wire_type) {
+    uint64_t v;
+    std::string_view s;
+    switch (wire_type) {
+      case kVarint: return Varint(&v);
+      case kFixed64: return Advance(8);
+      case kFixed32: return Advance(4);
+      case kLengthDelimited: return Bytes(&s);
+    }
+    return false;
+  }
+
+ private:
+  bool Advance(size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n) return false;
+    p_ += n;
+    return true;
+  }
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+// A scalar field: the last occurrence wins (proto3). Only varints are valid
+// for the integer and bool fields pprof uses.
+bool ReadScalar(WireReader& r, uint32_t wire_type, uint64_t* out) {
+  if (wire_type != kVarint) return r.Skip(wire_type);
+  return r.Varint(out);
+}
+
+// A repeated integer field, packed (one length-delimited run) or not.
+template <typename Sink>
+bool ReadRepeated(WireReader& r, uint32_t wire_type, Sink&& sink) {
+  uint64_t v;
+  if (wire_type == kVarint) {
+    if (!r.Varint(&v)) return false;
+    sink(v);
+    return true;
+  }
+  if (wire_type != kLengthDelimited) return r.Skip(wire_type);
+  std::string_view packed;
+  if (!r.Bytes(&packed)) return false;
+  WireReader inner(packed);
+  while (!inner.done()) {
+    if (!inner.Varint(&v)) return false;
+    sink(v);
+  }
+  return true;
+}
+
+// Where each top-level field of a Profile is, found in one pass.
+struct ProfileFields {
+  std::vector<std::string_view> sample_types, samples, mappings, locations, functions, strings;
+  std::string_view period_type;
+  bool has_period_type = false;
+  uint64_t drop_frames = 0, keep_frames = 0, time_nanos = 0, duration_nanos = 0, period = 0;
+  uint64_t default_sample_type = 0;
+  std::vector<uint64_t> comments;
+};
+
+bool ScanProfile(std::string_view bytes, ProfileFields* f) {
+  WireReader r(bytes);
+  while (!r.done()) {
+    uint32_t field, wire_type;
+    if (!r.Tag(&field, &wire_type)) return false;
+    std::vector<std::string_view>* list = nullptr;
+    switch (field) {
+      case 1: list = &f->sample_types; break;
+      case 2: list = &f->samples; break;
+      case 3: list = &f->mappings; break;
+      case 4: list = &f->locations; break;
+      case 5: list = &f->functions; break;
+      case 6: list = &f->strings; break;
+      case 7: if (!ReadScalar(r, wire_type, &f->drop_frames)) return false; continue;
+      case 8: if (!ReadScalar(r, wire_type, &f->keep_frames)) return false; continue;
+      case 9: if (!ReadScalar(r, wire_type, &f->time_nanos)) return false; continue;
+      case 10: if (!ReadScalar(r, wire_type, &f->duration_nanos)) return false; continue;
+      case 11:
+        if (wire_type != kLengthDelimited) {
+          if (!r.Skip(wire_type)) return false;
+          continue;
+        }
+        if (!r.Bytes(&f->period_type)) return false;
+        f->has_period_type = true;
+        continue;
+      case 12: if (!ReadScalar(r, wire_type, &f->period)) return false; continue;
+      case 13:
+        if (!ReadRepeated(r, wire_type, [&](uint64_t v) { f->comments.push_back(v); })) return false;
+        continue;
+      case 14: if (!ReadScalar(r, wire_type, &f->default_sample_type)) return false; continue;
+      default:
+        if (!r.Skip(wire_type)) return false;
+        continue;
+    }
+    if (wire_type != kLengthDelimited) {
+      if (!r.Skip(wire_type)) return false;
+      continue;
+    }
+    std::string_view value;
+    if (!r.Bytes(&value)) return false;
+    list->push_back(value);
+  }
+  return true;
+}
+
+// Maps file ids (arbitrary, non-zero, unique) to vector indices. Go and most
+// producers number ids 1..n, so a dense table is the common fast path; sparse
+// ids (addresses used as ids, say) fall back to a hash map.
+class IdIndex {
+ public:
+  static constexpr uint32_t kMissing = std::numeric_limits<uint32_t>::max();
+
+  // Returns false when `id` was already added.
+  bool Add(uint64_t id, uint32_t index) {
+    if (id < kDenseLimit) {
+      if (id >= dense_.size()) dense_.resize(std::max<uint64_t>(id + 1, dense_.size() * 2), kMissing);
+      if (dense_[id] != kMissing) return false;
+      dense_[id] = index;
+      return true;
+    }
+    return sparse_.emplace(id, index).second;
+  }
+  uint32_t Find(uint64_t id) const {
+    if (id < dense_.size()) return dense_[id];
+    if (id < kDenseLimit) return kMissing;
+    auto it = sparse_.find(id);
+    return it == sparse_.end() ? kMissing : it->second;
+  }
+
+ private:
+  static constexpr uint64_t kDenseLimit = 1u << 24;
+  std::vector<uint32_t> dense_;
+  std::unordered_map<uint64_t, uint32_t> sparse_;
+};
+
+class Decoder {
+ public:
+  Decoder(const ProfileFields& fields, Profile& out, const Limits& limits)
+      : f_(fields), out_(out), limits_(limits) {}
+
+  Status Run() {
+    RETURN_IF_ERROR(CheckCounts());
+    RETURN_IF_ERROR(DecodeStrings());
+    RETURN_IF_ERROR(DecodeHeader());
+    RETURN_IF_ERROR(DecodeMappings());
+    RETURN_IF_ERROR(DecodeFunctions());
+    RETURN_IF_ERROR(DecodeLocations());
+    return DecodeSamples();
+  }
+
+ private:
+  Status Error(std::string what) const { return Status::InputError(fmt::format("{}: {}", out_.source, what)); }
+  Status Corrupt() const { return Error("not a pprof profile (corrupt or truncated protobuf)"); }
+
+  // Resolves a string index, or records why it cannot.
+  bool Str(uint64_t raw_index, std::string_view* out, std::string_view field) {
+    const auto index = static_cast<int64_t>(raw_index);
+    if (index < 0 || static_cast<uint64_t>(index) >= strings_.size()) {
+      if (bad_string_.empty())
+        bad_string_ = fmt::format("string index {} in {} is out of range (string table has {} entries)", index, field,
+                                  strings_.size());
+      return false;
+    }
+    *out = strings_[static_cast<size_t>(index)];
+    return true;
+  }
+  Status StringError() { return Error(bad_string_); }
+
+  Status OverLimit(uint64_t value, std::string_view what, uint64_t limit, std::string_view flag) const {
+    return Error(fmt::format("{} {} exceed the limit of {} ({} raises it)", value, what, limit, flag));
+  }
+
+  Status CheckCounts() const {
+    if (f_.samples.size() > limits_.max_samples)
+      return OverLimit(f_.samples.size(), "samples", limits_.max_samples, "--max-samples");
+    if (f_.locations.size() > limits_.max_locations)
+      return OverLimit(f_.locations.size(), "locations", limits_.max_locations, "--max-locations");
+    for (std::string_view s : f_.strings)
+      if (s.size() > limits_.max_string_length)
+        return OverLimit(s.size(), "bytes in one string", limits_.max_string_length, "--max-string-length");
+    return Status();
+  }
+
+  Status DecodeStrings() {
+    const auto& table = f_.strings;
+    if (table.empty()) {
+      if (f_.sample_types.empty() && f_.samples.empty())
+        return Error("not a pprof profile (no sample types, no string table)");
+      return Error("string table is empty (string_table[0] must be \"\")");
+    }
+    if (!table[0].empty()) return Error("string_table[0] must be empty");
+    size_t total = 0;
+    for (std::string_view s : table) total += s.size();
+    out_.pool.Reserve(total);
+    strings_.reserve(table.size());
+    for (std::string_view s : table) strings_.push_back(out_.pool.Add(s));
+    return Status();
+  }
+
+  // ValueType { type = 1; unit = 2; }
+  bool ReadValueType(std::string_view bytes, uint64_t* type, uint64_t* unit) {
+    WireReader r(bytes);
+    while (!r.done()) {
+      uint32_t field, wire_type;
+      if (!r.Tag(&field, &wire_type)) return false;
+      bool ok = field == 1 ? ReadScalar(r, wire_type, type) : field == 2 ? ReadScalar(r, wire_type, unit)
+                                                                          : r.Skip(wire_type);
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  Status DecodeHeader() {
+    if (f_.sample_types.empty()) return Error("not a pprof profile (no sample types)");
+    for (std::string_view bytes : f_.sample_types) {
+      uint64_t type = 0, unit = 0;
+      if (!ReadValueType(bytes, &type, &unit)) return Corrupt();
+      ValueType t;
+      if (!Str(type, &t.type, "sample_type") || !Str(unit, &t.unit, "sample_type")) return StringError();
+      out_.sample_types.push_back(t);
+    }
+    if (f_.has_period_type) {
+      uint64_t type = 0, unit = 0;
+      if (!ReadValueType(f_.period_type, &type, &unit)) return Corrupt();
+      if (!Str(type, &out_.period_type.type, "period_type") || !Str(unit, &out_.period_type.unit, "period_type"))
+        return StringError();
+    }
+    out_.period = static_cast<int64_t>(f_.period);
+    out_.time_nanos = static_cast<int64_t>(f_.time_nanos);
+    out_.duration_nanos = static_cast<int64_t>(f_.duration_nanos);
+    for (uint64_t c : f_.comments) {
+      std::string_view s;
+      if (!Str(c, &s, "comment")) return StringError();
+      out_.comments.push_back(s);
+    }
+    if (!Str(f_.drop_frames, &out_.drop_frames, "drop_frames") ||
+        !Str(f_.keep_frames, &out_.keep_frames, "keep_frames"))
+      return StringError();
+    std::string_view default_type;
+    if (!Str(f_.default_sample_type, &default_type, "default_sample_type")) return StringError();
+    if (!default_type.empty()) {
+      out_.default_sample_type = out_.FindSampleType(default_type);
+      if (out_.default_sample_type < 0)
+        return Error(fmt::format("default_sample_type \"{}\" is not one of the sample types", default_type));
+    }
+    return Status();
+  }
+
+  // Mapping { id = 1; memory_start = 2; memory_limit = 3; file_offset = 4; filename = 5; build_id = 6; ... }
+  Status DecodeMappings() {
+    out_.mappings.reserve(f_.mappings.size());
+    for (std::string_view bytes : f_.mappings) {
+      uint64_t v[7] = {0, 0, 0, 0, 0, 0, 0};
+      WireReader r(bytes);
+      while (!r.done()) {
+        uint32_t field, wire_type;
+        if (!r.Tag(&field, &wire_type)) return Corrupt();
+        if (!(field <= 6 ? ReadScalar(r, wire_type, &v[field]) : r.Skip(wire_type))) return Corrupt();
+      }
+      const uint64_t id = v[1];
+      if (id == 0) return Error("mapping id 0 is not allowed");
+      if (!mapping_ids_.Add(id, static_cast<uint32_t>(out_.mappings.size())))
+        return Error(fmt::format("duplicate mapping id {}", id));
+      Mapping mapping{v[2], v[3], v[4], {}, {}};
+      if (!Str(v[5], &mapping.filename, "mapping") || !Str(v[6], &mapping.build_id, "mapping")) return StringError();
+      out_.mappings.push_back(mapping);
+    }
+    return Status();
+  }
+
+  // Function { id = 1; name = 2; system_name = 3; filename = 4; start_line = 5; }
+  Status DecodeFunctions() {
+    out_.functions.reserve(f_.functions.size());
+    for (std::string_view bytes : f_.functions) {
+      uint64_t v[6] = {0, 0, 0, 0, 0, 0};
+      WireReader r(bytes);
+      while (!r.done()) {
+        uint32_t field, wire_type;
+        if (!r.Tag(&field, &wire_type)) return Corrupt();
+        if (!(field <= 5 ? ReadScalar(r, wire_type, &v[field]) : r.Skip(wire_type))) return Corrupt();
+      }
+      const uint64_t id = v[1];
+      if (id == 0) return Error("function id 0 is not allowed");
+      if (!function_ids_.Add(id, static_cast<uint32_t>(out_.functions.size())))
+        return Error(fmt::format("duplicate function id {}", id));
+      Function fn;
+      if (!Str(v[2], &fn.name, "function") || !Str(v[3], &fn.system_name, "function") ||
+          !Str(v[4], &fn.filename, "function"))
+        return StringError();
+      fn.start_line = static_cast<int64_t>(v[5]);
+      out_.functions.push_back(fn);
+    }
+    return Status();
+  }
+
+  // Location { id = 1; mapping_id = 2; address = 3; repeated Line line = 4; is_folded = 5; }
+  // Line { function_id = 1; line = 2; column = 3; }
+  Status DecodeLocations() {
+    out_.locations.reserve(f_.locations.size());
+    out_.lines.reserve(f_.locations.size() + f_.locations.size() / 4);
+    struct PendingLine {
+      uint64_t function_id;
+      int64_t line;
+    };
+    std::vector<PendingLine> lines;
+    for (std::string_view bytes : f_.locations) {
+      uint64_t id = 0, mapping_id = 0, address = 0, folded = 0;
+      lines.clear();
+      WireReader r(bytes);
+      while (!r.done()) {
+        uint32_t field, wire_type;
+        if (!r.Tag(&field, &wire_type)) return Corrupt();
+        bool ok = true;
+        switch (field) {
+          case 1: ok = ReadScalar(r, wire_type, &id); break;
+          case 2: ok = ReadScalar(r, wire_type, &mapping_id); break;
+          case 3: ok = ReadScalar(r, wire_type, &address); break;
+          case 5: ok = ReadScalar(r, wire_type, &folded); break;
+          case 4: {
+            if (wire_type != kLengthDelimited) {
+              ok = r.Skip(wire_type);
+              break;
+            }
+            std::string_view line_bytes;
+            if (!r.Bytes(&line_bytes)) return Corrupt();
+            uint64_t lv[3] = {0, 0, 0};
+            WireReader lr(line_bytes);
+            while (!lr.done()) {
+              uint32_t lf, lw;
+              if (!lr.Tag(&lf, &lw)) return Corrupt();
+              if (!(lf <= 2 ? ReadScalar(lr, lw, &lv[lf]) : lr.Skip(lw))) return Corrupt();
+            }
+            lines.push_back(PendingLine{lv[1], static_cast<int64_t>(lv[2])});
+            break;
+          }
+          default: ok = r.Skip(wire_type);
+        }
+        if (!ok) return Corrupt();
+      }
+      if (id == 0) return Error("location id 0 is not allowed");
+      if (!location_ids_.Add(id, static_cast<uint32_t>(out_.locations.size())))
+        return Error(fmt::format("duplicate location id {}", id));
+      Location loc;
+      loc.address = address;
+      loc.is_folded = folded != 0;
+      if (mapping_id != 0) {
+        loc.mapping = mapping_ids_.Find(mapping_id);
+        if (loc.mapping == IdIndex::kMissing)
+          return Error(fmt::format("location {} refers to mapping id {}, which does not exist", id, mapping_id));
+      }
+      loc.first_line = static_cast<uint32_t>(out_.lines.size());
+      loc.num_lines = static_cast<uint32_t>(lines.size());
+      for (const PendingLine& line : lines) {
+        uint32_t fn = function_ids_.Find(line.function_id);
+        if (line.function_id == 0 || fn == IdIndex::kMissing)
+          return Error(
+              fmt::format("location {} refers to function id {}, which does not exist", id, line.function_id));
+        out_.lines.push_back(Line{fn, line.line});
+      }
+      out_.locations.push_back(loc);
+    }
+    return Status();
+  }
+
+  // Sample { repeated uint64 location_id = 1; repeated int64 value = 2; repeated Label label = 3; }
+  // Label { key = 1; str = 2; num = 3; num_unit = 4; }
+  Status DecodeSamples() {
+    const size_t num_types = out_.sample_types.size();
+    size_t sample_bytes = 0;
+    for (std::string_view s : f_.samples) sample_bytes += s.size();
+    out_.samples.reserve(f_.samples.size());
+    out_.values.reserve(f_.samples.size() * num_types);
+    out_.stack_locations.reserve(sample_bytes / 3);  // ids take 1-3 bytes each
+    out_.labels.reserve(f_.samples.size());
+    // Frames per location (inlined ones count), in a small array the loop
+    // below reads once per stack entry.
+    std::vector<uint32_t> frames_at(out_.locations.size());
+    for (size_t l = 0; l < out_.locations.size(); ++l) frames_at[l] = std::max<uint32_t>(1, out_.locations[l].num_lines);
+    for (size_t i = 0; i < f_.samples.size(); ++i) {
+      Sample sample;
+      sample.first_location = out_.stack_locations.size();
+      sample.first_label = out_.labels.size();
+      const size_t first_value = out_.values.size();
+      uint64_t depth = 0, bad_location = 0;
+      bool missing_location = false;
+      WireReader r(f_.samples[i]);
+      while (!r.done()) {
+        uint32_t field, wire_type;
+        if (!r.Tag(&field, &wire_type)) return Corrupt();
+        bool ok = true;
+        if (field == 1) {
+          ok = ReadRepeated(r, wire_type, [&](uint64_t id) {
+            uint32_t loc = location_ids_.Find(id);
+            if (id == 0 || loc == IdIndex::kMissing) {
+              if (!missing_location) bad_location = id;
+              missing_location = true;
+              return;
+            }
+            out_.stack_locations.push_back(loc);
+            depth += frames_at[loc];
+          });
+        } else if (field == 2) {
+          ok = ReadRepeated(r, wire_type, [&](uint64_t v) { out_.values.push_back(static_cast<int64_t>(v)); });
+        } else if (field == 3 && wire_type == kLengthDelimited) {
+          std::string_view label_bytes;
+          if (!r.Bytes(&label_bytes)) return Corrupt();
+          uint64_t lv[5] = {0, 0, 0, 0, 0};
+          WireReader lr(label_bytes);
+          while (!lr.done()) {
+            uint32_t lf, lw;
+            if (!lr.Tag(&lf, &lw)) return Corrupt();
+            if (!(lf <= 4 ? ReadScalar(lr, lw, &lv[lf]) : lr.Skip(lw))) return Corrupt();
+          }
+          Label label;
+          if (!Str(lv[1], &label.key, "label") || !Str(lv[2], &label.str, "label") ||
+              !Str(lv[4], &label.num_unit, "label"))
+            return StringError();
+          label.num = static_cast<int64_t>(lv[3]);
+          label.is_numeric = lv[2] == 0;
+          out_.labels.push_back(label);
+        } else {
+          ok = r.Skip(wire_type);
+        }
+        if (!ok) return Corrupt();
+      }
+      const size_t values = out_.values.size() - first_value;
+      if (values != num_types)
+        return Error(fmt::format("sample {} has {} values but the profile has {} sample types", i, values, num_types));
+      if (missing_location)
+        return Error(fmt::format("sample {} refers to location id {}, which does not exist", i, bad_location));
+      if (depth > limits_.max_stack_depth)
+        return Error(fmt::format("sample {} has a stack of {} frames, over the limit of {} (--max-stack-depth raises it)",
+                                 i, depth, limits_.max_stack_depth));
+      sample.num_locations = static_cast<uint32_t>(out_.stack_locations.size() - sample.first_location);
+      sample.num_labels = static_cast<uint32_t>(out_.labels.size() - sample.first_label);
+      out_.samples.push_back(sample);
+    }
+    return Status();
+  }
+
+  const ProfileFields& f_;
+  Profile& out_;
+  const Limits& limits_;
+  std::vector<std::string_view> strings_;
+  std::string bad_string_;
+  IdIndex mapping_ids_, function_ids_, location_ids_;
+};
+
+}  // namespace
+
+StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const Limits& limits) {
+  Profile profile;
+  profile.source = std::move(source);
+  ProfileFields fields;
+  if (!ScanProfile(bytes, &fields))
+    return Status::InputError(fmt::format("{}: not a pprof profile (corrupt or truncated protobuf)", profile.source));
+  RETURN_IF_ERROR(Decoder(fields, profile, limits).Run());
+  if (!ValueTotalsFit(profile))
+    return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", profile.source));
+  return profile;
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,22 @@
+// pprof protobuf -> Profile, read straight from the wire format (no
+// generated message objects: one pass over the bytes, no per-field
+// allocation). proto/profile.proto defines the schema it reads.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "model/input_limits.h"
+#include "model/profile.h"
+#include "base/status.h"
+
+namespace pprof_trend {
+
+// Decodes an uncompressed perftools.profiles.Profile message and validates
+// everything later stages rely on: string indices in range, string_table[0]
+// empty, ids non-zero, unique and resolvable, one value per sample type.
+// Errors are one line starting with `source`; a profile past `limits` is an
+// error naming the limit and its flag.
+StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const Limits& limits = {});
+
+}  // namespace pprof_trend

@@ -1,0 +1,52 @@
+// `pprof-trend inspect`: what one profile holds, checked against what
+// `go tool pprof -top` prints for it.
+//
+//   day1.pb.gz
+//     sample types  alloc_objects/count, alloc_space/bytes, inuse_objects/count, inuse_space/bytes (default)
+//     ...
+//     top 10 functions by flat inuse_space
+//           flat  flat%   sum%        cum   cum%
+//         144MiB 92.99% 92.99%     144MiB 92.99%  github.com/Shopify/sarama.(*asyncProducer).newPartitionProducer
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/profile.h"
+
+namespace pprof_trend {
+
+struct FunctionTotals {
+  std::string_view name;
+  int64_t flat = 0;  // value of samples whose leaf frame is this function
+  int64_t cum = 0;   // value of samples with this function anywhere in the stack (counted once)
+};
+
+struct InspectSummary {
+  std::string source;
+  std::vector<ValueType> sample_types;
+  int default_index = 0;  // the sample type pprof shows by default
+  ValueType period_type;
+  int64_t period = 0;
+  int64_t time_nanos = 0;
+  int64_t duration_nanos = 0;
+  std::vector<std::string> comments;
+  size_t samples = 0, locations = 0, functions = 0, mappings = 0;
+  std::vector<int64_t> totals;        // one per sample type
+  std::vector<FunctionTotals> top;    // by flat of default_index, as pprof -top orders
+  // Strings in `top` point into the profile, which must outlive the summary.
+};
+
+// pprof's rule: the profile's default_sample_type, else the last sample type
+// (inuse_space for Go heap profiles).
+int DefaultSampleIndex(const Profile& profile);
+
+// Totals and the `top_n` functions by flat value (ties: name), keyed by
+// function name as pprof does at its default granularity.
+InspectSummary Summarize(const Profile& profile, size_t top_n);
+
+std::string RenderInspect(const InspectSummary& summary);
+
+}  // namespace pprof_trend

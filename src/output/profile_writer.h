@@ -1,0 +1,18 @@
+// Writes the growth between the first and the last capture as a pprof
+// profile (`pprof-trend export`), for `go tool pprof` or any pprof viewer.
+// The other file that sees the generated protobuf types.
+#pragma once
+
+#include <string>
+
+#include "analysis/trend.h"
+
+namespace pprof_trend {
+
+// The aligned delta last - first of every site (negative values allowed, as
+// with pprof's -diff_base): sample types [objects, value] (or just value),
+// one sample per site that changed, with its `bytes` label when the site's
+// objects have one size. Serialized, uncompressed.
+std::string SerializeGrowthProfile(const TrendResult& trend);
+
+}  // namespace pprof_trend

@@ -1,0 +1,208 @@
+#include "output/render_check.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "base/json_writer.h"
+#include "base/units.h"
+#include "base/utf8.h"
+
+namespace pprof_trend {
+namespace {
+
+std::string Measured(const Verdict& v) {
+  if (v.budget == "forbid")
+    return fmt::format("{} growing site{}", static_cast<int64_t>(v.measured), v.measured == 1 ? "" : "s");
+  std::string value = FormatSignedBytes(v.measured);
+  if (v.budget == "max-rate") {
+    size_t slash = v.limit.find('/');
+    return value + "/" + v.limit.substr(slash + 1);
+  }
+  return value;
+}
+
+std::string Limit(const Verdict& v) {
+  if (v.budget == "forbid") return fmt::format("no growing site matching {}", v.limit);
+  return v.limit;
+}
+
+// "+136MiB sarama.(*asyncProducer).newPartitionProducer (+17 objects of 8MiB)"
+std::string Offender(const TrendResult& trend, const TrendNode& node) {
+  std::string name = TerminalSafe(NodeName(trend.aligned, node));
+  std::string size;
+  if (node.size.bytes_per_object && *node.size.bytes_per_object > 0)
+    size = fmt::format(", {}{}/object", node.size.exact ? "" : "~", FormatBytes(*node.size.bytes_per_object));
+  return fmt::format("{}{} {} ({}{} objects{})", node.size.objects_estimated ? "~" : "",
+                     FormatSignedBytes(node.stats.delta), name, node.size.objects_estimated ? "~" : "",
+                     FormatSignedCount(std::round(node.delta_objects)), size);
+}
+
+std::string Summary(const CheckResult& r) {
+  size_t failed = 0;
+  for (const auto& v : r.verdicts) failed += v.passed ? 0 : 1;
+  return r.passed ? fmt::format("PASS: {} budget{} met", r.verdicts.size(), r.verdicts.size() == 1 ? "" : "s")
+                  : fmt::format("FAIL: {} of {} budgets exceeded", failed, r.verdicts.size());
+}
+
+std::string Text(const CheckResult& r, const TrendResult& t) {
+  const auto& a = t.aligned;
+  std::string out = fmt::format("pprof-trend check: {} profiles, {}, {} -> {}", a.captures.size(), a.value_type_name,
+                                TerminalSafe(a.captures.front().path), TerminalSafe(a.captures.back().path));
+  if (t.span_seconds > 0) out += fmt::format(" ({})", FormatSpan(t.span_seconds));
+  out += "\n";
+  out += fmt::format("  growth of the sites counted: {}{}\n", FormatSignedBytes(r.total_growth),
+                     r.allowed_sites > 0 ? fmt::format(" ({} allowed site{} left out)", r.allowed_sites,
+                                                       r.allowed_sites == 1 ? "" : "s")
+                                         : "");
+  for (const auto& v : r.verdicts) {
+    out += fmt::format("  {}  {:<15} {:<24} measured {}\n", v.passed ? "PASS" : "FAIL", v.budget,
+                       FitWidth(TerminalSafe(v.limit), 24), Measured(v));
+    if (!v.passed)
+      for (const TrendNode* n : v.offenders) out += fmt::format("          {}\n", Offender(t, *n));
+  }
+  return out + Summary(r) + "\n";
+}
+
+void WriteVerdictJson(JsonWriter& w, const Verdict& v, const TrendResult& t) {
+  w.BeginObject();
+  w.Key("budget");
+  w.String(v.budget);
+  w.Key("limit");
+  w.String(v.limit);
+  w.Key("limit_value");
+  v.budget == "forbid" ? w.Null() : w.Double(v.limit_value);
+  w.Key("measured");
+  w.Double(v.measured);
+  w.Key("passed");
+  w.Bool(v.passed);
+  w.Key("offenders");
+  w.BeginArray();
+  for (const TrendNode* n : v.offenders) {
+    w.BeginObject();
+    w.Key("function");
+    w.String(NodeName(t.aligned, *n));
+    w.Key("rank");
+    w.Int(n->rank);
+    w.Key("class");
+    w.String(TrendClassName(n->stats.trend_class));
+    w.Key("delta_bytes");
+    w.Double(n->stats.delta);
+    w.Key("delta_objects");
+    w.Double(n->delta_objects);
+    w.Key("bytes_per_day");
+    w.OptionalDouble(n->stats.per_day);
+    w.Key("bytes_per_object");
+    w.OptionalDouble(n->size.bytes_per_object);
+    w.Key("bytes_per_object_exact");
+    w.Bool(n->size.exact);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+std::string Json(const CheckResult& r, const TrendResult& t) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("schema");
+  w.String("pprof-trend-check");
+  w.Key("version");
+  w.Int(kJsonSchemaVersion);
+  w.Key("tool_version");
+  w.String(kVersion);
+  w.Key("passed");
+  w.Bool(r.passed);
+  w.Key("sample_index");
+  w.String(t.aligned.value_type_name);
+  w.Key("profiles");
+  w.BeginArray();
+  for (const auto& c : t.aligned.captures) w.String(c.path);
+  w.EndArray();
+  w.Key("total_growth");
+  w.Double(r.total_growth);
+  w.Key("allowed_sites");
+  w.Int(static_cast<int64_t>(r.allowed_sites));
+  w.Key("budgets");
+  w.BeginArray();
+  for (const auto& v : r.verdicts) WriteVerdictJson(w, v, t);
+  w.EndArray();
+  w.EndObject();
+  return w.str();
+}
+
+std::string Junit(const CheckResult& r, const TrendResult& t) {
+  size_t failures = 0;
+  for (const auto& v : r.verdicts) failures += v.passed ? 0 : 1;
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format("<testsuites name=\"pprof-trend check\" tests=\"{}\" failures=\"{}\">\n", r.verdicts.size(),
+                     failures);
+  out += fmt::format("  <testsuite name=\"pprof-trend check\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
+                     r.verdicts.size(), failures);
+  for (const auto& v : r.verdicts) {
+    std::string name = MarkupEscape(fmt::format("{} {}", v.budget, v.limit));
+    if (v.passed) {
+      out += fmt::format("    <testcase classname=\"pprof-trend.check\" name=\"{}\"/>\n", name);
+      continue;
+    }
+    std::string message = fmt::format("measured {}, limit {}", Measured(v), Limit(v));
+    std::string detail;
+    for (const TrendNode* n : v.offenders) detail += Offender(t, *n) + "\n";
+    out += fmt::format("    <testcase classname=\"pprof-trend.check\" name=\"{}\">\n", name);
+    out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", MarkupEscape(message), v.budget,
+                       MarkupEscape(detail));
+    out += "    </testcase>\n";
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+// GitHub workflow commands: data escapes %, CR and LF; properties also : and ,.
+std::string GithubData(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else out += c;
+  }
+  return out;
+}
+
+std::string GithubProperty(std::string_view s) {
+  std::string out;
+  for (char c : GithubData(s)) {
+    if (c == ':') out += "%3A";
+    else if (c == ',') out += "%2C";
+    else out += c;
+  }
+  return out;
+}
+
+std::string Github(const CheckResult& r, const TrendResult& t) {
+  std::string out;
+  for (const auto& v : r.verdicts) {
+    if (v.passed) {
+      out += fmt::format("pprof-trend check: PASS {} (limit {}, measured {})\n", v.budget, Limit(v), Measured(v));
+      continue;
+    }
+    std::string message = fmt::format("measured {}, limit {}", Measured(v), Limit(v));
+    for (const TrendNode* n : v.offenders) message += "\n" + Offender(t, *n);
+    out += fmt::format("::error title={}::{}\n", GithubProperty("pprof-trend " + v.budget), GithubData(message));
+  }
+  return out + "pprof-trend check: " + Summary(r) + "\n";
+}
+
+}  // namespace
+
+std::string RenderCheck(const CheckResult& result, const TrendResult& trend, CheckFormat format) {
+  switch (format) {
+    case CheckFormat::kText: return Text(result, trend);
+    case CheckFormat::kJson: return Json(result, trend);
+    case CheckFormat::kJunit: return Junit(result, trend);
+    case CheckFormat::kGithub: return Github(result, trend);
+  }
+  return Text(result, trend);
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,240 @@
+#include "output/render_html.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <sstream>
+#include <unordered_map>
+
+#include "generated/html_assets.h"
+#include "base/json_writer.h"
+#include "output/render_json.h"
+#include "base/units.h"
+#include "base/utf8.h"
+
+namespace pprof_trend {
+
+std::string HtmlEscape(std::string_view s) { return MarkupEscape(s); }
+
+namespace {
+
+// Frames referenced by the page, renumbered densely.
+class FrameTable {
+ public:
+  explicit FrameTable(const AlignedProfiles& aligned) : aligned_(aligned) {}
+  int Index(uint32_t frame) {
+    auto [it, inserted] = ids_.try_emplace(frame, static_cast<int>(order_.size()));
+    if (inserted) order_.push_back(frame);
+    return it->second;
+  }
+  void Write(JsonWriter& w) const {
+    w.BeginArray();
+    for (uint32_t f : order_) {
+      w.BeginObject();
+      w.Key("function");
+      w.String(aligned_.frames[f].function);
+      w.Key("file");
+      w.String(aligned_.frames[f].file);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+
+ private:
+  const AlignedProfiles& aligned_;
+  std::unordered_map<uint32_t, int> ids_;
+  std::vector<uint32_t> order_;
+};
+
+struct FlameNode {
+  int frame = -1;  // index in FrameTable; -1 for the root
+  int parent = -1;
+  double grew = 0, shrank = 0;
+};
+
+// Call-path tree of the growth, built without recursion (stacks can be deep).
+std::vector<FlameNode> BuildFlame(const TrendResult& t, const HtmlOptions& options, FrameTable& frames) {
+  std::vector<FlameNode> nodes(1);
+  double total = 0;
+  for (const TrendNode& s : t.sites) total += std::fabs(s.stats.delta);
+  std::unordered_map<uint64_t, int> children;  // (parent << 32 | frame) -> node
+  for (const TrendNode& s : t.sites) {
+    const double d = s.stats.delta;
+    if (d == 0 || std::fabs(d) < options.flame_min_share * total) continue;
+    int at = 0;
+    auto add = [&](FlameNode& n) { (d > 0 ? n.grew : n.shrank) += d; };
+    add(nodes[0]);
+    for (uint32_t f : s.stack) {
+      uint64_t key = (static_cast<uint64_t>(at) << 32) | f;
+      auto [it, inserted] = children.try_emplace(key, static_cast<int>(nodes.size()));
+      if (inserted) nodes.push_back(FlameNode{frames.Index(f), at, 0, 0});
+      at = it->second;
+      add(nodes[static_cast<size_t>(at)]);
+    }
+  }
+  return nodes;
+}
+
+void WriteSite(JsonWriter& w, const TrendResult& t, const TrendNode& n, const ReportRow& row, FrameTable& frames) {
+  w.BeginObject();
+  w.Key("rank");
+  w.Int(n.rank);
+  w.Key("name");
+  w.String(row.name);
+  w.Key("short");
+  w.String(row.short_name);
+  w.Key("grew");
+  w.Bool(Grew(n));
+  w.Key("bytes");
+  w.DoubleArray(n.values);
+  w.Key("objects");
+  w.DoubleArray(n.objects);
+  WriteNodeStats(w, n);
+  w.Key("phrase");
+  w.String(row.objects_phrase);
+  w.Key("stack");
+  std::vector<int64_t> stack;
+  for (uint32_t f : n.stack) stack.push_back(frames.Index(f));
+  w.IntArray(stack);
+  w.Key("lines");
+  const AlignedSite& site = t.aligned.sites[n.site_index];
+  std::vector<int64_t> lines;
+  for (size_t i = 0; i < n.stack.size(); ++i) lines.push_back(SiteFrameLine(t.aligned, site, i));
+  w.IntArray(lines);
+  RowCells cells = FormatCells(t, n);
+  w.Key("display");
+  w.BeginObject();
+  w.Key("growth");
+  w.String(cells.growth);
+  w.Key("per_day");
+  w.String(cells.per_day);
+  w.Key("bytes_per_object");
+  w.String(cells.bytes_per_object);
+  w.Key("objects");
+  w.String(cells.objects);
+  w.EndObject();
+  w.EndObject();
+}
+
+}  // namespace
+
+namespace {
+
+void WriteHtmlData(JsonWriter& w, const Report& report, const HtmlOptions& options) {
+  const TrendResult& t = *report.trend;
+  const AlignedProfiles& a = t.aligned;
+  FrameTable frames(a);
+  w.BeginObject();
+  w.Key("version");
+  w.Int(kJsonSchemaVersion);
+  w.Key("command");
+  w.String(report.options.command_line);
+  WriteSeriesKind(w, a);
+  w.Key("seconds");
+  t.seconds.empty() ? w.Null() : w.DoubleArray(t.seconds);
+  w.Key("profiles");
+  WriteCaptures(w, a);
+  w.Key("sites");
+  w.BeginArray();
+  size_t written = 0, omitted = 0;
+  for (const TrendNode& n : t.sites) {
+    if (n.stats.trend_class == TrendClass::kStable || written >= options.max_sites) {
+      ++omitted;
+      continue;
+    }
+    ReportRow row;
+    row.node = &n;
+    row.name = NodeName(a, n);
+    row.short_name = ShortenFunctionName(row.name);
+    for (const auto& r : report.growing)
+      if (r.node == &n) row.objects_phrase = r.objects_phrase;
+    WriteSite(w, t, n, row, frames);
+    ++written;
+  }
+  w.EndArray();
+  w.Key("sites_omitted");
+  w.Int(static_cast<int64_t>(omitted));
+  std::vector<FlameNode> flame = BuildFlame(t, options, frames);
+  w.Key("flame");
+  w.BeginArray();
+  for (const FlameNode& f : flame) {
+    w.BeginObject();
+    w.Key("n");
+    w.Int(f.frame);
+    w.Key("p");
+    w.Int(f.parent);
+    w.Key("g");
+    w.Double(f.grew);
+    w.Key("s");
+    w.Double(f.shrank);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("frames");
+  frames.Write(w);
+  w.EndObject();
+}
+
+void Replace(std::string& s, std::string_view marker, std::string_view with) {
+  size_t at = s.find(marker);
+  if (at != std::string::npos) s.replace(at, marker.size(), with);
+}
+
+std::string Summary(const Report& report) {
+  const TrendResult& t = *report.trend;
+  auto item = [](std::string_view label, const std::string& value) {
+    return fmt::format("<div><span class=\"muted\">{}</span><b>{}</b></div>", label, HtmlEscape(value));
+  };
+  std::string out = item("profiles", std::to_string(t.aligned.captures.size()));
+  if (t.span_seconds > 0) out += item("span", FormatSpan(t.span_seconds));
+  out += item("total growth (" + t.aligned.value_type_name + ")", FormatNodeValue(t, t.total.delta, true));
+  if (t.total.per_day) out += item("rate", FormatNodeValue(t, *t.total.per_day, true) + "/day");
+  if (!report.growing.empty()) {
+    const ReportRow& top = report.growing.front();
+    out += item("top growing site", top.short_name + (top.objects_phrase.empty() ? "" : ": " + top.objects_phrase));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string HtmlData(const Report& report, const HtmlOptions& options) {
+  JsonWriter w(0);
+  WriteHtmlData(w, report, options);
+  return w.str();
+}
+
+void RenderHtml(const Report& report, const HtmlOptions& options, std::ostream& out) {
+  const TrendResult& t = *report.trend;
+  std::string page = html_assets::kReportHtml;
+  // Markers are replaced once each, the data last, streamed where its marker
+  // was: nothing inserted is searched again.
+  Replace(page, "@CSS@", html_assets::kReportCss);
+  Replace(page, "@TOOL@", fmt::format("pprof-trend {}", kVersion));
+  Replace(page, "@SUMMARY@", Summary(report));
+  Replace(page, "@VALUE_TYPE@", HtmlEscape(t.aligned.value_type_name));
+  Replace(page, "@OBJECTS_TYPE@", HtmlEscape(t.aligned.objects_type_name.empty() ? "objects" : t.aligned.objects_type_name));
+  Replace(page, "@NOTES@",
+          "Counts and growth marked ~ are estimates: Go's heap profiler samples about one allocation per "
+          "MemProfileRate bytes and scales the counts up. Bytes per object marked exact come from the bytes label "
+          "every sample of the site carries. See the README of pprof-trend for the method.");
+  Replace(page, "@JS@", html_assets::kReportJs);
+  constexpr std::string_view kDataMarker = "@DATA@";
+  const size_t data_at = std::min(page.find(kDataMarker), page.size());
+  out.write(page.data(), static_cast<std::streamsize>(data_at));
+  JsonWriter w(0, &out);
+  WriteHtmlData(w, report, options);
+  w.Flush();
+  if (data_at < page.size()) {
+    const size_t rest = data_at + kDataMarker.size();
+    out.write(page.data() + rest, static_cast<std::streamsize>(page.size() - rest));
+  }
+}
+
+std::string RenderHtml(const Report& report, const HtmlOptions& options) {
+  std::ostringstream page;
+  RenderHtml(report, options, page);
+  return std::move(page).str();
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,35 @@
+// `--html FILE`: one self-contained page (inline CSS, JS and SVG, no network
+// access) that renders the report from JSON embedded once in the page.
+//
+// Every string from the profiles reaches the page only inside that JSON,
+// where '<' is escaped as \u003c, so a hostile name cannot close the script
+// element or inject markup; the page inserts it with textContent only.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "output/report.h"
+
+namespace pprof_trend {
+
+struct HtmlOptions {
+  size_t max_sites = 5000;  // sites embedded (ranked; stable ones are left out)
+  // Sites whose |growth| is below this share of all sites' |growth| are left
+  // out of the flame graph (they would be under a pixel wide).
+  double flame_min_share = 1e-4;
+};
+
+// Writes the page to `out` as it is built (the embedded data is the largest
+// part: a large report is never held whole in memory).
+void RenderHtml(const Report& report, const HtmlOptions& options, std::ostream& out);
+// The same page as a string.
+std::string RenderHtml(const Report& report, const HtmlOptions& options);
+
+// The JSON the page renders from (for golden tests).
+std::string HtmlData(const Report& report, const HtmlOptions& options);
+
+// Text for HTML element content and attribute values.
+std::string HtmlEscape(std::string_view s);
+
+}  // namespace pprof_trend

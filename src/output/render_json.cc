@@ -1,0 +1,173 @@
+#include "output/render_json.h"
+
+#include "base/json_writer.h"
+#include "base/units.h"
+
+namespace pprof_trend {
+
+void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
+  w.Key("delta_bytes");
+  w.Double(n.stats.delta);
+  w.Key("delta_objects");
+  w.Double(n.delta_objects);
+  w.Key("bytes_per_day");
+  w.OptionalDouble(n.stats.per_day);
+  w.Key("bytes_per_object");
+  w.OptionalDouble(n.size.bytes_per_object);
+  w.Key("bytes_per_object_exact");
+  w.Bool(n.size.exact);
+  w.Key("bytes_per_object_regression");
+  w.OptionalDouble(n.size.regression);
+  w.Key("object_sizes");
+  w.IntArray(n.size.label_sizes);
+  w.Key("objects_estimated");
+  w.Bool(n.size.objects_estimated);
+  w.Key("class");
+  w.String(TrendClassName(n.stats.trend_class));
+  w.Key("kendall_tau");
+  w.Double(n.stats.kendall_tau);
+  w.Key("steps_up");
+  w.Int(n.stats.steps_up);
+  w.Key("steps_down");
+  w.Int(n.stats.steps_down);
+  w.Key("score");
+  w.Double(n.stats.score);
+}
+
+void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a) {
+  w.Key("sample_index");
+  w.String(a.value_type_name);
+  w.Key("objects_index");
+  a.objects_type_name.empty() ? w.Null() : w.String(a.objects_type_name);
+  w.Key("unit");
+  w.String(a.value_unit);
+  w.Key("granularity");
+  w.String(GranularityName(a.granularity));
+}
+
+void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
+  w.BeginArray();
+  for (size_t i = 0; i < a.captures.size(); ++i) {
+    const Capture& c = a.captures[i];
+    w.BeginObject();
+    w.Key("path");
+    w.String(c.path);
+    w.Key("argument_index");
+    w.Int(static_cast<int64_t>(a.argument_index[i]));
+    w.Key("time");
+    c.time_nanos != 0 ? w.String(FormatTimeRfc3339(c.time_nanos)) : w.Null();
+    w.Key("time_nanos");
+    w.Int(c.time_nanos);
+    w.Key("total_bytes");
+    w.Int(c.total_value);
+    w.Key("total_objects");
+    w.Int(c.total_objects);
+    w.Key("period");
+    w.Int(c.period);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+namespace {
+
+void WriteNode(JsonWriter& w, const AlignedProfiles& a, const TrendNode& n) {
+  const bool site = n.kind == TrendNode::Kind::kSite;
+  w.BeginObject();
+  w.Key("rank");
+  w.Int(n.rank);
+  w.Key("kind");
+  w.String(site ? "site" : "function");
+  w.Key("function");
+  w.String(NodeName(a, n));
+  w.Key("stack");
+  w.BeginArray();
+  for (size_t i = 0; i < n.stack.size(); ++i) {
+    const AlignedFrame& f = a.frames[n.stack[i]];
+    w.BeginObject();
+    w.Key("function");
+    w.String(f.function);
+    w.Key("file");
+    w.String(f.file);
+    w.Key("line");
+    w.Int(site ? SiteFrameLine(a, a.sites[n.site_index], i) : f.line);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("bytes");
+  w.DoubleArray(n.values);
+  w.Key("objects");
+  w.DoubleArray(n.objects);
+  if (!site) {
+    w.Key("cum_bytes");
+    w.DoubleArray(n.cum_values);
+    w.Key("cum_objects");
+    w.DoubleArray(n.cum_objects);
+  }
+  WriteNodeStats(w, n);
+  w.EndObject();
+}
+
+void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& options) {
+  const TrendResult& t = *report.trend;
+  const AlignedProfiles& a = t.aligned;
+  w.BeginObject();
+  w.Key("schema");
+  w.String("pprof-trend");
+  w.Key("version");
+  w.Int(kJsonSchemaVersion);
+  w.Key("tool_version");
+  w.String(kVersion);
+  WriteSeriesKind(w, a);
+  w.Key("ordered_by");
+  w.String(a.ordered_by_time ? "time" : "arguments");
+  w.Key("span_seconds");
+  t.span_seconds > 0 ? w.Double(t.span_seconds) : w.Null();
+  w.Key("profiles");
+  WriteCaptures(w, a);
+  w.Key("total");
+  w.BeginObject();
+  w.Key("delta_bytes");
+  w.Double(t.total.delta);
+  w.Key("delta_objects");
+  w.Double(t.total_delta_objects);
+  w.Key("bytes_per_day");
+  w.OptionalDouble(t.total.per_day);
+  w.Key("class");
+  w.String(TrendClassName(t.total.trend_class));
+  w.EndObject();
+  w.Key("nodes");
+  w.BeginArray();
+  size_t omitted = 0;
+  for (const auto* list : {&t.sites, &t.functions}) {
+    size_t written = 0;
+    for (const TrendNode& n : *list) {
+      if (n.stats.trend_class == TrendClass::kStable || written >= options.max_nodes_per_kind) {
+        ++omitted;
+        continue;
+      }
+      WriteNode(w, a, n);
+      ++written;
+    }
+  }
+  w.EndArray();
+  w.Key("omitted_nodes");
+  w.Int(static_cast<int64_t>(omitted));
+  w.EndObject();
+}
+
+}  // namespace
+
+void RenderJson(const Report& report, const JsonOptions& options, std::ostream& out) {
+  JsonWriter w(2, &out);
+  WriteDocument(w, report, options);
+  w.Flush();
+}
+
+std::string RenderJson(const Report& report, const JsonOptions& options) {
+  JsonWriter w;
+  WriteDocument(w, report, options);
+  return w.str();
+}
+
+}  // namespace pprof_trend

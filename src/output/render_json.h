@@ -1,0 +1,32 @@
+// `--format json`: the versioned, documented schema scripts rely on (README
+// "JSON output"). A pure function of the Report; numbers are the exact
+// values the trend stage computed, not rounded for display.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "output/report.h"
+
+namespace pprof_trend {
+
+struct JsonOptions {
+  size_t max_nodes_per_kind = SIZE_MAX;  // --nodecount
+};
+
+// Writes the document to `out` as it is built.
+void RenderJson(const Report& report, const JsonOptions& options, std::ostream& out);
+// The same document as a string.
+std::string RenderJson(const Report& report, const JsonOptions& options);
+
+class JsonWriter;
+// A node's growth, rate, bytes-per-object evidence and class, as keys of the
+// object being written (shared with the HTML report's data).
+void WriteNodeStats(JsonWriter& w, const TrendNode& n);
+// What was ranked: sample_index, objects_index, unit, granularity, as keys of
+// the object being written (the JSON output and the HTML data share them).
+void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a);
+// The captures, in series order, as the value being written (an array).
+void WriteCaptures(JsonWriter& w, const AlignedProfiles& a);
+
+}  // namespace pprof_trend

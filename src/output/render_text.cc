@@ -1,0 +1,162 @@
+#include "output/render_text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "base/units.h"
+#include "base/utf8.h"
+
+namespace pprof_trend {
+
+std::string Sparkline(const std::vector<double>& values, size_t width) {
+  static constexpr const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+  std::vector<double> points;
+  if (values.size() <= width) {
+    points = values;
+  } else {
+    for (size_t b = 0; b < width; ++b) {
+      size_t lo = b * values.size() / width, hi = (b + 1) * values.size() / width;
+      double sum = 0;
+      for (size_t i = lo; i < hi; ++i) sum += values[i];
+      points.push_back(sum / static_cast<double>(hi - lo));
+    }
+  }
+  double max = 0;
+  for (double v : points) max = std::max(max, v);
+  std::string out;
+  for (double v : points) {
+    int level = max > 0 ? static_cast<int>(std::lround(std::max(0.0, v) / max * 7)) : 0;
+    out += kBars[std::clamp(level, 0, 7)];
+  }
+  return out;
+}
+
+namespace {
+
+constexpr size_t kSparkWidth = 8;
+
+std::string Value(const Report& r, double v) { return FormatNodeValue(*r.trend, v, false); }
+std::string SignedValue(const Report& r, double v) { return FormatNodeValue(*r.trend, v, true); }
+
+// Pads a string holding multi-byte UTF-8 (the sparkline) to `width` columns.
+std::string PadColumns(const std::string& s, size_t columns, size_t width) {
+  return s + std::string(width > columns ? width - columns : 0, ' ');
+}
+
+std::string Header(const Report& r) {
+  const TrendResult& t = *r.trend;
+  const AlignedProfiles& a = t.aligned;
+  std::string out = fmt::format("pprof-trend {}: {} profiles, {}, {} granularity{}\n\n", kVersion, a.captures.size(),
+                                a.value_type_name, GranularityName(a.granularity),
+                                a.ordered_by_time ? ", ordered by capture time" : "");
+  size_t path_width = 7;
+  for (const auto& c : a.captures) path_width = std::max(path_width, TerminalSafe(c.path).size());
+  path_width = std::min<size_t>(path_width, 48);
+  const bool objects = !a.objects_type_name.empty();
+  out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", "#", "profile", path_width, "captured", a.value_type_name,
+                     objects ? fmt::format("  {:>12}", a.objects_type_name) : "");
+  for (size_t i = 0; i < a.captures.size(); ++i) {
+    const Capture& c = a.captures[i];
+    out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", i + 1, FitWidth(TerminalSafe(c.path), path_width), path_width,
+                       FormatTimeUtc(c.time_nanos), Value(r, static_cast<double>(c.total_value)),
+                       objects ? fmt::format("  {:>12}", FormatCount(static_cast<double>(c.total_objects))) : "");
+  }
+  std::string span = t.span_seconds > 0 ? fmt::format("span {}, ", FormatSpan(t.span_seconds)) : "";
+  std::string rate = t.total.per_day ? fmt::format(" ({}/day)", SignedValue(r, *t.total.per_day)) : "";
+  std::string objs = objects ? fmt::format(", {} objects", FormatSignedCount(t.total_delta_objects)) : "";
+  out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
+  return out;
+}
+
+std::string Table(const Report& r) {
+  if (r.growing.empty()) return "\nno growing allocation sites.\n";
+  std::string out = fmt::format("\n{:>4}  {:>10}  {:>10}  {:>9}  {:>9}  {:<8}  {:<11}  {}\n", "rank", "growth", "per day",
+                                "B/object", "objects", "series", "class", "allocation site");
+  const size_t name_width = 120 - (4 + 2 + 10 + 2 + 10 + 2 + 9 + 2 + 9 + 2 + 8 + 2 + 11 + 2);
+  for (const ReportRow& row : r.growing) {
+    const TrendNode& n = *row.node;
+    const RowCells cells = FormatCells(*r.trend, n);
+    size_t spark_columns = std::min(n.values.size(), kSparkWidth);
+    out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>9}  {}  {:<11}  {}\n", n.rank, cells.growth, cells.per_day,
+                       cells.bytes_per_object, cells.objects, PadColumns(Sparkline(n.values, kSparkWidth), spark_columns, kSparkWidth),
+                       TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
+  }
+  if (r.growing_total > r.growing.size())
+    out += fmt::format("      ({} more growing sites; --nodecount shows more)\n", r.growing_total - r.growing.size());
+  return out;
+}
+
+std::string Paths(const Report& r) {
+  std::string out;
+  const AlignedProfiles& a = r.trend->aligned;
+  size_t shown = std::min(r.options.path_count, r.growing.size());
+  if (shown == 0) return out;
+  out += fmt::format("\ncall paths of the top {} (root -> leaf):\n", shown);
+  for (size_t i = 0; i < shown; ++i) {
+    const ReportRow& row = r.growing[i];
+    const TrendNode& n = *row.node;
+    out += fmt::format("{:>4}  {}\n", n.rank, FitWidth(row.name, 114));
+    std::string series;
+    if (n.values.size() <= 4) {
+      for (double v : n.values) series += (series.empty() ? "" : " -> ") + Value(r, v);
+    } else {
+      series = fmt::format("{} -> ... -> {} over {} captures", Value(r, n.values.front()), Value(r, n.values.back()),
+                           n.values.size());
+    }
+    out += fmt::format("      {}{}\n", row.objects_phrase.empty() ? "" : row.objects_phrase + "; ", series);
+    const AlignedSite& site = a.sites[n.site_index];
+    // A one-frame site without a file (a .NET type) has no path to show.
+    if (n.stack.size() == 1 && a.frames[n.stack[0]].file.empty()) continue;
+    // Very deep stacks (recursion) show their root and leaf ends.
+    constexpr size_t kRootFrames = 10, kLeafFrames = 20;
+    const size_t skip_from = n.stack.size() > kRootFrames + kLeafFrames + 1 ? kRootFrames : n.stack.size();
+    const size_t skip_to = n.stack.size() - kLeafFrames;
+    for (size_t f = 0; f < n.stack.size(); ++f) {
+      if (f == skip_from) {
+        out += fmt::format("        ... {} frames ...\n", skip_to - skip_from);
+        f = skip_to - 1;
+        continue;
+      }
+      const AlignedFrame& frame = a.frames[n.stack[f]];
+      out += fmt::format("        {:<50}  {}\n", FitWidth(ShortenFunctionName(TerminalSafe(frame.function)), 50),
+                         FitWidth(FrameLocation(a, site, f), 60));
+    }
+  }
+  return out;
+}
+
+std::string Shrinking(const Report& r) {
+  if (r.shrinking.empty()) return "";
+  std::string out = "\nshrinking:";
+  size_t shown = std::min(r.options.shrinking_count, r.shrinking.size());
+  for (size_t i = 0; i < shown; ++i) {
+    const TrendNode& n = *r.shrinking[i].node;
+    out += fmt::format("{} {} {} ({} -> {}{})", i == 0 ? "" : ";", r.shrinking[i].short_name,
+                       SignedValue(r, n.stats.delta), Value(r, n.stats.first), Value(r, n.stats.last),
+                       n.stats.trend_class == TrendClass::kGone ? ", gone" : "");
+  }
+  if (r.shrinking.size() > shown) out += fmt::format("; {} more", r.shrinking.size() - shown);
+  return out + "\n";
+}
+
+std::string Notes(const Report& r) {
+  std::string out;
+  if (r.any_estimate) {
+    double rate = 0;
+    for (const auto& c : r.trend->aligned.captures) rate = std::max(rate, static_cast<double>(c.period));
+    out += fmt::format(
+        "\n~ estimate: the heap profiler samples about one allocation per {} and scales the counts up, so\n"
+        "  counts of small objects are estimates; sizes per object come from the profiles' bytes labels and are exact.\n",
+        FormatBytes(rate));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderText(const Report& report) {
+  return Header(report) + Table(report) + Paths(report) + Shrinking(report) + Notes(report);
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,144 @@
+#include "output/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "base/units.h"
+#include "base/utf8.h"
+
+namespace pprof_trend {
+
+std::string ShortenFunctionName(std::string_view name) {
+  // The package path ends at the last '/' before the first '(' or '['
+  // (receivers and generic arguments may contain '/').
+  size_t limit = name.find_first_of("([");
+  std::string_view head = name.substr(0, limit);
+  size_t slash = head.rfind('/');
+  if (slash == std::string_view::npos) return std::string(name);
+  return std::string(name.substr(slash + 1));
+}
+
+namespace {
+// "Dictionary`2+Node[[Key, A],[Value, B]]" -> "Dictionary`2+Node[...]": generic
+// arguments are the first thing to go when a name does not fit.
+std::string CollapseBrackets(std::string_view s) {
+  std::string out;
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '[' && depth == 0 && i + 1 < s.size() && s[i + 1] == ']') {  // an array type's "[]" stays
+      out += "[]";
+      ++i;
+      continue;
+    }
+    if (c == '[') {
+      if (depth++ == 0) out += "[...";
+      continue;
+    }
+    if (c == ']') {
+      if (depth > 0 && --depth == 0) out += ']';
+      continue;
+    }
+    if (depth == 0) out += c;
+  }
+  return out;
+}
+}  // namespace
+
+std::string FitWidth(std::string_view s, size_t width) {
+  if (s.size() <= width) return std::string(s);
+  if (s.find('[') != std::string_view::npos) {
+    std::string collapsed = CollapseBrackets(s);
+    if (collapsed.size() < s.size()) return FitWidth(collapsed, width);
+  }
+  if (width <= 3) return std::string(s.substr(s.size() - width));
+  return "..." + std::string(s.substr(s.size() - (width - 3)));
+}
+
+std::string NodeName(const AlignedProfiles& aligned, const TrendNode& node) {
+  const AlignedFrame& f = aligned.frames[node.name_frame];
+  if (aligned.granularity == Granularity::kLines) return fmt::format("{}:{}", f.function, f.line);
+  return f.function;
+}
+
+std::string FrameLocation(const AlignedProfiles& aligned, const AlignedSite& site, size_t i) {
+  const AlignedFrame& f = aligned.frames[site.frames[i]];
+  if (f.file.empty()) return "";
+  const int64_t line = SiteFrameLine(aligned, site, i);
+  return TerminalSafe(line > 0 ? fmt::format("{}:{}", f.file, line) : f.file);
+}
+
+namespace {
+
+std::string ObjectsPhrase(const TrendNode& node) {
+  const auto& size = node.size;
+  if (!size.exact || !size.bytes_per_object || *size.bytes_per_object <= 0) return "";
+  if (node.delta_objects <= 0) return "";
+  const std::string each = FormatBytes(*size.bytes_per_object);
+  if (size.objects_estimated) return fmt::format("~{} objects of {}", FormatSignedCount(node.delta_objects), each);
+  double whole = std::round(node.delta_objects);
+  if (std::fabs(node.delta_objects - whole) > 0.01) return "";
+  return fmt::format("+{} objects of {}", FormatCount(whole), each);
+}
+
+ReportRow MakeRow(const TrendResult& trend, const TrendNode& node) {
+  ReportRow row;
+  row.node = &node;
+  row.name = TerminalSafe(NodeName(trend.aligned, node));
+  row.short_name = ShortenFunctionName(row.name);
+  row.objects_phrase = ObjectsPhrase(node);
+  return row;
+}
+
+}  // namespace
+
+bool Grew(const TrendNode& node) {
+  switch (node.stats.trend_class) {
+    case TrendClass::kGrowing:
+    case TrendClass::kPlateaued:
+    case TrendClass::kNew: return true;
+    case TrendClass::kFluctuating: return node.stats.delta > 0;
+    default: return false;
+  }
+}
+
+std::string FormatNodeValue(const TrendResult& trend, double value, bool with_sign) {
+  std::string s = FormatValue(value, trend.aligned.value_unit);
+  return (with_sign && value > 0 && s != "0") ? "+" + s : s;
+}
+
+RowCells FormatCells(const TrendResult& trend, const TrendNode& n) {
+  RowCells cells;
+  const std::string est = n.size.objects_estimated ? "~" : "";
+  cells.growth = est + FormatNodeValue(trend, n.stats.delta, true);
+  cells.per_day = n.stats.per_day ? FormatNodeValue(trend, *n.stats.per_day, true) : "-";
+  cells.bytes_per_object = "-";
+  if (n.size.bytes_per_object && *n.size.bytes_per_object > 0)
+    cells.bytes_per_object = (n.size.exact ? "" : "~") + FormatBytes(*n.size.bytes_per_object);
+  cells.objects = trend.aligned.objects_type_name.empty() ? "-" : est + FormatSignedCount(std::round(n.delta_objects));
+  return cells;
+}
+
+Report BuildReport(const TrendResult& trend, ReportOptions options) {
+  Report report;
+  report.trend = &trend;
+  report.options = std::move(options);
+  for (const TrendNode& node : trend.sites) {
+    if (!Grew(node)) continue;
+    ++report.growing_total;
+    if (report.growing.size() < report.options.node_count) report.growing.push_back(MakeRow(trend, node));
+  }
+  std::vector<const TrendNode*> lost;
+  for (const TrendNode& node : trend.sites) {
+    auto c = node.stats.trend_class;
+    if (c == TrendClass::kShrinking || c == TrendClass::kGone) lost.push_back(&node);
+  }
+  std::stable_sort(lost.begin(), lost.end(),
+                   [](const TrendNode* a, const TrendNode* b) { return a->stats.delta < b->stats.delta; });
+  for (const TrendNode* node : lost) report.shrinking.push_back(MakeRow(trend, *node));
+  for (const auto& row : report.growing) report.any_estimate = report.any_estimate || row.node->size.objects_estimated;
+  return report;
+}
+
+}  // namespace pprof_trend
