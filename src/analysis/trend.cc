@@ -22,72 +22,7 @@ std::string_view TrendClassName(TrendClass c) {
   return "stable";
 }
 
-double NoiseModel::Tolerance(double a, double b) const {
-  double m = std::max(std::fabs(a), std::fabs(b));
-  double rounding = 1e-9 * m;  // values are sums of integers; this only absorbs float error
-  if (sampling_rate <= 0) return rounding;
-  return 2.0 * std::sqrt(sampling_rate * m) + rounding;
-}
-
 namespace {
-
-double Median(std::vector<double>& v) {
-  size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(mid), v.end());
-  double upper = v[mid];
-  if (v.size() % 2 == 1) return upper;
-  double lower = *std::max_element(v.begin(), v.begin() + static_cast<long>(mid));
-  return (lower + upper) / 2;
-}
-
-// Theil-Sen: the median of the slopes between every pair of points.
-double TheilSenSlope(const std::vector<double>& y, const std::vector<double>& x) {
-  thread_local std::vector<double> slopes;  // reused: this runs once per node
-  slopes.clear();
-  for (size_t i = 0; i < y.size(); ++i)
-    for (size_t j = i + 1; j < y.size(); ++j)
-      if (x[j] != x[i]) slopes.push_back((y[j] - y[i]) / (x[j] - x[i]));
-  return slopes.empty() ? 0.0 : Median(slopes);
-}
-
-// Kendall's tau-b of y against capture order; pairs within noise are ties.
-double KendallTau(const std::vector<double>& y, const NoiseModel& noise) {
-  double concordant = 0, discordant = 0, ties = 0;
-  const size_t n = y.size();
-  for (size_t i = 0; i < n; ++i)
-    for (size_t j = i + 1; j < n; ++j) {
-      double d = y[j] - y[i];
-      if (std::fabs(d) <= noise.Tolerance(y[i], y[j])) {
-        ties += 1;
-      } else if (d > 0) {
-        concordant += 1;
-      } else {
-        discordant += 1;
-      }
-    }
-  double pairs = static_cast<double>(n * (n - 1) / 2);
-  if (pairs == ties) return 0.0;
-  return (concordant - discordant) / std::sqrt(pairs * (pairs - ties));
-}
-
-// Ordinary least squares slope of y on x; none when x does not vary.
-std::optional<double> OlsSlope(const std::vector<double>& y, const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  double mx = 0, my = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  double sxx = 0, sxy = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    sxx += (x[i] - mx) * (x[i] - mx);
-    sxy += (x[i] - mx) * (y[i] - my);
-  }
-  if (sxx <= 0) return std::nullopt;
-  return sxy / sxx;
-}
 
 constexpr double kSteadyTau = 0.6;
 

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "analysis/align.h"
+#include "analysis/statistics.h"
 
 namespace pprof_trend {
 
@@ -114,10 +115,6 @@ struct TrendResult {
 
 // Statistics of one series at capture offsets `x` (days, or capture numbers),
 // with per-step noise tolerance from `noise`.
-struct NoiseModel {
-  double sampling_rate = 0;  // bytes; 0: exact values
-  double Tolerance(double a, double b) const;
-};
 SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<double>& x, bool x_in_days,
                                const NoiseModel& noise);
 

@@ -4,32 +4,26 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
-#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <regex>
 
-#include "analysis/align.h"
 #include "analysis/check.h"
+#include "analysis/pipeline.h"
+#include "base/phase_timer.h"
+#include "base/units.h"
+#include "base/utf8.h"
+#include "base/write_file.h"
 #include "input/gzip.h"
-#include "output/inspect.h"
 #include "input/load.h"
+#include "output/inspect.h"
 #include "output/profile_writer.h"
 #include "output/render_check.h"
 #include "output/render_html.h"
 #include "output/render_json.h"
 #include "output/render_text.h"
 #include "output/report.h"
-#include "analysis/trend.h"
-#include "base/units.h"
-#include "base/utf8.h"
-#include "base/write_file.h"
 
 namespace pprof_trend {
 namespace {
@@ -75,25 +69,10 @@ int ExitFor(const Status& status, std::ostream& err) {
   return kExitInputError;
 }
 
-StatusOr<std::optional<std::regex>> CompileRegex(const std::string& pattern, std::string_view flag) {
-  if (pattern.empty()) return std::optional<std::regex>();
-  try {
-    return std::optional<std::regex>(std::regex(pattern, std::regex::ECMAScript | std::regex::optimize));
-  } catch (const std::regex_error& e) {
-    return Status::UsageError(fmt::format("{} \"{}\" is not a valid regular expression: {}", flag, pattern, e.what()));
-  }
-}
-
 std::string CommandLine(int argc, const char* const* argv) {
   std::string s;
   for (int i = 0; i < argc; ++i) s += (i == 0 ? "" : " ") + std::string(argv[i]);
   return s;
-}
-
-Status CheckStdinOnce(const std::vector<std::string>& paths) {
-  if (std::count(paths.begin(), paths.end(), "-") > 1)
-    return Status::UsageError("standard input (-) can be named only once");
-  return Status();
 }
 
 // An output that is also an input would destroy the input.
@@ -146,47 +125,15 @@ int RunInspect(const std::vector<std::string>& paths, const LimitFlags& limit_fl
   return kExitOk;
 }
 
-// With PPROF_TREND_TIMING set, prints how long each phase took (stderr), for
-// tools/bench.sh and anyone wondering where the time goes.
-class PhaseTimer {
- public:
-  PhaseTimer() : enabled_(std::getenv("PPROF_TREND_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
-  void Lap(std::string_view phase) {
-    auto now = std::chrono::steady_clock::now();
-    if (enabled_)
-      std::cerr << fmt::format("pprof-trend: timing: {}: {:.3f} s{}\n", phase,
-                               std::chrono::duration<double>(now - last_).count(), PeakMemory());
-    last_ = now;
-  }
-
- private:
-  // ", peak RSS so far N MB" from Linux's VmHWM; empty elsewhere.
-  static std::string PeakMemory() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-      if (line.starts_with("VmHWM:")) return fmt::format(", peak RSS so far {} MB", std::atol(line.c_str() + 6) / 1024);
-    return "";
-  }
-
-  bool enabled_;
-  std::chrono::steady_clock::time_point last_;
-};
-
-// Loads, aligns and computes trends; prints the ordering note to `err`.
-StatusOr<TrendResult> Analyze(const AnalysisFlags& flags, std::ostream& err) {
-  if (flags.profiles.size() < 2)
-    return Status::UsageError(fmt::format(
-        "a trend needs two or more profiles (got {}); to look at one profile use: pprof-trend inspect FILE",
-        flags.profiles.size()));
-  RETURN_IF_ERROR(CheckStdinOnce(flags.profiles));
-  AlignOptions align;
-  align.granularity = *ParseGranularity(flags.granularity);
-  align.value_type = flags.sample_index;
-  ASSIGN_OR_RETURN(align.focus, CompileRegex(flags.focus, "--focus"));
-  ASSIGN_OR_RETURN(align.ignore, CompileRegex(flags.ignore, "--ignore"));
-
-  std::vector<int64_t> times;
+// The pipeline's options from the command line's flags.
+StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags) {
+  PipelineOptions options;
+  options.profiles = flags.profiles;
+  options.granularity = *ParseGranularity(flags.granularity);
+  options.sample_index = flags.sample_index;
+  options.focus = flags.focus;
+  options.ignore = flags.ignore;
+  options.keep_order = flags.keep_order;
   if (!flags.times.empty()) {
     std::string_view list = flags.times;
     while (true) {
@@ -196,37 +143,21 @@ StatusOr<TrendResult> Analyze(const AnalysisFlags& flags, std::ostream& err) {
       if (!t)
         return Status::UsageError(fmt::format(
             "--times: \"{}\" is not a time (examples: 2022-02-11, 2022-02-11T10:00:00+08:00)", item));
-      times.push_back(*t);
+      options.times.push_back(*t);
       if (comma == std::string_view::npos) break;
       list.remove_prefix(comma + 1);
     }
-    if (times.size() != flags.profiles.size())
-      return Status::UsageError(
-          fmt::format("--times has {} times for {} profiles", times.size(), flags.profiles.size()));
   }
-  ASSIGN_OR_RETURN(LoadOptions load_options, MakeLoadOptions(flags.limit_flags));
-  PhaseTimer timer;
-  Aligner aligner(std::move(align), flags.profiles.size());
-  RETURN_IF_ERROR(LoadEach(flags.profiles, load_options, [&](size_t i, Profile&& profile) {
-    if (!times.empty()) profile.time_nanos = times[i];
-    return aligner.Add(i, profile);
-  }));
-  AlignedProfiles aligned = std::move(aligner).Finish(flags.keep_order);
-#ifdef __GLIBC__
-  // The decoded profiles are gone; hand their pages back before the trend
-  // stage allocates, so the peak is the larger of the two phases, not the sum.
-  malloc_trim(0);
-#endif
-  timer.Lap("load and align");
-  if (aligned.order_differs_from_arguments) {
-    err << (flags.keep_order
-                ? "pprof-trend: note: the argument order differs from the capture times; kept it (--keep-order)\n"
-                : "pprof-trend: note: profiles are ordered by capture time, not as given (--keep-order keeps the "
-                  "argument order)\n");
-  }
-  TrendResult trend = ComputeTrends(std::move(aligned), TrendOptions{});
-  timer.Lap("trends");
-  return trend;
+  ASSIGN_OR_RETURN(options.load, MakeLoadOptions(flags.limit_flags));
+  return options;
+}
+
+// Runs the pipeline and prints its notes to `err`.
+StatusOr<TrendResult> AnalyzeFlags(const AnalysisFlags& flags, std::ostream& err) {
+  ASSIGN_OR_RETURN(PipelineOptions options, MakePipelineOptions(flags));
+  ASSIGN_OR_RETURN(Analysis analysis, Analyze(options));
+  for (const std::string& note : analysis.notes) err << "pprof-trend: " << note << "\n";
+  return std::move(analysis.trend);
 }
 
 // The end of a command that wrote `out`: flushes it, turns a failed write
@@ -244,7 +175,7 @@ int Finish(int exit_code, std::ostream& out, std::ostream& err, ExitNow exit_now
 
 int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostream& out, std::ostream& err,
              ExitNow exit_now) {
-  auto trend = Analyze(flags.analysis, err);
+  auto trend = AnalyzeFlags(flags.analysis, err);
   if (!trend.ok()) return ExitFor(trend.status(), err);
   ReportOptions report_options;
   report_options.command_line = command_line;
@@ -296,7 +227,7 @@ int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err, Exit
     flags.analysis.profiles.insert(flags.analysis.profiles.begin(), flags.baseline);
     flags.analysis.keep_order = true;
   }
-  auto trend = Analyze(flags.analysis, err);
+  auto trend = AnalyzeFlags(flags.analysis, err);
   if (!trend.ok()) return ExitFor(trend.status(), err);
   auto result = RunCheck(*trend, *budgets);
   if (!result.ok()) return ExitFor(result.status(), err);
@@ -310,7 +241,7 @@ int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err, Exit
 
 int RunExport(const ExportFlags& flags, std::ostream& out, std::ostream& err, ExitNow exit_now) {
   if (Status s = RefuseInputAsOutput(flags.analysis.profiles, flags.output); !s.ok()) return ExitFor(s, err);
-  auto trend = Analyze(flags.analysis, err);
+  auto trend = AnalyzeFlags(flags.analysis, err);
   if (!trend.ok()) return ExitFor(trend.status(), err);
   if (Status s = WriteFileAtomically(flags.output, Gzip(SerializeGrowthProfile(*trend))); !s.ok())
     return ExitFor(s, err);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -45,6 +46,12 @@ StatusOr<std::string> ReadAll(int fd, const std::string& name, size_t size_hint)
 }
 
 }  // namespace
+
+Status CheckStdinOnce(const std::vector<std::string>& paths) {
+  if (std::count(paths.begin(), paths.end(), "-") > 1)
+    return Status::UsageError("standard input (-) can be named only once");
+  return Status();
+}
 
 StatusOr<InputBytes> ReadInput(const std::string& path) {
   if (path == "-") {

@@ -31,6 +31,9 @@ struct InputBytes {
   int64_t mtime_nanos = 0;  // modification time; 0 for standard input
 };
 
+// Standard input can be read once: a usage error when "-" is named twice.
+Status CheckStdinOnce(const std::vector<std::string>& paths);
+
 // Reads the whole file (or standard input for "-").
 StatusOr<InputBytes> ReadInput(const std::string& path);
 

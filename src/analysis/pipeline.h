@@ -1,0 +1,37 @@
+// The analysis pipeline: profiles -> load -> align -> trend.
+//
+// What the trend command, `check` and `export` share. It takes plain options
+// of its own (the command line maps its flags onto them) and returns the
+// trend with the notes a reader should see (e.g. that the captures were
+// reordered by time); it prints nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analysis/align.h"
+#include "analysis/trend.h"
+#include "base/status.h"
+#include "input/load.h"
+
+namespace pprof_trend {
+
+struct PipelineOptions {
+  std::vector<std::string> profiles;  // paths, "-" for standard input (once)
+  LoadOptions load;
+  Granularity granularity = Granularity::kFunctions;
+  std::string sample_index;   // empty: inuse_space with inuse_objects
+  std::string focus, ignore;  // regular expressions; empty: none
+  std::vector<int64_t> times;  // capture times (Unix ns) per profile in argument order; empty: from the inputs
+  bool keep_order = false;     // keep the argument order even when capture times disagree
+};
+
+struct Analysis {
+  TrendResult trend;
+  std::vector<std::string> notes;  // one line each, without the "pprof-trend: " prefix
+};
+
+StatusOr<Analysis> Analyze(const PipelineOptions& options);
+
+}  // namespace pprof_trend

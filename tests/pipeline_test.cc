@@ -1,0 +1,60 @@
+// The pipeline: profiles -> load -> align -> trend, with options of its own.
+#include "analysis/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include "test_paths.h"
+
+namespace pprof_trend {
+namespace {
+
+using testing::SaramaDay;
+
+PipelineOptions Sarama(std::vector<int> days) {
+  PipelineOptions options;
+  for (int d : days) options.profiles.push_back(SaramaDay(d));
+  return options;
+}
+
+TEST(PipelineTest, RanksTheSaramaLeakFirst) {
+  auto analysis = Analyze(Sarama({1, 2, 3}));
+  ASSERT_TRUE(analysis.ok()) << analysis.status().message();
+  EXPECT_TRUE(analysis->notes.empty());
+  const TrendResult& trend = analysis->trend;
+  ASSERT_EQ(trend.aligned.captures.size(), 3u);
+  ASSERT_FALSE(trend.sites.empty());
+  const TrendNode& top = trend.sites.front();
+  EXPECT_EQ(trend.aligned.frames[top.name_frame].function,
+            "github.com/Shopify/sarama.(*asyncProducer).newPartitionProducer");
+  EXPECT_EQ(top.delta_objects, 17);
+}
+
+TEST(PipelineTest, ReorderingByTimeIsANoteNotAPrint) {
+  auto analysis = Analyze(Sarama({3, 1, 2}));
+  ASSERT_TRUE(analysis.ok()) << analysis.status().message();
+  ASSERT_EQ(analysis->notes.size(), 1u);
+  EXPECT_EQ(analysis->notes[0],
+            "note: profiles are ordered by capture time, not as given (--keep-order keeps the argument order)");
+  EXPECT_EQ(analysis->trend.aligned.captures.front().path, SaramaDay(1));
+}
+
+TEST(PipelineTest, RefusesWhatCannotMakeATrend) {
+  auto one = Analyze(Sarama({1}));
+  ASSERT_FALSE(one.ok());
+  EXPECT_EQ(one.status().code(), StatusCode::kUsageError);
+
+  PipelineOptions times = Sarama({1, 2});
+  times.times = {1};
+  auto mismatch = Analyze(times);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.status().message(), "--times has 1 times for 2 profiles");
+
+  PipelineOptions regex = Sarama({1, 2});
+  regex.focus = "(";
+  auto bad = Analyze(regex);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kUsageError);
+}
+
+}  // namespace
+}  // namespace pprof_trend
