@@ -100,12 +100,12 @@ TEST(AlignTest, FocusAndIgnoreFilterSamplesByFrame) {
   day.samples = {HeapSample(Stack("main.f"), 1, 10), HeapSample(Stack("main.g"), 1, 20)};
   std::vector<std::string> inputs = {BuildProfile(day), BuildProfile(day)};
   AlignOptions focus;
-  focus.focus = std::regex("main\\.f");
+  focus.focus = Regex::Compile("main\\.f", "--test").value();
   auto a = AlignAll(inputs, focus);
   ASSERT_EQ(a.sites.size(), 1u);
   EXPECT_EQ(a.captures[0].total_value, 30);  // totals stay whole-profile
   AlignOptions ignore;
-  ignore.ignore = std::regex("main\\.f");
+  ignore.ignore = Regex::Compile("main\\.f", "--test").value();
   auto b = AlignAll(inputs, ignore);
   ASSERT_EQ(b.sites.size(), 1u);
   EXPECT_EQ(b.frames[b.sites[0].frames.back()].function, "main.g");
@@ -165,6 +165,33 @@ TEST(AlignTest, SampleIndexPicksItsObjectsPair) {
   EXPECT_EQ(a.objects_type_name, "alloc_objects");
   EXPECT_EQ(a.sites[0].values[0], 700);
   EXPECT_EQ(a.sites[0].objects[0], 7);
+}
+
+}  // namespace
+}  // namespace pprof_trend
+
+namespace pprof_trend {
+namespace {
+
+// Samples with no call stack are real memory: one site "(no stack)", never
+// named after (or folded into) another site's frames.
+TEST(AlignTest, SamplesWithoutAStackAreOneSiteOfTheirOwn) {
+  ProfileSpec day1, day2;
+  day1.samples = {HeapSample(Stack("main.stable"), 5, 500, 100)};
+  day2.samples = {HeapSample(Stack("main.stable"), 5, 500, 100), HeapSample({}, 2, 576, 288),
+                  HeapSample({}, 1, 288, 288)};
+  auto a = AlignAll({BuildProfile(day1), BuildProfile(day2)});
+  ASSERT_EQ(a.sites.size(), 2u);
+  const AlignedSite* none = FindSite(a, std::string(kNoStackName));
+  ASSERT_NE(none, nullptr);
+  EXPECT_EQ(none->frames.size(), 1u);
+  EXPECT_EQ(Vec(none->values), (std::vector<int64_t>{0, 864}));
+  EXPECT_EQ(Vec(FindSite(a, "main.stable")->values), (std::vector<int64_t>{500, 500}));
+  // Not a frame of the program: --focus/--ignore never match it.
+  AlignOptions focus;
+  focus.focus = Regex::Compile("stack", "--test").value();
+  auto focused = AlignAll({BuildProfile(day1), BuildProfile(day2)}, std::move(focus));
+  EXPECT_EQ(FindSite(focused, std::string(kNoStackName)), nullptr);
 }
 
 }  // namespace

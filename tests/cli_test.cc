@@ -149,7 +149,28 @@ TEST_F(CliTest, UnknownSampleIndex) {
 
 TEST_F(CliTest, BadRegex) {
   ExpectInputError(Day(1) + " " + Day(2) + " --focus '('",
-                   "--focus \"(\" is not a valid regular expression: Mismatched '(' and ')' in regular expression");
+                   "--focus \"(\" is not a valid regular expression: missing ): (");
+  // Go's RE2 has no backreferences; pprof would refuse this too.
+  ExpectInputError(Day(1) + " " + Day(2) + " --ignore '(a)\\1'",
+                   "--ignore \"(a)\\1\" is not a valid regular expression: invalid escape sequence: \\1");
+}
+
+// Patterns as Go users write them for pprof (RE2): flags and classes.
+TEST_F(CliTest, RegexesAreRe2AsInPprof) {
+  RunResult r = Run(Day(1) + " " + Day(2) + " " + Day(3) + " --focus '(?i)NEWPARTITIONPRODUCER' --format json");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("newPartitionProducer"), std::string::npos);
+  EXPECT_EQ(r.out.find("recordSession"), std::string::npos);
+  r = Run("check --forbid '(?i)^github\\.com/shopify/SARAMA\\.' " + Day(1) + " " + Day(2) + " " + Day(3));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("newPartitionProducer"), std::string::npos) << r.out;
+  // POSIX classes; case matters unless (?i) says otherwise.
+  const std::string days = " " + Day(1) + " " + Day(2) + " " + Day(3);
+  r = Run("check --forbid '[[:upper:]]\\w+Session'" + days);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  r = Run("check --forbid '(?i)[[:upper:]]\\w+Session'" + days);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("recordSession"), std::string::npos) << r.out;
 }
 
 TEST_F(CliTest, UsageErrorsExitTwo) {

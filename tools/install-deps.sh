@@ -10,6 +10,7 @@ packages=(
   zlib1g-dev                          # gzip-compressed profiles
   libcli11-dev                        # command line
   libfmt-dev                          # formatting
+  libre2-dev                          # regular expressions with Go's (pprof's) syntax
   libgtest-dev                        # tests
   "$@"
 )

@@ -85,15 +85,18 @@ uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, 
   auto [it, inserted] = frame_ids_.try_emplace(std::move(key), static_cast<uint32_t>(result_.frames.size()));
   if (inserted) {
     result_.frames.push_back(AlignedFrame{std::string(function), std::string(file), line});
-    auto matches = [&](const std::optional<std::regex>& re) -> int8_t {
-      if (!re) return 0;
-      return std::regex_search(function.begin(), function.end(), *re) ||
-             std::regex_search(file.begin(), file.end(), *re);
-    };
-    frame_focus_.push_back(matches(options_.focus));
-    frame_ignore_.push_back(matches(options_.ignore));
+    const AlignedFrame& frame = result_.frames.back();
+    frame_focus_.push_back(options_.focus && FrameMatches(frame, *options_.focus));
+    frame_ignore_.push_back(options_.ignore && FrameMatches(frame, *options_.ignore));
   }
   return it->second;
+}
+
+uint32_t Aligner::NoStackFrame() {
+  if (no_stack_frame_ == UINT32_MAX) {
+    no_stack_frame_ = InternFrame(kNoStackName, "", 0);  // FrameMatches never matches it
+  }
+  return no_stack_frame_;
 }
 
 void Aligner::GrowSiteTable(size_t min_sites) {
@@ -263,6 +266,10 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
           p.lines.push_back(clamp_line(profile.lines[l].line));
         }
       }
+    }
+    if (p.stack.empty()) {  // real memory with no call stack (e.g. a Go process that has just started)
+      p.stack.push_back(NoStackFrame());
+      p.lines.push_back(0);
     }
     p.folded = true;
     if (options_.focus || options_.ignore) {

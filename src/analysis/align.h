@@ -5,7 +5,8 @@
 // keyed by what a developer would call it (function name and file, plus the
 // line at `lines` granularity, the file alone at `files`), and an allocation
 // site is the whole stack of such frames, root to leaf, inlined frames
-// expanded. A site missing from a capture holds 0 there.
+// expanded; a sample without a stack is the site "(no stack)". A site
+// missing from a capture holds 0 there.
 //
 // Profiles are folded one at a time (Add) and can be released right after,
 // so memory grows with the number of distinct sites, not with the number of
@@ -17,17 +18,22 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <regex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "model/profile.h"
+#include "base/regex.h"
 #include "base/status.h"
 
 namespace pprof_trend {
 
 enum class Granularity { kFunctions, kLines, kFiles };
+
+// The one frame of the site that holds samples without a call stack: they
+// are real memory (a Go process that has just started writes such records),
+// so they are kept, as one site of their own.
+inline constexpr std::string_view kNoStackName = "(no stack)";
 
 struct AlignOptions {
   Granularity granularity = Granularity::kFunctions;
@@ -38,8 +44,8 @@ struct AlignOptions {
   std::string objects_type;
   // pprof's -focus / -ignore: keep only samples with a frame whose function
   // or file name matches `focus`; drop samples with a frame matching `ignore`.
-  std::optional<std::regex> focus;
-  std::optional<std::regex> ignore;
+  std::optional<Regex> focus;
+  std::optional<Regex> ignore;
 };
 
 // A frame as it is aligned across captures.
@@ -135,6 +141,7 @@ class Aligner {
  private:
   Status ResolveSampleTypes(const Profile& profile);
   uint32_t InternFrame(std::string_view function, std::string_view file, int64_t line);
+  uint32_t NoStackFrame();
   uint32_t FindOrAddSite(const std::vector<uint32_t>& frames_leaf_first, uint64_t hash);
 
   AlignOptions options_;
@@ -145,6 +152,7 @@ class Aligner {
   std::string first_source_;
   int value_index_ = -1, objects_index_ = -1;
 
+  uint32_t no_stack_frame_ = UINT32_MAX;
   std::unordered_map<std::string, uint32_t> frame_ids_;  // key: function \0 file \0 line
   std::vector<int8_t> frame_focus_;   // per frame: matches focus
   std::vector<int8_t> frame_ignore_;  // per frame: matches ignore
@@ -159,6 +167,14 @@ class Aligner {
   std::vector<uint64_t> site_hashes_;
   void GrowSiteTable(size_t min_sites);
 };
+
+// Whether `re` matches the frame's function or file name (pprof's rule for
+// -focus and -ignore; check's --forbid and --allow too). Never the
+// "(no stack)" frame: it is no part of the program.
+inline bool FrameMatches(const AlignedFrame& frame, const Regex& re) {
+  if (frame.function == kNoStackName && frame.file.empty()) return false;
+  return re.Matches(frame.function) || re.Matches(frame.file);
+}
 
 // The line frame `i` of `site` is shown with: its own at `lines`
 // granularity, else the line of the site's largest sample (0 if unknown).

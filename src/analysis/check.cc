@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <regex>
 
 #include "base/units.h"
 
@@ -72,28 +71,22 @@ Status ParseRules(std::string_view text, const std::string& path, Budgets* budge
 
 namespace {
 
-StatusOr<std::vector<std::regex>> Compile(const std::vector<std::string>& patterns, std::string_view flag) {
-  std::vector<std::regex> out;
+StatusOr<std::vector<Regex>> Compile(const std::vector<std::string>& patterns, std::string_view flag) {
+  std::vector<Regex> out;
   for (const auto& p : patterns) {
-    try {
-      out.emplace_back(p, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return Status::UsageError(fmt::format("{} \"{}\" is not a valid regular expression: {}", flag, p, e.what()));
-    }
+    ASSIGN_OR_RETURN(Regex re, Regex::Compile(p, flag));
+    out.push_back(std::move(re));
   }
   return out;
 }
 
-bool Matches(const AlignedProfiles& aligned, const TrendNode& node, const std::regex& re) {
-  for (uint32_t f : node.stack) {
-    const AlignedFrame& frame = aligned.frames[f];
-    if (std::regex_search(frame.function, re) || std::regex_search(frame.file, re)) return true;
-  }
-  return false;
+bool Matches(const AlignedProfiles& aligned, const TrendNode& node, const Regex& re) {
+  return std::any_of(node.stack.begin(), node.stack.end(),
+                     [&](uint32_t f) { return FrameMatches(aligned.frames[f], re); });
 }
 
-bool MatchesAny(const AlignedProfiles& aligned, const TrendNode& node, const std::vector<std::regex>& res) {
-  return std::any_of(res.begin(), res.end(), [&](const std::regex& re) { return Matches(aligned, node, re); });
+bool MatchesAny(const AlignedProfiles& aligned, const TrendNode& node, const std::vector<Regex>& res) {
+  return std::any_of(res.begin(), res.end(), [&](const Regex& re) { return Matches(aligned, node, re); });
 }
 
 constexpr size_t kMaxOffenders = 5;
@@ -112,8 +105,8 @@ std::vector<const TrendNode*> Biggest(std::vector<const TrendNode*> nodes, bool 
 
 StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets) {
   const AlignedProfiles& aligned = trend.aligned;
-  ASSIGN_OR_RETURN(std::vector<std::regex> allow, Compile(budgets.allow, "--allow"));
-  ASSIGN_OR_RETURN(std::vector<std::regex> forbid, Compile(budgets.forbid, "--forbid"));
+  ASSIGN_OR_RETURN(std::vector<Regex> allow, Compile(budgets.allow, "--allow"));
+  ASSIGN_OR_RETURN(std::vector<Regex> forbid, Compile(budgets.forbid, "--forbid"));
 
   CheckResult result;
   std::vector<const TrendNode*> counted;  // sites not allowed, in rank order

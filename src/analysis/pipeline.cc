@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <regex>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -12,13 +11,10 @@
 namespace pprof_trend {
 namespace {
 
-StatusOr<std::optional<std::regex>> CompileRegex(const std::string& pattern, std::string_view flag) {
-  if (pattern.empty()) return std::optional<std::regex>();
-  try {
-    return std::optional<std::regex>(std::regex(pattern, std::regex::ECMAScript | std::regex::optimize));
-  } catch (const std::regex_error& e) {
-    return Status::UsageError(fmt::format("{} \"{}\" is not a valid regular expression: {}", flag, pattern, e.what()));
-  }
+StatusOr<std::optional<Regex>> CompileOptional(const std::string& pattern, std::string_view flag) {
+  if (pattern.empty()) return std::optional<Regex>();
+  ASSIGN_OR_RETURN(Regex re, Regex::Compile(pattern, flag));
+  return std::optional<Regex>(std::move(re));
 }
 
 }  // namespace
@@ -32,8 +28,8 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
   AlignOptions align;
   align.granularity = options.granularity;
   align.value_type = options.sample_index;
-  ASSIGN_OR_RETURN(align.focus, CompileRegex(options.focus, "--focus"));
-  ASSIGN_OR_RETURN(align.ignore, CompileRegex(options.ignore, "--ignore"));
+  ASSIGN_OR_RETURN(align.focus, CompileOptional(options.focus, "--focus"));
+  ASSIGN_OR_RETURN(align.ignore, CompileOptional(options.ignore, "--ignore"));
   if (!options.times.empty() && options.times.size() != options.profiles.size())
     return Status::UsageError(
         fmt::format("--times has {} times for {} profiles", options.times.size(), options.profiles.size()));

@@ -107,7 +107,11 @@ std::string Paths(const Report& r) {
     out += fmt::format("      {}{}\n", row.objects_phrase.empty() ? "" : row.objects_phrase + "; ", series);
     const AlignedSite& site = a.sites[n.site_index];
     // A one-frame site without a file (a .NET type) has no path to show.
-    if (n.stack.size() == 1 && a.frames[n.stack[0]].file.empty()) continue;
+    if (n.stack.size() == 1 && a.frames[n.stack[0]].file.empty()) {
+      if (a.frames[n.stack[0]].function == kNoStackName)
+        out += "        (the profiles recorded these samples without a call stack)\n";
+      continue;
+    }
     // Very deep stacks (recursion) show their root and leaf ends.
     constexpr size_t kRootFrames = 10, kLeafFrames = 20;
     const size_t skip_from = n.stack.size() > kRootFrames + kLeafFrames + 1 ? kRootFrames : n.stack.size();
