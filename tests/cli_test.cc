@@ -173,6 +173,25 @@ TEST_F(CliTest, RegexesAreRe2AsInPprof) {
   EXPECT_NE(r.out.find("recordSession"), std::string::npos) << r.out;
 }
 
+// Profiles whose every sample lacks a stack (a Go process right after
+// start): every output and check's offender lines, without a crash.
+TEST_F(CliTest, ProfilesOfStacklessSamplesOnlyGoThroughEveryOutput) {
+  const std::string inputs = " --times 2024-01-01,2024-01-02 '" +
+                             testing::SourcePath("testdata/edge/stackless-only-1.heap.txt") + "' '" +
+                             testing::SourcePath("testdata/edge/stackless-only-2.heap.txt") + "'";
+  for (const std::string& args : {std::string(""), std::string("--format json"), std::string("--html r.html"),
+                                   std::string("export -o growth.pb.gz")}) {
+    RunResult r = Run(args + inputs);
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.err;
+    if (!args.starts_with("export")) {
+      EXPECT_NE(r.out.find("(no stack)"), std::string::npos) << args << "\n" << r.out;
+    }
+  }
+  RunResult r = Run("check --max-node-growth 1MiB --format junit" + inputs);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("(no stack)"), std::string::npos) << r.out;
+}
+
 TEST_F(CliTest, UsageErrorsExitTwo) {
   RunResult r = Run("--no-such-flag a b");
   EXPECT_EQ(r.exit_code, 2);

@@ -1,5 +1,6 @@
 #include "fuzz/fuzz_targets.h"
 
+#include <algorithm>
 #include <string>
 
 #include "analysis/align.h"
@@ -32,15 +33,17 @@ Limits FuzzLimits() {
 
 }  // namespace
 
-void RunDownstream(const Profile& first, const Profile& second) {
-  RenderInspect(Summarize(first, 10));
+void RunDownstream(const std::vector<const Profile*>& captures) {
+  const Profile& first = *captures.front();
+  for (const Profile* p : captures) RenderInspect(Summarize(*p, 10));
   AlignOptions options;
   if (first.FindSampleType("inuse_space") < 0) {
     if (first.sample_types.empty()) return;
     options.value_type = std::string(first.sample_types.back().type);
   }
-  Aligner aligner(options, 2);
-  if (!aligner.Add(0, first).ok() || !aligner.Add(1, second).ok()) return;
+  Aligner aligner(options, captures.size());
+  for (size_t i = 0; i < captures.size(); ++i)
+    if (!aligner.Add(i, *captures[i]).ok()) return;
   TrendResult trend = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
   Report report = BuildReport(trend, ReportOptions{});
   RenderText(report);
@@ -81,6 +84,44 @@ int FuzzProfile(const uint8_t* data, size_t size) {
   });
 }
 
+int FuzzSeries(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  const size_t n = 2 + (data[0] & 1);
+  size_t at = 1;
+  std::vector<size_t> lengths;
+  for (size_t i = 0; i + 1 < n; ++i) {
+    if (at + 4 > size) return 0;
+    lengths.push_back(size_t{data[at]} | size_t{data[at + 1]} << 8 | size_t{data[at + 2]} << 16 |
+                      size_t{data[at + 3]} << 24);
+    at += 4;
+  }
+  LoadOptions options;
+  options.limits = FuzzLimits();
+  std::vector<Profile> profiles;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t length = i + 1 < n ? std::min(lengths[i], size - at) : size - at;
+    std::string bytes(reinterpret_cast<const char*>(data + at), length);
+    at += length;
+    auto profile = DecodeInput(InputBytes{std::move(bytes), static_cast<int64_t>(i + 1) * 1000000000}, "fuzz", options);
+    if (!profile.ok()) return 0;
+    profiles.push_back(std::move(profile).value());
+  }
+  std::vector<const Profile*> series;
+  for (const Profile& p : profiles) series.push_back(&p);
+  RunDownstream(series);
+  return 0;
+}
+
+std::string SeriesInput(const std::vector<std::string>& captures) {
+  std::string out(1, static_cast<char>(captures.size() == 3 ? 1 : 0));
+  for (size_t i = 0; i + 1 < captures.size(); ++i) {
+    const auto length = static_cast<uint32_t>(captures[i].size());
+    for (int b = 0; b < 4; ++b) out.push_back(static_cast<char>((length >> (8 * b)) & 0xff));
+  }
+  for (const std::string& c : captures) out += c;
+  return out;
+}
+
 int FuzzLegacyHeap(const uint8_t* data, size_t size) {
   return RunParser(data, size, [](const std::string& bytes) { return ParseLegacyHeap(bytes, "fuzz", FuzzLimits()); });
 }
@@ -97,7 +138,8 @@ int FuzzRules(const uint8_t* data, size_t size) {
 
 const std::vector<Target>& Targets() {
   static const std::vector<Target> targets = {
-      {"profile", FuzzProfile}, {"legacy_heap", FuzzLegacyHeap}, {"dumpheap", FuzzDumpheap}, {"rules", FuzzRules}};
+      {"profile", FuzzProfile}, {"legacy_heap", FuzzLegacyHeap}, {"dumpheap", FuzzDumpheap}, {"rules", FuzzRules},
+      {"series", FuzzSeries}};
   return targets;
 }
 

@@ -21,10 +21,18 @@ int FuzzProfile(const uint8_t* data, size_t size);      // gzip + pprof protobuf
 int FuzzLegacyHeap(const uint8_t* data, size_t size);   // legacy Go heap text
 int FuzzDumpheap(const uint8_t* data, size_t size);     // .NET dumpheap -stat
 int FuzzRules(const uint8_t* data, size_t size);        // check's rules files
+// A series of two or three DIFFERENT inputs, each decoded as the loader
+// would (any format), aligned together. The input is framed: one byte (its
+// low bit: 2 or 3 captures), then a 4-byte little-endian length for each
+// capture but the last, then the captures' bytes (lengths are clamped to
+// what is left). SeriesInput builds such an input from whole files.
+int FuzzSeries(const uint8_t* data, size_t size);
+std::string SeriesInput(const std::vector<std::string>& captures);
 
 // Everything after parsing (alignment, trends, renderers, check, export) on
-// two captures; what the parsing targets run on what they accepted.
-void RunDownstream(const Profile& first, const Profile& second);
+// a series of captures; what the parsing targets run on what they accepted.
+void RunDownstream(const std::vector<const Profile*>& captures);
+inline void RunDownstream(const Profile& first, const Profile& second) { RunDownstream({&first, &second}); }
 
 struct Target {
   const char* name;
