@@ -17,8 +17,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(BadInputsTest, EachDefectGetsItsOneLineError) {
-  const fs::path dir = testing::SourcePath("testdata/bad");
+// Every file in testdata/<dir>/ (but expected.txt) is listed there with the
+// one-line error that `pprof-trend FILE FILE` must print, with exit code 2.
+void ExpectEachFileGetsItsError(const std::string& dir_name) {
+  const fs::path dir = testing::SourcePath("testdata/" + dir_name);
   std::map<std::string, std::string> expected;
   std::istringstream lines(testing::ReadFileOrDie((dir / "expected.txt").string()));
   for (std::string line; std::getline(lines, line);) {
@@ -30,7 +32,7 @@ TEST(BadInputsTest, EachDefectGetsItsOneLineError) {
   size_t files = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     std::string name = entry.path().filename().string();
-    if (name == "expected.txt") continue;
+    if (name == "expected.txt" || name == "README.md") continue;
     ++files;
     EXPECT_TRUE(expected.count(name)) << name << " has no expected error in expected.txt";
   }
@@ -38,7 +40,7 @@ TEST(BadInputsTest, EachDefectGetsItsOneLineError) {
   const fs::path previous = fs::current_path();
   fs::current_path(PPROF_TREND_SOURCE_DIR);
   for (const auto& [name, message] : expected) {
-    std::string path = "testdata/bad/" + name;
+    std::string path = "testdata/" + dir_name + "/" + name;
     const char* argv[] = {"pprof-trend", path.c_str(), path.c_str()};
     std::ostringstream out, err;
     int code = RunCli(3, argv, out, err);
@@ -48,6 +50,12 @@ TEST(BadInputsTest, EachDefectGetsItsOneLineError) {
   }
   fs::current_path(previous);
 }
+
+TEST(BadInputsTest, EachDefectGetsItsOneLineError) { ExpectEachFileGetsItsError("bad"); }
+
+// Real files that are no heap profile (pprof's own test data, a server's
+// pages): the error says what each one is.
+TEST(BadInputsTest, EachRealNonHeapFileIsNamedForWhatItIs) { ExpectEachFileGetsItsError("notheap"); }
 
 }  // namespace
 }  // namespace pprof_trend

@@ -73,7 +73,9 @@ TEST_F(CliTest, EmptyFile) {
 
 TEST_F(CliTest, OneByteFile) {
   Write("one", "x");
-  ExpectInputError("inspect one", "one: not a pprof profile (corrupt or truncated protobuf)");
+  ExpectInputError("inspect one", "one: text, not a profile; it begins \"x\"");
+  Write("nul", std::string(1, '\0'));
+  ExpectInputError("inspect nul", "nul: not a pprof profile (corrupt or truncated protobuf)");
 }
 
 TEST_F(CliTest, TruncatedGzip) {

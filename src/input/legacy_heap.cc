@@ -136,6 +136,11 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
     if (sampling.starts_with("heap/")) rate /= 2;  // the early C++ profiler's convention: heap/2*rate
   } else if (sampling == "heapprofile") {
     rate = 1;
+  } else if (sampling.starts_with("growthz") || sampling.starts_with("fragmentationz")) {
+    return Status::InputError(fmt::format(
+        "{}: a heap {} profile (\"{}\": {}), not a profile of what is in use, which pprof-trend reads", source,
+        sampling.starts_with("growthz") ? "growth" : "fragmentation", sampling,
+        sampling.starts_with("growthz") ? "where the heap grew, cumulatively" : "fragmentation of the heap"));
   } else {
     return error(fmt::format("unknown sampling \"{}\" (expected heap/RATE, heap_v2/RATE or heapprofile)", sampling));
   }

@@ -18,6 +18,7 @@
 #include "input/gzip.h"
 #include "input/legacy_heap.h"
 #include "input/profile_reader.h"
+#include "input/sniff.h"
 
 namespace pprof_trend {
 namespace {
@@ -97,6 +98,7 @@ StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const L
     profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
     return profile;
   }
+  if (auto what = DescribeNonProtobuf(data)) return Status::InputError(fmt::format("{}: {}", name, *what));
   return DecodePprof(data, name, options.limits);
 }
 

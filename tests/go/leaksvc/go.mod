@@ -1,0 +1,3 @@
+module leaksvc
+
+go 1.19

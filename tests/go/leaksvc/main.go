@@ -1,0 +1,105 @@
+// leaksvc: a small Go service that leaks objects of a known size at a known
+// rate, beside garbage churn and a stable cache, and serves net/http/pprof on
+// loopback. Tests capture its heap profiles as a user would, with curl or
+// pprof-trend, and compare what pprof-trend finds with the truth it reports.
+//
+//	leaksvc -addr 127.0.0.1:0 -size 4096 -per-tick 1000 -tick 1s -portfile port.txt
+//
+// GET /truth returns the leaked object count so far ("leaked N size S").
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	_ "net/http/pprof"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+)
+
+var (
+	mu     sync.Mutex
+	leaked = map[int][]byte{} // the leak: never freed
+	cache  [][]byte           // stable: allocated once
+	sink   []byte             // churn: garbage
+)
+
+//go:noinline
+func leakBuffer(i, size int) {
+	mu.Lock()
+	leaked[i] = make([]byte, size)
+	mu.Unlock()
+}
+
+//go:noinline
+func churn(n int) {
+	for i := 0; i < n; i++ {
+		sink = make([]byte, 512+i%1024)
+	}
+}
+
+//go:noinline
+func fillCache(n, size int) {
+	for i := 0; i < n; i++ {
+		cache = append(cache, make([]byte, size))
+	}
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "listen address (loopback)")
+	size := flag.Int("size", 4096, "bytes per leaked object")
+	perTick := flag.Int("per-tick", 100, "objects leaked per tick")
+	tick := flag.Duration("tick", time.Second, "leak interval")
+	delay := flag.Duration("delay", 0, "wait this long before leaking")
+	limit := flag.Int("max", 1000000, "stop leaking after this many objects")
+	portfile := flag.String("portfile", "", "write the listening port here")
+	dropEvery := flag.Int("drop-every", 0, "every N ticks, free every leaked object (0: never)")
+	rate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate (0: the default, 512 KiB)")
+	flag.Parse()
+	if *rate > 0 {
+		runtime.MemProfileRate = *rate
+	}
+	fillCache(64, 64<<10)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	if *portfile != "" {
+		tmp := *portfile + ".tmp"
+		if err := os.WriteFile(tmp, []byte(fmt.Sprint(port)), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		if err := os.Rename(tmp, *portfile); err != nil {
+			log.Fatal(err)
+		}
+	}
+	http.HandleFunc("/truth", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "leaked %d size %d\n", len(leaked), *size)
+	})
+	go func() {
+		time.Sleep(*delay)
+		n, ticks := 0, 0
+		for range time.Tick(*tick) {
+			ticks++
+			if *dropEvery > 0 && ticks%*dropEvery == 0 {
+				mu.Lock()
+				leaked = map[int][]byte{}
+				mu.Unlock()
+				runtime.GC()
+			}
+			for i := 0; i < *perTick && n < *limit; i++ {
+				leakBuffer(n, *size)
+				n++
+			}
+			churn(2000)
+		}
+	}()
+	log.Fatal(http.Serve(ln, nil))
+}
