@@ -194,6 +194,19 @@ TEST_F(CliTest, ProfilesOfStacklessSamplesOnlyGoThroughEveryOutput) {
   EXPECT_NE(r.out.find("(no stack)"), std::string::npos) << r.out;
 }
 
+// inspect A B with B bad: A is printed, then B's error, exit 2.
+TEST_F(CliTest, InspectPrintsWhatItCouldReadBeforeTheError) {
+  Write("bad.pb.gz", "<html><title>502 Bad Gateway</title></html>");
+  RunResult r = Run("inspect " + Day(1) + " bad.pb.gz " + Day(2));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(r.out.starts_with("day1.pb.gz\n")) << r.out;
+  EXPECT_NE(r.out.find("newPartitionProducer"), std::string::npos);
+  EXPECT_EQ(r.out.find("day2.pb.gz"), std::string::npos);
+  EXPECT_EQ(r.err,
+            "pprof-trend: bad.pb.gz: an HTML page (\"502 Bad Gateway\"), not a profile (an error or index page from a "
+            "server?)\n");
+}
+
 TEST_F(CliTest, UsageErrorsExitTwo) {
   RunResult r = Run("--no-such-flag a b");
   EXPECT_EQ(r.exit_code, 2);

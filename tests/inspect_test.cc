@@ -64,7 +64,7 @@ TEST(InspectTest, TotalsAndFlatValuesEqualGoToolPprof) {
     SCOPED_TRACE("day" + std::to_string(ref.day));
     auto profile = LoadProfile(testing::SaramaDay(ref.day), LoadOptions{});
     ASSERT_TRUE(profile.ok()) << profile.status().message();
-    InspectSummary s = Summarize(*profile, 10);
+    InspectSummary s = Summarize(*profile, 10, /*node_fraction=*/0);  // as go tool pprof -top -nodefraction=0
     ASSERT_EQ(s.sample_types.size(), 4u);
     EXPECT_EQ(s.sample_types[s.default_index].type, "inuse_space");
     EXPECT_EQ(s.totals, (std::vector<int64_t>{ref.alloc_objects, ref.alloc_space, ref.inuse_objects, ref.inuse_space}));
@@ -80,8 +80,8 @@ TEST(InspectTest, TotalsAndFlatValuesEqualGoToolPprof) {
 TEST(InspectTest, RendersPprofStyleUnitsAndPercentages) {
   auto profile = LoadProfile(testing::SaramaDay(3), LoadOptions{});
   ASSERT_TRUE(profile.ok());
-  std::string text = RenderInspect(Summarize(*profile, 10));
-  // The same figures `go tool pprof -top day3.pb.gz` prints (MB there is MiB).
+  std::string text = RenderInspect(Summarize(*profile, 10, /*node_fraction=*/0));
+  // The same figures `go tool pprof -top -nodefraction=0 day3.pb.gz` prints (MB there is MiB).
   EXPECT_NE(text.find("  280MiB 81.97% 81.97%     280MiB 81.97%  github.com/Shopify/sarama.(*asyncProducer)."
                       "newPartitionProducer"),
             std::string::npos)

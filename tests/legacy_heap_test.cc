@@ -60,13 +60,23 @@ TEST(LegacyHeapTest, UnsamplesEachRecordAsPprofDoes) {
   EXPECT_EQ(p->Lines(p->locations[stack[2]])[0].line, 40);
 }
 
-TEST(LegacyHeapTest, UnsymbolizedRecordsAreNamedByAddress) {
+// Records without symbols are locations without lines, as pprof reads them
+// (inspect then groups them as pprof -top does; alignment names them by
+// address, the return address - 1).
+TEST(LegacyHeapTest, UnsymbolizedRecordsAreAddressesWithoutLines) {
   auto p = ParseLegacyHeap("heap profile: 1: 64 [1: 64] @ heapprofile\n1: 64 [1: 64] @ 0x401001 0x402002\n", "t");
   ASSERT_TRUE(p.ok()) << p.status().message();
   auto stack = p->Stack(p->samples[0]);
   ASSERT_EQ(stack.size(), 2u);
-  EXPECT_EQ(p->functions[p->Lines(p->locations[stack[0]])[0].function].name, "0x401000");
+  EXPECT_EQ(p->locations[stack[0]].address, 0x401000u);
+  EXPECT_EQ(p->locations[stack[0]].num_lines, 0u);
   EXPECT_EQ(p->Values(0)[3], 64);  // heapprofile: not sampled, not scaled
+  Aligner aligner(AlignOptions{}, 1);
+  ASSERT_TRUE(aligner.Add(0, *p).ok());
+  AlignedProfiles aligned = std::move(aligner).Finish(false);
+  ASSERT_EQ(aligned.sites.size(), 1u);
+  EXPECT_EQ(aligned.frames[aligned.sites[0].frames.back()].function, "0x401000");
+  EXPECT_EQ(Summarize(*p, 10).top[0].name, "<unknown>");
 }
 
 TEST(LegacyHeapTest, MalformedInputNamesTheLine) {

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <numeric>
 
+#include "model/profile_kind.h"
+
 namespace pprof_trend {
 
 std::string_view GranularityName(Granularity g) {
@@ -53,20 +55,19 @@ Aligner::Aligner(AlignOptions options, size_t num_captures)
 
 Status Aligner::ResolveSampleTypes(const Profile& profile) {
   if (options_.value_type.empty()) {
-    value_index_ = profile.FindSampleType("inuse_space");
+    const HeapTypes heap = FindHeapTypes(profile);
+    value_index_ = heap.space;
+    objects_index_ = heap.objects;
     if (value_index_ < 0)
       return Status::InputError(
           fmt::format("{}: not a heap profile (sample types: {}); pick one with --sample-index", profile.source,
                       TypeList(profile)));
-    objects_index_ = profile.FindSampleType("inuse_objects");
   } else {
     value_index_ = profile.FindSampleType(options_.value_type);
     if (value_index_ < 0)
       return Status::UsageError(fmt::format("{}: has no sample type \"{}\" (it has: {})", profile.source,
                                             options_.value_type, TypeList(profile)));
-    std::string objects = options_.objects_type;
-    if (objects.empty() && options_.value_type.ends_with("_space"))
-      objects = options_.value_type.substr(0, options_.value_type.size() - 6) + "_objects";
+    std::string objects = options_.objects_type.empty() ? ObjectsTypeFor(options_.value_type) : options_.objects_type;
     objects_index_ = objects.empty() ? -1 : profile.FindSampleType(objects);
   }
   const ValueType& v = profile.sample_types[static_cast<size_t>(value_index_)];
@@ -144,6 +145,10 @@ uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first, uint64_
 }
 
 Status Aligner::Add(size_t argument_index, const Profile& profile) {
+  if (auto difference = DescribeHeapDifference(profile))
+    return Status::InputError(fmt::format(
+        "{}: {}, not a snapshot of the heap; a trend needs snapshots ({})", profile.source, difference->what,
+        difference->advice));
   if (first_types_.empty()) {
     for (const auto& t : profile.sample_types) first_types_.push_back(fmt::format("{}/{}", t.type, t.unit));
     first_source_ = profile.source;

@@ -45,8 +45,62 @@ std::string FormatSignedBytes(double bytes) {
   return (bytes > 0 && s != "0") ? "+" + s : s;
 }
 
+namespace {
+
+// pprof's time units, in nanoseconds, and the sample units it reads as time.
+struct TimeUnit {
+  const char* suffix;
+  double nanos;
+};
+constexpr TimeUnit kTimeUnits[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"hrs", 3.6e12}};
+
+// Nanoseconds in one `unit`, or 0 when it is no time unit (pprof's
+// sniffUnit: lower case, a plural "s" dropped).
+double NanosPer(std::string_view unit) {
+  std::string u(unit);
+  std::transform(u.begin(), u.end(), u.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (u.size() > 2 && u.back() == 's') u.pop_back();
+  if (u == "ns" || u == "nanosecond") return 1;
+  if (u == "us" || u == "\u03bcs" || u == "microsecond") return 1e3;
+  if (u == "ms" || u == "millisecond") return 1e6;
+  if (u == "s" || u == "sec" || u == "second") return 1e9;
+  if (u == "hour" || u == "hr") return 3.6e12;
+  return 0;
+}
+
+bool IsByteUnit(std::string_view unit) {
+  std::string u(unit);
+  std::transform(u.begin(), u.end(), u.begin(), [](unsigned char c) { return std::tolower(c); });
+  return u == "bytes" || u == "byte" || u == "b";
+}
+
+}  // namespace
+
+DisplayUnit PprofUnitFor(double value, std::string_view sample_unit) {
+  if (IsByteUnit(sample_unit)) {
+    const int unit = ByteUnitFor(value);
+    return DisplayUnit{std::pow(1024.0, unit), kByteUnits[unit]};
+  }
+  if (const double nanos = NanosPer(sample_unit); nanos > 0) {
+    const double v = std::fabs(value) * nanos;
+    const TimeUnit* best = nullptr;
+    for (const TimeUnit& u : kTimeUnits)
+      if (v / u.nanos >= 1.0) best = &u;
+    if (best == nullptr) best = &kTimeUnits[3];  // pprof's default time unit: s
+    return DisplayUnit{best->nanos / nanos, best->suffix};
+  }
+  return DisplayUnit{};
+}
+
+std::string FormatIn(double value, const DisplayUnit& unit) {
+  std::string s = TwoDecimals(value / unit.factor);
+  if (s == "0") return s;
+  return s + unit.suffix;
+}
+
 std::string FormatValue(double value, std::string_view unit) {
   if (unit == "bytes") return FormatBytes(value);
+  if (NanosPer(unit) > 0) return FormatIn(value, PprofUnitFor(value, unit));
   if (unit == "count" || unit.empty()) return FormatCount(value);
   return fmt::format("{} {}", TwoDecimals(value), unit);
 }

@@ -20,7 +20,21 @@ std::string FormatBytesIn(double bytes, int unit);
 std::string FormatBytes(double bytes);
 // Like FormatBytes with a sign: "+8MiB", "-16MiB", "0".
 std::string FormatSignedBytes(double bytes);
-// A value of a sample type with unit `unit` ("bytes", "count", ...).
+// The unit a value is shown in, as pprof scales it (internal/measurement):
+// sizes in B, KiB ... PiB (pprof's "MB" is MiB), times in ns, us, ms, s,
+// hrs; any other unit unscaled and without a suffix. `factor` is how many
+// of the sample type's own unit make one of the display unit.
+struct DisplayUnit {
+  double factor = 1;
+  std::string suffix;
+};
+// The largest unit in which |value| (in `sample_unit`) is at least 1, as
+// pprof's "minimum" scaling; the base unit for 0.
+DisplayUnit PprofUnitFor(double value, std::string_view sample_unit);
+// `value` in `unit`, two decimals with ".00" trimmed: "1.28s", "3MiB", "305"; "0" for zero.
+std::string FormatIn(double value, const DisplayUnit& unit);
+
+// A value of a sample type with unit `unit` ("bytes", "count", "nanoseconds", ...).
 std::string FormatValue(double value, std::string_view unit);
 // Counts: "17", "1,234", "162,634", "1.21M".
 std::string FormatCount(double count);

@@ -110,18 +110,26 @@ void AddLimitOptions(CLI::App* app, LimitFlags& flags) {
       ->capture_default_str();
 }
 
-int RunInspect(const std::vector<std::string>& paths, const LimitFlags& limit_flags, std::ostream& out,
-               std::ostream& err) {
+struct InspectFlags {
+  std::vector<std::string> paths;
+  LimitFlags limit_flags;
+  size_t node_count = 10;
+  double node_fraction = kDefaultNodeFraction;
+};
+
+int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) {
+  const std::vector<std::string>& paths = flags.paths;
+  const LimitFlags& limit_flags = flags.limit_flags;
   if (Status s = CheckStdinOnce(paths); !s.ok()) return ExitFor(s, err);
   auto options = MakeLoadOptions(limit_flags);
   if (!options.ok()) return ExitFor(options.status(), err);
-  std::string text;
+  // Each profile is printed as soon as it is read: a bad file further on
+  // still leaves what could be read on the output, then its error.
   Status status = LoadEach(paths, *options, [&](size_t i, Profile&& profile) {
-    text += (i == 0 ? "" : "\n") + RenderInspect(Summarize(profile, 10));
+    out << (i == 0 ? "" : "\n") << RenderInspect(Summarize(profile, flags.node_count, flags.node_fraction));
     return Status();
   });
   if (!status.ok()) return ExitFor(status, err);
-  out << text;
   return kExitOk;
 }
 
@@ -293,11 +301,17 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->check(CLI::PositiveNumber);
   AddAnalysisOptions(&app, flags.analysis);
 
-  std::vector<std::string> inspect_paths;
+  InspectFlags inspect_flags;
   CLI::App* inspect = app.add_subcommand("inspect", "show what each profile holds, as go tool pprof -top would");
-  inspect->add_option("profiles", inspect_paths, "profiles to inspect")->required();
-  LimitFlags inspect_limits;
-  AddLimitOptions(inspect, inspect_limits);
+  inspect->add_option("profiles", inspect_flags.paths, "profiles to inspect")->required();
+  inspect->add_option("--nodecount", inspect_flags.node_count, "show at most N functions")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  inspect->add_option("--nodefraction", inspect_flags.node_fraction,
+                      "leave out functions under this share of the total, as pprof (0: show all)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  AddLimitOptions(inspect, inspect_flags.limit_flags);
 
   CheckFlags check_flags;
   CLI::App* check = app.add_subcommand(
@@ -342,7 +356,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     err << "pprof-trend: " << e.what() << "\nRun with --help for usage.\n";
     return kExitInputError;
   }
-  if (inspect->parsed()) return Finish(RunInspect(inspect_paths, inspect_limits, out, err), out, err, exit_now);
+  if (inspect->parsed()) return Finish(RunInspect(inspect_flags, out, err), out, err, exit_now);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
   if (export_command->parsed()) return RunExport(export_flags, out, err, exit_now);
   return RunTrend(flags, CommandLine(argc, argv), out, err, exit_now);

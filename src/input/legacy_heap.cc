@@ -170,7 +170,7 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
       for (const Frame& f : frames) locations.push_back(model.FrameLocation(f.function, f.file, f.line, f.address));
     } else {
       // No symbols: the addresses (return addresses - 1, as pprof does) name the frames.
-      for (uint64_t pc : pcs) locations.push_back(model.FrameLocation(fmt::format("0x{:x}", pc - 1), "", 0, pc - 1));
+      for (uint64_t pc : pcs) locations.push_back(model.AddressLocation(pc - 1));
     }
     model.AddSample(locations, {values[0], values[1], values[2], values[3]}, block_size);
     in_record = false;

@@ -39,6 +39,17 @@ uint32_t ModelBuilder::FrameLocation(std::string_view function, std::string_view
   return lit->second;
 }
 
+uint32_t ModelBuilder::AddressLocation(uint64_t address) {
+  auto [it, inserted] = address_locations_.try_emplace(address, static_cast<uint32_t>(profile_.locations.size()));
+  if (inserted) {
+    Location loc;
+    loc.address = address;
+    loc.first_line = static_cast<uint32_t>(profile_.lines.size());
+    profile_.locations.push_back(loc);
+  }
+  return it->second;
+}
+
 void ModelBuilder::AddSample(const std::vector<uint32_t>& locations, const std::vector<int64_t>& values,
                              std::optional<int64_t> object_size) {
   Sample s;

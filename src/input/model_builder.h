@@ -27,6 +27,10 @@ class ModelBuilder {
   // one location.
   uint32_t FrameLocation(std::string_view function, std::string_view file, int64_t line, uint64_t address = 0);
 
+  // A location without symbols: an address only (pprof names such code by
+  // its mapping; alignment by the address).
+  uint32_t AddressLocation(uint64_t address);
+
   // `locations` leaf first; one value per sample type; `object_size` becomes
   // the numeric "bytes" label Go heap profiles carry.
   void AddSample(const std::vector<uint32_t>& locations, const std::vector<int64_t>& values,
@@ -48,6 +52,7 @@ class ModelBuilder {
   std::vector<PendingFunction> functions_;
   std::unordered_map<uint64_t, uint32_t> function_ids_;  // (name << 32 | file) -> function
   std::unordered_map<std::string, uint32_t> location_ids_;
+  std::unordered_map<uint64_t, uint32_t> address_locations_;
   std::vector<std::pair<uint32_t, uint32_t>> types_;  // string ids
   std::pair<uint32_t, uint32_t> period_type_{UINT32_MAX, UINT32_MAX};
   std::vector<uint32_t> comments_;

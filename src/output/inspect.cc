@@ -8,6 +8,7 @@
 
 #include "base/units.h"
 #include "base/utf8.h"
+#include "model/profile_kind.h"
 
 namespace pprof_trend {
 
@@ -16,7 +17,7 @@ int DefaultSampleIndex(const Profile& profile) {
   return static_cast<int>(profile.sample_types.size()) - 1;
 }
 
-InspectSummary Summarize(const Profile& profile, size_t top_n) {
+InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fraction) {
   InspectSummary s;
   s.source = profile.source;
   s.sample_types = profile.sample_types;
@@ -31,62 +32,109 @@ InspectSummary Summarize(const Profile& profile, size_t top_n) {
   s.functions = profile.functions.size();
   s.mappings = profile.mappings.size();
   s.totals.assign(profile.sample_types.size(), 0);
+  s.pprof_totals.assign(profile.sample_types.size(), 0);
+  if (auto difference = DescribeHeapDifference(profile)) s.difference = difference->what;
 
-  const auto index = static_cast<size_t>(s.default_index);
-  std::unordered_map<std::string_view, size_t> slot;  // function name -> index in s.top
-  std::vector<uint32_t> last_seen;                    // per slot: 1 + the sample that last added cum
-  auto slot_for = [&](std::string_view name) {
-    auto [it, inserted] = slot.try_emplace(name, s.top.size());
-    if (inserted) {
-      s.top.push_back(FunctionTotals{name, 0, 0});
-      last_seen.push_back(0);
-    }
+  // Every frame resolved once to a node: functions by name, code without
+  // symbols by its mapping's file.
+  std::vector<FunctionTotals> nodes;
+  std::unordered_map<std::string, uint32_t> by_name;
+  auto node_for = [&](std::string_view name) {
+    auto [it, inserted] = by_name.try_emplace(std::string(name), static_cast<uint32_t>(nodes.size()));
+    if (inserted) nodes.push_back(FunctionTotals{std::string(name), 0, 0});
     return it->second;
   };
+  std::vector<uint32_t> function_node(profile.functions.size(), UINT32_MAX);
+  std::vector<uint32_t> line_node(profile.lines.size());
+  for (size_t l = 0; l < profile.lines.size(); ++l) {
+    uint32_t& node = function_node[profile.lines[l].function];
+    if (node == UINT32_MAX) node = node_for(profile.functions[profile.lines[l].function].name);
+    line_node[l] = node;
+  }
+  std::vector<uint32_t> location_node(profile.locations.size(), UINT32_MAX);  // locations without lines
+  for (size_t i = 0; i < profile.locations.size(); ++i) {
+    const Location& loc = profile.locations[i];
+    if (loc.num_lines != 0) continue;
+    std::string_view file = loc.mapping == Location::kNoMapping ? "" : profile.mappings[loc.mapping].filename;
+    if (size_t slash = file.find_last_of('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
+    location_node[i] = node_for(file.empty() ? std::string("<unknown>") : "[" + std::string(file) + "]");
+  }
+
+  const auto index = static_cast<size_t>(s.default_index);
+  std::vector<uint32_t> last_seen(nodes.size(), 0);  // per node: 1 + the sample that last added cum
+  // pprof's total: the sum of |values|, or, in a -diff_base profile, of
+  // the base's samples (labelled pprof::base=true) alone.
+  std::vector<int64_t> base_totals(profile.sample_types.size(), 0);
   for (size_t i = 0; i < profile.samples.size(); ++i) {
     auto values = profile.Values(i);
-    for (size_t t = 0; t < values.size(); ++t) s.totals[t] += values[t];
+    const auto labels = profile.Labels(profile.samples[i]);
+    const bool base = std::any_of(labels.begin(), labels.end(), [](const Label& l) {
+      return !l.is_numeric && l.key == "pprof::base" && l.str == "true";
+    });
+    for (size_t t = 0; t < values.size(); ++t) {
+      s.totals[t] += values[t];
+      s.pprof_totals[t] += std::llabs(values[t]);
+      if (base) base_totals[t] += std::llabs(values[t]);
+    }
     const int64_t v = values[index];
     bool leaf = true;
-    for (uint32_t loc : profile.Stack(profile.samples[i])) {
-      for (const Line& line : profile.Lines(profile.locations[loc])) {
-        size_t k = slot_for(profile.functions[line.function].name);
-        if (leaf) s.top[k].flat += v;
-        leaf = false;
-        if (last_seen[k] != i + 1) {  // recursion counts once towards cum
-          s.top[k].cum += v;
-          last_seen[k] = static_cast<uint32_t>(i + 1);
-        }
+    auto add = [&](uint32_t k) {
+      if (leaf) nodes[k].flat += v;
+      leaf = false;
+      if (last_seen[k] != i + 1) {  // recursion counts once towards cum
+        nodes[k].cum += v;
+        last_seen[k] = static_cast<uint32_t>(i + 1);
       }
+    };
+    for (uint32_t loc : profile.Stack(profile.samples[i])) {
+      const Location& location = profile.locations[loc];
+      if (location.num_lines == 0) {
+        add(location_node[loc]);
+        continue;
+      }
+      for (uint32_t l = location.first_line; l < location.first_line + location.num_lines; ++l) add(line_node[l]);
     }
   }
-  // pprof leaves out functions that hold nothing of this sample type.
-  std::erase_if(s.top, [](const FunctionTotals& f) { return f.flat == 0 && f.cum == 0; });
-  std::sort(s.top.begin(), s.top.end(), [](const FunctionTotals& a, const FunctionTotals& b) {
+  for (size_t t = 0; t < base_totals.size(); ++t)
+    if (base_totals[t] > 0) s.pprof_totals[t] = base_totals[t];
+  // pprof leaves out functions that hold nothing of this sample type, and
+  // (-nodefraction, 0.005 by default) those whose |cum| is under that share
+  // of the total.
+  std::erase_if(nodes, [](const FunctionTotals& f) { return f.flat == 0 && f.cum == 0; });
+  const int64_t total = s.pprof_totals.empty() ? 0 : s.pprof_totals[index];
+  s.node_fraction = node_fraction;
+  const auto cutoff = static_cast<int64_t>(static_cast<double>(total) * node_fraction);
+  const size_t before = nodes.size();
+  std::erase_if(nodes, [&](const FunctionTotals& f) { return std::llabs(f.cum) < cutoff; });
+  s.dropped_nodes = before - nodes.size();
+  s.dropped_cutoff = cutoff;
+  for (const auto& f : nodes) {
+    const int64_t v = std::llabs(f.flat != 0 ? f.flat : f.cum);
+    if (v > 0 && (s.min_node_value == 0 || v < s.min_node_value)) s.min_node_value = v;
+  }
+  std::sort(nodes.begin(), nodes.end(), [](const FunctionTotals& a, const FunctionTotals& b) {
     if (std::llabs(a.flat) != std::llabs(b.flat)) return std::llabs(a.flat) > std::llabs(b.flat);
     if (a.name != b.name) return a.name < b.name;
     return std::llabs(a.cum) > std::llabs(b.cum);
   });
-  if (s.top.size() > top_n) s.top.resize(top_n);
+  if (nodes.size() > top_n) nodes.resize(top_n);
+  s.top = std::move(nodes);
   return s;
 }
 
 namespace {
 
-// pprof -top prints every row in one unit: that of the smallest non-zero
-// value, moved up when the total is over 100 times larger (report.go,
-// selectOutputUnit). Returns the power of 1024 for byte profiles.
-int PprofByteUnit(const InspectSummary& s, int64_t total) {
-  int64_t min_value = 0;
-  for (const auto& f : s.top) {
-    int64_t v = std::llabs(f.flat != 0 ? f.flat : f.cum);
-    if (v > 0 && (min_value == 0 || v < min_value)) min_value = v;
-  }
-  int64_t max_value = std::llabs(total);
+// pprof -top prints every row in one unit: that of the smallest value it
+// shows, moved up when the total is over 100 times larger (report.go,
+// selectOutputUnit).
+DisplayUnit PprofOutputUnit(const InspectSummary& s, const ValueType& type, int64_t total) {
+  int64_t min_value = s.min_node_value;
+  const int64_t max_value = std::llabs(total);
   if (min_value == 0) min_value = max_value;
-  int min_unit = ByteUnitFor(static_cast<double>(min_value));
-  int max_unit = ByteUnitFor(static_cast<double>(max_value));
-  if (min_unit != max_unit && min_value * 100 < max_value) return ByteUnitFor(100.0 * static_cast<double>(min_value));
+  const DisplayUnit min_unit = PprofUnitFor(static_cast<double>(min_value), type.unit);
+  const DisplayUnit max_unit = PprofUnitFor(static_cast<double>(max_value), type.unit);
+  if (min_unit.suffix != max_unit.suffix && min_value * 100 < max_value)
+    return PprofUnitFor(100.0 * static_cast<double>(min_value), type.unit);
   return min_unit;
 }
 
@@ -120,24 +168,31 @@ std::string RenderInspect(const InspectSummary& s) {
   out += "\n";
   out += fmt::format("  contents      {} samples, {} locations, {} functions, {} mappings\n", s.samples, s.locations,
                      s.functions, s.mappings);
+  if (!s.difference.empty())
+    out += fmt::format("  kind          {}\n                (totals and percentages are pprof's: of |values|)\n",
+                       TerminalSafe(s.difference));
   for (size_t i = 0; i < s.sample_types.size(); ++i) {
     const auto& t = s.sample_types[i];
-    std::string human = t.unit == "bytes" ? fmt::format("  ({})", FormatBytes(static_cast<double>(s.totals[i]))) : "";
-    out += fmt::format("  {:13} {:<14} {:>14}{}\n", i == 0 ? "totals" : "", TerminalSafe(t.type), s.totals[i], human);
+    const int64_t v = s.pprof_totals[i];
+    const DisplayUnit unit = PprofUnitFor(static_cast<double>(v), t.unit);
+    std::string human = unit.suffix.empty() ? "" : fmt::format("  ({})", FormatIn(static_cast<double>(v), unit));
+    if (s.totals[i] != v) human += fmt::format("  net {}", s.totals[i]);
+    out += fmt::format("  {:13} {:<14} {:>14}{}\n", i == 0 ? "totals" : "", TerminalSafe(t.type), v, human);
   }
   for (const auto& c : s.comments) out += fmt::format("  comment       {}\n", TerminalSafe(c));
 
   const auto index = static_cast<size_t>(s.default_index);
-  const int64_t total = s.totals[index];
+  const int64_t total = s.pprof_totals[index];
   const ValueType& type = s.sample_types[index];
-  const bool bytes = type.unit == "bytes";
-  const int unit = bytes ? PprofByteUnit(s, total) : 0;
-  auto value = [&](int64_t v) {
-    if (v == 0) return std::string("0");
-    return bytes ? FormatBytesIn(static_cast<double>(v), unit) : fmt::format("{}", v);
-  };
+  const DisplayUnit unit = PprofOutputUnit(s, type, total);
+  auto value = [&](int64_t v) { return FormatIn(static_cast<double>(v), unit); };
   out += fmt::format("  top {} functions by flat {} (of {} total; units as go tool pprof -top picks them)\n",
                      s.top.size(), TerminalSafe(type.type), value(total));
+  if (s.dropped_nodes > 0)
+    out += fmt::format("  ({} {} under {:g}% of the total not shown, as in go tool pprof -top (cum < {}); "
+                       "--nodefraction 0 shows them)\n",
+                       s.dropped_nodes, s.dropped_nodes == 1 ? "function" : "functions", 100 * s.node_fraction,
+                       value(s.dropped_cutoff));
   out += fmt::format("  {:>10} {:>6} {:>6} {:>10} {:>6}  {}\n", "flat", "flat%", "sum%", "cum", "cum%", "function");
   int64_t running = 0;
   for (const auto& f : s.top) {

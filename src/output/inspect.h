@@ -18,8 +18,10 @@
 
 namespace pprof_trend {
 
+inline constexpr double kDefaultNodeFraction = 0.005;  // pprof's default -nodefraction
+
 struct FunctionTotals {
-  std::string_view name;
+  std::string name;  // a function; "[libfoo.so]" or "<unknown>" for code without symbols, as pprof names it
   int64_t flat = 0;  // value of samples whose leaf frame is this function
   int64_t cum = 0;   // value of samples with this function anywhere in the stack (counted once)
 };
@@ -34,9 +36,16 @@ struct InspectSummary {
   int64_t duration_nanos = 0;
   std::vector<std::string> comments;
   size_t samples = 0, locations = 0, functions = 0, mappings = 0;
-  std::vector<int64_t> totals;        // one per sample type
+  std::vector<int64_t> totals;        // one per sample type: the sum of the values
+  std::vector<int64_t> pprof_totals;  // one per sample type: the sum of |values|, pprof's "total"
   std::vector<FunctionTotals> top;    // by flat of default_index, as pprof -top orders
-  // Strings in `top` point into the profile, which must outlive the summary.
+  // The smallest |flat| (else |cum|) of the nodes pprof -top keeps at its
+  // default -nodefraction (0.005): it picks the output unit.
+  int64_t min_node_value = 0;
+  size_t dropped_nodes = 0;    // functions under pprof's -nodefraction cutoff, left out
+  int64_t dropped_cutoff = 0;  // that cutoff: node_fraction of the total
+  double node_fraction = kDefaultNodeFraction;
+  std::string difference;  // what the profile is when it is no snapshot (a delta, a diff); empty otherwise
 };
 
 // pprof's rule: the profile's default_sample_type, else the last sample type
@@ -44,8 +53,11 @@ struct InspectSummary {
 int DefaultSampleIndex(const Profile& profile);
 
 // Totals and the `top_n` functions by flat value (ties: name), keyed by
-// function name as pprof does at its default granularity.
-InspectSummary Summarize(const Profile& profile, size_t top_n);
+// function name as pprof does at its default granularity; locations without
+// symbols are grouped by their mapping, "[libc.so.6]", or "<unknown>".
+// `node_fraction`: pprof's -nodefraction, functions whose |cum| is under
+// that share of the total are left out.
+InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fraction = kDefaultNodeFraction);
 
 std::string RenderInspect(const InspectSummary& summary);
 

@@ -4,6 +4,7 @@
 
 #include <unordered_map>
 
+#include "model/profile_kind.h"
 #include "proto/profile.pb.h"
 
 namespace pprof_trend {
@@ -48,7 +49,7 @@ std::string SerializeGrowthProfile(const TrendResult& trend) {
   p.set_period(first.period);
   p.set_time_nanos(last.time_nanos);
   if (first.time_nanos != 0 && last.time_nanos > first.time_nanos) p.set_duration_nanos(last.time_nanos - first.time_nanos);
-  p.add_comment(strings.Index(fmt::format("pprof-trend growth: {} - {}", last.path, first.path)));
+  p.add_comment(strings.Index(fmt::format("{}{} - {}", kGrowthComment, last.path, first.path)));
 
   std::unordered_map<uint32_t, uint64_t> function_ids;  // aligned frame -> function id
   std::unordered_map<std::string, uint64_t> location_ids;  // "frame:line" -> location id
