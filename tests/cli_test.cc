@@ -207,6 +207,28 @@ TEST_F(CliTest, InspectPrintsWhatItCouldReadBeforeTheError) {
             "server?)\n");
 }
 
+// A single-dash word starting with h used to print the help and exit 0:
+// under check, a CI gate that checked nothing.
+TEST_F(CliTest, PprofStyleWordsNeverPrintHelpOrPassACheck) {
+  const std::string days = " " + Day(1) + " " + Day(2) + " " + Day(3);
+  for (const char* word : {"-http=:8080", "-hide=sarama", "-heap", "-hz"}) {
+    for (const std::string& command : {std::string(""), std::string("check --max-growth 1GiB ")}) {
+      RunResult r = Run(command + word + days);
+      EXPECT_EQ(r.exit_code, 2) << command << word << "\n" << r.out;
+      EXPECT_EQ(r.out, "") << command << word;
+      EXPECT_TRUE(r.err.starts_with("pprof-trend: -h")) << r.err;
+    }
+  }
+  RunResult help = Run("check -h");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--max-growth"), std::string::npos);
+  // pprof's spelling of what we do: the same result as ours.
+  RunResult pprof_style = Run("-sample_index=inuse_objects -nodecount=1 --format json" + days);
+  RunResult ours = Run("--sample-index inuse_objects --nodecount 1 --format json" + days);
+  EXPECT_EQ(pprof_style.exit_code, 0) << pprof_style.err;
+  EXPECT_EQ(pprof_style.out, ours.out);
+}
+
 TEST_F(CliTest, UsageErrorsExitTwo) {
   RunResult r = Run("--no-such-flag a b");
   EXPECT_EQ(r.exit_code, 2);

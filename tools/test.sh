@@ -7,7 +7,7 @@
 # Artifacts (a screenshot of the report) land in build/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh chromium   # chromium: the HTML report's real-browser test
+./tools/install-deps.sh chromium golang-go   # chromium: the HTML report in a real browser; go: inspect vs go tool pprof, real Go services
 ./tools/build.sh
 (cd build && ctest --output-on-failure -j"$(nproc)")
 echo "== the same suite under AddressSanitizer and UndefinedBehaviorSanitizer"

@@ -15,6 +15,7 @@
 #include "base/units.h"
 #include "base/utf8.h"
 #include "base/write_file.h"
+#include "cli/pprof_args.h"
 #include "input/gzip.h"
 #include "input/load.h"
 #include "output/inspect.h"
@@ -341,8 +342,25 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   export_command->add_option("--output,-o", export_flags.output, "FILE: the profile to write (.pb.gz)")->required();
   AddAnalysisOptions(export_command, export_flags.analysis);
 
+  // pprof's habits first (cli/pprof_args.h): a single-dash word must never
+  // reach the parser, which would read `-hide` as -h and print the help.
+  std::vector<CommandOptions> commands;
+  for (const CLI::App* command : {&app, inspect, check, export_command}) {
+    CommandOptions c;
+    c.name = command == &app ? "" : command->get_name();
+    for (const CLI::Option* opt : command->get_options()) {
+      const bool takes_value = opt->get_type_size() > 0;
+      for (const auto& name : opt->get_lnames()) (takes_value ? c.valued : c.flags).push_back(name);
+      for (const auto& name : opt->get_snames())
+        if (takes_value) c.short_valued.push_back(name);
+    }
+    commands.push_back(std::move(c));
+  }
+  auto translated = TranslatePprofArgs(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), commands);
+  if (!translated.ok()) return ExitFor(translated.status(), err);
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(translated->rbegin(), translated->rend());  // CLI11 takes them reversed
+    app.parse(std::move(reversed));
   } catch (const CLI::CallForHelp&) {
     out << app.help();
     return kExitOk;
