@@ -229,6 +229,47 @@ TEST_F(CliTest, PprofStyleWordsNeverPrintHelpOrPassACheck) {
   EXPECT_EQ(pprof_style.out, ours.out);
 }
 
+// `--html heap-*.pb.gz` and `export -o heap-*.pb.gz` make the first capture
+// the output's name: it must survive, whatever the arguments.
+TEST_F(CliTest, AnOutputNeverReplacesAProfileOrAnInput) {
+  const std::string days = Day(1) + " " + Day(2) + " " + Day(3);
+  const std::string day1 = ReadFileOrDie(Path("day1.pb.gz"));
+  for (const std::string& args : {"--html " + days, "export -o " + days, "--format json --html " + days,
+                                   std::string("--html ./day1.pb.gz day2.pb.gz day3.pb.gz"), "-output=" + days}) {
+    RunResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(r.out, "") << args;
+    EXPECT_EQ(ReadFileOrDie(Path("day1.pb.gz")), day1) << args;
+  }
+  EXPECT_EQ(Run("--html " + days).err,
+            "pprof-trend: --html day1.pb.gz: is a profile (a capture?); refusing to overwrite it (name the output "
+            "elsewhere: --html report.html)\n");
+  // A legacy text capture is a profile too, and so is one named again elsewhere.
+  fs::copy_file(testing::SourcePath("testdata/sarama/day1.heap.txt"), Path("day1.heap.txt"));
+  EXPECT_EQ(Run("--html day1.heap.txt " + days).exit_code, 2);
+  EXPECT_EQ(Run("export -o new.pb.gz new.pb.gz " + days).err,
+            "pprof-trend: export -o new.pb.gz: is also named as an input; refusing to overwrite it (name the output "
+            "elsewhere: export -o growth.pb.gz)\n");
+  EXPECT_EQ(Run(days + " --html").err, "pprof-trend: --html: needs a file name: --html report.html\n");
+}
+
+TEST_F(CliTest, EarlierOutputsAreReplacedOtherFilesOnlyWithForce) {
+  const std::string days = " " + Day(1) + " " + Day(2) + " " + Day(3);
+  EXPECT_EQ(Run("--html report.html" + days).exit_code, 0);
+  EXPECT_EQ(Run("--html report.html" + days).exit_code, 0);  // its own earlier report
+  EXPECT_EQ(Run("export -o growth.pb.gz" + days).exit_code, 0);
+  EXPECT_EQ(Run("export -o growth.pb.gz" + days).exit_code, 0);  // its own earlier export
+  Write("notes.txt", "my notes\n");
+  RunResult r = Run("--html notes.txt" + days);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pprof-trend: --html notes.txt: exists and is not an earlier pprof-trend report; --force replaces it\n");
+  EXPECT_EQ(ReadFileOrDie(Path("notes.txt")), "my notes\n");
+  EXPECT_EQ(Run("--force --html notes.txt" + days).exit_code, 0);
+  EXPECT_NE(ReadFileOrDie(Path("notes.txt")).find("<!DOCTYPE html>"), std::string::npos);
+  // --force never lets an output replace a profile.
+  EXPECT_EQ(Run("--force --html growth.pb.gz" + days).exit_code, 2);
+}
+
 TEST_F(CliTest, UsageErrorsExitTwo) {
   RunResult r = Run("--no-such-flag a b");
   EXPECT_EQ(r.exit_code, 2);

@@ -15,6 +15,7 @@
 #include "base/units.h"
 #include "base/utf8.h"
 #include "base/write_file.h"
+#include "cli/output_guard.h"
 #include "cli/pprof_args.h"
 #include "input/gzip.h"
 #include "input/load.h"
@@ -50,12 +51,14 @@ struct TrendFlags {
   AnalysisFlags analysis;
   std::string format = "text";
   std::string html;  // also write the HTML report here
+  bool force = false;  // --html may replace an existing file that is no profile
   std::optional<size_t> node_count;
 };
 
 struct ExportFlags {
   AnalysisFlags analysis;
   std::string output;
+  bool force = false;
 };
 
 struct CheckFlags {
@@ -74,16 +77,6 @@ std::string CommandLine(int argc, const char* const* argv) {
   std::string s;
   for (int i = 0; i < argc; ++i) s += (i == 0 ? "" : " ") + std::string(argv[i]);
   return s;
-}
-
-// An output that is also an input would destroy the input.
-Status RefuseInputAsOutput(const std::vector<std::string>& inputs, const std::string& output) {
-  std::error_code ec;
-  for (const auto& input : inputs) {
-    if (input == output || (std::filesystem::exists(output, ec) && std::filesystem::equivalent(input, output, ec)))
-      return Status::UsageError(fmt::format("{}: is an input; refusing to overwrite it with the output", output));
-  }
-  return Status();
 }
 
 StatusOr<LoadOptions> MakeLoadOptions(const LimitFlags& flags) {
@@ -182,8 +175,13 @@ int Finish(int exit_code, std::ostream& out, std::ostream& err, ExitNow exit_now
   return exit_code;
 }
 
-int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostream& out, std::ostream& err,
-             ExitNow exit_now) {
+int RunTrend(const TrendFlags& flags, const std::vector<std::string>& arguments, const std::string& command_line,
+             std::ostream& out, std::ostream& err, ExitNow exit_now) {
+  if (!flags.html.empty()) {
+    Status s = CheckOutputTarget({OutputTarget::Kind::kHtmlReport, "--html", flags.html, "report.html"}, arguments,
+                                 flags.force);
+    if (!s.ok()) return ExitFor(s, err);
+  }
   auto trend = AnalyzeFlags(flags.analysis, err);
   if (!trend.ok()) return ExitFor(trend.status(), err);
   ReportOptions report_options;
@@ -192,7 +190,6 @@ int RunTrend(const TrendFlags& flags, const std::string& command_line, std::ostr
   PhaseTimer timer;
   Report report = BuildReport(*trend, report_options);
   if (!flags.html.empty()) {
-    if (Status s = RefuseInputAsOutput(flags.analysis.profiles, flags.html); !s.ok()) return ExitFor(s, err);
     Status written = WriteFileAtomically(flags.html, [&](std::ostream& page) { RenderHtml(report, HtmlOptions{}, page); });
     if (!written.ok()) return ExitFor(written, err);
     err << "pprof-trend: wrote " << flags.html << "\n";
@@ -248,12 +245,15 @@ int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err, Exit
   return Finish(result->passed ? kExitOk : kExitCheckFailed, out, err, exit_now);
 }
 
-int RunExport(const ExportFlags& flags, std::ostream& out, std::ostream& err, ExitNow exit_now) {
-  if (Status s = RefuseInputAsOutput(flags.analysis.profiles, flags.output); !s.ok()) return ExitFor(s, err);
+int RunExport(const ExportFlags& flags, const std::vector<std::string>& arguments, std::ostream& out,
+              std::ostream& err, ExitNow exit_now) {
+  Status s = CheckOutputTarget({OutputTarget::Kind::kGrowthProfile, "export -o", flags.output, "growth.pb.gz"},
+                               arguments, flags.force);
+  if (!s.ok()) return ExitFor(s, err);
   auto trend = AnalyzeFlags(flags.analysis, err);
   if (!trend.ok()) return ExitFor(trend.status(), err);
-  if (Status s = WriteFileAtomically(flags.output, Gzip(SerializeGrowthProfile(*trend))); !s.ok())
-    return ExitFor(s, err);
+  if (Status written = WriteFileAtomically(flags.output, Gzip(SerializeGrowthProfile(*trend))); !written.ok())
+    return ExitFor(written, err);
   const auto& captures = trend->aligned.captures;
   err << fmt::format("pprof-trend: wrote {}: the growth {} -> {}; open it with go tool pprof -http=: {}\n",
                      flags.output, captures.front().path, captures.back().path, flags.output);
@@ -298,6 +298,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   app.add_option("--html", flags.html, "FILE: also write a self-contained HTML report there");
+  app.add_flag("--force", flags.force, "let --html replace an existing file that is no profile and no earlier report");
   app.add_option("--nodecount", flags.node_count, "show at most N sites (text default 10; JSON: all)")
       ->check(CLI::PositiveNumber);
   AddAnalysisOptions(&app, flags.analysis);
@@ -340,6 +341,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       app.add_subcommand("export", "write the growth first -> last as a gzipped pprof profile (like -diff_base)");
   export_command->add_option("profiles", export_flags.analysis.profiles, "heap profiles, two or more");
   export_command->add_option("--output,-o", export_flags.output, "FILE: the profile to write (.pb.gz)")->required();
+  export_command->add_flag("--force", export_flags.force,
+                           "let -o replace an existing file that is no profile and no earlier export");
   AddAnalysisOptions(export_command, export_flags.analysis);
 
   // pprof's habits first (cli/pprof_args.h): a single-dash word must never
@@ -376,8 +379,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   }
   if (inspect->parsed()) return Finish(RunInspect(inspect_flags, out, err), out, err, exit_now);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
-  if (export_command->parsed()) return RunExport(export_flags, out, err, exit_now);
-  return RunTrend(flags, CommandLine(argc, argv), out, err, exit_now);
+  if (export_command->parsed()) return RunExport(export_flags, *translated, out, err, exit_now);
+  return RunTrend(flags, *translated, CommandLine(argc, argv), out, err, exit_now);
 }
 
 }  // namespace pprof_trend

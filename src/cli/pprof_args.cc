@@ -213,6 +213,11 @@ StatusOr<std::vector<std::string>> TranslatePprofArgs(const std::vector<std::str
           fmt::format("{}{}: unknown option{}; did you mean --{}? (--help lists them)", dashes, name, where, suggestion));
     return Status::UsageError(fmt::format("{}{}: unknown option{} (--help lists them)", dashes, name, where));
   }
+  if (expect_value) {
+    const std::string& option = out.back();
+    if (option == "--html") return Status::UsageError("--html: needs a file name: --html report.html");
+    return Status::UsageError(fmt::format("{}: needs a value", option));
+  }
   return out;
 }
 

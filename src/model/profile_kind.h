@@ -39,6 +39,13 @@ inline std::string ObjectsTypeFor(std::string_view type) {
 // "pprof-trend growth: LAST - FIRST".
 inline constexpr std::string_view kGrowthComment = "pprof-trend growth: ";
 
+// Whether `pprof-trend export` wrote `p`.
+inline bool IsGrowthExport(const Profile& p) {
+  for (std::string_view comment : p.comments)
+    if (comment.starts_with(kGrowthComment)) return true;
+  return false;
+}
+
 // A heap profile that is a difference, not a snapshot: Go's delta profile
 // (/debug/pprof/heap?seconds=N: a duration, and in-use values that can be
 // negative) or a difference of two profiles (negative in-use values, as
@@ -53,8 +60,7 @@ inline std::optional<HeapDifference> DescribeHeapDifference(const Profile& p) {
   const std::string captures = "give the captures it was made from";
   const HeapTypes heap = FindHeapTypes(p);
   if (heap.space < 0) return std::nullopt;
-  for (std::string_view comment : p.comments)
-    if (comment.starts_with(kGrowthComment)) return HeapDifference{"a growth profile written by pprof-trend export", captures};
+  if (IsGrowthExport(p)) return HeapDifference{"a growth profile written by pprof-trend export", captures};
   const int64_t seconds = p.duration_nanos / 1000000000;
   if (seconds >= 1)
     return HeapDifference{"a delta heap profile: the change over " + std::to_string(seconds) +

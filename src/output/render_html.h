@@ -13,6 +13,10 @@
 
 namespace pprof_trend {
 
+// Every report carries this in its head, so a later run can tell a report
+// it may replace from a file it must not touch.
+inline constexpr std::string_view kHtmlGeneratorTag = "<meta name=\"generator\" content=\"pprof-trend\">";
+
 struct HtmlOptions {
   size_t max_sites = 5000;  // sites embedded (ranked; stable ones are left out)
   // Sites whose |growth| is below this share of all sites' |growth| are left
