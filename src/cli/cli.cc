@@ -94,6 +94,10 @@ StatusOr<LoadOptions> MakeLoadOptions(const LimitFlags& flags) {
 
 void AddLimitOptions(CLI::App* app, LimitFlags& flags) {
   app->add_option("--max-decompressed", flags.max_decompressed, "SIZE: stop decompressing an input past this (4GiB)");
+  app->add_option("--max-compression-ratio", flags.limits.max_compression_ratio,
+                  "stop inflating past 64 MiB when the output outgrows the compressed input this many times")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app->add_option("--max-samples", flags.limits.max_samples, "reject a profile with more samples")
       ->capture_default_str();
   app->add_option("--max-locations", flags.limits.max_locations, "reject a profile with more locations")

@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <fmt/format.h>
 
 namespace pprof_trend {
@@ -28,15 +29,27 @@ uint64_t SizeHint(std::string_view data, uint64_t max_output_bytes) {
 
 }  // namespace
 
-StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uint64_t max_output_bytes) {
+StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uint64_t max_output_bytes,
+                             uint64_t max_ratio) {
+  // The most output the ratio allows for the whole input: the buffer never
+  // grows past it (nor past max_output_bytes).
+  const uint64_t ratio_cap = max_ratio == 0 ? UINT64_MAX
+                                            : std::max<uint64_t>(kRatioGraceBytes, max_ratio * data.size());
+  const uint64_t cap = std::min(max_output_bytes, ratio_cap);
+  auto ratio_error = [&](uint64_t produced, uint64_t consumed) {
+    return Status::InputError(fmt::format(
+        "{}: decompresses to more than {} times its compressed size ({}:1 after {} bytes); a gzip bomb? "
+        "(--max-compression-ratio raises the limit)",
+        source, max_ratio, produced / std::max<uint64_t>(consumed, 1), produced));
+  };
   z_stream zs{};
   // 16 + MAX_WBITS: expect a gzip header and trailer (CRC32 and size are checked).
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
     return Status::InputError(fmt::format("{}: cannot initialise zlib", source));
   }
   std::string out;
-  uint64_t hint = SizeHint(data, max_output_bytes);
-  out.resize(std::min<uint64_t>(std::max<uint64_t>(hint + 1, 64 * 1024), max_output_bytes + 1));
+  uint64_t hint = SizeHint(data, cap);
+  out.resize(std::min<uint64_t>(std::max<uint64_t>(hint + 1, 64 * 1024), cap + 1));
   uint64_t produced = 0;
   uint64_t consumed = 0;
   Status error;
@@ -48,11 +61,20 @@ StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uin
                         max_output_bytes));
         break;
       }
-      out.resize(std::min<uint64_t>(std::max<uint64_t>(out.size() * 2, 64 * 1024), max_output_bytes + 1));
+      if (produced > ratio_cap) {
+        error = ratio_error(produced, consumed);
+        break;
+      }
+      out.resize(std::min<uint64_t>(std::max<uint64_t>(out.size() * 2, 64 * 1024), cap + 1));
     }
-    // zlib counts in uInt; feed at most 1 GiB per call.
+    if (max_ratio != 0 && produced > kRatioGraceBytes && produced / max_ratio > consumed) {
+      error = ratio_error(produced, consumed);
+      break;
+    }
+    // zlib counts in uInt; at most 16 MiB of output per call, so the ratio is
+    // checked often.
     uInt in_chunk = static_cast<uInt>(std::min<uint64_t>(data.size() - consumed, 1u << 30));
-    uInt out_chunk = static_cast<uInt>(std::min<uint64_t>(out.size() - produced, 1u << 30));
+    uInt out_chunk = static_cast<uInt>(std::min<uint64_t>(out.size() - produced, 16u << 20));
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + consumed));
     zs.avail_in = in_chunk;
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);

@@ -86,7 +86,7 @@ StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const L
   std::string& data = input.data;
   if (data.empty()) return Status::InputError(fmt::format("{}: empty file, not a profile", name));
   if (IsGzip(data)) {
-    ASSIGN_OR_RETURN(data, Gunzip(data, name, options.limits.max_decompressed_bytes));
+    ASSIGN_OR_RETURN(data, Gunzip(data, name, options.limits.max_decompressed_bytes, options.limits.max_compression_ratio));
     if (data.empty()) return Status::InputError(fmt::format("{}: gzip stream holds no data, not a profile", name));
   } else if (data.size() > options.limits.max_decompressed_bytes) {
     return Status::InputError(fmt::format("{}: {} bytes exceed the limit of {} bytes (--max-decompressed raises it)",

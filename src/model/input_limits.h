@@ -11,6 +11,7 @@ namespace pprof_trend {
 
 struct Limits {
   uint64_t max_decompressed_bytes = uint64_t{4} << 30;  // --max-decompressed
+  uint64_t max_compression_ratio = 100;                 // --max-compression-ratio (past the first 64 MiB)
   uint64_t max_samples = 50'000'000;                    // --max-samples
   uint64_t max_locations = 50'000'000;                  // --max-locations
   uint64_t max_stack_depth = 1'000'000;                 // --max-stack-depth (frames, inlined ones included)
