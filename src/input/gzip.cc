@@ -48,12 +48,19 @@ StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uin
     return Status::InputError(fmt::format("{}: cannot initialise zlib", source));
   }
   std::string out;
-  uint64_t hint = SizeHint(data, cap);
+  // The trailer's size is trusted up to 16 times the input (real profiles
+  // compress 2-10x), and past that only up to the ratio check's 64 MiB: a
+  // bomb's trailer must not make us allocate what the ratio then refuses.
+  uint64_t hint = std::min(SizeHint(data, cap), std::max<uint64_t>(kRatioGraceBytes, 16 * data.size()));
   out.resize(std::min<uint64_t>(std::max<uint64_t>(hint + 1, 64 * 1024), cap + 1));
   uint64_t produced = 0;
   uint64_t consumed = 0;
   Status error;
   while (true) {
+    if (max_ratio != 0 && produced >= kRatioGraceBytes && produced / max_ratio > consumed) {
+      error = ratio_error(produced, consumed);
+      break;
+    }
     if (produced == out.size()) {
       if (produced > max_output_bytes) {
         error = Status::InputError(
@@ -66,10 +73,6 @@ StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uin
         break;
       }
       out.resize(std::min<uint64_t>(std::max<uint64_t>(out.size() * 2, 64 * 1024), cap + 1));
-    }
-    if (max_ratio != 0 && produced > kRatioGraceBytes && produced / max_ratio > consumed) {
-      error = ratio_error(produced, consumed);
-      break;
     }
     // zlib counts in uInt; at most 16 MiB of output per call, so the ratio is
     // checked often.
