@@ -47,7 +47,7 @@ TEST(PipelineTest, RefusesWhatCannotMakeATrend) {
   times.times = {1};
   auto mismatch = Analyze(times);
   ASSERT_FALSE(mismatch.ok());
-  EXPECT_EQ(mismatch.status().message(), "--times has 1 times for 2 profiles");
+  EXPECT_EQ(mismatch.status().message(), "--times has 1 time for 2 profiles");
 
   PipelineOptions regex = Sarama({1, 2});
   regex.focus = "(";

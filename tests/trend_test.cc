@@ -260,5 +260,35 @@ TEST(RankingTest, TiedSitesOfALargeProfileAreOrderedByTheirFramesNames) {
   EXPECT_EQ(checked, made - 1);
 }
 
+// The table numbers its rows 1, 2, 3 ...; a site ranked above them by its
+// rising trend but not classed as growth (here: one that rose, then went)
+// is named by class under the table, never a silent gap or a table that
+// starts at 2.
+TEST(TextTableTest, RowsAreNumberedInOrderAndSitesLeftOutAreSaid) {
+  constexpr int64_t kMiB8 = 8 << 20;  // objects this large are exact: no sampling noise
+  const std::vector<int> went = {1, 2, 3, 4, 0}, crept = {1, 1, 1, 1, 2};
+  Aligner aligner(AlignOptions{}, 5);
+  std::vector<Profile> profiles;
+  for (int i = 0; i < 5; ++i) {
+    testing::ProfileSpec spec;
+    spec.time_nanos = (int64_t{1700000000} + i * 86400) * 1000000000;
+    if (went[i] > 0) spec.samples.push_back(testing::HeapSample({{"main.went"}}, went[i], went[i] * kMiB8, kMiB8));
+    spec.samples.push_back(testing::HeapSample({{"main.crept"}}, crept[i], crept[i] * kMiB8, kMiB8));
+    auto p = DecodePprof(testing::BuildProfile(spec), "c" + std::to_string(i));
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    ASSERT_TRUE(aligner.Add(static_cast<size_t>(i), *p).ok());
+  }
+  TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  ASSERT_EQ(t.sites.size(), 2u);
+  ASSERT_EQ(t.aligned.frames[t.sites[0].name_frame].function, "main.went");  // ranked first by its score
+  ASSERT_EQ(t.sites[0].stats.trend_class, TrendClass::kGone);
+  std::string text = RenderText(BuildReport(t, ReportOptions{}));
+  const std::string table = text.substr(text.find("rank      growth"));
+  EXPECT_NE(table.find("\n   1       +8MiB"), std::string::npos) << text;
+  EXPECT_EQ(table.find("\n   2 "), std::string::npos) << text;
+  EXPECT_NE(table.find("\n   1  main.crept"), std::string::npos) << text;  // its call path, numbered alike
+  EXPECT_NE(text.find("(1 site with a rising trend is not in the table: 1 gone)"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace pprof_trend

@@ -7,6 +7,7 @@
 #endif
 
 #include "base/phase_timer.h"
+#include "base/units.h"
 
 namespace pprof_trend {
 namespace {
@@ -32,7 +33,8 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
   ASSIGN_OR_RETURN(align.ignore, CompileOptional(options.ignore, "--ignore"));
   if (!options.times.empty() && options.times.size() != options.profiles.size())
     return Status::UsageError(
-        fmt::format("--times has {} times for {} profiles", options.times.size(), options.profiles.size()));
+        fmt::format("--times has {} for {} profiles", Plural(static_cast<int64_t>(options.times.size()), "time"),
+                    options.profiles.size()));
 
   PhaseTimer timer;
   Aligner aligner(std::move(align), options.profiles.size());

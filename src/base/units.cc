@@ -98,6 +98,18 @@ std::string FormatIn(double value, const DisplayUnit& unit) {
   return s + unit.suffix;
 }
 
+RateUnit RateUnitForSpan(double span_seconds) {
+  if (span_seconds <= 0) return RateUnit{};
+  if (span_seconds < 120) return RateUnit{1, "s"};
+  if (span_seconds < 2 * 3600) return RateUnit{60, "min"};
+  if (span_seconds < 2 * 86400) return RateUnit{3600, "h"};
+  return RateUnit{};
+}
+
+std::string Plural(int64_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
 std::string FormatValue(double value, std::string_view unit) {
   if (unit == "bytes") return FormatBytes(value);
   if (NanosPer(unit) > 0) return FormatIn(value, PprofUnitFor(value, unit));

@@ -47,6 +47,19 @@ std::string FormatTimeRfc3339(int64_t unix_nanos);
 // A span in the largest fitting unit: "4.00 days", "3.50 h", "12 s".
 std::string FormatSpan(double seconds);
 
+// The unit rates are shown in, chosen from the span of the series so that a
+// 30-second soak test reads "/s" and a week of captures "/day".
+struct RateUnit {
+  double seconds = 86400;
+  std::string_view name = "day";  // "s", "min", "h", "day"
+};
+// Under 2 minutes: per second; under 2 hours: per minute; under 2 days: per
+// hour; else per day (also when there is no span).
+RateUnit RateUnitForSpan(double span_seconds);
+
+// "1 site", "2 sites": `noun` with an "s" unless `n` is 1.
+std::string Plural(int64_t n, std::string_view noun);
+
 // Parses a byte size: a number and an optional unit. KiB, MiB, GiB, TiB are
 // powers of 1024; kB/KB, MB, GB, TB powers of 1000 (write MiB for what
 // pprof prints as MB); B or no unit is bytes. Case-insensitive units.

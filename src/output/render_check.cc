@@ -42,7 +42,7 @@ std::string Summary(const CheckResult& r) {
   size_t failed = 0;
   for (const auto& v : r.verdicts) failed += v.passed ? 0 : 1;
   return r.passed ? fmt::format("PASS: {} budget{} met", r.verdicts.size(), r.verdicts.size() == 1 ? "" : "s")
-                  : fmt::format("FAIL: {} of {} budgets exceeded", failed, r.verdicts.size());
+                  : fmt::format("FAIL: {} of {} exceeded", failed, Plural(static_cast<int64_t>(r.verdicts.size()), "budget"));
 }
 
 std::string Text(const CheckResult& r, const TrendResult& t) {
@@ -92,6 +92,8 @@ void WriteVerdictJson(JsonWriter& w, const Verdict& v, const TrendResult& t) {
     w.Double(n->delta_objects);
     w.Key("bytes_per_day");
     w.OptionalDouble(n->stats.per_day);
+    w.Key("bytes_per_second");
+    w.OptionalDouble(n->stats.per_day ? std::optional<double>(*n->stats.per_day / 86400.0) : std::nullopt);
     w.Key("bytes_per_object");
     w.OptionalDouble(n->size.bytes_per_object);
     w.Key("bytes_per_object_exact");

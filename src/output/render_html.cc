@@ -101,13 +101,13 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const TrendNode& n, const Re
   std::vector<int64_t> lines;
   for (size_t i = 0; i < n.stack.size(); ++i) lines.push_back(SiteFrameLine(t.aligned, site, i));
   w.IntArray(lines);
-  RowCells cells = FormatCells(t, n);
+  RowCells cells = FormatCells(t, n, RateUnitForSpan(t.span_seconds));
   w.Key("display");
   w.BeginObject();
   w.Key("growth");
   w.String(cells.growth);
-  w.Key("per_day");
-  w.String(cells.per_day);
+  w.Key("per_day");  // per rate_unit, despite the key (kept for the page's script)
+  w.String(cells.rate);
   w.Key("bytes_per_object");
   w.String(cells.bytes_per_object);
   w.Key("objects");
@@ -132,6 +132,8 @@ void WriteHtmlData(JsonWriter& w, const Report& report, const HtmlOptions& optio
   WriteSeriesKind(w, a);
   w.Key("seconds");
   t.seconds.empty() ? w.Null() : w.DoubleArray(t.seconds);
+  w.Key("rate_unit");
+  w.String(report.rate_unit.name);
   w.Key("profiles");
   WriteCaptures(w, a);
   w.Key("sites");
@@ -188,7 +190,9 @@ std::string Summary(const Report& report) {
   std::string out = item("profiles", std::to_string(t.aligned.captures.size()));
   if (t.span_seconds > 0) out += item("span", FormatSpan(t.span_seconds));
   out += item("total growth (" + t.aligned.value_type_name + ")", FormatNodeValue(t, t.total.delta, true));
-  if (t.total.per_day) out += item("rate", FormatNodeValue(t, *t.total.per_day, true) + "/day");
+  if (t.total.per_day)
+    out += item("rate", FormatNodeValue(t, PerUnit(*t.total.per_day, report.rate_unit), true) + "/" +
+                            std::string(report.rate_unit.name));
   if (!report.growing.empty()) {
     const ReportRow& top = report.growing.front();
     out += item("top growing site", top.short_name + (top.objects_phrase.empty() ? "" : ": " + top.objects_phrase));

@@ -12,6 +12,8 @@ void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
   w.Double(n.delta_objects);
   w.Key("bytes_per_day");
   w.OptionalDouble(n.stats.per_day);
+  w.Key("bytes_per_second");
+  w.OptionalDouble(n.stats.per_day ? std::optional<double>(*n.stats.per_day / 86400.0) : std::nullopt);
   w.Key("bytes_per_object");
   w.OptionalDouble(n.size.bytes_per_object);
   w.Key("bytes_per_object_exact");
@@ -133,6 +135,8 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
   w.Double(t.total_delta_objects);
   w.Key("bytes_per_day");
   w.OptionalDouble(t.total.per_day);
+  w.Key("bytes_per_second");
+  w.OptionalDouble(t.total.per_day ? std::optional<double>(*t.total.per_day / 86400.0) : std::nullopt);
   w.Key("class");
   w.String(TrendClassName(t.total.trend_class));
   w.EndObject();

@@ -63,27 +63,46 @@ std::string Header(const Report& r) {
                        objects ? fmt::format("  {:>12}", FormatCount(static_cast<double>(c.total_objects))) : "");
   }
   std::string span = t.span_seconds > 0 ? fmt::format("span {}, ", FormatSpan(t.span_seconds)) : "";
-  std::string rate = t.total.per_day ? fmt::format(" ({}/day)", SignedValue(r, *t.total.per_day)) : "";
+  std::string rate = t.total.per_day ? fmt::format(" ({}/{})", SignedValue(r, PerUnit(*t.total.per_day, r.rate_unit)),
+                                                   r.rate_unit.name)
+                                     : "";
   std::string objs = objects ? fmt::format(", {} objects", FormatSignedCount(t.total_delta_objects)) : "";
   out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
   return out;
 }
 
 std::string Table(const Report& r) {
-  if (r.growing.empty()) return "\nno growing allocation sites.\n";
-  std::string out = fmt::format("\n{:>4}  {:>10}  {:>10}  {:>9}  {:>9}  {:<8}  {:<11}  {}\n", "rank", "growth", "per day",
-                                "B/object", "objects", "series", "class", "allocation site");
+  // Sites ranked by a rising trend but not classed as growth: said, by class.
+  std::string noise;
+  if (!r.rising_not_shown.empty()) {
+    size_t total = 0;
+    std::string classes;
+    for (const auto& [c, count] : r.rising_not_shown) {
+      total += count;
+      classes += fmt::format("{}{} {}{}", classes.empty() ? "" : ", ", count, TrendClassName(c),
+                             c == TrendClass::kStable ? " (within the sampling noise)" : "");
+    }
+    noise = fmt::format("({} with a rising trend {} not in the table: {})\n",
+                        Plural(static_cast<int64_t>(total), "site"), total == 1 ? "is" : "are", classes);
+  }
+  if (r.growing.empty()) return "\nno growing allocation sites.\n" + (noise.empty() ? "" : "      " + noise);
+  std::string out = fmt::format("\n{:>4}  {:>10}  {:>10}  {:>9}  {:>9}  {:<8}  {:<11}  {}\n", "rank", "growth",
+                                fmt::format("per {}", r.rate_unit.name), "B/object", "objects", "series", "class",
+                                "allocation site");
   const size_t name_width = 120 - (4 + 2 + 10 + 2 + 10 + 2 + 9 + 2 + 9 + 2 + 8 + 2 + 11 + 2);
-  for (const ReportRow& row : r.growing) {
+  for (size_t i = 0; i < r.growing.size(); ++i) {
+    const ReportRow& row = r.growing[i];
     const TrendNode& n = *row.node;
-    const RowCells cells = FormatCells(*r.trend, n);
+    const RowCells cells = FormatCells(*r.trend, n, r.rate_unit);
     size_t spark_columns = std::min(n.values.size(), kSparkWidth);
-    out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>9}  {}  {:<11}  {}\n", n.rank, cells.growth, cells.per_day,
+    out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>9}  {}  {:<11}  {}\n", i + 1, cells.growth, cells.rate,
                        cells.bytes_per_object, cells.objects, PadColumns(Sparkline(n.values, kSparkWidth), spark_columns, kSparkWidth),
                        TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
   }
   if (r.growing_total > r.growing.size())
-    out += fmt::format("      ({} more growing sites; --nodecount shows more)\n", r.growing_total - r.growing.size());
+    out += fmt::format("      ({} more growing {}; --nodecount shows more)\n", r.growing_total - r.growing.size(),
+                       r.growing_total - r.growing.size() == 1 ? "site" : "sites");
+  if (!noise.empty()) out += "      " + noise;
   return out;
 }
 
@@ -96,7 +115,7 @@ std::string Paths(const Report& r) {
   for (size_t i = 0; i < shown; ++i) {
     const ReportRow& row = r.growing[i];
     const TrendNode& n = *row.node;
-    out += fmt::format("{:>4}  {}\n", n.rank, FitWidth(row.name, 114));
+    out += fmt::format("{:>4}  {}\n", i + 1, FitWidth(row.name, 114));
     std::string series;
     if (n.values.size() <= 4) {
       for (double v : n.values) series += (series.empty() ? "" : " -> ") + Value(r, v);

@@ -108,11 +108,11 @@ std::string FormatNodeValue(const TrendResult& trend, double value, bool with_si
   return (with_sign && value > 0 && s != "0") ? "+" + s : s;
 }
 
-RowCells FormatCells(const TrendResult& trend, const TrendNode& n) {
+RowCells FormatCells(const TrendResult& trend, const TrendNode& n, RateUnit unit) {
   RowCells cells;
   const std::string est = n.size.objects_estimated ? "~" : "";
   cells.growth = est + FormatNodeValue(trend, n.stats.delta, true);
-  cells.per_day = n.stats.per_day ? FormatNodeValue(trend, *n.stats.per_day, true) : "-";
+  cells.rate = n.stats.per_day ? FormatNodeValue(trend, PerUnit(*n.stats.per_day, unit), true) : "-";
   cells.bytes_per_object = "-";
   if (n.size.bytes_per_object && *n.size.bytes_per_object > 0)
     cells.bytes_per_object = (n.size.exact ? "" : "~") + FormatBytes(*n.size.bytes_per_object);
@@ -124,11 +124,25 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   Report report;
   report.trend = &trend;
   report.options = std::move(options);
+  report.rate_unit = RateUnitForSpan(trend.span_seconds);
   for (const TrendNode& node : trend.sites) {
-    if (!Grew(node)) continue;
+    if (!Grew(node)) {
+      if (node.stats.score > 0) {
+        auto& counts = report.rising_not_shown;
+        auto it = std::find_if(counts.begin(), counts.end(),
+                               [&](const auto& c) { return c.first == node.stats.trend_class; });
+        if (it == counts.end()) {
+          counts.emplace_back(node.stats.trend_class, 1);
+        } else {
+          ++it->second;
+        }
+      }
+      continue;
+    }
     ++report.growing_total;
     if (report.growing.size() < report.options.node_count) report.growing.push_back(MakeRow(trend, node));
   }
+  std::sort(report.rising_not_shown.begin(), report.rising_not_shown.end());
   std::vector<const TrendNode*> lost;
   for (const TrendNode& node : trend.sites) {
     auto c = node.stats.trend_class;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analysis/trend.h"
+#include "base/units.h"
 
 namespace pprof_trend {
 
@@ -37,9 +38,14 @@ struct ReportRow {
 struct Report {
   const TrendResult* trend = nullptr;
   ReportOptions options;
+  RateUnit rate_unit;  // from the span: rates per s, min, h or day
   std::vector<ReportRow> growing;    // the ranked table: nodes that grew, by score
   std::vector<ReportRow> shrinking;  // shrinking or gone, largest loss first
   size_t growing_total = 0;          // before node_count cut the table
+  // Sites with a rising trend (a positive score) that are not in the table
+  // (their class is not one of growth: stable within the sampling noise,
+  // gone, fell back), counted by class so that nothing is silent.
+  std::vector<std::pair<TrendClass, size_t>> rising_not_shown;
   bool any_estimate = false;         // some shown count is scaled from samples
 };
 
@@ -50,12 +56,15 @@ Report BuildReport(const TrendResult& trend, ReportOptions options);
 bool Grew(const TrendNode& node);
 
 // The table cells every renderer prints for a node, "~" marking estimates:
-// growth "+136MiB", per day "+34MiB" or "-", bytes/object "8MiB" (or
-// "~312B" from the fit), objects "+17".
+// growth "+136MiB", rate per `unit` "+34MiB" or "-", bytes/object "8MiB"
+// (or "~312B" from the fit), objects "+17".
 struct RowCells {
-  std::string growth, per_day, bytes_per_object, objects;
+  std::string growth, rate, bytes_per_object, objects;
 };
-RowCells FormatCells(const TrendResult& trend, const TrendNode& node);
+RowCells FormatCells(const TrendResult& trend, const TrendNode& node, RateUnit unit);
+
+// A rate per day, per `unit` instead.
+inline double PerUnit(double per_day, RateUnit unit) { return per_day * unit.seconds / 86400.0; }
 
 // A value of the ranked sample type, with its unit; signed adds "+".
 std::string FormatNodeValue(const TrendResult& trend, double value, bool with_sign);

@@ -12,6 +12,7 @@
   };
 
   var D = JSON.parse(document.getElementById('pprof-trend-data').textContent);
+  document.getElementById('rate-heading').textContent = 'per ' + D.rate_unit;
   var NS = 'http://www.w3.org/2000/svg'; // the SVG namespace name, not a URL that is fetched
   var COLORS = ['#c9372c', '#e07b39', '#d9a82e', '#8a4baf', '#2f9e8f', '#8895a1'];
 
@@ -212,7 +213,7 @@
     d.textContent = '';
     d.appendChild(el('h3', { 'class': 'mono' }, '#' + s.rank + ' ' + s.name));
     d.appendChild(el('p', {}, s['class'] + ': ' + s.display.growth + ' from first to last capture' +
-      (s.bytes_per_day !== null ? ', ' + s.display.per_day + ' per day' : '') + (s.phrase ? ' (' + s.phrase + ')' : '') + '.'));
+      (s.bytes_per_day !== null ? ', ' + s.display.per_day + ' per ' + D.rate_unit : '') + (s.phrase ? ' (' + s.phrase + ')' : '') + '.'));
     var charts = el('div', { 'class': 'detail-chart' });
     var series = [{ name: D.sample_index, values: s.bytes, color: COLORS[0] }];
     chart(charts, series, { format: fmtBytes, legend: true, height: 220, label: D.sample_index + ' of the site' });
