@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "proto/profile.pb.h"
@@ -219,6 +220,9 @@ TEST_F(CliTest, PprofStyleWordsNeverPrintHelpOrPassACheck) {
       EXPECT_TRUE(r.err.starts_with("pprof-trend: -h")) << r.err;
     }
   }
+  // Flags at the end, and before a pprof spelling, stay flags.
+  EXPECT_EQ(Run(days + " --keep-order").exit_code, 0);
+  EXPECT_EQ(Run("--keep-order -inuse_objects" + days).exit_code, 0);
   RunResult help = Run("check -h");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--max-growth"), std::string::npos);
@@ -268,6 +272,35 @@ TEST_F(CliTest, EarlierOutputsAreReplacedOtherFilesOnlyWithForce) {
   EXPECT_NE(ReadFileOrDie(Path("notes.txt")).find("<!DOCTYPE html>"), std::string::npos);
   // --force never lets an output replace a profile.
   EXPECT_EQ(Run("--force --html growth.pb.gz" + days).exit_code, 2);
+}
+
+// Heap tables carry no capture time: their files' modification times stand
+// in, and when those are seconds apart (copies made together) the user is
+// told to give the real ones.
+TEST_F(CliTest, ModificationTimesSecondsApartGetAWarning) {
+  for (int i = 1; i <= 3; ++i)
+    fs::copy_file(testing::SourcePath("testdata/dotnet/dump" + std::to_string(i) + ".txt"),
+                  Path("dump" + std::to_string(i) + ".txt"));
+  auto set_mtime = [&](int i, int64_t seconds) {
+    fs::last_write_time(Path("dump" + std::to_string(i) + ".txt"),
+                        fs::file_time_type::clock::now() - std::chrono::seconds(seconds));
+  };
+  set_mtime(1, 3);
+  set_mtime(2, 2);
+  set_mtime(3, 1);
+  RunResult r = Run("dump1.txt dump2.txt dump3.txt");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: the capture times of dump1.txt, dump2.txt, dump3.txt are their files' modification "
+                       "times, as little as 1 s apart"),
+            std::string::npos)
+      << r.err;
+  set_mtime(1, 3 * 86400);
+  set_mtime(2, 2 * 86400);
+  set_mtime(3, 86400);
+  r = Run("dump1.txt dump2.txt dump3.txt");
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  r = Run("--times 2024-01-01,2024-01-02,2024-01-03 dump1.txt dump2.txt dump3.txt");
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
 }
 
 TEST_F(CliTest, UsageErrorsExitTwo) {

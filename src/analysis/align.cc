@@ -170,6 +170,11 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   capture.time_nanos = profile.time_nanos;
   capture.period = profile.period;
   capture.period_unit = profile.period_type.unit;
+  capture.time_from_mtime = profile.time_from_mtime;
+  capture.content_hash = profile.content_hash;
+  capture.type_totals.assign(profile.sample_types.size(), 0);
+  for (size_t i = 0; i < profile.values.size(); ++i) capture.type_totals[i % profile.sample_types.size()] += profile.values[i];
+  capture.cumulative_types = profile.FindSampleType("alloc_space") >= 0;
   have_capture_[argument_index] = true;
 
   // Aligned frame of every Line of this profile, resolved once.

@@ -62,6 +62,10 @@ struct Capture {
   int64_t total_objects = 0;
   int64_t period = 0;  // the sampling period (Go: MemProfileRate)
   std::string period_unit;
+  bool time_from_mtime = false;     // the time is the file's modification time
+  uint64_t content_hash = 0;        // of the input's bytes: equal for copies of one file
+  std::vector<int64_t> type_totals;  // every sample type's total: equal for one moment in two formats
+  bool cumulative_types = false;    // the profile counts allocations since start (alloc_space): never equal twice
 };
 
 // Storage for the sites' arrays: large blocks handed out in pieces, so a

@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <unordered_map>
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -16,6 +21,65 @@ StatusOr<std::optional<Regex>> CompileOptional(const std::string& pattern, std::
   if (pattern.empty()) return std::optional<Regex>();
   ASSIGN_OR_RETURN(Regex re, Regex::Compile(pattern, flag));
   return std::optional<Regex>(std::move(re));
+}
+
+// "a, b, c and 2 more": at most five names.
+std::string NameList(const std::vector<std::string>& names) {
+  std::string out;
+  const size_t shown = std::min<size_t>(names.size(), 5);
+  for (size_t i = 0; i < shown; ++i) out += (i == 0 ? "" : ", ") + names[i];
+  if (names.size() > shown) out += fmt::format(" and {} more", names.size() - shown);
+  return out;
+}
+
+// What a reader should know about the captures themselves: the same capture
+// given twice, captures without a time, times that are only files'
+// modification times a few seconds apart.
+std::vector<std::string> CaptureNotes(const AlignedProfiles& aligned) {
+  std::vector<std::string> notes;
+  const auto& captures = aligned.captures;
+  std::unordered_map<uint64_t, size_t> by_content;
+  std::map<std::vector<int64_t>, size_t> by_totals;
+  for (size_t i = 0; i < captures.size(); ++i) {
+    const Capture& c = captures[i];
+    if (auto [it, inserted] = by_content.try_emplace(c.content_hash, i); !inserted && c.content_hash != 0) {
+      notes.push_back(fmt::format("warning: {} and {} have the same content: the same capture twice; give each once",
+                                  captures[it->second].path, c.path));
+      continue;
+    }
+    const bool any_value = std::any_of(c.type_totals.begin(), c.type_totals.end(), [](int64_t v) { return v != 0; });
+    if (!c.cumulative_types || !any_value) continue;
+    if (auto [it, inserted] = by_totals.try_emplace(c.type_totals, i); !inserted)
+      notes.push_back(fmt::format(
+          "warning: {} and {} hold the same totals of every sample type, allocations since start included: one "
+          "moment captured twice (in two formats?); give each capture once",
+          captures[it->second].path, c.path));
+  }
+  std::vector<std::string> untimed;
+  for (const Capture& c : captures)
+    if (c.time_nanos == 0) untimed.push_back(c.path);
+  if (!untimed.empty() && untimed.size() < captures.size())
+    notes.push_back(fmt::format(
+        "note: the captures stay in argument order: {} {} no capture time (legacy text and heap tables carry none; "
+        "--times T1,T2,... gives them)",
+        NameList(untimed), untimed.size() == 1 ? "has" : "have"));
+  std::vector<std::string> close;
+  int64_t closest = INT64_MAX;
+  for (size_t i = 1; i < captures.size(); ++i) {
+    const Capture &a = captures[i - 1], &b = captures[i];
+    if (!a.time_from_mtime || !b.time_from_mtime || a.time_nanos == 0 || b.time_nanos == 0) continue;
+    const int64_t gap = std::llabs(b.time_nanos - a.time_nanos);
+    if (gap >= int64_t{60} * 1000000000) continue;
+    if (close.empty() || close.back() != a.path) close.push_back(a.path);
+    close.push_back(b.path);
+    closest = std::min(closest, gap);
+  }
+  if (!close.empty())
+    notes.push_back(fmt::format(
+        "warning: the capture times of {} are their files' modification times, as little as {:.0f} s apart (copied "
+        "or saved together?); give the real times with --times T1,T2,...",
+        NameList(close), static_cast<double>(closest) / 1e9));
+  return notes;
 }
 
 }  // namespace
@@ -39,7 +103,10 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
   PhaseTimer timer;
   Aligner aligner(std::move(align), options.profiles.size());
   RETURN_IF_ERROR(LoadEach(options.profiles, options.load, [&](size_t i, Profile&& profile) {
-    if (!options.times.empty()) profile.time_nanos = options.times[i];
+    if (!options.times.empty()) {
+      profile.time_nanos = options.times[i];
+      profile.time_from_mtime = false;
+    }
     return aligner.Add(i, profile);
   }));
   AlignedProfiles aligned = std::move(aligner).Finish(options.keep_order);
@@ -50,6 +117,7 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
 #endif
   timer.Lap("load and align");
   Analysis analysis;
+  analysis.notes = CaptureNotes(aligned);
   if (aligned.order_differs_from_arguments) {
     analysis.notes.push_back(
         options.keep_order

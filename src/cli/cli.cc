@@ -356,7 +356,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     CommandOptions c;
     c.name = command == &app ? "" : command->get_name();
     for (const CLI::Option* opt : command->get_options()) {
-      const bool takes_value = opt->get_type_size() > 0;
+      const bool takes_value = opt->get_expected_min() > 0;
       for (const auto& name : opt->get_lnames()) (takes_value ? c.valued : c.flags).push_back(name);
       for (const auto& name : opt->get_snames())
         if (takes_value) c.short_valued.push_back(name);

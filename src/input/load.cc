@@ -82,7 +82,9 @@ StatusOr<InputBytes> ReadInput(const std::string& path) {
                     static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
-StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const LoadOptions& options) {
+namespace {
+
+StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, const LoadOptions& options) {
   std::string& data = input.data;
   if (data.empty()) return Status::InputError(fmt::format("{}: empty file, not a profile", name));
   if (IsGzip(data)) {
@@ -96,10 +98,20 @@ StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const L
   if (IsDumpheapStat(data)) {
     ASSIGN_OR_RETURN(Profile profile, ParseDumpheapStat(data, name, options.limits));
     profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
+    profile.time_from_mtime = input.mtime_nanos != 0;
     return profile;
   }
   if (auto what = DescribeNonProtobuf(data)) return Status::InputError(fmt::format("{}: {}", name, *what));
   return DecodePprof(data, name, options.limits);
+}
+
+}  // namespace
+
+StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const LoadOptions& options) {
+  const uint64_t content_hash = std::hash<std::string_view>{}(input.data);
+  ASSIGN_OR_RETURN(Profile profile, DecodeAnyFormat(std::move(input), name, options));
+  profile.content_hash = content_hash;
+  return profile;
 }
 
 StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options) {

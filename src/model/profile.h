@@ -102,6 +102,8 @@ struct Profile {
   ValueType period_type;
   int64_t period = 0;
   int64_t time_nanos = 0;      // capture time, Unix nanoseconds; 0 when unknown
+  bool time_from_mtime = false;  // time_nanos is the file's modification time (the format has none)
+  uint64_t content_hash = 0;     // of the input's bytes as read (gzipped or not): tells copies apart
   int64_t duration_nanos = 0;
   std::vector<std::string_view> comments;
   std::string_view drop_frames;
