@@ -72,6 +72,7 @@ Status Aligner::ResolveSampleTypes(const Profile& profile) {
   }
   const ValueType& v = profile.sample_types[static_cast<size_t>(value_index_)];
   result_.value_type_name = v.type;
+  result_.cumulative = v.type.starts_with("alloc_");
   result_.value_unit = v.unit;
   if (objects_index_ >= 0) result_.objects_type_name = profile.sample_types[static_cast<size_t>(objects_index_)].type;
   return Status();

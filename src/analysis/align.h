@@ -115,6 +115,10 @@ struct AlignedProfiles {
   Granularity granularity = Granularity::kFunctions;
   std::string value_type_name, value_unit;
   std::string objects_type_name;  // empty: no objects series
+  // The ranked type counts every allocation since the process started
+  // (alloc_space, alloc_objects): it only grows, and its growth is the
+  // allocation rate, not memory held.
+  bool cumulative = false;
   std::vector<Capture> captures;  // in series order
   std::vector<size_t> argument_index;  // per capture: its position on the command line
   bool ordered_by_time = false;

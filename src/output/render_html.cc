@@ -190,6 +190,9 @@ std::string Summary(const Report& report) {
   std::string out = item("profiles", std::to_string(t.aligned.captures.size()));
   if (t.span_seconds > 0) out += item("span", FormatSpan(t.span_seconds));
   out += item("total growth (" + t.aligned.value_type_name + ")", FormatNodeValue(t, t.total.delta, true));
+  if (t.aligned.cumulative)
+    out += item("note", t.aligned.value_type_name +
+                            " counts every allocation since start: sites are ranked by allocation rate, not memory held");
   if (t.total.per_day)
     out += item("rate", FormatNodeValue(t, PerUnit(*t.total.per_day, report.rate_unit), true) + "/" +
                             std::string(report.rate_unit.name));

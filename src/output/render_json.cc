@@ -45,6 +45,8 @@ void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a) {
   w.String(a.value_unit);
   w.Key("granularity");
   w.String(GranularityName(a.granularity));
+  w.Key("cumulative");  // alloc_*: growth is the allocation rate since start, not memory held
+  w.Bool(a.cumulative);
 }
 
 void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {

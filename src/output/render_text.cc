@@ -68,6 +68,12 @@ std::string Header(const Report& r) {
                                      : "";
   std::string objs = objects ? fmt::format(", {} objects", FormatSignedCount(t.total_delta_objects)) : "";
   out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
+  if (a.cumulative)
+    out += fmt::format(
+        "  note: {} counts every allocation since the process started and only grows: the sites below are\n"
+        "  ranked by how much they allocated (their allocation rate), which is no leak; for memory held, rank\n"
+        "  inuse_space (the default)\n",
+        a.value_type_name);
   return out;
 }
 
