@@ -196,3 +196,24 @@ TEST(AlignTest, SamplesWithoutAStackAreOneSiteOfTheirOwn) {
 
 }  // namespace
 }  // namespace pprof_trend
+
+namespace pprof_trend {
+namespace {
+
+// tcmalloc in protobuf form and Node's `pprof` package write objects/count
+// and space/bytes: a heap profile, ranked by space with objects as its count.
+TEST(AlignTest, ObjectsAndSpaceSampleTypesAreAHeapProfile) {
+  ProfileSpec day1, day2;
+  day1.sample_types = day2.sample_types = {{"objects", "count"}, {"space", "bytes"}};
+  day1.samples = {{Stack("main.leak"), {1, 100}}};
+  day2.samples = {{Stack("main.leak"), {3, 300}}};
+  auto a = AlignAll({BuildProfile(day1), BuildProfile(day2)});
+  EXPECT_EQ(a.value_type_name, "space");
+  EXPECT_EQ(a.objects_type_name, "objects");
+  ASSERT_EQ(a.sites.size(), 1u);
+  EXPECT_EQ(Vec(a.sites[0].values), (std::vector<int64_t>{100, 300}));
+  EXPECT_EQ(Vec(a.sites[0].objects), (std::vector<int64_t>{1, 3}));
+}
+
+}  // namespace
+}  // namespace pprof_trend

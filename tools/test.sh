@@ -1,17 +1,58 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs the whole test suite (unit,
 # golden end-to-end, malformed inputs, fuzz regressions, the HTML report in
-# headless Chromium) twice:
+# headless Chromium, inspect against go tool pprof) twice:
 #   1. build/       Release, warnings as errors;
 #   2. build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer.
-# Artifacts (a screenshot of the report) land in build/artifacts/.
-set -euo pipefail
+# Ends with one verdict line ("tests: N passed, N failed, N skipped"); a
+# skipped test is named loudly. Artifacts (a screenshot of the report) land
+# in build/artifacts/.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh chromium golang-go   # chromium: the HTML report in a real browser; go: inspect vs go tool pprof, real Go services
-./tools/build.sh
-(cd build && ctest --output-on-failure -j"$(nproc)")
-echo "== the same suite under AddressSanitizer and UndefinedBehaviorSanitizer"
-# Warnings are errors in the Release build; with sanitizers GCC 12 warns falsely inside <regex>.
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPPROF_TREND_SANITIZE=ON -DPPROF_TREND_WERROR=OFF >/dev/null
-cmake --build build-asan -j"$(nproc)"
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$(nproc)")
+started=$SECONDS
+echo "test.sh: installing what is missing (chromium for the HTML report, golang-go for go tool pprof and Go services)"
+./tools/install-deps.sh chromium golang-go || exit 1
+
+passed=0 failed=0 skipped=0
+skipped_names=()
+# run_suite NAME DIR: runs ctest in DIR and adds up its counts.
+run_suite() {
+  local name=$1 dir=$2 log
+  log=$(mktemp)
+  echo "test.sh: == the suite in $dir ($name)"
+  (cd "$dir" && ctest --output-on-failure -j"$(nproc)") 2>&1 | tee "$log" | grep -E "tests passed|Failed|Not Run|\*\*\*|Skipped" || true
+  local total fails notrun
+  total=$(sed -nE 's/.*tests passed, ([0-9]+) tests failed out of ([0-9]+).*/\2/p' "$log" | tail -1)
+  fails=$(sed -nE 's/.*tests passed, ([0-9]+) tests failed out of ([0-9]+).*/\1/p' "$log" | tail -1)
+  if [ -z "$total" ]; then
+    echo "test.sh: ctest in $dir printed no summary" >&2
+    failed=$((failed + 1))
+    rm -f "$log"
+    return
+  fi
+  notrun=$(grep -cE '\*\*\*Skipped|Not Run' "$log" || true)
+  while IFS= read -r line; do skipped_names+=("$name: $line"); done < <(grep -E '\*\*\*Skipped|Not Run' "$log" | sed -E 's/^ *[0-9]+\/[0-9]+ Test +#[0-9]+: //; s/ \.+.*//')
+  passed=$((passed + total - fails - notrun))
+  failed=$((failed + fails))
+  skipped=$((skipped + notrun))
+  rm -f "$log"
+}
+
+echo "test.sh: building the Release suite (build/)"
+if ./tools/build.sh >/dev/null; then run_suite Release build; else echo "test.sh: the Release build failed" >&2; failed=$((failed + 1)); fi
+
+echo "test.sh: building the same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)"
+# Warnings are errors in the Release build; with sanitizers GCC 12 warns falsely.
+if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPPROF_TREND_SANITIZE=ON -DPPROF_TREND_WERROR=OFF >/dev/null &&
+   cmake --build build-asan -j"$(nproc)" >/dev/null; then
+  export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+  run_suite ASan build-asan
+else
+  echo "test.sh: the sanitizer build failed" >&2
+  failed=$((failed + 1))
+fi
+
+for name in "${skipped_names[@]}"; do echo "test.sh: SKIPPED (could not run): $name" >&2; done
+echo "test.sh: $((SECONDS - started)) s"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
