@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Compares every number `pprof-trend inspect FILE` prints in its top table
-# with `go tool pprof -top FILE`: the total, and for each row flat, flat%,
-# sum%, cum, cum% and the name (pprof's "MB" is MiB: units are mapped).
+# Compares every number `pprof-trend inspect FILE` prints with `go tool pprof
+# -top FILE`: the total of every sample type (pprof -sample_index=TYPE), and
+# for each row of the top table flat, flat%, sum%, cum, cum% and the name
+# (pprof's "MB" is MiB: units are mapped).
 # Legacy heap text: the exact total only (see below).
 #   tests/pprof_compare.sh PPROF_TREND FILE...
 # Exit 0: all equal; 1: a difference (printed); 77: no Go toolchain (ctest
@@ -21,18 +22,31 @@ to_iec() { sed -E 's/([0-9.])kB\b/\1KiB/g; s/([0-9.])(M|G|T|P)B\b/\1\2iB/g'; }
 status=0
 compared=0
 for file in "$@"; do
-  if gzip -dcf "$file" | head -c 64 | grep -q "^ *heap profile:"; then
-    # Legacy text: pprof ignores the "#" symbol lines (it symbolizes from the
-    # binary), so every frame is <unknown> there while pprof-trend names them;
-    # compare the exact totals of the default type.
-    pprof_total=$(go tool pprof -top -unit=B "$file" 2>/dev/null | sed -nE 's/.* of ([0-9]+)B total.*/\1/p')
-    type=$("$binary" inspect "$file" | sed -nE 's/.*top [0-9]+ functions by flat ([^ ]+) .*/\1/p')
-    our_total=$("$binary" inspect "$file" | awk -v t="$type" '$1 == t || ($1 == "totals" && $2 == t) {print ($1 == "totals" ? $3 : $2)}')
+  # The total of every sample type: pprof's "of N total" in base units.
+  while read -r type unit; do
+    case $unit in bytes) flag=-unit=B ;; nanoseconds) flag=-unit=ns ;; *) flag= ;; esac
+    # A legacy heap text whose in-use and allocated totals are equal (a Go
+    # process that has freed nothing yet) has only objects/space in pprof;
+    # pprof-trend keeps the four types so a series aligns: compare in-use.
+    pprof_type=$type
+    answer=$(go tool pprof -top -sample_index="$type" "$file" 2>&1)  # (pprof exits non-zero here: no pipe)
+    if grep -q 'must be one of: \[objects space\]' <<<"$answer"; then
+      case $type in inuse_objects) pprof_type=objects ;; inuse_space) pprof_type=space ;; *) continue ;; esac
+    fi
+    pprof_total=$(go tool pprof -top -sample_index="$pprof_type" $flag "$file" 2>/dev/null |
+                  sed -nE 's/.* of ([0-9]+)(B|ns)? total.*/\1/p' | head -1)
+    our_total=$("$binary" inspect "$file" |
+                awk -v t="$type" '/^  totals/ {on=1} on && ($1 == t || ($1 == "totals" && $2 == t)) {print ($1 == "totals" ? $3 : $2); exit}')
     if [ "$pprof_total" != "$our_total" ]; then
-      echo "$file: total $type: pprof $pprof_total, pprof-trend $our_total"
+      echo "$file: total of $type: pprof $pprof_total, pprof-trend $our_total"
       status=1
     fi
     compared=$((compared + 1))
+  done < <("$binary" inspect "$file" | sed -nE 's/^  sample types  //p' | tr ',' '\n' | sed -E 's/ \(default\)//; s/^ +//' | tr '/' ' ')
+  if gzip -dcf "$file" | head -c 64 | grep -q "^ *heap profile:"; then
+    # Legacy text: pprof ignores the "#" symbol lines (it symbolizes from the
+    # binary), so every frame is <unknown> there while pprof-trend names
+    # them: only the totals above are compared.
     continue
   fi
   pprof_out=$(go tool pprof -top "$file" 2>/dev/null | to_iec)
