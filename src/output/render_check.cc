@@ -7,6 +7,7 @@
 #include "base/json_writer.h"
 #include "base/units.h"
 #include "base/utf8.h"
+#include "output/render_json.h"
 
 namespace pprof_trend {
 namespace {
@@ -90,10 +91,7 @@ void WriteVerdictJson(JsonWriter& w, const Verdict& v, const TrendResult& t) {
     w.Double(n->stats.delta);
     w.Key("delta_objects");
     w.Double(n->delta_objects);
-    w.Key("bytes_per_day");
-    w.OptionalDouble(n->stats.per_day);
-    w.Key("bytes_per_second");
-    w.OptionalDouble(n->stats.per_day ? std::optional<double>(*n->stats.per_day / 86400.0) : std::nullopt);
+    WriteRateFields(w, n->stats.per_day);
     w.Key("bytes_per_object");
     w.OptionalDouble(n->size.bytes_per_object);
     w.Key("bytes_per_object_exact");

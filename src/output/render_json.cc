@@ -5,15 +5,19 @@
 
 namespace pprof_trend {
 
+void WriteRateFields(JsonWriter& w, std::optional<double> per_day) {
+  w.Key("bytes_per_day");
+  w.OptionalDouble(per_day);
+  w.Key("bytes_per_second");
+  w.OptionalDouble(per_day ? std::optional<double>(*per_day / 86400.0) : std::nullopt);
+}
+
 void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
   w.Key("delta_bytes");
   w.Double(n.stats.delta);
   w.Key("delta_objects");
   w.Double(n.delta_objects);
-  w.Key("bytes_per_day");
-  w.OptionalDouble(n.stats.per_day);
-  w.Key("bytes_per_second");
-  w.OptionalDouble(n.stats.per_day ? std::optional<double>(*n.stats.per_day / 86400.0) : std::nullopt);
+  WriteRateFields(w, n.stats.per_day);
   w.Key("bytes_per_object");
   w.OptionalDouble(n.size.bytes_per_object);
   w.Key("bytes_per_object_exact");
@@ -135,10 +139,7 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
   w.Double(t.total.delta);
   w.Key("delta_objects");
   w.Double(t.total_delta_objects);
-  w.Key("bytes_per_day");
-  w.OptionalDouble(t.total.per_day);
-  w.Key("bytes_per_second");
-  w.OptionalDouble(t.total.per_day ? std::optional<double>(*t.total.per_day / 86400.0) : std::nullopt);
+  WriteRateFields(w, t.total.per_day);
   w.Key("class");
   w.String(TrendClassName(t.total.trend_class));
   w.EndObject();

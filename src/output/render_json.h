@@ -3,6 +3,7 @@
 // values the trend stage computed, not rounded for display.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -26,6 +27,9 @@ void WriteNodeStats(JsonWriter& w, const TrendNode& n);
 // What was ranked: sample_index, objects_index, unit, granularity, as keys of
 // the object being written (the JSON output and the HTML data share them).
 void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a);
+// A rate as keys of the object being written: bytes_per_day (Theil-Sen) and
+// bytes_per_second, both null without capture times.
+void WriteRateFields(JsonWriter& w, std::optional<double> per_day);
 // The captures, in series order, as the value being written (an array).
 void WriteCaptures(JsonWriter& w, const AlignedProfiles& a);
 
