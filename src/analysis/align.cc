@@ -71,6 +71,18 @@ Status Aligner::ResolveSampleTypes(const Profile& profile) {
     objects_index_ = objects.empty() ? -1 : profile.FindSampleType(objects);
   }
   const ValueType& v = profile.sample_types[static_cast<size_t>(value_index_)];
+  // The cumulative twins of in-use types: inuse_space -> alloc_space.
+  auto twin = [&](int index) {
+    if (index < 0) return -1;
+    std::string_view type = profile.sample_types[static_cast<size_t>(index)].type;
+    if (!type.starts_with("inuse_")) return -1;
+    return profile.FindSampleType("alloc_" + std::string(type.substr(6)));
+  };
+  alloc_value_index_ = twin(value_index_);
+  alloc_objects_index_ = twin(objects_index_);
+  if (alloc_value_index_ < 0 || (objects_index_ >= 0 && alloc_objects_index_ < 0))
+    alloc_value_index_ = alloc_objects_index_ = -1;
+  result_.has_alloc = alloc_value_index_ >= 0;
   result_.value_type_name = v.type;
   result_.cumulative = v.type.starts_with("alloc_");
   result_.value_unit = v.unit;
@@ -137,6 +149,12 @@ uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first, uint64_
   site.objects = result_.value_arena.Allocate(num_captures_);
   std::fill(site.values.begin(), site.values.end(), 0);
   std::fill(site.objects.begin(), site.objects.end(), 0);
+  if (result_.has_alloc) {
+    site.alloc_values = result_.value_arena.Allocate(num_captures_);
+    site.alloc_objects = result_.value_arena.Allocate(num_captures_);
+    std::fill(site.alloc_values.begin(), site.alloc_values.end(), 0);
+    std::fill(site.alloc_objects.begin(), site.alloc_objects.end(), 0);
+  }
   site.example_lines = result_.line_arena.Allocate(leaf_first.size());
   result_.sites.push_back(std::move(site));
   site_hashes_.push_back(h);
@@ -176,6 +194,10 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   capture.type_totals.assign(profile.sample_types.size(), 0);
   for (size_t i = 0; i < profile.values.size(); ++i) capture.type_totals[i % profile.sample_types.size()] += profile.values[i];
   capture.cumulative_types = profile.FindSampleType("alloc_space") >= 0;
+  if (alloc_value_index_ >= 0) capture.total_alloc_value = capture.type_totals[static_cast<size_t>(alloc_value_index_)];
+  if (alloc_objects_index_ >= 0)
+    capture.total_alloc_objects = capture.type_totals[static_cast<size_t>(alloc_objects_index_)];
+  if (!profile.mappings.empty()) capture.build_id = std::string(profile.mappings.front().build_id);
   have_capture_[argument_index] = true;
 
   // Aligned frame of every Line of this profile, resolved once.
@@ -229,6 +251,9 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   const auto vi = static_cast<size_t>(value_index_);
   const bool has_objects = objects_index_ >= 0;
   const auto oi = static_cast<size_t>(objects_index_);
+  const bool has_alloc = result_.has_alloc;
+  const auto avi = static_cast<size_t>(alloc_value_index_);
+  const int aoi = alloc_objects_index_;
   std::string_view size_key = "bytes";
   // Most sites of a capture are in the next one too: size the table for
   // this profile once instead of growing it sample by sample.
@@ -246,7 +271,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     std::vector<uint32_t> stack;  // leaf first
     std::vector<int32_t> lines;   // parallel to stack
     uint64_t hash = 0;
-    int64_t value = 0, objects = 0;
+    int64_t value = 0, objects = 0, alloc_value = 0, alloc_objects = 0;
     std::optional<int64_t> object_size;  // the numeric `bytes` label
     bool folded = false;  // false: dropped by focus/ignore
   };
@@ -256,6 +281,10 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     auto values = profile.Values(s);
     p.value = values[vi];
     p.objects = has_objects ? values[oi] : 0;
+    if (has_alloc) {
+      p.alloc_value = values[avi];
+      p.alloc_objects = aoi >= 0 ? values[static_cast<size_t>(aoi)] : 0;
+    }
     capture.total_value += p.value;
     capture.total_objects += p.objects;
     p.stack.clear();
@@ -308,6 +337,10 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     AlignedSite& site = result_.sites[FindOrAddSite(p.stack, p.hash)];
     site.values[argument_index] += value;
     site.objects[argument_index] += objects;
+    if (has_alloc) {
+      site.alloc_values[argument_index] += p.alloc_value;
+      site.alloc_objects[argument_index] += p.alloc_objects;
+    }
     // The largest sample names the lines; ties go to the smallest lines, so
     // the choice does not depend on the order samples come in.
     const int64_t magnitude = std::llabs(value);
@@ -370,6 +403,10 @@ AlignedProfiles Aligner::Finish(bool keep_argument_order) && {
   for (auto& site : result_.sites) {
     permute(site.values);
     permute(site.objects);
+    if (result_.has_alloc) {
+      permute(site.alloc_values);
+      permute(site.alloc_objects);
+    }
   }
   result_.argument_index = order;
   return std::move(result_);

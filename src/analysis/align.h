@@ -66,6 +66,10 @@ struct Capture {
   uint64_t content_hash = 0;        // of the input's bytes: equal for copies of one file
   std::vector<int64_t> type_totals;  // every sample type's total: equal for one moment in two formats
   bool cumulative_types = false;    // the profile counts allocations since start (alloc_space): never equal twice
+  // Totals of the cumulative allocation types (with has_alloc): they never
+  // fall within one process, so a drop marks a restart.
+  int64_t total_alloc_value = 0, total_alloc_objects = 0;
+  std::string build_id;  // of the main binary (the first mapping's), when the profile says
 };
 
 // Storage for the sites' arrays: large blocks handed out in pieces, so a
@@ -99,6 +103,12 @@ struct AlignedSite {
   std::span<uint32_t> frames;         // indices into AlignedProfiles::frames, root first
   std::span<int64_t> values;          // one per capture, in series order
   std::span<int64_t> objects;         // one per capture (zeros when there is no objects type)
+  // The cumulative allocations of the same kind (alloc_space and
+  // alloc_objects beside inuse_*): what was allocated between two captures
+  // of one process, which is where the sampling noise of a change comes
+  // from. Empty when the profiles have no such types.
+  std::span<int64_t> alloc_values;
+  std::span<int64_t> alloc_objects;
   // Line numbers (parallel to frames) of the largest sample folded into the
   // site: at `functions` granularity a frame has no line of its own, and
   // these show a reader where to look.
@@ -119,6 +129,7 @@ struct AlignedProfiles {
   // (alloc_space, alloc_objects): it only grows, and its growth is the
   // allocation rate, not memory held.
   bool cumulative = false;
+  bool has_alloc = false;  // sites carry alloc_values/alloc_objects
   std::vector<Capture> captures;  // in series order
   std::vector<size_t> argument_index;  // per capture: its position on the command line
   bool ordered_by_time = false;
@@ -159,6 +170,7 @@ class Aligner {
   std::vector<std::string> first_types_;  // "type/unit" of the first profile
   std::string first_source_;
   int value_index_ = -1, objects_index_ = -1;
+  int alloc_value_index_ = -1, alloc_objects_index_ = -1;
 
   uint32_t no_stack_frame_ = UINT32_MAX;
   std::unordered_map<std::string, uint32_t> frame_ids_;  // key: function \0 file \0 line

@@ -127,7 +127,7 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
     if (site->stats.delta > 0 && site->stats.trend_class != TrendClass::kStable) grew.push_back(site);
 
   if (budgets.max_growth) {
-    Verdict v{"max-growth", budgets.max_growth->text, budgets.max_growth->bytes, result.total_growth, true, {}};
+    Verdict v{"max-growth", budgets.max_growth->text, budgets.max_growth->bytes, result.total_growth, true, {}, {}};
     v.passed = v.measured <= v.limit_value;
     if (!v.passed) v.offenders = Biggest(grew, false);
     result.verdicts.push_back(std::move(v));
@@ -140,7 +140,7 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
     for (size_t i = 0; i < n; ++i) days[i] = trend.seconds[i] / 86400.0;
     SeriesStats stats = ComputeSeriesStats(total, days, true, NoiseModel{});
     double per_limit_period = stats.per_day.value_or(0) * budgets.max_rate->seconds / 86400.0;
-    Verdict v{"max-rate", budgets.max_rate->text, budgets.max_rate->bytes, per_limit_period, true, {}};
+    Verdict v{"max-rate", budgets.max_rate->text, budgets.max_rate->bytes, per_limit_period, true, {}, {}};
     v.passed = v.measured <= v.limit_value;
     if (!v.passed) v.offenders = Biggest(grew, true);
     result.verdicts.push_back(std::move(v));
@@ -152,7 +152,7 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
       largest = std::max(largest, site->stats.delta);
       if (site->stats.delta > budgets.max_node_growth->bytes) over.push_back(site);
     }
-    Verdict v{"max-node-growth", budgets.max_node_growth->text, budgets.max_node_growth->bytes, largest, true, {}};
+    Verdict v{"max-node-growth", budgets.max_node_growth->text, budgets.max_node_growth->bytes, largest, true, {}, {}};
     v.passed = over.empty();
     v.offenders = Biggest(over, false);
     result.verdicts.push_back(std::move(v));
@@ -161,8 +161,13 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
     std::vector<const TrendNode*> matching;
     for (const TrendNode* site : counted)
       if (site->stats.trend_class == TrendClass::kGrowing && Matches(aligned, *site, forbid[i])) matching.push_back(site);
-    Verdict v{"forbid", budgets.forbid[i], 0, static_cast<double>(matching.size()), matching.empty(), {}};
+    Verdict v{"forbid", budgets.forbid[i], 0, static_cast<double>(matching.size()), matching.empty(), {}, {}};
     v.offenders = Biggest(matching, false);
+    std::vector<const TrendNode*> unclassed;
+    for (const TrendNode* site : counted)
+      if (site->stats.trend_class != TrendClass::kGrowing && site->stats.within > 0 && Matches(aligned, *site, forbid[i]))
+        unclassed.push_back(site);
+    v.grew_unclassed = Biggest(unclassed, false);
     result.verdicts.push_back(std::move(v));
   }
   for (const auto& v : result.verdicts) result.passed = result.passed && v.passed;

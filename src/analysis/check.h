@@ -56,6 +56,9 @@ struct Verdict {
   double measured = 0;  // bytes, bytes per `rate_seconds`, or matching sites (forbid)
   bool passed = true;
   std::vector<const TrendNode*> offenders;  // biggest first; what to look at
+  // forbid: matching sites that grew but are not classed growing (within
+  // the sampling noise, plateaued, fluctuating): not failures, but said.
+  std::vector<const TrendNode*> grew_unclassed;
 };
 
 struct CheckResult {

@@ -21,22 +21,28 @@ double Median(std::vector<double>& v) {
   return (lower + upper) / 2;
 }
 
-double TheilSenSlope(const std::vector<double>& y, const std::vector<double>& x) {
+double TheilSenSlope(const std::vector<double>& y, const std::vector<double>& x, const Segments& segments) {
   thread_local std::vector<double> slopes;  // reused: this runs once per node
   slopes.clear();
   for (size_t i = 0; i < y.size(); ++i)
     for (size_t j = i + 1; j < y.size(); ++j)
-      if (x[j] != x[i]) slopes.push_back((y[j] - y[i]) / (x[j] - x[i]));
+      if (x[j] != x[i] && SameSegment(segments, i, j)) slopes.push_back((y[j] - y[i]) / (x[j] - x[i]));
   return slopes.empty() ? 0.0 : Median(slopes);
 }
 
 double KendallTau(const std::vector<double>& y, const NoiseModel& noise) {
-  double concordant = 0, discordant = 0, ties = 0;
+  return KendallTau(y, [&](size_t i, size_t j) { return noise.Tolerance(y[i], y[j]); });
+}
+
+double KendallTau(const std::vector<double>& y, const PairTolerance& tolerance, const Segments& segments) {
+  double concordant = 0, discordant = 0, ties = 0, pairs = 0;
   const size_t n = y.size();
   for (size_t i = 0; i < n; ++i)
     for (size_t j = i + 1; j < n; ++j) {
+      if (!SameSegment(segments, i, j)) continue;
+      pairs += 1;
       double d = y[j] - y[i];
-      if (std::fabs(d) <= noise.Tolerance(y[i], y[j])) {
+      if (std::fabs(d) <= tolerance(i, j)) {
         ties += 1;
       } else if (d > 0) {
         concordant += 1;
@@ -44,7 +50,6 @@ double KendallTau(const std::vector<double>& y, const NoiseModel& noise) {
         discordant += 1;
       }
     }
-  double pairs = static_cast<double>(n * (n - 1) / 2);
   if (pairs == ties) return 0.0;
   return (concordant - discordant) / std::sqrt(pairs * (pairs - ties));
 }

@@ -3,6 +3,9 @@
 // the least-squares slope. See README "How the trend is computed".
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -16,15 +19,26 @@ struct NoiseModel {
   double Tolerance(double a, double b) const;
 };
 
+// How far captures i and j of one series may differ by sampling alone.
+using PairTolerance = std::function<double(size_t i, size_t j)>;
+
+// The captures' processes: segment[k] numbers the process capture k was taken
+// from (a restart starts a new one). Empty: one process, or unknown. Pairs
+// across a restart are left out of the slope and of Kendall's tau.
+using Segments = std::vector<uint32_t>;
+inline bool SameSegment(const Segments& s, size_t i, size_t j) { return s.empty() || s[i] == s[j]; }
+
 // The median of `v` (reorders it). `v` must not be empty.
 double Median(std::vector<double>& v);
 
 // Theil-Sen: the median of the slopes between every pair of points; 0 when
 // x never varies. One outlier cannot drag it.
-double TheilSenSlope(const std::vector<double>& y, const std::vector<double>& x);
+double TheilSenSlope(const std::vector<double>& y, const std::vector<double>& x, const Segments& segments = {});
 
 // Kendall's tau-b of y against its order; pairs within `noise` are ties.
 double KendallTau(const std::vector<double>& y, const NoiseModel& noise);
+// The same with a tolerance per pair, over pairs within one segment.
+double KendallTau(const std::vector<double>& y, const PairTolerance& tolerance, const Segments& segments = {});
 
 // Ordinary least squares slope of y on x; none when x does not vary.
 std::optional<double> OlsSlope(const std::vector<double>& y, const std::vector<double>& x);

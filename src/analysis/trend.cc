@@ -25,25 +25,37 @@ std::string_view TrendClassName(TrendClass c) {
 namespace {
 
 constexpr double kSteadyTau = 0.6;
+constexpr double kSteadyZ = 1.645;
+// A change counts when it is beyond 2 standard deviations of the sampling
+// noise; intervals are 95% (1.96 standard deviations).
+constexpr double kNoiseZ = 2.0;
+constexpr double kInterval95 = 1.959964;
 
 }  // namespace
 
 SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<double>& x, bool x_in_days,
                                const NoiseModel& noise) {
+  return ComputeSeriesStats(
+      y, x, x_in_days, [&](size_t i, size_t j) { return noise.Tolerance(y[i], y[j]); }, Segments{});
+}
+
+SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<double>& x, bool x_in_days,
+                               const PairTolerance& tolerance, const Segments& segments) {
   SeriesStats s;
   const size_t n = y.size();
   s.first = y.front();
   s.last = y.back();
   s.delta = s.last - s.first;
-  double slope = TheilSenSlope(y, x);
+  double slope = TheilSenSlope(y, x, segments);
   s.robust_growth = slope * (x.back() - x.front());
   if (x_in_days) s.per_day = slope;
-  s.kendall_tau = KendallTau(y, noise);
-  s.steps = static_cast<int>(n - 1);
+  s.kendall_tau = KendallTau(y, tolerance, segments);
   int trailing_flat = 0;
   for (size_t i = 0; i + 1 < n; ++i) {
+    if (!SameSegment(segments, i, i + 1)) continue;  // a restart: no step
+    ++s.steps;
     double d = y[i + 1] - y[i];
-    double tol = noise.Tolerance(y[i], y[i + 1]);
+    double tol = tolerance(i, i + 1);
     if (d > tol) {
       ++s.steps_up;
       trailing_flat = 0;
@@ -54,21 +66,50 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
       ++trailing_flat;
     }
   }
-  const double tolerance = noise.Tolerance(s.first, s.last);
+  // The growth within each process, and how much of it sampling could make.
+  double within = 0, variance = 0;
+  for (size_t first = 0; first < n;) {
+    size_t last = first;
+    while (last + 1 < n && SameSegment(segments, first, last + 1)) ++last;
+    within += y[last] - y[first];
+    const double tol = tolerance(first, last);
+    variance += tol * tol;
+    first = last + 1;
+  }
+  const double tolerance_within = std::sqrt(variance);
+  s.within = within;
+  // Steady: Kendall's tau of at least 0.6, or, in a longer series, a
+  // Mann-Kendall trend significant at 5% one-sided (tau's variance under no
+  // trend: 2(2n+5)/(9n(n-1)); ties only make it smaller).
+  const double pairs_n = static_cast<double>(n);
+  const double tau_sd = std::sqrt(2 * (2 * pairs_n + 5) / (9 * pairs_n * (pairs_n - 1)));
+  auto steady = [&](double tau) { return tau >= kSteadyTau || tau >= kSteadyZ * tau_sd; };
+  // A plateau: it grew beyond the noise, then over the last third of the
+  // steps it did not (that growth within the noise, and at most half the
+  // earlier pace).
+  auto plateaued = [&] {
+    if (n < 3) return false;
+    const size_t tail = std::max<size_t>(1, (n - 1) / 3);
+    const size_t m = n - 1 - tail;
+    if (!SameSegment(segments, 0, n - 1)) return false;
+    const double early = y[m] - y[0], late = y[n - 1] - y[m];
+    if (early <= tolerance(0, m)) return false;
+    const double early_pace = early / static_cast<double>(m), late_pace = late / static_cast<double>(tail);
+    return late <= tolerance(m, n - 1) && late_pace <= 0.5 * early_pace;
+  };
   const bool absent_before_last = std::all_of(y.begin(), y.end() - 1, [](double v) { return v == 0; });
   if (s.first != 0 && s.last == 0) {
     s.trend_class = TrendClass::kGone;
   } else if (s.first == 0 && s.last != 0 && absent_before_last) {
     s.trend_class = TrendClass::kNew;
-  } else if (s.delta > tolerance) {
-    if (s.kendall_tau >= kSteadyTau && slope > 0) {
-      int plateau_steps = std::max(1, (s.steps + 2) / 3);
-      s.trend_class = (s.steps_up > 0 && trailing_flat >= plateau_steps) ? TrendClass::kPlateaued : TrendClass::kGrowing;
+  } else if (within > tolerance_within) {
+    if (steady(s.kendall_tau) && slope > 0) {
+      s.trend_class = plateaued() ? TrendClass::kPlateaued : TrendClass::kGrowing;
     } else {
       s.trend_class = TrendClass::kFluctuating;
     }
-  } else if (s.delta < -tolerance) {
-    s.trend_class = (s.kendall_tau <= -kSteadyTau && slope < 0) ? TrendClass::kShrinking : TrendClass::kFluctuating;
+  } else if (within < -tolerance_within) {
+    s.trend_class = (steady(-s.kendall_tau) && slope < 0) ? TrendClass::kShrinking : TrendClass::kFluctuating;
   } else {
     s.trend_class = (s.steps_up == 0 && s.steps_down == 0) ? TrendClass::kStable : TrendClass::kFluctuating;
   }
@@ -83,6 +124,7 @@ namespace {
 struct NodeBuild {
   std::span<const int64_t> values, objects, cum_values, cum_objects, sizes;
   bool sizes_incomplete = false;
+  std::span<const int64_t> alloc_values, alloc_objects;  // empty without alloc_* types
 };
 
 // The distinct object sizes of the sites a function is the leaf of.
@@ -108,8 +150,8 @@ std::vector<double> ToDouble(std::span<const int64_t> v) { return {v.begin(), v.
 
 class NodeStatistics {
  public:
-  NodeStatistics(const AlignedProfiles& aligned, const std::vector<double>& x, bool x_in_days)
-      : x_(x), x_in_days_(x_in_days), has_objects_(!aligned.objects_type_name.empty()) {
+  NodeStatistics(const AlignedProfiles& aligned, const std::vector<double>& x, bool x_in_days, const Segments& segments)
+      : x_(x), x_in_days_(x_in_days), has_objects_(!aligned.objects_type_name.empty()), segments_(segments) {
     bool sampled = aligned.value_unit == "bytes";
     for (const auto& c : aligned.captures) {
       sampled = sampled && c.period > 0 && c.period_unit == "bytes";
@@ -119,6 +161,16 @@ class NodeStatistics {
   }
 
   double rate() const { return rate_; }
+
+  // The segments pairs are judged within: the processes, unless every
+  // capture is a process of its own (captures of restarted instances, or a
+  // series given backwards): then all pairs count, as independent samples.
+  const Segments& StatSegments() const {
+    static const Segments kNone;
+    for (size_t i = 1; i < segments_.size(); ++i)
+      if (segments_[i] == segments_[i - 1]) return segments_;
+    return kNone;
+  }
 
   void Fill(TrendNode& node, const NodeBuild& build) const {
     node.values = ToDouble(build.values);
@@ -130,6 +182,13 @@ class NodeStatistics {
     const bool single_label = !build.sizes_incomplete && build.sizes.size() == 1;
     if (has_objects_) {
       node.delta_objects = node.objects.back() - node.objects.front();
+      const Segments& segments = StatSegments();
+      for (size_t first = 0; first < node.objects.size();) {
+        size_t last = first;
+        while (last + 1 < node.objects.size() && SameSegment(segments, first, last + 1)) ++last;
+        node.delta_objects_within += node.objects[last] - node.objects[first];
+        first = last + 1;
+      }
       if (node.objects.size() >= 3) {
         size.regression = OlsSlope(node.values, node.objects);
       } else if (node.delta_objects != 0) {
@@ -155,14 +214,63 @@ class NodeStatistics {
       typical = objects > 0 ? values / objects : 0;
     }
     size.objects_estimated = rate_ > 0 && typical < 7 * rate_;
-    NoiseModel noise{size.objects_estimated ? rate_ : 0.0};
-    node.stats = ComputeSeriesStats(node.values, x_, x_in_days_, noise);
+    if (!size.objects_estimated || typical <= 0) {
+      node.stats = ComputeSeriesStats(node.values, x_, x_in_days_, NoiseModel{});
+      return;
+    }
+    // The sampling noise of a change (README "How the trend is computed"):
+    // each object of size s is in the profile with probability
+    // p = 1 - exp(-s/rate), independently, and a count c of them is scaled
+    // to c/p, whose variance is N(1-p)/p for N objects. Within one process
+    // an object sampled at allocation stays until it is freed, so two
+    // captures differ by the objects allocated or freed between them: the
+    // variance of the change is (allocated + freed)(1-p)/p, with allocated
+    // from alloc_objects and freed = allocated - the change in objects.
+    // Across processes (or without alloc_*) the captures are independent:
+    // (N_i + N_j)(1-p)/p.
+    const double s = typical;
+    const double p = -std::expm1(-s / rate_);
+    const double spread = (1 - p) / p;
+    const bool one_process = !build.alloc_objects.empty() && has_objects_;
+    auto objects_at = [&](size_t k) { return has_objects_ ? node.objects[k] : node.values[k] / s; };
+    auto variance_objects = [&](size_t i, size_t j) {
+      const double change = objects_at(j) - objects_at(i);
+      double churn;
+      if (one_process && SameSegment(segments_, i, j)) {
+        const double allocated =
+            std::max(0.0, static_cast<double>(build.alloc_objects[j] - build.alloc_objects[i]));
+        churn = std::max(std::fabs(change), 2 * allocated - change);
+      } else {
+        churn = std::fabs(objects_at(i)) + std::fabs(objects_at(j));
+      }
+      // Plus one sampled event's worth: a count that saw no sample between
+      // two captures still cannot rule one out (a zero-width interval would).
+      return (churn + 1 / p) * spread;
+    };
+    auto tolerance = [&](size_t i, size_t j) {
+      const double rounding = 1e-9 * std::max(std::fabs(node.values[i]), std::fabs(node.values[j]));
+      return kNoiseZ * s * std::sqrt(variance_objects(i, j)) + rounding;
+    };
+    node.stats = ComputeSeriesStats(node.values, x_, x_in_days_, tolerance, StatSegments());
+    // The interval of the growth a reader sees (within each process).
+    const Segments& segments = StatSegments();
+    double variance = 0;
+    for (size_t first = 0; first < node.values.size();) {
+      size_t last = first;
+      while (last + 1 < node.values.size() && SameSegment(segments, first, last + 1)) ++last;
+      variance += variance_objects(first, last);
+      first = last + 1;
+    }
+    const double sd = std::sqrt(variance);
+    node.delta_objects_error95 = kInterval95 * sd;
+    node.delta_error95 = kInterval95 * s * sd;
   }
 
  private:
   const std::vector<double>& x_;
   bool x_in_days_;
   bool has_objects_;
+  const Segments& segments_;
   double rate_ = 0;
 };
 
@@ -255,6 +363,14 @@ uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& i
 
 }  // namespace
 
+double Growth(const TrendResult& trend, const TrendNode& node) {
+  return trend.restarts.empty() ? node.stats.delta : node.stats.within;
+}
+
+double GrowthObjects(const TrendResult& trend, const TrendNode& node) {
+  return trend.restarts.empty() ? node.delta_objects : node.delta_objects_within;
+}
+
 TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) {
   TrendResult result;
   const size_t n = aligned.captures.size();
@@ -271,7 +387,25 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
   for (size_t i = 0; i < n; ++i) x[i] = timed ? result.seconds[i] / 86400.0 : static_cast<double>(i);
   if (!timed) result.seconds.clear();
 
-  NodeStatistics statistics(aligned, x, timed);
+  // Processes: within one, the cumulative alloc counts never fall, not in
+  // total and not at any site (sampled allocations only accumulate).
+  if (aligned.has_alloc) {
+    std::vector<char> fell(n, 0);
+    for (const AlignedSite& site : aligned.sites)
+      for (size_t i = 1; i < n; ++i)
+        if (site.alloc_values[i] < site.alloc_values[i - 1]) fell[i] = 1;
+    result.segments.assign(n, 0);
+    for (size_t i = 1; i < n; ++i) {
+      const Capture &a = aligned.captures[i - 1], &b = aligned.captures[i];
+      const bool restart = fell[i] || b.total_alloc_value < a.total_alloc_value ||
+                           b.total_alloc_objects < a.total_alloc_objects ||
+                           (!a.build_id.empty() && !b.build_id.empty() && a.build_id != b.build_id);
+      result.segments[i] = result.segments[i - 1] + (restart ? 1 : 0);
+      if (restart) result.restarts.push_back(i);
+    }
+    result.processes = result.restarts.empty() ? TrendResult::Processes::kOne : TrendResult::Processes::kRestarted;
+  }
+  NodeStatistics statistics(aligned, x, timed, result.segments);
   std::unordered_set<std::string_view> allocators(options.allocator_frames.begin(), options.allocator_frames.end());
   std::vector<char> is_allocator(aligned.frames.size());
   for (size_t f = 0; f < aligned.frames.size(); ++f) is_allocator[f] = allocators.contains(aligned.frames[f].function);
@@ -287,7 +421,8 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
       node.site_index = static_cast<uint32_t>(s);
       node.stack = site.frames;  // a view into the arenas, which move with `aligned` into the result
       node.name_frame = NamingFrame(site.frames, is_allocator);
-      statistics.Fill(node, NodeBuild{site.values, site.objects, {}, {}, site.object_sizes, site.sizes_incomplete});
+      statistics.Fill(node, NodeBuild{site.values, site.objects, {}, {}, site.object_sizes, site.sizes_incomplete,
+                                      site.alloc_values, site.alloc_objects});
     }
   };
   const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
@@ -315,6 +450,8 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
   const size_t num_frames = aligned.frames.size();
   std::vector<int64_t> flat_values(num_frames * n), flat_objects(num_frames * n);
   std::vector<int64_t> cum_values(num_frames * n), cum_objects(num_frames * n);
+  std::vector<int64_t> flat_alloc_values(aligned.has_alloc ? num_frames * n : 0);
+  std::vector<int64_t> flat_alloc_objects(aligned.has_alloc ? num_frames * n : 0);
   std::vector<FunctionSizes> sizes(num_frames);
   std::vector<char> has_function(num_frames, 0);
   std::vector<uint32_t> seen_in_site(num_frames, UINT32_MAX);
@@ -326,6 +463,12 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
     for (size_t i = 0; i < n; ++i) {
       flat_values[leaf * n + i] += site.values[i];
       flat_objects[leaf * n + i] += site.objects[i];
+    }
+    if (aligned.has_alloc) {
+      for (size_t i = 0; i < n; ++i) {
+        flat_alloc_values[leaf * n + i] += site.alloc_values[i];
+        flat_alloc_objects[leaf * n + i] += site.alloc_objects[i];
+      }
     }
     MergeSizes(sizes[leaf], site);
     for (uint32_t f : site.frames) {
@@ -346,9 +489,12 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
     node.kind = TrendNode::Kind::kFunction;
     node.stack = std::span<const uint32_t>(&result.frame_ids[f], 1);
     node.name_frame = f;
-    auto slice = [&](const std::vector<int64_t>& v) { return std::span<const int64_t>(v.data() + f * n, n); };
+    auto slice = [&](const std::vector<int64_t>& v) {
+      return v.empty() ? std::span<const int64_t>() : std::span<const int64_t>(v.data() + f * n, n);
+    };
     statistics.Fill(node, NodeBuild{slice(flat_values), slice(flat_objects), slice(cum_values), slice(cum_objects),
-                                    sizes[f].sizes, sizes[f].incomplete});
+                                    sizes[f].sizes, sizes[f].incomplete, slice(flat_alloc_values),
+                                    slice(flat_alloc_objects)});
     result.functions.push_back(std::move(node));
   }
   Rank(result.functions, frame_order, threads);
@@ -359,7 +505,10 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
     totals.push_back(static_cast<double>(c.total_value));
     total_objects.push_back(static_cast<double>(c.total_objects));
   }
-  result.total = ComputeSeriesStats(totals, x, timed, NoiseModel{statistics.rate()});
+  const NoiseModel total_noise{statistics.rate()};
+  result.total = ComputeSeriesStats(
+      totals, x, timed, [&](size_t i, size_t j) { return total_noise.Tolerance(totals[i], totals[j]); },
+      statistics.StatSegments());
   result.total_delta_objects = total_objects.back() - total_objects.front();
   result.aligned = std::move(aligned);
   return result;

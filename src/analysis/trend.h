@@ -46,6 +46,7 @@ std::string_view TrendClassName(TrendClass c);
 
 struct SeriesStats {
   double first = 0, last = 0, delta = 0;
+  double within = 0;  // the growth within each process, summed (= delta without a restart)
   std::optional<double> per_day;  // Theil-Sen slope per day; none without capture times
   double robust_growth = 0;       // Theil-Sen slope * the span of the series
   double kendall_tau = 0;         // in [-1, 1]; noise-level changes are ties
@@ -76,6 +77,10 @@ struct TrendNode {
   std::vector<double> cum_objects;
   SeriesStats stats;
   double delta_objects = 0;
+  double delta_objects_within = 0;  // summed within each process (= delta_objects without a restart)
+  // Half-width of the 95% interval of delta_objects and stats.delta when
+  // they are estimates from sampled counts (none when exact).
+  std::optional<double> delta_objects_error95, delta_error95;
   ObjectSizeEvidence size;
   int rank = 0;  // 1-based within its kind, by score
 };
@@ -95,6 +100,12 @@ struct TrendOptions {
       "runtime.malg", "runtime.mallocgc.func1", "runtime.profilealloc", "runtime.mProf_Malloc"};
 };
 
+// A node's growth as a reader should see it: after a restart, the growth
+// within each process (a restart's drop is no shrinkage); else last - first.
+struct TrendResult;
+double Growth(const TrendResult& trend, const TrendNode& node);
+double GrowthObjects(const TrendResult& trend, const TrendNode& node);
+
 // Move-only: nodes view into its own buffers (see TrendNode::stack).
 struct TrendResult {
   TrendResult() = default;
@@ -111,10 +122,24 @@ struct TrendResult {
   std::vector<TrendNode> sites;      // ranked
   std::vector<TrendNode> functions;  // ranked
   std::vector<uint32_t> frame_ids;   // 0, 1, 2, ...: what function nodes' stacks view
+  // Which process each capture comes from. With the cumulative alloc_*
+  // types a series is known to be one process until a total falls (or the
+  // main binary's build id changes): a restart. Without them: unknown, and
+  // captures are treated as independent samples.
+  enum class Processes { kOne, kRestarted, kUnknown };
+  Processes processes = Processes::kUnknown;
+  Segments segments;             // per capture: its process, 0, 1, ... (empty when unknown)
+  std::vector<size_t> restarts;  // captures that start a new process
 };
 
-// Statistics of one series at capture offsets `x` (days, or capture numbers),
-// with per-step noise tolerance from `noise`.
+// Statistics of one series at capture offsets `x` (days, or capture numbers):
+// a change between captures i and j counts only beyond tolerance(i, j);
+// pairs across a restart (segments) count for neither the slope, nor tau,
+// nor the steps, and the growth judged is the sum of the growth within each
+// process.
+SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<double>& x, bool x_in_days,
+                               const PairTolerance& tolerance, const Segments& segments);
+// The same with the independent-captures noise model (the level's noise).
 SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<double>& x, bool x_in_days,
                                const NoiseModel& noise);
 

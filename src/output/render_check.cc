@@ -61,8 +61,31 @@ std::string Text(const CheckResult& r, const TrendResult& t) {
                        FitWidth(TerminalSafe(v.limit), 24), Measured(v));
     if (!v.passed)
       for (const TrendNode* n : v.offenders) out += fmt::format("          {}\n", Offender(t, *n));
+    for (const TrendNode* n : v.grew_unclassed)
+      out += fmt::format("          note: matches and grew, classed {} (not growing): {}\n",
+                         TrendClassName(n->stats.trend_class), Offender(t, *n));
   }
   return out + Summary(r) + "\n";
+}
+
+void WriteOffenderJson(JsonWriter& w, const TrendNode* n, const TrendResult& t) {
+  w.BeginObject();
+  w.Key("function");
+  w.String(NodeName(t.aligned, *n));
+  w.Key("rank");
+  w.Int(n->rank);
+  w.Key("class");
+  w.String(TrendClassName(n->stats.trend_class));
+  w.Key("delta_bytes");
+  w.Double(n->stats.delta);
+  w.Key("delta_objects");
+  w.Double(n->delta_objects);
+  WriteRateFields(w, n->stats.per_day);
+  w.Key("bytes_per_object");
+  w.OptionalDouble(n->size.bytes_per_object);
+  w.Key("bytes_per_object_exact");
+  w.Bool(n->size.exact);
+  w.EndObject();
 }
 
 void WriteVerdictJson(JsonWriter& w, const Verdict& v, const TrendResult& t) {
@@ -79,25 +102,11 @@ void WriteVerdictJson(JsonWriter& w, const Verdict& v, const TrendResult& t) {
   w.Bool(v.passed);
   w.Key("offenders");
   w.BeginArray();
-  for (const TrendNode* n : v.offenders) {
-    w.BeginObject();
-    w.Key("function");
-    w.String(NodeName(t.aligned, *n));
-    w.Key("rank");
-    w.Int(n->rank);
-    w.Key("class");
-    w.String(TrendClassName(n->stats.trend_class));
-    w.Key("delta_bytes");
-    w.Double(n->stats.delta);
-    w.Key("delta_objects");
-    w.Double(n->delta_objects);
-    WriteRateFields(w, n->stats.per_day);
-    w.Key("bytes_per_object");
-    w.OptionalDouble(n->size.bytes_per_object);
-    w.Key("bytes_per_object_exact");
-    w.Bool(n->size.exact);
-    w.EndObject();
-  }
+  for (const TrendNode* n : v.offenders) WriteOffenderJson(w, n, t);
+  w.EndArray();
+  w.Key("grew_not_classed_growing");  // forbid: matching sites that grew without being classed growing
+  w.BeginArray();
+  for (const TrendNode* n : v.grew_unclassed) WriteOffenderJson(w, n, t);
   w.EndArray();
   w.EndObject();
 }
@@ -182,6 +191,10 @@ std::string GithubProperty(std::string_view s) {
 std::string Github(const CheckResult& r, const TrendResult& t) {
   std::string out;
   for (const auto& v : r.verdicts) {
+    for (const TrendNode* n : v.grew_unclassed)
+      out += fmt::format("::notice title={}::{}\n", GithubProperty("pprof-trend " + v.budget),
+                         GithubData(fmt::format("matches and grew, classed {} (not growing): {}",
+                                                TrendClassName(n->stats.trend_class), Offender(t, *n))));
     if (v.passed) {
       out += fmt::format("pprof-trend check: PASS {} (limit {}, measured {})\n", v.budget, Limit(v), Measured(v));
       continue;

@@ -17,6 +17,12 @@ void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
   w.Double(n.stats.delta);
   w.Key("delta_objects");
   w.Double(n.delta_objects);
+  w.Key("delta_within_processes");  // the growth within each process (= delta_bytes without a restart)
+  w.Double(n.stats.within);
+  w.Key("delta_bytes_error95");  // half-width of the 95% interval of an estimated change; null when exact
+  w.OptionalDouble(n.delta_error95);
+  w.Key("delta_objects_error95");
+  w.OptionalDouble(n.delta_objects_error95);
   WriteRateFields(w, n.stats.per_day);
   w.Key("bytes_per_object");
   w.OptionalDouble(n.size.bytes_per_object);
@@ -51,6 +57,16 @@ void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a) {
   w.String(GranularityName(a.granularity));
   w.Key("cumulative");  // alloc_*: growth is the allocation rate since start, not memory held
   w.Bool(a.cumulative);
+}
+
+void WriteProcesses(JsonWriter& w, const TrendResult& t) {
+  w.Key("processes");  // "one", "restarted" (see restarts) or "unknown" (no alloc_* types)
+  w.String(t.processes == TrendResult::Processes::kOne         ? "one"
+           : t.processes == TrendResult::Processes::kRestarted ? "restarted"
+                                                               : "unknown");
+  w.Key("restarts");  // captures (0-based, series order) that start a new process
+  std::vector<int64_t> restarts(t.restarts.begin(), t.restarts.end());
+  w.IntArray(restarts);
 }
 
 void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
@@ -127,6 +143,7 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
   w.Key("tool_version");
   w.String(kVersion);
   WriteSeriesKind(w, a);
+  WriteProcesses(w, t);
   w.Key("ordered_by");
   w.String(a.ordered_by_time ? "time" : "arguments");
   w.Key("span_seconds");

@@ -30,6 +30,8 @@ void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a);
 // A rate as keys of the object being written: bytes_per_day (Theil-Sen) and
 // bytes_per_second, both null without capture times.
 void WriteRateFields(JsonWriter& w, std::optional<double> per_day);
+// Which processes the captures came from: processes, restarts.
+void WriteProcesses(JsonWriter& w, const TrendResult& t);
 // The captures, in series order, as the value being written (an array).
 void WriteCaptures(JsonWriter& w, const AlignedProfiles& a);
 

@@ -68,6 +68,24 @@ std::string Header(const Report& r) {
                                      : "";
   std::string objs = objects ? fmt::format(", {} objects", FormatSignedCount(t.total_delta_objects)) : "";
   out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
+  switch (t.processes) {
+    case TrendResult::Processes::kOne:
+      out += "  one process (its allocation counters only rose): changes are judged against the allocations between "
+             "captures\n";
+      break;
+    case TrendResult::Processes::kRestarted: {
+      std::string where;
+      for (size_t k : t.restarts)
+        where += fmt::format("{}before capture {} ({})", where.empty() ? "" : ", ", k + 1,
+                             FitWidth(TerminalSafe(a.captures[k].path), 40));
+      out += fmt::format("  restarted {}: allocation counters fell; growth counted within each process\n", where);
+      break;
+    }
+    case TrendResult::Processes::kUnknown:
+      if (r.any_estimate && !a.cumulative)
+        out += "  captures compared as independent samples (no alloc_* types tell one process from several)\n";
+      break;
+  }
   if (a.cumulative)
     out += fmt::format(
         "  note: {} counts every allocation since the process started and only grows: the sites below are\n"
@@ -92,16 +110,16 @@ std::string Table(const Report& r) {
                         Plural(static_cast<int64_t>(total), "site"), total == 1 ? "is" : "are", classes);
   }
   if (r.growing.empty()) return "\nno growing allocation sites.\n" + (noise.empty() ? "" : "      " + noise);
-  std::string out = fmt::format("\n{:>4}  {:>10}  {:>10}  {:>9}  {:>9}  {:<8}  {:<11}  {}\n", "rank", "growth",
+  std::string out = fmt::format("\n{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {:<8}  {:<11}  {}\n", "rank", "growth",
                                 fmt::format("per {}", r.rate_unit.name), "B/object", "objects", "series", "class",
                                 "allocation site");
-  const size_t name_width = 120 - (4 + 2 + 10 + 2 + 10 + 2 + 9 + 2 + 9 + 2 + 8 + 2 + 11 + 2);
+  const size_t name_width = 120 - (4 + 2 + 10 + 2 + 10 + 2 + 9 + 2 + 16 + 2 + 8 + 2 + 11 + 2);
   for (size_t i = 0; i < r.growing.size(); ++i) {
     const ReportRow& row = r.growing[i];
     const TrendNode& n = *row.node;
     const RowCells cells = FormatCells(*r.trend, n, r.rate_unit);
     size_t spark_columns = std::min(n.values.size(), kSparkWidth);
-    out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>9}  {}  {:<11}  {}\n", i + 1, cells.growth, cells.rate,
+    out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {}  {:<11}  {}\n", i + 1, cells.growth, cells.rate,
                        cells.bytes_per_object, cells.objects, PadColumns(Sparkline(n.values, kSparkWidth), spark_columns, kSparkWidth),
                        TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
   }
@@ -162,7 +180,7 @@ std::string Shrinking(const Report& r) {
   for (size_t i = 0; i < shown; ++i) {
     const TrendNode& n = *r.shrinking[i].node;
     out += fmt::format("{} {} {} ({} -> {}{})", i == 0 ? "" : ";", r.shrinking[i].short_name,
-                       SignedValue(r, n.stats.delta), Value(r, n.stats.first), Value(r, n.stats.last),
+                       SignedValue(r, Growth(*r.trend, n)), Value(r, n.stats.first), Value(r, n.stats.last),
                        n.stats.trend_class == TrendClass::kGone ? ", gone" : "");
   }
   if (r.shrinking.size() > shown) out += fmt::format("; {} more", r.shrinking.size() - shown);

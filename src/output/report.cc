@@ -71,12 +71,24 @@ std::string FrameLocation(const AlignedProfiles& aligned, const AlignedSite& sit
 
 namespace {
 
+// A 95% half-width to two significant digits: "2,900", "48".
+std::string FormatError(double error) {
+  if (error <= 0) return "0";
+  const double magnitude = std::pow(10.0, std::floor(std::log10(error)) - 1);
+  return FormatCount(std::max(1.0, std::round(error / magnitude) * magnitude));
+}
+
+std::string ObjectsError(const TrendNode& node) {
+  return node.delta_objects_error95 ? " ±" + FormatError(*node.delta_objects_error95) : "";
+}
+
 std::string ObjectsPhrase(const TrendNode& node) {
   const auto& size = node.size;
   if (!size.exact || !size.bytes_per_object || *size.bytes_per_object <= 0) return "";
   if (node.delta_objects <= 0) return "";
   const std::string each = FormatBytes(*size.bytes_per_object);
-  if (size.objects_estimated) return fmt::format("~{} objects of {}", FormatSignedCount(node.delta_objects), each);
+  if (size.objects_estimated)
+    return fmt::format("~{}{} objects of {}", FormatSignedCount(node.delta_objects), ObjectsError(node), each);
   double whole = std::round(node.delta_objects);
   if (std::fabs(node.delta_objects - whole) > 0.01) return "";
   return fmt::format("+{} objects of {}", FormatCount(whole), each);
@@ -111,12 +123,15 @@ std::string FormatNodeValue(const TrendResult& trend, double value, bool with_si
 RowCells FormatCells(const TrendResult& trend, const TrendNode& n, RateUnit unit) {
   RowCells cells;
   const std::string est = n.size.objects_estimated ? "~" : "";
-  cells.growth = est + FormatNodeValue(trend, n.stats.delta, true);
+  // After a restart the growth that matters is the growth within each process.
+  cells.growth = est + FormatNodeValue(trend, Growth(trend, n), true);
   cells.rate = n.stats.per_day ? FormatNodeValue(trend, PerUnit(*n.stats.per_day, unit), true) : "-";
   cells.bytes_per_object = "-";
   if (n.size.bytes_per_object && *n.size.bytes_per_object > 0)
     cells.bytes_per_object = (n.size.exact ? "" : "~") + FormatBytes(*n.size.bytes_per_object);
-  cells.objects = trend.aligned.objects_type_name.empty() ? "-" : est + FormatSignedCount(std::round(n.delta_objects));
+  cells.objects = trend.aligned.objects_type_name.empty()
+                      ? "-"
+                      : est + FormatSignedCount(std::round(GrowthObjects(trend, n))) + ObjectsError(n);
   return cells;
 }
 
@@ -149,7 +164,7 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
     if (c == TrendClass::kShrinking || c == TrendClass::kGone) lost.push_back(&node);
   }
   std::stable_sort(lost.begin(), lost.end(),
-                   [](const TrendNode* a, const TrendNode* b) { return a->stats.delta < b->stats.delta; });
+                   [&](const TrendNode* a, const TrendNode* b) { return Growth(trend, *a) < Growth(trend, *b); });
   for (const TrendNode* node : lost) report.shrinking.push_back(MakeRow(trend, *node));
   for (const auto& row : report.growing) report.any_estimate = report.any_estimate || row.node->size.objects_estimated;
   return report;

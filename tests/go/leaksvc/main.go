@@ -59,6 +59,7 @@ func main() {
 	portfile := flag.String("portfile", "", "write the listening port here")
 	dropEvery := flag.Int("drop-every", 0, "every N ticks, free every leaked object (0: never)")
 	rate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate (0: the default, 512 KiB)")
+	prefill := flag.Int("prefill", 0, "objects leaked before serving (the leak's level at the first capture)")
 	flag.Parse()
 	if *rate > 0 {
 		runtime.MemProfileRate = *rate
@@ -83,7 +84,13 @@ func main() {
 		defer mu.Unlock()
 		fmt.Fprintf(w, "leaked %d size %d\n", len(leaked), *size)
 	})
+	ready := make(chan struct{})
 	go func() {
+		// The prefill comes from the same stack as the leak that follows.
+		for i := 0; i < *prefill; i++ {
+			leakBuffer(-1-i, *size)
+		}
+		close(ready)
 		time.Sleep(*delay)
 		n, ticks := 0, 0
 		for range time.Tick(*tick) {
@@ -101,5 +108,6 @@ func main() {
 			churn(2000)
 		}
 	}()
+	<-ready
 	log.Fatal(http.Serve(ln, nil))
 }

@@ -1,0 +1,129 @@
+#include "support/accuracy.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/align.h"
+#include "analysis/trend.h"
+#include "support/heap_simulator.h"
+
+namespace pprof_trend::sim {
+
+double Accuracy::Rate(const std::string& pattern, const std::string& cls) const {
+  auto s = sites.find(pattern);
+  if (s == sites.end() || s->second == 0) return 0;
+  auto c = classes.find(pattern);
+  if (c == classes.end()) return 0;
+  auto n = c->second.find(cls);
+  return n == c->second.end() ? 0 : static_cast<double>(n->second) / static_cast<double>(s->second);
+}
+
+double Accuracy::RecallDetectable() const {
+  size_t all = 0, found = 0;
+  for (int b = 2; b < 5; ++b) {
+    all += leaks_by_signal[b];
+    found += found_by_signal[b];
+  }
+  return all == 0 ? 0 : static_cast<double>(found) / static_cast<double>(all);
+}
+
+double Accuracy::FalseGrowing() const {
+  size_t all = 0, wrong = 0;
+  for (const char* p : {"flat", "spike", "churn", "shrink"}) {
+    auto s = sites.find(p);
+    if (s == sites.end()) continue;
+    all += s->second;
+    auto c = classes.find(p);
+    if (c != classes.end() && c->second.count("growing")) wrong += c->second.at("growing");
+  }
+  return all == 0 ? 0 : static_cast<double>(wrong) / static_cast<double>(all);
+}
+
+std::string Accuracy::Table() const {
+  std::string out = fmt::format("{} simulated series\n\n{:<8} {:>6}", series, "pattern", "sites");
+  const char* cls[] = {"growing", "plateaued", "fluctuating", "stable", "shrinking", "new", "gone"};
+  for (const char* c : cls) out += fmt::format(" {:>11}", c);
+  out += "\n";
+  for (const char* p : {"leak", "plateau", "spike", "churn", "flat", "shrink"}) {
+    auto s = sites.find(p);
+    if (s == sites.end()) continue;
+    out += fmt::format("{:<8} {:>6}", p, s->second);
+    for (const char* c : cls) out += fmt::format(" {:>10.1f}%", 100 * Rate(p, c));
+    out += "\n";
+  }
+  out += fmt::format("\nrecall of leaks (classed growing)        {:6.1f}%\n", 100 * Recall());
+  const char* bins[] = {"E < 3", "3 <= E < 10", "10 <= E < 30", "30 <= E < 100", "E >= 100"};
+  for (int b = 0; b < 5; ++b)
+    out += fmt::format("  leaks whose sampled new objects {:<14}{:6.1f}% of {}\n", bins[b],
+                       leaks_by_signal[b] == 0 ? 0.0
+                                               : 100.0 * static_cast<double>(found_by_signal[b]) /
+                                                     static_cast<double>(leaks_by_signal[b]),
+                       leaks_by_signal[b]);
+  out += fmt::format("recall of detectable leaks (E >= 10)     {:6.1f}%\n", 100 * RecallDetectable());
+  out += fmt::format("precision of growing (leaks or plateaus) {:6.1f}%\n", 100 * Precision());
+  out += fmt::format("false growing on flat/spike/churn/shrink {:6.2f}%\n", 100 * FalseGrowing());
+  out += fmt::format("plateaus classed plateaued               {:6.1f}%\n", 100 * Rate("plateau", "plateaued"));
+  out += fmt::format("rank 1 is a leak or plateau (with a leak) {:5.1f}%\n",
+                     rank1 == 0 ? 0.0 : 100.0 * static_cast<double>(rank1_leak) / static_cast<double>(rank1));
+  out += fmt::format("95% intervals of estimated object changes holding the truth {:6.1f}% ({} intervals)\n",
+                     100 * Coverage(), intervals);
+  return out;
+}
+
+Accuracy MeasureAccuracy(uint64_t first_seed, size_t count) {
+  Accuracy acc;
+  std::mt19937_64 rng(first_seed * 7919 + 17);
+  for (size_t n = 0; n < count; ++n) {
+    const SeriesSpec spec = RandomSeries(rng, first_seed + n);
+    Series series = Simulate(spec);
+    Aligner aligner(AlignOptions{}, series.profiles.size());
+    bool ok = true;
+    for (size_t i = 0; i < series.profiles.size() && ok; ++i) ok = aligner.Add(i, series.profiles[i]).ok();
+    if (!ok) continue;
+    TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+    ++acc.series;
+    bool has_leak = false;
+    for (const SiteSpec& s : spec.sites) has_leak = has_leak || s.pattern == Pattern::kLeak;
+    for (size_t rank = 0; rank < t.sites.size(); ++rank) {
+      const TrendNode& node = t.sites[rank];
+      const std::string name = t.aligned.frames[node.name_frame].function;
+      const size_t index = std::stoul(name.substr(name.find("site") + 4));
+      const SiteSpec& site = spec.sites[index];
+      const std::string pattern = PatternName(site.pattern);
+      const std::string cls(TrendClassName(node.stats.trend_class));
+      ++acc.sites[pattern];
+      ++acc.classes[pattern][cls];
+      if (cls == "growing") {
+        ++acc.growing;
+        if (site.pattern == Pattern::kLeak || site.pattern == Pattern::kPlateau) ++acc.growing_true;
+      }
+      if (rank == 0 && has_leak) {
+        ++acc.rank1;
+        if (site.pattern == Pattern::kLeak || site.pattern == Pattern::kPlateau) ++acc.rank1_leak;
+      }
+      if (site.pattern == Pattern::kLeak) {
+        const double p = -std::expm1(-static_cast<double>(site.size) / static_cast<double>(spec.rate));
+        const double expected = site.step * (spec.captures - 1) * p;
+        const int bin = expected < 3 ? 0 : expected < 10 ? 1 : expected < 30 ? 2 : expected < 100 ? 3 : 4;
+        ++acc.leaks_by_signal[bin];
+        if (cls == "growing") ++acc.found_by_signal[bin];
+      }
+      // The interval of an estimated change in objects: the growth within
+      // each process (across a restart, each process's own).
+      if (node.size.objects_estimated && node.delta_objects_error95) {
+        const auto& alive = series.alive[index];
+        double truth = static_cast<double>(alive.back() - alive.front());
+        if (spec.restart_at > 0 && !t.restarts.empty())
+          truth = static_cast<double>(alive[static_cast<size_t>(spec.restart_at) - 1] - alive.front() + alive.back() -
+                                      alive[static_cast<size_t>(spec.restart_at)]);
+        ++acc.intervals;
+        if (std::fabs(GrowthObjects(t, node) - truth) <= *node.delta_objects_error95) ++acc.covered;
+      }
+    }
+  }
+  return acc;
+}
+
+}  // namespace pprof_trend::sim
