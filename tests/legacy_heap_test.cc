@@ -140,3 +140,28 @@ TEST(LegacyHeapTest, TrendAgreesWithTheProtoForm) {
 
 }  // namespace
 }  // namespace pprof_trend
+
+namespace pprof_trend {
+namespace {
+
+// Only Go's runtime keeps a record per stack and object size: its B/N is an
+// object size (the `bytes` label); gperftools' and jemalloc's records mix
+// sizes, so no label, and bytes per object is never called exact.
+TEST(LegacyHeapTest, OnlyGoRecordsCarryAnObjectSize) {
+  auto go = ParseLegacyHeap("heap profile: 1: 64 [1: 64] @ heap/1048576\n1: 64 [1: 64] @ 0x401001\n", "go");
+  ASSERT_TRUE(go.ok()) << go.status().message();
+  auto labels = go->Labels(go->samples[0]);
+  ASSERT_EQ(labels.size(), 1u);
+  EXPECT_EQ(labels[0].key, "bytes");
+  EXPECT_EQ(labels[0].num, 64);
+  for (const char* header : {"heapprofile", "heapz_v2/524288", "heap_v2/524288"}) {
+    auto native = ParseLegacyHeap(std::string("heap profile: 2: 160 [2: 160] @ ") + header +
+                                      "\n2: 160 [2: 160] @ 0x401001\n",
+                                  "native");
+    ASSERT_TRUE(native.ok()) << native.status().message();
+    EXPECT_TRUE(native->Labels(native->samples[0]).empty()) << header;
+  }
+}
+
+}  // namespace
+}  // namespace pprof_trend

@@ -145,6 +145,10 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
     return error(fmt::format("unknown sampling \"{}\" (expected heap/RATE, heap_v2/RATE or heapprofile)", sampling));
   }
   model.SetPeriod("space", "bytes", rate);
+  // Go's runtime keeps one record per stack and object size, so B/N is an
+  // object size there (the `bytes` label, exact); gperftools, jemalloc and
+  // the C++ heapz_v2 keep one record per stack: B/N is an average of sizes.
+  const bool record_per_size = sampling.starts_with("heap/");
 
   std::vector<uint32_t> locations;
   std::vector<Frame> frames;
@@ -172,7 +176,8 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
       // No symbols: the addresses (return addresses - 1, as pprof does) name the frames.
       for (uint64_t pc : pcs) locations.push_back(model.AddressLocation(pc - 1));
     }
-    model.AddSample(locations, {values[0], values[1], values[2], values[3]}, block_size);
+    model.AddSample(locations, {values[0], values[1], values[2], values[3]},
+                    record_per_size ? std::optional<int64_t>(block_size) : std::nullopt);
     in_record = false;
   };
   while (next_line(&line)) {
