@@ -290,5 +290,34 @@ TEST(TextTableTest, RowsAreNumberedInOrderAndSitesLeftOutAreSaid) {
   EXPECT_NE(text.find("(1 site with a rising trend is not in the table: 1 gone)"), std::string::npos) << text;
 }
 
+// A site whose samples have two object sizes grows by each: split, with
+// the dominant size as its exact bytes per object.
+TEST(SizeSplitTest, AGrowthOfTwoSizesIsSplitBySize) {
+  constexpr int64_t kMiB = 1 << 20;
+  Aligner aligner(AlignOptions{}, 3);
+  const int big[] = {1, 2, 3}, small[] = {2, 2, 3};
+  for (int i = 0; i < 3; ++i) {
+    testing::ProfileSpec spec;
+    spec.time_nanos = (int64_t{1700000000} + i * 86400) * 1000000000;
+    spec.samples.push_back(testing::HeapSample({{"main.cache"}}, big[i], big[i] * 8 * kMiB, 8 * kMiB));
+    spec.samples.push_back(testing::HeapSample({{"main.cache"}}, small[i], small[i] * 4 * kMiB, 4 * kMiB));
+    auto p = DecodePprof(testing::BuildProfile(spec), "c" + std::to_string(i));
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    ASSERT_TRUE(aligner.Add(static_cast<size_t>(i), *p).ok());
+  }
+  TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  ASSERT_EQ(t.sites.size(), 1u);
+  const TrendNode& node = t.sites[0];
+  ASSERT_EQ(node.size.by_size.size(), 2u);
+  EXPECT_EQ(node.size.by_size[0].size, 8 * kMiB);
+  EXPECT_EQ(node.size.by_size[0].delta_objects, 2);
+  EXPECT_EQ(node.size.by_size[1].size, 4 * kMiB);
+  EXPECT_EQ(node.size.by_size[1].delta_objects, 1);
+  EXPECT_EQ(*node.size.bytes_per_object, 8 * kMiB);
+  EXPECT_TRUE(node.size.exact);
+  const std::string text = RenderText(BuildReport(t, ReportOptions{}));
+  EXPECT_NE(text.find("+3 objects: +2 x 8MiB, +1 x 4MiB"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace pprof_trend

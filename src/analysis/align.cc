@@ -163,6 +163,37 @@ uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first, uint64_
   return id;
 }
 
+void Aligner::FoldSize(AlignedSite& site, size_t capture, int64_t size, int64_t value, int64_t objects) {
+  if (site.size_classes.empty()) {
+    if (site.first_size == AlignedSite::kNoSizeYet || site.first_size == size) {
+      site.first_size = size;
+      return;  // one size so far: the site's own series are its class
+    }
+    // A second size: the series so far were all of the first.
+    AlignedSite::SizeClass first{site.first_size, result_.value_arena.Allocate(num_captures_),
+                                 result_.value_arena.Allocate(num_captures_)};
+    std::copy(site.values.begin(), site.values.end(), first.values.begin());
+    std::copy(site.objects.begin(), site.objects.end(), first.objects.begin());
+    site.size_classes.push_back(first);
+  }
+  auto& classes = site.size_classes;
+  auto it = std::find_if(classes.begin(), classes.end(), [&](const auto& c) { return c.size == size; });
+  if (it == classes.end() && classes.size() >= AlignedSite::kMaxSizes) {
+    size = -1;  // the rest together
+    it = std::find_if(classes.begin(), classes.end(), [&](const auto& c) { return c.size == size; });
+  }
+  if (it == classes.end()) {
+    AlignedSite::SizeClass added{size, result_.value_arena.Allocate(num_captures_),
+                                 result_.value_arena.Allocate(num_captures_)};
+    std::fill(added.values.begin(), added.values.end(), 0);
+    std::fill(added.objects.begin(), added.objects.end(), 0);
+    classes.push_back(added);
+    it = classes.end() - 1;
+  }
+  it->values[capture] += value;
+  it->objects[capture] += objects;
+}
+
 Status Aligner::Add(size_t argument_index, const Profile& profile) {
   if (auto difference = DescribeHeapDifference(profile))
     return Status::InputError(fmt::format(
@@ -335,6 +366,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     if (!p.folded) return;
     const int64_t value = p.value, objects = p.objects;
     AlignedSite& site = result_.sites[FindOrAddSite(p.stack, p.hash)];
+    if (value != 0 || objects != 0) FoldSize(site, argument_index, p.object_size.value_or(0), value, objects);
     site.values[argument_index] += value;
     site.objects[argument_index] += objects;
     if (has_alloc) {
@@ -406,6 +438,10 @@ AlignedProfiles Aligner::Finish(bool keep_argument_order) && {
     if (result_.has_alloc) {
       permute(site.alloc_values);
       permute(site.alloc_objects);
+    }
+    for (auto& c : site.size_classes) {
+      permute(c.values);
+      permute(c.objects);
     }
   }
   result_.argument_index = order;

@@ -119,6 +119,16 @@ struct AlignedSite {
   std::vector<int64_t> object_sizes;
   bool sizes_incomplete = false;  // a sample had no label, or there were too many sizes
   static constexpr size_t kMaxSizes = 16;
+  // The series split by object size, kept only once a site has folded
+  // samples of two sizes (most sites have one: no copy of their arrays).
+  // Size 0: samples without a `bytes` label; -1: sizes past kMaxSizes.
+  struct SizeClass {
+    int64_t size = 0;
+    std::span<int64_t> values, objects;
+  };
+  std::vector<SizeClass> size_classes;
+  static constexpr int64_t kNoSizeYet = INT64_MIN;
+  int64_t first_size = kNoSizeYet;  // the size of every sample so far, while size_classes is empty
 };
 
 struct AlignedProfiles {
@@ -161,6 +171,8 @@ class Aligner {
   Status ResolveSampleTypes(const Profile& profile);
   uint32_t InternFrame(std::string_view function, std::string_view file, int64_t line);
   uint32_t NoStackFrame();
+  // Adds one sample to the site's series by object size (size_classes).
+  void FoldSize(AlignedSite& site, size_t capture, int64_t size, int64_t value, int64_t objects);
   uint32_t FindOrAddSite(const std::vector<uint32_t>& frames_leaf_first, uint64_t hash);
 
   AlignOptions options_;

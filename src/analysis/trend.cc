@@ -274,6 +274,41 @@ class NodeStatistics {
   double rate_ = 0;
 };
 
+// The growth within each process of one series (last - first without a restart).
+double GrowthWithin(std::span<const int64_t> v, const Segments& segments) {
+  double growth = 0;
+  for (size_t first = 0; first < v.size();) {
+    size_t last = first;
+    while (last + 1 < v.size() && SameSegment(segments, first, last + 1)) ++last;
+    growth += static_cast<double>(v[last] - v[first]);
+    first = last + 1;
+  }
+  return growth;
+}
+
+// The site's growth by object size; with several sizes the dominant one
+// (largest |growth in bytes|, when it has a size) is the site's bytes per
+// object, exact: a Go bucket holds objects of one size.
+void SplitBySize(TrendNode& node, const AlignedSite& site, const Segments& segments) {
+  auto& by_size = node.size.by_size;
+  if (site.size_classes.empty()) {
+    if (site.first_size != AlignedSite::kNoSizeYet)
+      by_size.push_back(SizeGrowth{site.first_size, GrowthWithin(site.objects, segments),
+                                   GrowthWithin(site.values, segments)});
+    return;
+  }
+  for (const auto& c : site.size_classes)
+    by_size.push_back(SizeGrowth{c.size, GrowthWithin(c.objects, segments), GrowthWithin(c.values, segments)});
+  std::stable_sort(by_size.begin(), by_size.end(), [](const SizeGrowth& a, const SizeGrowth& b) {
+    if (std::fabs(a.delta_bytes) != std::fabs(b.delta_bytes)) return std::fabs(a.delta_bytes) > std::fabs(b.delta_bytes);
+    return a.size < b.size;
+  });
+  if (by_size.front().size > 0 && by_size.front().delta_bytes != 0 && std::round(by_size.front().delta_objects) != 0) {
+    node.size.bytes_per_object = static_cast<double>(by_size.front().size);
+    node.size.exact = true;
+  }
+}
+
 // Total order on stacks by their frames' names (function, file, line), root
 // first: the last tie-break of the ranking, so output never depends on
 // hash-map order. Compares lazily; no keys are built.
@@ -423,6 +458,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
       node.name_frame = NamingFrame(site.frames, is_allocator);
       statistics.Fill(node, NodeBuild{site.values, site.objects, {}, {}, site.object_sizes, site.sizes_incomplete,
                                       site.alloc_values, site.alloc_objects});
+      SplitBySize(node, site, statistics.StatSegments());
     }
   };
   const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);

@@ -55,12 +55,23 @@ struct SeriesStats {
   double score = 0;
 };
 
+// A site's growth in objects of one size (Go records every sample with its
+// object size): "+15,000 x 4KiB, +2 x 1.13MiB".
+struct SizeGrowth {
+  int64_t size = 0;  // bytes per object; 0: unknown (no label); -1: several sizes past the 16 kept
+  double delta_objects = 0, delta_bytes = 0;
+};
+
 struct ObjectSizeEvidence {
   std::optional<double> bytes_per_object;  // the figure to print
   bool exact = false;                      // from a single `bytes` label shared by every sample
   std::optional<double> regression;        // Δbytes/Δobjects fit, shown as cross-check
   std::vector<int64_t> label_sizes;        // distinct `bytes` label values seen
   bool objects_estimated = false;          // object counts come from scaled samples
+  // Sites: the growth split by object size, largest |bytes| first; the
+  // first one is the dominant size shown as bytes_per_object (exact) when
+  // there are several.
+  std::vector<SizeGrowth> by_size;
 };
 
 struct TrendNode {

@@ -32,6 +32,19 @@ void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
   w.OptionalDouble(n.size.regression);
   w.Key("object_sizes");
   w.IntArray(n.size.label_sizes);
+  w.Key("growth_by_size");  // sites: [{size, delta_objects, delta_bytes}], largest |delta_bytes| first
+  w.BeginArray();
+  for (const SizeGrowth& g : n.size.by_size) {
+    w.BeginObject();
+    w.Key("size");
+    w.Int(g.size);
+    w.Key("delta_objects");
+    w.Double(g.delta_objects);
+    w.Key("delta_bytes");
+    w.Double(g.delta_bytes);
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("objects_estimated");
   w.Bool(n.size.objects_estimated);
   w.Key("class");

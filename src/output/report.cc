@@ -82,10 +82,30 @@ std::string ObjectsError(const TrendNode& node) {
   return node.delta_objects_error95 ? " ±" + FormatError(*node.delta_objects_error95) : "";
 }
 
+// "+3,981 x 4KiB, +2 x 1.13MiB": the growth of each object size, when a
+// site's growth holds more than one; empty otherwise.
+std::string SizeSplit(const TrendNode& node) {
+  std::string out;
+  size_t parts = 0;
+  for (const SizeGrowth& g : node.size.by_size) {
+    const double objects = std::round(g.delta_objects);
+    if (objects == 0) continue;
+    const std::string each = g.size > 0 ? FormatBytes(static_cast<double>(g.size))
+                                        : (g.size == 0 ? std::string("unknown size") : std::string("other sizes"));
+    out += fmt::format("{}{}{} x {}", out.empty() ? "" : ", ", node.size.objects_estimated ? "~" : "",
+                       FormatSignedCount(objects), each);
+    ++parts;
+  }
+  return parts >= 2 ? out : "";
+}
+
 std::string ObjectsPhrase(const TrendNode& node) {
   const auto& size = node.size;
   if (!size.exact || !size.bytes_per_object || *size.bytes_per_object <= 0) return "";
   if (node.delta_objects <= 0) return "";
+  if (const std::string split = SizeSplit(node); !split.empty())
+    return fmt::format("{}{}{} objects: {}", size.objects_estimated ? "~" : "", FormatSignedCount(node.delta_objects),
+                       ObjectsError(node), split);
   const std::string each = FormatBytes(*size.bytes_per_object);
   if (size.objects_estimated)
     return fmt::format("~{}{} objects of {}", FormatSignedCount(node.delta_objects), ObjectsError(node), each);
