@@ -32,13 +32,13 @@ TEST(AccuracyTest, ClassifiesSimulatedSeriesAboveTheFloors) {
 }
 
 // One site of known size and count, sampled as Go samples it over many
-// seeds: the 95% interval of the change holds the truth about 95% of the
-// time, within one process (leak + churn) and across captures of different
-// processes.
+// seeds: the 95% intervals of each capture's count and of the change hold
+// the truth about 95% of the time, within one process (leak + churn) and
+// across captures of different processes.
 TEST(AccuracyTest, IntervalsOfAKnownChangeCoverTheTruth) {
   for (int64_t size : {64, 4096}) {
     for (bool restart : {false, true}) {
-      size_t covered = 0, runs = 400;
+      size_t covered = 0, runs = 400, captures = 0, captures_covered = 0;
       for (size_t seed = 0; seed < runs; ++seed) {
         sim::SeriesSpec spec;
         spec.seed = 100000 + seed;
@@ -58,7 +58,13 @@ TEST(AccuracyTest, IntervalsOfAKnownChangeCoverTheTruth) {
         const double truth = restart ? static_cast<double>(alive[1] - alive[0] + alive[3] - alive[2])
                                      : static_cast<double>(alive[3] - alive[0]);
         if (std::fabs(GrowthObjects(t, node) - truth) <= *node.delta_objects_error95) ++covered;
+        ASSERT_EQ(node.objects_error95.size(), alive.size());
+        for (size_t k = 0; k < alive.size(); ++k, ++captures)
+          if (std::fabs(node.objects[k] - static_cast<double>(alive[k])) <= node.objects_error95[k]) ++captures_covered;
       }
+      const double per_capture = static_cast<double>(captures_covered) / static_cast<double>(captures);
+      EXPECT_GE(per_capture, 0.92) << "per capture, size " << size;
+      EXPECT_LE(per_capture, 0.98) << "per capture, size " << size;
       const double coverage = static_cast<double>(covered) / static_cast<double>(runs);
       EXPECT_GE(coverage, 0.91) << "size " << size << (restart ? ", restart" : "");
       EXPECT_LE(coverage, 0.995) << "size " << size << (restart ? ", restart" : "");

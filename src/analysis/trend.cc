@@ -263,6 +263,8 @@ class NodeStatistics {
     }
     const double sd = std::sqrt(variance);
     node.delta_objects_error95 = kInterval95 * sd;
+    for (size_t k = 0; k < node.values.size(); ++k)
+      node.objects_error95.push_back(kInterval95 * std::sqrt((std::fabs(objects_at(k)) + 1 / p) * spread));
     node.delta_error95 = kInterval95 * s * sd;
   }
 

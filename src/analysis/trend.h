@@ -92,6 +92,8 @@ struct TrendNode {
   // Half-width of the 95% interval of delta_objects and stats.delta when
   // they are estimates from sampled counts (none when exact).
   std::optional<double> delta_objects_error95, delta_error95;
+  // Per capture, the 95% half-width of the estimated objects (empty when exact).
+  std::vector<double> objects_error95;
   ObjectSizeEvidence size;
   int rank = 0;  // 1-based within its kind, by score
 };

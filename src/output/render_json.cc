@@ -23,6 +23,8 @@ void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
   w.OptionalDouble(n.delta_error95);
   w.Key("delta_objects_error95");
   w.OptionalDouble(n.delta_objects_error95);
+  w.Key("objects_error95");  // per capture: the 95% half-width of the estimated objects; null when exact
+  n.objects_error95.empty() ? w.Null() : w.DoubleArray(n.objects_error95);
   WriteRateFields(w, n.stats.per_day);
   w.Key("bytes_per_object");
   w.OptionalDouble(n.size.bytes_per_object);

@@ -162,7 +162,9 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   report.rate_unit = RateUnitForSpan(trend.span_seconds);
   for (const TrendNode& node : trend.sites) {
     if (!Grew(node)) {
-      if (node.stats.score > 0) {
+      // A rising trend, or a change that is large against the heap's.
+      const double heap_change = std::fabs(trend.total.delta);
+      if (node.stats.score > 0 || (node.stats.delta > 0 && node.stats.delta >= 0.1 * heap_change)) {
         auto& counts = report.rising_not_shown;
         auto it = std::find_if(counts.begin(), counts.end(),
                                [&](const auto& c) { return c.first == node.stats.trend_class; });
