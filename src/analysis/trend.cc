@@ -263,8 +263,7 @@ class NodeStatistics {
     }
     const double sd = std::sqrt(variance);
     node.delta_objects_error95 = kInterval95 * sd;
-    for (size_t k = 0; k < node.values.size(); ++k)
-      node.objects_error95.push_back(kInterval95 * std::sqrt((std::fabs(objects_at(k)) + 1 / p) * spread));
+    if (has_objects_) size.sample_probability = p;
     node.delta_error95 = kInterval95 * s * sd;
   }
 
@@ -294,9 +293,7 @@ double GrowthWithin(std::span<const int64_t> v, const Segments& segments) {
 void SplitBySize(TrendNode& node, const AlignedSite& site, const Segments& segments) {
   auto& by_size = node.size.by_size;
   if (site.size_classes.empty()) {
-    if (site.first_size != AlignedSite::kNoSizeYet)
-      by_size.push_back(SizeGrowth{site.first_size, GrowthWithin(site.objects, segments),
-                                   GrowthWithin(site.values, segments)});
+    if (site.first_size != AlignedSite::kNoSizeYet) node.size.single_size = site.first_size;
     return;
   }
   for (const auto& c : site.size_classes)
@@ -399,6 +396,17 @@ uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& i
 }
 
 }  // namespace
+
+std::optional<double> ObjectsError95(const TrendNode& node, size_t k) {
+  const double p = node.size.sample_probability;
+  if (!node.size.objects_estimated || p >= 1 || p <= 0 || k >= node.objects.size()) return std::nullopt;
+  return kInterval95 * std::sqrt((std::fabs(node.objects[k]) + 1 / p) * (1 - p) / p);
+}
+
+std::vector<SizeGrowth> GrowthBySize(const TrendResult& trend, const TrendNode& node) {
+  if (!node.size.by_size.empty() || !node.size.single_size) return node.size.by_size;
+  return {SizeGrowth{*node.size.single_size, GrowthObjects(trend, node), Growth(trend, node)}};
+}
 
 double Growth(const TrendResult& trend, const TrendNode& node) {
   return trend.restarts.empty() ? node.stats.delta : node.stats.within;

@@ -68,10 +68,14 @@ struct ObjectSizeEvidence {
   std::optional<double> regression;        // Δbytes/Δobjects fit, shown as cross-check
   std::vector<int64_t> label_sizes;        // distinct `bytes` label values seen
   bool objects_estimated = false;          // object counts come from scaled samples
-  // Sites: the growth split by object size, largest |bytes| first; the
-  // first one is the dominant size shown as bytes_per_object (exact) when
-  // there are several.
+  double sample_probability = 1;
+  // Sites of several object sizes: the growth split by size, largest |bytes|
+  // first; the first one is the dominant size shown as bytes_per_object
+  // (exact). Sites of one size keep it in single_size (no vector per site).
   std::vector<SizeGrowth> by_size;
+  std::optional<int64_t> single_size;
+  // The probability that one object is sampled (1: exact counts), for the
+  // per-capture intervals (ObjectsError95).
 };
 
 struct TrendNode {
@@ -92,8 +96,6 @@ struct TrendNode {
   // Half-width of the 95% interval of delta_objects and stats.delta when
   // they are estimates from sampled counts (none when exact).
   std::optional<double> delta_objects_error95, delta_error95;
-  // Per capture, the 95% half-width of the estimated objects (empty when exact).
-  std::vector<double> objects_error95;
   ObjectSizeEvidence size;
   int rank = 0;  // 1-based within its kind, by score
 };
@@ -113,10 +115,16 @@ struct TrendOptions {
       "runtime.malg", "runtime.mallocgc.func1", "runtime.profilealloc", "runtime.mProf_Malloc"};
 };
 
+// The 95% half-width of the estimated objects at capture k (none when exact):
+// 1.96 sqrt((N + 1/p)(1-p)/p) for a count N scaled from samples with p.
+std::optional<double> ObjectsError95(const TrendNode& node, size_t k);
+
 // A node's growth as a reader should see it: after a restart, the growth
 // within each process (a restart's drop is no shrinkage); else last - first.
 struct TrendResult;
 double Growth(const TrendResult& trend, const TrendNode& node);
+// A site's growth by object size: by_size, or its single size's growth.
+std::vector<SizeGrowth> GrowthBySize(const TrendResult& trend, const TrendNode& node);
 double GrowthObjects(const TrendResult& trend, const TrendNode& node);
 
 // Move-only: nodes view into its own buffers (see TrendNode::stack).

@@ -89,7 +89,7 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const TrendNode& n, const Re
   w.DoubleArray(n.values);
   w.Key("objects");
   w.DoubleArray(n.objects);
-  WriteNodeStats(w, n);
+  WriteNodeStats(w, t, n);
   w.Key("phrase");
   w.String(row.objects_phrase);
   w.Key("stack");

@@ -12,7 +12,7 @@ void WriteRateFields(JsonWriter& w, std::optional<double> per_day) {
   w.OptionalDouble(per_day ? std::optional<double>(*per_day / 86400.0) : std::nullopt);
 }
 
-void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
+void WriteNodeStats(JsonWriter& w, const TrendResult& t, const TrendNode& n) {
   w.Key("delta_bytes");
   w.Double(n.stats.delta);
   w.Key("delta_objects");
@@ -24,7 +24,13 @@ void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
   w.Key("delta_objects_error95");
   w.OptionalDouble(n.delta_objects_error95);
   w.Key("objects_error95");  // per capture: the 95% half-width of the estimated objects; null when exact
-  n.objects_error95.empty() ? w.Null() : w.DoubleArray(n.objects_error95);
+  if (ObjectsError95(n, 0)) {
+    std::vector<double> errors;
+    for (size_t k = 0; k < n.objects.size(); ++k) errors.push_back(*ObjectsError95(n, k));
+    w.DoubleArray(errors);
+  } else {
+    w.Null();
+  }
   WriteRateFields(w, n.stats.per_day);
   w.Key("bytes_per_object");
   w.OptionalDouble(n.size.bytes_per_object);
@@ -36,7 +42,7 @@ void WriteNodeStats(JsonWriter& w, const TrendNode& n) {
   w.IntArray(n.size.label_sizes);
   w.Key("growth_by_size");  // sites: [{size, delta_objects, delta_bytes}], largest |delta_bytes| first
   w.BeginArray();
-  for (const SizeGrowth& g : n.size.by_size) {
+  for (const SizeGrowth& g : GrowthBySize(t, n)) {
     w.BeginObject();
     w.Key("size");
     w.Int(g.size);
@@ -110,7 +116,8 @@ void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
 
 namespace {
 
-void WriteNode(JsonWriter& w, const AlignedProfiles& a, const TrendNode& n) {
+void WriteNode(JsonWriter& w, const TrendResult& t, const TrendNode& n) {
+  const AlignedProfiles& a = t.aligned;
   const bool site = n.kind == TrendNode::Kind::kSite;
   w.BeginObject();
   w.Key("rank");
@@ -143,7 +150,7 @@ void WriteNode(JsonWriter& w, const AlignedProfiles& a, const TrendNode& n) {
     w.Key("cum_objects");
     w.DoubleArray(n.cum_objects);
   }
-  WriteNodeStats(w, n);
+  WriteNodeStats(w, t, n);
   w.EndObject();
 }
 
@@ -185,7 +192,7 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
         ++omitted;
         continue;
       }
-      WriteNode(w, a, n);
+      WriteNode(w, t, n);
       ++written;
     }
   }
