@@ -67,10 +67,11 @@ TEST(PprofArgsTest, PprofOptionsWithoutEquivalentSayWhatToDo) {
   EXPECT_EQ(Error({"check", "-top", "a"}), "-top: unknown option for check (--help lists them)");
 }
 
-TEST(PprofArgsTest, UrlsSayHowToFetchThem) {
-  EXPECT_EQ(Error({"http://127.0.0.1:6060/debug/pprof/heap", "b"}),
-            "http://127.0.0.1:6060/debug/pprof/heap: a URL; pprof-trend reads saved captures: fetch each first "
-            "(curl -so heap-1.pb.gz 'http://127.0.0.1:6060/debug/pprof/heap') and give the files");
+TEST(PprofArgsTest, UrlsAreInputsAndNeverCommandNames) {
+  EXPECT_EQ(Ok({"http://127.0.0.1:6060/debug/pprof/heap", "b"}),
+            (std::vector<std::string>{"http://127.0.0.1:6060/debug/pprof/heap", "b"}));
+  // After a URL, a word that names a command is a file.
+  EXPECT_EQ(Ok({"https://h/heap", "inspect"}), (std::vector<std::string>{"https://h/heap", "inspect"}));
 }
 
 TEST(PprofArgsTest, UnknownOptionsGetDidYouMean) {

@@ -11,6 +11,7 @@ packages=(
   libcli11-dev                        # command line
   libfmt-dev                          # formatting
   libre2-dev                          # regular expressions with Go's (pprof's) syntax
+  libcurl4-openssl-dev                # URL inputs (HTTP/HTTPS)
   libgtest-dev                        # tests
   "$@"
 )

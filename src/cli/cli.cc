@@ -15,6 +15,7 @@
 #include "base/units.h"
 #include "base/utf8.h"
 #include "base/write_file.h"
+#include "capture/http.h"
 #include "cli/output_guard.h"
 #include "cli/pprof_args.h"
 #include "input/gzip.h"
@@ -31,9 +32,12 @@ namespace pprof_trend {
 namespace {
 
 // Input limits as given on the command line.
+// How inputs are read: limits, and for URLs the HTTP headers.
 struct LimitFlags {
   std::string max_decompressed;
   Limits limits;
+  std::vector<std::string> headers;  // --header "Name: value" (never printed)
+  const HttpSession* http = nullptr;  // set by RunCli
 };
 
 // What the trend command and check share: which profiles, how to align them.
@@ -82,6 +86,13 @@ std::string CommandLine(int argc, const char* const* argv) {
 StatusOr<LoadOptions> MakeLoadOptions(const LimitFlags& flags) {
   LoadOptions options;
   options.limits = flags.limits;
+  if (flags.http != nullptr) {
+    FetchOptions fetch;
+    fetch.headers = flags.headers;
+    fetch.max_bytes = flags.limits.max_decompressed_bytes;
+    const HttpSession* http = flags.http;
+    options.fetch = [http, fetch](const std::string& url) { return http->Fetch(url, fetch); };
+  }
   if (!flags.max_decompressed.empty()) {
     auto bytes = ParseSize(flags.max_decompressed);
     if (!bytes || *bytes < 1)
@@ -93,6 +104,8 @@ StatusOr<LoadOptions> MakeLoadOptions(const LimitFlags& flags) {
 }
 
 void AddLimitOptions(CLI::App* app, LimitFlags& flags) {
+  app->add_option("--header", flags.headers, "\"Name: value\": an HTTP header for URL inputs (repeatable; never printed)")
+      ->allow_extra_args(false);
   app->add_option("--max-decompressed", flags.max_decompressed, "SIZE: stop decompressing an input past this (4GiB)");
   app->add_option("--max-compression-ratio", flags.limits.max_compression_ratio,
                   "stop inflating past 64 MiB when the output outgrows the compressed input this many times")
@@ -381,6 +394,13 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     err << "pprof-trend: " << e.what() << "\nRun with --help for usage.\n";
     return kExitInputError;
   }
+  // URL inputs are fetched through one HTTP client set up for this run.
+  const bool any_url = std::any_of(translated->begin(), translated->end(), [](const std::string& a) { return IsUrl(a); });
+  std::optional<HttpSession> http;
+  if (any_url) http.emplace();
+  for (LimitFlags* limits : {&flags.analysis.limit_flags, &check_flags.analysis.limit_flags,
+                             &export_flags.analysis.limit_flags, &inspect_flags.limit_flags})
+    limits->http = http ? &*http : nullptr;
   if (inspect->parsed()) return Finish(RunInspect(inspect_flags, out, err), out, err, exit_now);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
   if (export_command->parsed()) return RunExport(export_flags, *translated, out, err, exit_now);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "base/url.h"
+
 namespace pprof_trend {
 namespace {
 
@@ -57,8 +59,6 @@ constexpr Advice kAdvice[] = {
     {"cum", "sites are ranked by their growth; --format json has every site's numbers"},
     {"flat", "sites are ranked by their growth; --format json has every site's numbers"},
 };
-
-bool IsUrl(const std::string& arg) { return arg.starts_with("http://") || arg.starts_with("https://"); }
 
 // "--name=value" or "-name=value" -> name and value.
 void SplitOption(const std::string& body, std::string* name, std::string* value, bool* has_value) {
@@ -120,10 +120,11 @@ StatusOr<std::vector<std::string>> TranslatePprofArgs(const std::vector<std::str
       out.push_back(arg);
       continue;
     }
-    if (IsUrl(arg))
-      return Status::UsageError(fmt::format(
-          "{}: a URL; pprof-trend reads saved captures: fetch each first (curl -so heap-1.pb.gz '{}') and give the files",
-          arg, arg));
+    if (IsUrl(arg)) {  // a capture fetched now (capture/http.h)
+      positional_seen = true;
+      out.push_back(arg);
+      continue;
+    }
     if (options_ended) {
       out.push_back(arg);
       continue;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "base/url.h"
 #include "input/dumpheap.h"
 #include "input/gzip.h"
 #include "input/legacy_heap.h"
@@ -115,6 +116,13 @@ StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const L
 }
 
 StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options) {
+  if (IsUrl(path)) {
+    if (!options.fetch)
+      return Status::UsageError(fmt::format(
+          "{}: a URL; fetch it first (curl -so heap-1.pb.gz '{}') and give the file", path, path));
+    ASSIGN_OR_RETURN(std::string body, options.fetch(path));
+    return DecodeInput(InputBytes{std::move(body), 0}, path, options);
+  }
   ASSIGN_OR_RETURN(InputBytes input, ReadInput(path));
   return DecodeInput(std::move(input), path == "-" ? std::string("<stdin>") : path, options);
 }

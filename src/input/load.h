@@ -24,6 +24,9 @@ struct LoadOptions {
   Limits limits;  // a gzip bomb or a hostile file stops at these
   // 0: one thread per core.
   unsigned threads = 0;
+  // How a URL argument is read (the command line hands in the HTTP client
+  // of the capture layer); empty: URLs are refused with what to do instead.
+  std::function<StatusOr<std::string>(const std::string& url)> fetch;
 };
 
 struct InputBytes {

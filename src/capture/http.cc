@@ -1,0 +1,89 @@
+#include "capture/http.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "base/utf8.h"
+
+namespace pprof_trend {
+
+HttpSession::HttpSession() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+HttpSession::~HttpSession() { curl_global_cleanup(); }
+
+namespace {
+
+struct Body {
+  std::string data;
+  uint64_t max_bytes = 0;
+  bool too_large = false;
+};
+
+size_t Append(char* ptr, size_t size, size_t count, void* user) {
+  auto* body = static_cast<Body*>(user);
+  const size_t n = size * count;
+  if (body->data.size() + n > body->max_bytes) {
+    body->too_large = true;
+    return 0;  // aborts the transfer
+  }
+  body->data.append(ptr, n);
+  return n;
+}
+
+// The first line of an error page, short and safe to print.
+std::string FirstLine(const std::string& body) {
+  std::string line = body.substr(0, body.find('\n'));
+  if (line.size() > 80) line = line.substr(0, 77) + "...";
+  return TerminalSafe(line);
+}
+
+}  // namespace
+
+StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOptions& options) const {
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return Status::InputError(fmt::format("{}: cannot start an HTTP client", url));
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
+  for (const std::string& h : options.headers) headers.reset(curl_slist_append(headers.release(), h.c_str()));
+  std::string last_error;
+  for (int attempt = 0; attempt <= options.retries; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500 << (attempt - 1)));
+    Body body;
+    body.max_bytes = options.max_bytes;
+    char error[CURL_ERROR_SIZE] = {0};
+    CURL* c = curl.get();
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_seconds * 1000));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout_seconds * 1000));
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "pprof-trend");
+    if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    const CURLcode rc = curl_easy_perform(c);
+    if (body.too_large)
+      return Status::InputError(fmt::format("{}: the answer is over {} bytes (--max-decompressed raises it)", url,
+                                            options.max_bytes));
+    if (rc != CURLE_OK) {
+      last_error = error[0] != '\0' ? error : curl_easy_strerror(rc);
+      const bool transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR ||
+                             rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE;
+      if (!transient) break;
+      continue;
+    }
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) return std::move(body.data);
+    last_error = fmt::format("HTTP {} ({})", status, FirstLine(body.data));
+    if (status < 500) return Status::InputError(fmt::format("{}: {}", url, last_error));
+  }
+  return Status::InputError(fmt::format("{}: {} after {} tries", url, TerminalSafe(last_error), options.retries + 1));
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,42 @@
+// Fetching profiles over HTTP(S): the only file that talks to libcurl.
+//
+// `pprof-trend http://host:6060/debug/pprof/heap ...` and `inspect URL`
+// fetch each URL once, as the capture it is now. Timeouts (connect and
+// total), retries with backoff on connection failures and 5xx answers,
+// extra headers (--header, for auth: never printed), proxies from the
+// environment (libcurl's http_proxy, https_proxy, no_proxy). An answer that
+// is an HTTP error is an error naming the URL and the status.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "base/url.h"
+
+namespace pprof_trend {
+
+struct FetchOptions {
+  double connect_timeout_seconds = 10;
+  double total_timeout_seconds = 120;
+  int retries = 2;                   // after the first try; waits 0.5 s, 1 s, 2 s ...
+  std::vector<std::string> headers;  // "Name: value"
+  uint64_t max_bytes = uint64_t{4} << 30;
+};
+
+// libcurl's global state, set up once for the process (main's lifetime).
+class HttpSession {
+ public:
+  HttpSession();
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  // The body of a 2xx answer, or an error: "URL: HTTP 404 (404 page not found)",
+  // "URL: cannot connect (Couldn't connect to server) after 3 tries".
+  StatusOr<std::string> Fetch(const std::string& url, const FetchOptions& options) const;
+};
+
+}  // namespace pprof_trend
