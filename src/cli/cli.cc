@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "base/utf8.h"
 #include "base/write_file.h"
 #include "capture/http.h"
+#include "capture/watch.h"
 #include "cli/output_guard.h"
 #include "cli/pprof_args.h"
 #include "input/gzip.h"
@@ -222,7 +224,7 @@ int RunTrend(const TrendFlags& flags, const std::vector<std::string>& arguments,
   return Finish(kExitOk, out, err, exit_now);
 }
 
-StatusOr<Budgets> CollectBudgets(const CheckFlags& flags) {
+StatusOr<Budgets> CollectBudgets(const CheckFlags& flags, bool required = true) {
   Budgets budgets;
   if (!flags.rules.empty()) {
     ASSIGN_OR_RETURN(InputBytes rules, ReadInput(flags.rules));
@@ -236,7 +238,7 @@ StatusOr<Budgets> CollectBudgets(const CheckFlags& flags) {
   }
   budgets.forbid.insert(budgets.forbid.end(), flags.forbid.begin(), flags.forbid.end());
   budgets.allow.insert(budgets.allow.end(), flags.allow.begin(), flags.allow.end());
-  if (budgets.empty())
+  if (budgets.empty() && required)
     return Status::UsageError(
         "check needs at least one budget: --max-growth, --max-rate, --max-node-growth, --forbid or --rules");
   return budgets;
@@ -293,6 +295,74 @@ void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags) {
                   "(2022-02-11, 2022-02-11T10:00:00+08:00)");
 }
 
+struct WatchFlags {
+  CheckFlags check;  // analysis options and budgets, as check's
+  std::string every = "10m", for_duration, dir = "captures", html, format = "text";
+  size_t keep = 0;
+  bool gc = false, fail_fast = false;
+};
+
+int RunWatchCommand(WatchFlags flags, std::ostream& out, std::ostream& err) {
+  auto budgets = CollectBudgets(flags.check, /*required=*/false);
+  if (!budgets.ok()) return ExitFor(budgets.status(), err);
+  WatchOptions options;
+  options.urls = flags.check.analysis.profiles;
+  if (options.urls.empty())
+    return ExitFor(Status::UsageError("watch needs a URL: pprof-trend watch http://127.0.0.1:6060/debug/pprof/heap"),
+                   err);
+  for (const auto& url : options.urls)
+    if (!IsUrl(url))
+      return ExitFor(Status::UsageError(fmt::format("watch: {} is not a URL (http://... or https://...)", url)), err);
+  auto every = ParseDuration(flags.every);
+  if (!every || *every <= 0)
+    return ExitFor(Status::UsageError(fmt::format("--every: \"{}\" is not a duration (30s, 10m, 1h)", flags.every)), err);
+  options.every_seconds = *every;
+  if (!flags.for_duration.empty()) {
+    auto for_seconds = ParseDuration(flags.for_duration);
+    if (!for_seconds || *for_seconds <= 0)
+      return ExitFor(
+          Status::UsageError(fmt::format("--for: \"{}\" is not a duration (30s, 15m, 2h)", flags.for_duration)), err);
+    options.for_seconds = *for_seconds;
+  }
+  options.dir = flags.dir;
+  options.keep = flags.keep;
+  options.gc = flags.gc;
+  options.fail_fast = flags.fail_fast;
+  options.jsonl = flags.format == "jsonl";
+  options.html = flags.html;
+  options.budgets = *budgets;
+  flags.check.analysis.profiles.clear();
+  auto pipeline = MakePipelineOptions(flags.check.analysis);
+  if (!pipeline.ok()) return ExitFor(pipeline.status(), err);
+  options.pipeline = std::move(*pipeline);
+  options.fetch.headers = flags.check.analysis.limit_flags.headers;
+  options.fetch.max_bytes = options.pipeline.load.limits.max_decompressed_bytes;
+  // SIGINT and SIGTERM end the watch between captures, with the final
+  // report: blocked here and waited for by the loop (no handler, no global).
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &stop, &previous);
+  HttpSession http;
+  const int code = RunWatch(options, http, stop, out, err);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return code;
+}
+
+void AddBudgetOptions(CLI::App* app, CheckFlags& flags) {
+  app->add_option("--max-growth", flags.max_growth, "SIZE: total growth first -> last of the sites counted");
+  app->add_option("--max-rate", flags.max_rate, "SIZE/DURATION: growth rate of that total, e.g. 10MiB/day");
+  app->add_option("--max-node-growth", flags.max_node_growth, "SIZE: growth of any single site");
+  app->add_option("--forbid", flags.forbid, "REGEX: fail if a growing site has a matching frame (repeatable)")
+      ->allow_extra_args(false);
+  app->add_option("--allow", flags.allow,
+                    "REGEX: leave sites with a matching frame out of every budget (repeatable)")
+      ->allow_extra_args(false);
+  app->add_option("--rules", flags.rules, "FILE: budgets, one `key value` per line, # comments");
+}
+
 }  // namespace
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, ExitNow exit_now) {
@@ -301,7 +371,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       "  pprof-trend [options] PROFILE PROFILE...   rank the allocation sites whose memory grows\n"
       "  pprof-trend inspect PROFILE...             what one profile holds (totals, top functions)\n"
       "  pprof-trend check [budgets] PROFILE...     exit 1 when growth passes a budget (CI)\n"
-      "  pprof-trend export -o growth.pb.gz PROFILE...  the growth as a pprof profile\n\n"
+      "  pprof-trend export -o growth.pb.gz PROFILE...  the growth as a pprof profile\n"
+      "  pprof-trend watch URL... --every 10m --dir captures/   capture a live service and report as it grows\n\n"
       "Profiles: pprof protobuf (gzipped or raw), legacy Go heap text (debug=1), .NET `dumpheap -stat` tables;\n"
       "\"-\" reads standard input.\n"
       "Exit codes: 0 success, 1 check failed, 2 usage, input or output error.",
@@ -338,20 +409,32 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       "fail (exit 1) when growth passes a budget; for CI jobs.\n"
       "SIZE: 64MiB, 500KB (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024); DURATION: s, min, h, day, week");
   check->add_option("profiles", check_flags.analysis.profiles, "heap profiles, two or more (one with --baseline)");
-  check->add_option("--max-growth", check_flags.max_growth, "SIZE: total growth first -> last of the sites counted");
-  check->add_option("--max-rate", check_flags.max_rate, "SIZE/DURATION: growth rate of that total, e.g. 10MiB/day");
-  check->add_option("--max-node-growth", check_flags.max_node_growth, "SIZE: growth of any single site");
-  check->add_option("--forbid", check_flags.forbid, "REGEX: fail if a growing site has a matching frame (repeatable)")
-      ->allow_extra_args(false);
-  check->add_option("--allow", check_flags.allow,
-                    "REGEX: leave sites with a matching frame out of every budget (repeatable)")
-      ->allow_extra_args(false);
-  check->add_option("--rules", check_flags.rules, "FILE: budgets, one `key value` per line, # comments");
+  AddBudgetOptions(check, check_flags);
   check->add_option("--baseline", check_flags.baseline, "FILE: a baseline capture, compared with the profiles");
   check->add_option("--format", check_flags.format, "output format")
       ->check(CLI::IsMember({"text", "json", "junit", "github"}))
       ->capture_default_str();
   AddAnalysisOptions(check, check_flags.analysis);
+
+  WatchFlags watch_flags;
+  CLI::App* watch = app.add_subcommand(
+      "watch",
+      "capture live services' heaps on a schedule into --dir and report what grows after each capture;\n"
+      "with --for, end with check's exit codes (0 pass, 1 a budget exceeded, 2 error)");
+  watch->add_option("urls", watch_flags.check.analysis.profiles, "URLs of /debug/pprof/heap, one per instance");
+  watch->add_option("--every", watch_flags.every, "DURATION between captures (30s, 10m, 1h)")->capture_default_str();
+  watch->add_option("--for", watch_flags.for_duration, "DURATION: end after this long (default: until SIGINT/SIGTERM)");
+  watch->add_option("--dir", watch_flags.dir, "DIR: where captures are saved (and earlier ones resumed)")
+      ->capture_default_str();
+  watch->add_option("--keep", watch_flags.keep, "N: keep the last N captures (and the first); 0 keeps all");
+  watch->add_flag("--gc", watch_flags.gc, "ask for a garbage collection before each capture (?gc=1)");
+  watch->add_option("--html", watch_flags.html, "FILE: a report of the first URL, rewritten after each capture");
+  watch->add_option("--format", watch_flags.format, "updates as text lines, or one JSON event per line")
+      ->check(CLI::IsMember({"text", "jsonl"}))
+      ->capture_default_str();
+  watch->add_flag("--fail-fast", watch_flags.fail_fast, "exit 1 as soon as a budget is exceeded");
+  AddBudgetOptions(watch, watch_flags.check);
+  AddAnalysisOptions(watch, watch_flags.check.analysis);
 
   ExportFlags export_flags;
   CLI::App* export_command =
@@ -365,7 +448,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   // pprof's habits first (cli/pprof_args.h): a single-dash word must never
   // reach the parser, which would read `-hide` as -h and print the help.
   std::vector<CommandOptions> commands;
-  for (const CLI::App* command : {&app, inspect, check, export_command}) {
+  for (const CLI::App* command : {&app, inspect, check, export_command, watch}) {
     CommandOptions c;
     c.name = command == &app ? "" : command->get_name();
     for (const CLI::Option* opt : command->get_options()) {
@@ -403,6 +486,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     limits->http = http ? &*http : nullptr;
   if (inspect->parsed()) return Finish(RunInspect(inspect_flags, out, err), out, err, exit_now);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
+  if (watch->parsed()) return Finish(RunWatchCommand(std::move(watch_flags), out, err), out, err, exit_now);
   if (export_command->parsed()) return RunExport(export_flags, *translated, out, err, exit_now);
   return RunTrend(flags, *translated, CommandLine(argc, argv), out, err, exit_now);
 }

@@ -99,18 +99,19 @@ std::string SizeSplit(const TrendNode& node) {
   return parts >= 2 ? out : "";
 }
 
-std::string ObjectsPhrase(const TrendNode& node) {
+std::string ObjectsPhrase(const TrendResult& trend, const TrendNode& node) {
   const auto& size = node.size;
+  const double objects = GrowthObjects(trend, node);
   if (!size.exact || !size.bytes_per_object || *size.bytes_per_object <= 0) return "";
-  if (node.delta_objects <= 0) return "";
+  if (objects <= 0) return "";
   if (const std::string split = SizeSplit(node); !split.empty())
-    return fmt::format("{}{}{} objects: {}", size.objects_estimated ? "~" : "", FormatSignedCount(node.delta_objects),
+    return fmt::format("{}{}{} objects: {}", size.objects_estimated ? "~" : "", FormatSignedCount(objects),
                        ObjectsError(node), split);
   const std::string each = FormatBytes(*size.bytes_per_object);
   if (size.objects_estimated)
-    return fmt::format("~{}{} objects of {}", FormatSignedCount(node.delta_objects), ObjectsError(node), each);
-  double whole = std::round(node.delta_objects);
-  if (std::fabs(node.delta_objects - whole) > 0.01) return "";
+    return fmt::format("~{}{} objects of {}", FormatSignedCount(objects), ObjectsError(node), each);
+  double whole = std::round(objects);
+  if (std::fabs(objects - whole) > 0.01) return "";
   return fmt::format("+{} objects of {}", FormatCount(whole), each);
 }
 
@@ -119,7 +120,7 @@ ReportRow MakeRow(const TrendResult& trend, const TrendNode& node) {
   row.node = &node;
   row.name = TerminalSafe(NodeName(trend.aligned, node));
   row.short_name = ShortenFunctionName(row.name);
-  row.objects_phrase = ObjectsPhrase(node);
+  row.objects_phrase = ObjectsPhrase(trend, node);
   return row;
 }
 

@@ -1,0 +1,52 @@
+// `pprof-trend watch URL... --every 10m --dir captures/`: capture live
+// services' heaps on a schedule and report, after each capture, what grows.
+//
+// Each URL is an instance with a series of its own. A capture is fetched,
+// checked to be a heap profile (an error page or a truncated body is
+// reported and not saved), saved atomically into the directory with the
+// instance and the time in its name, and the instance's series is analysed
+// again from its saved captures (one decoded profile in memory at a time,
+// so memory follows the number of allocation sites, not of captures).
+// Captures already in the directory from an earlier run are part of the
+// series. Budgets are check's; the exit code is check's: 0 pass, 1 a budget
+// exceeded, 2 an error (a full disk ends the watch with the captures so far
+// intact).
+#pragma once
+
+#include <csignal>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "analysis/check.h"
+#include "analysis/pipeline.h"
+#include "capture/http.h"
+
+namespace pprof_trend {
+
+struct WatchOptions {
+  std::vector<std::string> urls;
+  double every_seconds = 600;
+  double for_seconds = 0;  // 0: until interrupted
+  std::string dir = "captures";
+  size_t keep = 0;         // 0: keep every capture; else the last N plus the first (the baseline)
+  bool gc = false;         // ?gc=1: a garbage collection before each capture
+  FetchOptions fetch;
+  PipelineOptions pipeline;  // options of the analysis; its profiles are filled per instance
+  Budgets budgets;           // empty: report only
+  bool fail_fast = false;    // exit 1 as soon as a budget is exceeded
+  bool jsonl = false;        // one JSON event per capture instead of text updates
+  std::string html;          // rewritten after each capture (the first instance's series)
+};
+
+// The file name prefix of an instance: "127.0.0.1_6060".
+std::string InstanceName(const std::string& url);
+
+// Runs the watch. `stop_signals` are blocked by the caller; the loop waits
+// for them between captures and ends cleanly (final report, no half-written
+// file) when one arrives. Returns the exit code.
+int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_t& stop_signals, std::ostream& out,
+             std::ostream& err);
+
+}  // namespace pprof_trend

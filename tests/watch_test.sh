@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# `pprof-trend watch` against a real Go service on 127.0.0.1
+# (tests/go/leaksvc, leaking 4 KiB buffers at a known rate, with churn):
+#   1. a watch of 8 s every 2 s names the leak with its object size and
+#      exits 1 on a budget; every saved capture is whole;
+#   2. the service killed for a while, then restarted on the same port: fetch
+#      errors are reported, the watch goes on, the restart is named;
+#   3. an HTML page instead of a profile is named and not saved;
+#   4. SIGTERM mid-watch: a final report, exit 0, every capture whole, no
+#      temporary file left.
+# Every request goes to 127.0.0.1; every loop is bounded in time. Exit 77
+# (skipped, loudly) without Go.
+#   tests/watch_test.sh PPROF_TREND SOURCE_DIR WORK_DIR
+set -uo pipefail
+binary=$1 source=$2 work=$3
+if ! command -v go >/dev/null 2>&1; then
+  echo "SKIPPED: go is not installed (tools/install-deps.sh golang-go): watch was not tested" >&2
+  exit 77
+fi
+rm -rf "$work" && mkdir -p "$work"
+(cd "$source/tests/go/leaksvc" && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$work/gocache" go build -o "$work/leaksvc" .) ||
+  { echo "FAIL: cannot build tests/go/leaksvc"; exit 1; }
+status=0
+fail() { echo "FAIL: $*"; status=1; }
+service=
+start_service() {  # start_service ADDR
+  rm -f "$work/port"
+  "$work/leaksvc" -addr "$1" -size 4096 -per-tick 300 -tick 200ms -portfile "$work/port" >>"$work/leaksvc.log" 2>&1 &
+  service=$!
+  for _ in $(seq 100); do [ -s "$work/port" ] && return 0; sleep 0.1; done
+  echo "FAIL: the service did not start"; exit 1
+}
+trap '[ -n "$service" ] && kill $service 2>/dev/null' EXIT
+all_whole() {  # every capture in DIR decodes, and nothing else is there
+  local dir=$1 f
+  for f in "$dir"/*; do
+    case $f in *.pb.gz) "$binary" inspect "$f" >/dev/null 2>&1 || fail "$f is not a whole profile" ;;
+                *) fail "$f is left in the capture directory" ;; esac
+  done
+}
+
+start_service 127.0.0.1:0
+port=$(cat "$work/port")
+url="http://127.0.0.1:$port/debug/pprof/heap"
+
+# 1. the leak, a budget
+out=$(timeout 60 "$binary" watch "$url" --every 2s --for 8s --gc --dir "$work/c1" --max-growth 4MiB 2>"$work/err1")
+code=$?
+[ $code -eq 1 ] || fail "watch with a budget exceeded exited $code: $(cat "$work/err1")"
+grep -q "growing: main.leakBuffer" <<<"$out" || fail "the updates do not name main.leakBuffer: $out"
+grep -qE "main.leakBuffer .*4KiB" <<<"$out" || fail "the leak's object size (4KiB) is not shown"
+grep -q "FAIL  max-growth" <<<"$out" || fail "the final report has no failed budget"
+[ "$(ls "$work/c1" | wc -l)" -eq 5 ] || fail "expected 5 captures in 8 s every 2 s: $(ls "$work/c1")"
+all_whole "$work/c1"
+
+# 2. killed for a while, then restarted on the same port
+( sleep 3; kill $service; wait $service 2>/dev/null; sleep 3; start_service "127.0.0.1:$port"; echo $service >"$work/pid2" ) &
+restarter=$!
+out=$(timeout 60 "$binary" watch "$url" --every 1.5s --for 12s --gc --dir "$work/c2" 2>"$work/err2")
+code=$?
+wait $restarter
+service=$(cat "$work/pid2" 2>/dev/null)
+[ $code -eq 0 ] || fail "a watch across a restart exited $code: $(cat "$work/err2")"
+grep -q "not saved; the watch goes on" "$work/err2" || fail "fetch errors while the service was down were not reported"
+grep -qE "restarted|restarted before capture" <<<"$out" || fail "the restart is not named: $out"
+all_whole "$work/c2"
+
+# 3. an HTML page instead of a profile
+out=$(timeout 60 "$binary" watch "http://127.0.0.1:$port/debug/pprof/" --every 1s --for 2s --dir "$work/c3" 2>"$work/err3")
+code=$?
+[ $code -eq 2 ] || fail "a watch that never got a profile exited $code"
+grep -q "an HTML page" "$work/err3" || fail "the HTML page is not named: $(cat "$work/err3")"
+[ -z "$(ls -A "$work/c3")" ] || fail "an HTML page was saved as a capture"
+
+# 4. SIGTERM mid-watch
+timeout 60 "$binary" watch "$url" --every 1s --dir "$work/c4" >"$work/out4" 2>"$work/err4" &
+watcher=$!
+sleep 3.5
+kill -TERM $watcher
+wait $watcher
+code=$?
+[ $code -eq 0 ] || fail "SIGTERM: exit $code: $(cat "$work/err4")"
+grep -q "stopped by SIGTERM" "$work/err4" || fail "SIGTERM: no word of it"
+grep -q "^== $url" "$work/out4" || fail "SIGTERM: no final report"
+all_whole "$work/c4"
+
+[ $status -eq 0 ] && echo "watch: leak and budget, kill and restart, HTML page, SIGTERM: all as expected"
+exit $status
