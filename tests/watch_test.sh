@@ -84,5 +84,16 @@ grep -q "stopped by SIGTERM" "$work/err4" || fail "SIGTERM: no word of it"
 grep -q "^== $url" "$work/out4" || fail "SIGTERM: no final report"
 all_whole "$work/c4"
 
-[ $status -eq 0 ] && echo "watch: leak and budget, kill and restart, HTML page, SIGTERM: all as expected"
+# 5. resuming scenario 1's directory, --keep 2, --format jsonl, --html
+out=$(timeout 60 "$binary" watch "$url" --every 1s --for 2s --gc --dir "$work/c1" --keep 2 --format jsonl \
+        --html "$work/watch.html" 2>"$work/err5")
+code=$?
+[ $code -eq 0 ] || fail "resume: exit $code: $(cat "$work/err5")"
+grep -q "5 earlier captures in $work/c1 continue the series" "$work/err5" || fail "resume: not said: $(cat "$work/err5")"
+[ "$(grep -c '^{"event":"analysis"' <<<"$out")" -eq 3 ] || fail "jsonl: expected 3 analysis events: $out"
+[ "$(ls "$work/c1" | wc -l)" -eq 3 ] || fail "--keep 2: expected the first and the last 2 captures: $(ls "$work/c1")"
+grep -q 'generator" content="pprof-trend' "$work/watch.html" || fail "--html: no report written"
+all_whole "$work/c1"
+
+[ $status -eq 0 ] && echo "watch: leak and budget, kill and restart, HTML page, SIGTERM, resume/keep/jsonl/html: all as expected"
 exit $status

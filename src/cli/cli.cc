@@ -302,7 +302,13 @@ struct WatchFlags {
   bool gc = false, fail_fast = false;
 };
 
-int RunWatchCommand(WatchFlags flags, std::ostream& out, std::ostream& err) {
+int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments, std::ostream& out,
+                    std::ostream& err) {
+  if (!flags.html.empty()) {
+    Status s = CheckOutputTarget({OutputTarget::Kind::kHtmlReport, "--html", flags.html, "report.html"}, arguments,
+                                 /*force=*/false);
+    if (!s.ok()) return ExitFor(s, err);
+  }
   auto budgets = CollectBudgets(flags.check, /*required=*/false);
   if (!budgets.ok()) return ExitFor(budgets.status(), err);
   WatchOptions options;
@@ -486,7 +492,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     limits->http = http ? &*http : nullptr;
   if (inspect->parsed()) return Finish(RunInspect(inspect_flags, out, err), out, err, exit_now);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
-  if (watch->parsed()) return Finish(RunWatchCommand(std::move(watch_flags), out, err), out, err, exit_now);
+  if (watch->parsed()) return Finish(RunWatchCommand(std::move(watch_flags), *translated, out, err), out, err, exit_now);
   if (export_command->parsed()) return RunExport(export_flags, *translated, out, err, exit_now);
   return RunTrend(flags, *translated, CommandLine(argc, argv), out, err, exit_now);
 }
