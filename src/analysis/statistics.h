@@ -27,6 +27,16 @@ using PairTolerance = std::function<double(size_t i, size_t j)>;
 // across a restart are left out of the slope and of Kendall's tau.
 using Segments = std::vector<uint32_t>;
 inline bool SameSegment(const Segments& s, size_t i, size_t j) { return s.empty() || s[i] == s[j]; }
+// Calls visit(first, last) for each run of captures of one process, in order.
+template <typename Visit>
+void ForEachSegment(size_t n, const Segments& segments, Visit visit) {
+  for (size_t first = 0; first < n;) {
+    size_t last = first;
+    while (last + 1 < n && SameSegment(segments, first, last + 1)) ++last;
+    visit(first, last);
+    first = last + 1;
+  }
+}
 
 // The median of `v` (reorders it). `v` must not be empty.
 double Median(std::vector<double>& v);

@@ -50,7 +50,6 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
   s.robust_growth = slope * (x.back() - x.front());
   if (x_in_days) s.per_day = slope;
   s.kendall_tau = KendallTau(y, tolerance, segments);
-  int trailing_flat = 0;
   for (size_t i = 0; i + 1 < n; ++i) {
     if (!SameSegment(segments, i, i + 1)) continue;  // a restart: no step
     ++s.steps;
@@ -58,24 +57,17 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
     double tol = tolerance(i, i + 1);
     if (d > tol) {
       ++s.steps_up;
-      trailing_flat = 0;
     } else if (d < -tol) {
       ++s.steps_down;
-      trailing_flat = 0;
-    } else {
-      ++trailing_flat;
     }
   }
   // The growth within each process, and how much of it sampling could make.
   double within = 0, variance = 0;
-  for (size_t first = 0; first < n;) {
-    size_t last = first;
-    while (last + 1 < n && SameSegment(segments, first, last + 1)) ++last;
+  ForEachSegment(n, segments, [&](size_t first, size_t last) {
     within += y[last] - y[first];
     const double tol = tolerance(first, last);
     variance += tol * tol;
-    first = last + 1;
-  }
+  });
   const double tolerance_within = std::sqrt(variance);
   s.within = within;
   // Steady: Kendall's tau of at least 0.6, or, in a longer series, a
@@ -183,12 +175,9 @@ class NodeStatistics {
     if (has_objects_) {
       node.delta_objects = node.objects.back() - node.objects.front();
       const Segments& segments = StatSegments();
-      for (size_t first = 0; first < node.objects.size();) {
-        size_t last = first;
-        while (last + 1 < node.objects.size() && SameSegment(segments, first, last + 1)) ++last;
+      ForEachSegment(node.objects.size(), segments, [&](size_t first, size_t last) {
         node.delta_objects_within += node.objects[last] - node.objects[first];
-        first = last + 1;
-      }
+      });
       if (node.objects.size() >= 3) {
         size.regression = OlsSlope(node.values, node.objects);
       } else if (node.delta_objects != 0) {
@@ -255,12 +244,8 @@ class NodeStatistics {
     // The interval of the growth a reader sees (within each process).
     const Segments& segments = StatSegments();
     double variance = 0;
-    for (size_t first = 0; first < node.values.size();) {
-      size_t last = first;
-      while (last + 1 < node.values.size() && SameSegment(segments, first, last + 1)) ++last;
-      variance += variance_objects(first, last);
-      first = last + 1;
-    }
+    ForEachSegment(node.values.size(), segments,
+                   [&](size_t first, size_t last) { variance += variance_objects(first, last); });
     const double sd = std::sqrt(variance);
     node.delta_objects_error95 = kInterval95 * sd;
     if (has_objects_) size.sample_probability = p;
@@ -278,12 +263,8 @@ class NodeStatistics {
 // The growth within each process of one series (last - first without a restart).
 double GrowthWithin(std::span<const int64_t> v, const Segments& segments) {
   double growth = 0;
-  for (size_t first = 0; first < v.size();) {
-    size_t last = first;
-    while (last + 1 < v.size() && SameSegment(segments, first, last + 1)) ++last;
-    growth += static_cast<double>(v[last] - v[first]);
-    first = last + 1;
-  }
+  ForEachSegment(v.size(), segments,
+                 [&](size_t first, size_t last) { growth += static_cast<double>(v[last] - v[first]); });
   return growth;
 }
 
