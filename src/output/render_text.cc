@@ -44,6 +44,27 @@ std::string PadColumns(const std::string& s, size_t columns, size_t width) {
   return s + std::string(width > columns ? width - columns : 0, ' ');
 }
 
+// "... 714 captures: every 1.00 h (median), 2 gaps over 3x that, 1 restart ..."
+std::string MiddleSummary(const TrendResult& t, size_t from, size_t to) {
+  const auto& caps = t.aligned.captures;
+  std::string out = fmt::format("... {} captures", to - from);
+  std::vector<double> gaps;
+  for (size_t i = 1; i < caps.size(); ++i)
+    if (caps[i].time_nanos != 0 && caps[i - 1].time_nanos != 0)
+      gaps.push_back(static_cast<double>(caps[i].time_nanos - caps[i - 1].time_nanos) / 1e9);
+  if (gaps.size() + 1 == caps.size() && !gaps.empty()) {
+    std::vector<double> sorted = gaps;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    const auto long_gaps = std::count_if(gaps.begin(), gaps.end(), [&](double g) { return g > 3 * median; });
+    out += fmt::format(": every {} (median interval)", FormatSpan(median));
+    if (long_gaps > 0) out += fmt::format(", {} over 3x that", Plural(long_gaps, "gap"));
+  }
+  const auto restarts = std::count_if(t.restarts.begin(), t.restarts.end(), [&](size_t k) { return k >= from && k < to; });
+  if (restarts > 0) out += ", " + Plural(restarts, "restart") + " among them";
+  return out + " ...";
+}
+
 std::string Header(const Report& r) {
   const TrendResult& t = *r.trend;
   const AlignedProfiles& a = t.aligned;
@@ -56,7 +77,16 @@ std::string Header(const Report& r) {
   const bool objects = !a.objects_type_name.empty();
   out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", "#", "profile", path_width, "captured", a.value_type_name,
                      objects ? fmt::format("  {:>12}", a.objects_type_name) : "");
-  for (size_t i = 0; i < a.captures.size(); ++i) {
+  // A long series shows its first and last captures and a summary between.
+  constexpr size_t kShownAtEachEnd = 3;
+  const size_t n = a.captures.size();
+  const bool long_series = n > 4 * kShownAtEachEnd;
+  for (size_t i = 0; i < n; ++i) {
+    if (long_series && i == kShownAtEachEnd) {
+      out += "      " + MiddleSummary(t, kShownAtEachEnd, n - kShownAtEachEnd) + "\n";
+      i = n - kShownAtEachEnd - 1;
+      continue;
+    }
     const Capture& c = a.captures[i];
     out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", i + 1, FitWidth(TerminalSafe(c.path), path_width), path_width,
                        FormatTimeUtc(c.time_nanos), Value(r, static_cast<double>(c.total_value)),
@@ -75,10 +105,14 @@ std::string Header(const Report& r) {
       break;
     case TrendResult::Processes::kRestarted: {
       std::string where;
-      for (size_t k : t.restarts)
-        where += fmt::format("{}before capture {} ({})", where.empty() ? "" : ", ", k + 1,
-                             FitWidth(TerminalSafe(a.captures[k].path), 40));
-      out += fmt::format("  restarted {}: allocation counters fell; growth counted within each process\n", where);
+      constexpr size_t kNamed = 3;
+      for (size_t i = 0; i < std::min(kNamed, t.restarts.size()); ++i)
+        where += fmt::format("{}before capture {} ({})", i == 0 ? "" : ", ", t.restarts[i] + 1,
+                             FitWidth(TerminalSafe(a.captures[t.restarts[i]].path), 40));
+      if (t.restarts.size() > kNamed) where += fmt::format(" and {} more", t.restarts.size() - kNamed);
+      out += fmt::format("  restarted {}{}: allocation counters fell; growth counted within each process\n",
+                         t.restarts.size() > 1 ? Plural(static_cast<int64_t>(t.restarts.size()), "time") + ", " : "",
+                         where);
       break;
     }
     case TrendResult::Processes::kUnknown:
@@ -127,6 +161,8 @@ std::string Table(const Report& r) {
     out += fmt::format("      ({} more growing {}; --nodecount shows more)\n", r.growing_total - r.growing.size(),
                        r.growing_total - r.growing.size() == 1 ? "site" : "sites");
   if (!noise.empty()) out += "      " + noise;
+  if (r.trend->aligned.captures.size() > kSparkWidth)
+    out += fmt::format("      (series: {} captures drawn as {} averages)\n", r.trend->aligned.captures.size(), kSparkWidth);
   return out;
 }
 
