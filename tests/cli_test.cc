@@ -104,9 +104,10 @@ TEST_F(CliTest, RandomBytes) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
-TEST_F(CliTest, DirectoryInsteadOfFile) {
+// A directory stands for the profiles in it (ADirectoryArgumentIsEveryProfileInIt); an empty one is an error.
+TEST_F(CliTest, EmptyDirectoryInsteadOfFile) {
   fs::create_directories(Path("adir"));
-  ExpectInputError("inspect adir", "adir: is a directory, not a profile");
+  ExpectInputError("inspect adir", "adir: a directory with no profile in it");
 }
 
 TEST_F(CliTest, MissingFile) {
@@ -301,6 +302,29 @@ TEST_F(CliTest, ModificationTimesSecondsApartGetAWarning) {
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
   r = Run("--times 2024-01-01,2024-01-02,2024-01-03 dump1.txt dump2.txt dump3.txt");
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+}
+
+// A directory stands for the profiles in it; what is no profile is named and skipped.
+TEST_F(CliTest, ADirectoryArgumentIsEveryProfileInIt) {
+  fs::create_directories(Path("month"));
+  for (int d = 1; d <= 3; ++d)
+    fs::copy_file(testing::SaramaDay(d), Path("month/day" + std::to_string(d) + ".pb.gz"));
+  Write("month/README.md", "# captures of the sarama service\n");
+  Write("month/index.html", "<html><title>x</title></html>");
+  RunResult r = Run("month --format json");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("newPartitionProducer"), std::string::npos);
+  EXPECT_EQ(r.err, "pprof-trend: note: month: 3 profiles read; skipped 2 that are no profile: README.md, index.html\n");
+  // The same ranking as the files named one by one (the header's paths differ).
+  const std::string by_dir = Run("month").out, by_files = Run(Day(1) + " " + Day(2) + " " + Day(3)).out;
+  ASSERT_NE(by_dir.find("rank "), std::string::npos) << by_dir;
+  EXPECT_EQ(by_dir.substr(by_dir.find("rank ")), by_files.substr(by_files.find("rank ")));
+  RunResult inspect = Run("inspect month");
+  EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_NE(inspect.out.find("month/day3.pb.gz"), std::string::npos);
+  fs::create_directories(Path("empty"));
+  Write("empty/notes.txt", "nothing here\n");
+  ExpectInputError("empty " + Day(1), "empty: a directory with no profile in it");
 }
 
 TEST_F(CliTest, UsageErrorsExitTwo) {

@@ -131,7 +131,11 @@ struct InspectFlags {
 };
 
 int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) {
-  const std::vector<std::string>& paths = flags.paths;
+  std::vector<std::string> notes;
+  auto expanded = ExpandDirectories(flags.paths, &notes);
+  if (!expanded.ok()) return ExitFor(expanded.status(), err);
+  for (const std::string& note : notes) err << "pprof-trend: " << note << "\n";
+  const std::vector<std::string>& paths = *expanded;
   const LimitFlags& limit_flags = flags.limit_flags;
   if (Status s = CheckStdinOnce(paths); !s.ok()) return ExitFor(s, err);
   auto options = MakeLoadOptions(limit_flags);
@@ -147,9 +151,9 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
 }
 
 // The pipeline's options from the command line's flags.
-StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags) {
+StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags, std::vector<std::string>* notes) {
   PipelineOptions options;
-  options.profiles = flags.profiles;
+  ASSIGN_OR_RETURN(options.profiles, ExpandDirectories(flags.profiles, notes));
   options.granularity = *ParseGranularity(flags.granularity);
   options.sample_index = flags.sample_index;
   options.focus = flags.focus;
@@ -175,7 +179,9 @@ StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags) {
 
 // Runs the pipeline and prints its notes to `err`.
 StatusOr<TrendResult> AnalyzeFlags(const AnalysisFlags& flags, std::ostream& err) {
-  ASSIGN_OR_RETURN(PipelineOptions options, MakePipelineOptions(flags));
+  std::vector<std::string> notes;
+  ASSIGN_OR_RETURN(PipelineOptions options, MakePipelineOptions(flags, &notes));
+  for (const std::string& note : notes) err << "pprof-trend: " << note << "\n";
   ASSIGN_OR_RETURN(Analysis analysis, Analyze(options));
   for (const std::string& note : analysis.notes) err << "pprof-trend: " << note << "\n";
   return std::move(analysis.trend);
@@ -338,7 +344,8 @@ int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments,
   options.html = flags.html;
   options.budgets = *budgets;
   flags.check.analysis.profiles.clear();
-  auto pipeline = MakePipelineOptions(flags.check.analysis);
+  std::vector<std::string> ignored_notes;  // no profiles to expand in a watch
+  auto pipeline = MakePipelineOptions(flags.check.analysis, &ignored_notes);
   if (!pipeline.ok()) return ExitFor(pipeline.status(), err);
   options.pipeline = std::move(*pipeline);
   options.fetch.headers = flags.check.analysis.limit_flags.headers;

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -48,6 +50,49 @@ StatusOr<std::string> ReadAll(int fd, const std::string& name, size_t size_hint)
 }
 
 }  // namespace
+
+StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments,
+                                                     std::vector<std::string>* notes) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const std::string& arg : arguments) {
+    std::error_code ec;
+    if (arg == "-" || IsUrl(arg) || !fs::is_directory(arg, ec)) {
+      out.push_back(arg);
+      continue;
+    }
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(arg, ec))
+      if (entry.is_regular_file(ec)) files.push_back(entry.path().string());
+    if (ec) return Status::InputError(fmt::format("{}: cannot list the directory: {}", arg, ec.message()));
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> skipped;
+    size_t kept = 0;
+    for (const std::string& file : files) {
+      std::string head(4096, '\0');
+      std::ifstream in(file, std::ios::binary);
+      in.read(head.data(), static_cast<std::streamsize>(head.size()));
+      head.resize(static_cast<size_t>(in.gcount()));
+      const bool profile = !head.empty() && (IsGzip(head) || IsLegacyHeapProfile(head) || IsDumpheapStat(head) ||
+                                             !DescribeNonProtobuf(head).has_value());
+      if (profile) {
+        out.push_back(file);
+        ++kept;
+      } else {
+        skipped.push_back(fs::path(file).filename().string());
+      }
+    }
+    if (kept == 0) return Status::InputError(fmt::format("{}: a directory with no profile in it", arg));
+    if (!skipped.empty()) {
+      std::string names;
+      for (size_t i = 0; i < std::min<size_t>(skipped.size(), 5); ++i) names += (i == 0 ? "" : ", ") + skipped[i];
+      if (skipped.size() > 5) names += fmt::format(" and {} more", skipped.size() - 5);
+      notes->push_back(fmt::format("note: {}: {} profile{} read; skipped {} that {} no profile: {}", arg, kept,
+                                   kept == 1 ? "" : "s", skipped.size(), skipped.size() == 1 ? "is" : "are", names));
+    }
+  }
+  return out;
+}
 
 Status CheckStdinOnce(const std::vector<std::string>& paths) {
   if (std::count(paths.begin(), paths.end(), "-") > 1)

@@ -37,6 +37,15 @@ struct InputBytes {
 // Standard input can be read once: a usage error when "-" is named twice.
 Status CheckStdinOnce(const std::vector<std::string>& paths);
 
+// A directory argument stands for every profile in it (so a month of hourly
+// captures is not limited by the shell's argument length): its regular
+// files, by name (the trend orders them by capture time), told by content;
+// files that are no profile (a README, an HTML page) are skipped and named
+// in `notes`. Other arguments pass through. A directory without a profile is
+// an error.
+StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments,
+                                                     std::vector<std::string>* notes);
+
 // Reads the whole file (or standard input for "-").
 StatusOr<InputBytes> ReadInput(const std::string& path);
 
