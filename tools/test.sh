@@ -22,6 +22,11 @@ run_suite() {
   echo "test.sh: == the suite in $dir ($name)"
   (cd "$dir" && ctest --output-on-failure -j"$(nproc)") 2>&1 | tee "$log" | grep -E "tests passed|Failed|Not Run|\*\*\*|Skipped" || true
   local total fails notrun
+  # On a failure the whole ctest log (--output-on-failure: the failed tests' own output) is shown.
+  if ! grep -q " 0 tests failed out of" "$log"; then
+    echo "test.sh: the ctest log of $dir, with the failed tests' output:"
+    cat "$log"
+  fi
   total=$(sed -nE 's/.*tests passed, ([0-9]+) tests failed out of ([0-9]+).*/\2/p' "$log" | tail -1)
   fails=$(sed -nE 's/.*tests passed, ([0-9]+) tests failed out of ([0-9]+).*/\1/p' "$log" | tail -1)
   if [ -z "$total" ]; then

@@ -52,7 +52,8 @@ std::vector<std::string> CaptureNotes(const AlignedProfiles& aligned) {
     if (auto [it, inserted] = by_totals.try_emplace(c.type_totals, i); !inserted)
       notes.push_back(fmt::format(
           "warning: {} and {} hold the same totals of every sample type, allocations since start included: one "
-          "moment captured twice (in two formats?); give each capture once",
+          "moment twice (one capture in two formats, or a live Go process with no garbage collection between "
+          "the two: its heap profile is that of the last GC; capture with ?gc=1)",
           captures[it->second].path, c.path));
   }
   std::vector<std::string> untimed;

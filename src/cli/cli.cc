@@ -360,6 +360,11 @@ int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments,
   pthread_sigmask(SIG_BLOCK, &stop, &previous);
   HttpSession http;
   const int code = RunWatch(options, http, stop, out, err);
+  // A stop signal sent twice (to the process and to its group, as timeout
+  // does) must not kill the process once unblocked: drain what is pending.
+  const timespec now{0, 0};
+  while (sigtimedwait(&stop, nullptr, &now) > 0) {
+  }
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   return code;
 }
