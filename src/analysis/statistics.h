@@ -38,6 +38,12 @@ void ForEachSegment(size_t n, const Segments& segments, Visit visit) {
   }
 }
 
+// The variance of a count of `objects` estimated from samples, each object
+// sampled with probability p and the count scaled by 1/p: objects(1-p)/p,
+// plus one sampled event's worth (1/p objects), so that a count that saw no
+// sample never looks exact.
+inline double SampledCountVariance(double objects, double p) { return (objects + 1 / p) * (1 - p) / p; }
+
 // The median of `v` (reorders it). `v` must not be empty.
 double Median(std::vector<double>& v);
 

@@ -219,7 +219,6 @@ class NodeStatistics {
     // (N_i + N_j)(1-p)/p.
     const double s = typical;
     const double p = -std::expm1(-s / rate_);
-    const double spread = (1 - p) / p;
     const bool one_process = !build.alloc_objects.empty() && has_objects_;
     auto objects_at = [&](size_t k) { return has_objects_ ? node.objects[k] : node.values[k] / s; };
     auto variance_objects = [&](size_t i, size_t j) {
@@ -232,9 +231,7 @@ class NodeStatistics {
       } else {
         churn = std::fabs(objects_at(i)) + std::fabs(objects_at(j));
       }
-      // Plus one sampled event's worth: a count that saw no sample between
-      // two captures still cannot rule one out (a zero-width interval would).
-      return (churn + 1 / p) * spread;
+      return SampledCountVariance(churn, p);
     };
     auto tolerance = [&](size_t i, size_t j) {
       const double rounding = 1e-9 * std::max(std::fabs(node.values[i]), std::fabs(node.values[j]));
@@ -381,7 +378,7 @@ uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& i
 std::optional<double> ObjectsError95(const TrendNode& node, size_t k) {
   const double p = node.size.sample_probability;
   if (!node.size.objects_estimated || p >= 1 || p <= 0 || k >= node.objects.size()) return std::nullopt;
-  return kInterval95 * std::sqrt((std::fabs(node.objects[k]) + 1 / p) * (1 - p) / p);
+  return kInterval95 * std::sqrt(SampledCountVariance(std::fabs(node.objects[k]), p));
 }
 
 std::vector<SizeGrowth> GrowthBySize(const TrendResult& trend, const TrendNode& node) {
