@@ -45,6 +45,8 @@ out=$(timeout 60 "$binary" inspect "$base/debug/pprof/" 2>&1)
 out=$(timeout 60 "$binary" inspect "$base/debug/pprof/heap" --header "Authorization: Bearer s3cret" 2>&1) ||
   fail "--header: $out"
 grep -q "s3cret" <<<"$out" && fail "a header value was printed"
+out=$(timeout 60 "$binary" inspect "$base/debug/pprof/heap" --max-decompressed 100B 2>&1)
+[ $? -eq 2 ] && grep -q "the answer is over 100 bytes" <<<"$out" || fail "--max-decompressed does not bound a fetch: $out"
 
 kill $service; wait $service 2>/dev/null
 started=$SECONDS

@@ -85,22 +85,30 @@ std::string CommandLine(int argc, const char* const* argv) {
   return s;
 }
 
+// How URL inputs are fetched: the --header flags, and the size limit the
+// input limits end up with (after --max-decompressed).
+FetchOptions MakeFetchOptions(const LimitFlags& flags, const Limits& limits) {
+  FetchOptions fetch;
+  fetch.headers = flags.headers;
+  fetch.max_bytes = limits.max_decompressed_bytes;
+  return fetch;
+}
+
 StatusOr<LoadOptions> MakeLoadOptions(const LimitFlags& flags) {
   LoadOptions options;
   options.limits = flags.limits;
-  if (flags.http != nullptr) {
-    FetchOptions fetch;
-    fetch.headers = flags.headers;
-    fetch.max_bytes = flags.limits.max_decompressed_bytes;
-    const HttpSession* http = flags.http;
-    options.fetch = [http, fetch](const std::string& url) { return http->Fetch(url, fetch); };
-  }
   if (!flags.max_decompressed.empty()) {
     auto bytes = ParseSize(flags.max_decompressed);
     if (!bytes || *bytes < 1)
       return Status::UsageError(fmt::format("--max-decompressed: \"{}\" is not a size (examples: 8GiB, 500MB)",
                                             flags.max_decompressed));
     options.limits.max_decompressed_bytes = static_cast<uint64_t>(*bytes);
+  }
+  if (flags.http != nullptr) {
+    const HttpSession* http = flags.http;
+    options.fetch = [http, fetch = MakeFetchOptions(flags, options.limits)](const std::string& url) {
+      return http->Fetch(url, fetch);
+    };
   }
   return options;
 }
@@ -348,8 +356,7 @@ int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments,
   auto pipeline = MakePipelineOptions(flags.check.analysis, &ignored_notes);
   if (!pipeline.ok()) return ExitFor(pipeline.status(), err);
   options.pipeline = std::move(*pipeline);
-  options.fetch.headers = flags.check.analysis.limit_flags.headers;
-  options.fetch.max_bytes = options.pipeline.load.limits.max_decompressed_bytes;
+  options.fetch = MakeFetchOptions(flags.check.analysis.limit_flags, options.pipeline.load.limits);
   // SIGINT and SIGTERM end the watch between captures, with the final
   // report: blocked here and waited for by the loop (no handler, no global).
   sigset_t stop;
