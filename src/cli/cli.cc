@@ -365,8 +365,9 @@ int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments,
   sigaddset(&stop, SIGTERM);
   sigset_t previous;
   pthread_sigmask(SIG_BLOCK, &stop, &previous);
-  HttpSession http;
-  const int code = RunWatch(options, http, stop, out, err);
+  // The run's HTTP client (RunCli sets it up whenever an argument is a URL,
+  // and watch needs one).
+  const int code = RunWatch(options, *flags.check.analysis.limit_flags.http, stop, out, err);
   // A stop signal sent twice (to the process and to its group, as timeout
   // does) must not kill the process once unblocked: drain what is pending.
   const timespec now{0, 0};
@@ -507,7 +508,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   std::optional<HttpSession> http;
   if (any_url) http.emplace();
   for (LimitFlags* limits : {&flags.analysis.limit_flags, &check_flags.analysis.limit_flags,
-                             &export_flags.analysis.limit_flags, &inspect_flags.limit_flags})
+                             &export_flags.analysis.limit_flags, &inspect_flags.limit_flags,
+                             &watch_flags.check.analysis.limit_flags})
     limits->http = http ? &*http : nullptr;
   if (inspect->parsed()) return Finish(RunInspect(inspect_flags, out, err), out, err, exit_now);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
