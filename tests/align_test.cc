@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <numeric>
+
+#include "input/load.h"
 #include "input/profile_reader.h"
 #include "support/profile_builder.h"
+#include "test_paths.h"
 
 namespace pprof_trend {
 namespace {
@@ -213,6 +218,108 @@ TEST(AlignTest, ObjectsAndSpaceSampleTypesAreAHeapProfile) {
   ASSERT_EQ(a.sites.size(), 1u);
   EXPECT_EQ(Vec(a.sites[0].values), (std::vector<int64_t>{100, 300}));
   EXPECT_EQ(Vec(a.sites[0].objects), (std::vector<int64_t>{1, 3}));
+}
+
+// Every series of a table, by the site's frames, for comparing two tables.
+std::map<std::vector<std::string>, std::vector<std::vector<int64_t>>> Series(const AlignedProfiles& a) {
+  std::map<std::vector<std::string>, std::vector<std::vector<int64_t>>> out;
+  for (const auto& site : a.sites) {
+    std::vector<std::string> key;
+    for (uint32_t f : site.frames) key.push_back(a.frames[f].function + "|" + a.frames[f].file);
+    auto& series = out[key];
+    series = {Vec(site.values), Vec(site.objects), Vec(site.alloc_values), Vec(site.alloc_objects),
+              Vec(site.example_lines), site.object_sizes};
+    for (const auto& c : site.size_classes) {
+      series.push_back({c.size});
+      series.push_back(Vec(c.values));
+      series.push_back(Vec(c.objects));
+    }
+  }
+  return out;
+}
+
+// "" when the tables hold the same series, else the first site that differs.
+std::string SeriesDifference(const AlignedProfiles& a, const AlignedProfiles& b) {
+  auto sa = Series(a), sb = Series(b);
+  if (sa.size() != sb.size()) return "site counts " + std::to_string(sa.size()) + " vs " + std::to_string(sb.size());
+  for (auto ia = sa.begin(), ib = sb.begin(); ia != sa.end(); ++ia, ++ib) {
+    if (ia->first != ib->first) return "site " + ia->first.back() + " vs " + ib->first.back();
+    for (size_t k = 0; k < std::max(ia->second.size(), ib->second.size()); ++k) {
+      if (k >= ia->second.size() || k >= ib->second.size() || ia->second[k] != ib->second[k])
+        return "site " + ia->first.back() + ": array " + std::to_string(k) + " differs";
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> Paths(const AlignedProfiles& a) {
+  std::vector<std::string> out;
+  for (const auto& c : a.captures) out.push_back(c.path);
+  return out;
+}
+
+// watch folds each capture as it comes and drops old ones (--keep): the
+// table must be the one aligning the same captures at once would give.
+TEST(AlignTest, AppendedSeriesEqualsTheSeriesAlignedAtOnce) {
+  std::vector<Profile> profiles;
+  for (int i = 1; i <= 4; ++i) {
+    auto p = LoadProfile(testing::SourcePath("testdata/leak4k/capture" + std::to_string(i) + ".pb.gz"), {});
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    profiles.push_back(std::move(*p));
+  }
+  // A site of two sizes that appears late, so size classes start mid-series.
+  ProfileSpec late;
+  late.samples = {HeapSample(Stack("main.twosizes"), 1, 64, 64), HeapSample(Stack("main.twosizes"), 2, 256, 128)};
+  late.time_nanos = profiles.back().time_nanos + 1000000000;
+  late.sample_types.clear();
+  for (const auto& t : profiles.front().sample_types) late.sample_types.emplace_back(std::string(t.type), std::string(t.unit));
+  profiles.push_back(Decode(BuildProfile(late), "late"));
+  const size_t n = profiles.size();
+
+  auto at_once = [&](const std::vector<size_t>& which) {
+    Aligner aligner({}, which.size());
+    for (size_t i = 0; i < which.size(); ++i) EXPECT_TRUE(aligner.Add(i, profiles[which[i]]).ok());
+    return std::move(aligner).Finish(false);
+  };
+  Aligner grown({});
+  for (size_t i = 0; i < n; ++i) {
+    ASSERT_TRUE(grown.Append(profiles[i]).ok());
+    std::vector<size_t> so_far(i + 1);
+    std::iota(so_far.begin(), so_far.end(), 0);
+    AlignedProfiles expected = at_once(so_far), snapshot = grown.Snapshot(false);
+    ASSERT_EQ(Paths(snapshot), Paths(expected)) << "after " << i + 1;
+    ASSERT_EQ(SeriesDifference(snapshot, expected), "") << "after " << i + 1;
+  }
+  EXPECT_GT(FindSite(grown.Snapshot(false), "main.twosizes")->size_classes.size(), 1u);
+  // Dropping captures 2 and 4 (--keep 1 keeps the first and the last).
+  grown.RemoveCapture(1);
+  grown.RemoveCapture(2);
+  EXPECT_EQ(grown.num_captures(), 3u);
+  EXPECT_EQ(SeriesDifference(grown.Snapshot(false), at_once({0, 2, 4})), "");
+  // Appending after a removal, then handing the whole table over.
+  ASSERT_TRUE(grown.Append(profiles[1]).ok());  // an older capture: the table orders by time
+  AlignedProfiles finished = std::move(grown).Finish(false);
+  AlignedProfiles expected = at_once({0, 2, 4, 1});
+  EXPECT_EQ(Paths(finished), Paths(expected));
+  EXPECT_EQ(SeriesDifference(finished, expected), "");
+  EXPECT_TRUE(finished.ordered_by_time);
+  for (const auto& site : finished.sites) EXPECT_EQ(site.values.size(), 4u);
+}
+
+TEST(AlignTest, AFailedAppendLeavesTheSeriesAsItWas) {
+  ProfileSpec heap, cpu;
+  heap.samples = {HeapSample(Stack("main.leak"), 1, 100, 100)};
+  cpu.sample_types = {{"samples", "count"}, {"cpu", "nanoseconds"}};
+  cpu.samples = {{Stack("main.spin"), {1, 10}}};
+  Aligner aligner({});
+  EXPECT_FALSE(aligner.Append(Decode(BuildProfile(cpu), "cpu")).ok());  // not even the first
+  EXPECT_EQ(aligner.num_captures(), 0u);
+  ASSERT_TRUE(aligner.Append(Decode(BuildProfile(heap), "heap1")).ok());
+  EXPECT_FALSE(aligner.Append(Decode(BuildProfile(cpu), "cpu")).ok());
+  ASSERT_TRUE(aligner.Append(Decode(BuildProfile(heap), "heap2")).ok());
+  AlignedProfiles a = aligner.Snapshot(false);
+  EXPECT_EQ(Paths(a), (std::vector<std::string>{"heap1", "heap2"}));
+  EXPECT_EQ(Vec(FindSite(a, "main.leak")->values), (std::vector<int64_t>{100, 100}));
 }
 
 }  // namespace

@@ -47,7 +47,9 @@ std::string TypeList(const Profile& p) {
 }  // namespace
 
 Aligner::Aligner(AlignOptions options, size_t num_captures)
-    : options_(std::move(options)), num_captures_(num_captures), have_capture_(num_captures, false) {
+    : options_(std::move(options)),
+      num_captures_(num_captures),
+      capacity_(num_captures) {
   result_.granularity = options_.granularity;
   result_.captures.resize(num_captures);
   site_slots_.assign(1024, SiteSlot{});
@@ -145,19 +147,20 @@ uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first, uint64_
   AlignedSite site;
   site.frames = result_.frame_arena.Allocate(leaf_first.size());
   std::copy(leaf_first.rbegin(), leaf_first.rend(), site.frames.begin());
-  site.values = result_.value_arena.Allocate(num_captures_);
-  site.objects = result_.value_arena.Allocate(num_captures_);
+  site.values = result_.value_arena.Allocate(capacity_);
+  site.objects = result_.value_arena.Allocate(capacity_);
   std::fill(site.values.begin(), site.values.end(), 0);
   std::fill(site.objects.begin(), site.objects.end(), 0);
   if (result_.has_alloc) {
-    site.alloc_values = result_.value_arena.Allocate(num_captures_);
-    site.alloc_objects = result_.value_arena.Allocate(num_captures_);
+    site.alloc_values = result_.value_arena.Allocate(capacity_);
+    site.alloc_objects = result_.value_arena.Allocate(capacity_);
     std::fill(site.alloc_values.begin(), site.alloc_values.end(), 0);
     std::fill(site.alloc_objects.begin(), site.alloc_objects.end(), 0);
   }
   site.example_lines = result_.line_arena.Allocate(leaf_first.size());
   result_.sites.push_back(std::move(site));
   site_hashes_.push_back(h);
+  if (appending_) presence_.resize(result_.sites.size() * capacity_, 0);
   site_slots_[slot] = SiteSlot{id + 1, high};
   if (result_.sites.size() * 2 > site_slots_.size()) GrowSiteTable(result_.sites.size());
   return id;
@@ -170,8 +173,8 @@ void Aligner::FoldSize(AlignedSite& site, size_t capture, int64_t size, int64_t 
       return;  // one size so far: the site's own series are its class
     }
     // A second size: the series so far were all of the first.
-    AlignedSite::SizeClass first{site.first_size, result_.value_arena.Allocate(num_captures_),
-                                 result_.value_arena.Allocate(num_captures_)};
+    AlignedSite::SizeClass first{site.first_size, result_.value_arena.Allocate(capacity_),
+                                 result_.value_arena.Allocate(capacity_)};
     std::copy(site.values.begin(), site.values.end(), first.values.begin());
     std::copy(site.objects.begin(), site.objects.end(), first.objects.begin());
     site.size_classes.push_back(first);
@@ -183,8 +186,8 @@ void Aligner::FoldSize(AlignedSite& site, size_t capture, int64_t size, int64_t 
     it = std::find_if(classes.begin(), classes.end(), [&](const auto& c) { return c.size == size; });
   }
   if (it == classes.end()) {
-    AlignedSite::SizeClass added{size, result_.value_arena.Allocate(num_captures_),
-                                 result_.value_arena.Allocate(num_captures_)};
+    AlignedSite::SizeClass added{size, result_.value_arena.Allocate(capacity_),
+                                 result_.value_arena.Allocate(capacity_)};
     std::fill(added.values.begin(), added.values.end(), 0);
     std::fill(added.objects.begin(), added.objects.end(), 0);
     classes.push_back(added);
@@ -194,15 +197,15 @@ void Aligner::FoldSize(AlignedSite& site, size_t capture, int64_t size, int64_t 
   it->objects[capture] += objects;
 }
 
-Status Aligner::Add(size_t argument_index, const Profile& profile) {
+Status Aligner::CheckSampleTypes(const Profile& profile) {
   if (auto difference = DescribeHeapDifference(profile))
     return Status::InputError(fmt::format(
         "{}: {}, not a snapshot of the heap; a trend needs snapshots ({})", profile.source, difference->what,
         difference->advice));
   if (first_types_.empty()) {
+    RETURN_IF_ERROR(ResolveSampleTypes(profile));  // only then is it the first
     for (const auto& t : profile.sample_types) first_types_.push_back(fmt::format("{}/{}", t.type, t.unit));
     first_source_ = profile.source;
-    RETURN_IF_ERROR(ResolveSampleTypes(profile));
   } else {
     bool same = profile.sample_types.size() == first_types_.size();
     for (size_t i = 0; same && i < first_types_.size(); ++i)
@@ -214,7 +217,136 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
                                             TypeList(profile), first_source_, first));
     }
   }
+  return Status();
+}
 
+Status Aligner::Append(const Profile& profile) {
+  RETURN_IF_ERROR(CheckSampleTypes(profile));
+  appending_ = true;
+  if (num_captures_ == capacity_) GrowCaptures(std::max<size_t>(4, capacity_ * 2));
+  ++num_captures_;
+  result_.captures.emplace_back();
+  return Add(num_captures_ - 1, profile);
+}
+
+void Aligner::GrowCaptures(size_t capacity) {
+  BlockArena<int64_t> arena;
+  auto moved = [&](std::span<int64_t> old) {
+    if (old.empty()) return old;
+    std::span<int64_t> grown = arena.Allocate(capacity);
+    std::copy(old.begin(), old.begin() + static_cast<ptrdiff_t>(num_captures_), grown.begin());
+    std::fill(grown.begin() + static_cast<ptrdiff_t>(num_captures_), grown.end(), 0);
+    return grown;
+  };
+  for (AlignedSite& site : result_.sites) {
+    site.values = moved(site.values);
+    site.objects = moved(site.objects);
+    site.alloc_values = moved(site.alloc_values);
+    site.alloc_objects = moved(site.alloc_objects);
+    for (auto& c : site.size_classes) {
+      c.values = moved(c.values);
+      c.objects = moved(c.objects);
+    }
+  }
+  result_.value_arena = std::move(arena);  // the old arrays are freed here
+  std::vector<uint8_t> presence(result_.sites.size() * capacity, 0);
+  for (size_t s = 0; s < result_.sites.size(); ++s)
+    std::copy_n(presence_.begin() + static_cast<ptrdiff_t>(s * capacity_), num_captures_,
+                presence.begin() + static_cast<ptrdiff_t>(s * capacity));
+  presence_ = std::move(presence);
+  capacity_ = capacity;
+}
+
+void Aligner::RemoveCapture(size_t index) {
+  if (index >= num_captures_) return;
+  auto drop = [&](std::span<int64_t> v) {
+    if (v.empty()) return;
+    std::copy(v.begin() + static_cast<ptrdiff_t>(index) + 1, v.begin() + static_cast<ptrdiff_t>(num_captures_),
+              v.begin() + static_cast<ptrdiff_t>(index));
+    v[num_captures_ - 1] = 0;
+  };
+  for (AlignedSite& site : result_.sites) {
+    drop(site.values);
+    drop(site.objects);
+    drop(site.alloc_values);
+    drop(site.alloc_objects);
+    for (auto& c : site.size_classes) {
+      drop(c.values);
+      drop(c.objects);
+    }
+  }
+  // The sites only the removed capture had go, so the table is the one the
+  // remaining captures alone would give (and memory follows the sites alive).
+  size_t kept = 0;
+  for (size_t s = 0; s < result_.sites.size(); ++s) {
+    uint8_t* present = presence_.data() + s * capacity_;
+    std::copy(present + index + 1, present + num_captures_, present + index);
+    present[num_captures_ - 1] = 0;
+    if (std::none_of(present, present + num_captures_ - 1, [](uint8_t p) { return p != 0; })) continue;
+    if (kept != s) {
+      result_.sites[kept] = std::move(result_.sites[s]);
+      site_hashes_[kept] = site_hashes_[s];
+      std::copy_n(present, capacity_, presence_.data() + kept * capacity_);
+    }
+    ++kept;
+  }
+  if (kept != result_.sites.size()) {
+    result_.sites.resize(kept);
+    site_hashes_.resize(kept);
+    presence_.resize(kept * capacity_);
+    std::fill(site_slots_.begin(), site_slots_.end(), SiteSlot{});
+    const size_t mask = site_slots_.size() - 1;
+    for (uint32_t s = 0; s < kept; ++s) {
+      size_t i = site_hashes_[s] & mask;
+      while (site_slots_[i].id_plus_one != 0) i = (i + 1) & mask;
+      site_slots_[i] = SiteSlot{s + 1, static_cast<uint32_t>(site_hashes_[s] >> 32)};
+    }
+  }
+  result_.captures.erase(result_.captures.begin() + static_cast<ptrdiff_t>(index));
+  --num_captures_;
+}
+
+AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
+  const size_t n = num_captures_;
+  AlignedProfiles copy;
+  copy.granularity = result_.granularity;
+  copy.value_type_name = result_.value_type_name;
+  copy.value_unit = result_.value_unit;
+  copy.objects_type_name = result_.objects_type_name;
+  copy.cumulative = result_.cumulative;
+  copy.has_alloc = result_.has_alloc;
+  copy.captures = result_.captures;
+  copy.frames = result_.frames;
+  copy.sites.reserve(result_.sites.size());
+  auto series = [&](std::span<const int64_t> from) {
+    if (from.empty()) return std::span<int64_t>();
+    std::span<int64_t> to = copy.value_arena.Allocate(n);
+    std::copy(from.begin(), from.begin() + static_cast<ptrdiff_t>(n), to.begin());
+    return to;
+  };
+  for (const AlignedSite& from : result_.sites) {
+    AlignedSite site;
+    site.frames = copy.frame_arena.Allocate(from.frames.size());
+    std::copy(from.frames.begin(), from.frames.end(), site.frames.begin());
+    site.example_lines = copy.line_arena.Allocate(from.example_lines.size());
+    std::copy(from.example_lines.begin(), from.example_lines.end(), site.example_lines.begin());
+    site.values = series(from.values);
+    site.objects = series(from.objects);
+    site.alloc_values = series(from.alloc_values);
+    site.alloc_objects = series(from.alloc_objects);
+    for (const auto& c : from.size_classes) site.size_classes.push_back({c.size, series(c.values), series(c.objects)});
+    site.example_value = from.example_value;
+    site.object_sizes = from.object_sizes;
+    site.sizes_incomplete = from.sizes_incomplete;
+    site.first_size = from.first_size;
+    copy.sites.push_back(std::move(site));
+  }
+  OrderCaptures(copy, keep_argument_order);
+  return copy;
+}
+
+Status Aligner::Add(size_t argument_index, const Profile& profile) {
+  RETURN_IF_ERROR(CheckSampleTypes(profile));
   Capture& capture = result_.captures[argument_index];
   capture.path = profile.source;
   capture.time_nanos = profile.time_nanos;
@@ -229,7 +361,6 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   if (alloc_objects_index_ >= 0)
     capture.total_alloc_objects = capture.type_totals[static_cast<size_t>(alloc_objects_index_)];
   if (!profile.mappings.empty()) capture.build_id = std::string(profile.mappings.front().build_id);
-  have_capture_[argument_index] = true;
 
   // Aligned frame of every Line of this profile, resolved once.
   std::vector<uint32_t> function_frame(profile.functions.size(), UINT32_MAX);
@@ -365,7 +496,9 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   auto fold = [&](const PendingSample& p) {
     if (!p.folded) return;
     const int64_t value = p.value, objects = p.objects;
-    AlignedSite& site = result_.sites[FindOrAddSite(p.stack, p.hash)];
+    const uint32_t site_id = FindOrAddSite(p.stack, p.hash);
+    AlignedSite& site = result_.sites[site_id];
+    if (appending_) presence_[site_id * capacity_ + argument_index] = 1;
     if (value != 0 || objects != 0) FoldSize(site, argument_index, p.object_size.value_or(0), value, objects);
     site.values[argument_index] += value;
     site.objects[argument_index] += objects;
@@ -407,35 +540,57 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
 }
 
 AlignedProfiles Aligner::Finish(bool keep_argument_order) && {
-  const size_t n = num_captures_;
+  if (capacity_ != num_captures_) {  // an appended table: its arrays have room to spare
+    auto fit = [&](std::span<int64_t>& v) {
+      if (!v.empty()) v = v.first(num_captures_);
+    };
+    for (AlignedSite& site : result_.sites) {
+      fit(site.values);
+      fit(site.objects);
+      fit(site.alloc_values);
+      fit(site.alloc_objects);
+      for (auto& c : site.size_classes) {
+        fit(c.values);
+        fit(c.objects);
+      }
+    }
+  }
+  OrderCaptures(result_, keep_argument_order);
+  return std::move(result_);
+}
+
+void OrderCaptures(AlignedProfiles& aligned, bool keep_argument_order) {
+  const size_t n = aligned.captures.size();
+  aligned.order_differs_from_arguments = false;
+  aligned.ordered_by_time = false;
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  bool all_timed = std::all_of(result_.captures.begin(), result_.captures.end(),
+  bool all_timed = std::all_of(aligned.captures.begin(), aligned.captures.end(),
                                [](const Capture& c) { return c.time_nanos != 0; });
   if (all_timed) {
     std::vector<size_t> by_time = order;
     std::stable_sort(by_time.begin(), by_time.end(), [&](size_t a, size_t b) {
-      return result_.captures[a].time_nanos < result_.captures[b].time_nanos;
+      return aligned.captures[a].time_nanos < aligned.captures[b].time_nanos;
     });
-    result_.order_differs_from_arguments = by_time != order;
+    aligned.order_differs_from_arguments = by_time != order;
     if (!keep_argument_order) {
       order = by_time;
-      result_.ordered_by_time = true;
+      aligned.ordered_by_time = true;
     }
   }
   {
-    auto copy = result_.captures;
-    for (size_t i = 0; i < n; ++i) result_.captures[i] = std::move(copy[order[i]]);
+    auto copy = aligned.captures;
+    for (size_t i = 0; i < n; ++i) aligned.captures[i] = std::move(copy[order[i]]);
   }
   std::vector<int64_t> scratch(n);
   auto permute = [&](std::span<int64_t> v) {
     for (size_t i = 0; i < n; ++i) scratch[i] = v[order[i]];
     std::copy(scratch.begin(), scratch.end(), v.begin());
   };
-  for (auto& site : result_.sites) {
+  for (auto& site : aligned.sites) {
     permute(site.values);
     permute(site.objects);
-    if (result_.has_alloc) {
+    if (aligned.has_alloc) {
       permute(site.alloc_values);
       permute(site.alloc_objects);
     }
@@ -444,8 +599,7 @@ AlignedProfiles Aligner::Finish(bool keep_argument_order) && {
       permute(c.objects);
     }
   }
-  result_.argument_index = order;
-  return std::move(result_);
+  aligned.argument_index = order;
 }
 
 }  // namespace pprof_trend

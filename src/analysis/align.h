@@ -10,7 +10,9 @@
 //
 // Profiles are folded one at a time (Add) and can be released right after,
 // so memory grows with the number of distinct sites, not with the number of
-// captures.
+// captures. A series that grows while it is analysed (`watch`) appends each
+// capture (Append), drops old ones (RemoveCapture) and takes a Snapshot for
+// each analysis: no earlier capture is decoded again.
 #pragma once
 
 #include <cstdint>
@@ -154,7 +156,10 @@ struct AlignedProfiles {
 
 class Aligner {
  public:
+  // A table for `num_captures` profiles, each given once to Add.
   Aligner(AlignOptions options, size_t num_captures);
+  // A table that grows by Append.
+  explicit Aligner(AlignOptions options) : Aligner(std::move(options), 0) {}
   Aligner(const Aligner&) = delete;
   Aligner& operator=(const Aligner&) = delete;
 
@@ -167,8 +172,25 @@ class Aligner {
   // `keep_argument_order`), and hands the table over.
   AlignedProfiles Finish(bool keep_argument_order) &&;
 
+  // Folds `profile` as one more capture, after the others (each site's
+  // arrays double when they are full). On an error nothing is folded.
+  Status Append(const Profile& profile);
+  // Drops capture `index` (in the order they were added) from every series,
+  // and the sites that no remaining capture has. (What describes a site
+  // rather than its series, its example lines and object sizes, keeps what
+  // the removed capture added.) A table grows by Append or is filled by Add,
+  // never both.
+  void RemoveCapture(size_t index);
+  size_t num_captures() const { return num_captures_; }
+  const Capture& capture(size_t index) const { return result_.captures[index]; }
+  // A copy of the table so far, ordered as Finish orders it.
+  AlignedProfiles Snapshot(bool keep_argument_order) const;
+
  private:
   Status ResolveSampleTypes(const Profile& profile);
+  Status CheckSampleTypes(const Profile& profile);
+  // Gives every site's series room for `capacity` captures.
+  void GrowCaptures(size_t capacity);
   uint32_t InternFrame(std::string_view function, std::string_view file, int64_t line);
   uint32_t NoStackFrame();
   // Adds one sample to the site's series by object size (size_classes).
@@ -177,8 +199,8 @@ class Aligner {
 
   AlignOptions options_;
   size_t num_captures_;
+  size_t capacity_;  // the length of every site's series arrays (>= num_captures_)
   AlignedProfiles result_;
-  std::vector<bool> have_capture_;
   std::vector<std::string> first_types_;  // "type/unit" of the first profile
   std::string first_source_;
   int value_index_ = -1, objects_index_ = -1;
@@ -197,6 +219,11 @@ class Aligner {
   };
   std::vector<SiteSlot> site_slots_;
   std::vector<uint64_t> site_hashes_;
+  // Per site, per capture (capacity_ a site): 1 when a sample of the capture
+  // folded into the site. Kept only for appended tables, where a capture can
+  // be removed and its sites with it.
+  std::vector<uint8_t> presence_;
+  bool appending_ = false;
   void GrowSiteTable(size_t min_sites);
 };
 
@@ -215,6 +242,10 @@ inline int64_t SiteFrameLine(const AlignedProfiles& aligned, const AlignedSite& 
   if (own != 0) return own;
   return i < site.example_lines.size() ? site.example_lines[i] : 0;
 }
+
+// Puts the captures in time order when every one has a time (unless
+// `keep_argument_order`), permuting every series to match.
+void OrderCaptures(AlignedProfiles& aligned, bool keep_argument_order);
 
 std::string_view GranularityName(Granularity g);
 std::optional<Granularity> ParseGranularity(std::string_view name);

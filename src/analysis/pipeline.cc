@@ -85,17 +85,37 @@ std::vector<std::string> CaptureNotes(const AlignedProfiles& aligned) {
 
 }  // namespace
 
+StatusOr<AlignOptions> MakeAlignOptions(const PipelineOptions& options) {
+  AlignOptions align;
+  align.granularity = options.granularity;
+  align.value_type = options.sample_index;
+  ASSIGN_OR_RETURN(align.focus, CompileOptional(options.focus, "--focus"));
+  ASSIGN_OR_RETURN(align.ignore, CompileOptional(options.ignore, "--ignore"));
+  return align;
+}
+
+Analysis AnalyzeAligned(AlignedProfiles aligned, bool keep_order) {
+  PhaseTimer timer;
+  Analysis analysis;
+  analysis.notes = CaptureNotes(aligned);
+  if (aligned.order_differs_from_arguments) {
+    analysis.notes.push_back(
+        keep_order
+            ? "note: the argument order differs from the capture times; kept it (--keep-order)"
+            : "note: profiles are ordered by capture time, not as given (--keep-order keeps the argument order)");
+  }
+  analysis.trend = ComputeTrends(std::move(aligned), TrendOptions{});
+  timer.Lap("trends");
+  return analysis;
+}
+
 StatusOr<Analysis> Analyze(const PipelineOptions& options) {
   if (options.profiles.size() < 2)
     return Status::UsageError(fmt::format(
         "a trend needs two or more profiles (got {}); to look at one profile use: pprof-trend inspect FILE",
         options.profiles.size()));
   RETURN_IF_ERROR(CheckStdinOnce(options.profiles));
-  AlignOptions align;
-  align.granularity = options.granularity;
-  align.value_type = options.sample_index;
-  ASSIGN_OR_RETURN(align.focus, CompileOptional(options.focus, "--focus"));
-  ASSIGN_OR_RETURN(align.ignore, CompileOptional(options.ignore, "--ignore"));
+  ASSIGN_OR_RETURN(AlignOptions align, MakeAlignOptions(options));
   if (!options.times.empty() && options.times.size() != options.profiles.size())
     return Status::UsageError(
         fmt::format("--times has {} for {} profiles", Plural(static_cast<int64_t>(options.times.size()), "time"),
@@ -117,17 +137,7 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
   malloc_trim(0);
 #endif
   timer.Lap("load and align");
-  Analysis analysis;
-  analysis.notes = CaptureNotes(aligned);
-  if (aligned.order_differs_from_arguments) {
-    analysis.notes.push_back(
-        options.keep_order
-            ? "note: the argument order differs from the capture times; kept it (--keep-order)"
-            : "note: profiles are ordered by capture time, not as given (--keep-order keeps the argument order)");
-  }
-  analysis.trend = ComputeTrends(std::move(aligned), TrendOptions{});
-  timer.Lap("trends");
-  return analysis;
+  return AnalyzeAligned(std::move(aligned), options.keep_order);
 }
 
 }  // namespace pprof_trend

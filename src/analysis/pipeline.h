@@ -34,4 +34,10 @@ struct Analysis {
 
 StatusOr<Analysis> Analyze(const PipelineOptions& options);
 
+// The parts of Analyze, for a series that is aligned as it grows (watch):
+// the alignment options of `options` (its regular expressions compiled), and
+// the trend of an aligned table with the notes on its captures.
+StatusOr<AlignOptions> MakeAlignOptions(const PipelineOptions& options);
+Analysis AnalyzeAligned(AlignedProfiles aligned, bool keep_order);
+
 }  // namespace pprof_trend

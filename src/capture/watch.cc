@@ -64,6 +64,9 @@ std::string WithGc(const std::string& url) { return url + (url.find('?') == std:
 struct Instance {
   std::string url, name;
   int captures_taken = 0, failures = 0;
+  // The instance's series: each capture is folded once, when it is taken
+  // (or read back from the directory on resume), and never decoded again.
+  std::unique_ptr<Aligner> series;
 };
 
 // What one analysis of an instance gave, for the update and the final report.
@@ -93,37 +96,48 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
                        ec ? ec.message() : "not a directory");
     return 2;
   }
+  auto align = MakeAlignOptions(options.pipeline);
+  if (!align.ok()) {
+    err << "pprof-trend: " << align.status().message() << "\n";
+    return 2;
+  }
   std::vector<Instance> instances;
   for (const std::string& url : options.urls) {
-    Instance in{url, InstanceName(url)};
+    Instance in;
+    in.url = url;
+    in.name = InstanceName(url);
     for (const Instance& other : instances)
       if (other.name == in.name) in.name += "_" + std::to_string(instances.size() + 1);
-    instances.push_back(in);
+    in.series = std::make_unique<Aligner>(*align);
+    instances.push_back(std::move(in));
   }
-  for (const Instance& in : instances) {
-    const size_t resumed = ListCaptures(options.dir, in.name).size();
-    if (resumed > 0)
-      err << fmt::format("pprof-trend: watch: {}: {} earlier capture{} in {} continue the series\n", in.url, resumed,
-                         resumed == 1 ? "" : "s", options.dir);
+  // Captures already in the directory start the series; one that cannot be
+  // read or does not fit the others is named and left out.
+  for (Instance& in : instances) {
+    const std::vector<std::string> saved = ListCaptures(options.dir, in.name);
+    for (const std::string& path : saved) {
+      auto profile = LoadProfile(path, options.pipeline.load);
+      Status folded = profile.ok() ? in.series->Append(*profile) : profile.status();
+      if (!folded.ok())
+        err << fmt::format("pprof-trend: watch: left out of the series: {}\n", TerminalSafe(folded.message()));
+    }
+    if (!saved.empty())
+      err << fmt::format("pprof-trend: watch: {}: {} earlier capture{} in {} continue the series\n", in.url,
+                         in.series->num_captures(), in.series->num_captures() == 1 ? "" : "s", options.dir);
   }
 
-  // Analyses the instance's saved captures: the update line and the budgets.
+  // Analyses the instance's series: the update line and the budgets.
   auto analyse = [&](const Instance& in, bool final_report) {
     Outcome outcome;
-    PipelineOptions pipeline = options.pipeline;
-    pipeline.profiles = ListCaptures(options.dir, in.name);
-    if (pipeline.profiles.size() < 2) {
-      outcome.update = fmt::format("{} capture{} so far", pipeline.profiles.size(),
-                                   pipeline.profiles.size() == 1 ? "" : "s");
+    const size_t captures = in.series->num_captures();
+    if (captures < 2) {
+      outcome.update = fmt::format("{} capture{} so far", captures, captures == 1 ? "" : "s");
       return outcome;
     }
-    auto analysis = Analyze(pipeline);
-    if (!analysis.ok()) {
-      outcome.update = "cannot analyse: " + TerminalSafe(analysis.status().message());
-      return outcome;
-    }
+    const bool keep_order = options.pipeline.keep_order;
+    Analysis analysis = AnalyzeAligned(in.series->Snapshot(keep_order), keep_order);
     outcome.analysed = true;
-    const TrendResult& t = analysis->trend;
+    const TrendResult& t = analysis.trend;
     ReportOptions report_options;
     report_options.command_line = "pprof-trend watch";
     Report report = BuildReport(t, report_options);
@@ -189,7 +203,7 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
     if (final_report) {
       out << fmt::format("\n== {} ({})\n", in.url, in.name) << RenderText(report);
       if (!check_text.empty()) out << "\n" << check_text;
-      for (const std::string& note : analysis->notes) err << "pprof-trend: " << note << "\n";
+      for (const std::string& note : analysis.notes) err << "pprof-trend: " << note << "\n";
     }
     return outcome;
   };
@@ -199,7 +213,10 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
   for (int tick = 0; !stopped; ++tick) {
     for (Instance& in : instances) {
       const std::string url = options.gc ? WithGc(in.url) : in.url;
+      const auto fetched_at = std::chrono::system_clock::now();
       auto body = http.Fetch(url, options.fetch);
+      const std::string file =
+          (fs::path(options.dir) / (in.name + "-" + FileTime(fetched_at) + std::string(kSuffix))).string();
       std::string problem;
       if (!body.ok()) {
         problem = body.status().message();
@@ -211,6 +228,15 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
           problem = profile.status().message();
         } else if (FindHeapTypes(*profile).space < 0 && options.pipeline.sample_index.empty()) {
           problem = url + ": not a heap profile";
+        } else {
+          // Folded now, as the file it is saved as; a profile without a
+          // time of its own (legacy text) gets the time it was fetched.
+          profile->source = file;
+          if (profile->time_nanos == 0)
+            profile->time_nanos =
+                std::chrono::duration_cast<std::chrono::nanoseconds>(fetched_at.time_since_epoch()).count();
+          Status folded = in.series->Append(*profile);
+          if (!folded.ok()) problem = url + ": " + folded.message();
         }
       }
       if (!problem.empty()) {
@@ -231,19 +257,22 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
         }
         continue;
       }
-      const std::string file = (fs::path(options.dir) / (in.name + "-" + FileTime(std::chrono::system_clock::now()) +
-                                                           std::string(kSuffix)))
-                                   .string();
       Status saved = WriteFileAtomically(file, *body);
       if (!saved.ok()) {
+        in.series->RemoveCapture(in.series->num_captures() - 1);
         err << "pprof-trend: watch: " << TerminalSafe(saved.message()) << "; ending the watch (the captures so far are intact)\n";
         disk_error = true;
         break;
       }
       ++in.captures_taken;
-      if (options.keep > 0) {  // the baseline and the last `keep`
+      if (options.keep > 0) {  // the baseline and the last `keep`, on disk and in the series
         auto files = ListCaptures(options.dir, in.name);
-        for (size_t i = 1; i + options.keep < files.size(); ++i) fs::remove(files[i], ec);
+        for (size_t i = 1; i + options.keep < files.size(); ++i) {
+          fs::remove(files[i], ec);
+          for (size_t c = 0; c < in.series->num_captures(); ++c)
+            if (fs::path(in.series->capture(c).path).filename() == fs::path(files[i]).filename())
+              in.series->RemoveCapture(c--);
+        }
       }
       Outcome outcome = analyse(in, false);
       budget_failed = budget_failed || outcome.budgets_failed;

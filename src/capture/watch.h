@@ -3,12 +3,12 @@
 //
 // Each URL is an instance with a series of its own. A capture is fetched,
 // checked to be a heap profile (an error page or a truncated body is
-// reported and not saved), saved atomically into the directory with the
-// instance and the time in its name, and the instance's series is analysed
-// again from its saved captures (one decoded profile in memory at a time,
-// so memory follows the number of allocation sites, not of captures).
-// Captures already in the directory from an earlier run are part of the
-// series. Budgets are check's; the exit code is check's: 0 pass, 1 a budget
+// reported and not saved), folded into the instance's series (an Aligner
+// that grows by one capture: no capture is decoded twice, and memory holds
+// the sites' series, never the profiles) and saved atomically into the
+// directory with the instance and the time in its name. Captures already in
+// the directory from an earlier run start the series; --keep drops old ones
+// from the directory and the series alike. Budgets are check's; the exit code is check's: 0 pass, 1 a budget
 // exceeded, 2 an error (a full disk ends the watch with the captures so far
 // intact).
 #pragma once
