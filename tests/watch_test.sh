@@ -7,12 +7,17 @@
 #      errors are reported, the watch goes on, the restart is named;
 #   3. an HTML page instead of a profile is named and not saved;
 #   4. SIGTERM mid-watch: a final report, exit 0, every capture whole, no
-#      temporary file left.
+#      temporary file left;
+#   5. resuming a directory with --keep, --format jsonl and --html;
+#   6. two instances side by side, one leaking: each its own series, and the
+#      report says which grows;
+#   full-disk (its own ctest, WatchFullDisk): the capture directory on a
+#      small tmpfs that fills: exit 2, every capture whole, no temporary file.
 # Every request goes to 127.0.0.1; every loop is bounded in time. Exit 77
 # (skipped, loudly) without Go.
-#   tests/watch_test.sh PPROF_TREND SOURCE_DIR WORK_DIR
+#   tests/watch_test.sh PPROF_TREND SOURCE_DIR WORK_DIR [full-disk]
 set -uo pipefail
-binary=$1 source=$2 work=$3
+binary=$1 source=$2 work=$3 scenario=${4:-all}
 if ! command -v go >/dev/null 2>&1; then
   echo "SKIPPED: go is not installed (tools/install-deps.sh golang-go): watch was not tested" >&2
   exit 77
@@ -23,14 +28,15 @@ rm -rf "$work" && mkdir -p "$work"
 status=0
 fail() { echo "FAIL: $*"; status=1; }
 service=
-start_service() {  # start_service ADDR
+start_service() {  # start_service ADDR [PER_TICK]
   rm -f "$work/port"
-  "$work/leaksvc" -addr "$1" -size 4096 -per-tick 300 -tick 200ms -portfile "$work/port" >>"$work/leaksvc.log" 2>&1 &
+  "$work/leaksvc" -addr "$1" -size 4096 -per-tick "${2:-300}" -tick 200ms -portfile "$work/port" >>"$work/leaksvc.log" 2>&1 &
   service=$!
   for _ in $(seq 100); do [ -s "$work/port" ] && return 0; sleep 0.1; done
   echo "FAIL: the service did not start"; exit 1
 }
-trap '[ -n "$service" ] && kill $service 2>/dev/null' EXIT
+quiet=
+trap '[ -n "$service" ] && kill $service 2>/dev/null; [ -n "$quiet" ] && kill $quiet 2>/dev/null' EXIT
 all_whole() {  # every capture in DIR decodes, and nothing else is there
   local dir=$1 f
   for f in "$dir"/*; do
@@ -42,6 +48,40 @@ all_whole() {  # every capture in DIR decodes, and nothing else is there
 start_service 127.0.0.1:0
 port=$(cat "$work/port")
 url="http://127.0.0.1:$port/debug/pprof/heap"
+
+if [ "$scenario" = full-disk ]; then
+  # The capture directory on a 16 KiB tmpfs (4 pages: a few captures), made
+  # in a user and mount namespace of its own (no privileges needed where
+  # unprivileged user namespaces are allowed; as root, a plain mount).
+  mkdir -p "$work/full"
+  probe() { "$@" sh -c 'mount -t tmpfs -o size=16k tmpfs "$0"' "$work/full" 2>/dev/null; }
+  if probe unshare --user --map-root-user --mount; then
+    wrap=(unshare --user --map-root-user --mount)
+  elif probe unshare --mount; then
+    wrap=(unshare --mount)
+  else
+    echo "SKIPPED: cannot mount a small tmpfs here (no user namespaces, not root): the full-disk path of watch was not tested" >&2
+    exit 77
+  fi
+  # Inside the namespace: the watch until the disk fills, then each file
+  # left in the directory is checked (the tmpfs goes with the namespace).
+  inner='mount -t tmpfs -o size=16k tmpfs "$1" || exit 99
+    bin=$2; shift 2
+    "$bin" "$@"; echo "exit=$?"
+    for f in "$DIR"/*; do
+      case $f in *.pb.gz) "$bin" inspect "$f" >/dev/null 2>&1 || echo "BROKEN $f" ;; *) echo "LEFT $f" ;; esac
+    done'
+  out=$(DIR="$work/full" timeout 90 "${wrap[@]}" sh -c "$inner" sh "$work/full" "$binary" watch "$url" \
+          --every 0.5s --for 40s --dir "$work/full" 2>"$work/err-full")
+  grep -q "exit=2" <<<"$out" || fail "a full disk: expected exit 2: $out $(cat "$work/err-full")"
+  grep -qE "No space left on device.*ending the watch \(the captures so far are intact\)" "$work/err-full" ||
+    fail "a full disk is not named: $(cat "$work/err-full")"
+  [ "$(grep -c "saved 127.0.0.1_$port-" <<<"$out")" -ge 2 ] || fail "fewer than 2 captures saved before the disk filled: $out"
+  grep -q "^== $url" <<<"$out" || fail "no final report after the disk filled: $out"
+  grep -E "^(BROKEN|LEFT) " <<<"$out" && fail "a full disk left a broken capture or a temporary file"
+  [ $status -eq 0 ] && echo "watch: a full disk ends the watch with exit 2, captures intact"
+  exit $status
+fi
 
 # 1. the leak, a budget
 out=$(timeout 60 "$binary" watch "$url" --every 2s --for 8s --gc --dir "$work/c1" --max-growth 4MiB 2>"$work/err1")
@@ -98,5 +138,21 @@ events=$(grep -c '^{"event":"analysis"' <<<"$out")
 grep -q 'generator" content="pprof-trend' "$work/watch.html" || fail "--html: no report written"
 all_whole "$work/c1"
 
-[ $status -eq 0 ] && echo "watch: leak and budget, kill and restart, HTML page, SIGTERM, resume/keep/jsonl/html: all as expected"
+# 6. two instances side by side: the leaking one and a quiet one
+leaker=$service
+start_service 127.0.0.1:0 0
+quiet=$service service=$leaker
+quiet_port=$(cat "$work/port")
+quiet_url="http://127.0.0.1:$quiet_port/debug/pprof/heap"
+out=$(timeout 60 "$binary" watch "$url" "$quiet_url" --every 2s --for 6s --gc --dir "$work/c6" 2>"$work/err6")
+code=$?
+[ $code -eq 0 ] || fail "two instances: exit $code: $(cat "$work/err6")"
+grep -qE "127.0.0.1_$port: saved .*growing: main.leakBuffer" <<<"$out" || fail "two instances: the leaking one is not named: $out"
+grep -E "127.0.0.1_$quiet_port: saved " <<<"$out" | grep -q "main.leakBuffer" &&
+  fail "two instances: the quiet one is said to leak: $out"
+[ "$(grep -c "^== http://127.0.0.1:" <<<"$out")" -eq 2 ] || fail "two instances: expected a final report each: $out"
+[ "$(ls "$work/c6" | grep -c "^127.0.0.1_$quiet_port-")" -ge 3 ] || fail "two instances: the quiet one's captures: $(ls "$work/c6")"
+all_whole "$work/c6"
+
+[ $status -eq 0 ] && echo "watch: leak and budget, kill and restart, HTML page, SIGTERM, resume/keep/jsonl/html, two instances: all as expected"
 exit $status
