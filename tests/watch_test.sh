@@ -11,6 +11,7 @@
 #   5. resuming a directory with --keep, --format jsonl and --html;
 #   6. two instances side by side, one leaking: each its own series, and the
 #      report says which grows;
+#   7. http_proxy from the environment is used (leaksvc relays as a proxy);
 #   full-disk (its own ctest, WatchFullDisk): the capture directory on a
 #      small tmpfs that fills: exit 2, every capture whole, no temporary file.
 # Every request goes to 127.0.0.1; every loop is bounded in time. Exit 77
@@ -154,5 +155,16 @@ grep -E "127.0.0.1_$quiet_port: saved " <<<"$out" | grep -q "main.leakBuffer" &&
 [ "$(ls "$work/c6" | grep -c "^127.0.0.1_$quiet_port-")" -ge 3 ] || fail "two instances: the quiet one's captures: $(ls "$work/c6")"
 all_whole "$work/c6"
 
-[ $status -eq 0 ] && echo "watch: leak and budget, kill and restart, HTML page, SIGTERM, resume/keep/jsonl/html, two instances: all as expected"
+# 7. a proxy from the environment: the quiet instance relays (leaksvc is a
+# forward proxy too); no_proxy is cleared so loopback is not exempted.
+out=$(http_proxy="http://127.0.0.1:$quiet_port" HTTP_PROXY= no_proxy= NO_PROXY= timeout 60 "$binary" watch "$url" \
+        --every 1s --for 1s --dir "$work/c7" 2>"$work/err7")
+code=$?
+[ $code -eq 0 ] || fail "through a proxy: exit $code: $(cat "$work/err7")"
+relayed=$(curl -s --noproxy '*' "http://127.0.0.1:$quiet_port/proxied")
+[ "$relayed" != "proxied 0" ] && [ -n "$relayed" ] || fail "http_proxy was not used: the proxy says '$relayed'"
+[ "$(ls "$work/c7" | wc -l)" -ge 2 ] || fail "through a proxy: captures: $(ls "$work/c7")"
+all_whole "$work/c7"
+
+[ $status -eq 0 ] && echo "watch: leak and budget, kill and restart, HTML page, SIGTERM, resume/keep/jsonl/html, two instances, a proxy: all as expected"
 exit $status

@@ -6,11 +6,15 @@
 //	leaksvc -addr 127.0.0.1:0 -size 4096 -per-tick 1000 -tick 1s -portfile port.txt
 //
 // GET /truth returns the leaked object count so far ("leaked N size S").
+// It is also a forward HTTP proxy (a request for an absolute URL is fetched
+// and relayed), so a test can check that clients honour http_proxy; GET
+// /proxied returns how many requests it relayed ("proxied N").
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -22,6 +26,7 @@ import (
 )
 
 var (
+	proxied int // requests relayed as a proxy, under mu
 	mu     sync.Mutex
 	leaked = map[int][]byte{} // the leak: never freed
 	cache  [][]byte           // stable: allocated once
@@ -84,6 +89,11 @@ func main() {
 		defer mu.Unlock()
 		fmt.Fprintf(w, "leaked %d size %d\n", len(leaked), *size)
 	})
+	http.HandleFunc("/proxied", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "proxied %d\n", proxied)
+	})
 	ready := make(chan struct{})
 	go func() {
 		// The prefill comes from the same stack as the leak that follows.
@@ -109,5 +119,30 @@ func main() {
 		}
 	}()
 	<-ready
-	log.Fatal(http.Serve(ln, nil))
+	log.Fatal(http.Serve(ln, http.HandlerFunc(serve)))
+}
+
+// serve relays requests for absolute URLs (a client using this process as
+// its proxy) and serves the rest itself.
+func serve(w http.ResponseWriter, r *http.Request) {
+	if !r.URL.IsAbs() {
+		http.DefaultServeMux.ServeHTTP(w, r)
+		return
+	}
+	out := r.Clone(r.Context())
+	out.RequestURI = ""
+	resp, err := http.DefaultTransport.RoundTrip(out)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	mu.Lock()
+	proxied++
+	mu.Unlock()
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	io.Copy(w, resp.Body)
 }
