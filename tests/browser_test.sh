@@ -1,37 +1,103 @@
 #!/usr/bin/env bash
-# Real-browser test of the HTML report: headless Chromium opens the report of
-# the sarama captures; the page records what it rendered in #selftest (sizes
-# of its SVG charts, the top table row, errors caught by window.onerror and
-# console.error). Saves a screenshot to build/artifacts/report.png.
+# Real-browser test of the HTML report. Headless Chromium opens reports of
+# three series (the sarama captures: days; tests' live Go service: seconds,
+# estimated counts with intervals, two object sizes; testdata/long: a
+# restart at every capture) at 390x844 (a phone) and 1400x900, light and
+# dark. The page checks itself when its address ends in #selftest (see
+# selfTest in src/output/html/report.js): the page never scrolls sideways,
+# the site column of the top row is inside the viewport, no chart text
+# renders below 10 px, and clicking a row, filtering it away and clearing the
+# filter keep the table and the detail panel consistent. A headless window
+# is at least 500 px wide, so the report is opened in a frame of the exact
+# size, and sends its results to the page around it. Screenshots of every
+# case go to ARTIFACT_DIR (CI keeps them).
 # Usage: browser_test.sh PPROF_TREND_BINARY SOURCE_DIR ARTIFACT_DIR
-set -euo pipefail
+set -uo pipefail
 binary=$1 source_dir=$2 artifacts=$3
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
-  echo "SKIP: chromium is not installed (tools/test.sh installs it)"
+  echo "SKIPPED: chromium is not installed (tools/test.sh installs it): the HTML report was not tested in a browser" >&2
   exit 77
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$artifacts"
 cd "$source_dir"
-"$binary" --html "$work/report.html" testdata/sarama/day1.pb.gz testdata/sarama/day2.pb.gz testdata/sarama/day3.pb.gz >/dev/null
-flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-       --disable-component-update --disable-sync --user-data-dir="$work/profile" --window-size=1300,2400)
-timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/report.html" > "$work/dom.html" 2>"$work/browser.log"
-timeout 120 "$browser" "${flags[@]}" --screenshot="$artifacts/report.png" "file://$work/report.html" >/dev/null 2>&1
-selftest=$(grep -o '<div id="selftest"[^>]*>' "$work/dom.html" || true)
-echo "$selftest"
 fail=0
-check() { if ! grep -q -- "$1" <<<"$selftest"; then echo "FAIL: expected $2"; fail=1; fi; }
-check 'data-errors="0"' "no script errors ($(sed -n '/id="selftest"/,/<\/div>/p' "$work/dom.html" | head -5))"
-check 'data-top-row="1+136MiB+34MiB8MiB+17growingsarama.(\*asyncProducer).newPartitionProducer"' \
-  "the top row to name newPartitionProducer with 8MiB per object"
-for chart in overview flame detail; do
-  if grep -q "data-$chart=\"0x0\"\|data-$chart=\"0x\|data-$chart=\"[0-9]*x0\"" <<<"$selftest" || ! grep -q "data-$chart=\"[1-9]" <<<"$selftest"; then
-    echo "FAIL: the $chart chart has no size"; fail=1
-  fi
+failed() { echo "FAIL: $*"; fail=1; }
+
+make_report() {  # make_report NAME PROFILES...
+  local name=$1; shift
+  "$binary" --html "$work/$name.html" "$@" >/dev/null 2>"$work/$name.err" || failed "$name: the report was not written: $(cat "$work/$name.err")"
+}
+make_report sarama testdata/sarama/day{1,2,3}.pb.gz
+make_report seconds testdata/real/leaksvc-snap1.pb.gz testdata/real/leaksvc-snap4.pb.gz
+make_report long testdata/long/day*.pb.gz
+
+# run NAME WIDTH HEIGHT MODE: the page's self-test results as attributes, and a screenshot.
+run() {
+  local name=$1 w=$2 h=$3 mode=$4 flags
+  cat >"$work/frame-$name-$w.html" <<HTML
+<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">
+<iframe src="$name.html#selftest" width="$w" height="$h" style="border:0;display:block"></iframe>
+<div id="result"></div>
+<script>
+window.addEventListener('message', function (e) {
+  var r = document.getElementById('result');
+  for (var k in e.data) r.setAttribute(k, e.data[k]);
+  r.setAttribute('data-received', '1');
+});
+</script></body></html>
+HTML
+  flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
+         --disable-component-update --disable-sync --user-data-dir="$work/profile"
+         --window-size=$((w > 480 ? w + 20 : 500)),$((h + 20)) --virtual-time-budget=10000 --hide-scrollbars)
+  [ "$mode" = dark ] && flags+=(--force-dark-mode)
+  timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/frame-$name-$w.html" >"$work/dom" 2>"$work/browser.log"
+  timeout 120 "$browser" "${flags[@]}" --screenshot="$artifacts/report-$name-${w}x$h-$mode.png" \
+    "file://$work/frame-$name-$w.html" >/dev/null 2>&1
+  result=$(grep -o '<div id="result"[^>]*>' "$work/dom" || true)
+  [ -s "$artifacts/report-$name-${w}x$h-$mode.png" ] || failed "$name ${w}x$h $mode: no screenshot"
+}
+attr() { sed -n "s/.* $1=\"\\([^\"]*\\)\".*/\\1/p" <<<"$result"; }
+# expect CASE ATTRIBUTE PATTERN WHAT
+expect() { grep -qE -- "^($3)\$" <<<"$(attr "$2")" || failed "$1: $4 ($2=\"$(attr "$2")\")"; }
+
+for name in sarama seconds long; do
+  for size in 390x844 1400x900; do
+    for mode in light dark; do
+      run "$name" "${size%x*}" "${size#*x}" "$mode"
+      c="$name $size $mode"
+      [ -n "$result" ] || { failed "$c: the page sent no self-test results ($(head -c 600 "$work/browser.log"))"; continue; }
+      expect "$c" data-errors 0 "no script errors"
+      expect "$c" data-viewport "$size" "the viewport is the size asked for"
+      expect "$c" data-dark "$([ $mode = dark ] && echo true || echo false)" "the color scheme asked for"
+      sw=$(attr data-scroll-width); vw=${size%x*}
+      [ -n "$sw" ] && [ "$sw" -le "$vw" ] || failed "$c: the page scrolls sideways (scrollWidth $sw > $vw)"
+      expect "$c" data-site-visible true "the site column of the top row inside the viewport ($(attr data-site-cell))"
+      font=$(attr data-min-chart-font)
+      awk -v f="$font" 'BEGIN { exit !(f + 0 >= 10) }' || failed "$c: chart text renders at $font px (< 10)"
+      expect "$c" data-selection "clicked:true filtered:true cleared:true" "selection, filter and detail consistent"
+      for chart in overview flame; do
+        expect "$c" "data-$chart" "[1-9][0-9]*x[1-9][0-9]*" "the $chart chart has a size"
+      done
+      w=$(attr data-overview); w=${w%x*}
+      [ -n "$w" ] && [ "$w" -ge $((vw * 80 / 100)) ] || failed "$c: the overview chart is $w px wide in a $vw px viewport"
+      case $name in
+        sarama)
+          expect "$c" data-top-row '1\+136MiB\+34MiB8MiB\+17growingsarama.\(\*asyncProducer\).newPartitionProducer' \
+            "the top row to name newPartitionProducer with 8MiB per object"
+          expect "$c" data-x-labels '02-11\|02-14\|02-15' "dates for captures days apart"
+          expect "$c" data-y-ticks '0\|100MiB\|200MiB\|300MiB\|400MiB|0\|200MiB\|400MiB' "round ticks" ;;
+        seconds)
+          expect "$c" data-x-labels '[0-9]{2}:[0-9]{2}:[0-9]{2}\|[0-9]{2}:[0-9]{2}:[0-9]{2}' "clock times with seconds for captures seconds apart"
+          expect "$c" data-error-bars '[1-9][0-9]*' "error bars on the estimated series"
+          expect "$c" data-size-rows 2 "the growth split by object size" ;;
+        long)
+          expect "$c" data-restart-marks 14 "a mark per restart" ;;
+      esac
+    done
+  done
 done
-[ -s "$artifacts/report.png" ] || { echo "FAIL: no screenshot"; fail=1; }
-[ $fail -eq 0 ] && echo "browser test passed; screenshot: $artifacts/report.png"
+[ $fail -eq 0 ] && echo "browser test passed: 3 reports x 390x844, 1400x900 x light, dark; screenshots in $artifacts"
 exit $fail

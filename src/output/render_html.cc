@@ -130,6 +130,7 @@ void WriteHtmlData(JsonWriter& w, const Report& report, const HtmlOptions& optio
   w.Key("command");
   w.String(report.options.command_line);
   WriteSeriesKind(w, a);
+  WriteProcesses(w, t);  // the restarts are marked on the charts
   w.Key("seconds");
   t.seconds.empty() ? w.Null() : w.DoubleArray(t.seconds);
   w.Key("rate_unit");
@@ -222,9 +223,10 @@ void RenderHtml(const Report& report, const HtmlOptions& options, std::ostream& 
   Replace(page, "@VALUE_TYPE@", HtmlEscape(t.aligned.value_type_name));
   Replace(page, "@OBJECTS_TYPE@", HtmlEscape(t.aligned.objects_type_name.empty() ? "objects" : t.aligned.objects_type_name));
   Replace(page, "@NOTES@",
-          "Counts and growth marked ~ are estimates: Go's heap profiler samples about one allocation per "
-          "MemProfileRate bytes and scales the counts up. Bytes per object marked exact come from the bytes label "
-          "every sample of the site carries. See the README of pprof-trend for the method.");
+          "Counts and growth marked \u2248 (~ in the text output) are estimates: Go's heap profiler samples about one "
+          "allocation per MemProfileRate bytes and scales the counts up; \u00b1 and the bars on the charts are 95% "
+          "intervals. Bytes per object marked exact come from the bytes label every sample of the site carries. See "
+          "the README of pprof-trend for the method.");
   Replace(page, "@JS@", html_assets::kReportJs);
   constexpr std::string_view kDataMarker = "@DATA@";
   const size_t data_at = std::min(page.find(kDataMarker), page.size());

@@ -1,6 +1,9 @@
 // pprof-trend HTML report: renders everything from the embedded JSON data.
-// No network access of any kind; no dependencies. Errors are recorded in
-// #selftest so a headless browser test can assert there were none.
+// No network access of any kind; no dependencies. Charts are laid out for
+// the width they are given (and again when it changes), never scaled. Errors
+// are recorded in #selftest so a headless browser test can assert there
+// were none; with #selftest in the address the page also checks its own
+// layout and selection (see selfTest below).
 (function () {
   'use strict';
   var errors = [];
@@ -15,6 +18,7 @@
   document.getElementById('rate-heading').textContent = 'per ' + D.rate_unit;
   var NS = 'http://www.w3.org/2000/svg'; // the SVG namespace name, not a URL that is fetched
   var COLORS = ['#c9372c', '#e07b39', '#d9a82e', '#8a4baf', '#2f9e8f', '#8895a1'];
+  var FONT = 11; // px: chart text is drawn at this size and never scaled
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -33,44 +37,121 @@
     if (D.unit !== 'bytes') return fmtNumber(v);
     var units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'], a = Math.abs(v), u = 0;
     while (u < 5 && a >= 1024) { a /= 1024; u++; }
-    var s = (v / Math.pow(1024, u)).toFixed(2).replace(/\.00$/, '');
+    var s = (v / Math.pow(1024, u)).toFixed(2).replace(/\.00$/, '').replace(/(\.\d)0$/, '$1');
     return s === '0' || s === '-0' ? '0' : s + units[u];
   }
   function fmtNumber(v) {
     return Math.round(v).toLocaleString('en-US');
   }
+  // The text output's cells, for reading: "~" (an estimate) as "≈", and a
+  // real minus sign, so "~-14.89MiB" does not read like a typo.
+  function pretty(s) {
+    return String(s).replace(/(^|[\s(])~/g, '$1\u2248').replace(/(^|[\s(\u2248])-(?=\d)/g, '$1\u2212');
+  }
   function fmtTime(p, i) { return p.time ? p.time.replace('T', ' ').replace('Z', ' UTC') : '#' + (i + 1); }
-  function shortTime(p, i) { return p.time ? p.time.slice(5, 16).replace('T', ' ') : '#' + (i + 1); }
 
   // x positions: capture times when known, else capture numbers.
   var xs = D.profiles.map(function (p, i) { return D.seconds ? D.seconds[i] : i; });
+  var restarts = D.restarts || [];
 
-  // A chart with axes. series: [{name, values, color}]; stacked: area stack.
+  // Round ticks: 1-2-5 steps, within a binary unit for bytes (0, 20MiB,
+  // 40MiB ...), whole numbers for counts.
+  function niceStep(raw) {
+    var p = Math.pow(10, Math.floor(Math.log(raw) / Math.LN10)), m = raw / p;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+  }
+  function axisTicks(maxY, count, bytes) {
+    if (!(maxY > 0)) maxY = 1;
+    var unit = 1;
+    if (bytes) { var u = 0; while (u < 5 && maxY / Math.pow(1024, u + 1) >= 1) u++; unit = Math.pow(1024, u); }
+    var step = Math.max(niceStep(maxY / unit / Math.max(1, count)) * unit, 1);
+    var top = Math.ceil(maxY / step - 1e-9) * step, out = [];
+    for (var k = 0; k * step <= top + step / 2; k++) out.push(k * step);
+    return out;
+  }
+
+  // Time labels that show what differs between the captures: seconds for a
+  // soak test, minutes within a day, dates across days, the year across years.
+  var timeLabel = (function () {
+    var times = D.profiles.map(function (p) { return p.time ? p.time : null; });
+    if (times.some(function (t) { return !t; })) return function (i) { return '#' + (i + 1); };
+    var minGap = Infinity;
+    for (var i = 1; i < xs.length; i++) minGap = Math.min(minGap, Math.abs(xs[i] - xs[i - 1]));
+    var years = {}, days = {}, clocks = {};
+    times.forEach(function (t) { years[t.slice(0, 4)] = 1; days[t.slice(0, 10)] = 1; clocks[t.slice(11, 16)] = 1; });
+    var count = function (o) { return Object.keys(o).length; };
+    var withYear = count(years) > 1, withDate = count(days) > 1;
+    var withClock = !withDate || count(clocks) > 1, withSeconds = minGap < 60;
+    return function (i) {
+      var t = times[i], parts = [];
+      if (withDate) parts.push(withYear ? t.slice(0, 10) : t.slice(5, 10));
+      if (withClock) parts.push(t.slice(11, withSeconds ? 19 : 16));
+      return parts.join(' ');
+    };
+  })();
+
+  function textWidth(s) { return String(s).length * FONT * 0.62; }
+
+  // A chart with axes, laid out for the width of `container`.
+  // series: [{name, values, color, errors?}]; opts.stacked: an area stack.
   function chart(container, series, opts) {
-    var W = opts.width || 860, H = opts.height || 260, L = 76, R = opts.right || 16, T = 12, B = 34;
-    var s = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, 'class': 'chart', role: 'img', 'aria-label': opts.label });
+    var W = Math.max(240, Math.floor(container.clientWidth || 600));
+    var narrow = W < 560;
+    var H = opts.height || (narrow ? 200 : 260), R = 12, T = 14, B = 30;
     var n = xs.length, x0 = xs[0], x1 = xs[n - 1] === x0 ? x0 + 1 : xs[n - 1];
-    var tops = [], maxY = 0;
+    var maxY = 0;
     for (var i = 0; i < n; i++) {
       var acc = 0;
-      series.forEach(function (se) { acc = opts.stacked ? acc + Math.max(0, se.values[i]) : Math.max(acc, se.values[i]); });
+      series.forEach(function (se) {
+        var v = Math.max(0, se.values[i]) + (se.errors ? se.errors[i] || 0 : 0);
+        acc = opts.stacked ? acc + v : Math.max(acc, v);
+      });
       maxY = Math.max(maxY, acc);
     }
-    if (maxY <= 0) maxY = 1;
+    var ticks = axisTicks(maxY, narrow ? 3 : 4, opts.format === fmtBytes && D.unit === 'bytes');
+    maxY = ticks[ticks.length - 1];
+    var L = 10 + Math.max.apply(null, ticks.map(function (v) { return textWidth(opts.format(v)); }));
+    var s = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, 'class': 'chart', role: 'img', 'aria-label': opts.label });
     var X = function (v) { return L + (v - x0) / (x1 - x0) * (W - L - R); };
     var Y = function (v) { return T + (1 - v / maxY) * (H - T - B); };
-    var ticks = 4;
-    for (var t = 0; t <= ticks; t++) {
-      var v = maxY * t / ticks, y = Y(v);
+    ticks.forEach(function (v) {
+      var y = Y(v);
       s.appendChild(svg('line', { x1: L, x2: W - R, y1: y, y2: y, 'class': 'grid' }));
       s.appendChild(svg('text', { x: L - 6, y: y + 4, 'text-anchor': 'end' }, opts.format(v)));
-    }
-    D.profiles.forEach(function (p, i) {
-      var x = X(xs[i]);
+    });
+    // x labels where they fit: the first, the last, and evenly between.
+    var lastRight = -Infinity, labels = [];
+    for (var k = 0; k < n; k++) {
+      var x = X(xs[k]);
       s.appendChild(svg('line', { x1: x, x2: x, y1: H - B, y2: H - B + 4, stroke: 'currentColor' }));
-      s.appendChild(svg('text', { x: x, y: H - B + 16, 'text-anchor': i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle' }, shortTime(p, i)));
+      labels.push({ i: k, x: x, text: timeLabel(k), w: textWidth(timeLabel(k)) });
+    }
+    var placed = [];
+    labels.forEach(function (lb, idx) {
+      var left = Math.min(Math.max(lb.x - lb.w / 2, 0), W - lb.w);
+      var isLast = idx === labels.length - 1;
+      if (left < lastRight + 8) {
+        if (!isLast || !placed.length) return;
+        placed.pop(); // the last capture's time matters more than the one before it
+        lastRight = placed.length ? placed[placed.length - 1].right : -Infinity;
+        if (left < lastRight + 8) return;
+      }
+      placed.push({ lb: lb, left: left, right: left + lb.w });
+      lastRight = left + lb.w;
+    });
+    placed.forEach(function (p) {
+      s.appendChild(svg('text', { x: p.left + p.lb.w / 2, y: H - B + 17, 'text-anchor': 'middle' }, p.lb.text));
     });
     s.appendChild(svg('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: 'currentColor' }));
+    // Restarts: a dashed line between the last capture of a process and the first of the next.
+    restarts.forEach(function (r) {
+      if (r <= 0 || r >= n) return;
+      var x = (X(xs[r - 1]) + X(xs[r])) / 2;
+      s.appendChild(svg('line', { x1: x, x2: x, y1: T, y2: H - B, 'class': 'restart' }));
+      var t = svg('text', { x: x + 3, y: T + 8, 'class': 'restart-label' }, 'restart');
+      t.appendChild(svg('title', {}, 'the process restarted before ' + fmtTime(D.profiles[r], r)));
+      s.appendChild(t);
+    });
     var base = new Array(n).fill(0);
     series.forEach(function (se) {
       var pts = [];
@@ -84,10 +165,19 @@
         s.appendChild(area);
         for (var k = 0; k < n; k++) base[k] += Math.max(0, se.values[k]);
       } else {
-        s.appendChild(svg('polyline', { points: pts.map(function (p) { return p.join(','); }).join(' '), fill: 'none', stroke: se.color, 'stroke-width': 2 }));
+        s.appendChild(svg('polyline', { points: pts.map(function (p) { return p[0].toFixed(1) + ',' + p[1].toFixed(1); }).join(' '), fill: 'none', stroke: se.color, 'stroke-width': 2 }));
         pts.forEach(function (p, i) {
+          var e = se.errors ? se.errors[i] : null;
+          var tip = se.name + ' at ' + fmtTime(D.profiles[i], i) + ': ' + opts.format(se.values[i]);
+          if (e) {
+            // The 95% interval of an estimated value: a bar with caps.
+            var lo = Y(Math.max(0, se.values[i] - e)), hi = Y(se.values[i] + e);
+            var bar = svg('path', { d: 'M' + p[0] + ',' + lo + 'V' + hi + 'M' + (p[0] - 4) + ',' + lo + 'h8M' + (p[0] - 4) + ',' + hi + 'h8', stroke: se.color, 'class': 'errorbar' });
+            s.appendChild(bar);
+            tip += ' \u00b1' + opts.format(e) + ' (95%)';
+          }
           var c = svg('circle', { cx: p[0], cy: p[1], r: 3.5, fill: se.color });
-          c.appendChild(svg('title', {}, se.name + ' at ' + fmtTime(D.profiles[i], i) + ': ' + opts.format(se.values[i])));
+          c.appendChild(svg('title', {}, tip));
           s.appendChild(c);
         });
       }
@@ -96,6 +186,7 @@
     if (opts.legend) {
       var lg = el('div', { 'class': 'legend' });
       series.forEach(function (se) { var sp = el('span', { style: '--c:' + se.color }, se.name); lg.appendChild(sp); });
+      if (series.some(function (se) { return se.errors; })) lg.appendChild(el('span', { 'class': 'plain' }, 'bars: 95% interval of the estimate'));
       container.appendChild(lg);
     }
     return s;
@@ -114,12 +205,13 @@
 
   // Header.
   document.getElementById('command').textContent = D.command;
+  document.querySelectorAll('#summary b').forEach(function (b) { b.textContent = pretty(b.textContent); });
   var inputs = document.getElementById('inputs');
   D.profiles.forEach(function (p, i) {
     var tr = el('tr');
     tr.appendChild(el('td', { 'class': 'num' }, String(i + 1)));
-    tr.appendChild(el('td', { 'class': 'mono' }, p.path));
-    tr.appendChild(el('td', {}, fmtTime(p, i)));
+    tr.appendChild(el('td', { 'class': 'mono path-cell' }, p.path));
+    tr.appendChild(el('td', { 'class': 'time' }, fmtTime(p, i) + (restarts.indexOf(i) >= 0 ? ' (restarted)' : '')));
     tr.appendChild(el('td', { 'class': 'num' }, fmtBytes(p.total_bytes)));
     tr.appendChild(el('td', { 'class': 'num' }, D.objects_index ? fmtNumber(p.total_objects) : '-'));
     inputs.appendChild(tr);
@@ -127,17 +219,22 @@
 
   // Memory over time: the top growing sites stacked under the total.
   var top = D.sites.filter(function (s) { return s.grew; }).slice(0, 5);
-  var series = top.map(function (s, i) { return { name: '#' + s.rank + ' ' + s.short, values: s.bytes, color: COLORS[i] }; });
+  var overviewSeries = top.map(function (s, i) { return { name: '#' + s.rank + ' ' + s.short, values: s.bytes, color: COLORS[i] }; });
   var rest = D.profiles.map(function (p, i) {
     return p.total_bytes - top.reduce(function (a, s) { return a + s.bytes[i]; }, 0);
   });
-  series.push({ name: 'everything else', values: rest, color: COLORS[5] });
-  chart(document.getElementById('overview'), series, { stacked: true, legend: true, format: fmtBytes, label: 'in-use memory over the captures' });
+  overviewSeries.push({ name: 'everything else', values: rest, color: COLORS[5] });
+  function renderOverview() {
+    var host = document.getElementById('overview');
+    host.textContent = '';
+    chart(host, overviewSeries, { stacked: true, legend: true, format: fmtBytes, label: 'in-use memory over the captures' });
+  }
 
   // The ranked table.
   var tbody = document.getElementById('sites-body');
   var search = document.getElementById('search');
   var shown = 100, sortKey = 'rank', sortDir = 1;
+  var selected = null; // the site shown in the detail panel, while the filter keeps it
   var columns = {
     rank: function (s) { return s.rank; },
     growth: function (s) { return s.delta_bytes; },
@@ -147,6 +244,7 @@
     'class': function (s) { return s['class']; },
     name: function (s) { return s.short; }
   };
+  var headings = Array.prototype.map.call(document.querySelectorAll('#sites thead th'), function (th) { return th.textContent; });
   function visibleSites() {
     var q = search.value.trim().toLowerCase();
     var list = D.sites.filter(function (s) {
@@ -163,24 +261,32 @@
     });
     return list;
   }
+  function cell(text, cls, column) {
+    var td = el('td', { 'data-label': headings[column] || '' }, text);
+    if (cls) td.className = cls;
+    return td;
+  }
   function renderTable() {
     var list = visibleSites();
     tbody.textContent = '';
     list.slice(0, shown).forEach(function (s) {
       var tr = el('tr', { tabindex: '0', 'data-rank': s.rank });
-      tr.appendChild(el('td', { 'class': 'num' }, String(s.rank)));
-      tr.appendChild(el('td', { 'class': 'num' }, s.display.growth));
-      tr.appendChild(el('td', { 'class': 'num' }, s.display.per_day));
-      tr.appendChild(el('td', { 'class': 'num' }, s.display.bytes_per_object));
-      tr.appendChild(el('td', { 'class': 'num' }, s.display.objects));
-      var spark = el('td');
+      if (s === selected) { tr.classList.add('selected'); tr.setAttribute('aria-selected', 'true'); }
+      tr.appendChild(cell(String(s.rank), 'num rank', 0));
+      tr.appendChild(cell(pretty(s.display.growth), 'num', 1));
+      tr.appendChild(cell(pretty(s.display.per_day), 'num', 2));
+      tr.appendChild(cell(s.display.bytes_per_object, 'num', 3));
+      tr.appendChild(cell(pretty(s.display.objects), 'num', 4));
+      var spark = cell(undefined, 'spark', 5);
       spark.appendChild(sparkline(s.bytes));
       if (D.objects_index) spark.appendChild(sparkline(s.objects));
       tr.appendChild(spark);
-      tr.appendChild(el('td', { 'class': 'class-' + s['class'] }, s['class']));
-      tr.appendChild(el('td', { 'class': 'mono', title: s.name }, s.short));
-      tr.addEventListener('click', function () { showDetail(s); });
-      tr.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); showDetail(s); } });
+      tr.appendChild(cell(s['class'], 'class-' + s['class'], 6));
+      var site = cell(s.short, 'mono site', 7);
+      site.title = s.name;
+      tr.appendChild(site);
+      tr.addEventListener('click', function () { select(s); });
+      tr.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(s); } });
       tbody.appendChild(tr);
     });
     var more = document.getElementById('show-more');
@@ -188,6 +294,14 @@
     more.textContent = 'show more (' + (list.length - shown) + ' more)';
     document.getElementById('count').textContent = list.length + ' of ' + D.sites.length + ' sites' +
       (D.sites_omitted ? ' (' + D.sites_omitted + ' stable sites not included)' : '');
+    // The detail panel shows the selected site only while the table does.
+    var visible = selected !== null && list.indexOf(selected) >= 0;
+    var d = document.getElementById('detail');
+    var hiddenNote = document.getElementById('detail-filtered');
+    d.hidden = !visible;
+    hiddenNote.hidden = visible || selected === null;
+    if (!visible && selected !== null) hiddenNote.textContent = 'The selected site, #' + selected.rank + ' ' + selected.short + ', is hidden by the filter.';
+    if (visible && d.getAttribute('data-rank') !== String(selected.rank)) renderDetail();
   }
   document.querySelectorAll('th button[data-key]').forEach(function (b) {
     b.addEventListener('click', function () {
@@ -201,27 +315,40 @@
   search.addEventListener('input', function () { shown = 100; renderTable(); });
   document.getElementById('show-more').addEventListener('click', function () { shown += 100; renderTable(); });
 
-  // Detail view of one site.
+  function select(s) {
+    selected = s;
+    document.getElementById('detail').removeAttribute('data-rank');
+    renderTable();
+  }
+
+  // Detail view of the selected site.
   function shellQuote(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
   function regexQuote(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
-  function showDetail(s) {
-    document.querySelectorAll('tbody tr.selected').forEach(function (r) { r.classList.remove('selected'); });
-    var row = tbody.querySelector('tr[data-rank="' + s.rank + '"]');
-    if (row) row.classList.add('selected');
+  function renderDetail() {
+    var s = selected;
     var d = document.getElementById('detail');
-    d.hidden = false;
+    if (!s || d.hidden) return;
+    d.setAttribute('data-rank', String(s.rank));
     d.textContent = '';
     d.appendChild(el('h3', { 'class': 'mono' }, '#' + s.rank + ' ' + s.name));
-    d.appendChild(el('p', {}, s['class'] + ': ' + s.display.growth + ' from first to last capture' +
-      (s.bytes_per_day !== null ? ', ' + s.display.per_day + ' per ' + D.rate_unit : '') + (s.phrase ? ' (' + s.phrase + ')' : '') + '.'));
+    d.appendChild(el('p', {}, s['class'] + ': ' + pretty(s.display.growth) + ' from first to last capture' +
+      (s.bytes_per_day !== null ? ', ' + pretty(s.display.per_day) + ' per ' + D.rate_unit : '') + (s.phrase ? ' (' + pretty(s.phrase) + ')' : '') + '.'));
     var charts = el('div', { 'class': 'detail-chart' });
-    var series = [{ name: D.sample_index, values: s.bytes, color: COLORS[0] }];
-    chart(charts, series, { format: fmtBytes, legend: true, height: 220, label: D.sample_index + ' of the site' });
-    if (D.objects_index) chart(charts, [{ name: D.objects_index, values: s.objects, color: COLORS[3] }], { format: fmtNumber, legend: true, height: 160, label: D.objects_index + ' of the site' });
     d.appendChild(charts);
+    // Error bars on bytes only where each object has one known size.
+    var byteErrors = s.objects_error95 && s.bytes_per_object_exact && s.object_sizes.length === 1
+      ? s.objects_error95.map(function (e) { return e * s.bytes_per_object; }) : null;
+    chart(charts, [{ name: D.sample_index, values: s.bytes, color: COLORS[0], errors: byteErrors }],
+      { format: fmtBytes, legend: true, height: 220, label: D.sample_index + ' of the site' });
+    if (D.objects_index) {
+      chart(charts, [{ name: D.objects_index, values: s.objects, color: COLORS[3], errors: s.objects_error95 }],
+        { format: fmtNumber, legend: true, height: 170, label: D.objects_index + ' of the site' });
+    }
+    if (s.growth_by_size && s.growth_by_size.length > 1) d.appendChild(sizeSplit(s));
     var ev = el('p');
     var evidence = 'Bytes per object: ' + s.display.bytes_per_object;
-    if (s.bytes_per_object_exact) evidence += ', exact: every sample of this site carries the bytes label ' + s.object_sizes[0] + '.';
+    if (s.bytes_per_object_exact && s.object_sizes.length > 1) evidence += ', exact: the size of most of the growth; the samples carry the bytes labels ' + s.object_sizes.join(', ') + ' (see the growth by object size).';
+    else if (s.bytes_per_object_exact) evidence += ', exact: every sample of this site carries the bytes label ' + s.object_sizes[0] + '.';
     else if (s.bytes_per_object !== null) evidence += ', an estimate from a least-squares fit of bytes on objects' + (s.object_sizes.length ? ' (object sizes seen: ' + s.object_sizes.join(', ') + ' bytes).' : '.');
     else evidence += '.';
     if (s.bytes_per_object_regression !== null) evidence += ' Fit of bytes on objects: ' + s.bytes_per_object_regression.toFixed(1) + ' bytes per object.';
@@ -256,16 +383,38 @@
     });
   }
 
+  // The site's growth split by object size: one bar per size, as wide as its
+  // share of the largest change.
+  function sizeSplit(s) {
+    var box = el('div', { 'class': 'sizes' });
+    box.appendChild(el('h4', {}, 'Growth by object size'));
+    var max = Math.max.apply(null, s.growth_by_size.map(function (g) { return Math.abs(g.delta_bytes); }).concat([1]));
+    s.growth_by_size.forEach(function (g) {
+      var row = el('div', { 'class': 'size-row' });
+      var label = g.size > 0 ? fmtBytes(g.size) + ' objects' : g.size === 0 ? 'size unknown' : 'other sizes';
+      row.appendChild(el('span', { 'class': 'size-label' }, label));
+      var track = el('span', { 'class': 'size-track' });
+      var bar = el('span', { 'class': 'size-bar ' + (g.delta_bytes >= 0 ? 'up' : 'down') });
+      bar.style.width = (Math.abs(g.delta_bytes) / max * 100).toFixed(1) + '%';
+      track.appendChild(bar);
+      row.appendChild(track);
+      row.appendChild(el('span', { 'class': 'size-value' }, pretty((g.delta_bytes >= 0 ? '+' : '-') + fmtBytes(Math.abs(g.delta_bytes))) + ' (' + (g.delta_objects >= 0 ? '+' : '\u2212') + fmtNumber(Math.abs(g.delta_objects)) + ' objects)'));
+      box.appendChild(row);
+    });
+    return box;
+  }
+
   // Growth flame graph (icicle): width = growth + |shrinkage| beneath a path.
   var nodes = D.flame.map(function (f) { return { n: f.n, g: f.g, s: f.s, p: f.p, c: [] }; });
   nodes.forEach(function (node, i) { if (i > 0) nodes[node.p].c.push(node); });
   var flameFocus = nodes[0];
   var tip = document.getElementById('flame-tip');
   function nodeName(node) { return node.n < 0 ? 'all growth' : D.frames[node.n].function; }
+  var MIN_BOX = 3; // px: narrower children of one parent are drawn as one box
   function renderFlame() {
     var host = document.getElementById('flame');
     host.textContent = '';
-    var W = 1180, ROW = 18;
+    var W = Math.max(240, Math.floor(host.clientWidth || 600)), ROW = 18;
     var ancestors = [];
     for (var a = flameFocus; a; a = a.p >= 0 && a !== nodes[0] ? nodes[a.p] : null) ancestors.unshift(a);
     var rects = [];
@@ -275,52 +424,152 @@
     var stack = [{ node: flameFocus, x: 0, w: W, depth: base }];
     while (stack.length) {
       var it = stack.pop();
-      var x = it.x;
+      var x = it.x, small = null;
       it.node.c.slice().sort(function (p, q) { return (q.g - q.s) - (p.g - p.s) || nodeName(p).localeCompare(nodeName(q)); }).forEach(function (c) {
         var w = total > 0 ? (c.g - c.s) / total * W : 0;
-        if (w >= 0.5) {
+        if (w >= MIN_BOX) {
           rects.push({ node: c, x: x, w: w, depth: it.depth + 1 });
           maxDepth = Math.max(maxDepth, it.depth + 1);
           stack.push({ node: c, x: x, w: w, depth: it.depth + 1 });
+        } else if (w > 0) {
+          if (!small) small = { x: x, w: 0, depth: it.depth + 1, count: 0, g: 0, s: 0 };
+          small.w += w; small.count++; small.g += c.g; small.s += c.s;
         }
         x += w;
       });
+      if (small && small.w >= 1) { rects.push({ small: small, x: small.x, w: small.w, depth: small.depth }); maxDepth = Math.max(maxDepth, small.depth); }
     }
     var s = svg('svg', { viewBox: '0 0 ' + W + ' ' + ((maxDepth + 1) * ROW), width: W, height: (maxDepth + 1) * ROW, 'class': 'chart', role: 'img', 'aria-label': 'growth flame graph' });
-    rects.forEach(function (r) {
-      var net = r.node.g + r.node.s, share = Math.min(1, Math.abs(net) / Math.max(1, r.node.g - r.node.s));
-      var color = net >= 0 ? 'hsl(5,' + (45 + 40 * share) + '%,' + (58 - 14 * share) + '%)' : 'hsl(212,' + (45 + 40 * share) + '%,' + (58 - 14 * share) + '%)';
-      var g = svg('g', { tabindex: '0' });
-      var rect = svg('rect', { x: r.x.toFixed(2), y: r.depth * ROW, width: Math.max(0.5, r.w).toFixed(2), height: ROW - 1, fill: color });
-      g.appendChild(rect);
-      var label = nodeName(r.node);
-      var chars = Math.floor((r.w - 6) / 6.5);
-      if (chars >= 3) g.appendChild(svg('text', { x: r.x + 3, y: r.depth * ROW + 13 }, label.length > chars ? label.slice(0, chars - 1) + '\u2026' : label));
-      var info = label + '\ngrowth ' + (net >= 0 ? '+' : '') + fmtBytes(net) + ' (grew +' + fmtBytes(r.node.g) + ', shrank ' + fmtBytes(r.node.s) + ')';
-      g.addEventListener('mousemove', function (e) { tip.style.display = 'block'; tip.style.left = (e.clientX + 12) + 'px'; tip.style.top = (e.clientY + 12) + 'px'; tip.textContent = info; });
-      g.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
-      g.addEventListener('click', function () { flameFocus = r.node; renderFlame(); });
-      g.addEventListener('keydown', function (e) { if (e.key === 'Enter') { flameFocus = r.node; renderFlame(); } });
-      g.appendChild(svg('title', {}, info));
-      s.appendChild(g);
-    });
     host.appendChild(s);
+    rects.forEach(function (r) {
+      var g = svg('g', { tabindex: '0' });
+      var grew = r.small ? r.small.g : r.node.g, shrank = r.small ? r.small.s : r.node.s;
+      var net = grew + shrank, share = Math.min(1, Math.abs(net) / Math.max(1, grew - shrank));
+      var color = r.small ? 'var(--muted)' : net >= 0 ? 'hsl(5,' + (45 + 40 * share) + '%,' + (58 - 14 * share) + '%)' : 'hsl(212,' + (45 + 40 * share) + '%,' + (58 - 14 * share) + '%)';
+      var rect = svg('rect', { x: r.x.toFixed(2), y: r.depth * ROW, width: Math.max(1, r.w).toFixed(2), height: ROW - 1 });
+      rect.style.fill = color;
+      g.appendChild(rect);
+      var label = r.small ? r.small.count + ' small call paths' : nodeName(r.node);
+      var info = label + '\ngrowth ' + (net >= 0 ? '+' : '\u2212') + fmtBytes(Math.abs(net)) + ' (grew +' + fmtBytes(grew) + ', shrank ' + fmtBytes(shrank) + ')';
+      s.appendChild(g);
+      if (r.w - 6 >= FONT) {
+        // The longest prefix of the name that fits, measured, with an ellipsis.
+        var t = svg('text', { x: r.x + 3, y: r.depth * ROW + 13 }, label);
+        g.appendChild(t);
+        var room = r.w - 6;
+        if (t.getComputedTextLength() > room) {
+          var lo = 0, hi = label.length;
+          while (lo < hi) {
+            var mid = Math.ceil((lo + hi) / 2);
+            t.textContent = label.slice(0, mid) + '\u2026';
+            if (t.getComputedTextLength() <= room) lo = mid; else hi = mid - 1;
+          }
+          if (lo < 2) g.removeChild(t); else t.textContent = label.slice(0, lo) + '\u2026';
+        }
+      }
+      g.addEventListener('mousemove', function (e) { tip.style.display = 'block'; tip.style.left = Math.min(e.clientX + 12, window.innerWidth - tip.offsetWidth - 4) + 'px'; tip.style.top = (e.clientY + 12) + 'px'; tip.textContent = info; });
+      g.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
+      if (!r.small) {
+        g.addEventListener('click', function () { flameFocus = r.node; renderFlame(); });
+        g.addEventListener('keydown', function (e) { if (e.key === 'Enter') { flameFocus = r.node; renderFlame(); } });
+      }
+      g.appendChild(svg('title', {}, info));
+    });
   }
   document.getElementById('flame-reset').addEventListener('click', function () { flameFocus = nodes[0]; renderFlame(); });
 
-  renderTable();
-  renderFlame();
+  function renderCharts() {
+    renderOverview();
+    renderFlame();
+    var d = document.getElementById('detail');
+    if (!d.hidden) { d.removeAttribute('data-rank'); renderDetail(); }
+  }
+  // Re-laid out when the width changes (a rotated phone, a resized window).
+  var laidOutWidth = 0, pending = false;
+  window.addEventListener('resize', function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      var w = document.getElementById('overview').clientWidth;
+      if (w !== laidOutWidth) { laidOutWidth = w; renderCharts(); }
+    });
+  });
+
   var firstGrowing = D.sites.filter(function (s) { return s.grew; })[0];
-  if (firstGrowing) showDetail(firstGrowing);
+  selected = firstGrowing || null;
+  renderTable();
+  laidOutWidth = document.getElementById('overview').clientWidth;
+  renderOverview();
+  renderFlame();
 
   // For tests: what rendered, at what size, and any error.
   function size(id) { var s = document.querySelector(id + ' svg'); if (!s) return '0x0'; var b = s.getBoundingClientRect(); return Math.round(b.width) + 'x' + Math.round(b.height); }
-  var row = tbody.querySelector('tr');
   var st = document.getElementById('selftest');
+  var row = tbody.querySelector('tr');
   st.setAttribute('data-overview', size('#overview'));
   st.setAttribute('data-flame', size('#flame'));
   st.setAttribute('data-detail', size('#detail'));
   st.setAttribute('data-top-row', row ? row.textContent : '');
+  if (location.hash === '#selftest') selfTest(st);
   st.setAttribute('data-errors', String(errors.length));
   st.textContent = errors.join('\n');
+  if (location.hash === '#selftest' && window.parent !== window) {
+    // In a frame of the test's size (a headless browser's window is at least
+    // 500 px wide): the results go to the page around it.
+    var results = {};
+    Array.prototype.forEach.call(st.attributes, function (a) { if (a.name.indexOf('data-') === 0) results[a.name] = a.value; });
+    window.parent.postMessage(results, '*');
+  }
+
+  // With #selftest in the address: the checks of the browser test, made by
+  // the page on itself and written as attributes of #selftest.
+  function selfTest(st) {
+    var vw = window.innerWidth;
+    st.setAttribute('data-viewport', vw + 'x' + window.innerHeight);
+    st.setAttribute('data-dark', String(window.matchMedia('(prefers-color-scheme: dark)').matches));
+    st.setAttribute('data-scroll-width', String(document.documentElement.scrollWidth));
+    var site = tbody.querySelector('tr td.site');
+    var r = site ? site.getBoundingClientRect() : null;
+    st.setAttribute('data-site-cell', r ? Math.round(r.left) + '..' + Math.round(r.right) : 'none');
+    st.setAttribute('data-site-visible', String(!!r && r.width > 0 && r.left >= 0 && r.right <= vw));
+    // The smallest chart text as rendered: font size times the SVG's scale.
+    var smallest = Infinity;
+    document.querySelectorAll('svg.chart text').forEach(function (t) {
+      var ctm = t.getScreenCTM();
+      if (!ctm || !t.getComputedTextLength()) return;
+      smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * Math.abs(ctm.a));
+    });
+    st.setAttribute('data-min-chart-font', String(Math.round(smallest * 10) / 10));
+    // What the charts show: the overview's time labels, restart marks, error
+    // bars and the size split of the detail panel.
+    var labels = [];
+    document.querySelectorAll('#overview svg text[text-anchor="middle"]').forEach(function (t) { labels.push(t.textContent); });
+    st.setAttribute('data-x-labels', labels.join('|'));
+    var ticks = [];
+    document.querySelectorAll('#overview svg text[text-anchor="end"]').forEach(function (t) { ticks.push(t.textContent); });
+    st.setAttribute('data-y-ticks', ticks.join('|'));
+    st.setAttribute('data-restart-marks', String(document.querySelectorAll('#overview svg line.restart').length));
+    st.setAttribute('data-error-bars', String(document.querySelectorAll('#detail svg .errorbar').length));
+    st.setAttribute('data-size-rows', String(document.querySelectorAll('#detail .size-row').length));
+    // Selection, filter, detail: click the top row, filter it away, clear.
+    var steps = [], detail = document.getElementById('detail');
+    var topRow = tbody.querySelector('tr');
+    if (topRow) {
+      var rank = topRow.getAttribute('data-rank');
+      topRow.click();
+      var consistent = function () {
+        var sel = tbody.querySelector('tr.selected');
+        return !detail.hidden && detail.getAttribute('data-rank') === rank && !!sel && sel.getAttribute('data-rank') === rank;
+      };
+      steps.push('clicked:' + consistent());
+      search.value = 'no-site-has-this-name-\u2603';
+      search.dispatchEvent(new Event('input'));
+      steps.push('filtered:' + (detail.hidden && !document.getElementById('detail-filtered').hidden && !tbody.querySelector('tr')));
+      search.value = '';
+      search.dispatchEvent(new Event('input'));
+      steps.push('cleared:' + consistent());
+    }
+    st.setAttribute('data-selection', steps.join(' '));
+  }
 })();
