@@ -144,13 +144,16 @@
     });
     s.appendChild(svg('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: 'currentColor' }));
     // Restarts: a dashed line between the last capture of a process and the first of the next.
+    var lastRestartLabel = -Infinity;
     restarts.forEach(function (r) {
       if (r <= 0 || r >= n) return;
       var x = (X(xs[r - 1]) + X(xs[r])) / 2;
       s.appendChild(svg('line', { x1: x, x2: x, y1: T, y2: H - B, 'class': 'restart' }));
-      var t = svg('text', { x: x + 3, y: T + 8, 'class': 'restart-label' }, 'restart');
-      t.appendChild(svg('title', {}, 'the process restarted before ' + fmtTime(D.profiles[r], r)));
-      s.appendChild(t);
+        var line = s.lastChild;
+      line.appendChild(svg('title', {}, 'the process restarted before ' + fmtTime(D.profiles[r], r)));
+      if (x - lastRestartLabel < textWidth('restart') + 10 || x + textWidth('restart') > W) return;  // marks stay, labels where they fit
+      lastRestartLabel = x;
+      s.appendChild(svg('text', { x: x + 3, y: T + 8, 'class': 'restart-label' }, 'restart'));
     });
     var base = new Array(n).fill(0);
     series.forEach(function (se) {
@@ -207,13 +210,13 @@
   document.getElementById('command').textContent = D.command;
   document.querySelectorAll('#summary b').forEach(function (b) { b.textContent = pretty(b.textContent); });
   var inputs = document.getElementById('inputs');
+  var captureHeadings = Array.prototype.map.call(document.querySelectorAll('#captures thead th'), function (th) { return th.textContent; });
   D.profiles.forEach(function (p, i) {
     var tr = el('tr');
-    tr.appendChild(el('td', { 'class': 'num' }, String(i + 1)));
-    tr.appendChild(el('td', { 'class': 'mono path-cell' }, p.path));
-    tr.appendChild(el('td', { 'class': 'time' }, fmtTime(p, i) + (restarts.indexOf(i) >= 0 ? ' (restarted)' : '')));
-    tr.appendChild(el('td', { 'class': 'num' }, fmtBytes(p.total_bytes)));
-    tr.appendChild(el('td', { 'class': 'num' }, D.objects_index ? fmtNumber(p.total_objects) : '-'));
+    [[String(i + 1), 'num number'], [p.path, 'mono path-cell'],
+     [fmtTime(p, i) + (restarts.indexOf(i) >= 0 ? ' (restarted)' : ''), 'time'],
+     [fmtBytes(p.total_bytes), 'num'], [D.objects_index ? fmtNumber(p.total_objects) : '-', 'num']
+    ].forEach(function (c, k) { tr.appendChild(el('td', { 'class': c[1], 'data-label': captureHeadings[k] }, c[0])); });
     inputs.appendChild(tr);
   });
 
@@ -486,15 +489,19 @@
   }
   // Re-laid out when the width changes (a rotated phone, a resized window).
   var laidOutWidth = 0, pending = false;
-  window.addEventListener('resize', function () {
+  function relayout() {
+    var w = document.getElementById('overview').clientWidth;
+    if (w !== laidOutWidth) { laidOutWidth = w; renderCharts(); }
+  }
+  function scheduleRelayout() {
     if (pending) return;
     pending = true;
-    window.requestAnimationFrame(function () {
-      pending = false;
-      var w = document.getElementById('overview').clientWidth;
-      if (w !== laidOutWidth) { laidOutWidth = w; renderCharts(); }
-    });
-  });
+    window.setTimeout(function () { pending = false; relayout(); }, 100);  // once for a burst of events
+  }
+  // The container's width, not the window's: a vertical scrollbar that
+  // appears once the page is drawn narrows it too.
+  if (window.ResizeObserver) new ResizeObserver(scheduleRelayout).observe(document.getElementById('overview'));
+  window.addEventListener('resize', scheduleRelayout);
 
   var firstGrowing = D.sites.filter(function (s) { return s.grew; })[0];
   selected = firstGrowing || null;
@@ -502,6 +509,7 @@
   laidOutWidth = document.getElementById('overview').clientWidth;
   renderOverview();
   renderFlame();
+  relayout();  // the charts below the first may have brought a vertical scrollbar, narrowing the page
 
   // For tests: what rendered, at what size, and any error.
   function size(id) { var s = document.querySelector(id + ' svg'); if (!s) return '0x0'; var b = s.getBoundingClientRect(); return Math.round(b.width) + 'x' + Math.round(b.height); }
@@ -520,6 +528,20 @@
     var results = {};
     Array.prototype.forEach.call(st.attributes, function (a) { if (a.name.indexOf('data-') === 0) results[a.name] = a.value; });
     window.parent.postMessage(results, '*');
+    // The test then narrows the frame: the charts must follow. (A headless
+    // browser may not run its resize steps without frames to draw, so the
+    // self-test watches the width itself.)
+    var startWidth = window.innerWidth, polls = 0;
+    var poll = function () {
+      if (window.innerWidth !== startWidth) {
+        relayout();
+        window.parent.postMessage({ 'data-relaid-viewport': String(window.innerWidth), 'data-relaid-overview': size('#overview'),
+          'data-relaid-flame': size('#flame') }, '*');
+      } else if (++polls < 100) {
+        window.setTimeout(poll, 50);
+      }
+    };
+    window.setTimeout(poll, 50);
   }
 
   // With #selftest in the address: the checks of the browser test, made by
@@ -529,10 +551,11 @@
     st.setAttribute('data-viewport', vw + 'x' + window.innerHeight);
     st.setAttribute('data-dark', String(window.matchMedia('(prefers-color-scheme: dark)').matches));
     st.setAttribute('data-scroll-width', String(document.documentElement.scrollWidth));
+    st.setAttribute('data-client-width', String(document.documentElement.clientWidth));
     var site = tbody.querySelector('tr td.site');
     var r = site ? site.getBoundingClientRect() : null;
     st.setAttribute('data-site-cell', r ? Math.round(r.left) + '..' + Math.round(r.right) : 'none');
-    st.setAttribute('data-site-visible', String(!!r && r.width > 0 && r.left >= 0 && r.right <= vw));
+    st.setAttribute('data-site-visible', String(!!r && r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth));
     // The smallest chart text as rendered: font size times the SVG's scale.
     var smallest = Infinity;
     document.querySelectorAll('svg.chart text').forEach(function (t) {
