@@ -1,5 +1,7 @@
 #include "analysis/trend.h"
 
+#include "analysis/allocator_frames.h"
+
 #include <algorithm>
 #include <cmath>
 #include <thread>
@@ -204,7 +206,12 @@ class NodeStatistics {
     }
     size.objects_estimated = rate_ > 0 && typical < 7 * rate_;
     if (!size.objects_estimated || typical <= 0) {
-      node.stats = ComputeSeriesStats(node.values, x_, x_in_days_, NoiseModel{});
+      // Exact counts: no sampling noise, but still judged within each
+      // process (a restart's drop is no shrink, and no step).
+      const NoiseModel exact;
+      node.stats = ComputeSeriesStats(
+          node.values, x_, x_in_days_,
+          [&](size_t i, size_t j) { return exact.Tolerance(node.values[i], node.values[j]); }, StatSegments());
       return;
     }
     // The sampling noise of a change (README "How the trend is computed"):
@@ -394,7 +401,7 @@ double GrowthObjects(const TrendResult& trend, const TrendNode& node) {
   return trend.restarts.empty() ? node.delta_objects : node.delta_objects_within;
 }
 
-TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) {
+TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& /*options*/) {
   TrendResult result;
   const size_t n = aligned.captures.size();
   std::vector<double> x(n);
@@ -429,9 +436,9 @@ TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options) 
     result.processes = result.restarts.empty() ? TrendResult::Processes::kOne : TrendResult::Processes::kRestarted;
   }
   NodeStatistics statistics(aligned, x, timed, result.segments);
-  std::unordered_set<std::string_view> allocators(options.allocator_frames.begin(), options.allocator_frames.end());
   std::vector<char> is_allocator(aligned.frames.size());
-  for (size_t f = 0; f < aligned.frames.size(); ++f) is_allocator[f] = allocators.contains(aligned.frames[f].function);
+  for (size_t f = 0; f < aligned.frames.size(); ++f)
+    is_allocator[f] = IsAllocatorFrame(aligned.frames[f].function, aligned.frames[f].file);
 
   // Sites: independent of each other, so computed on every core.
   const size_t num_sites = aligned.sites.size();

@@ -101,18 +101,8 @@ struct TrendNode {
 };
 
 struct TrendOptions {
-  // Frames that allocate on behalf of their caller; a site is named by its
-  // deepest frame that is none of these.
-  std::vector<std::string> allocator_frames = {
-      "runtime.mallocgc",    "runtime.newobject",  "runtime.newarray",     "runtime.makechan",
-      "runtime.makeslice",   "runtime.makeslicecopy", "runtime.growslice", "runtime.makemap",
-      "runtime.makemap_small", "runtime.mapassign", "runtime.mapassign_fast64", "runtime.mapassign_fast32",
-      "runtime.mapassign_faststr", "runtime.hashGrow", "runtime.rawstring", "runtime.rawstringtmp",
-      "runtime.rawbyteslice", "runtime.rawruneslice", "runtime.concatstrings", "runtime.concatstring2",
-      "runtime.concatstring3", "runtime.concatstring4", "runtime.concatstring5", "runtime.slicebytetostring",
-      "runtime.stringtoslicebyte", "runtime.stringtoslicerune", "runtime.convT", "runtime.convT16",
-      "runtime.convT32", "runtime.convT64", "runtime.convTstring", "runtime.convTslice", "runtime.convTnoptr",
-      "runtime.malg", "runtime.mallocgc.func1", "runtime.profilealloc", "runtime.mProf_Malloc"};
+  // Sites are named by their deepest frame that is no allocator's
+  // (IsAllocatorFrame, analysis/allocator_frames.h).
 };
 
 // The 95% half-width of the estimated objects at capture k (none when exact):
