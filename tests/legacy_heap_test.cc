@@ -163,5 +163,101 @@ TEST(LegacyHeapTest, OnlyGoRecordsCarryAnObjectSize) {
   }
 }
 
+// gperftools and jemalloc end with the process's maps: the executable
+// mappings of files are kept, and each address gets the one holding it.
+TEST(LegacyHeapTest, MappedLibrariesBecomeMappings) {
+  auto p = LoadProfile(testing::SourcePath("testdata/native/gperftools-run1-0003.heap"), LoadOptions{});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_FALSE(p->mappings.empty());
+  for (const Mapping& m : p->mappings) {
+    EXPECT_LT(m.memory_start, m.memory_limit);
+    EXPECT_FALSE(m.filename.empty());
+    EXPECT_NE(m.filename.front(), '[');  // [heap], [stack]: no file
+  }
+  size_t mapped = 0;
+  for (const Location& loc : p->locations) {
+    if (loc.mapping == Location::kNoMapping) continue;
+    ++mapped;
+    const Mapping& m = p->mappings[loc.mapping];
+    EXPECT_GE(loc.address, m.memory_start);
+    EXPECT_LT(loc.address, m.memory_limit);
+  }
+  EXPECT_EQ(mapped, p->locations.size());  // every frame of this program is in a mapped file
+}
+
+// jemalloc's heap_v2: per stack an "@" line and its "t*:" counts (per
+// thread "tN:" lines skipped); exact with heap_v2/1.
+TEST(LegacyHeapTest, JemallocHeapV2IsRead) {
+  auto p = LoadProfile(testing::SourcePath("testdata/native/jemalloc-exact-phase3.heap"), LoadOptions{});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_EQ(p->sample_types.size(), 4u);  // prof_accum:true: the accumulated counts too
+  // The header's totals: t*: 15905: 3325632 [75907: 26021536]
+  EXPECT_EQ(Summarize(*p, 10).totals, (std::vector<int64_t>{75907, 26021536, 15905, 3325632}));
+  EXPECT_EQ(p->period, 1);
+  EXPECT_FALSE(p->mappings.empty());
+  for (const Label& l : p->labels) EXPECT_NE(l.key, "bytes");  // one record per stack: no object size
+  // Without prof_accum the accumulated counts read 0: only the in-use types.
+  auto q = ParseLegacyHeap("heap_v2/524288\n  t*: 2: 200 [0: 0]\n  t0: 2: 200 [0: 0]\n@ 0x1001 0x2002\n"
+                           "  t*: 2: 200 [0: 0]\n  t0: 2: 200 [0: 0]\n\nMAPPED_LIBRARIES:\n"
+                           "00001000-00003000 r-xp 00000000 fe:00 42  /usr/bin/prog\n",
+                           "je");
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  ASSERT_EQ(q->sample_types.size(), 2u);
+  EXPECT_EQ(q->sample_types[1].type, "inuse_space");
+  EXPECT_GT(q->Values(0)[1], 200);  // unsampled: 100 B objects at a 512 KiB rate scale up
+  ASSERT_EQ(q->mappings.size(), 1u);
+  EXPECT_EQ(q->mappings[0].filename, "/usr/bin/prog");
+  EXPECT_EQ(q->locations[q->Stack(q->samples[0])[0]].address, 0x1000u);  // a return address: the call is before
+}
+
+TEST(LegacyHeapTest, MalformedJemallocNamesTheLine) {
+  struct Case {
+    std::string text, message;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"heap_v2/x\n", "j:1: bad sampling rate \"heap_v2/x\" (expected heap_v2/RATE)"},
+           {"heap_v2/1\n  t*: 1\n", "j:2: expected the totals \"t*: N: B [N: B]\""},
+           {"heap_v2/1\n  t*: 1: 8 [1: 8]\n@ 0x10\n@ 0x20\n", "j:4: a stack without its \"t*:\" line"},
+           {"heap_v2/1\n  t*: 1: 8 [1: 8]\n  t*: 1: 8 [1: 8]\n", "j:3: a \"t*:\" line without its stack"},
+           {"heap_v2/1\n  t*: 1: 8 [1: 8]\n@ 0x10\n", "j:3: a stack without its \"t*:\" line (truncated?)"},
+           {"heap_v2/1\n  t*: 1: 8 [1: 8]\n@ 0x10\n  t*: 0: 8 [1: 8]\n", "j:4: expected \"t*: N: B [N: B]\""},
+           {"heap_v2/1\n  t*: 1: 8 [1: 8]\nbogus\n",
+            "j:3: expected \"@ 0x...\", \"t*:\" or MAPPED_LIBRARIES, got \"bogus\""},
+       }) {
+    auto p = ParseLegacyHeap(c.text, "j");
+    ASSERT_FALSE(p.ok()) << c.text;
+    EXPECT_EQ(p.status().message(), c.message);
+  }
+}
+
+// Unsymbolized frames are named by file and offset, which survive a
+// restart (ASLR moves every address): the two runs' sites align.
+TEST(LegacyHeapTest, UnsymbolizedFramesAlignAcrossARestartByFileAndOffset) {
+  std::vector<std::string> files = {"gperftools-run1-0001", "gperftools-run1-0002", "gperftools-run2-0001",
+                                    "gperftools-run2-0002"};
+  Aligner aligner(AlignOptions{}, files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto p = LoadProfile(testing::SourcePath("testdata/native/" + files[i] + ".heap"), LoadOptions{});
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    ASSERT_TRUE(aligner.Add(i, *p).ok());
+  }
+  AlignedProfiles a = std::move(aligner).Finish(false);
+  // Each run has the same 6 stacks: aligned, they are 6 sites, not 12.
+  EXPECT_EQ(a.sites.size(), 6u);
+  bool leak_seen = false;
+  for (const AlignedSite& site : a.sites) {
+    const AlignedFrame& leaf = a.frames[site.frames.back()];
+    EXPECT_TRUE(leaf.function.starts_with("leaker-tc+0x") || leaf.function.starts_with("libc.so.6+0x")) << leaf.function;
+    // The leak: 5,000 objects a phase, in both runs.
+    if (site.objects[0] == 5000 && site.objects[1] == 10000) {
+      leak_seen = true;
+      EXPECT_EQ(site.objects[2], 5000);
+      EXPECT_EQ(site.objects[3], 10000);
+      EXPECT_EQ(leaf.file, "/tmp/nat/leaker-tc");
+    }
+  }
+  EXPECT_TRUE(leak_seen);
+}
+
 }  // namespace
 }  // namespace pprof_trend

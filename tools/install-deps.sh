@@ -12,6 +12,7 @@ packages=(
   libfmt-dev                          # formatting
   libre2-dev                          # regular expressions with Go's (pprof's) syntax
   libcurl4-openssl-dev                # URL inputs (HTTP/HTTPS)
+  libdw-dev libelf-dev                # symbols of native profiles (ELF and DWARF, elfutils)
   libgtest-dev                        # tests
   "$@"
 )

@@ -384,13 +384,22 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
         break;
     }
   }
-  // A location without symbols is named by its address.
+  // A location without symbols is named by its file and the offset in it
+  // ("leaker+0x149d"), which stay the same when the process restarts and
+  // its addresses move (ASLR); without a mapping, by its address.
   std::vector<uint32_t> address_frame(profile.locations.size(), UINT32_MAX);
   for (size_t i = 0; i < profile.locations.size(); ++i) {
     const Location& loc = profile.locations[i];
     if (loc.num_lines != 0) continue;
-    std::string_view object = loc.mapping != Location::kNoMapping ? profile.mappings[loc.mapping].filename : "";
-    address_frame[i] = InternFrame(fmt::format("0x{:x}", loc.address), object, 0);
+    if (loc.mapping != Location::kNoMapping && !profile.mappings[loc.mapping].filename.empty() &&
+        loc.address >= profile.mappings[loc.mapping].memory_start) {
+      const Mapping& m = profile.mappings[loc.mapping];
+      std::string_view base = m.filename.substr(m.filename.rfind('/') + 1);
+      address_frame[i] =
+          InternFrame(fmt::format("{}+0x{:x}", base, loc.address - m.memory_start + m.file_offset), m.filename, 0);
+    } else {
+      address_frame[i] = InternFrame(fmt::format("0x{:x}", loc.address), "", 0);
+    }
   }
 
   // Most locations hold one frame: their aligned frame and line, packed by

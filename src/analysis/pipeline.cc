@@ -123,7 +123,10 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
 
   PhaseTimer timer;
   Aligner aligner(std::move(align), options.profiles.size());
+  Symbolizer symbolizer(options.symbolize);
+  std::vector<std::string> symbol_notes;
   RETURN_IF_ERROR(LoadEach(options.profiles, options.load, [&](size_t i, Profile&& profile) {
+    symbolizer.Symbolize(profile, &symbol_notes);
     if (!options.times.empty()) {
       profile.time_nanos = options.times[i];
       profile.time_from_mtime = false;
@@ -136,8 +139,10 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
   // stage allocates, so the peak is the larger of the two phases, not the sum.
   malloc_trim(0);
 #endif
-  timer.Lap("load and align");
-  return AnalyzeAligned(std::move(aligned), options.keep_order);
+  timer.Lap("load, symbolize and align");
+  Analysis analysis = AnalyzeAligned(std::move(aligned), options.keep_order);
+  analysis.notes.insert(analysis.notes.begin(), symbol_notes.begin(), symbol_notes.end());
+  return analysis;
 }
 
 }  // namespace pprof_trend

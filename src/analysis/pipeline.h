@@ -14,12 +14,14 @@
 #include "analysis/trend.h"
 #include "base/status.h"
 #include "input/load.h"
+#include "symbolize/symbolizer.h"
 
 namespace pprof_trend {
 
 struct PipelineOptions {
   std::vector<std::string> profiles;  // paths, "-" for standard input (once)
   LoadOptions load;
+  SymbolizeOptions symbolize;  // native profiles' addresses -> names
   Granularity granularity = Granularity::kFunctions;
   std::string sample_index;   // empty: inuse_space with inuse_objects
   std::string focus, ignore;  // regular expressions; empty: none

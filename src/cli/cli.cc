@@ -12,6 +12,7 @@
 
 #include "analysis/check.h"
 #include "analysis/pipeline.h"
+#include "symbolize/symbolizer.h"
 #include "base/phase_timer.h"
 #include "base/units.h"
 #include "base/utf8.h"
@@ -40,6 +41,10 @@ struct LimitFlags {
   Limits limits;
   std::vector<std::string> headers;  // --header "Name: value" (never printed)
   const HttpSession* http = nullptr;  // set by RunCli
+  // How native profiles' addresses are symbolized (--symbols, --no-symbolize).
+  std::string symbols;
+  bool no_symbolize = false;
+  SymbolizeOptions Symbolize() const { return SymbolizeOptions{!no_symbolize, symbols}; }
 };
 
 // What the trend command and check share: which profiles, how to align them.
@@ -129,6 +134,10 @@ void AddLimitOptions(CLI::App* app, LimitFlags& flags) {
       ->capture_default_str();
   app->add_option("--max-string-length", flags.limits.max_string_length, "reject a longer name (bytes)")
       ->capture_default_str();
+  app->add_option("--symbols", flags.symbols,
+                  "PATH: the binary (or a directory of binaries) to symbolize native profiles with, when the "
+                  "mapped files are not on this machine");
+  app->add_flag("--no-symbolize", flags.no_symbolize, "leave native profiles' addresses unsymbolized (file+0xOFFSET)");
 }
 
 struct InspectFlags {
@@ -150,7 +159,11 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
   if (!options.ok()) return ExitFor(options.status(), err);
   // Each profile is printed as soon as it is read: a bad file further on
   // still leaves what could be read on the output, then its error.
+  Symbolizer symbolizer(limit_flags.Symbolize());
   Status status = LoadEach(paths, *options, [&](size_t i, Profile&& profile) {
+    std::vector<std::string> symbol_notes;
+    symbolizer.Symbolize(profile, &symbol_notes);
+    for (const std::string& note : symbol_notes) err << "pprof-trend: " << note << "\n";
     out << (i == 0 ? "" : "\n") << RenderInspect(Summarize(profile, flags.node_count, flags.node_fraction));
     return Status();
   });
@@ -182,6 +195,7 @@ StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags, std::v
     }
   }
   ASSIGN_OR_RETURN(options.load, MakeLoadOptions(flags.limit_flags));
+  options.symbolize = flags.limit_flags.Symbolize();
   return options;
 }
 

@@ -11,7 +11,7 @@ namespace pprof_trend {
 bool IsLegacyHeapProfile(std::string_view data) {
   size_t i = 0;
   while (i < data.size() && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) ++i;
-  return data.substr(i).starts_with("heap profile:");
+  return data.substr(i).starts_with("heap profile:") || data.substr(i).starts_with("heap_v2/");
 }
 
 namespace {
@@ -88,11 +88,159 @@ bool Unsample(int64_t count, int64_t bytes, int64_t rate, int64_t* out_count, in
   return true;
 }
 
+// "start-end perms offset dev inode [path]", a /proc/self/maps line. Only
+// executable mappings of a file can hold code the stacks point into.
+bool AddMapsLine(std::string_view line, ModelBuilder& model) {
+  Scanner s(line);
+  std::string_view range = s.Word(), perms = s.Word(), offset = s.Word();
+  s.Word();  // device
+  s.Word();  // inode
+  std::string_view path = s.Rest();
+  const size_t dash = range.find('-');
+  if (dash == std::string_view::npos || perms.size() < 4) return false;
+  uint64_t start = 0, limit = 0, off = 0;
+  auto hex = [](std::string_view t, uint64_t* v) {
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), *v, 16);
+    return ec == std::errc() && ptr == t.data() + t.size() && !t.empty();
+  };
+  if (!hex(range.substr(0, dash), &start) || !hex(range.substr(dash + 1), &limit) || !hex(offset, &off) ||
+      limit <= start)
+    return false;
+  if (perms[2] != 'x' || path.empty() || path.front() == '[') return true;  // a well-formed line, not code of a file
+  model.AddMapping(start, limit, off, path);
+  return true;
+}
+
 struct Frame {
   uint64_t address;
   std::string_view function, file;
   int64_t line;
 };
+
+// The lines after "MAPPED_LIBRARIES:". Lines that are not maps lines are
+// skipped (they only cost symbols); the count is bounded like samples.
+template <typename NextLine, typename Error>
+Status ParseMaps(NextLine& next_line, std::string_view* line, ModelBuilder& model, const Limits& limits,
+                 Error& error) {
+  while (next_line(line)) {
+    if (Scanner(*line).AtEnd()) continue;
+    if (!AddMapsLine(*line, model)) continue;
+    if (model.num_mappings() > limits.max_samples)
+      return error(fmt::format("more than {} mapped files (--max-samples raises it)", limits.max_samples));
+  }
+  return Status();
+}
+
+// A line reader over the whole text that counts lines for errors.
+struct Lines {
+  std::string_view data;
+  size_t pos = 0, number = 0;
+  bool operator()(std::string_view* line) {
+    if (pos >= data.size()) return false;
+    size_t end = data.find('\n', pos);
+    if (end == std::string_view::npos) end = data.size();
+    *line = data.substr(pos, end - pos);
+    if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
+    pos = end + 1;
+    ++number;
+    return true;
+  }
+};
+
+// jemalloc's prof.dump: see the header.
+StatusOr<Profile> ParseJemalloc(std::string_view data, const std::string& source, const Limits& limits) {
+  Lines next_line{data};
+  auto error = [&](std::string what) {
+    return Status::InputError(fmt::format("{}:{}: {}", source, next_line.number, what));
+  };
+  std::string_view line;
+  while (next_line(&line) && Scanner(line).AtEnd()) {
+  }
+  Scanner header(line);
+  std::string_view sampling = header.Word();
+  int64_t rate = 0;
+  {
+    std::string_view number = sampling.substr(sampling.find('/') + 1);
+    auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), rate);
+    if (ec != std::errc() || ptr != number.data() + number.size() || rate < 1 || !header.AtEnd())
+      return error(fmt::format("bad sampling rate \"{}\" (expected heap_v2/RATE)", sampling));
+  }
+  // "t*: N: B [N: B]": the process's totals, then each stack's.
+  auto counts = [](Scanner& s, int64_t v[4]) {
+    return s.Literal("t*:") && s.Int(&v[0]) && s.Literal(":") && s.Int(&v[1]) && s.Literal("[") && s.Int(&v[2]) &&
+           s.Literal(":") && s.Int(&v[3]) && s.Literal("]") && s.AtEnd() && v[0] >= 0 && v[1] >= 0 && v[2] >= 0 &&
+           v[3] >= 0 && !(v[0] == 0 && v[1] != 0) && !(v[2] == 0 && v[3] != 0);
+  };
+  int64_t totals[4];
+  while (next_line(&line) && Scanner(line).AtEnd()) {
+  }
+  Scanner total_line(line);
+  if (!counts(total_line, totals)) return error("expected the totals \"t*: N: B [N: B]\"");
+  // Accumulated counts only with prof_accum:true; without, they read 0.
+  const bool accumulated = totals[2] != 0;
+  ModelBuilder model(source);
+  if (accumulated)
+    model.SetSampleTypes({{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
+                          {"inuse_space", "bytes"}});
+  else
+    model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
+  model.SetPeriod("space", "bytes", rate);
+  std::vector<uint64_t> pcs;
+  std::vector<uint32_t> locations;
+  bool have_stack = false, have_counts = false;
+  while (next_line(&line)) {
+    Scanner s(line);
+    if (s.AtEnd()) continue;
+    std::string_view trimmed = s.Rest();
+    if (trimmed.starts_with("MAPPED_LIBRARIES:")) {
+      if (have_stack && !have_counts) return error("a stack without its \"t*:\" line");
+      RETURN_IF_ERROR(ParseMaps(next_line, &line, model, limits, error));
+      break;
+    }
+    if (trimmed.starts_with("@")) {
+      if (have_stack && !have_counts) return error("a stack without its \"t*:\" line");
+      Scanner stack(trimmed.substr(1));
+      pcs.clear();
+      uint64_t pc;
+      while (stack.Hex(&pc)) pcs.push_back(pc);
+      if (!stack.AtEnd() || pcs.empty()) return error("expected \"@ 0xADDRESS...\"");
+      if (pcs.size() > limits.max_stack_depth)
+        return error(fmt::format("a stack of {} frames is over the limit of {} (--max-stack-depth raises it)",
+                                 pcs.size(), limits.max_stack_depth));
+      have_stack = true;
+      have_counts = false;
+      continue;
+    }
+    if (trimmed.starts_with("t*:")) {
+      int64_t v[4];
+      if (!counts(s, v)) return error("expected \"t*: N: B [N: B]\"");
+      if (!have_stack || have_counts) return error("a \"t*:\" line without its stack");
+      if (model.num_samples() >= limits.max_samples)
+        return error(fmt::format("more than {} samples (--max-samples raises it)", limits.max_samples));
+      int64_t scaled[4];
+      if (!Unsample(v[2], v[3], rate, &scaled[0], &scaled[1]) || !Unsample(v[0], v[1], rate, &scaled[2], &scaled[3]))
+        return error("values too large once unsampled");
+      locations.clear();
+      // Return addresses, as in the other legacy records: the call is the
+      // byte before (pprof's rule).
+      for (uint64_t pc : pcs) locations.push_back(model.AddressLocation(pc - 1));
+      if (accumulated)
+        model.AddSample(locations, {scaled[0], scaled[1], scaled[2], scaled[3]}, std::nullopt);
+      else
+        model.AddSample(locations, {scaled[2], scaled[3]}, std::nullopt);
+      have_counts = true;
+      continue;
+    }
+    if (trimmed.starts_with("t") && trimmed.find(':') != std::string_view::npos) continue;  // one thread's counts
+    return error(fmt::format("expected \"@ 0x...\", \"t*:\" or MAPPED_LIBRARIES, got \"{}\"",
+                             line.substr(0, std::min<size_t>(line.size(), 60))));
+  }
+  if (have_stack && !have_counts) return error("a stack without its \"t*:\" line (truncated?)");
+  Profile profile = std::move(model).Finish();
+  if (!ValueTotalsFit(profile))
+    return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", source));
+  return profile;
+}
 
 }  // namespace
 
@@ -119,6 +267,7 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
   std::string_view line;
   while (next_line(&line) && Scanner(line).AtEnd()) {
   }
+  if (Scanner(line).Rest().starts_with("heap_v2/")) return ParseJemalloc(data, source, limits);
   // Header: heap profile: N: B [N: B] @ heap/RATE
   Scanner header(line);
   int64_t n1, b1, n2, b2;
@@ -188,8 +337,12 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
       continue;
     }
     if (line.find("MAPPED_LIBRARIES:") != std::string_view::npos ||
-        line.find("--- Memory map:") != std::string_view::npos)
+        line.find("--- Memory map:") != std::string_view::npos) {
+      flush();
+      RETURN_IF_ERROR(limit_error);
+      RETURN_IF_ERROR(ParseMaps(next_line, &line, model, limits, error));
       break;
+    }
     std::string_view trimmed = s.Rest();
     if (trimmed.starts_with("#")) {
       // A frame of the current record: "#	0xADDR	function+0xOFF	file:line"; other comments

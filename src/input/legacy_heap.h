@@ -15,6 +15,20 @@
 // `bytes` label is bytes/count before scaling (the in-use pair's when it has
 // objects). The result has the proto form's four sample types and totals
 // equal to what `go tool pprof` computes for the same file.
+//
+// The same text from native profilers, with no symbols (records of return
+// addresses only) and the process's /proc/self/maps after a
+// `MAPPED_LIBRARIES:` line, which becomes the profile's mappings (the
+// executable ones with a file), so the addresses can be symbolized and named
+// by file and offset:
+//   gperftools (HEAPPROFILE, HeapProfilerDump): "heap profile: ... @ heapprofile"
+//     (every allocation) or "@ heap_v2/RATE" (sampled);
+//   jemalloc (prof.dump): "heap_v2/RATE", then a "t*: N: B [N: B]" total,
+//     then per stack "@ 0x... 0x..." and its "t*:" line (and "tN:" lines
+//     per thread, skipped). jemalloc keeps the accumulated counts only with
+//     prof_accum:true; without, the profile has only the in-use types.
+// These profilers keep one record per stack, whatever sizes it allocated, so
+// no `bytes` label is made: bytes/count is an average, not an object size.
 #pragma once
 
 #include <string>
@@ -26,6 +40,7 @@
 
 namespace pprof_trend {
 
+// "heap profile:" (Go, gperftools) or "heap_v2/" (jemalloc) first.
 bool IsLegacyHeapProfile(std::string_view data);
 
 // Errors name the file and line: "day1.heap.txt:7: ...".

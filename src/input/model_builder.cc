@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace pprof_trend {
 
 uint32_t ModelBuilder::Intern(std::string_view s) {
@@ -50,6 +52,10 @@ uint32_t ModelBuilder::AddressLocation(uint64_t address) {
   return it->second;
 }
 
+void ModelBuilder::AddMapping(uint64_t start, uint64_t limit, uint64_t offset, std::string_view file) {
+  mappings_.push_back(PendingMapping{start, limit, offset, Intern(file)});
+}
+
 void ModelBuilder::AddSample(const std::vector<uint32_t>& locations, const std::vector<int64_t>& values,
                              std::optional<int64_t> object_size) {
   Sample s;
@@ -75,6 +81,20 @@ Profile ModelBuilder::Finish() && {
   if (period_type_.first != UINT32_MAX) profile_.period_type = ValueType{views[period_type_.first], views[period_type_.second]};
   for (uint32_t c : comments_) profile_.comments.push_back(views[c]);
   for (const auto& f : functions_) profile_.functions.push_back(Function{views[f.name], views[f.name], views[f.file], 0});
+  // Mappings by start address; each address-only location gets the one
+  // holding it (overlapping maps lines are a hostile input's: the first wins).
+  std::sort(mappings_.begin(), mappings_.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+  for (const auto& m : mappings_) profile_.mappings.push_back(Mapping{m.start, m.limit, m.offset, views[m.file], {}});
+  if (!mappings_.empty()) {
+    for (auto& loc : profile_.locations) {
+      if (loc.num_lines != 0) continue;
+      auto it = std::upper_bound(mappings_.begin(), mappings_.end(), loc.address,
+                                 [](uint64_t a, const PendingMapping& m) { return a < m.start; });
+      if (it == mappings_.begin()) continue;
+      --it;
+      if (loc.address < it->limit) loc.mapping = static_cast<uint32_t>(it - mappings_.begin());
+    }
+  }
   // Labels are laid out in sample order, one per labelled sample.
   for (const auto& [sample, size] : size_labels_) {
     Sample& s = profile_.samples[sample];

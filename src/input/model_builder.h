@@ -28,8 +28,14 @@ class ModelBuilder {
   uint32_t FrameLocation(std::string_view function, std::string_view file, int64_t line, uint64_t address = 0);
 
   // A location without symbols: an address only (pprof names such code by
-  // its mapping; alignment by the address).
+  // its mapping; alignment by the address). Finish gives it the mapping that
+  // holds the address, if any.
   uint32_t AddressLocation(uint64_t address);
+
+  // A mapped file of the process (a /proc/self/maps line): addresses in
+  // [start, limit) are `offset` + (address - start) in `file`.
+  void AddMapping(uint64_t start, uint64_t limit, uint64_t offset, std::string_view file);
+  size_t num_mappings() const { return mappings_.size(); }
 
   // `locations` leaf first; one value per sample type; `object_size` becomes
   // the numeric "bytes" label Go heap profiles carry.
@@ -57,6 +63,11 @@ class ModelBuilder {
   std::pair<uint32_t, uint32_t> period_type_{UINT32_MAX, UINT32_MAX};
   std::vector<uint32_t> comments_;
   uint32_t bytes_key_ = UINT32_MAX;
+  struct PendingMapping {
+    uint64_t start, limit, offset;
+    uint32_t file;
+  };
+  std::vector<PendingMapping> mappings_;
   std::vector<std::pair<size_t, int64_t>> size_labels_;  // sample index, size
 };
 

@@ -96,8 +96,6 @@ std::optional<std::string> DescribeText(std::string_view text) {
   if (starts("threadcreate profile:"))
     return std::string("a Go threadcreate profile (debug=1 text), not a heap profile");
   if (starts("goroutine profile:")) return std::string("a Go goroutine profile (debug=1 text), not a heap profile");
-  if (starts("heap_v2/"))
-    return std::string("a jemalloc heap profile (\"heap_v2/\"), which pprof-trend does not read yet");
   if (starts("--- ")) return fmt::format("a legacy text profile ({}), not a heap profile", Quote(line));
   if (head.find("<!doctype html") != std::string::npos || head.find("<html") != std::string::npos) {
     std::string title;

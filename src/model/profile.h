@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -97,6 +98,9 @@ struct Sample {
 struct Profile {
   std::string source;  // the path the profile was read from ("-" for stdin)
   StringPool pool;
+  // Strings added after decoding (the names symbolization finds); a deque,
+  // so views into it stay valid as it grows and when the profile is moved.
+  std::deque<std::string> added_strings;
   std::vector<ValueType> sample_types;
   int default_sample_type = -1;  // index into sample_types; -1 when not set
   ValueType period_type;
