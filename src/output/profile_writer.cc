@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <optional>
+
 #include <unordered_map>
 
 #include "model/profile_kind.h"
@@ -65,11 +68,41 @@ std::string SerializeGrowthProfile(const TrendResult& trend) {
     }
     return it->second;
   };
+  // A frame left unsymbolized ("leaker+0x149d" in /path/leaker) is written
+  // as what it is: an address in a mapping of its file, with no line, so
+  // go tool pprof can symbolize it with the binary. The address is the
+  // offset in the file (the mapping starts at 0 with offset 0).
+  std::unordered_map<std::string_view, uint64_t> mapping_ids;  // file -> mapping id
+  auto unsymbolized_offset = [](const AlignedFrame& f) -> std::optional<uint64_t> {
+    const std::string_view base = std::string_view(f.file).substr(f.file.rfind('/') + 1);
+    const std::string_view name = f.function;
+    if (f.file.empty() || !name.starts_with(base) || name.substr(base.size()).substr(0, 3) != "+0x") return std::nullopt;
+    const std::string_view hex = name.substr(base.size() + 3);
+    uint64_t offset = 0;
+    auto [ptr, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), offset, 16);
+    if (ec != std::errc() || ptr != hex.data() + hex.size()) return std::nullopt;
+    return offset;
+  };
   auto location_id = [&](uint32_t frame, int64_t line) {
     auto [it, inserted] = location_ids.try_emplace(fmt::format("{}:{}", frame, line), location_ids.size() + 1);
     if (inserted) {
       auto* loc = p.add_location();
       loc->set_id(it->second);
+      const AlignedFrame& f = a.frames[frame];
+      if (auto offset = unsymbolized_offset(f)) {
+        auto [m, added] = mapping_ids.try_emplace(f.file, mapping_ids.size() + 1);
+        if (added) {
+          auto* mapping = p.add_mapping();
+          mapping->set_id(m->second);
+          mapping->set_memory_start(0);
+          mapping->set_memory_limit(UINT64_MAX);
+          mapping->set_file_offset(0);
+          mapping->set_filename(strings.Index(f.file));
+        }
+        loc->set_mapping_id(m->second);
+        loc->set_address(*offset);
+        return it->second;
+      }
       auto* l = loc->add_line();
       l->set_function_id(function_id(frame));
       l->set_line(line);

@@ -9,6 +9,7 @@
 #include <gelf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -120,43 +121,40 @@ class ElfFile {
       if (offset >= s.offset && offset < s.offset + s.size) segment = &s;
     if (segment == nullptr) return frames;
     const Dwarf_Addr address = offset - segment->offset + segment->address;
-    Dwarf_Addr bias = 0;
-    Dwarf_Die* cu = dwfl_module_addrdie(module_, address, &bias);
     std::string file;
     int line = 0;
     if (Dwfl_Line* l = dwfl_module_getsrc(module_, address); l != nullptr) {
       const char* name = dwfl_lineinfo(l, nullptr, &line, nullptr, nullptr, nullptr);
       if (name != nullptr) file = name;
     }
-    Dwarf_Die* scopes = nullptr;
-    const int n = cu != nullptr ? dwarf_getscopes(cu, address - bias, &scopes) : 0;
-    Dwarf_Files* files = nullptr;
-    size_t num_files = 0;
-    for (int i = 0; i < n; ++i) {
-      Dwarf_Die* scope = &scopes[i];
-      const int tag = dwarf_tag(scope);
-      if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram && tag != DW_TAG_entry_point) continue;
-      frames.push_back(SymbolFrame{DieFunctionName(scope), file, line});
-      if (tag != DW_TAG_inlined_subroutine) break;
-      // The caller's position is where this one was inlined.
-      Dwarf_Attribute attr;
-      Dwarf_Word call_file = 0, call_line = 0;
-      if (dwarf_attr(scope, DW_AT_call_file, &attr) != nullptr) dwarf_formudata(&attr, &call_file);
-      if (dwarf_attr(scope, DW_AT_call_line, &attr) != nullptr) dwarf_formudata(&attr, &call_line);
-      if (files == nullptr && dwarf_getsrcfiles(cu, &files, &num_files) != 0) files = nullptr;
-      const char* name = files != nullptr && call_file < num_files ? dwarf_filesrc(files, call_file, nullptr, nullptr)
-                                                                  : nullptr;
-      file = name != nullptr ? name : "";
-      line = static_cast<int>(call_line);
+    Dwarf_Addr bias = 0;
+    if (Dwarf_Die* cu = dwfl_module_addrdie(module_, address, &bias); cu != nullptr) {
+      CompileUnit& unit = Unit(cu);
+      int at = unit.Innermost(address - bias);
+      while (at >= 0) {
+        Dwarf_Die* die = &unit.dies[static_cast<size_t>(at)].die;
+        const int tag = unit.dies[static_cast<size_t>(at)].tag;
+        frames.push_back(SymbolFrame{DieFunctionName(die), file, line});
+        if (tag != DW_TAG_inlined_subroutine) break;
+        // The caller's position is where this one was inlined.
+        Dwarf_Attribute attr;
+        Dwarf_Word call_file = 0, call_line = 0;
+        if (dwarf_attr(die, DW_AT_call_file, &attr) != nullptr) dwarf_formudata(&attr, &call_file);
+        if (dwarf_attr(die, DW_AT_call_line, &attr) != nullptr) dwarf_formudata(&attr, &call_line);
+        const char* name = unit.files != nullptr && call_file < unit.num_files
+                               ? dwarf_filesrc(unit.files, call_file, nullptr, nullptr)
+                               : nullptr;
+        file = name != nullptr ? name : "";
+        line = static_cast<int>(call_line);
+        at = unit.dies[static_cast<size_t>(at)].parent;
+      }
     }
-    std::free(scopes);
     if (frames.empty() || frames.back().function.empty()) {
-      // No DWARF for it: the symbol table's name, without a line.
-      const char* symbol = dwfl_module_addrname(module_, address);
-      if (symbol != nullptr) {
-        // The line table alone is no evidence for code no DWARF function holds.
+      // No DWARF for it: the symbol table's name, without a line (the line
+      // table alone is no evidence for code no DWARF function holds).
+      if (const std::string* symbol = Symbol(address)) {
         if (frames.empty()) frames.push_back(SymbolFrame{"", "", 0});
-        frames.back().function = WithoutParameters(Demangle(symbol));
+        frames.back().function = *symbol;
       }
     }
     while (!frames.empty() && frames.back().function.empty()) frames.pop_back();
@@ -167,6 +165,114 @@ class ElfFile {
   struct Segment {
     uint64_t offset, size, address;
   };
+
+  // The functions of one compile unit (subprograms and inlined
+  // subroutines) with their address ranges, read once: walking the DIE
+  // tree for every address (dwarf_getscopes) costs the unit's size each time.
+  struct CompileUnit {
+    struct DieInfo {
+      Dwarf_Die die;
+      int tag;
+      int parent;  // the enclosing function's entry, -1 for none
+    };
+    struct Range {
+      Dwarf_Addr low, high;
+      int die;
+    };
+    std::vector<DieInfo> dies;
+    std::vector<Range> ranges;  // by low address
+    Dwarf_Files* files = nullptr;
+    size_t num_files = 0;
+
+    void Read(Dwarf_Die* cu) {
+      if (dwarf_getsrcfiles(cu, &files, &num_files) != 0) files = nullptr;
+      struct Pending {
+        Dwarf_Die die;
+        int parent;
+      };
+      std::vector<Pending> stack;
+      Dwarf_Die child;
+      if (dwarf_child(cu, &child) == 0) stack.push_back({child, -1});
+      while (!stack.empty()) {
+        Pending p = stack.back();
+        stack.pop_back();
+        Dwarf_Die sibling;
+        if (dwarf_siblingof(&p.die, &sibling) == 0) stack.push_back({sibling, p.parent});
+        const int tag = dwarf_tag(&p.die);
+        int parent = p.parent;
+        if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine || tag == DW_TAG_entry_point) {
+          const int index = static_cast<int>(dies.size());
+          Dwarf_Addr base, low, high;
+          bool any = false;
+          for (ptrdiff_t off = 0; (off = dwarf_ranges(&p.die, off, &base, &low, &high)) > 0;) {
+            if (high > low) ranges.push_back({low, high, index});
+            any = true;
+          }
+          if (any) {
+            dies.push_back({p.die, tag, p.parent});
+            parent = index;
+          } else if (tag != DW_TAG_inlined_subroutine) {
+            continue;  // a declaration or an abstract definition: no code of its own
+          }
+        }
+        if (dwarf_child(&p.die, &child) == 0) stack.push_back({child, parent});
+      }
+      std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.low < b.low; });
+    }
+
+    // The innermost function holding `address` (nested ranges: the one that
+    // starts last among those holding it), or -1.
+    int Innermost(Dwarf_Addr address) const {
+      auto it = std::upper_bound(ranges.begin(), ranges.end(), address,
+                                 [](Dwarf_Addr a, const Range& r) { return a < r.low; });
+      while (it != ranges.begin()) {
+        --it;
+        if (address < it->high) return it->die;
+      }
+      return -1;
+    }
+  };
+
+  CompileUnit& Unit(Dwarf_Die* cu) {
+    auto [it, inserted] = units_.try_emplace(dwarf_dieoffset(cu));
+    if (inserted) it->second.Read(cu);
+    return it->second;
+  }
+
+  // The function symbol holding `address` (symbol tables sorted once:
+  // dwfl_module_addrname searches every symbol each time).
+  const std::string* Symbol(Dwarf_Addr address) {
+    if (!symbols_read_) {
+      symbols_read_ = true;
+      const int n = dwfl_module_getsymtab(module_);
+      for (int i = 1; i < n; ++i) {
+        GElf_Sym sym;
+        GElf_Addr value = 0;
+        const char* name = dwfl_module_getsym_info(module_, i, &sym, &value, nullptr, nullptr, nullptr);
+        const int type = GELF_ST_TYPE(sym.st_info);
+        if (name == nullptr || *name == '\0' || (type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF)
+          continue;
+        symbols_.push_back({value, sym.st_size, name, {}});
+      }
+      std::sort(symbols_.begin(), symbols_.end(), [](const auto& a, const auto& b) { return a.address < b.address; });
+    }
+    auto it = std::upper_bound(symbols_.begin(), symbols_.end(), address,
+                               [](Dwarf_Addr a, const SymbolEntry& s) { return a < s.address; });
+    if (it == symbols_.begin()) return nullptr;
+    --it;
+    if (it->size != 0 && address >= it->address + it->size) return nullptr;
+    if (it->name.empty()) it->name = WithoutParameters(Demangle(it->raw));
+    return &it->name;
+  }
+  struct SymbolEntry {
+    Dwarf_Addr address;
+    uint64_t size;
+    const char* raw;   // libdwfl's, valid while the module is
+    std::string name;  // demangled, on first use
+  };
+  std::map<Dwarf_Off, CompileUnit> units_;
+  std::vector<SymbolEntry> symbols_;
+  bool symbols_read_ = false;
   static char* debuginfo_path_;
   static const Dwfl_Callbacks kCallbacks;
   ElfFile() = default;

@@ -1,8 +1,10 @@
 // leaker: a small C++ program with a known heap, for the native-profiler
 // tests. Each phase leaks kLeakPerPhase objects of kLeakSize bytes from
 // leak_small() (never freed), allocates three sizes from three_sizes()
-// (kept: 100 each of 96, 448 and 1536 bytes per phase), churns (allocates
-// and frees), and keeps one stable buffer from stable_cache(). After each
+// (kept: 100 each of 96, 448 and 1536 bytes per phase), keeps 50 objects of
+// 256 bytes from cache_insert(), inlined into grow_cache() (so its frames
+// are one address with an inlined frame), churns (allocates and frees), and
+// keeps one stable buffer from stable_cache(). After each
 // phase it dumps a heap profile with the allocator's own API:
 //   gperftools (built with -DWITH_TCMALLOC, linked with -ltcmalloc):
 //     HeapProfilerStart(PREFIX) + HeapProfilerDump -> PREFIX.000N.heap
@@ -40,6 +42,17 @@ __attribute__((noinline)) void* three_sizes(int i) {
   void* p = std::malloc(sizes[i % 3]);
   std::memset(p, 2, sizes[i % 3]);
   return p;
+}
+
+// Always inlined: its malloc call's return address is inside grow_cache().
+__attribute__((always_inline)) inline void* cache_insert(size_t size) {
+  void* p = std::malloc(size);
+  std::memset(p, 4, size);
+  return p;
+}
+
+__attribute__((noinline)) void grow_cache() {
+  for (int i = 0; i < 50; ++i) g_kept->push_back(cache_insert(256));
 }
 
 __attribute__((noinline)) void churn() {
@@ -86,11 +99,12 @@ int main(int argc, char** argv) {
   HeapProfilerStart(prefix);
 #endif
   g_kept = new std::vector<void*>();
-  g_kept->reserve(static_cast<size_t>(phases) * (kLeakPerPhase + 300) + 1);
+  g_kept->reserve(static_cast<size_t>(phases) * (kLeakPerPhase + 350) + 1);
   g_kept->push_back(stable_cache());
   for (int phase = 1; phase <= phases; ++phase) {
     for (int i = 0; i < kLeakPerPhase; ++i) g_kept->push_back(leak_small());
     for (int i = 0; i < 300; ++i) g_kept->push_back(three_sizes(i));
+    grow_cache();
     churn();
     Dump(prefix, phase);
   }
