@@ -10,8 +10,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
-echo "test.sh: installing what is missing (chromium for the HTML report, golang-go and curl for go tool pprof and live Go services)"
-./tools/install-deps.sh chromium golang-go curl || exit 1
+echo "test.sh: installing what is missing (chromium for the HTML report, golang-go and curl for go tool pprof and live Go services, gperftools and jemalloc for native profiles)"
+./tools/install-deps.sh chromium golang-go curl libgoogle-perftools-dev libjemalloc-dev || exit 1
 
 passed=0 failed=0 skipped=0
 skipped_names=()
