@@ -322,5 +322,30 @@ TEST(AlignTest, AFailedAppendLeavesTheSeriesAsItWas) {
   EXPECT_EQ(Vec(FindSite(a, "main.leak")->values), (std::vector<int64_t>{100, 100}));
 }
 
+// V8 renames Node's bootstrap frame between the first capture and the
+// later ones: as the outermost frame the two names are one frame; the same
+// kind of name in the program's own file is a real function and stays.
+TEST(AlignTest, NodeBootstrapFrameRenamedByV8IsOneFrame) {
+  auto stack = [](const std::string& root, const std::string& root_file) {
+    return std::vector<TestFrame>{{"leakSessions", "/app/leak.js", 8}, {"main", "/app/leak.js", 17}, {root, root_file, 1}};
+  };
+  ProfileSpec first, later;
+  first.samples = {HeapSample(stack("(anonymous:L#1:C#1)", "node:internal/main/run_main_module"), 1, 100),
+                   HeapSample(stack("(anonymous:L#3:C#9)", "/app/leak.js"), 1, 100)};
+  later.samples = {HeapSample(stack("(anonymous)", ""), 2, 200),
+                   HeapSample(stack("(anonymous:L#3:C#9)", "/app/leak.js"), 1, 100)};
+  auto a = AlignAll({BuildProfile(first), BuildProfile(later)});
+  ASSERT_EQ(a.sites.size(), 2u);
+  std::vector<std::string> roots;
+  for (const auto& site : a.sites) roots.push_back(a.frames[site.frames.front()].function);
+  std::sort(roots.begin(), roots.end());
+  EXPECT_EQ(roots, (std::vector<std::string>{"(anonymous)", "(anonymous:L#3:C#9)"}));
+  for (const auto& site : a.sites) {
+    if (a.frames[site.frames.front()].function == "(anonymous)") {
+      EXPECT_EQ(Vec(site.values), (std::vector<int64_t>{100, 200}));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pprof_trend

@@ -104,6 +104,20 @@ uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, 
     const AlignedFrame& frame = result_.frames.back();
     frame_focus_.push_back(options_.focus && FrameMatches(frame, *options_.focus));
     frame_ignore_.push_back(options_.ignore && FrameMatches(frame, *options_.ignore));
+    // V8 names Node's bootstrap function "(anonymous:L#1:C#1)" in
+    // node:internal/main/run_main_module while it runs and "(anonymous)",
+    // without a file, once it has returned: as the outermost frame of a
+    // stack the two are one frame, or every site alive at the first capture
+    // would split into a false "gone" and a false "new" twin.
+    const bool bootstrap = (function.starts_with("(anonymous") && function.ends_with(")")) &&
+                           (file.empty() || file.starts_with("node:internal/"));
+    const uint32_t id = it->second;  // `it` is not valid past the InternFrame below
+    root_alias_.push_back(id);
+    if (bootstrap && !(function == "(anonymous)" && file.empty())) {
+      const uint32_t canonical = InternFrame("(anonymous)", "", 0);
+      root_alias_[id] = canonical;
+    }
+    return id;
   }
   return it->second;
 }
@@ -478,6 +492,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
         }
       }
     }
+    if (!p.stack.empty()) p.stack.back() = root_alias_[p.stack.back()];
     if (p.stack.empty()) {  // real memory with no call stack (e.g. a Go process that has just started)
       p.stack.push_back(NoStackFrame());
       p.lines.push_back(0);

@@ -210,6 +210,7 @@ class Aligner {
   std::unordered_map<std::string, uint32_t> frame_ids_;  // key: function \0 file \0 line
   std::vector<int8_t> frame_focus_;   // per frame: matches focus
   std::vector<int8_t> frame_ignore_;  // per frame: matches ignore
+  std::vector<uint32_t> root_alias_;  // per frame: the frame it is as the outermost of a stack
   // Sites by stack: open addressing over site ids, keyed by the frame list.
   // Open addressing: each slot holds a site id + 1 (0 = empty) and the high
   // half of the site's hash, so most probes never touch the site itself.
