@@ -144,5 +144,20 @@ TEST(SymbolizerTest, DisabledLeavesAddresses) {
   EXPECT_EQ(p.locations[0].num_lines, 0u);
 }
 
+// A protobuf profile names the build it ran: another build at the same path
+// would give wrong names, so it is not used.
+TEST(SymbolizerTest, AnotherBuildOfTheFileIsNotUsed) {
+  uint64_t start, limit, offset;
+  ASSERT_TRUE(FindMapping(TargetAddress(), &start, &limit, &offset));
+  Profile p = OneAddress(TargetAddress(), SelfPath(), start, limit, offset);
+  p.mappings[0].build_id = p.added_strings.emplace_back("00112233445566778899aabbccddeeff00112233");
+  Symbolizer symbolizer(SymbolizeOptions{});
+  std::vector<std::string> notes;
+  symbolizer.Symbolize(p, &notes);
+  EXPECT_EQ(p.locations[0].num_lines, 0u);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("the profile's is 00112233445566778899aabbccddeeff00112233"), std::string::npos) << notes[0];
+}
+
 }  // namespace
 }  // namespace pprof_trend

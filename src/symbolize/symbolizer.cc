@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace pprof_trend {
@@ -102,6 +103,10 @@ class ElfFile {
       *problem = "not an ELF file with program headers";
       return nullptr;
     }
+    const unsigned char* id = nullptr;
+    GElf_Addr id_address = 0;
+    const int id_size = dwfl_module_build_id(file->module_, &id, &id_address);
+    for (int i = 0; i < id_size; ++i) file->build_id_ += fmt::format("{:02x}", id[i]);
     for (size_t i = 0; i < phnum; ++i) {
       GElf_Phdr phdr;
       if (gelf_getphdr(elf, static_cast<int>(i), &phdr) != nullptr && phdr.p_type == PT_LOAD)
@@ -112,6 +117,7 @@ class ElfFile {
   ~ElfFile() {
     if (dwfl_ != nullptr) dwfl_end(dwfl_);
   }
+  const std::string& build_id() const { return build_id_; }  // hex; empty when the file has none
 
   // The frames at `offset` in the file; empty when nothing names it.
   std::vector<SymbolFrame> Lookup(uint64_t offset) {
@@ -279,6 +285,7 @@ class ElfFile {
   Dwfl* dwfl_ = nullptr;
   Dwfl_Module* module_ = nullptr;
   std::vector<Segment> segments_;
+  std::string build_id_;
 };
 
 char* ElfFile::debuginfo_path_ = nullptr;  // libdwfl's default: .debug, /usr/lib/debug and .build-id there
@@ -292,6 +299,7 @@ struct Symbolizer::Impl {
   std::map<std::string, std::unique_ptr<ElfFile>> files;  // by mapped path; null: cannot be read
   std::unordered_map<std::string, std::unordered_map<uint64_t, std::vector<SymbolFrame>>> cache;
   size_t lookups = 0, symbolized = 0;
+  std::set<std::string> wrong_build;  // files noted as another build
 
   // The file to read for a mapping's path.
   std::string Resolve(const std::string& mapped) const {
@@ -344,6 +352,16 @@ void Symbolizer::Symbolize(Profile& profile, std::vector<std::string>* notes) {
     const std::string mapped(m.filename);
     ElfFile* file = impl_->File(mapped, notes);
     if (file == nullptr) continue;
+    // A profile that says which build it ran (pprof protobuf mappings do)
+    // is only symbolized with that build: another one names the wrong code.
+    if (!m.build_id.empty() && !file->build_id().empty() && m.build_id != file->build_id()) {
+      if (impl_->wrong_build.insert(mapped).second)
+        notes->push_back(fmt::format(
+            "note: {} here is build {}, the profile's is {}: its frames stay named by file and offset "
+            "(--symbols PATH gives the right build)",
+            mapped, file->build_id(), m.build_id));
+      continue;
+    }
     const uint64_t offset = loc.address - m.memory_start + m.file_offset;
     auto& by_offset = impl_->cache[mapped];
     auto [it, inserted] = by_offset.try_emplace(offset);
