@@ -92,7 +92,27 @@ Status Aligner::ResolveSampleTypes(const Profile& profile) {
   return Status();
 }
 
+// V8's name for an anonymous function: "(anonymous)", or with its position
+// "(anonymous:L#16:C#46)".
+static bool IsV8Anonymous(std::string_view function) {
+  if (function == "(anonymous)") return true;
+  if (!function.starts_with("(anonymous:L#") || !function.ends_with(")")) return false;
+  return function.find(":C#") != std::string_view::npos;
+}
+
 uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, int64_t line) {
+  // V8 writes an anonymous function as "(anonymous:L#1:C#1)" in its file
+  // while it runs and as "(anonymous)", with no file, once its code is
+  // flushed (Node's bootstrap and module wrappers between the first capture
+  // and the later ones): one frame, "(anonymous)", or every site under it
+  // would split into a false "gone" and a false "new" twin. Anonymous
+  // functions called from the same named frames are one site for it; the
+  // lines of the largest sample still point at the code.
+  if (IsV8Anonymous(function)) {
+    function = "(anonymous)";
+    file = "";
+    line = 0;
+  }
   std::string key;
   key.reserve(function.size() + file.size() + 24);
   key.append(function).push_back('\0');
@@ -104,20 +124,6 @@ uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, 
     const AlignedFrame& frame = result_.frames.back();
     frame_focus_.push_back(options_.focus && FrameMatches(frame, *options_.focus));
     frame_ignore_.push_back(options_.ignore && FrameMatches(frame, *options_.ignore));
-    // V8 names Node's bootstrap function "(anonymous:L#1:C#1)" in
-    // node:internal/main/run_main_module while it runs and "(anonymous)",
-    // without a file, once it has returned: as the outermost frame of a
-    // stack the two are one frame, or every site alive at the first capture
-    // would split into a false "gone" and a false "new" twin.
-    const bool bootstrap = (function.starts_with("(anonymous") && function.ends_with(")")) &&
-                           (file.empty() || file.starts_with("node:internal/"));
-    const uint32_t id = it->second;  // `it` is not valid past the InternFrame below
-    root_alias_.push_back(id);
-    if (bootstrap && !(function == "(anonymous)" && file.empty())) {
-      const uint32_t canonical = InternFrame("(anonymous)", "", 0);
-      root_alias_[id] = canonical;
-    }
-    return id;
   }
   return it->second;
 }
@@ -220,7 +226,17 @@ Status Aligner::CheckSampleTypes(const Profile& profile) {
     RETURN_IF_ERROR(ResolveSampleTypes(profile));  // only then is it the first
     for (const auto& t : profile.sample_types) first_types_.push_back(fmt::format("{}/{}", t.type, t.unit));
     first_source_ = profile.source;
+    first_view_ = profile.view_filter;
   } else {
+    // A filtered table (dumpheap -stat -type X, finalizequeue) beside the
+    // whole heap's would make growth of what the filter left out.
+    if (profile.view_filter != first_view_) {
+      auto view = [](const std::string& v) { return v.empty() ? std::string("the whole heap") : "\"" + v + "\""; };
+      return Status::InputError(fmt::format(
+          "{}: its table is {}, {}'s is {}: a series compares one view of the heap (give whole-heap \"dumpheap "
+          "-stat\" tables)",
+          profile.source, view(profile.view_filter), first_source_, view(first_view_)));
+    }
     bool same = profile.sample_types.size() == first_types_.size();
     for (size_t i = 0; same && i < first_types_.size(); ++i)
       same = fmt::format("{}/{}", profile.sample_types[i].type, profile.sample_types[i].unit) == first_types_[i];
@@ -375,6 +391,9 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   if (alloc_objects_index_ >= 0)
     capture.total_alloc_objects = capture.type_totals[static_cast<size_t>(alloc_objects_index_)];
   if (!profile.mappings.empty()) capture.build_id = std::string(profile.mappings.front().build_id);
+  capture.warnings = profile.warnings;
+  capture.coverage = profile.coverage;
+  capture.view_filter = profile.view_filter;
 
   // Aligned frame of every Line of this profile, resolved once.
   std::vector<uint32_t> function_frame(profile.functions.size(), UINT32_MAX);
@@ -492,7 +511,6 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
         }
       }
     }
-    if (!p.stack.empty()) p.stack.back() = root_alias_[p.stack.back()];
     if (p.stack.empty()) {  // real memory with no call stack (e.g. a Go process that has just started)
       p.stack.push_back(NoStackFrame());
       p.lines.push_back(0);

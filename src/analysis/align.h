@@ -72,6 +72,9 @@ struct Capture {
   // fall within one process, so a drop marks a restart.
   int64_t total_alloc_value = 0, total_alloc_objects = 0;
   std::string build_id;  // of the main binary (the first mapping's), when the profile says
+  std::vector<std::string> warnings;  // the input's own (Profile::warnings)
+  double coverage = 1;                // heap tables: the share of the footer's objects the rows hold
+  std::string view_filter;            // heap tables: not the whole heap (Profile::view_filter)
 };
 
 // Storage for the sites' arrays: large blocks handed out in pieces, so a
@@ -203,6 +206,7 @@ class Aligner {
   AlignedProfiles result_;
   std::vector<std::string> first_types_;  // "type/unit" of the first profile
   std::string first_source_;
+  std::string first_view_;  // the first profile's view_filter
   int value_index_ = -1, objects_index_ = -1;
   int alloc_value_index_ = -1, alloc_objects_index_ = -1;
 
@@ -210,7 +214,6 @@ class Aligner {
   std::unordered_map<std::string, uint32_t> frame_ids_;  // key: function \0 file \0 line
   std::vector<int8_t> frame_focus_;   // per frame: matches focus
   std::vector<int8_t> frame_ignore_;  // per frame: matches ignore
-  std::vector<uint32_t> root_alias_;  // per frame: the frame it is as the outermost of a stack
   // Sites by stack: open addressing over site ids, keyed by the frame list.
   // Open addressing: each slot holds a site id + 1 (0 = empty) and the high
   // half of the site's hash, so most probes never touch the site itself.

@@ -38,6 +38,8 @@ std::string NameList(const std::vector<std::string>& names) {
 std::vector<std::string> CaptureNotes(const AlignedProfiles& aligned) {
   std::vector<std::string> notes;
   const auto& captures = aligned.captures;
+  for (const Capture& c : captures)
+    for (const std::string& w : c.warnings) notes.push_back(fmt::format("warning: {}: {}", c.path, w));
   std::unordered_map<uint64_t, size_t> by_content;
   std::map<std::vector<int64_t>, size_t> by_totals;
   for (size_t i = 0; i < captures.size(); ++i) {

@@ -164,6 +164,8 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
     std::vector<std::string> symbol_notes;
     symbolizer.Symbolize(profile, &symbol_notes);
     for (const std::string& note : symbol_notes) err << "pprof-trend: " << note << "\n";
+    for (const std::string& warning : profile.warnings)
+      err << "pprof-trend: warning: " << TerminalSafe(profile.source) << ": " << TerminalSafe(warning) << "\n";
     out << (i == 0 ? "" : "\n") << RenderInspect(Summarize(profile, flags.node_count, flags.node_fraction));
     return Status();
   });

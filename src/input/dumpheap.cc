@@ -5,6 +5,9 @@
 
 #include "input/model_builder.h"
 
+#include <optional>
+#include <vector>
+
 namespace pprof_trend {
 namespace {
 
@@ -37,35 +40,131 @@ bool ParseMethodTable(std::string_view w) {
   return true;
 }
 
-// "412,553" -> 412553; separators must group by three.
+// A count as SOS prints it in the machine's culture: "412553", "412,553"
+// (en-US), "412.553" (de-DE), "412 553" with a no-break or narrow no-break
+// space (fr-FR), "412'553" (de-CH). One separator per number, groups of three.
 bool ParseCount(std::string_view w, int64_t* out) {
-  if (w.empty() || w.front() == ',' || w.back() == ',') return false;
+  if (w.empty()) return false;
+  std::string_view separator;
   int64_t v = 0;
-  size_t digits_since_comma = 0;
-  bool saw_comma = false;
-  for (char c : w) {
-    if (c == ',') {
-      if (saw_comma && digits_since_comma != 3) return false;
-      if (!saw_comma && digits_since_comma > 3) return false;
-      saw_comma = true;
-      digits_since_comma = 0;
+  size_t digits_in_group = 0;
+  bool grouped = false;
+  for (size_t i = 0; i < w.size();) {
+    const char c = w[i];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      if (v > (INT64_MAX - 9) / 10) return false;
+      v = v * 10 + (c - '0');
+      ++digits_in_group;
+      ++i;
       continue;
     }
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-    if (v > (INT64_MAX - 9) / 10) return false;
-    v = v * 10 + (c - '0');
-    ++digits_since_comma;
+    std::string_view sep;
+    for (std::string_view candidate : {",", ".", "'", "\xC2\xA0", "\xE2\x80\xAF"})
+      if (w.substr(i).starts_with(candidate)) sep = candidate;
+    if (sep.empty() || digits_in_group == 0) return false;
+    if (separator.empty()) separator = sep;
+    if (sep != separator) return false;
+    if (grouped ? digits_in_group != 3 : digits_in_group > 3) return false;
+    grouped = true;
+    digits_in_group = 0;
+    i += sep.size();
   }
-  if (saw_comma && digits_since_comma != 3) return false;
+  if (digits_in_group == 0 || (grouped && digits_in_group != 3)) return false;
   *out = v;
   return true;
 }
 
+// "Total 428516 objects", "Total 1,234 objects, 56,789 bytes" (managed SOS),
+// "Total 1,234 objects, Total size: 56,789" (.NET 1.1).
+bool ParseFooter(std::string_view line, int64_t* objects, std::optional<int64_t>* bytes) {
+  std::string_view s = line;
+  if (NextWord(s) != "Total" || !ParseCount(NextWord(s), objects)) return false;
+  std::string_view word = NextWord(s);
+  if (word != "objects" && word != "objects,") return false;
+  s = Trim(s);
+  if (s.empty()) return true;
+  if (s.starts_with("Total size:")) {
+    s.remove_prefix(11);
+    int64_t b;
+    if (ParseCount(Trim(s), &b)) *bytes = b;
+    return true;
+  }
+  int64_t b;
+  std::string_view count = NextWord(s);
+  if (ParseCount(count, &b) && Trim(s) == "bytes") *bytes = b;
+  return true;
+}
+
+// A line someone put in place of rows: "...", "…", "// Abbreviated", "<snip>".
+bool IsElision(std::string_view t) {
+  if (t.empty()) return false;
+  if (t.find_first_not_of(". ") == std::string_view::npos && t.size() >= 2) return true;
+  if (t == "\xE2\x80\xA6" || t.starts_with("//") || t.starts_with("<snip") || t.starts_with("[...") ||
+      t.starts_with("(...") || t.starts_with("[snip") || t.starts_with("# ..."))
+    return true;
+  return false;
+}
+
+// The command a table came from, when the paste shows it ("0:000> !dumpheap
+// -stat", "> dumpheap -stat -type Foo", "!finalizequeue").
+std::string_view CommandIn(std::string_view t) {
+  for (std::string_view command : {"dumpheap", "finalizequeue", "gchandles", "DumpHeap", "FinalizeQueue", "GCHandles"}) {
+    const size_t at = t.find(command);
+    if (at == std::string_view::npos) continue;
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(t[at - 1])) && t[at - 1] != '!')) continue;
+    return Trim(t.substr(at > 0 && t[at - 1] == '!' ? at - 1 : at));
+  }
+  return {};
+}
+
+// What a command shows when it is not the whole heap's statistics: empty for
+// "dumpheap -stat" (and for a table whose command is not in the paste).
+std::string FilterOf(std::string_view command) {
+  if (command.empty()) return "";
+  std::string lower(command);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.find("dumpheap") == std::string::npos) return std::string(command);  // finalizequeue, gchandles
+  for (std::string_view flag : {"-type", "-mt", "-min", "-max", "-live", "-dead", "-gen", "-strings", "-segment"}) {
+    const size_t at = lower.find(flag);
+    if (at != std::string::npos && (at + flag.size() == lower.size() || lower[at + flag.size()] == ' '))
+      return std::string(command);
+  }
+  return "";
+}
+
+// 11400232 -> "11,400,232": exact, for messages.
+std::string Grouped(int64_t v) {
+  std::string digits = std::to_string(v < 0 ? -v : v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
+struct Row {
+  std::string_view name;
+  int64_t count, size;
+};
+
+struct Table {
+  size_t header_line = 0;
+  std::string_view command;
+  std::vector<Row> rows;
+  size_t elided = 0;  // elision lines skipped
+  size_t elision_line = 0;
+  bool has_footer = false;
+  int64_t footer_objects = 0;
+  std::optional<int64_t> footer_bytes;
+};
+
 }  // namespace
 
 bool IsDumpheapStat(std::string_view data) {
+  // A table may follow a long session in the paste: look through the first
+  // 20,000 lines (and no further: this runs on every input, binary ones too).
   size_t pos = 0;
-  for (int i = 0; i < 200 && pos < data.size(); ++i) {
+  for (int i = 0; i < 20000 && pos < data.size(); ++i) {
     size_t end = data.find('\n', pos);
     if (end == std::string_view::npos) end = data.size();
     if (IsHeaderLine(data.substr(pos, end - pos))) return true;
@@ -75,10 +174,10 @@ bool IsDumpheapStat(std::string_view data) {
 }
 
 StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& source, const Limits& limits) {
-  ModelBuilder model(source);
-  model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
-  size_t pos = 0, line_number = 0;
-  bool in_table = false, saw_total = false;
+  std::vector<Table> tables;
+  Table* table = nullptr;  // the one being read
+  std::string_view command;
+  size_t pos = 0, line_number = 0, rows_total = 0;
   while (pos < data.size()) {
     size_t end = data.find('\n', pos);
     if (end == std::string_view::npos) end = data.size();
@@ -89,14 +188,34 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
       return Status::InputError(fmt::format("{}:{}: {}", source, line_number, what));
     };
     std::string_view trimmed = Trim(line);
-    if (!in_table) {
-      in_table = IsHeaderLine(trimmed);
+    if (IsHeaderLine(trimmed)) {
+      tables.emplace_back();
+      table = &tables.back();
+      table->header_line = line_number;
+      table->command = command;
       continue;
     }
+    // A command line (a prompt with dumpheap, finalizequeue ...), not a row
+    // whose type name happens to hold such a word.
+    std::string_view first_words = trimmed;
+    const bool row_like = ParseMethodTable(NextWord(first_words)) && !NextWord(first_words).empty();
+    if (std::string_view c = CommandIn(trimmed); !c.empty() && !row_like) {
+      command = c;
+      if (table != nullptr && !table->has_footer) table = nullptr;  // the table ended without its footer
+      continue;
+    }
+    if (table == nullptr || table->has_footer) continue;
     if (trimmed.empty()) continue;
     if (trimmed.starts_with("Total ")) {
-      saw_total = true;
-      break;
+      if (!ParseFooter(trimmed, &table->footer_objects, &table->footer_bytes))
+        return error(fmt::format("expected a footer \"Total N objects\", got \"{}\"",
+                                 trimmed.substr(0, std::min<size_t>(trimmed.size(), 60))));
+      table->has_footer = true;
+      continue;
+    }
+    if (IsElision(trimmed)) {
+      if (table->elided++ == 0) table->elision_line = line_number;
+      continue;
     }
     std::string_view rest = trimmed;
     std::string_view mt = NextWord(rest), count_word = NextWord(rest), size_word = NextWord(rest);
@@ -108,18 +227,77 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
     if (name.size() > limits.max_string_length)
       return error(fmt::format("a type name over the limit of {} bytes (--max-string-length raises it)",
                                limits.max_string_length));
-    if (model.num_samples() >= limits.max_samples)
+    if (++rows_total > limits.max_samples)
       return error(fmt::format("more than {} rows (--max-samples raises it)", limits.max_samples));
-    uint32_t location = model.FrameLocation(name, "", 0);
-    std::optional<int64_t> each;
-    if (count > 0 && size % count == 0) each = size / count;
-    model.AddSample({location}, {count, size}, each);
+    table->rows.push_back(Row{name, count, size});
   }
-  if (!in_table)
+  if (tables.empty())
     return Status::InputError(fmt::format("{}: no \"MT Count TotalSize Class Name\" header found", source));
-  if (!saw_total)
-    return Status::InputError(fmt::format("{}: truncated heap statistics: no \"Total N objects\" line", source));
+
+  // Several tables of these columns (finalizequeue, gchandles, dumpheap
+  // -type/-min/-live print them too): the whole heap's statistics are the
+  // last "dumpheap -stat" without a filter; else, the largest.
+  std::vector<std::string> warnings;
+  const Table* chosen = nullptr;
+  for (const Table& t : tables)
+    if (FilterOf(t.command).empty()) chosen = &t;
+  const bool whole_heap = chosen != nullptr;
+  if (chosen == nullptr) {
+    auto objects = [](const Table& t) {
+      int64_t n = 0;
+      for (const Row& r : t.rows) n += r.count;
+      return t.has_footer ? std::max(n, t.footer_objects) : n;
+    };
+    chosen = &tables.front();
+    for (const Table& t : tables)
+      if (objects(t) > objects(*chosen)) chosen = &t;
+  }
+  if (tables.size() > 1) {
+    std::string shown = chosen->command.empty() ? "" : fmt::format(" (\"{}\")", chosen->command);
+    warnings.push_back(fmt::format("{} tables of heap statistics; read the one at line {}{}{}", tables.size(),
+                                   chosen->header_line, shown,
+                                   whole_heap ? ", the whole heap's" : ", the largest: none is the whole heap's"));
+  }
+  const Table& t = *chosen;
+  if (!t.has_footer)
+    return Status::InputError(fmt::format("{}: truncated heap statistics: no \"Total N objects\" line after the table at line {}",
+                                          source, t.header_line));
+  ModelBuilder model(source);
+  model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
+  int64_t row_objects = 0, row_bytes = 0;
+  for (const Row& r : t.rows) {
+    uint32_t location = model.FrameLocation(r.name, "", 0);
+    std::optional<int64_t> each;
+    if (r.count > 0 && r.size % r.count == 0) each = r.size / r.count;
+    model.AddSample({location}, {r.count, r.size}, each);
+    if (__builtin_add_overflow(row_objects, r.count, &row_objects) || __builtin_add_overflow(row_bytes, r.size, &row_bytes))
+      return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
+  }
+  // The footer counts the whole table: rows left out when it was pasted
+  // ("header plus the last rows", an author's "...") show as a shortfall.
+  if (row_objects > t.footer_objects)
+    return Status::InputError(fmt::format(
+        "{}: the table's rows hold {} objects, more than its footer's \"Total {} objects\": not one table",
+        source, Grouped(row_objects), Grouped(t.footer_objects)));
+  double coverage = 1;
+  if (row_objects < t.footer_objects) {
+    coverage = t.footer_objects > 0 ? static_cast<double>(row_objects) / static_cast<double>(t.footer_objects) : 0;
+    std::string bytes;
+    if (t.footer_bytes && *t.footer_bytes > 0)
+      bytes = fmt::format(" and {:.1f}% of its bytes", 100.0 * static_cast<double>(row_bytes) / static_cast<double>(*t.footer_bytes));
+    warnings.push_back(fmt::format(
+        "a partial table: its rows hold {} of the {} objects its footer counts ({:.1f}%{}){}; the types left out "
+        "are missing from the series",
+        Grouped(row_objects), Grouped(t.footer_objects), 100 * coverage, bytes,
+        t.elided > 0 ? fmt::format(" ({} elided at line {})", t.elided == 1 ? "rows" : "rows", t.elision_line) : ""));
+  } else if (t.elided > 0) {
+    warnings.push_back(fmt::format("an elision line at line {} skipped (the rows add up to the footer's total)",
+                                   t.elision_line));
+  }
   Profile profile = std::move(model).Finish();
+  profile.warnings = std::move(warnings);
+  profile.coverage = coverage;
+  profile.view_filter = FilterOf(t.command);
   if (!ValueTotalsFit(profile))
     return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
   return profile;

@@ -110,6 +110,14 @@ struct Profile {
   uint64_t content_hash = 0;     // of the input's bytes as read (gzipped or not): tells copies apart
   int64_t duration_nanos = 0;
   std::vector<std::string_view> comments;
+  // What a reader should know about the input itself (a table with rows left
+  // out), one line each, without the file's name.
+  std::vector<std::string> warnings;
+  // Heap tables: the share of the footer's objects the rows hold (1 when
+  // whole), and the view when it is not the whole heap ("dumpheap -stat
+  // -type Foo", "finalizequeue"); empty for the whole heap.
+  double coverage = 1;
+  std::string view_filter;
   std::string_view drop_frames;
   std::string_view keep_frames;
   std::vector<Mapping> mappings;

@@ -109,6 +109,10 @@ void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
     w.Int(c.total_objects);
     w.Key("period");
     w.Int(c.period);
+    w.Key("partial");  // heap tables pasted with rows left out: coverage is the share of objects the rows hold
+    w.Bool(c.coverage < 1);
+    w.Key("coverage");
+    w.Double(c.coverage);
     w.EndObject();
   }
   w.EndArray();

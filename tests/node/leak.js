@@ -1,6 +1,6 @@
-// A Node.js program that leaks 20,000 small objects (from leakSessions) per
+// A Node.js program that leaks 50,000 small objects (from leakSessions) per
 // capture, beside churn and a stable array, and writes a heap profile after
-// each with @datadog/pprof (V8's sampling heap profiler, 512 KiB on average).
+// each with @datadog/pprof (V8's sampling heap profiler, 64 KiB on average).
 // The first capture is taken while the program's first (synchronous) turn
 // runs: V8 then names Node's bootstrap frame "(anonymous:L#1:C#1)", and
 // "(anonymous)" in the later captures.
@@ -9,7 +9,7 @@ const pprof = require('@datadog/pprof');
 const fs = require('fs');
 const out = process.argv[2] || '.';
 const captures = Number(process.argv[3] || 3);
-pprof.heap.start(512 * 1024, 64);
+pprof.heap.start(64 * 1024, 64);  // a sample per 64 KiB on average: enough to see each step
 const leaked = [];
 function leakSessions(n) {
   for (let i = 0; i < n; i++) leaked.push({ id: i, name: 'session-' + i, payload: new Array(16).fill(i) });
@@ -22,7 +22,7 @@ function churn() {
 const stable = new Array(100000).fill(0).map((_, i) => ({ i }));
 async function main() {
   for (let c = 1; c <= captures; c++) {
-    leakSessions(20000);
+    leakSessions(50000);
     churn();
     if (global.gc) global.gc();
     const profile = pprof.heap.profile();

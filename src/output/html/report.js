@@ -214,7 +214,8 @@
   D.profiles.forEach(function (p, i) {
     var tr = el('tr');
     [[String(i + 1), 'num number'], [p.path, 'mono path-cell'],
-     [fmtTime(p, i) + (restarts.indexOf(i) >= 0 ? ' (restarted)' : ''), 'time'],
+     [fmtTime(p, i) + (restarts.indexOf(i) >= 0 ? ' (restarted)' : '') +
+      (p.partial ? ' (partial table: ' + (100 * p.coverage).toFixed(1) + '% of its objects)' : ''), 'time'],
      [fmtBytes(p.total_bytes), 'num'], [D.objects_index ? fmtNumber(p.total_objects) : '-', 'num']
     ].forEach(function (c, k) { tr.appendChild(el('td', { 'class': c[1], 'data-label': captureHeadings[k] }, c[0])); });
     inputs.appendChild(tr);
