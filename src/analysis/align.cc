@@ -38,6 +38,18 @@ uint64_t HashFrames(const uint32_t* frames, size_t n) {
   return h;
 }
 
+// Calls f on each of a site's series arrays that exist (one entry per
+// capture): values, objects, the alloc_* pair, and each size class's pair.
+template <typename F>
+void ForEachSeries(AlignedSite& site, F f) {
+  for (std::span<int64_t>* v : {&site.values, &site.objects, &site.alloc_values, &site.alloc_objects})
+    if (!v->empty()) f(*v);
+  for (auto& c : site.size_classes) {
+    if (!c.values.empty()) f(c.values);
+    if (!c.objects.empty()) f(c.objects);
+  }
+}
+
 std::string TypeList(const Profile& p) {
   std::string s;
   for (const auto& t : p.sample_types) s += fmt::format("{}{}/{}", s.empty() ? "" : ", ", t.type, t.unit);
@@ -261,22 +273,13 @@ Status Aligner::Append(const Profile& profile) {
 
 void Aligner::GrowCaptures(size_t capacity) {
   BlockArena<int64_t> arena;
-  auto moved = [&](std::span<int64_t> old) {
-    if (old.empty()) return old;
-    std::span<int64_t> grown = arena.Allocate(capacity);
-    std::copy(old.begin(), old.begin() + static_cast<ptrdiff_t>(num_captures_), grown.begin());
-    std::fill(grown.begin() + static_cast<ptrdiff_t>(num_captures_), grown.end(), 0);
-    return grown;
-  };
   for (AlignedSite& site : result_.sites) {
-    site.values = moved(site.values);
-    site.objects = moved(site.objects);
-    site.alloc_values = moved(site.alloc_values);
-    site.alloc_objects = moved(site.alloc_objects);
-    for (auto& c : site.size_classes) {
-      c.values = moved(c.values);
-      c.objects = moved(c.objects);
-    }
+    ForEachSeries(site, [&](std::span<int64_t>& old) {
+      std::span<int64_t> grown = arena.Allocate(capacity);
+      std::copy(old.begin(), old.begin() + static_cast<ptrdiff_t>(num_captures_), grown.begin());
+      std::fill(grown.begin() + static_cast<ptrdiff_t>(num_captures_), grown.end(), 0);
+      old = grown;
+    });
   }
   result_.value_arena = std::move(arena);  // the old arrays are freed here
   std::vector<uint8_t> presence(result_.sites.size() * capacity, 0);
@@ -289,21 +292,12 @@ void Aligner::GrowCaptures(size_t capacity) {
 
 void Aligner::RemoveCapture(size_t index) {
   if (index >= num_captures_) return;
-  auto drop = [&](std::span<int64_t> v) {
-    if (v.empty()) return;
-    std::copy(v.begin() + static_cast<ptrdiff_t>(index) + 1, v.begin() + static_cast<ptrdiff_t>(num_captures_),
-              v.begin() + static_cast<ptrdiff_t>(index));
-    v[num_captures_ - 1] = 0;
-  };
   for (AlignedSite& site : result_.sites) {
-    drop(site.values);
-    drop(site.objects);
-    drop(site.alloc_values);
-    drop(site.alloc_objects);
-    for (auto& c : site.size_classes) {
-      drop(c.values);
-      drop(c.objects);
-    }
+    ForEachSeries(site, [&](std::span<int64_t>& v) {
+      std::copy(v.begin() + static_cast<ptrdiff_t>(index) + 1, v.begin() + static_cast<ptrdiff_t>(num_captures_),
+                v.begin() + static_cast<ptrdiff_t>(index));
+      v[num_captures_ - 1] = 0;
+    });
   }
   // The sites only the removed capture had go, so the table is the one the
   // remaining captures alone would give (and memory follows the sites alive).
@@ -583,19 +577,8 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
 
 AlignedProfiles Aligner::Finish(bool keep_argument_order) && {
   if (capacity_ != num_captures_) {  // an appended table: its arrays have room to spare
-    auto fit = [&](std::span<int64_t>& v) {
-      if (!v.empty()) v = v.first(num_captures_);
-    };
-    for (AlignedSite& site : result_.sites) {
-      fit(site.values);
-      fit(site.objects);
-      fit(site.alloc_values);
-      fit(site.alloc_objects);
-      for (auto& c : site.size_classes) {
-        fit(c.values);
-        fit(c.objects);
-      }
-    }
+    for (AlignedSite& site : result_.sites)
+      ForEachSeries(site, [&](std::span<int64_t>& v) { v = v.first(num_captures_); });
   }
   OrderCaptures(result_, keep_argument_order);
   return std::move(result_);
@@ -625,21 +608,11 @@ void OrderCaptures(AlignedProfiles& aligned, bool keep_argument_order) {
     for (size_t i = 0; i < n; ++i) aligned.captures[i] = std::move(copy[order[i]]);
   }
   std::vector<int64_t> scratch(n);
-  auto permute = [&](std::span<int64_t> v) {
-    for (size_t i = 0; i < n; ++i) scratch[i] = v[order[i]];
-    std::copy(scratch.begin(), scratch.end(), v.begin());
-  };
   for (auto& site : aligned.sites) {
-    permute(site.values);
-    permute(site.objects);
-    if (aligned.has_alloc) {
-      permute(site.alloc_values);
-      permute(site.alloc_objects);
-    }
-    for (auto& c : site.size_classes) {
-      permute(c.values);
-      permute(c.objects);
-    }
+    ForEachSeries(site, [&](std::span<int64_t>& v) {
+      for (size_t i = 0; i < n; ++i) scratch[i] = v[order[i]];
+      std::copy(scratch.begin(), scratch.end(), v.begin());
+    });
   }
   aligned.argument_index = order;
 }

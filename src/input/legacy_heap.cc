@@ -248,20 +248,9 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
   ModelBuilder model(source);
   model.SetSampleTypes({{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
                         {"inuse_space", "bytes"}});
-  size_t line_number = 0;
-  size_t pos = 0;
-  auto next_line = [&](std::string_view* line) {
-    if (pos >= data.size()) return false;
-    size_t end = data.find('\n', pos);
-    if (end == std::string_view::npos) end = data.size();
-    *line = data.substr(pos, end - pos);
-    if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
-    pos = end + 1;
-    ++line_number;
-    return true;
-  };
+  Lines next_line{data};
   auto error = [&](std::string what) {
-    return Status::InputError(fmt::format("{}:{}: {}", source, line_number, what));
+    return Status::InputError(fmt::format("{}:{}: {}", source, next_line.number, what));
   };
 
   std::string_view line;
