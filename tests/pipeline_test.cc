@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include "output/report.h"
+
+#include "output/render_json.h"
+
 #include "test_paths.h"
 
 namespace pprof_trend {
@@ -54,6 +58,24 @@ TEST(PipelineTest, RefusesWhatCannotMakeATrend) {
   auto bad = Analyze(regex);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), StatusCode::kUsageError);
+}
+
+// A partial heap table in a series: its warning is a note of the analysis,
+// and JSON marks the capture partial with its coverage.
+TEST(PipelineTest, APartialTableIsSaidAndMarkedInJson) {
+  PipelineOptions options;
+  options.profiles = {testing::SourcePath("testdata/dumpheap-real/dotnet-docs-33836.txt"),
+                      testing::SourcePath("testdata/dotnet/dump1.txt")};
+  options.times = {int64_t{1700000000} * 1000000000, int64_t{1700086400} * 1000000000};
+  auto analysis = Analyze(options);
+  ASSERT_TRUE(analysis.ok()) << analysis.status().message();
+  ASSERT_FALSE(analysis->notes.empty());
+  EXPECT_NE(analysis->notes[0].find("dotnet-docs-33836.txt: a partial table: its rows hold 413,807 of the 428,516"),
+            std::string::npos)
+      << analysis->notes[0];
+  const std::string json = RenderJson(BuildReport(analysis->trend, ReportOptions{}), JsonOptions{});
+  EXPECT_NE(json.find("\"partial\": true,\n      \"coverage\": 0.96567"), std::string::npos) << json.substr(0, 1500);
+  EXPECT_NE(json.find("\"partial\": false,\n      \"coverage\": 1\n"), std::string::npos);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "base/url.h"
 #include "input/dumpheap.h"
 #include "input/gzip.h"
+#include "input/class_histogram.h"
 #include "input/legacy_heap.h"
 #include "input/profile_reader.h"
 #include "input/sniff.h"
@@ -73,7 +74,7 @@ StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::stri
       std::ifstream in(file, std::ios::binary);
       in.read(head.data(), static_cast<std::streamsize>(head.size()));
       head.resize(static_cast<size_t>(in.gcount()));
-      const bool profile = !head.empty() && (IsGzip(head) || IsLegacyHeapProfile(head) || IsDumpheapStat(head) ||
+      const bool profile = !head.empty() && (IsGzip(head) || IsLegacyHeapProfile(head) || IsDumpheapStat(head) || IsClassHistogram(head) ||
                                              !DescribeNonProtobuf(head).has_value());
       if (profile) {
         out.push_back(file);
@@ -141,8 +142,9 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
                                           name, data.size(), options.limits.max_decompressed_bytes));
   }
   if (IsLegacyHeapProfile(data)) return ParseLegacyHeap(data, name, options.limits);
-  if (IsDumpheapStat(data)) {
-    ASSIGN_OR_RETURN(Profile profile, ParseDumpheapStat(data, name, options.limits));
+  if (IsDumpheapStat(data) || IsClassHistogram(data)) {
+    ASSIGN_OR_RETURN(Profile profile, IsDumpheapStat(data) ? ParseDumpheapStat(data, name, options.limits)
+                                                           : ParseClassHistogram(data, name, options.limits));
     profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
     profile.time_from_mtime = input.mtime_nanos != 0;
     return profile;

@@ -1,0 +1,209 @@
+#include "input/class_histogram.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+#include <vector>
+
+#include "input/model_builder.h"
+
+namespace pprof_trend {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view NextWord(std::string_view& s) {
+  s = Trim(s);
+  size_t n = 0;
+  while (n < s.size() && !std::isspace(static_cast<unsigned char>(s[n]))) ++n;
+  std::string_view w = s.substr(0, n);
+  s.remove_prefix(n);
+  return w;
+}
+
+// A unified GC log line's "[0.123s][info][gc,classhisto] " prefix, removed.
+std::string_view WithoutLogPrefix(std::string_view line) {
+  std::string_view t = Trim(line);
+  while (t.starts_with('[')) {
+    const size_t close = t.find(']');
+    if (close == std::string_view::npos) break;
+    t = Trim(t.substr(close + 1));
+  }
+  return t;
+}
+
+enum class Layout { kNone, kHotSpot, kOpenJ9 };
+
+Layout HeaderLayout(std::string_view line) {
+  std::string_view s = WithoutLogPrefix(line);
+  std::vector<std::string_view> words;
+  for (std::string_view w = NextWord(s); !w.empty() && words.size() < 8; w = NextWord(s)) words.push_back(w);
+  auto is = [&](std::initializer_list<std::string_view> expected) {
+    if (words.size() < expected.size()) return false;
+    size_t i = 0;
+    for (std::string_view e : expected)
+      if (words[i++] != e) return false;
+    return true;
+  };
+  if (is({"num", "#instances", "#bytes", "class", "name"})) return Layout::kHotSpot;
+  if (is({"num", "object", "count", "total", "size", "class", "name"})) return Layout::kOpenJ9;
+  return Layout::kNone;
+}
+
+bool ParseNumber(std::string_view w, int64_t* v) {
+  auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), *v);
+  return ec == std::errc() && ptr == w.data() + w.size() && *v >= 0;
+}
+
+struct Row {
+  std::string_view name, module;
+  int64_t instances, bytes;
+};
+
+struct Histogram {
+  size_t header_line = 0;
+  Layout layout = Layout::kNone;
+  std::vector<Row> rows;
+  bool has_footer = false;
+  int64_t footer_instances = 0, footer_bytes = 0;
+  size_t elided = 0;  // "..." lines
+};
+
+std::string Grouped(int64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsClassHistogram(std::string_view data) {
+  size_t pos = 0;
+  for (int i = 0; i < 20000 && pos < data.size(); ++i) {
+    size_t end = data.find('\n', pos);
+    if (end == std::string_view::npos) end = data.size();
+    if (HeaderLayout(data.substr(pos, end - pos)) != Layout::kNone) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& source, const Limits& limits) {
+  std::vector<Histogram> histograms;
+  Histogram* h = nullptr;  // the one being read
+  size_t pos = 0, line_number = 0, rows_total = 0;
+  while (pos < data.size()) {
+    size_t end = data.find('\n', pos);
+    if (end == std::string_view::npos) end = data.size();
+    std::string_view line = data.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_number;
+    auto error = [&](std::string what) {
+      return Status::InputError(fmt::format("{}:{}: {}", source, line_number, what));
+    };
+    if (Layout layout = HeaderLayout(line); layout != Layout::kNone) {
+      histograms.emplace_back();
+      h = &histograms.back();
+      h->header_line = line_number;
+      h->layout = layout;
+      continue;
+    }
+    if (h == nullptr || h->has_footer) continue;
+    std::string_view t = WithoutLogPrefix(line);
+    if (t.empty() || t.find_first_not_of('-') == std::string_view::npos) continue;  // the rule under the header
+    if (t.find_first_not_of(". ") == std::string_view::npos || t == "\xE2\x80\xA6") {  // "...": rows left out
+      ++h->elided;
+      continue;
+    }
+    std::string_view rest = t;
+    std::string_view first = NextWord(rest);
+    if (first == "Total") {
+      if (!ParseNumber(NextWord(rest), &h->footer_instances) || !ParseNumber(NextWord(rest), &h->footer_bytes))
+        return error(fmt::format("expected a footer \"Total N M\", got \"{}\"", t.substr(0, std::min<size_t>(t.size(), 60))));
+      h->has_footer = true;
+      continue;
+    }
+    // "   1:  60000  1920000  Leak$Session" (HotSpot) or "    1  60000  1920000    Leak$Session" (OpenJ9)
+    if (first.ends_with(':')) first.remove_suffix(1);
+    int64_t rank = 0, instances = 0, bytes = 0;
+    const std::string_view instances_word = NextWord(rest), bytes_word = NextWord(rest);
+    std::string_view name = Trim(rest);
+    if (!ParseNumber(first, &rank) || !ParseNumber(instances_word, &instances) || !ParseNumber(bytes_word, &bytes) ||
+        name.empty()) {
+      if (h->rows.empty()) return error(fmt::format("expected a row \"num: #instances #bytes class name\", got \"{}\"",
+                                                    t.substr(0, std::min<size_t>(t.size(), 60))));
+      h = nullptr;  // the histogram ended (a GC log goes on): no footer
+      continue;
+    }
+    std::string_view module;
+    if (name.ends_with(')')) {  // "[B (java.base@17.0.15)": the module, without its version
+      const size_t open = name.rfind(" (");
+      if (open != std::string_view::npos) {
+        module = name.substr(open + 2, name.size() - open - 3);
+        module = module.substr(0, module.find('@'));
+        name = Trim(name.substr(0, open));
+      }
+    }
+    if (name.size() > limits.max_string_length)
+      return error(fmt::format("a class name over the limit of {} bytes (--max-string-length raises it)",
+                               limits.max_string_length));
+    if (++rows_total > limits.max_samples)
+      return error(fmt::format("more than {} rows (--max-samples raises it)", limits.max_samples));
+    h->rows.push_back(Row{name, module, instances, bytes});
+  }
+  if (histograms.empty())
+    return Status::InputError(fmt::format("{}: no \"num #instances #bytes class name\" header found", source));
+  const Histogram& chosen = histograms.back();
+  std::vector<std::string> warnings;
+  if (histograms.size() > 1)
+    warnings.push_back(fmt::format("{} class histograms (a GC log?); read the last, at line {}", histograms.size(),
+                                   chosen.header_line));
+  ModelBuilder model(source);
+  model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
+  int64_t instances = 0, bytes = 0;
+  for (const Row& r : chosen.rows) {
+    // One shallow size for every instance of a class that is no array.
+    std::optional<int64_t> each;
+    if (!r.name.starts_with('[') && r.instances > 0 && r.bytes % r.instances == 0) each = r.bytes / r.instances;
+    model.AddSample({model.FrameLocation(r.name, r.module, 0)}, {r.instances, r.bytes}, each);
+    if (__builtin_add_overflow(instances, r.instances, &instances) || __builtin_add_overflow(bytes, r.bytes, &bytes))
+      return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
+  }
+  double coverage = 1;
+  if (chosen.has_footer) {
+    if (instances > chosen.footer_instances)
+      return Status::InputError(fmt::format("{}: the histogram's rows hold {} instances, more than its footer's {}: "
+                                            "not one histogram",
+                                            source, Grouped(instances), Grouped(chosen.footer_instances)));
+    if (instances < chosen.footer_instances) {
+      coverage = chosen.footer_instances > 0
+                     ? static_cast<double>(instances) / static_cast<double>(chosen.footer_instances)
+                     : 0;
+      warnings.push_back(fmt::format(
+          "a partial histogram: its rows hold {} of the {} instances its footer counts ({:.1f}%); the classes left "
+          "out are missing from the series",
+          Grouped(instances), Grouped(chosen.footer_instances), 100 * coverage));
+    }
+  } else if (chosen.layout == Layout::kHotSpot) {
+    warnings.push_back("no \"Total\" line: the histogram may have been cut (piped through head?); its rows are read "
+                       "as they are");
+  }
+  if (chosen.elided > 0 && coverage == 1)
+    warnings.push_back(fmt::format("{} elision line{} skipped", chosen.elided, chosen.elided == 1 ? "" : "s"));
+  Profile profile = std::move(model).Finish();
+  profile.warnings = std::move(warnings);
+  profile.coverage = coverage;
+  if (!ValueTotalsFit(profile))
+    return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
+  return profile;
+}
+
+}  // namespace pprof_trend
