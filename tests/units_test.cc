@@ -26,6 +26,11 @@ TEST(UnitsTest, Counts) {
   EXPECT_EQ(FormatCount(1.2e6), "1.20M");
   EXPECT_EQ(FormatCount(2.5), "2.50");
   EXPECT_EQ(FormatSignedCount(17), "+17");
+  // Exact whatever the size (messages about tables' totals).
+  EXPECT_EQ(FormatGrouped(11400232), "11,400,232");
+  EXPECT_EQ(FormatGrouped(-123), "-123");
+  EXPECT_EQ(FormatGrouped(-1234567), "-1,234,567");
+  EXPECT_EQ(FormatGrouped(0), "0");
 }
 
 TEST(UnitsTest, TimesAndSpans) {

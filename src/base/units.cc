@@ -117,19 +117,22 @@ std::string FormatValue(double value, std::string_view unit) {
   return fmt::format("{} {}", TwoDecimals(value), unit);
 }
 
+std::string FormatGrouped(int64_t n) {
+  std::string digits = fmt::format("{}", n), out;
+  const size_t sign = n < 0 ? 1 : 0;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > sign && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string FormatCount(double count) {
   double a = std::fabs(count);
   if (a < 1e6) {
     // Whole numbers with thousands separators; fractions only below 10.
     if (a < 10 && std::fabs(count - std::round(count)) > 0.005) return TwoDecimals(count);
-    auto n = static_cast<long long>(std::llround(count));
-    std::string digits = fmt::format("{}", n < 0 ? -n : n);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-      if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-      out += digits[i];
-    }
-    return n < 0 ? "-" + out : out;
+    return FormatGrouped(std::llround(count));
   }
   if (a < 1e9) return fmt::format("{:.2f}M", count / 1e6);
   return fmt::format("{:.2f}G", count / 1e9);

@@ -38,6 +38,8 @@ std::string FormatIn(double value, const DisplayUnit& unit);
 std::string FormatValue(double value, std::string_view unit);
 // Counts: "17", "1,234", "162,634", "1.21M".
 std::string FormatCount(double count);
+// Exact, with thousands separators whatever the size: "11,400,232".
+std::string FormatGrouped(int64_t n);
 std::string FormatSignedCount(double count);
 
 // "2022-02-11 02:00:00 UTC"; "unknown" for 0.

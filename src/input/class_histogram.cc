@@ -6,25 +6,12 @@
 #include <charconv>
 #include <vector>
 
+#include "base/units.h"
 #include "input/model_builder.h"
+#include "input/text_scan.h"
 
 namespace pprof_trend {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string_view NextWord(std::string_view& s) {
-  s = Trim(s);
-  size_t n = 0;
-  while (n < s.size() && !std::isspace(static_cast<unsigned char>(s[n]))) ++n;
-  std::string_view w = s.substr(0, n);
-  s.remove_prefix(n);
-  return w;
-}
 
 // A unified GC log line's "[0.123s][info][gc,classhisto] " prefix, removed.
 std::string_view WithoutLogPrefix(std::string_view line) {
@@ -74,38 +61,20 @@ struct Histogram {
   size_t elided = 0;  // "..." lines
 };
 
-std::string Grouped(int64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 }  // namespace
 
 bool IsClassHistogram(std::string_view data) {
-  size_t pos = 0;
-  for (int i = 0; i < 20000 && pos < data.size(); ++i) {
-    size_t end = data.find('\n', pos);
-    if (end == std::string_view::npos) end = data.size();
-    if (HeaderLayout(data.substr(pos, end - pos)) != Layout::kNone) return true;
-    pos = end + 1;
-  }
-  return false;
+  return AnyOfFirstLines(data, 20000, [](std::string_view line) { return HeaderLayout(line) != Layout::kNone; });
 }
 
 StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& source, const Limits& limits) {
   std::vector<Histogram> histograms;
   Histogram* h = nullptr;  // the one being read
-  size_t pos = 0, line_number = 0, rows_total = 0;
-  while (pos < data.size()) {
-    size_t end = data.find('\n', pos);
-    if (end == std::string_view::npos) end = data.size();
-    std::string_view line = data.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_number;
+  size_t rows_total = 0;
+  Lines lines{data};
+  std::string_view line;
+  while (lines(&line)) {
+    const size_t line_number = lines.number;
     auto error = [&](std::string what) {
       return Status::InputError(fmt::format("{}:{}: {}", source, line_number, what));
     };
@@ -182,7 +151,7 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
     if (instances > chosen.footer_instances)
       return Status::InputError(fmt::format("{}: the histogram's rows hold {} instances, more than its footer's {}: "
                                             "not one histogram",
-                                            source, Grouped(instances), Grouped(chosen.footer_instances)));
+                                            source, FormatGrouped(instances), FormatGrouped(chosen.footer_instances)));
     if (instances < chosen.footer_instances) {
       coverage = chosen.footer_instances > 0
                      ? static_cast<double>(instances) / static_cast<double>(chosen.footer_instances)
@@ -190,7 +159,7 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
       warnings.push_back(fmt::format(
           "a partial histogram: its rows hold {} of the {} instances its footer counts ({:.1f}%); the classes left "
           "out are missing from the series",
-          Grouped(instances), Grouped(chosen.footer_instances), 100 * coverage));
+          FormatGrouped(instances), FormatGrouped(chosen.footer_instances), 100 * coverage));
     }
   } else if (chosen.layout == Layout::kHotSpot) {
     warnings.push_back("no \"Total\" line: the histogram may have been cut (piped through head?); its rows are read "

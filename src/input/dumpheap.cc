@@ -3,28 +3,15 @@
 #include <cctype>
 #include <fmt/format.h>
 
+#include "base/units.h"
 #include "input/model_builder.h"
+#include "input/text_scan.h"
 
 #include <optional>
 #include <vector>
 
 namespace pprof_trend {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string_view NextWord(std::string_view& s) {
-  s = Trim(s);
-  size_t n = 0;
-  while (n < s.size() && !std::isspace(static_cast<unsigned char>(s[n]))) ++n;
-  std::string_view w = s.substr(0, n);
-  s.remove_prefix(n);
-  return w;
-}
 
 bool IsHeaderLine(std::string_view line) {
   std::string_view s = line;
@@ -132,16 +119,6 @@ std::string FilterOf(std::string_view command) {
   return "";
 }
 
-// 11400232 -> "11,400,232": exact, for messages.
-std::string Grouped(int64_t v) {
-  std::string digits = std::to_string(v < 0 ? -v : v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (v < 0 ? "-" : "") + out;
-}
-
 struct Row {
   std::string_view name;
   int64_t count, size;
@@ -163,27 +140,18 @@ struct Table {
 bool IsDumpheapStat(std::string_view data) {
   // A table may follow a long session in the paste: look through the first
   // 20,000 lines (and no further: this runs on every input, binary ones too).
-  size_t pos = 0;
-  for (int i = 0; i < 20000 && pos < data.size(); ++i) {
-    size_t end = data.find('\n', pos);
-    if (end == std::string_view::npos) end = data.size();
-    if (IsHeaderLine(data.substr(pos, end - pos))) return true;
-    pos = end + 1;
-  }
-  return false;
+  return AnyOfFirstLines(data, 20000, IsHeaderLine);
 }
 
 StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& source, const Limits& limits) {
   std::vector<Table> tables;
   Table* table = nullptr;  // the one being read
   std::string_view command;
-  size_t pos = 0, line_number = 0, rows_total = 0;
-  while (pos < data.size()) {
-    size_t end = data.find('\n', pos);
-    if (end == std::string_view::npos) end = data.size();
-    std::string_view line = data.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_number;
+  size_t rows_total = 0;
+  Lines lines{data};
+  std::string_view line;
+  while (lines(&line)) {
+    const size_t line_number = lines.number;
     auto error = [&](std::string what) {
       return Status::InputError(fmt::format("{}:{}: {}", source, line_number, what));
     };
@@ -278,7 +246,7 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
   if (row_objects > t.footer_objects)
     return Status::InputError(fmt::format(
         "{}: the table's rows hold {} objects, more than its footer's \"Total {} objects\": not one table",
-        source, Grouped(row_objects), Grouped(t.footer_objects)));
+        source, FormatGrouped(row_objects), FormatGrouped(t.footer_objects)));
   double coverage = 1;
   if (row_objects < t.footer_objects) {
     coverage = t.footer_objects > 0 ? static_cast<double>(row_objects) / static_cast<double>(t.footer_objects) : 0;
@@ -288,7 +256,7 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
     warnings.push_back(fmt::format(
         "a partial table: its rows hold {} of the {} objects its footer counts ({:.1f}%{}){}; the types left out "
         "are missing from the series",
-        Grouped(row_objects), Grouped(t.footer_objects), 100 * coverage, bytes,
+        FormatGrouped(row_objects), FormatGrouped(t.footer_objects), 100 * coverage, bytes,
         t.elided > 0 ? fmt::format(" ({} elided at line {})", t.elided == 1 ? "rows" : "rows", t.elision_line) : ""));
   } else if (t.elided > 0) {
     warnings.push_back(fmt::format("an elision line at line {} skipped (the rows add up to the footer's total)",

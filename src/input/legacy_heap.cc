@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "input/model_builder.h"
+#include "input/text_scan.h"
 
 namespace pprof_trend {
 
@@ -130,22 +131,6 @@ Status ParseMaps(NextLine& next_line, std::string_view* line, ModelBuilder& mode
   }
   return Status();
 }
-
-// A line reader over the whole text that counts lines for errors.
-struct Lines {
-  std::string_view data;
-  size_t pos = 0, number = 0;
-  bool operator()(std::string_view* line) {
-    if (pos >= data.size()) return false;
-    size_t end = data.find('\n', pos);
-    if (end == std::string_view::npos) end = data.size();
-    *line = data.substr(pos, end - pos);
-    if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
-    pos = end + 1;
-    ++number;
-    return true;
-  }
-};
 
 // jemalloc's prof.dump: see the header.
 StatusOr<Profile> ParseJemalloc(std::string_view data, const std::string& source, const Limits& limits) {
