@@ -49,7 +49,7 @@ TEST(AccuracyTest, IntervalsOfAKnownChangeCoverTheTruth) {
         sim::Series series = sim::Simulate(spec);
         Aligner aligner(AlignOptions{}, series.profiles.size());
         for (size_t i = 0; i < series.profiles.size(); ++i) ASSERT_TRUE(aligner.Add(i, series.profiles[i]).ok());
-        TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+        TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
         ASSERT_EQ(t.sites.size(), 1u);
         ASSERT_EQ(t.restarts.size(), restart ? 1u : 0u);
         const TrendNode& node = t.sites[0];

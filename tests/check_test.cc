@@ -54,7 +54,7 @@ class CheckSaramaTest : public ::testing::Test {
     for (int d : days) paths.push_back(testing::SaramaDay(d));
     Aligner aligner(AlignOptions{}, paths.size());
     EXPECT_TRUE(LoadEach(paths, LoadOptions{}, [&](size_t i, Profile&& p) { return aligner.Add(i, p); }).ok());
-    return ComputeTrends(std::move(aligner).Finish(keep_order), TrendOptions{});
+    return ComputeTrends(std::move(aligner).Finish(keep_order));
   }
 };
 
@@ -139,7 +139,7 @@ TEST(RenderCheckTest, EscapesHostileNames) {
   Aligner aligner(AlignOptions{}, 2);
   ASSERT_TRUE(aligner.Add(0, DecodePprof(testing::BuildProfile(day1), "a").value()).ok());
   ASSERT_TRUE(aligner.Add(1, DecodePprof(testing::BuildProfile(day2), "b").value()).ok());
-  TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
   Budgets b;
   b.max_growth = SizeLimit{1, "1B"};
   auto r = RunCheck(t, b);

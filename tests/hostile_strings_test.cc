@@ -48,7 +48,7 @@ class HostileStringsTest : public ::testing::Test {
     Aligner aligner(AlignOptions{}, 2);
     ASSERT_TRUE(aligner.Add(0, DecodePprof(testing::BuildProfile(day1), "evil\n1.pb").value()).ok());
     ASSERT_TRUE(aligner.Add(1, DecodePprof(testing::BuildProfile(day2), "evil\x1b[2.pb").value()).ok());
-    trend_ = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+    trend_ = ComputeTrends(std::move(aligner).Finish(false));
   }
   TrendResult trend_;
 };

@@ -112,7 +112,7 @@ TEST(LegacyHeapTest, TrendAgreesWithTheProtoForm) {
       p->time_nanos = times[day - 1] * 1000000000;
       EXPECT_TRUE(aligner.Add(static_cast<size_t>(day - 1), *p).ok());
     }
-    return ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+    return ComputeTrends(std::move(aligner).Finish(false));
   };
   TrendResult proto = trend(".pb.gz"), text = trend(".heap.txt");
   // The text form lists a few records whose in-use values are all zero (the

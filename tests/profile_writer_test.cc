@@ -22,7 +22,7 @@ TrendResult SaramaTrend() {
     EXPECT_TRUE(p.ok());
     EXPECT_TRUE(aligner.Add(static_cast<size_t>(day - 1), *p).ok());
   }
-  return ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  return ComputeTrends(std::move(aligner).Finish(false));
 }
 
 TEST(ProfileWriterTest, RoundTripsThroughTheLoader) {

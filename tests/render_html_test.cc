@@ -33,7 +33,7 @@ TrendResult SaramaTrend() {
     p->source = paths[i];  // relative, as the golden file has them
     EXPECT_TRUE(aligner.Add(i, *p).ok());
   }
-  return ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  return ComputeTrends(std::move(aligner).Finish(false));
 }
 
 // The data the page renders from, golden. PPROF_TREND_UPDATE_GOLDEN=1 rewrites it.
@@ -79,7 +79,7 @@ TEST(RenderHtmlTest, HostileNamesCannotInjectMarkup) {
   Aligner aligner(AlignOptions{}, 2);
   ASSERT_TRUE(aligner.Add(0, DecodePprof(testing::BuildProfile(day1), evil).value()).ok());
   ASSERT_TRUE(aligner.Add(1, DecodePprof(testing::BuildProfile(day2), "b").value()).ok());
-  TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
   ReportOptions options;
   options.command_line = "pprof-trend " + evil;
   std::string page = RenderHtml(BuildReport(t, options), HtmlOptions{});

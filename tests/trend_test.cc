@@ -101,7 +101,7 @@ class SaramaTrendTest : public ::testing::Test {
     Aligner aligner(AlignOptions{}, paths.size());
     Status s = LoadEach(paths, LoadOptions{}, [&](size_t i, Profile&& p) { return aligner.Add(i, p); });
     EXPECT_TRUE(s.ok()) << s.message();
-    return ComputeTrends(std::move(aligner).Finish(keep_order), TrendOptions{});
+    return ComputeTrends(std::move(aligner).Finish(keep_order));
   }
   static const TrendNode* Site(const TrendResult& t, const std::string& name) {
     for (const auto& n : t.sites)
@@ -201,7 +201,7 @@ TEST_F(SaramaTrendTest, RebuiltCapturesAlignToIdenticalResults) {
       EXPECT_TRUE(profile.ok()) << profile.status().message();
       EXPECT_TRUE(aligner.Add(static_cast<size_t>(day - 1), *profile).ok());
     }
-    TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+    TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
     Report report = BuildReport(t, ReportOptions{});
     return RenderText(report) + RenderJson(report, JsonOptions{});
   };
@@ -242,7 +242,7 @@ TEST(RankingTest, TiedSitesOfALargeProfileAreOrderedByTheirFramesNames) {
     ASSERT_TRUE(profile.ok()) << profile.status().message();
     ASSERT_TRUE(aligner.Add(i, *profile).ok());
   }
-  TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
   ASSERT_EQ(t.sites.size(), made);
   auto names = [&](const TrendNode& n) {
     std::vector<std::string> out;
@@ -281,7 +281,7 @@ TEST(TextTableTest, RowsAreNumberedInOrderAndSitesLeftOutAreSaid) {
     ASSERT_TRUE(p.ok()) << p.status().message();
     ASSERT_TRUE(aligner.Add(static_cast<size_t>(i), *p).ok());
   }
-  TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
   ASSERT_EQ(t.sites.size(), 2u);
   ASSERT_EQ(t.aligned.frames[t.sites[0].name_frame].function, "main.went");  // ranked first by its score
   ASSERT_EQ(t.sites[0].stats.trend_class, TrendClass::kGone);
@@ -308,7 +308,7 @@ TEST(SizeSplitTest, AGrowthOfTwoSizesIsSplitBySize) {
     ASSERT_TRUE(p.ok()) << p.status().message();
     ASSERT_TRUE(aligner.Add(static_cast<size_t>(i), *p).ok());
   }
-  TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
   ASSERT_EQ(t.sites.size(), 1u);
   const TrendNode& node = t.sites[0];
   ASSERT_EQ(node.size.by_size.size(), 2u);

@@ -106,7 +106,7 @@ Analysis AnalyzeAligned(AlignedProfiles aligned, bool keep_order) {
             ? "note: the argument order differs from the capture times; kept it (--keep-order)"
             : "note: profiles are ordered by capture time, not as given (--keep-order keeps the argument order)");
   }
-  analysis.trend = ComputeTrends(std::move(aligned), TrendOptions{});
+  analysis.trend = ComputeTrends(std::move(aligned));
   timer.Lap("trends");
   return analysis;
 }

@@ -401,7 +401,7 @@ double GrowthObjects(const TrendResult& trend, const TrendNode& node) {
   return trend.restarts.empty() ? node.delta_objects : node.delta_objects_within;
 }
 
-TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& /*options*/) {
+TrendResult ComputeTrends(AlignedProfiles aligned) {
   TrendResult result;
   const size_t n = aligned.captures.size();
   std::vector<double> x(n);

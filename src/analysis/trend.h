@@ -100,10 +100,6 @@ struct TrendNode {
   int rank = 0;  // 1-based within its kind, by score
 };
 
-struct TrendOptions {
-  // Sites are named by their deepest frame that is no allocator's
-  // (IsAllocatorFrame, analysis/allocator_frames.h).
-};
 
 // The 95% half-width of the estimated objects at capture k (none when exact):
 // 1.96 sqrt((N + 1/p)(1-p)/p) for a count N scaled from samples with p.
@@ -154,6 +150,6 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
 SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<double>& x, bool x_in_days,
                                const NoiseModel& noise);
 
-TrendResult ComputeTrends(AlignedProfiles aligned, const TrendOptions& options);
+TrendResult ComputeTrends(AlignedProfiles aligned);
 
 }  // namespace pprof_trend

@@ -44,7 +44,7 @@ void RunDownstream(const std::vector<const Profile*>& captures) {
   Aligner aligner(options, captures.size());
   for (size_t i = 0; i < captures.size(); ++i)
     if (!aligner.Add(i, *captures[i]).ok()) return;
-  TrendResult trend = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+  TrendResult trend = ComputeTrends(std::move(aligner).Finish(false));
   Report report = BuildReport(trend, ReportOptions{});
   RenderText(report);
   RenderJson(report, JsonOptions{});

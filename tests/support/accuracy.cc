@@ -82,7 +82,7 @@ Accuracy MeasureAccuracy(uint64_t first_seed, size_t count) {
     bool ok = true;
     for (size_t i = 0; i < series.profiles.size() && ok; ++i) ok = aligner.Add(i, series.profiles[i]).ok();
     if (!ok) continue;
-    TrendResult t = ComputeTrends(std::move(aligner).Finish(false), TrendOptions{});
+    TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
     ++acc.series;
     bool has_leak = false;
     for (const SiteSpec& s : spec.sites) has_leak = has_leak || s.pattern == Pattern::kLeak;
