@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
-#include <set>
 #include <unordered_map>
 
 namespace pprof_trend {
@@ -295,11 +294,16 @@ const Dwfl_Callbacks ElfFile::kCallbacks = {
 }  // namespace
 
 struct Symbolizer::Impl {
+  // A mapped file as this run knows it: its ELF (null: cannot be read) and
+  // the frames of each offset looked up so far.
+  struct File {
+    std::unique_ptr<ElfFile> elf;
+    std::unordered_map<uint64_t, std::vector<SymbolFrame>> frames;
+    bool wrong_build_noted = false;
+  };
   SymbolizeOptions options;
-  std::map<std::string, std::unique_ptr<ElfFile>> files;  // by mapped path; null: cannot be read
-  std::unordered_map<std::string, std::unordered_map<uint64_t, std::vector<SymbolFrame>>> cache;
+  std::map<std::string, File> files;  // by mapped path
   size_t lookups = 0, symbolized = 0;
-  std::set<std::string> wrong_build;  // files noted as another build
 
   // The file to read for a mapping's path.
   std::string Resolve(const std::string& mapped) const {
@@ -314,22 +318,38 @@ struct Symbolizer::Impl {
     return given.filename() == base ? given.string() : mapped;
   }
 
-  ElfFile* File(const std::string& mapped, std::vector<std::string>* notes) {
+  // The file of `m`, opened on first use (a note when it cannot be); null
+  // when its frames cannot be named from it.
+  File* ForMapping(const Mapping& m, std::vector<std::string>* notes) {
+    const std::string mapped(m.filename);
     auto [it, inserted] = files.try_emplace(mapped);
-    if (!inserted) return it->second.get();
-    const std::string path = Resolve(mapped);
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) {
-      notes->push_back(fmt::format(
-          "note: {} is not on this machine: its frames stay named by file and offset (--symbols PATH gives it)",
-          mapped));
+    File& file = it->second;
+    if (inserted) {
+      const std::string path = Resolve(mapped);
+      std::error_code ec;
+      if (!fs::is_regular_file(path, ec)) {
+        notes->push_back(fmt::format(
+            "note: {} is not on this machine: its frames stay named by file and offset (--symbols PATH gives it)",
+            mapped));
+      } else {
+        std::string problem;
+        file.elf = ElfFile::Open(path, &problem);
+        if (file.elf == nullptr) notes->push_back(fmt::format("note: cannot read symbols from {}: {}", path, problem));
+      }
+    }
+    if (file.elf == nullptr) return nullptr;
+    // A profile that says which build it ran (pprof protobuf mappings do)
+    // is only symbolized with that build: another one names the wrong code.
+    if (!m.build_id.empty() && !file.elf->build_id().empty() && m.build_id != file.elf->build_id()) {
+      if (!file.wrong_build_noted)
+        notes->push_back(fmt::format(
+            "note: {} here is build {}, the profile's is {}: its frames stay named by file and offset "
+            "(--symbols PATH gives the right build)",
+            mapped, file.elf->build_id(), m.build_id));
+      file.wrong_build_noted = true;
       return nullptr;
     }
-    std::string problem;
-    it->second = ElfFile::Open(path, &problem);
-    if (it->second == nullptr)
-      notes->push_back(fmt::format("note: cannot read symbols from {}: {}", path, problem));
-    return it->second.get();
+    return &file;
   }
 };
 
@@ -345,29 +365,24 @@ size_t Symbolizer::symbolized() const { return impl_->symbolized; }
 void Symbolizer::Symbolize(Profile& profile, std::vector<std::string>* notes) {
   if (!impl_->options.enabled) return;
   std::map<std::pair<std::string, std::string>, uint32_t> function_ids;  // added functions by (name, file)
+  // Each mapping's file, resolved when a location first needs it.
+  std::vector<Impl::File*> files(profile.mappings.size(), nullptr);
+  std::vector<char> resolved(profile.mappings.size(), 0);
   for (Location& loc : profile.locations) {
     if (loc.num_lines != 0 || loc.mapping == Location::kNoMapping || loc.mapping >= profile.mappings.size()) continue;
     const Mapping& m = profile.mappings[loc.mapping];
     if (m.filename.empty() || loc.address < m.memory_start) continue;
-    const std::string mapped(m.filename);
-    ElfFile* file = impl_->File(mapped, notes);
-    if (file == nullptr) continue;
-    // A profile that says which build it ran (pprof protobuf mappings do)
-    // is only symbolized with that build: another one names the wrong code.
-    if (!m.build_id.empty() && !file->build_id().empty() && m.build_id != file->build_id()) {
-      if (impl_->wrong_build.insert(mapped).second)
-        notes->push_back(fmt::format(
-            "note: {} here is build {}, the profile's is {}: its frames stay named by file and offset "
-            "(--symbols PATH gives the right build)",
-            mapped, file->build_id(), m.build_id));
-      continue;
+    if (!resolved[loc.mapping]) {
+      files[loc.mapping] = impl_->ForMapping(m, notes);
+      resolved[loc.mapping] = 1;
     }
+    Impl::File* file = files[loc.mapping];
+    if (file == nullptr) continue;
     const uint64_t offset = loc.address - m.memory_start + m.file_offset;
-    auto& by_offset = impl_->cache[mapped];
-    auto [it, inserted] = by_offset.try_emplace(offset);
+    auto [it, inserted] = file->frames.try_emplace(offset);
     if (inserted) {
       ++impl_->lookups;
-      it->second = file->Lookup(offset);
+      it->second = file->elf->Lookup(offset);
       if (!it->second.empty()) ++impl_->symbolized;
     }
     const std::vector<SymbolFrame>& frames = it->second;
