@@ -8,7 +8,7 @@ namespace pprof_trend {
 namespace {
 
 std::vector<CommandOptions> Commands() {
-  CommandOptions trend{"", {"keep-order", "version"}, {"format", "html", "nodecount", "sample-index", "granularity", "focus", "ignore", "times"}, {}};
+  CommandOptions trend{"", {"keep-order", "version", "no-symbolize"}, {"format", "html", "nodecount", "sample-index", "granularity", "focus", "ignore", "times"}, {}};
   CommandOptions inspect{"inspect", {}, {"nodecount", "nodefraction"}, {}};
   CommandOptions check{"check", {"keep-order"}, {"max-growth", "forbid", "allow", "focus", "ignore", "sample-index"}, {}};
   CommandOptions export_command{"export", {}, {"output", "sample-index"}, {"o"}};
@@ -44,6 +44,9 @@ TEST(PprofArgsTest, PprofSpellingsWithOurMeaningAreTranslated) {
   EXPECT_EQ(Ok({"--focus", "-hide", "a"}), (std::vector<std::string>{"--focus", "-hide", "a"}));
   EXPECT_EQ(Ok({"-", "a"}), (std::vector<std::string>{"-", "a"}));
   EXPECT_EQ(Ok({"--", "-weird-file-name"}), (std::vector<std::string>{"--", "-weird-file-name"}));
+  // pprof's -symbolize: none is ours, local is what pprof-trend does anyway.
+  EXPECT_EQ(Ok({"-symbolize=none", "a"}), (std::vector<std::string>{"--no-symbolize", "a"}));
+  EXPECT_EQ(Ok({"-symbolize=local", "a"}), (std::vector<std::string>{"a"}));
 }
 
 TEST(PprofArgsTest, OnlyDashHAndDashDashHelpAskForHelp) {
@@ -65,6 +68,9 @@ TEST(PprofArgsTest, PprofOptionsWithoutEquivalentSayWhatToDo) {
   EXPECT_EQ(Error({"-diff_base", "a", "b"}),
             "-diff_base: pprof-trend compares every capture in order; give the base first: pprof-trend BASE LATER...");
   EXPECT_EQ(Error({"check", "-top", "a"}), "-top: unknown option for check (--help lists them)");
+  EXPECT_EQ(Error({"-symbolize=remote", "a"}),
+            "-symbolize=remote: pprof-trend symbolizes from local files only (the mapped paths, or --symbols PATH); "
+            "-symbolize=none turns it off");
 }
 
 TEST(PprofArgsTest, UrlsAreInputsAndNeverCommandNames) {

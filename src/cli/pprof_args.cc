@@ -55,7 +55,6 @@ constexpr Advice kAdvice[] = {
     {"tagfocus", "pprof-trend does not filter by tags; use --focus REGEX on frames"},
     {"tagignore", "pprof-trend does not filter by tags; use --ignore REGEX on frames"},
     {"seconds", "pprof-trend reads saved captures: fetch each with curl -o heap-N.pb.gz URL"},
-    {"symbolize", "pprof-trend does not symbolize yet: give profiles with symbols, as Go writes them"},
     {"cum", "sites are ranked by their growth; --format json has every site's numbers"},
     {"flat", "sites are ranked by their growth; --format json has every site's numbers"},
 };
@@ -196,6 +195,19 @@ StatusOr<std::vector<std::string>> TranslatePprofArgs(const std::vector<std::str
     }
     if (name == "top" || name == "text") {  // pprof's text listing: what pprof-trend prints by default
       if (command->name.empty() || command->name == "inspect") continue;
+    }
+    if (name == "symbolize" && Contains(LongNames(*command), "no-symbolize")) {
+      // pprof's -symbolize=MODE: none is ours; local (and fastlocal) is what
+      // pprof-trend does anyway; remote and the others it cannot do.
+      if (value == "none") {
+        out.push_back("--no-symbolize");
+        continue;
+      }
+      if (value == "local" || value == "fastlocal") continue;
+      return Status::UsageError(fmt::format(
+          "{}symbolize{}: pprof-trend symbolizes from local files only (the mapped paths, or --symbols PATH); "
+          "-symbolize=none turns it off",
+          double_dash ? "--" : "-", has_value ? "=" + value : ""));
     }
     const std::string dashes = double_dash ? "--" : "-";
     for (const Advice& a : kAdvice)
