@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace pprof_trend {
 
@@ -50,6 +51,233 @@ double KendallTau(const std::vector<double>& y, const PairTolerance& tolerance, 
         discordant += 1;
       }
     }
+  if (pairs == ties) return 0.0;
+  return (concordant - discordant) / std::sqrt(pairs * (pairs - ties));
+}
+
+namespace {
+
+// A Fenwick tree of counts over positions 0..n-1.
+class Fenwick {
+ public:
+  explicit Fenwick(size_t n) : tree_(n + 1, 0) {}
+  void Add(size_t position) {
+    for (size_t i = position + 1; i < tree_.size(); i += i & (~i + 1)) ++tree_[i];
+  }
+  // How many were added at positions < end.
+  int64_t CountBelow(size_t end) const {
+    int64_t count = 0;
+    for (size_t i = end; i > 0; i -= i & (~i + 1)) count += tree_[i];
+    return count;
+  }
+
+ private:
+  std::vector<int64_t> tree_;
+};
+
+// splitmix64: a fixed sequence, so a result never depends on the run.
+uint64_t NextRandom(uint64_t& state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+struct Run {
+  size_t first, last;  // one process: captures first..last
+};
+
+std::vector<Run> Runs(size_t n, const Segments& segments) {
+  std::vector<Run> runs;
+  ForEachSegment(n, segments, [&](size_t first, size_t last) { runs.push_back({first, last}); });
+  return runs;
+}
+
+// Pairs i < j of one run with x[i] < x[j] (x ascending).
+int64_t DistinctXPairs(const std::vector<double>& x, Run run) {
+  const auto size = static_cast<int64_t>(run.last - run.first + 1);
+  int64_t pairs = size * (size - 1) / 2;
+  for (size_t i = run.first; i <= run.last;) {
+    size_t j = i;
+    while (j + 1 <= run.last && x[j + 1] == x[i]) ++j;
+    const auto equal = static_cast<int64_t>(j - i + 1);
+    pairs -= equal * (equal - 1) / 2;
+    i = j + 1;
+  }
+  return pairs;
+}
+
+// Of one run's pairs (i before j in x, x[i] < x[j]) with slopes s_ij:
+// counts those with s < lo and lists those with lo <= s <= hi into `inside`
+// (stopping once it would pass `budget`; returns false then). A pair's slope
+// is below θ exactly when y - θx falls from i to j, so: sort the points by
+// y - lo*x (ties: smaller x first), count the pairs this puts out of x order
+// (s < lo), then merge-sort that order by y - hi*x and list the pairs it
+// does not reverse (s <= hi) among the rest.
+bool CountAndList(const std::vector<double>& y, const std::vector<double>& x, Run run, double lo, double hi,
+                  int64_t& below, std::vector<double>& inside, size_t budget) {
+  const size_t m = run.last - run.first + 1;
+  std::vector<size_t> order(m);
+  std::iota(order.begin(), order.end(), run.first);
+  auto z = [&](size_t k, double theta) { return y[k] - theta * x[k]; };
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const double za = z(a, lo), zb = z(b, lo);
+    if (za != zb) return za < zb;
+    return a < b;  // x ascending with the index
+  });
+  // s < lo: pairs whose later point (larger x) comes first; merge sort by x.
+  std::vector<size_t> work = order, scratch(m);
+  for (size_t width = 1; width < m; width *= 2) {
+    for (size_t left = 0; left < m; left += 2 * width) {
+      const size_t mid = std::min(left + width, m), right = std::min(left + 2 * width, m);
+      size_t a = left, b = mid, out = left;
+      while (a < mid && b < right) {
+        if (x[work[b]] < x[work[a]]) {
+          below += static_cast<int64_t>(mid - a);
+          scratch[out++] = work[b++];
+        } else {
+          scratch[out++] = work[a++];
+        }
+      }
+      while (a < mid) scratch[out++] = work[a++];
+      while (b < right) scratch[out++] = work[b++];
+    }
+    std::swap(work, scratch);
+  }
+  // lo <= s <= hi: u before v in `order` (so s_uv >= lo when x_u < x_v) and
+  // y - hi*x not rising from u to v.
+  work = order;
+  for (size_t width = 1; width < m; width *= 2) {
+    for (size_t left = 0; left < m; left += 2 * width) {
+      const size_t mid = std::min(left + width, m), right = std::min(left + 2 * width, m);
+      size_t a = left, b = mid, out = left;
+      while (a < mid && b < right) {
+        const size_t v = work[b];
+        if (z(v, hi) <= z(work[a], hi)) {
+          for (size_t k = a; k < mid; ++k) {
+            const size_t u = work[k];
+            if (x[u] < x[v]) {
+              if (inside.size() >= budget) return false;
+              inside.push_back((y[v] - y[u]) / (x[v] - x[u]));
+            }
+          }
+          scratch[out++] = work[b++];
+        } else {
+          scratch[out++] = work[a++];
+        }
+      }
+      while (a < mid) scratch[out++] = work[a++];
+      while (b < right) scratch[out++] = work[b++];
+    }
+    std::swap(work, scratch);
+  }
+  return true;
+}
+
+}  // namespace
+
+double TheilSenSlopeSorted(const std::vector<double>& y, const std::vector<double>& x, const Segments& segments) {
+  const size_t n = y.size();
+  if (!std::is_sorted(x.begin(), x.end())) return TheilSenSlope(y, x, segments);
+  const std::vector<Run> runs = Runs(n, segments);
+  std::vector<int64_t> run_pairs;
+  int64_t total = 0;
+  for (Run r : runs) total += run_pairs.emplace_back(DistinctXPairs(x, r));
+  if (total == 0) return 0.0;
+  // The median's ranks among the sorted slopes (Median's: the middle one, or
+  // the mean of the middle two).
+  const int64_t rank_lo = (total - 1) / 2, rank_hi = total / 2;
+  // Slopes of random pairs (a run by its share of pairs, then two of its
+  // points), sorted: their quantiles bracket the median.
+  const size_t samples = std::max<size_t>(64, 2 * n);
+  uint64_t state = 0x5eed0000ull + n;
+  std::vector<double> sample;
+  sample.reserve(samples);
+  for (size_t attempt = 0; sample.size() < samples && attempt < 8 * samples; ++attempt) {
+    auto pick = static_cast<int64_t>(NextRandom(state) % static_cast<uint64_t>(total));
+    size_t r = 0;
+    while (pick >= run_pairs[r]) pick -= run_pairs[r++];
+    const size_t size = runs[r].last - runs[r].first + 1;
+    size_t i = runs[r].first + NextRandom(state) % size, j = runs[r].first + NextRandom(state) % size;
+    if (i > j) std::swap(i, j);
+    if (x[i] == x[j]) continue;
+    sample.push_back((y[j] - y[i]) / (x[j] - x[i]));
+  }
+  std::sort(sample.begin(), sample.end());
+  // Every slope lies within +-(range of y)/(smallest step of x): the bracket
+  // when a sample quantile would be past the ends.
+  double smallest_step = HUGE_VAL;
+  for (size_t i = 1; i < n; ++i)
+    if (x[i] > x[i - 1]) smallest_step = std::min(smallest_step, x[i] - x[i - 1]);
+  const auto [y_min, y_max] = std::minmax_element(y.begin(), y.end());
+  const double bound = (*y_max - *y_min) / smallest_step * (1 + 1e-9) + 1;
+  thread_local std::vector<double> inside;
+  const size_t budget = std::max<size_t>(64 * n, static_cast<size_t>(total / 4));
+  for (double z = 3; z <= 12 && !sample.empty(); z *= 2) {
+    const double m = static_cast<double>(sample.size());
+    auto at = [&](int64_t rank, double sign) {
+      const double q = (static_cast<double>(rank) + 0.5) / static_cast<double>(total);
+      const double k = q * m + sign * (z * std::sqrt(m * q * (1 - q)) + 1);
+      if (k < 0) return -bound;
+      if (k >= m) return bound;
+      return sample[static_cast<size_t>(k)];
+    };
+    const double lo = at(rank_lo, -1), hi = at(rank_hi, +1);
+    int64_t below = 0;
+    inside.clear();
+    bool listed = true;
+    for (Run r : runs) listed = listed && CountAndList(y, x, r, lo, hi, below, inside, budget);
+    if (!listed) break;  // a bracket this wide lists as many pairs as all of them
+    const int64_t in = static_cast<int64_t>(inside.size());
+    if (below > rank_lo || below + in <= rank_hi) continue;  // the median is outside: widen
+    auto nth = [&](int64_t rank) {
+      auto it = inside.begin() + (rank - below);
+      std::nth_element(inside.begin(), it, inside.end());
+      return *it;
+    };
+    const double upper = nth(rank_hi);
+    if (rank_lo == rank_hi) return upper;
+    // nth_element left every smaller slope before it.
+    const double lower = *std::max_element(inside.begin(), inside.begin() + (rank_hi - below));
+    return (lower + upper) / 2;
+  }
+  return TheilSenSlope(y, x, segments);
+}
+
+double KendallTauSorted(const std::vector<double>& y, const std::vector<double>& tolerance, const Segments& segments) {
+  double concordant = 0, discordant = 0, pairs = 0;
+  std::vector<double> upper, lower;
+  ForEachSegment(y.size(), segments, [&](size_t first, size_t last) {
+    const size_t m = last - first + 1;
+    pairs += static_cast<double>(m) * static_cast<double>(m - 1) / 2;
+    // i < j concordant: y[j] - y[i] > tol[j]; discordant: y[i] - y[j] > tol[i].
+    upper.assign(m, 0);
+    lower.assign(m, 0);
+    for (size_t k = 0; k < m; ++k) {
+      upper[k] = y[first + k];
+      lower[k] = y[first + k] - tolerance[first + k];
+    }
+    std::vector<double> upper_sorted = upper, lower_sorted = lower;
+    std::sort(upper_sorted.begin(), upper_sorted.end());
+    std::sort(lower_sorted.begin(), lower_sorted.end());
+    Fenwick ups(m), lows(m);
+    for (size_t k = 0; k < m; ++k) {
+      const double v = y[first + k];
+      // Earlier captures below v by more than its tolerance, and those above
+      // it by more than their own.
+      const double rise_from = v - tolerance[first + k];
+      concordant += static_cast<double>(ups.CountBelow(static_cast<size_t>(
+          std::lower_bound(upper_sorted.begin(), upper_sorted.end(), rise_from) - upper_sorted.begin())));
+      discordant += static_cast<double>(k) -
+                    static_cast<double>(lows.CountBelow(static_cast<size_t>(
+                        std::upper_bound(lower_sorted.begin(), lower_sorted.end(), v) - lower_sorted.begin())));
+      ups.Add(static_cast<size_t>(std::lower_bound(upper_sorted.begin(), upper_sorted.end(), upper[k]) -
+                                  upper_sorted.begin()));
+      lows.Add(static_cast<size_t>(std::lower_bound(lower_sorted.begin(), lower_sorted.end(), lower[k]) -
+                                   lower_sorted.begin()));
+    }
+  });
+  const double ties = pairs - concordant - discordant;
   if (pairs == ties) return 0.0;
   return (concordant - discordant) / std::sqrt(pairs * (pairs - ties));
 }

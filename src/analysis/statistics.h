@@ -47,14 +47,36 @@ inline double SampledCountVariance(double objects, double p) { return (objects +
 // The median of `v` (reorders it). `v` must not be empty.
 double Median(std::vector<double>& v);
 
+// Series of up to this many captures are judged over every pair of captures
+// (O(n^2)); longer ones by the O(n log n) methods below, which give the same
+// slope (up to the rounding of the slopes) and a tau whose ties are judged
+// with one tolerance per capture instead of one per pair. README "Long
+// series".
+inline constexpr size_t kAllPairsUpTo = 128;
+
 // Theil-Sen: the median of the slopes between every pair of points; 0 when
 // x never varies. One outlier cannot drag it.
 double TheilSenSlope(const std::vector<double>& y, const std::vector<double>& x, const Segments& segments = {});
+// The same median found without listing every pair, for x in ascending order
+// (falls back to TheilSenSlope otherwise): the slopes of 2n random pairs
+// bracket it, the pairs below the bracket are counted as inversions of a
+// sort (O(n log n)), and the pairs inside it (about 3n^2/(2 sqrt(2n)) of
+// them) are listed and the median picked among them. Exact but for the
+// rounding of slopes within an ulp of the bracket's ends; deterministic.
+double TheilSenSlopeSorted(const std::vector<double>& y, const std::vector<double>& x, const Segments& segments = {});
 
 // Kendall's tau-b of y against its order; pairs within `noise` are ties.
 double KendallTau(const std::vector<double>& y, const NoiseModel& noise);
 // The same with a tolerance per pair, over pairs within one segment.
 double KendallTau(const std::vector<double>& y, const PairTolerance& tolerance, const Segments& segments = {});
+
+// Kendall's tau-b in O(n log n) (two Fenwick trees per process): a pair
+// ties when its change is within the tolerance of its higher capture
+// (tolerance[k] per capture; in trend: the larger of its two steps'), instead
+// of the pair's own. For a noise that grows with the level (NoiseModel) that
+// is the pair's own tolerance.
+double KendallTauSorted(const std::vector<double>& y, const std::vector<double>& tolerance,
+                        const Segments& segments = {});
 
 // Ordinary least squares slope of y on x; none when x does not vary.
 std::optional<double> OlsSlope(const std::vector<double>& y, const std::vector<double>& x);

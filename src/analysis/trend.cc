@@ -48,10 +48,31 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
   s.first = y.front();
   s.last = y.back();
   s.delta = s.last - s.first;
-  double slope = TheilSenSlope(y, x, segments);
+  if (std::all_of(y.begin(), y.end(), [&](double v) { return v == s.first; })) {
+    // Never changed (most nodes of a long series): what the rest would find.
+    for (size_t i = 0; i + 1 < n; ++i) s.steps += SameSegment(segments, i, i + 1) ? 1 : 0;
+    s.robust_growth = 0.0 * (x.back() - x.front());
+    if (x_in_days) s.per_day = 0.0;
+    return s;  // stable, score 0
+  }
+  double slope;
+  if (n <= kAllPairsUpTo) {
+    slope = TheilSenSlope(y, x, segments);
+    s.kendall_tau = KendallTau(y, tolerance, segments);
+  } else {
+    slope = TheilSenSlopeSorted(y, x, segments);
+    // Each capture's tolerance: the larger of its steps' (within its process).
+    std::vector<double> capture_tolerance(n, 0);
+    for (size_t i = 0; i + 1 < n; ++i) {
+      if (!SameSegment(segments, i, i + 1)) continue;
+      const double t = tolerance(i, i + 1);
+      capture_tolerance[i] = std::max(capture_tolerance[i], t);
+      capture_tolerance[i + 1] = std::max(capture_tolerance[i + 1], t);
+    }
+    s.kendall_tau = KendallTauSorted(y, capture_tolerance, segments);
+  }
   s.robust_growth = slope * (x.back() - x.front());
   if (x_in_days) s.per_day = slope;
-  s.kendall_tau = KendallTau(y, tolerance, segments);
   for (size_t i = 0; i + 1 < n; ++i) {
     if (!SameSegment(segments, i, i + 1)) continue;  // a restart: no step
     ++s.steps;
