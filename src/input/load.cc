@@ -141,10 +141,14 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
     return Status::InputError(fmt::format("{}: {} bytes exceed the limit of {} bytes (--max-decompressed raises it)",
                                           name, data.size(), options.limits.max_decompressed_bytes));
   }
-  if (IsLegacyHeapProfile(data)) return ParseLegacyHeap(data, name, options.limits);
-  if (IsDumpheapStat(data) || IsClassHistogram(data)) {
-    ASSIGN_OR_RETURN(Profile profile, IsDumpheapStat(data) ? ParseDumpheapStat(data, name, options.limits)
-                                                           : ParseClassHistogram(data, name, options.limits));
+  // The text formats look for a header in the first 20,000 lines: not in a
+  // protobuf, where that scan cost as much as decoding it.
+  const bool binary = LooksBinary(data);
+  if (!binary && IsLegacyHeapProfile(data)) return ParseLegacyHeap(data, name, options.limits);
+  const bool dumpheap = !binary && IsDumpheapStat(data);
+  if (dumpheap || (!binary && IsClassHistogram(data))) {
+    ASSIGN_OR_RETURN(Profile profile, dumpheap ? ParseDumpheapStat(data, name, options.limits)
+                                               : ParseClassHistogram(data, name, options.limits));
     profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
     profile.time_from_mtime = input.mtime_nanos != 0;
     return profile;

@@ -34,6 +34,17 @@ bool LooksLikeText(std::string_view head) {
   return true;
 }
 
+}  // namespace
+
+bool LooksBinary(std::string_view data) {
+  return std::any_of(data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), kSniffBytes)), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') || c == 0x7f;
+  });
+}
+
+namespace {
+
 // gperftools' and Go's legacy binary CPU profile: a header of words
 // 0, 3, 0 (Java's: 0, 3, 1), then the period; 32- or 64-bit, either order.
 std::optional<std::string> DescribeLegacyCpuProfile(std::string_view data) {

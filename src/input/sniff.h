@@ -14,4 +14,10 @@ namespace pprof_trend {
 // for anything else, which the protobuf reader then judges.
 std::optional<std::string> DescribeNonProtobuf(std::string_view data);
 
+// Control bytes other than white space in the first 4 KiB: no text format
+// (legacy heap text, heap tables, histograms) is worth scanning for. Every
+// pprof protobuf has them (field lengths, zero bytes); text in any 8-bit
+// encoding has none.
+bool LooksBinary(std::string_view data);
+
 }  // namespace pprof_trend
