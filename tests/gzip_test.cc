@@ -24,6 +24,21 @@ TEST(GzipTest, RoundTrips) {
   EXPECT_EQ(*out, raw);
 }
 
+TEST(GzipTest, ATrailerThatLiesAboutTheSizeStillInflatesWhole) {
+  // The whole-buffer inflate trusts the trailer's size only when the output
+  // matches it; otherwise the stream reader takes over.
+  std::string raw(100000, 'y');
+  for (size_t i = 0; i < raw.size(); i += 5) raw[i] = static_cast<char>(i % 253);
+  for (uint32_t lie : {1u, 99999u, 100001u, 4000000u}) {
+    std::string gz = GzipCompress(raw);
+    for (int b = 0; b < 4; ++b) gz[gz.size() - 4 + b] = static_cast<char>((lie >> (8 * b)) & 0xff);
+    auto out = Gunzip(gz, "a.gz", uint64_t{1} << 30);
+    // zlib checks the trailer too: a wrong size is a corrupt stream.
+    ASSERT_FALSE(out.ok()) << lie;
+    EXPECT_NE(out.status().message().find("a.gz: corrupt gzip stream"), std::string::npos) << out.status().message();
+  }
+}
+
 TEST(GzipTest, ConcatenatedMembersAreOneStream) {
   auto out = Gunzip(GzipCompress("abc") + GzipCompress("def"), "a.gz", 1 << 20);
   ASSERT_TRUE(out.ok()) << out.status().message();

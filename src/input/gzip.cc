@@ -1,10 +1,12 @@
 #include "input/gzip.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <fmt/format.h>
+#include <optional>
 
 namespace pprof_trend {
 
@@ -27,6 +29,31 @@ uint64_t SizeHint(std::string_view data, uint64_t max_output_bytes) {
   return std::min(plausible, max_output_bytes);
 }
 
+// One gzip member that fills the whole input and inflates to exactly the
+// size its trailer says: inflated by libdeflate in one call, about three
+// times as fast as zlib's stream. None for anything else (several members,
+// trailing bytes, a trailer that lies, a size over `cap`, corrupt or
+// truncated data): zlib then reads it as a stream, with its checks and its
+// messages.
+std::optional<std::string> InflateWhole(std::string_view data, uint64_t cap) {
+  if (data.size() < 18) return std::nullopt;
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data() + data.size() - 4);
+  const uint64_t isize = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint64_t>(p[3]) << 24);
+  // The buffer is sized by the trailer, so it is trusted only as far as the
+  // stream path trusts its hint: a bomb's trailer cannot make us allocate.
+  if (isize == 0 || isize > cap || isize > std::max<uint64_t>(kRatioGraceBytes, 16 * data.size()))
+    return std::nullopt;
+  libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+  if (d == nullptr) return std::nullopt;
+  std::string out(isize, '\0');
+  size_t in_used = 0, out_size = 0;
+  const libdeflate_result rc =
+      libdeflate_gzip_decompress_ex(d, data.data(), data.size(), out.data(), out.size(), &in_used, &out_size);
+  libdeflate_free_decompressor(d);
+  if (rc != LIBDEFLATE_SUCCESS || in_used != data.size() || out_size != isize) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uint64_t max_output_bytes,
@@ -36,6 +63,7 @@ StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uin
   const uint64_t ratio_cap = max_ratio == 0 ? UINT64_MAX
                                             : std::max<uint64_t>(kRatioGraceBytes, max_ratio * data.size());
   const uint64_t cap = std::min(max_output_bytes, ratio_cap);
+  if (std::optional<std::string> whole = InflateWhole(data, cap)) return std::move(*whole);
   auto ratio_error = [&](uint64_t produced, uint64_t consumed) {
     return Status::InputError(fmt::format(
         "{}: decompresses to more than {} times its compressed size ({}:1 after {} bytes); a gzip bomb? "

@@ -1,4 +1,5 @@
-// gzip decompression: the only part of the program that talks to zlib.
+// gzip decompression: the only part of the program that talks to zlib and
+// libdeflate.
 #pragma once
 
 #include <cstdint>
