@@ -58,9 +58,11 @@ TEST(AccuracyTest, IntervalsOfAKnownChangeCoverTheTruth) {
         const double truth = restart ? static_cast<double>(alive[1] - alive[0] + alive[3] - alive[2])
                                      : static_cast<double>(alive[3] - alive[0]);
         if (std::fabs(GrowthObjects(t, node) - truth) <= *node.delta_objects_error95) ++covered;
+        const std::vector<double> objects = SeriesOf(t, node).objects;
         for (size_t k = 0; k < alive.size(); ++k, ++captures) {
-          ASSERT_TRUE(ObjectsError95(node, k).has_value());
-          if (std::fabs(node.objects[k] - static_cast<double>(alive[k])) <= *ObjectsError95(node, k)) ++captures_covered;
+          ASSERT_TRUE(ObjectsError95(node, objects[k]).has_value());
+          if (std::fabs(objects[k] - static_cast<double>(alive[k])) <= *ObjectsError95(node, objects[k]))
+            ++captures_covered;
         }
       }
       const double per_capture = static_cast<double>(captures_covered) / static_cast<double>(captures);

@@ -163,8 +163,9 @@ TEST_F(SaramaTrendTest, FunctionNodesCarryFlatAndCum) {
   for (const auto& n : t.functions)
     if (t.aligned.frames[n.name_frame].function == "github.com/Shopify/sarama.(*topicProducer).dispatch") dispatch = &n;
   ASSERT_NE(dispatch, nullptr);
-  EXPECT_EQ(dispatch->values, (std::vector<double>{0, 0, 0}));
-  EXPECT_EQ(dispatch->cum_values, (std::vector<double>{150994960, 260046877, 293601313}));
+  const NodeSeries series = SeriesOf(t, *dispatch);
+  EXPECT_EQ(series.values, (std::vector<double>{0, 0, 0}));
+  EXPECT_EQ(series.cum_values, (std::vector<double>{150994960, 260046877, 293601313}));
   EXPECT_EQ(t.aligned.frames[t.functions[0].name_frame].function,
             "github.com/Shopify/sarama.(*asyncProducer).newPartitionProducer");
 }

@@ -120,7 +120,7 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
   const size_t n = aligned.captures.size();
   std::vector<double> total(n, 0);
   for (const TrendNode* site : counted)
-    for (size_t i = 0; i < n; ++i) total[i] += site->values[i];
+    for (size_t i = 0; i < n; ++i) total[i] += static_cast<double>(aligned.sites[site->site_index].values[i]);
   result.total_growth = total.back() - total.front();
   std::vector<const TrendNode*> grew;
   for (const TrendNode* site : counted)  // noise-level moves are not worth a reader's time

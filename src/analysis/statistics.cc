@@ -108,14 +108,14 @@ int64_t DistinctXPairs(const std::vector<double>& x, Run run) {
 }
 
 // Of one run's pairs (i before j in x, x[i] < x[j]) with slopes s_ij:
-// counts those with s < lo and lists those with lo <= s <= hi into `inside`
-// (stopping once it would pass `budget`; returns false then). A pair's slope
+// counts those with s < lo (`below`) and those with lo <= s <= hi (`in`),
+// and lists the latter into `inside` while it holds fewer than `budget`. A pair's slope
 // is below θ exactly when y - θx falls from i to j, so: sort the points by
 // y - lo*x (ties: smaller x first), count the pairs this puts out of x order
 // (s < lo), then merge-sort that order by y - hi*x and list the pairs it
 // does not reverse (s <= hi) among the rest.
-bool CountAndList(const std::vector<double>& y, const std::vector<double>& x, Run run, double lo, double hi,
-                  int64_t& below, std::vector<double>& inside, size_t budget) {
+void CountAndList(const std::vector<double>& y, const std::vector<double>& x, Run run, double lo, double hi,
+                  int64_t& below, int64_t& in, std::vector<double>& inside, size_t budget) {
   const size_t m = run.last - run.first + 1;
   std::vector<size_t> order(m);
   std::iota(order.begin(), order.end(), run.first);
@@ -157,8 +157,8 @@ bool CountAndList(const std::vector<double>& y, const std::vector<double>& x, Ru
           for (size_t k = a; k < mid; ++k) {
             const size_t u = work[k];
             if (x[u] < x[v]) {
-              if (inside.size() >= budget) return false;
-              inside.push_back((y[v] - y[u]) / (x[v] - x[u]));
+              ++in;
+              if (inside.size() < budget) inside.push_back((y[v] - y[u]) / (x[v] - x[u]));
             }
           }
           scratch[out++] = work[b++];
@@ -171,7 +171,6 @@ bool CountAndList(const std::vector<double>& y, const std::vector<double>& x, Ru
     }
     std::swap(work, scratch);
   }
-  return true;
 }
 
 }  // namespace
@@ -223,13 +222,12 @@ double TheilSenSlopeSorted(const std::vector<double>& y, const std::vector<doubl
       return sample[static_cast<size_t>(k)];
     };
     const double lo = at(rank_lo, -1), hi = at(rank_hi, +1);
-    int64_t below = 0;
+    int64_t below = 0, in = 0;
     inside.clear();
-    bool listed = true;
-    for (Run r : runs) listed = listed && CountAndList(y, x, r, lo, hi, below, inside, budget);
-    if (!listed) break;  // a bracket this wide lists as many pairs as all of them
-    const int64_t in = static_cast<int64_t>(inside.size());
+    for (Run r : runs) CountAndList(y, x, r, lo, hi, below, in, inside, budget);
     if (below > rank_lo || below + in <= rank_hi) continue;  // the median is outside: widen
+    if (lo == hi) return lo;  // a clump of equal slopes (often 0) holds the median
+    if (in > static_cast<int64_t>(budget)) break;  // a bracket this wide lists as many pairs as all of them
     auto nth = [&](int64_t rank) {
       auto it = inside.begin() + (rank - below);
       std::nth_element(inside.begin(), it, inside.end());

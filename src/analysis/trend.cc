@@ -137,7 +137,7 @@ namespace {
 // What a node's statistics are computed from. Sites lend their own arrays
 // (no copies); function nodes own theirs.
 struct NodeBuild {
-  std::span<const int64_t> values, objects, cum_values, cum_objects, sizes;
+  std::span<const int64_t> values, objects, sizes;
   bool sizes_incomplete = false;
   std::span<const int64_t> alloc_values, alloc_objects;  // empty without alloc_* types
 };
@@ -160,8 +160,6 @@ void MergeSizes(FunctionSizes& into, const AlignedSite& site) {
     }
   }
 }
-
-std::vector<double> ToDouble(std::span<const int64_t> v) { return {v.begin(), v.end()}; }
 
 class NodeStatistics {
  public:
@@ -188,23 +186,24 @@ class NodeStatistics {
   }
 
   void Fill(TrendNode& node, const NodeBuild& build) const {
-    node.values = ToDouble(build.values);
-    node.objects = ToDouble(build.objects);
-    node.cum_values = ToDouble(build.cum_values);
-    node.cum_objects = ToDouble(build.cum_objects);
+    // The series as doubles, in buffers each thread reuses: a node keeps
+    // none of them (SeriesOf makes them again for the nodes shown).
+    thread_local std::vector<double> values, objects;
+    values.assign(build.values.begin(), build.values.end());
+    objects.assign(build.objects.begin(), build.objects.end());
     ObjectSizeEvidence& size = node.size;
     size.label_sizes.assign(build.sizes.begin(), build.sizes.end());
     const bool single_label = !build.sizes_incomplete && build.sizes.size() == 1;
     if (has_objects_) {
-      node.delta_objects = node.objects.back() - node.objects.front();
+      node.delta_objects = objects.back() - objects.front();
       const Segments& segments = StatSegments();
-      ForEachSegment(node.objects.size(), segments, [&](size_t first, size_t last) {
-        node.delta_objects_within += node.objects[last] - node.objects[first];
+      ForEachSegment(objects.size(), segments, [&](size_t first, size_t last) {
+        node.delta_objects_within += objects[last] - objects[first];
       });
-      if (node.objects.size() >= 3) {
-        size.regression = OlsSlope(node.values, node.objects);
+      if (objects.size() >= 3) {
+        size.regression = OlsSlope(values, objects);
       } else if (node.delta_objects != 0) {
-        size.regression = (node.values.back() - node.values.front()) / node.delta_objects;
+        size.regression = (values.back() - values.front()) / node.delta_objects;
       }
       if (single_label) {
         size.bytes_per_object = static_cast<double>(build.sizes[0]);
@@ -218,12 +217,12 @@ class NodeStatistics {
     if (!build.sizes.empty()) {
       typical = static_cast<double>(build.sizes.front());
     } else if (has_objects_) {
-      double objects = 0, values = 0;
-      for (size_t i = 0; i < node.values.size(); ++i) {
-        objects += node.objects[i];
-        values += node.values[i];
+      double objects_sum = 0, values_sum = 0;
+      for (size_t i = 0; i < values.size(); ++i) {
+        objects_sum += objects[i];
+        values_sum += values[i];
       }
-      typical = objects > 0 ? values / objects : 0;
+      typical = objects_sum > 0 ? values_sum / objects_sum : 0;
     }
     size.objects_estimated = rate_ > 0 && typical < 7 * rate_;
     if (!size.objects_estimated || typical <= 0) {
@@ -231,8 +230,8 @@ class NodeStatistics {
       // process (a restart's drop is no shrink, and no step).
       const NoiseModel exact;
       node.stats = ComputeSeriesStats(
-          node.values, x_, x_in_days_,
-          [&](size_t i, size_t j) { return exact.Tolerance(node.values[i], node.values[j]); }, StatSegments());
+          values, x_, x_in_days_,
+          [&](size_t i, size_t j) { return exact.Tolerance(values[i], values[j]); }, StatSegments());
       return;
     }
     // The sampling noise of a change (README "How the trend is computed"):
@@ -248,7 +247,7 @@ class NodeStatistics {
     const double s = typical;
     const double p = -std::expm1(-s / rate_);
     const bool one_process = !build.alloc_objects.empty() && has_objects_;
-    auto objects_at = [&](size_t k) { return has_objects_ ? node.objects[k] : node.values[k] / s; };
+    auto objects_at = [&](size_t k) { return has_objects_ ? objects[k] : values[k] / s; };
     auto variance_objects = [&](size_t i, size_t j) {
       const double change = objects_at(j) - objects_at(i);
       double churn;
@@ -262,14 +261,14 @@ class NodeStatistics {
       return SampledCountVariance(churn, p);
     };
     auto tolerance = [&](size_t i, size_t j) {
-      const double rounding = 1e-9 * std::max(std::fabs(node.values[i]), std::fabs(node.values[j]));
+      const double rounding = 1e-9 * std::max(std::fabs(values[i]), std::fabs(values[j]));
       return kNoiseZ * s * std::sqrt(variance_objects(i, j)) + rounding;
     };
-    node.stats = ComputeSeriesStats(node.values, x_, x_in_days_, tolerance, StatSegments());
+    node.stats = ComputeSeriesStats(values, x_, x_in_days_, tolerance, StatSegments());
     // The interval of the growth a reader sees (within each process).
     const Segments& segments = StatSegments();
     double variance = 0;
-    ForEachSegment(node.values.size(), segments,
+    ForEachSegment(values.size(), segments,
                    [&](size_t first, size_t last) { variance += variance_objects(first, last); });
     const double sd = std::sqrt(variance);
     node.delta_objects_error95 = kInterval95 * sd;
@@ -395,6 +394,30 @@ void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_orde
   for (size_t i = 0; i < nodes.size(); ++i) nodes[i].rank = static_cast<int>(i + 1);
 }
 
+// Per frame, the sites it is in (each once, in site order): the sites of
+// frame f are sites[offsets[f]] .. sites[offsets[f + 1] - 1].
+void IndexFrameSites(const AlignedProfiles& aligned, std::vector<uint32_t>& offsets, std::vector<uint32_t>& sites) {
+  const size_t num_frames = aligned.frames.size();
+  offsets.assign(num_frames + 1, 0);
+  std::vector<uint32_t> seen_in_site(num_frames, UINT32_MAX);
+  for (uint32_t s = 0; s < aligned.sites.size(); ++s)
+    for (uint32_t f : aligned.sites[s].frames)
+      if (seen_in_site[f] != s) {
+        seen_in_site[f] = s;
+        ++offsets[f + 1];
+      }
+  for (size_t f = 0; f < num_frames; ++f) offsets[f + 1] += offsets[f];
+  sites.resize(offsets[num_frames]);
+  std::vector<uint32_t> next(offsets.begin(), offsets.end() - 1);
+  std::fill(seen_in_site.begin(), seen_in_site.end(), UINT32_MAX);
+  for (uint32_t s = 0; s < aligned.sites.size(); ++s)
+    for (uint32_t f : aligned.sites[s].frames)
+      if (seen_in_site[f] != s) {
+        seen_in_site[f] = s;
+        sites[next[f]++] = s;
+      }
+}
+
 uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& is_allocator) {
   for (auto it = stack.rbegin(); it != stack.rend(); ++it)
     if (!is_allocator[*it]) return *it;
@@ -403,10 +426,41 @@ uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& i
 
 }  // namespace
 
-std::optional<double> ObjectsError95(const TrendNode& node, size_t k) {
+std::optional<double> ObjectsError95(const TrendNode& node, double objects) {
   const double p = node.size.sample_probability;
-  if (!node.size.objects_estimated || p >= 1 || p <= 0 || k >= node.objects.size()) return std::nullopt;
-  return kInterval95 * std::sqrt(SampledCountVariance(std::fabs(node.objects[k]), p));
+  if (!node.size.objects_estimated || p >= 1 || p <= 0) return std::nullopt;
+  return kInterval95 * std::sqrt(SampledCountVariance(std::fabs(objects), p));
+}
+
+NodeSeries SeriesOf(const TrendResult& trend, const TrendNode& node) {
+  NodeSeries out;
+  const AlignedProfiles& a = trend.aligned;
+  const size_t n = a.captures.size();
+  if (node.kind == TrendNode::Kind::kSite) {
+    const AlignedSite& site = a.sites[node.site_index];
+    out.values.assign(site.values.begin(), site.values.end());
+    out.objects.assign(site.objects.begin(), site.objects.end());
+    return out;
+  }
+  std::vector<int64_t> values(n), objects(n), cum_values(n), cum_objects(n);
+  const uint32_t f = node.name_frame;
+  for (uint32_t i = trend.frame_site_offsets[f]; i < trend.frame_site_offsets[f + 1]; ++i) {
+    const AlignedSite& site = a.sites[trend.frame_sites[i]];
+    const bool leaf = site.frames.back() == f;
+    for (size_t c = 0; c < n; ++c) {
+      cum_values[c] += site.values[c];
+      cum_objects[c] += site.objects[c];
+      if (leaf) {
+        values[c] += site.values[c];
+        objects[c] += site.objects[c];
+      }
+    }
+  }
+  out.values.assign(values.begin(), values.end());
+  out.objects.assign(objects.begin(), objects.end());
+  out.cum_values.assign(cum_values.begin(), cum_values.end());
+  out.cum_objects.assign(cum_objects.begin(), cum_objects.end());
+  return out;
 }
 
 std::vector<SizeGrowth> GrowthBySize(const TrendResult& trend, const TrendNode& node) {
@@ -472,7 +526,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
       node.site_index = static_cast<uint32_t>(s);
       node.stack = site.frames;  // a view into the arenas, which move with `aligned` into the result
       node.name_frame = NamingFrame(site.frames, is_allocator);
-      statistics.Fill(node, NodeBuild{site.values, site.objects, {}, {}, site.object_sizes, site.sizes_incomplete,
+      statistics.Fill(node, NodeBuild{site.values, site.objects, site.object_sizes, site.sizes_incomplete,
                                       site.alloc_values, site.alloc_objects});
       SplitBySize(node, site, statistics.StatSegments());
     }
@@ -497,57 +551,55 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
     Rank(result.sites, frame_order, 1);
   }
 
-  // Functions: flat at the leaf, cum once per distinct frame of the stack,
-  // summed into flat arrays (frame * n + capture).
+  // Functions: flat at the leaf, cum once per distinct frame of the stack.
+  // Each is summed from the sites it is in (frame_sites), one at a time in
+  // buffers of one series each, so memory does not grow with frames x captures.
+  IndexFrameSites(aligned, result.frame_site_offsets, result.frame_sites);
   const size_t num_frames = aligned.frames.size();
-  std::vector<int64_t> flat_values(num_frames * n), flat_objects(num_frames * n);
-  std::vector<int64_t> cum_values(num_frames * n), cum_objects(num_frames * n);
-  std::vector<int64_t> flat_alloc_values(aligned.has_alloc ? num_frames * n : 0);
-  std::vector<int64_t> flat_alloc_objects(aligned.has_alloc ? num_frames * n : 0);
-  std::vector<FunctionSizes> sizes(num_frames);
-  std::vector<char> has_function(num_frames, 0);
-  std::vector<uint32_t> seen_in_site(num_frames, UINT32_MAX);
-  for (uint32_t s = 0; s < num_sites; ++s) {
-    const AlignedSite& site = aligned.sites[s];
-    if (site.frames.empty()) continue;
-    const uint32_t leaf = site.frames.back();
-    has_function[leaf] = 1;
-    for (size_t i = 0; i < n; ++i) {
-      flat_values[leaf * n + i] += site.values[i];
-      flat_objects[leaf * n + i] += site.objects[i];
-    }
-    if (aligned.has_alloc) {
-      for (size_t i = 0; i < n; ++i) {
-        flat_alloc_values[leaf * n + i] += site.alloc_values[i];
-        flat_alloc_objects[leaf * n + i] += site.alloc_objects[i];
-      }
-    }
-    MergeSizes(sizes[leaf], site);
-    for (uint32_t f : site.frames) {
-      if (seen_in_site[f] == s) continue;
-      seen_in_site[f] = s;
-      has_function[f] = 1;
-      for (size_t i = 0; i < n; ++i) {
-        cum_values[f * n + i] += site.values[i];
-        cum_objects[f * n + i] += site.objects[i];
-      }
-    }
-  }
   result.frame_ids.resize(num_frames);
   for (uint32_t f = 0; f < num_frames; ++f) result.frame_ids[f] = f;
-  for (uint32_t f = 0; f < num_frames; ++f) {
-    if (!has_function[f]) continue;
-    TrendNode node;
-    node.kind = TrendNode::Kind::kFunction;
-    node.stack = std::span<const uint32_t>(&result.frame_ids[f], 1);
-    node.name_frame = f;
-    auto slice = [&](const std::vector<int64_t>& v) {
-      return v.empty() ? std::span<const int64_t>() : std::span<const int64_t>(v.data() + f * n, n);
-    };
-    statistics.Fill(node, NodeBuild{slice(flat_values), slice(flat_objects), slice(cum_values), slice(cum_objects),
-                                    sizes[f].sizes, sizes[f].incomplete, slice(flat_alloc_values),
-                                    slice(flat_alloc_objects)});
-    result.functions.push_back(std::move(node));
+  std::vector<uint32_t> function_frames;
+  for (uint32_t f = 0; f < num_frames; ++f)
+    if (result.frame_site_offsets[f + 1] > result.frame_site_offsets[f]) function_frames.push_back(f);
+  result.functions.resize(function_frames.size());
+  auto fill_functions = [&](size_t begin, size_t end) {
+    std::vector<int64_t> values(n), objects(n), alloc_values(aligned.has_alloc ? n : 0),
+        alloc_objects(aligned.has_alloc ? n : 0);
+    for (size_t k = begin; k < end; ++k) {
+      const uint32_t f = function_frames[k];
+      std::fill(values.begin(), values.end(), 0);
+      std::fill(objects.begin(), objects.end(), 0);
+      std::fill(alloc_values.begin(), alloc_values.end(), 0);
+      std::fill(alloc_objects.begin(), alloc_objects.end(), 0);
+      FunctionSizes sizes;
+      for (uint32_t i = result.frame_site_offsets[f]; i < result.frame_site_offsets[f + 1]; ++i) {
+        const AlignedSite& site = aligned.sites[result.frame_sites[i]];
+        if (site.frames.back() != f) continue;  // flat: the sites it is the leaf of
+        for (size_t c = 0; c < n; ++c) {
+          values[c] += site.values[c];
+          objects[c] += site.objects[c];
+        }
+        for (size_t c = 0; c < alloc_values.size(); ++c) {
+          alloc_values[c] += site.alloc_values[c];
+          alloc_objects[c] += site.alloc_objects[c];
+        }
+        MergeSizes(sizes, site);
+      }
+      TrendNode& node = result.functions[k];
+      node.kind = TrendNode::Kind::kFunction;
+      node.stack = std::span<const uint32_t>(&result.frame_ids[f], 1);
+      node.name_frame = f;
+      statistics.Fill(node, NodeBuild{values, objects, sizes.sizes, sizes.incomplete, alloc_values, alloc_objects});
+    }
+  };
+  const size_t num_functions = function_frames.size();
+  if (threads > 1 && num_functions >= 2000) {
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t)
+      pool.emplace_back(fill_functions, num_functions * t / threads, num_functions * (t + 1) / threads);
+    for (auto& th : pool) th.join();
+  } else {
+    fill_functions(0, num_functions);
   }
   Rank(result.functions, frame_order, threads);
   if (rank_sites.joinable()) rank_sites.join();

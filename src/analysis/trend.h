@@ -86,10 +86,8 @@ struct TrendNode {
   // TrendResult's aligned sites (or its frame id table), valid as long as it.
   std::span<const uint32_t> stack;
   uint32_t name_frame = 0;      // the frame that names the node
-  std::vector<double> values;   // flat for functions
-  std::vector<double> objects;
-  std::vector<double> cum_values;  // functions only
-  std::vector<double> cum_objects;
+  // No series: a long series of every node would be the largest thing in
+  // memory; SeriesOf makes them for the nodes an output shows.
   SeriesStats stats;
   double delta_objects = 0;
   double delta_objects_within = 0;  // summed within each process (= delta_objects without a restart)
@@ -101,13 +99,22 @@ struct TrendNode {
 };
 
 
-// The 95% half-width of the estimated objects at capture k (none when exact):
-// 1.96 sqrt((N + 1/p)(1-p)/p) for a count N scaled from samples with p.
-std::optional<double> ObjectsError95(const TrendNode& node, size_t k);
+// The 95% half-width of an estimate of `objects` objects of the node (none
+// when its counts are exact): 1.96 sqrt((N + 1/p)(1-p)/p) for a count N
+// scaled from samples with p.
+std::optional<double> ObjectsError95(const TrendNode& node, double objects);
+
+// A node's series, one entry per capture: a site's, or a function's flat
+// (where it is the leaf) and cum (anywhere in the stack) sums.
+struct NodeSeries {
+  std::vector<double> values, objects;
+  std::vector<double> cum_values, cum_objects;  // functions only
+};
+struct TrendResult;
+NodeSeries SeriesOf(const TrendResult& trend, const TrendNode& node);
 
 // A node's growth as a reader should see it: after a restart, the growth
 // within each process (a restart's drop is no shrinkage); else last - first.
-struct TrendResult;
 double Growth(const TrendResult& trend, const TrendNode& node);
 // A site's growth by object size: by_size, or its single size's growth.
 std::vector<SizeGrowth> GrowthBySize(const TrendResult& trend, const TrendNode& node);
@@ -129,6 +136,9 @@ struct TrendResult {
   std::vector<TrendNode> sites;      // ranked
   std::vector<TrendNode> functions;  // ranked
   std::vector<uint32_t> frame_ids;   // 0, 1, 2, ...: what function nodes' stacks view
+  // Per frame, the sites it is in: frame_sites[frame_site_offsets[f]] up to
+  // frame_site_offsets[f + 1] (what a function's series are summed from).
+  std::vector<uint32_t> frame_site_offsets, frame_sites;
   // Which process each capture comes from. With the cumulative alloc_*
   // types a series is known to be one process until a total falls (or the
   // main binary's build id changes): a restart. Without them: unknown, and

@@ -85,11 +85,12 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const TrendNode& n, const Re
   w.String(row.short_name);
   w.Key("grew");
   w.Bool(Grew(n));
+  const NodeSeries series = SeriesOf(t, n);
   w.Key("bytes");
-  w.DoubleArray(n.values);
+  w.DoubleArray(series.values);
   w.Key("objects");
-  w.DoubleArray(n.objects);
-  WriteNodeStats(w, t, n);
+  w.DoubleArray(series.objects);
+  WriteNodeStats(w, t, n, series);
   w.Key("phrase");
   w.String(row.objects_phrase);
   w.Key("stack");

@@ -12,7 +12,7 @@ void WriteRateFields(JsonWriter& w, std::optional<double> per_day) {
   w.OptionalDouble(per_day ? std::optional<double>(*per_day / 86400.0) : std::nullopt);
 }
 
-void WriteNodeStats(JsonWriter& w, const TrendResult& t, const TrendNode& n) {
+void WriteNodeStats(JsonWriter& w, const TrendResult& t, const TrendNode& n, const NodeSeries& series) {
   w.Key("delta_bytes");
   w.Double(n.stats.delta);
   w.Key("delta_objects");
@@ -26,7 +26,7 @@ void WriteNodeStats(JsonWriter& w, const TrendResult& t, const TrendNode& n) {
   w.Key("objects_error95");  // per capture: the 95% half-width of the estimated objects; null when exact
   if (ObjectsError95(n, 0)) {
     std::vector<double> errors;
-    for (size_t k = 0; k < n.objects.size(); ++k) errors.push_back(*ObjectsError95(n, k));
+    for (double objects : series.objects) errors.push_back(*ObjectsError95(n, objects));
     w.DoubleArray(errors);
   } else {
     w.Null();
@@ -144,17 +144,18 @@ void WriteNode(JsonWriter& w, const TrendResult& t, const TrendNode& n) {
     w.EndObject();
   }
   w.EndArray();
+  const NodeSeries series = SeriesOf(t, n);
   w.Key("bytes");
-  w.DoubleArray(n.values);
+  w.DoubleArray(series.values);
   w.Key("objects");
-  w.DoubleArray(n.objects);
+  w.DoubleArray(series.objects);
   if (!site) {
     w.Key("cum_bytes");
-    w.DoubleArray(n.cum_values);
+    w.DoubleArray(series.cum_values);
     w.Key("cum_objects");
-    w.DoubleArray(n.cum_objects);
+    w.DoubleArray(series.cum_objects);
   }
-  WriteNodeStats(w, t, n);
+  WriteNodeStats(w, t, n, series);
   w.EndObject();
 }
 

@@ -152,9 +152,10 @@ std::string Table(const Report& r) {
     const ReportRow& row = r.growing[i];
     const TrendNode& n = *row.node;
     const RowCells cells = FormatCells(*r.trend, n, r.rate_unit);
-    size_t spark_columns = std::min(n.values.size(), kSparkWidth);
+    const std::vector<double> values = SeriesOf(*r.trend, n).values;
+    size_t spark_columns = std::min(values.size(), kSparkWidth);
     out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {}  {:<11}  {}\n", i + 1, cells.growth, cells.rate,
-                       cells.bytes_per_object, cells.objects, PadColumns(Sparkline(n.values, kSparkWidth), spark_columns, kSparkWidth),
+                       cells.bytes_per_object, cells.objects, PadColumns(Sparkline(values, kSparkWidth), spark_columns, kSparkWidth),
                        TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
   }
   if (r.growing_total > r.growing.size())
@@ -177,11 +178,12 @@ std::string Paths(const Report& r) {
     const TrendNode& n = *row.node;
     out += fmt::format("{:>4}  {}\n", i + 1, FitWidth(row.name, 114));
     std::string series;
-    if (n.values.size() <= 4) {
-      for (double v : n.values) series += (series.empty() ? "" : " -> ") + Value(r, v);
+    const std::vector<double> values = SeriesOf(*r.trend, n).values;
+    if (values.size() <= 4) {
+      for (double v : values) series += (series.empty() ? "" : " -> ") + Value(r, v);
     } else {
-      series = fmt::format("{} -> ... -> {} over {} captures", Value(r, n.values.front()), Value(r, n.values.back()),
-                           n.values.size());
+      series = fmt::format("{} -> ... -> {} over {} captures", Value(r, values.front()), Value(r, values.back()),
+                           values.size());
     }
     out += fmt::format("      {}{}\n", row.objects_phrase.empty() ? "" : row.objects_phrase + "; ", series);
     const AlignedSite& site = a.sites[n.site_index];
