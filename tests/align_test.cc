@@ -39,10 +39,8 @@ AlignedProfiles AlignAll(const std::vector<std::string>& bytes, AlignOptions opt
   return std::move(aligner).Finish(keep_order);
 }
 
-template <typename T>
-std::vector<int64_t> Vec(std::span<T> v) {
-  return {v.begin(), v.end()};
-}
+std::vector<int64_t> Vec(const PackedSeries& v) { return v.ToVector(); }
+std::vector<int64_t> Vec(std::span<const int32_t> v) { return {v.begin(), v.end()}; }
 
 const AlignedSite* FindSite(const AlignedProfiles& a, const std::string& leaf) {
   for (const auto& s : a.sites)

@@ -41,12 +41,16 @@ uint64_t HashFrames(const uint32_t* frames, size_t n) {
 // Calls f on each of a site's series arrays that exist (one entry per
 // capture): values, objects, the alloc_* pair, and each size class's pair.
 template <typename F>
-void ForEachSeries(AlignedSite& site, F f) {
-  for (std::span<int64_t>* v : {&site.values, &site.objects, &site.alloc_values, &site.alloc_objects})
-    if (!v->empty()) f(*v);
+void ForEachSeries(AlignedSite& site, bool has_alloc, F f) {
+  f(site.values);
+  f(site.objects);
+  if (has_alloc) {
+    f(site.alloc_values);
+    f(site.alloc_objects);
+  }
   for (auto& c : site.size_classes) {
-    if (!c.values.empty()) f(c.values);
-    if (!c.objects.empty()) f(c.objects);
+    f(c.values);
+    f(c.objects);
   }
 }
 
@@ -179,15 +183,12 @@ uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first, uint64_
   AlignedSite site;
   site.frames = result_.frame_arena.Allocate(leaf_first.size());
   std::copy(leaf_first.rbegin(), leaf_first.rend(), site.frames.begin());
-  site.values = result_.value_arena.Allocate(capacity_);
-  site.objects = result_.value_arena.Allocate(capacity_);
-  std::fill(site.values.begin(), site.values.end(), 0);
-  std::fill(site.objects.begin(), site.objects.end(), 0);
+  // Zeros for the captures before this one.
+  site.values = PackedSeries::Zeros(folded_, num_captures_);
+  site.objects = PackedSeries::Zeros(folded_, num_captures_);
   if (result_.has_alloc) {
-    site.alloc_values = result_.value_arena.Allocate(capacity_);
-    site.alloc_objects = result_.value_arena.Allocate(capacity_);
-    std::fill(site.alloc_values.begin(), site.alloc_values.end(), 0);
-    std::fill(site.alloc_objects.begin(), site.alloc_objects.end(), 0);
+    site.alloc_values = PackedSeries::Zeros(folded_, num_captures_);
+    site.alloc_objects = PackedSeries::Zeros(folded_, num_captures_);
   }
   site.example_lines = result_.line_arena.Allocate(leaf_first.size());
   result_.sites.push_back(std::move(site));
@@ -198,18 +199,15 @@ uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first, uint64_
   return id;
 }
 
-void Aligner::FoldSize(AlignedSite& site, size_t capture, int64_t size, int64_t value, int64_t objects) {
+void Aligner::FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t objects) {
   if (site.size_classes.empty()) {
     if (site.first_size == AlignedSite::kNoSizeYet || site.first_size == size) {
       site.first_size = size;
       return;  // one size so far: the site's own series are its class
     }
     // A second size: the series so far were all of the first.
-    AlignedSite::SizeClass first{site.first_size, result_.value_arena.Allocate(capacity_),
-                                 result_.value_arena.Allocate(capacity_)};
-    std::copy(site.values.begin(), site.values.end(), first.values.begin());
-    std::copy(site.objects.begin(), site.objects.end(), first.objects.begin());
-    site.size_classes.push_back(first);
+    site.size_classes.push_back(
+        AlignedSite::SizeClass{site.first_size, site.values, site.objects, site.folding[0], site.folding[1]});
   }
   auto& classes = site.size_classes;
   auto it = std::find_if(classes.begin(), classes.end(), [&](const auto& c) { return c.size == size; });
@@ -218,15 +216,12 @@ void Aligner::FoldSize(AlignedSite& site, size_t capture, int64_t size, int64_t 
     it = std::find_if(classes.begin(), classes.end(), [&](const auto& c) { return c.size == size; });
   }
   if (it == classes.end()) {
-    AlignedSite::SizeClass added{size, result_.value_arena.Allocate(capacity_),
-                                 result_.value_arena.Allocate(capacity_)};
-    std::fill(added.values.begin(), added.values.end(), 0);
-    std::fill(added.objects.begin(), added.objects.end(), 0);
-    classes.push_back(added);
+    classes.push_back(AlignedSite::SizeClass{size, PackedSeries::Zeros(folded_, num_captures_),
+                                             PackedSeries::Zeros(folded_, num_captures_)});
     it = classes.end() - 1;
   }
-  it->values[capture] += value;
-  it->objects[capture] += objects;
+  it->folding_values += value;
+  it->folding_objects += objects;
 }
 
 Status Aligner::CheckSampleTypes(const Profile& profile) {
@@ -271,17 +266,25 @@ Status Aligner::Append(const Profile& profile) {
   return Add(num_captures_ - 1, profile);
 }
 
-void Aligner::GrowCaptures(size_t capacity) {
-  BlockArena<int64_t> arena;
+void Aligner::EndCapture() {
   for (AlignedSite& site : result_.sites) {
-    ForEachSeries(site, [&](std::span<int64_t>& old) {
-      std::span<int64_t> grown = arena.Allocate(capacity);
-      std::copy(old.begin(), old.begin() + static_cast<ptrdiff_t>(num_captures_), grown.begin());
-      std::fill(grown.begin() + static_cast<ptrdiff_t>(num_captures_), grown.end(), 0);
-      old = grown;
-    });
+    site.values.push_back(site.folding[0]);
+    site.objects.push_back(site.folding[1]);
+    if (result_.has_alloc) {
+      site.alloc_values.push_back(site.folding[2]);
+      site.alloc_objects.push_back(site.folding[3]);
+    }
+    site.folding = {};
+    for (auto& c : site.size_classes) {
+      c.values.push_back(c.folding_values);
+      c.objects.push_back(c.folding_objects);
+      c.folding_values = c.folding_objects = 0;
+    }
   }
-  result_.value_arena = std::move(arena);  // the old arrays are freed here
+  ++folded_;
+}
+
+void Aligner::GrowCaptures(size_t capacity) {
   std::vector<uint8_t> presence(result_.sites.size() * capacity, 0);
   for (size_t s = 0; s < result_.sites.size(); ++s)
     std::copy_n(presence_.begin() + static_cast<ptrdiff_t>(s * capacity_), num_captures_,
@@ -292,13 +295,7 @@ void Aligner::GrowCaptures(size_t capacity) {
 
 void Aligner::RemoveCapture(size_t index) {
   if (index >= num_captures_) return;
-  for (AlignedSite& site : result_.sites) {
-    ForEachSeries(site, [&](std::span<int64_t>& v) {
-      std::copy(v.begin() + static_cast<ptrdiff_t>(index) + 1, v.begin() + static_cast<ptrdiff_t>(num_captures_),
-                v.begin() + static_cast<ptrdiff_t>(index));
-      v[num_captures_ - 1] = 0;
-    });
-  }
+  for (AlignedSite& site : result_.sites) ForEachSeries(site, result_.has_alloc, [&](PackedSeries& v) { v.Erase(index); });
   // The sites only the removed capture had go, so the table is the one the
   // remaining captures alone would give (and memory follows the sites alive).
   size_t kept = 0;
@@ -328,10 +325,10 @@ void Aligner::RemoveCapture(size_t index) {
   }
   result_.captures.erase(result_.captures.begin() + static_cast<ptrdiff_t>(index));
   --num_captures_;
+  --folded_;
 }
 
 AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
-  const size_t n = num_captures_;
   AlignedProfiles copy;
   copy.granularity = result_.granularity;
   copy.value_type_name = result_.value_type_name;
@@ -342,23 +339,17 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
   copy.captures = result_.captures;
   copy.frames = result_.frames;
   copy.sites.reserve(result_.sites.size());
-  auto series = [&](std::span<const int64_t> from) {
-    if (from.empty()) return std::span<int64_t>();
-    std::span<int64_t> to = copy.value_arena.Allocate(n);
-    std::copy(from.begin(), from.begin() + static_cast<ptrdiff_t>(n), to.begin());
-    return to;
-  };
   for (const AlignedSite& from : result_.sites) {
     AlignedSite site;
     site.frames = copy.frame_arena.Allocate(from.frames.size());
     std::copy(from.frames.begin(), from.frames.end(), site.frames.begin());
     site.example_lines = copy.line_arena.Allocate(from.example_lines.size());
     std::copy(from.example_lines.begin(), from.example_lines.end(), site.example_lines.begin());
-    site.values = series(from.values);
-    site.objects = series(from.objects);
-    site.alloc_values = series(from.alloc_values);
-    site.alloc_objects = series(from.alloc_objects);
-    for (const auto& c : from.size_classes) site.size_classes.push_back({c.size, series(c.values), series(c.objects)});
+    site.values = from.values;
+    site.objects = from.objects;
+    site.alloc_values = from.alloc_values;
+    site.alloc_objects = from.alloc_objects;
+    site.size_classes = from.size_classes;
     site.example_value = from.example_value;
     site.object_sizes = from.object_sizes;
     site.sizes_incomplete = from.sizes_incomplete;
@@ -371,6 +362,9 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
 
 Status Aligner::Add(size_t argument_index, const Profile& profile) {
   RETURN_IF_ERROR(CheckSampleTypes(profile));
+  if (argument_index != folded_ || argument_index >= num_captures_)
+    return Status::InputError(fmt::format("{}: profile {} folded out of order (next is {} of {})", profile.source,
+                                          argument_index, folded_, num_captures_));
   Capture& capture = result_.captures[argument_index];
   capture.path = profile.source;
   capture.time_nanos = profile.time_nanos;
@@ -535,12 +529,12 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     const uint32_t site_id = FindOrAddSite(p.stack, p.hash);
     AlignedSite& site = result_.sites[site_id];
     if (appending_) presence_[site_id * capacity_ + argument_index] = 1;
-    if (value != 0 || objects != 0) FoldSize(site, argument_index, p.object_size.value_or(0), value, objects);
-    site.values[argument_index] += value;
-    site.objects[argument_index] += objects;
+    if (value != 0 || objects != 0) FoldSize(site, p.object_size.value_or(0), value, objects);
+    site.folding[0] += value;
+    site.folding[1] += objects;
     if (has_alloc) {
-      site.alloc_values[argument_index] += p.alloc_value;
-      site.alloc_objects[argument_index] += p.alloc_objects;
+      site.folding[2] += p.alloc_value;
+      site.folding[3] += p.alloc_objects;
     }
     // The largest sample names the lines; ties go to the smallest lines, so
     // the choice does not depend on the order samples come in.
@@ -572,14 +566,12 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     if (s >= kAhead) fold(slot);  // sample s - kAhead, in sample order
     if (s < num_samples) resolve(s, slot);
   }
+  EndCapture();
   return Status();
 }
 
 AlignedProfiles Aligner::Finish(bool keep_argument_order) && {
-  if (capacity_ != num_captures_) {  // an appended table: its arrays have room to spare
-    for (AlignedSite& site : result_.sites)
-      ForEachSeries(site, [&](std::span<int64_t>& v) { v = v.first(num_captures_); });
-  }
+  while (folded_ < num_captures_) EndCapture();  // profiles never added hold zeros
   OrderCaptures(result_, keep_argument_order);
   return std::move(result_);
 }
@@ -607,12 +599,14 @@ void OrderCaptures(AlignedProfiles& aligned, bool keep_argument_order) {
     auto copy = aligned.captures;
     for (size_t i = 0; i < n; ++i) aligned.captures[i] = std::move(copy[order[i]]);
   }
-  std::vector<int64_t> scratch(n);
-  for (auto& site : aligned.sites) {
-    ForEachSeries(site, [&](std::span<int64_t>& v) {
-      for (size_t i = 0; i < n; ++i) scratch[i] = v[order[i]];
-      std::copy(scratch.begin(), scratch.end(), v.begin());
-    });
+  if (!std::is_sorted(order.begin(), order.end())) {
+    std::vector<int64_t> scratch(n);
+    for (auto& site : aligned.sites) {
+      ForEachSeries(site, aligned.has_alloc, [&](PackedSeries& v) {
+        for (size_t i = 0; i < n; ++i) scratch[i] = v[order[i]];
+        v.Assign(scratch);
+      });
+    }
   }
   aligned.argument_index = order;
 }

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <optional>
 #include <span>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "model/profile.h"
+#include "base/packed_series.h"
 #include "base/regex.h"
 #include "base/status.h"
 
@@ -104,16 +106,18 @@ class BlockArena {
 };
 
 struct AlignedSite {
-  // Views into AlignedProfiles' arenas.
+  // A view into AlignedProfiles' arena.
   std::span<uint32_t> frames;         // indices into AlignedProfiles::frames, root first
-  std::span<int64_t> values;          // one per capture, in series order
-  std::span<int64_t> objects;         // one per capture (zeros when there is no objects type)
+  // One value per capture, in series order, each series packed (a site that
+  // never changes holds no bytes per capture; README "Long series").
+  PackedSeries values;
+  PackedSeries objects;               // zeros when there is no objects type
   // The cumulative allocations of the same kind (alloc_space and
   // alloc_objects beside inuse_*): what was allocated between two captures
   // of one process, which is where the sampling noise of a change comes
   // from. Empty when the profiles have no such types.
-  std::span<int64_t> alloc_values;
-  std::span<int64_t> alloc_objects;
+  PackedSeries alloc_values;
+  PackedSeries alloc_objects;
   // Line numbers (parallel to frames) of the largest sample folded into the
   // site: at `functions` granularity a frame has no line of its own, and
   // these show a reader where to look.
@@ -129,11 +133,16 @@ struct AlignedSite {
   // Size 0: samples without a `bytes` label; -1: sizes past kMaxSizes.
   struct SizeClass {
     int64_t size = 0;
-    std::span<int64_t> values, objects;
+    PackedSeries values, objects;
+    int64_t folding_values = 0, folding_objects = 0;  // the Aligner's, see AlignedSite::folding
   };
   std::vector<SizeClass> size_classes;
   static constexpr int64_t kNoSizeYet = INT64_MIN;
   int64_t first_size = kNoSizeYet;  // the size of every sample so far, while size_classes is empty
+  // The sums of the capture being folded (values, objects, alloc_values,
+  // alloc_objects), appended to the series once the whole capture is in:
+  // the Aligner's working state, zero in a finished table.
+  std::array<int64_t, 4> folding{};
 };
 
 struct AlignedProfiles {
@@ -153,7 +162,6 @@ struct AlignedProfiles {
   std::vector<AlignedSite> sites;
   // What the sites' views point into.
   BlockArena<uint32_t> frame_arena;
-  BlockArena<int64_t> value_arena;
   BlockArena<int32_t> line_arena;
 };
 
@@ -167,16 +175,17 @@ class Aligner {
   Aligner& operator=(const Aligner&) = delete;
 
   // Folds profile number `argument_index` (its command-line position) into
-  // the table. Fails when its sample types differ from the first profile's
-  // or the requested sample type is missing.
+  // the table; profiles come in that order, 0, 1, 2, ... Fails when its
+  // sample types differ from the first profile's or the requested sample
+  // type is missing.
   Status Add(size_t argument_index, const Profile& profile);
 
   // Orders captures by capture time when every one has one (unless
   // `keep_argument_order`), and hands the table over.
   AlignedProfiles Finish(bool keep_argument_order) &&;
 
-  // Folds `profile` as one more capture, after the others (each site's
-  // arrays double when they are full). On an error nothing is folded.
+  // Folds `profile` as one more capture, after the others. On an error
+  // nothing is folded.
   Status Append(const Profile& profile);
   // Drops capture `index` (in the order they were added) from every series,
   // and the sites that no remaining capture has. (What describes a site
@@ -192,17 +201,20 @@ class Aligner {
  private:
   Status ResolveSampleTypes(const Profile& profile);
   Status CheckSampleTypes(const Profile& profile);
-  // Gives every site's series room for `capacity` captures.
+  // Gives presence_ room for `capacity` captures.
   void GrowCaptures(size_t capacity);
+  // Appends every site's folded sums (or zeros) as the next capture.
+  void EndCapture();
   uint32_t InternFrame(std::string_view function, std::string_view file, int64_t line);
   uint32_t NoStackFrame();
   // Adds one sample to the site's series by object size (size_classes).
-  void FoldSize(AlignedSite& site, size_t capture, int64_t size, int64_t value, int64_t objects);
+  void FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t objects);
   uint32_t FindOrAddSite(const std::vector<uint32_t>& frames_leaf_first, uint64_t hash);
 
   AlignOptions options_;
   size_t num_captures_;
-  size_t capacity_;  // the length of every site's series arrays (>= num_captures_)
+  size_t capacity_;  // presence_'s room per site (>= num_captures_)
+  size_t folded_ = 0;  // captures every series holds
   AlignedProfiles result_;
   std::vector<std::string> first_types_;  // "type/unit" of the first profile
   std::string first_source_;

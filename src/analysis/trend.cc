@@ -285,7 +285,7 @@ class NodeStatistics {
 };
 
 // The growth within each process of one series (last - first without a restart).
-double GrowthWithin(std::span<const int64_t> v, const Segments& segments) {
+double GrowthWithin(const PackedSeries& v, const Segments& segments) {
   double growth = 0;
   ForEachSegment(v.size(), segments,
                  [&](size_t first, size_t last) { growth += static_cast<double>(v[last] - v[first]); });
@@ -438,22 +438,22 @@ NodeSeries SeriesOf(const TrendResult& trend, const TrendNode& node) {
   const size_t n = a.captures.size();
   if (node.kind == TrendNode::Kind::kSite) {
     const AlignedSite& site = a.sites[node.site_index];
-    out.values.assign(site.values.begin(), site.values.end());
-    out.objects.assign(site.objects.begin(), site.objects.end());
+    for (const PackedSeries* from : {&site.values, &site.objects}) {
+      std::vector<double>& to = from == &site.values ? out.values : out.objects;
+      to.resize(n);
+      for (size_t c = 0; c < n; ++c) to[c] = static_cast<double>((*from)[c]);
+    }
     return out;
   }
   std::vector<int64_t> values(n), objects(n), cum_values(n), cum_objects(n);
   const uint32_t f = node.name_frame;
   for (uint32_t i = trend.frame_site_offsets[f]; i < trend.frame_site_offsets[f + 1]; ++i) {
     const AlignedSite& site = a.sites[trend.frame_sites[i]];
-    const bool leaf = site.frames.back() == f;
-    for (size_t c = 0; c < n; ++c) {
-      cum_values[c] += site.values[c];
-      cum_objects[c] += site.objects[c];
-      if (leaf) {
-        values[c] += site.values[c];
-        objects[c] += site.objects[c];
-      }
+    site.values.AddTo(cum_values.data());
+    site.objects.AddTo(cum_objects.data());
+    if (site.frames.back() == f) {
+      site.values.AddTo(values.data());
+      site.objects.AddTo(objects.data());
     }
   }
   out.values.assign(values.begin(), values.end());
@@ -496,9 +496,13 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   // total and not at any site (sampled allocations only accumulate).
   if (aligned.has_alloc) {
     std::vector<char> fell(n, 0);
-    for (const AlignedSite& site : aligned.sites)
+    std::vector<int64_t> alloc(n);
+    for (const AlignedSite& site : aligned.sites) {
+      if (site.alloc_values.width() == 0) continue;  // never changed: never fell
+      site.alloc_values.DecodeTo(alloc.data());
       for (size_t i = 1; i < n; ++i)
-        if (site.alloc_values[i] < site.alloc_values[i - 1]) fell[i] = 1;
+        if (alloc[i] < alloc[i - 1]) fell[i] = 1;
+    }
     result.segments.assign(n, 0);
     for (size_t i = 1; i < n; ++i) {
       const Capture &a = aligned.captures[i - 1], &b = aligned.captures[i];
@@ -519,6 +523,8 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   const size_t num_sites = aligned.sites.size();
   result.sites.resize(num_sites);
   auto fill_sites = [&](size_t begin, size_t end) {
+    std::vector<int64_t> values(n), objects(n), alloc_values(aligned.has_alloc ? n : 0),
+        alloc_objects(aligned.has_alloc ? n : 0);
     for (size_t s = begin; s < end; ++s) {
       const AlignedSite& site = aligned.sites[s];
       TrendNode& node = result.sites[s];
@@ -526,8 +532,14 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
       node.site_index = static_cast<uint32_t>(s);
       node.stack = site.frames;  // a view into the arenas, which move with `aligned` into the result
       node.name_frame = NamingFrame(site.frames, is_allocator);
-      statistics.Fill(node, NodeBuild{site.values, site.objects, site.object_sizes, site.sizes_incomplete,
-                                      site.alloc_values, site.alloc_objects});
+      site.values.DecodeTo(values.data());
+      site.objects.DecodeTo(objects.data());
+      if (aligned.has_alloc) {
+        site.alloc_values.DecodeTo(alloc_values.data());
+        site.alloc_objects.DecodeTo(alloc_objects.data());
+      }
+      statistics.Fill(node, NodeBuild{values, objects, site.object_sizes, site.sizes_incomplete, alloc_values,
+                                      alloc_objects});
       SplitBySize(node, site, statistics.StatSegments());
     }
   };
@@ -575,13 +587,11 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
       for (uint32_t i = result.frame_site_offsets[f]; i < result.frame_site_offsets[f + 1]; ++i) {
         const AlignedSite& site = aligned.sites[result.frame_sites[i]];
         if (site.frames.back() != f) continue;  // flat: the sites it is the leaf of
-        for (size_t c = 0; c < n; ++c) {
-          values[c] += site.values[c];
-          objects[c] += site.objects[c];
-        }
-        for (size_t c = 0; c < alloc_values.size(); ++c) {
-          alloc_values[c] += site.alloc_values[c];
-          alloc_objects[c] += site.alloc_objects[c];
+        site.values.AddTo(values.data());
+        site.objects.AddTo(objects.data());
+        if (aligned.has_alloc) {
+          site.alloc_values.AddTo(alloc_values.data());
+          site.alloc_objects.AddTo(alloc_objects.data());
         }
         MergeSizes(sizes, site);
       }
