@@ -2,6 +2,10 @@
 #include <cstdlib>
 #include <iostream>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "cli/cli.h"
 
 namespace {
@@ -14,4 +18,18 @@ namespace {
 }
 }  // namespace
 
-int main(int argc, char** argv) { return pprof_trend::RunCli(argc, argv, std::cout, std::cerr, ExitNow); }
+int main(int argc, char** argv) {
+#ifdef __GLIBC__
+  // Every profile's buffers (the file, its inflated bytes, the decoded
+  // tables: megabytes each) would be fresh mmaps, zeroed by the kernel and
+  // unmapped after each file: over a long series, a fifth of the CPU time
+  // went to page faults. Buffers under 8 MiB stay in the heap for the next
+  // file instead (larger ones, of large profiles, are still given back at
+  // once: they are few, and held they would raise the peak); the pipeline
+  // hands the rest back after loading (malloc_trim). Measured on 720
+  // captures of 1.2 MB: system time 2.8 s -> 0.2 s, wall 8.2 s -> 6.2 s.
+  mallopt(M_MMAP_THRESHOLD, 8 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+  return pprof_trend::RunCli(argc, argv, std::cout, std::cerr, ExitNow);
+}
