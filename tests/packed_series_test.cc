@@ -51,6 +51,12 @@ TEST(PackedSeriesTest, EveryInt64RoundTrips) {
       s.push_back(v);
     }
     ASSERT_EQ(s.ToVector(), want) << round;
+    // A copy is the same series, and grows on its own.
+    PackedSeries copy = s;
+    ASSERT_EQ(copy.ToVector(), want) << round;
+    copy.push_back(INT64_MIN);
+    ASSERT_EQ(copy.back(), INT64_MIN);
+    ASSERT_EQ(s.size(), want.size());
     // Edits, erasure and sums see the same values.
     const size_t at = rng() % want.size();
     want[at] = static_cast<int64_t>(rng());

@@ -573,6 +573,18 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   std::vector<uint32_t> function_frames;
   for (uint32_t f = 0; f < num_frames; ++f)
     if (result.frame_site_offsets[f + 1] > result.frame_site_offsets[f]) function_frames.push_back(f);
+  // The sites by leaf frame (a function's flat series, what its statistics
+  // are computed from), in site order: each site read once, not once per
+  // frame of its stack.
+  std::vector<uint32_t> leaf_offsets(num_frames + 1, 0), leaf_sites(num_sites);
+  for (const AlignedSite& site : aligned.sites)
+    if (!site.frames.empty()) ++leaf_offsets[site.frames.back() + 1];
+  for (size_t f = 0; f < num_frames; ++f) leaf_offsets[f + 1] += leaf_offsets[f];
+  {
+    std::vector<uint32_t> next(leaf_offsets.begin(), leaf_offsets.end() - 1);
+    for (uint32_t s = 0; s < num_sites; ++s)
+      if (!aligned.sites[s].frames.empty()) leaf_sites[next[aligned.sites[s].frames.back()]++] = s;
+  }
   result.functions.resize(function_frames.size());
   auto fill_functions = [&](size_t begin, size_t end) {
     std::vector<int64_t> values(n), objects(n), alloc_values(aligned.has_alloc ? n : 0),
@@ -584,9 +596,8 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
       std::fill(alloc_values.begin(), alloc_values.end(), 0);
       std::fill(alloc_objects.begin(), alloc_objects.end(), 0);
       FunctionSizes sizes;
-      for (uint32_t i = result.frame_site_offsets[f]; i < result.frame_site_offsets[f + 1]; ++i) {
-        const AlignedSite& site = aligned.sites[result.frame_sites[i]];
-        if (site.frames.back() != f) continue;  // flat: the sites it is the leaf of
+      for (uint32_t i = leaf_offsets[f]; i < leaf_offsets[f + 1]; ++i) {
+        const AlignedSite& site = aligned.sites[leaf_sites[i]];
         site.values.AddTo(values.data());
         site.objects.AddTo(objects.data());
         if (aligned.has_alloc) {

@@ -4,13 +4,26 @@
 
 namespace pprof_trend {
 
-void PackedSeries::Widen(int width) {
+PackedSeries& PackedSeries::operator=(const PackedSeries& other) {
+  if (this == &other) return *this;
+  base_ = other.base_;
+  size_ = other.size_;
+  capacity_ = other.size_;  // a copy has no room to spare
+  width_ = other.width_;
+  bytes_.reset();
+  if (other.bytes_ && width_ != 0) {
+    const size_t n = size_t{size_} * width_;
+    bytes_ = std::make_unique_for_overwrite<uint8_t[]>(std::max<size_t>(n, 1));
+    std::memcpy(bytes_.get(), other.bytes_.get(), n);
+  }
+  return *this;
+}
+
+void PackedSeries::Grow(int width, size_t capacity) {
   std::vector<int64_t> offsets(size_);
   for (size_t i = 0; i < size_; ++i) offsets[i] = Minus((*this)[i]);
-  std::vector<uint8_t> bytes;
-  bytes.reserve(std::max<size_t>(size_, expected_) * static_cast<size_t>(width));
-  bytes.resize(size_ * static_cast<size_t>(width));
-  bytes_ = std::move(bytes);
+  capacity_ = static_cast<uint32_t>(std::max<size_t>({capacity, size_, 1}));
+  bytes_ = std::make_unique_for_overwrite<uint8_t[]>(size_t{capacity_} * static_cast<size_t>(width));
   width_ = static_cast<uint8_t>(width);
   for (size_t i = 0; i < size_; ++i) {
     switch (width_) {
@@ -43,8 +56,7 @@ void PackedSeries::AddTo(int64_t* acc) const {
 }
 
 void PackedSeries::Assign(std::span<const int64_t> values) {
-  PackedSeries s;
-  s.expected_ = expected_;
+  PackedSeries s = Zeros(0, values.size());
   for (int64_t v : values) s.push_back(v);
   *this = std::move(s);
 }

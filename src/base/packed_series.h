@@ -6,9 +6,11 @@
 // series once (at most four times in its life).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -17,11 +19,15 @@ namespace pprof_trend {
 class PackedSeries {
  public:
   PackedSeries() = default;
+  PackedSeries(PackedSeries&&) = default;
+  PackedSeries& operator=(PackedSeries&&) = default;
+  PackedSeries(const PackedSeries& other) { *this = other; }
+  PackedSeries& operator=(const PackedSeries& other);
   // `count` zeros, with room for `expected` values in all.
   static PackedSeries Zeros(size_t count, size_t expected = 0) {
     PackedSeries s;
-    s.expected_ = static_cast<uint32_t>(expected);
     s.size_ = static_cast<uint32_t>(count);
+    s.capacity_ = static_cast<uint32_t>(std::max(count, expected));
     return s;
   }
 
@@ -39,7 +45,7 @@ class PackedSeries {
   int64_t front() const { return (*this)[0]; }
   int64_t back() const { return (*this)[size_ - 1]; }
   // Bytes held for the values (what memory grows with).
-  size_t packed_bytes() const { return bytes_.capacity(); }
+  size_t packed_bytes() const { return bytes_ ? size_t{capacity_} * width_ : 0; }
   int width() const { return width_; }
 
   void push_back(int64_t v) {
@@ -48,14 +54,15 @@ class PackedSeries {
       ++size_;
       return;
     }
+    if (width_ != 0 && size_ == capacity_) Grow(width_, std::max<size_t>(4, size_t{capacity_} * 2));
     ++size_;
-    if (width_ != 0) bytes_.resize(size_ * static_cast<size_t>(width_));
+    capacity_ = std::max(capacity_, size_);
     Set(size_ - 1, v);
   }
   void Set(size_t i, int64_t v) {
     const int64_t offset = Minus(v);
     const int need = WidthFor(offset);
-    if (need > width_) Widen(need);
+    if (need > width_) Grow(need, capacity_);
     switch (width_) {
       case 0: return;
       case 1: bytes_[i] = static_cast<uint8_t>(offset); return;
@@ -84,12 +91,12 @@ class PackedSeries {
   template <typename T>
   T Load(size_t i) const {
     T v;
-    std::memcpy(&v, bytes_.data() + i * sizeof(T), sizeof(T));
+    std::memcpy(&v, bytes_.get() + i * sizeof(T), sizeof(T));
     return v;
   }
   template <typename T>
   void Store(size_t i, T v) {
-    std::memcpy(bytes_.data() + i * sizeof(T), &v, sizeof(T));
+    std::memcpy(bytes_.get() + i * sizeof(T), &v, sizeof(T));
   }
   int64_t Plus(int64_t offset) const {
     return static_cast<int64_t>(static_cast<uint64_t>(base_) + static_cast<uint64_t>(offset));
@@ -104,12 +111,14 @@ class PackedSeries {
     if (offset >= INT32_MIN && offset <= INT32_MAX) return 4;
     return 8;
   }
-  void Widen(int width);
+  // Re-encodes at `width` bytes a value with room for `capacity` values.
+  void Grow(int width, size_t capacity);
 
+  // 32 bytes in all: a site has four of these.
   int64_t base_ = 0;
-  std::vector<uint8_t> bytes_;
+  std::unique_ptr<uint8_t[]> bytes_;  // none while width_ is 0
   uint32_t size_ = 0;
-  uint32_t expected_ = 0;  // the length it will reach, when known: reserved at once
+  uint32_t capacity_ = 0;  // values bytes_ has room for (reserved once the length is known)
   uint8_t width_ = 0;
 };
 
