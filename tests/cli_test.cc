@@ -322,6 +322,15 @@ TEST_F(CliTest, ADirectoryArgumentIsEveryProfileInIt) {
   RunResult inspect = Run("inspect month");
   EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
   EXPECT_NE(inspect.out.find("month/day3.pb.gz"), std::string::npos);
+  // Numbered files are listed in number order (day9 before day10), which is
+  // their time order: no note that the order was changed.
+  fs::create_directories(Path("hourly"));
+  for (int d = 1; d <= 3; ++d)
+    fs::copy_file(testing::SaramaDay(d), Path("hourly/day" + std::to_string(8 + d) + ".pb.gz"));
+  RunResult numbered = Run("hourly");
+  EXPECT_EQ(numbered.exit_code, 0) << numbered.err;
+  EXPECT_EQ(numbered.err, "");
+  EXPECT_LT(numbered.out.find("hourly/day9.pb.gz"), numbered.out.find("hourly/day10.pb.gz")) << numbered.out;
   fs::create_directories(Path("empty"));
   Write("empty/notes.txt", "nothing here\n");
   ExpectInputError("empty " + Day(1), "empty: a directory with no profile in it");

@@ -50,6 +50,33 @@ StatusOr<std::string> ReadAll(int fd, const std::string& name, size_t size_hint)
   return data;
 }
 
+// File names in the order people number them: "heap-9" before "heap-10"
+// (runs of digits compare as numbers, the rest byte by byte).
+bool NaturalLess(std::string_view a, std::string_view b) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      size_t ie = i, je = j;
+      while (ie < a.size() && digit(a[ie])) ++ie;
+      while (je < b.size() && digit(b[je])) ++je;
+      std::string_view x = a.substr(i, ie - i), y = b.substr(j, je - j);
+      while (x.size() > 1 && x.front() == '0') x.remove_prefix(1);
+      while (y.size() > 1 && y.front() == '0') y.remove_prefix(1);
+      if (x.size() != y.size()) return x.size() < y.size();
+      if (x != y) return x < y;
+      if (ie - i != je - j) return ie - i < je - j;  // "01" after "1": any fixed order
+      i = ie;
+      j = je;
+      continue;
+    }
+    if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+    ++i;
+    ++j;
+  }
+  return a.size() - i < b.size() - j;
+}
+
 }  // namespace
 
 StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments,
@@ -66,7 +93,8 @@ StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::stri
     for (const auto& entry : fs::directory_iterator(arg, ec))
       if (entry.is_regular_file(ec)) files.push_back(entry.path().string());
     if (ec) return Status::InputError(fmt::format("{}: cannot list the directory: {}", arg, ec.message()));
-    std::sort(files.begin(), files.end());
+    // Numbered captures in number order: the order their times usually have.
+    std::sort(files.begin(), files.end(), NaturalLess);
     std::vector<std::string> skipped;
     size_t kept = 0;
     for (const std::string& file : files) {
