@@ -7,6 +7,7 @@
 
 #include "output/inspect.h"
 #include "input/load.h"
+#include "input/sniff.h"
 #include "test_paths.h"
 #include "analysis/trend.h"
 
@@ -98,6 +99,72 @@ TEST(LegacyHeapTest, MalformedInputNamesTheLine) {
     ASSERT_FALSE(p.ok()) << c.text;
     EXPECT_EQ(p.status().message(), c.message);
   }
+}
+
+// pprof's own test data (profile/testdata/java.heap): what its parser makes
+// of it, java.heap.string beside it: 7 samples, inuse_objects/inuse_space
+// 74/527819, 8941/4720968, ... 54615/2621560, each with bytes:[size].
+TEST(LegacyHeapTest, JavaHeapzIsReadAsPprofReadsIt) {
+  auto p = LoadProfile(testing::SourcePath("testdata/java/pprof-java.heap"), LoadOptions{});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_EQ(p->sample_types.size(), 2u);
+  EXPECT_EQ(p->sample_types[0].type, "inuse_objects");
+  EXPECT_EQ(p->sample_types[1].unit, "bytes");
+  EXPECT_EQ(p->period, 524288);
+  ASSERT_EQ(p->samples.size(), 7u);
+  const std::vector<std::vector<int64_t>> want = {{74, 527819},    {8941, 4720968}, {596, 524728}, {936, 524568},
+                                                  {993, 524552},   {1192, 524508},  {54615, 2621560}};
+  const std::vector<int64_t> sizes = {7048, 528, 880, 560, 528, 440, 48};
+  for (size_t i = 0; i < want.size(); ++i) {
+    auto v = p->Values(i);
+    EXPECT_EQ(std::vector<int64_t>(v.begin(), v.end()), want[i]) << i;
+    auto labels = p->Labels(p->samples[i]);
+    ASSERT_EQ(labels.size(), 1u);
+    EXPECT_EQ(labels[0].num, sizes[i]) << i;
+  }
+  EXPECT_EQ(Summarize(*p, 10).totals, (std::vector<int64_t>{67347, 9968703}));
+  // The leaf of the first record, and its file and line.
+  const Location& leaf = p->locations[p->Stack(p->samples[0])[0]];
+  ASSERT_EQ(leaf.num_lines, 1u);
+  const Line& line = p->lines[leaf.first_line];
+  EXPECT_EQ(p->functions[line.function].name, "com.example.function003");
+  EXPECT_EQ(p->functions[line.function].filename, "Source003.java");
+  EXPECT_EQ(line.line, 103);
+}
+
+TEST(LegacyHeapTest, MalformedJavaHeapzNamesTheLine) {
+  const std::string head = "--- heapz 1 ---\nformat = java\nresolution = bytes\n";
+  struct Case {
+    std::string text, message;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"--- heapz 1 ---\nformat = cpp\n", "t.txt:2: a \"--- heapz\" profile of format \"cpp\", not java"},
+           {"--- heapz 1 ---\nformat = java\n 100 1 @ 0x1\n",
+            "t.txt:3: no \"resolution = ...\" line: the unit of the sizes is not given"},
+           {"--- heapz 1 ---\nformat = java\nsampling = 5\n",
+            "t.txt:3: unknown attribute \"sampling\" of a Java heap profile"},
+           {head + " 100 0 @ 0x1\n", "t.txt:4: a record with a count of 0"},
+           {head + " 100 1 @ 0x1 zz\n", "t.txt:4: expected \"BYTES COUNT @ 0xADDRESS...\""},
+           {head + "\n 0x1 main (Main.java:3)\n", "t.txt:5: no \"BYTES COUNT @ 0xADDRESS...\" record"},
+       }) {
+    auto p = ParseLegacyHeap(c.text, "t.txt");
+    ASSERT_FALSE(p.ok()) << c.text;
+    EXPECT_EQ(p.status().message(), c.message);
+  }
+  // A record whose address has no symbol line stays an address; a library's
+  // path becomes its file name.
+  auto p = ParseLegacyHeap(head + " 1000 2 @ 0x1 0x2 0x3\n\n 0x1 Cache.put (Cache.java:7)\n 0x2 memcpy (/lib/x86_64/libc.so.6)\n",
+                           "t.txt");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  auto stack = p->Stack(p->samples[0]);
+  ASSERT_EQ(stack.size(), 3u);
+  EXPECT_EQ(p->functions[p->lines[p->locations[stack[1]].first_line].function].filename, "libc.so.6");
+  EXPECT_EQ(p->locations[stack[2]].num_lines, 0u);
+  EXPECT_EQ(p->locations[stack[2]].address, 3u);
+  // Another version of the header is named, not guessed at.
+  EXPECT_EQ(DescribeNonProtobuf("--- heapz 2 ---\nformat = java\n").value_or(""),
+            "a legacy heap profile of a version pprof-trend does not read (\"--- heapz 2 ---\"; it reads \"--- heapz 1 "
+            "---\")");
 }
 
 // The two forms of the same captures give the same trend: bytes and bytes

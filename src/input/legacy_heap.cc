@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <unordered_map>
 #include <fmt/format.h>
 
 #include "input/model_builder.h"
@@ -12,7 +13,8 @@ namespace pprof_trend {
 bool IsLegacyHeapProfile(std::string_view data) {
   size_t i = 0;
   while (i < data.size() && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) ++i;
-  return data.substr(i).starts_with("heap profile:") || data.substr(i).starts_with("heap_v2/");
+  data = data.substr(i);
+  return data.starts_with("heap profile:") || data.starts_with("heap_v2/") || data.starts_with("--- heapz 1 ---");
 }
 
 namespace {
@@ -227,6 +229,135 @@ StatusOr<Profile> ParseJemalloc(std::string_view data, const std::string& source
   return profile;
 }
 
+// pprof's legacy Java heap profile: see the header.
+StatusOr<Profile> ParseJavaHeapz(std::string_view data, const std::string& source, const Limits& limits) {
+  Lines next_line{data};
+  auto error = [&](std::string what) {
+    return Status::InputError(fmt::format("{}:{}: {}", source, next_line.number, what));
+  };
+  std::string_view line;
+  while (next_line(&line) && Scanner(line).AtEnd()) {
+  }
+  ModelBuilder model(source);
+  // Attributes, "name = value", until the first record.
+  bool java = false, resolution = false;
+  while (next_line(&line)) {
+    Scanner s(line);
+    if (s.AtEnd()) continue;
+    std::string_view text = s.Rest();
+    const size_t eq = text.find('=');
+    if (eq == std::string_view::npos) break;
+    const std::string_view name = Trim(text.substr(0, eq)), value = Trim(text.substr(eq + 1));
+    if (name == "format") {
+      if (value != "java") return error(fmt::format("a \"--- heapz\" profile of format \"{}\", not java", value));
+      java = true;
+    } else if (name == "resolution") {
+      if (value.empty() || value.size() > 32) return error("bad resolution");
+      model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", std::string(value)}});
+      resolution = true;
+    } else {
+      return error(fmt::format("unknown attribute \"{}\" of a Java heap profile", name.substr(0, 60)));
+    }
+  }
+  if (!java) return error("no \"format = java\" line: not a Java heap profile pprof-trend knows");
+  if (!resolution) return error("no \"resolution = ...\" line: the unit of the sizes is not given");
+  constexpr int64_t kJavaHeapzRate = 524288;  // pprof's javaHeapzSamplingRate
+  model.SetPeriod("space", "bytes", kJavaHeapzRate);
+  // Records, until the first line that is not one; their addresses get
+  // locations now and frames from the symbol lines below.
+  struct Record {
+    std::vector<uint64_t> addresses;
+    int64_t values[2];
+    int64_t size;
+  };
+  std::vector<Record> records;
+  bool in_records = true;
+  for (bool have = true; have && in_records; have = next_line(&line)) {
+    Scanner s(line);
+    if (s.AtEnd()) continue;
+    int64_t bytes = 0, count = 0;
+    Scanner probe(line);
+    if (!probe.Int(&bytes) || !probe.Int(&count) || !probe.Literal("@")) {
+      in_records = false;
+      break;
+    }
+    if (bytes < 0 || count < 0) return error("negative size or count");
+    if (count == 0) return error("a record with a count of 0");
+    Record r;
+    uint64_t a;
+    while (probe.Hex(&a)) r.addresses.push_back(a);
+    if (!probe.AtEnd() || r.addresses.empty()) return error("expected \"BYTES COUNT @ 0xADDRESS...\"");
+    if (r.addresses.size() > limits.max_stack_depth)
+      return error(fmt::format("a stack of {} frames is over the limit of {} (--max-stack-depth raises it)",
+                               r.addresses.size(), limits.max_stack_depth));
+    if (records.size() >= limits.max_samples)
+      return error(fmt::format("more than {} samples (--max-samples raises it)", limits.max_samples));
+    r.size = bytes / count;
+    if (!Unsample(count, bytes, kJavaHeapzRate, &r.values[0], &r.values[1]))
+      return error("values too large once unsampled");
+    records.push_back(std::move(r));
+  }
+  if (records.empty()) return error("no \"BYTES COUNT @ 0xADDRESS...\" record");
+  // Symbol lines: "0xADDRESS function (File.java:line)" and the other forms.
+  struct Symbol {
+    std::string_view function, file;
+    int64_t line = 0;
+  };
+  std::unordered_map<uint64_t, Symbol> symbols;
+  auto read_symbol = [&](std::string_view text) -> Status {
+    Scanner s(text);
+    uint64_t address;
+    if (!s.Hex(&address)) return Status();  // pprof skips what is not a symbol line
+    std::string_view rest = s.Rest();
+    Symbol sym;
+    sym.function = rest;
+    if (rest.ends_with(")")) {
+      if (size_t open = rest.rfind(" ("); open != std::string_view::npos) {
+        std::string_view inside = rest.substr(open + 2, rest.size() - open - 3);
+        sym.function = Trim(rest.substr(0, open));
+        sym.file = inside;
+        if (size_t colon = inside.rfind(':'); colon != std::string_view::npos) {
+          int64_t n = 0;
+          std::string_view digits = inside.substr(colon + 1);
+          auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+          if (ec == std::errc() && ptr == digits.data() + digits.size()) {
+            sym.file = inside.substr(0, colon);
+            sym.line = n > 0 ? n : 0;
+          } else {
+            sym.file = inside.substr(inside.rfind('/') + 1);  // a library's path: its file name
+          }
+        } else {
+          sym.file = inside.substr(inside.rfind('/') + 1);
+        }
+      }
+    } else if (rest.find("generated stub/JIT") != std::string_view::npos) {
+      sym.function = "STUB";
+    }
+    if (sym.function.size() > limits.max_string_length || sym.file.size() > limits.max_string_length)
+      return error(fmt::format("a name over the limit of {} bytes (--max-string-length raises it)",
+                               limits.max_string_length));
+    if (!sym.function.empty()) symbols.emplace(address, sym);
+    return Status();
+  };
+  if (!in_records) RETURN_IF_ERROR(read_symbol(Scanner(line).Rest()));
+  while (next_line(&line)) RETURN_IF_ERROR(read_symbol(Scanner(line).Rest()));
+  std::vector<uint32_t> locations;
+  for (const Record& r : records) {
+    locations.clear();
+    for (uint64_t a : r.addresses) {
+      auto it = symbols.find(a);
+      locations.push_back(it == symbols.end() ? model.AddressLocation(a)
+                                              : model.FrameLocation(it->second.function, it->second.file,
+                                                                    it->second.line));
+    }
+    model.AddSample(locations, {r.values[0], r.values[1]}, r.size);
+  }
+  Profile profile = std::move(model).Finish();
+  if (!ValueTotalsFit(profile))
+    return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", source));
+  return profile;
+}
+
 }  // namespace
 
 StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& source, const Limits& limits) {
@@ -242,6 +373,7 @@ StatusOr<Profile> ParseLegacyHeap(std::string_view data, const std::string& sour
   while (next_line(&line) && Scanner(line).AtEnd()) {
   }
   if (Scanner(line).Rest().starts_with("heap_v2/")) return ParseJemalloc(data, source, limits);
+  if (Scanner(line).Rest() == "--- heapz 1 ---") return ParseJavaHeapz(data, source, limits);
   // Header: heap profile: N: B [N: B] @ heap/RATE
   Scanner header(line);
   int64_t n1, b1, n2, b2;

@@ -29,6 +29,18 @@
 //     prof_accum:true; without, the profile has only the in-use types.
 // These profilers keep one record per stack, whatever sizes it allocated, so
 // no `bytes` label is made: bytes/count is an average, not an object size.
+//
+// pprof's legacy Java heap profile (a Java agent's /pprof/heap):
+//   --- heapz 1 ---
+//   format = java
+//   resolution = bytes
+//             7048     1 @ 0x00000003 0x00000004 ...
+//   (a blank line)
+//    0x00000003 com.example.Cache.put (Cache.java:103)
+// Records are "bytes count @ addresses" (leaf first, in-use only), sampled
+// every 512 KiB and unsampled as pprof does (the `bytes` label is
+// bytes/count before scaling); the symbol lines name each address
+// "function (File.java:line)", "function (path/lib.so)" or "function".
 #pragma once
 
 #include <string>

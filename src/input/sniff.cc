@@ -96,11 +96,9 @@ std::optional<std::string> DescribeText(std::string_view text) {
   if (line.empty()) return std::string("blank text, not a profile");
   auto starts = [&](std::string_view prefix) { return line.starts_with(prefix); };
   const std::string head = Lower(text.substr(0, kSniffBytes));
-  if (starts("--- heapz")) {
-    if (head.find("format = java") != std::string::npos)
-      return std::string("a Java heap profile (pprof's legacy \"--- heapz\" text), which pprof-trend does not read yet");
-    return std::string("a legacy \"--- heapz\" heap profile, which pprof-trend does not read yet");
-  }
+  if (starts("--- heapz"))  // "--- heapz 1 ---" is read (legacy_heap)
+    return fmt::format("a legacy heap profile of a version pprof-trend does not read ({}; it reads \"--- heapz 1 ---\")",
+                       Quote(line));
   if (starts("--- contention") || starts("--- contentionz") || starts("--- mutex"))
     return fmt::format("a contention profile in legacy text ({}), not a heap profile", Quote(line));
   if (starts("--- threadz")) return std::string("a thread profile in legacy text (\"--- threadz\"), not a heap profile");
