@@ -303,11 +303,17 @@ StatusOr<Profile> ParseJavaHeapz(std::string_view data, const std::string& sourc
     std::string_view function, file;
     int64_t line = 0;
   };
+  // Only the records' addresses are kept (as pprof does): memory follows the
+  // records, not the number of symbol lines.
   std::unordered_map<uint64_t, Symbol> symbols;
+  for (const Record& r : records)
+    for (uint64_t a : r.addresses) symbols.emplace(a, Symbol{});
   auto read_symbol = [&](std::string_view text) -> Status {
     Scanner s(text);
     uint64_t address;
     if (!s.Hex(&address)) return Status();  // pprof skips what is not a symbol line
+    auto wanted = symbols.find(address);
+    if (wanted == symbols.end() || !wanted->second.function.empty()) return Status();  // unused, or named already
     std::string_view rest = s.Rest();
     Symbol sym;
     sym.function = rest;
@@ -336,7 +342,7 @@ StatusOr<Profile> ParseJavaHeapz(std::string_view data, const std::string& sourc
     if (sym.function.size() > limits.max_string_length || sym.file.size() > limits.max_string_length)
       return error(fmt::format("a name over the limit of {} bytes (--max-string-length raises it)",
                                limits.max_string_length));
-    if (!sym.function.empty()) symbols.emplace(address, sym);
+    wanted->second = sym;
     return Status();
   };
   if (!in_records) RETURN_IF_ERROR(read_symbol(Scanner(line).Rest()));
@@ -345,10 +351,9 @@ StatusOr<Profile> ParseJavaHeapz(std::string_view data, const std::string& sourc
   for (const Record& r : records) {
     locations.clear();
     for (uint64_t a : r.addresses) {
-      auto it = symbols.find(a);
-      locations.push_back(it == symbols.end() ? model.AddressLocation(a)
-                                              : model.FrameLocation(it->second.function, it->second.file,
-                                                                    it->second.line));
+      const Symbol& sym = symbols[a];
+      locations.push_back(sym.function.empty() ? model.AddressLocation(a)
+                                               : model.FrameLocation(sym.function, sym.file, sym.line));
     }
     model.AddSample(locations, {r.values[0], r.values[1]}, r.size);
   }
