@@ -313,7 +313,7 @@ StatusOr<Profile> ParseJavaHeapz(std::string_view data, const std::string& sourc
     uint64_t address;
     if (!s.Hex(&address)) return Status();  // pprof skips what is not a symbol line
     auto wanted = symbols.find(address);
-    if (wanted == symbols.end() || !wanted->second.function.empty()) return Status();  // unused, or named already
+    if (wanted == symbols.end()) return Status();  // no record's (a later line for an address wins, as in pprof)
     std::string_view rest = s.Rest();
     Symbol sym;
     sym.function = rest;
