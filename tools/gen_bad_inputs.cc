@@ -96,6 +96,21 @@ int main(int argc, char** argv) {
         "Statistics:\n              MT    Count    TotalSize Class Name\n00007ffa2c0f5f20  4 96 Timer\n");
   write("dumpheap-bad-row.txt",
         "Statistics:\n              MT    Count    TotalSize Class Name\n00007ffa2c0f5f20  four 96 Timer\nTotal 4 objects\n");
+  // Rows pasted without the header line (from testdata/dumpheap-real and testdata/java).
+  write("dumpheap-rows-without-header.txt",
+        "00007f6c1eeefba8      576        59904 System.Reflection.RuntimeMethodInfo\n"
+        "00007f6c1dc021c8     1749        95696 System.SByte[]\n"
+        "00000000008c9db0     3847       116080      Free\n"
+        "00007f6c1e784a18      175       128640 System.Char[]\n"
+        "00007f6c1dbf5510      217       133504 System.Object[]\n"
+        "00007f6c1dc014c0      467       416464 System.Byte[]\n"
+        "00007f6c21625038        6      4063376 testwebapi.Controllers.Customer[]\n");
+  write("histogram-rows-without-header.txt",
+        "   1:         60000        1920000  Leak$Session\n"
+        "   2:          7498         653128  [B (java.base@17.0.15)\n"
+        "   3:           880         374976  [Ljava.lang.Object; (java.base@17.0.15)\n"
+        "   4:          1426         175776  java.lang.Class (java.base@17.0.15)\n"
+        "   5:          7116         170784  java.lang.String (java.base@17.0.15)\n");
   std::cout << "wrote " << dir << "\n";
   return 0;
 }

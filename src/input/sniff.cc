@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "base/utf8.h"
 
@@ -91,6 +92,41 @@ std::string Quote(std::string_view s) {
   return "\"" + safe + "\"";
 }
 
+// A number as heap tables print it: digits, grouped by ',', '.' or spaces.
+bool TableNumber(std::string_view w) {
+  return !w.empty() && std::isdigit(static_cast<unsigned char>(w.front())) &&
+         std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.'; });
+}
+
+// Rows of a heap table pasted without the header line its reader looks for:
+// "MT Count TotalSize Class Name" rows (a method table in hex, two numbers,
+// a type), or a Java histogram's "N: instances bytes class" rows.
+std::optional<std::string> DescribeHeadlessTable(std::string_view line) {
+  std::vector<std::string_view> words;
+  for (size_t i = 0; i < line.size() && words.size() < 4;) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+    if (j > i) words.push_back(line.substr(i, j - i));
+    i = j;
+  }
+  if (words.size() < 4) return std::nullopt;
+  std::string_view mt = words[0];
+  if (mt.starts_with("0x")) mt.remove_prefix(2);
+  const bool hex = mt.size() >= 8 && mt.size() <= 16 &&
+                   std::all_of(mt.begin(), mt.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  if (hex && TableNumber(words[1]) && TableNumber(words[2]))
+    return std::string(
+        "rows of a \"dumpheap -stat\" table without its header line (\"MT Count TotalSize Class Name\"): paste the "
+        "table with its header and its \"Total N objects\" line");
+  if (words[0].size() > 1 && words[0].back() == ':' && TableNumber(words[0].substr(0, words[0].size() - 1)) &&
+      TableNumber(words[1]) && TableNumber(words[2]))
+    return std::string(
+        "rows of a Java class histogram without its header line (\" num #instances #bytes class name\"): paste the "
+        "histogram with its header and its \"Total\" line");
+  return std::nullopt;
+}
+
 std::optional<std::string> DescribeText(std::string_view text) {
   const std::string_view line = FirstLine(text);
   if (line.empty()) return std::string("blank text, not a profile");
@@ -116,6 +152,7 @@ std::optional<std::string> DescribeText(std::string_view text) {
     return fmt::format("an HTML page{}, not a profile (an error or index page from a server?)", title);
   }
   if (starts("{") || starts("[")) return std::string("JSON text, not a profile");
+  if (auto rows = DescribeHeadlessTable(line)) return rows;
   return fmt::format("text, not a profile; it begins {}", Quote(line));
 }
 
