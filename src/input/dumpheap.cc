@@ -27,45 +27,11 @@ bool ParseMethodTable(std::string_view w) {
   return true;
 }
 
-// A count as SOS prints it in the machine's culture: "412553", "412,553"
-// (en-US), "412.553" (de-DE), "412 553" with a no-break or narrow no-break
-// space (fr-FR), "412'553" (de-CH). One separator per number, groups of three.
-bool ParseCount(std::string_view w, int64_t* out) {
-  if (w.empty()) return false;
-  std::string_view separator;
-  int64_t v = 0;
-  size_t digits_in_group = 0;
-  bool grouped = false;
-  for (size_t i = 0; i < w.size();) {
-    const char c = w[i];
-    if (std::isdigit(static_cast<unsigned char>(c))) {
-      if (v > (INT64_MAX - 9) / 10) return false;
-      v = v * 10 + (c - '0');
-      ++digits_in_group;
-      ++i;
-      continue;
-    }
-    std::string_view sep;
-    for (std::string_view candidate : {",", ".", "'", "\xC2\xA0", "\xE2\x80\xAF"})
-      if (w.substr(i).starts_with(candidate)) sep = candidate;
-    if (sep.empty() || digits_in_group == 0) return false;
-    if (separator.empty()) separator = sep;
-    if (sep != separator) return false;
-    if (grouped ? digits_in_group != 3 : digits_in_group > 3) return false;
-    grouped = true;
-    digits_in_group = 0;
-    i += sep.size();
-  }
-  if (digits_in_group == 0 || (grouped && digits_in_group != 3)) return false;
-  *out = v;
-  return true;
-}
-
 // "Total 428516 objects", "Total 1,234 objects, 56,789 bytes" (managed SOS),
 // "Total 1,234 objects, Total size: 56,789" (.NET 1.1).
 bool ParseFooter(std::string_view line, int64_t* objects, std::optional<int64_t>* bytes) {
   std::string_view s = line;
-  if (NextWord(s) != "Total" || !ParseCount(NextWord(s), objects)) return false;
+  if (NextWord(s) != "Total" || !ParseGroupedCount(NextWord(s), objects)) return false;
   std::string_view word = NextWord(s);
   if (word != "objects" && word != "objects,") return false;
   s = Trim(s);
@@ -73,12 +39,12 @@ bool ParseFooter(std::string_view line, int64_t* objects, std::optional<int64_t>
   if (s.starts_with("Total size:")) {
     s.remove_prefix(11);
     int64_t b;
-    if (ParseCount(Trim(s), &b)) *bytes = b;
+    if (ParseGroupedCount(Trim(s), &b)) *bytes = b;
     return true;
   }
   int64_t b;
   std::string_view count = NextWord(s);
-  if (ParseCount(count, &b) && Trim(s) == "bytes") *bytes = b;
+  if (ParseGroupedCount(count, &b) && Trim(s) == "bytes") *bytes = b;
   return true;
 }
 
@@ -189,7 +155,7 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
     std::string_view mt = NextWord(rest), count_word = NextWord(rest), size_word = NextWord(rest);
     std::string_view name = Trim(rest);
     int64_t count = 0, size = 0;
-    if (!ParseMethodTable(mt) || !ParseCount(count_word, &count) || !ParseCount(size_word, &size) || name.empty())
+    if (!ParseMethodTable(mt) || !ParseGroupedCount(count_word, &count) || !ParseGroupedCount(size_word, &size) || name.empty())
       return error(fmt::format("expected a row \"MT Count TotalSize Class Name\", got \"{}\"",
                                trimmed.substr(0, std::min<size_t>(trimmed.size(), 60))));
     if (name.size() > limits.max_string_length)

@@ -18,6 +18,7 @@
 
 #include "base/url.h"
 #include "input/dumpheap.h"
+#include "input/gcdump_report.h"
 #include "input/gzip.h"
 #include "input/class_histogram.h"
 #include "input/legacy_heap.h"
@@ -102,7 +103,7 @@ StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::stri
       std::ifstream in(file, std::ios::binary);
       in.read(head.data(), static_cast<std::streamsize>(head.size()));
       head.resize(static_cast<size_t>(in.gcount()));
-      const bool profile = !head.empty() && (IsGzip(head) || IsLegacyHeapProfile(head) || IsDumpheapStat(head) || IsClassHistogram(head) ||
+      const bool profile = !head.empty() && (IsGzip(head) || IsLegacyHeapProfile(head) || IsDumpheapStat(head) || IsGcdumpReport(head) || IsClassHistogram(head) ||
                                              !DescribeNonProtobuf(head).has_value());
       if (profile) {
         out.push_back(file);
@@ -174,8 +175,10 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
   const bool binary = LooksBinary(data);
   if (!binary && IsLegacyHeapProfile(data)) return ParseLegacyHeap(data, name, options.limits);
   const bool dumpheap = !binary && IsDumpheapStat(data);
-  if (dumpheap || (!binary && IsClassHistogram(data))) {
+  const bool gcdump = !binary && !dumpheap && IsGcdumpReport(data);
+  if (dumpheap || gcdump || (!binary && IsClassHistogram(data))) {
     ASSIGN_OR_RETURN(Profile profile, dumpheap ? ParseDumpheapStat(data, name, options.limits)
+                                      : gcdump ? ParseGcdumpReport(data, name, options.limits)
                                                : ParseClassHistogram(data, name, options.limits));
     profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
     profile.time_from_mtime = input.mtime_nanos != 0;

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace pprof_trend {
@@ -51,6 +52,40 @@ bool AnyOfFirstLines(std::string_view data, size_t max_lines, Pred pred) {
   while (lines.number < max_lines && lines(&line))
     if (pred(line)) return true;
   return false;
+}
+
+// A count as .NET prints it in the machine's culture (SOS, dotnet-gcdump): "412553", "412,553"
+// (en-US), "412.553" (de-DE), "412 553" with a no-break or narrow no-break
+// space (fr-FR), "412'553" (de-CH). One separator per number, groups of three.
+inline bool ParseGroupedCount(std::string_view w, int64_t* out) {
+  if (w.empty()) return false;
+  std::string_view separator;
+  int64_t v = 0;
+  size_t digits_in_group = 0;
+  bool grouped = false;
+  for (size_t i = 0; i < w.size();) {
+    const char c = w[i];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      if (v > (INT64_MAX - 9) / 10) return false;
+      v = v * 10 + (c - '0');
+      ++digits_in_group;
+      ++i;
+      continue;
+    }
+    std::string_view sep;
+    for (std::string_view candidate : {",", ".", "'", "\xC2\xA0", "\xE2\x80\xAF"})
+      if (w.substr(i).starts_with(candidate)) sep = candidate;
+    if (sep.empty() || digits_in_group == 0) return false;
+    if (separator.empty()) separator = sep;
+    if (sep != separator) return false;
+    if (grouped ? digits_in_group != 3 : digits_in_group > 3) return false;
+    grouped = true;
+    digits_in_group = 0;
+    i += sep.size();
+  }
+  if (digits_in_group == 0 || (grouped && digits_in_group != 3)) return false;
+  *out = v;
+  return true;
 }
 
 }  // namespace pprof_trend
