@@ -107,6 +107,33 @@ int64_t DistinctXPairs(const std::vector<double>& x, Run run) {
   return pairs;
 }
 
+// A bottom-up merge sort of `work`: `right_first(u, v)` says whether v, of
+// the right run, goes before u, of the left; each time it does,
+// `on_right(work, a, mid, v)` is told, work[a..mid) being the left run's
+// elements still waiting (all of them after v).
+template <typename RightFirst, typename OnRight>
+void MergeSort(std::vector<size_t> work, RightFirst right_first, OnRight on_right) {
+  const size_t m = work.size();
+  std::vector<size_t> scratch(m);
+  for (size_t width = 1; width < m; width *= 2) {
+    for (size_t left = 0; left < m; left += 2 * width) {
+      const size_t mid = std::min(left + width, m), right = std::min(left + 2 * width, m);
+      size_t a = left, b = mid, out = left;
+      while (a < mid && b < right) {
+        if (right_first(work[a], work[b])) {
+          on_right(work, a, mid, work[b]);
+          scratch[out++] = work[b++];
+        } else {
+          scratch[out++] = work[a++];
+        }
+      }
+      while (a < mid) scratch[out++] = work[a++];
+      while (b < right) scratch[out++] = work[b++];
+    }
+    std::swap(work, scratch);
+  }
+}
+
 // Of one run's pairs (i before j in x, x[i] < x[j]) with slopes s_ij:
 // counts those with s < lo (`below`) and those with lo <= s <= hi (`in`),
 // and lists the latter into `inside` while it holds fewer than `budget`. A pair's slope
@@ -126,51 +153,22 @@ void CountAndList(const std::vector<double>& y, const std::vector<double>& x, Ru
     return a < b;  // x ascending with the index
   });
   // s < lo: pairs whose later point (larger x) comes first; merge sort by x.
-  std::vector<size_t> work = order, scratch(m);
-  for (size_t width = 1; width < m; width *= 2) {
-    for (size_t left = 0; left < m; left += 2 * width) {
-      const size_t mid = std::min(left + width, m), right = std::min(left + 2 * width, m);
-      size_t a = left, b = mid, out = left;
-      while (a < mid && b < right) {
-        if (x[work[b]] < x[work[a]]) {
-          below += static_cast<int64_t>(mid - a);
-          scratch[out++] = work[b++];
-        } else {
-          scratch[out++] = work[a++];
-        }
-      }
-      while (a < mid) scratch[out++] = work[a++];
-      while (b < right) scratch[out++] = work[b++];
-    }
-    std::swap(work, scratch);
-  }
+  MergeSort(
+      order, [&](size_t u, size_t v) { return x[v] < x[u]; },
+      [&](const std::vector<size_t>&, size_t a, size_t mid, size_t) { below += static_cast<int64_t>(mid - a); });
   // lo <= s <= hi: u before v in `order` (so s_uv >= lo when x_u < x_v) and
   // y - hi*x not rising from u to v.
-  work = order;
-  for (size_t width = 1; width < m; width *= 2) {
-    for (size_t left = 0; left < m; left += 2 * width) {
-      const size_t mid = std::min(left + width, m), right = std::min(left + 2 * width, m);
-      size_t a = left, b = mid, out = left;
-      while (a < mid && b < right) {
-        const size_t v = work[b];
-        if (z(v, hi) <= z(work[a], hi)) {
-          for (size_t k = a; k < mid; ++k) {
-            const size_t u = work[k];
-            if (x[u] < x[v]) {
-              ++in;
-              if (inside.size() < budget) inside.push_back((y[v] - y[u]) / (x[v] - x[u]));
-            }
+  MergeSort(
+      order, [&](size_t u, size_t v) { return z(v, hi) <= z(u, hi); },
+      [&](const std::vector<size_t>& work, size_t a, size_t mid, size_t v) {
+        for (size_t k = a; k < mid; ++k) {
+          const size_t u = work[k];
+          if (x[u] < x[v]) {
+            ++in;
+            if (inside.size() < budget) inside.push_back((y[v] - y[u]) / (x[v] - x[u]));
           }
-          scratch[out++] = work[b++];
-        } else {
-          scratch[out++] = work[a++];
         }
-      }
-      while (a < mid) scratch[out++] = work[a++];
-      while (b < right) scratch[out++] = work[b++];
-    }
-    std::swap(work, scratch);
-  }
+      });
 }
 
 }  // namespace
