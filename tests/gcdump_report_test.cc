@@ -64,7 +64,7 @@ TEST(GcdumpReportTest, CountsAreExactAndBytesOnlyForTypesOfOneSize) {
 
 TEST(GcdumpReportTest, AGermanMachinesNumbersReadTheSame) {
   auto en = ParseGcdumpReport(Read("testdata/dotnet-gcdump/kafka-day3.txt"), "en.txt");
-  auto de = ParseGcdumpReport(Read("testdata/dotnet-gcdump/kafka-day3-de.txt"), "de.txt");
+  auto de = ParseGcdumpReport(Read("testdata/dotnet-gcdump/de/kafka-day3.txt"), "de.txt");
   ASSERT_TRUE(en.ok() && de.ok());
   auto a = Rows(*en), b = Rows(*de);
   ASSERT_EQ(a.size(), b.size());
