@@ -134,8 +134,8 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
 
 namespace {
 
-// What a node's statistics are computed from. Sites lend their own arrays
-// (no copies); function nodes own theirs.
+// What a node's statistics are computed from: views of buffers its thread
+// reuses (a site's packed series decoded, a function's sums).
 struct NodeBuild {
   std::span<const int64_t> values, objects, sizes;
   bool sizes_incomplete = false;
