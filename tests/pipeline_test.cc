@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "output/report.h"
 
 #include "output/render_json.h"
@@ -76,6 +80,28 @@ TEST(PipelineTest, APartialTableIsSaidAndMarkedInJson) {
   const std::string json = RenderJson(BuildReport(analysis->trend, ReportOptions{}), JsonOptions{});
   EXPECT_NE(json.find("\"partial\": true,\n      \"coverage\": 0.96567"), std::string::npos) << json.substr(0, 1500);
   EXPECT_NE(json.find("\"partial\": false,\n      \"coverage\": 1\n"), std::string::npos);
+}
+
+TEST(PipelineTest, ALongSeriesOfWarnedCapturesGivesAFewWarningsAndACount) {
+  // Ten captures each with a warning of its own (dotnet-gcdump's estimated
+  // array bytes): six are shown, then how many more.
+  const std::string dir = ::testing::TempDir() + "/warned-series";
+  std::filesystem::create_directories(dir);
+  std::ifstream in(testing::SourcePath("testdata/dotnet-gcdump/kafka-day1.txt"));
+  const std::string table((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  PipelineOptions options;
+  for (int i = 0; i < 10; ++i) {
+    const std::string path = dir + "/report-" + std::to_string(i) + ".txt";
+    std::ofstream(path) << "$ dotnet-gcdump report app-" << i << ".gcdump\n" << table;  // each file its own content
+    options.profiles.push_back(path);
+    options.times.push_back((int64_t{1700000000} + 3600 * i) * 1000000000);
+  }
+  auto analysis = Analyze(options);
+  ASSERT_TRUE(analysis.ok()) << analysis.status().message();
+  ASSERT_EQ(analysis->notes.size(), 7u);
+  EXPECT_NE(analysis->notes[0].find("report-0.txt: 2 array and string types"), std::string::npos) << analysis->notes[0];
+  EXPECT_EQ(analysis->notes[6],
+            "warning: 4 more like these about the other captures (pprof-trend inspect FILE shows a file's)");
 }
 
 }  // namespace

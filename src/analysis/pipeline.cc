@@ -38,8 +38,22 @@ std::string NameList(const std::vector<std::string>& names) {
 std::vector<std::string> CaptureNotes(const AlignedProfiles& aligned) {
   std::vector<std::string> notes;
   const auto& captures = aligned.captures;
+  // The inputs' own warnings; a long series of pasted tables could have one
+  // per capture: the first few, then how many more.
+  constexpr size_t kCaptureWarnings = 6;
+  size_t more = 0;
   for (const Capture& c : captures)
-    for (const std::string& w : c.warnings) notes.push_back(fmt::format("warning: {}: {}", c.path, w));
+    for (const std::string& w : c.warnings) {
+      if (notes.size() < kCaptureWarnings) {
+        notes.push_back(fmt::format("warning: {}: {}", c.path, w));
+      } else {
+        ++more;
+      }
+    }
+  if (more > 0)
+    notes.push_back(fmt::format("warning: {} more like these about the other captures (pprof-trend inspect FILE "
+                                "shows a file's)",
+                                more));
   std::unordered_map<uint64_t, size_t> by_content;
   std::map<std::vector<int64_t>, size_t> by_totals;
   for (size_t i = 0; i < captures.size(); ++i) {
