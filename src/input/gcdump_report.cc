@@ -39,7 +39,7 @@ struct TypeRow {
 
 }  // namespace
 
-bool IsGcdumpReport(std::string_view data) { return AnyOfFirstLines(data, 200, IsHeader); }
+bool IsGcdumpReport(std::string_view data) { return AnyOfFirstLines(data, 20000, IsHeader); }  // as the other tables
 
 StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& source, const Limits& limits) {
   Lines lines{data};
