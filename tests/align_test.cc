@@ -58,7 +58,7 @@ TEST(AlignTest, SitesAlignByNameAcrossRebuilds) {
   ASSERT_NE(leak, nullptr);
   EXPECT_EQ(Vec(leak->values), (std::vector<int64_t>{100, 300}));
   EXPECT_EQ(Vec(leak->objects), (std::vector<int64_t>{1, 3}));
-  EXPECT_EQ(leak->object_sizes, (std::vector<int64_t>{100}));
+  EXPECT_EQ(leak->object_sizes.ToVector(), (std::vector<int64_t>{100}));
   EXPECT_FALSE(leak->sizes_incomplete);
   // Root first.
   EXPECT_EQ(a.frames[leak->frames.front()].function, "runtime.main");
@@ -226,7 +226,7 @@ std::map<std::vector<std::string>, std::vector<std::vector<int64_t>>> Series(con
     for (uint32_t f : site.frames) key.push_back(a.frames[f].function + "|" + a.frames[f].file);
     auto& series = out[key];
     series = {Vec(site.values), Vec(site.objects), Vec(site.alloc_values), Vec(site.alloc_objects),
-              Vec(site.example_lines), site.object_sizes};
+              Vec(site.example_lines), site.object_sizes.ToVector()};
     for (const auto& c : site.size_classes) {
       series.push_back({c.size});
       series.push_back(Vec(c.values));

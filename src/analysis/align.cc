@@ -551,14 +551,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
       site.sizes_incomplete = true;
       return;
     }
-    auto& sizes = site.object_sizes;
-    auto it = std::lower_bound(sizes.begin(), sizes.end(), *p.object_size);
-    if (it != sizes.end() && *it == *p.object_size) return;
-    if (sizes.size() >= AlignedSite::kMaxSizes) {
-      site.sizes_incomplete = true;
-    } else {
-      sizes.insert(it, *p.object_size);
-    }
+    if (!site.object_sizes.Insert(*p.object_size, AlignedSite::kMaxSizes)) site.sizes_incomplete = true;
   };
   const size_t num_samples = profile.samples.size();
   for (size_t s = 0; s < num_samples + kAhead; ++s) {

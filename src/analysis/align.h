@@ -105,6 +105,51 @@ class BlockArena {
   size_t free_ = 0;
 };
 
+// Distinct object sizes in ascending order, the first held inline: most
+// sites have one, and a vector would cost them a heap block each.
+class SizeList {
+ public:
+  SizeList() = default;
+  SizeList(SizeList&&) = default;
+  SizeList& operator=(SizeList&&) = default;
+  SizeList(const SizeList& other) { *this = other; }
+  SizeList& operator=(const SizeList& other) {
+    if (this != &other) Assign(std::span<const int64_t>(other));
+    return *this;
+  }
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  const int64_t* begin() const { return count_ <= 1 ? &one_ : many_.get(); }
+  const int64_t* end() const { return begin() + count_; }
+  int64_t front() const { return *begin(); }
+  operator std::span<const int64_t>() const { return {begin(), count_}; }
+  std::vector<int64_t> ToVector() const { return {begin(), end()}; }
+  // Adds `size` in order; false when it is new and `max` sizes are held.
+  bool Insert(int64_t size, size_t max) {
+    const int64_t* at = std::lower_bound(begin(), end(), size);
+    if (at != end() && *at == size) return true;
+    if (count_ >= max) return false;
+    std::vector<int64_t> sizes(begin(), end());
+    sizes.insert(sizes.begin() + (at - begin()), size);
+    Assign(sizes);
+    return true;
+  }
+
+ private:
+  void Assign(std::span<const int64_t> sizes) {
+    count_ = static_cast<uint8_t>(sizes.size());
+    many_.reset();
+    if (count_ == 1) one_ = sizes[0];
+    if (count_ > 1) {
+      many_ = std::make_unique<int64_t[]>(count_);
+      std::copy(sizes.begin(), sizes.end(), many_.get());
+    }
+  }
+  int64_t one_ = 0;
+  std::unique_ptr<int64_t[]> many_;  // all of them, when there are two or more
+  uint8_t count_ = 0;
+};
+
 struct AlignedSite {
   // A view into AlignedProfiles' arena.
   std::span<uint32_t> frames;         // indices into AlignedProfiles::frames, root first
@@ -125,7 +170,7 @@ struct AlignedSite {
   int64_t example_value = -1;
   // Distinct object sizes from the samples' numeric `bytes` label (Go heap
   // profiles key buckets by stack and object size). Up to kMaxSizes kept.
-  std::vector<int64_t> object_sizes;
+  SizeList object_sizes;
   bool sizes_incomplete = false;  // a sample had no label, or there were too many sizes
   static constexpr size_t kMaxSizes = 16;
   // The series split by object size, kept only once a site has folded

@@ -8,25 +8,25 @@ PackedSeries& PackedSeries::operator=(const PackedSeries& other) {
   if (this == &other) return *this;
   base_ = other.base_;
   size_ = other.size_;
-  capacity_ = other.size_;  // a copy has no room to spare
-  width_ = other.width_;
+  packed_ = other.packed_;
+  SetCapacity(other.size_);  // a copy has no room to spare
   bytes_.reset();
-  if (other.bytes_ && width_ != 0) {
-    const size_t n = size_t{size_} * width_;
+  if (other.bytes_ && width() != 0) {
+    const size_t n = size_t{size_} * width();
     bytes_ = std::make_unique_for_overwrite<uint8_t[]>(std::max<size_t>(n, 1));
     std::memcpy(bytes_.get(), other.bytes_.get(), n);
   }
   return *this;
 }
 
-void PackedSeries::Grow(int width, size_t capacity) {
+void PackedSeries::Grow(int new_width, size_t capacity) {
   std::vector<int64_t> offsets(size_);
   for (size_t i = 0; i < size_; ++i) offsets[i] = Minus((*this)[i]);
-  capacity_ = static_cast<uint32_t>(std::max<size_t>({capacity, size_, 1}));
-  bytes_ = std::make_unique_for_overwrite<uint8_t[]>(size_t{capacity_} * static_cast<size_t>(width));
-  width_ = static_cast<uint8_t>(width);
+  SetCapacity(std::max<size_t>({capacity, size_, 1}));
+  bytes_ = std::make_unique_for_overwrite<uint8_t[]>(Capacity() * static_cast<size_t>(new_width));
+  SetWidth(new_width);
   for (size_t i = 0; i < size_; ++i) {
-    switch (width_) {
+    switch (width()) {
       case 1: bytes_[i] = static_cast<uint8_t>(offsets[i]); break;
       case 2: Store(i, static_cast<int16_t>(offsets[i])); break;
       case 4: Store(i, static_cast<int32_t>(offsets[i])); break;
@@ -36,7 +36,7 @@ void PackedSeries::Grow(int width, size_t capacity) {
 }
 
 void PackedSeries::AddTo(int64_t* acc) const {
-  switch (width_) {
+  switch (width()) {
     case 0:
       for (size_t i = 0; i < size_; ++i) acc[i] += base_;
       return;

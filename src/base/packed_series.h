@@ -3,7 +3,7 @@
 // value is the same (most sites of a long series never change), else 1, 2, 4
 // or 8 bytes a value. Offsets are taken modulo 2^64, so any int64 round-trips.
 // Random access is O(1); a value that needs a wider width re-encodes the
-// series once (at most four times in its life).
+// series once (at most four times in its life). Up to 2^28 values.
 #pragma once
 
 #include <algorithm>
@@ -27,14 +27,14 @@ class PackedSeries {
   static PackedSeries Zeros(size_t count, size_t expected = 0) {
     PackedSeries s;
     s.size_ = static_cast<uint32_t>(count);
-    s.capacity_ = static_cast<uint32_t>(std::max(count, expected));
+    s.SetCapacity(std::max(count, expected));
     return s;
   }
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   int64_t operator[](size_t i) const {
-    switch (width_) {
+    switch (width()) {
       case 0: return base_;
       case 1: return Plus(static_cast<int8_t>(bytes_[i]));
       case 2: return Plus(Load<int16_t>(i));
@@ -45,25 +45,25 @@ class PackedSeries {
   int64_t front() const { return (*this)[0]; }
   int64_t back() const { return (*this)[size_ - 1]; }
   // Bytes held for the values (what memory grows with).
-  size_t packed_bytes() const { return bytes_ ? size_t{capacity_} * width_ : 0; }
-  int width() const { return width_; }
+  size_t packed_bytes() const { return bytes_ ? Capacity() * static_cast<size_t>(width()) : 0; }
+  int width() const { return static_cast<int>(packed_ >> 28); }
 
   void push_back(int64_t v) {
-    if (width_ == 0 && (size_ == 0 || v == base_)) {  // still constant: nothing stored
+    if (width() == 0 && (size_ == 0 || v == base_)) {  // still constant: nothing stored
       base_ = v;
       ++size_;
       return;
     }
-    if (width_ != 0 && size_ == capacity_) Grow(width_, std::max<size_t>(4, size_t{capacity_} * 2));
+    if (width() != 0 && size_ >= Capacity()) Grow(width(), std::max<size_t>(4, Capacity() * 2));
     ++size_;
-    capacity_ = std::max(capacity_, size_);
+    SetCapacity(std::max<size_t>(Capacity(), size_));
     Set(size_ - 1, v);
   }
   void Set(size_t i, int64_t v) {
     const int64_t offset = Minus(v);
     const int need = WidthFor(offset);
-    if (need > width_) Grow(need, capacity_);
-    switch (width_) {
+    if (need > width()) Grow(need, Capacity());
+    switch (width()) {
       case 0: return;
       case 1: bytes_[i] = static_cast<uint8_t>(offset); return;
       case 2: Store(i, static_cast<int16_t>(offset)); return;
@@ -111,15 +111,22 @@ class PackedSeries {
     if (offset >= INT32_MIN && offset <= INT32_MAX) return 4;
     return 8;
   }
-  // Re-encodes at `width` bytes a value with room for `capacity` values.
-  void Grow(int width, size_t capacity);
+  // Re-encodes the values at `new_width` bytes each, with room for `capacity`.
+  void Grow(int new_width, size_t capacity);
 
-  // 32 bytes in all: a site has four of these.
+  // 24 bytes in all: a site has four of these.
   int64_t base_ = 0;
-  std::unique_ptr<uint8_t[]> bytes_;  // none while width_ is 0
+  std::unique_ptr<uint8_t[]> bytes_;  // none while the width is 0
   uint32_t size_ = 0;
-  uint32_t capacity_ = 0;  // values bytes_ has room for (reserved once the length is known)
-  uint8_t width_ = 0;
+  // The width (0, 1, 2, 4 or 8 bytes) in the top 4 bits; below, how many
+  // values bytes_ has room for (reserved once the length is known).
+  uint32_t packed_ = 0;
+  static constexpr uint32_t kCapacityMask = (uint32_t{1} << 28) - 1;
+  size_t Capacity() const { return packed_ & kCapacityMask; }
+  void SetWidth(int width) { packed_ = (static_cast<uint32_t>(width) << 28) | (packed_ & kCapacityMask); }
+  void SetCapacity(size_t capacity) {
+    packed_ = (packed_ & ~kCapacityMask) | static_cast<uint32_t>(std::min<size_t>(capacity, kCapacityMask));
+  }
 };
 
 }  // namespace pprof_trend
