@@ -138,18 +138,23 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
                     options.profiles.size()));
 
   PhaseTimer timer;
-  Aligner aligner(std::move(align), options.profiles.size());
-  Symbolizer symbolizer(options.symbolize);
   std::vector<std::string> symbol_notes;
-  RETURN_IF_ERROR(LoadEach(options.profiles, options.load, [&](size_t i, Profile&& profile) {
-    symbolizer.Symbolize(profile, &symbol_notes);
-    if (!options.times.empty()) {
-      profile.time_nanos = options.times[i];
-      profile.time_from_mtime = false;
-    }
-    return aligner.Add(i, profile);
-  }));
-  AlignedProfiles aligned = std::move(aligner).Finish(options.keep_order);
+  AlignedProfiles aligned;
+  {
+    // Scoped: the aligner's lookup tables (sites by stack, frames by name) and
+    // the symbolizer's files are gone before the trend stage allocates.
+    Aligner aligner(std::move(align), options.profiles.size());
+    Symbolizer symbolizer(options.symbolize);
+    RETURN_IF_ERROR(LoadEach(options.profiles, options.load, [&](size_t i, Profile&& profile) {
+      symbolizer.Symbolize(profile, &symbol_notes);
+      if (!options.times.empty()) {
+        profile.time_nanos = options.times[i];
+        profile.time_from_mtime = false;
+      }
+      return aligner.Add(i, profile);
+    }));
+    aligned = std::move(aligner).Finish(options.keep_order);
+  }
 #ifdef __GLIBC__
   // The decoded profiles are gone; hand their pages back before the trend
   // stage allocates, so the peak is the larger of the two phases, not the sum.
