@@ -170,6 +170,24 @@ TEST(AlignTest, SampleIndexPicksItsObjectsPair) {
   EXPECT_EQ(a.sites[0].objects[0], 7);
 }
 
+TEST(SizeListTest, KeepsDistinctSizesInOrderUpToTheLimit) {
+  SizeList sizes;
+  EXPECT_TRUE(sizes.empty());
+  EXPECT_TRUE(sizes.Insert(96, 3));
+  EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{96}));
+  EXPECT_TRUE(sizes.Insert(96, 3));  // already there
+  EXPECT_TRUE(sizes.Insert(16, 3));
+  EXPECT_TRUE(sizes.Insert(4096, 3));
+  EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{16, 96, 4096}));
+  EXPECT_FALSE(sizes.Insert(32, 3));  // a fourth over the limit
+  EXPECT_TRUE(sizes.Insert(4096, 3));
+  const SizeList copy = sizes;
+  EXPECT_EQ(copy.ToVector(), sizes.ToVector());
+  EXPECT_EQ(copy.front(), 16);
+  std::span<const int64_t> view = copy;
+  EXPECT_EQ(view.size(), 3u);
+}
+
 }  // namespace
 }  // namespace pprof_trend
 
@@ -195,6 +213,24 @@ TEST(AlignTest, SamplesWithoutAStackAreOneSiteOfTheirOwn) {
   focus.focus = Regex::Compile("stack", "--test").value();
   auto focused = AlignAll({BuildProfile(day1), BuildProfile(day2)}, std::move(focus));
   EXPECT_EQ(FindSite(focused, std::string(kNoStackName)), nullptr);
+}
+
+TEST(SizeListTest, KeepsDistinctSizesInOrderUpToTheLimit) {
+  SizeList sizes;
+  EXPECT_TRUE(sizes.empty());
+  EXPECT_TRUE(sizes.Insert(96, 3));
+  EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{96}));
+  EXPECT_TRUE(sizes.Insert(96, 3));  // already there
+  EXPECT_TRUE(sizes.Insert(16, 3));
+  EXPECT_TRUE(sizes.Insert(4096, 3));
+  EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{16, 96, 4096}));
+  EXPECT_FALSE(sizes.Insert(32, 3));  // a fourth over the limit
+  EXPECT_TRUE(sizes.Insert(4096, 3));
+  const SizeList copy = sizes;
+  EXPECT_EQ(copy.ToVector(), sizes.ToVector());
+  EXPECT_EQ(copy.front(), 16);
+  std::span<const int64_t> view = copy;
+  EXPECT_EQ(view.size(), 3u);
 }
 
 }  // namespace
@@ -342,6 +378,24 @@ TEST(AlignTest, V8AnonymousFramesAreOneFrameWhateverV8CalledThem) {
   go.samples = {HeapSample(stack("leak", "(anonymous:L#3)", "x.go"), 1, 100)};
   auto b = AlignAll({BuildProfile(go)});
   EXPECT_EQ(b.frames[b.sites[0].frames.front()].function, "(anonymous:L#3)");
+}
+
+TEST(SizeListTest, KeepsDistinctSizesInOrderUpToTheLimit) {
+  SizeList sizes;
+  EXPECT_TRUE(sizes.empty());
+  EXPECT_TRUE(sizes.Insert(96, 3));
+  EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{96}));
+  EXPECT_TRUE(sizes.Insert(96, 3));  // already there
+  EXPECT_TRUE(sizes.Insert(16, 3));
+  EXPECT_TRUE(sizes.Insert(4096, 3));
+  EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{16, 96, 4096}));
+  EXPECT_FALSE(sizes.Insert(32, 3));  // a fourth over the limit
+  EXPECT_TRUE(sizes.Insert(4096, 3));
+  const SizeList copy = sizes;
+  EXPECT_EQ(copy.ToVector(), sizes.ToVector());
+  EXPECT_EQ(copy.front(), 16);
+  std::span<const int64_t> view = copy;
+  EXPECT_EQ(view.size(), 3u);
 }
 
 }  // namespace
