@@ -170,24 +170,6 @@ TEST(AlignTest, SampleIndexPicksItsObjectsPair) {
   EXPECT_EQ(a.sites[0].objects[0], 7);
 }
 
-TEST(SizeListTest, KeepsDistinctSizesInOrderUpToTheLimit) {
-  SizeList sizes;
-  EXPECT_TRUE(sizes.empty());
-  EXPECT_TRUE(sizes.Insert(96, 3));
-  EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{96}));
-  EXPECT_TRUE(sizes.Insert(96, 3));  // already there
-  EXPECT_TRUE(sizes.Insert(16, 3));
-  EXPECT_TRUE(sizes.Insert(4096, 3));
-  EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{16, 96, 4096}));
-  EXPECT_FALSE(sizes.Insert(32, 3));  // a fourth over the limit
-  EXPECT_TRUE(sizes.Insert(4096, 3));
-  const SizeList copy = sizes;
-  EXPECT_EQ(copy.ToVector(), sizes.ToVector());
-  EXPECT_EQ(copy.front(), 16);
-  std::span<const int64_t> view = copy;
-  EXPECT_EQ(view.size(), 3u);
-}
-
 }  // namespace
 }  // namespace pprof_trend
 
@@ -213,24 +195,6 @@ TEST(AlignTest, SamplesWithoutAStackAreOneSiteOfTheirOwn) {
   focus.focus = Regex::Compile("stack", "--test").value();
   auto focused = AlignAll({BuildProfile(day1), BuildProfile(day2)}, std::move(focus));
   EXPECT_EQ(FindSite(focused, std::string(kNoStackName)), nullptr);
-}
-
-TEST(SizeListTest, KeepsDistinctSizesInOrderUpToTheLimit) {
-  SizeList sizes;
-  EXPECT_TRUE(sizes.empty());
-  EXPECT_TRUE(sizes.Insert(96, 3));
-  EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{96}));
-  EXPECT_TRUE(sizes.Insert(96, 3));  // already there
-  EXPECT_TRUE(sizes.Insert(16, 3));
-  EXPECT_TRUE(sizes.Insert(4096, 3));
-  EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{16, 96, 4096}));
-  EXPECT_FALSE(sizes.Insert(32, 3));  // a fourth over the limit
-  EXPECT_TRUE(sizes.Insert(4096, 3));
-  const SizeList copy = sizes;
-  EXPECT_EQ(copy.ToVector(), sizes.ToVector());
-  EXPECT_EQ(copy.front(), 16);
-  std::span<const int64_t> view = copy;
-  EXPECT_EQ(view.size(), 3u);
 }
 
 }  // namespace
