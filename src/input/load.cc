@@ -78,6 +78,20 @@ bool NaturalLess(std::string_view a, std::string_view b) {
   return a.size() - i < b.size() - j;
 }
 
+// Which text reader takes `data`, told by its header. What a directory
+// listing keeps and what DecodeAnyFormat reads are decided here, once.
+enum class TextFormat { kNone, kLegacyHeap, kDumpheap, kGcdumpReport, kClassHistogram };
+TextFormat TextFormatOf(std::string_view data) {
+  // The table readers look for a header in the first 20,000 lines: not in a
+  // protobuf, where that scan cost as much as decoding it.
+  if (LooksBinary(data)) return TextFormat::kNone;
+  if (IsLegacyHeapProfile(data)) return TextFormat::kLegacyHeap;
+  if (IsDumpheapStat(data)) return TextFormat::kDumpheap;
+  if (IsGcdumpReport(data)) return TextFormat::kGcdumpReport;
+  if (IsClassHistogram(data)) return TextFormat::kClassHistogram;
+  return TextFormat::kNone;
+}
+
 }  // namespace
 
 StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments,
@@ -103,7 +117,7 @@ StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::stri
       std::ifstream in(file, std::ios::binary);
       in.read(head.data(), static_cast<std::streamsize>(head.size()));
       head.resize(static_cast<size_t>(in.gcount()));
-      const bool profile = !head.empty() && (IsGzip(head) || IsLegacyHeapProfile(head) || IsDumpheapStat(head) || IsGcdumpReport(head) || IsClassHistogram(head) ||
+      const bool profile = !head.empty() && (IsGzip(head) || TextFormatOf(head) != TextFormat::kNone ||
                                              !DescribeNonProtobuf(head).has_value());
       if (profile) {
         out.push_back(file);
@@ -170,16 +184,12 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
     return Status::InputError(fmt::format("{}: {} bytes exceed the limit of {} bytes (--max-decompressed raises it)",
                                           name, data.size(), options.limits.max_decompressed_bytes));
   }
-  // The text formats look for a header in the first 20,000 lines: not in a
-  // protobuf, where that scan cost as much as decoding it.
-  const bool binary = LooksBinary(data);
-  if (!binary && IsLegacyHeapProfile(data)) return ParseLegacyHeap(data, name, options.limits);
-  const bool dumpheap = !binary && IsDumpheapStat(data);
-  const bool gcdump = !binary && !dumpheap && IsGcdumpReport(data);
-  if (dumpheap || gcdump || (!binary && IsClassHistogram(data))) {
-    ASSIGN_OR_RETURN(Profile profile, dumpheap ? ParseDumpheapStat(data, name, options.limits)
-                                      : gcdump ? ParseGcdumpReport(data, name, options.limits)
-                                               : ParseClassHistogram(data, name, options.limits));
+  const TextFormat text = TextFormatOf(data);
+  if (text == TextFormat::kLegacyHeap) return ParseLegacyHeap(data, name, options.limits);
+  if (text != TextFormat::kNone) {
+    ASSIGN_OR_RETURN(Profile profile, text == TextFormat::kDumpheap       ? ParseDumpheapStat(data, name, options.limits)
+                                      : text == TextFormat::kGcdumpReport ? ParseGcdumpReport(data, name, options.limits)
+                                                                          : ParseClassHistogram(data, name, options.limits));
     profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
     profile.time_from_mtime = input.mtime_nanos != 0;
     return profile;
