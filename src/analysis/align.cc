@@ -340,20 +340,11 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
   copy.frames = result_.frames;
   copy.sites.reserve(result_.sites.size());
   for (const AlignedSite& from : result_.sites) {
-    AlignedSite site;
+    AlignedSite site = from;  // every field; the two views then point into the copy's arenas
     site.frames = copy.frame_arena.Allocate(from.frames.size());
     std::copy(from.frames.begin(), from.frames.end(), site.frames.begin());
     site.example_lines = copy.line_arena.Allocate(from.example_lines.size());
     std::copy(from.example_lines.begin(), from.example_lines.end(), site.example_lines.begin());
-    site.values = from.values;
-    site.objects = from.objects;
-    site.alloc_values = from.alloc_values;
-    site.alloc_objects = from.alloc_objects;
-    site.size_classes = from.size_classes;
-    site.example_value = from.example_value;
-    site.object_sizes = from.object_sizes;
-    site.sizes_incomplete = from.sizes_incomplete;
-    site.first_size = from.first_size;
     copy.sites.push_back(std::move(site));
   }
   OrderCaptures(copy, keep_argument_order);

@@ -438,11 +438,13 @@ NodeSeries SeriesOf(const TrendResult& trend, const TrendNode& node) {
   const size_t n = a.captures.size();
   if (node.kind == TrendNode::Kind::kSite) {
     const AlignedSite& site = a.sites[node.site_index];
-    for (const PackedSeries* from : {&site.values, &site.objects}) {
-      std::vector<double>& to = from == &site.values ? out.values : out.objects;
-      to.resize(n);
-      for (size_t c = 0; c < n; ++c) to[c] = static_cast<double>((*from)[c]);
-    }
+    auto to_double = [&](const PackedSeries& from) {
+      std::vector<double> to(n);
+      for (size_t c = 0; c < n; ++c) to[c] = static_cast<double>(from[c]);
+      return to;
+    };
+    out.values = to_double(site.values);
+    out.objects = to_double(site.objects);
     return out;
   }
   std::vector<int64_t> values(n), objects(n), cum_values(n), cum_objects(n);

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <vector>
 
 #include "base/units.h"
 #include "input/model_builder.h"
@@ -47,7 +46,6 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
   int64_t heap_bytes = -1, heap_objects = -1;
   bool header = false;
   std::map<std::string_view, TypeRow> types;  // by name: one site per type, in name order
-  std::vector<std::string_view> order;
   int64_t rows = 0;
   while (lines(&line)) {
     const size_t number = lines.number;
@@ -86,9 +84,7 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
     if (size > 0 && count > INT64_MAX / size) return error("a row's bytes overflow 64 bits");
     bool bucketed = false;
     type = WithoutBucket(type, &bucketed);
-    auto [it, inserted] = types.try_emplace(type);
-    if (inserted) order.push_back(type);
-    TypeRow& r = it->second;
+    TypeRow& r = types[type];
     r.objects += count;
     r.bytes += size * count;
     r.variable = r.variable || bucketed || VariableSize(type);
@@ -100,8 +96,7 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
   ModelBuilder model(source);
   model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   int64_t objects = 0, estimated_types = 0;
-  for (std::string_view type : order) {
-    const TypeRow& r = types[type];
+  for (const auto& [type, r] : types) {
     objects += r.objects;
     estimated_types += r.variable ? 1 : 0;
     const bool exact_size = !r.variable && r.size >= 0;

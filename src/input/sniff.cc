@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/utf8.h"
+#include "input/text_scan.h"
 
 namespace pprof_trend {
 namespace {
@@ -103,13 +104,7 @@ bool TableNumber(std::string_view w) {
 // a type), or a Java histogram's "N: instances bytes class" rows.
 std::optional<std::string> DescribeHeadlessTable(std::string_view line) {
   std::vector<std::string_view> words;
-  for (size_t i = 0; i < line.size() && words.size() < 4;) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    size_t j = i;
-    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
-    if (j > i) words.push_back(line.substr(i, j - i));
-    i = j;
-  }
+  for (std::string_view w = NextWord(line); !w.empty() && words.size() < 4; w = NextWord(line)) words.push_back(w);
   if (words.size() < 4) return std::nullopt;
   std::string_view mt = words[0];
   if (mt.starts_with("0x")) mt.remove_prefix(2);
