@@ -261,6 +261,106 @@ TEST(RankingTest, TiedSitesOfALargeProfileAreOrderedByTheirFramesNames) {
   EXPECT_EQ(checked, made - 1);
 }
 
+// The tie-break sorts stacks a few frames at a time, as many frame ranks
+// as fit in 64 bits (3 here: more than 2^16 frames): stacks that share long
+// prefixes, end inside a pass or exactly at its end, or are prefixes of
+// others must still come in name order.
+TEST(RankingTest, TiedDeepStacksAreOrderedByNamesAcrossSortPasses) {
+  testing::ProfileSpec spec;
+  std::vector<std::vector<std::string>> stacks;  // root first
+  for (int64_t i = 0; i < 70000; ++i) stacks.push_back({"pkg.single" + std::to_string(i * 104729 % 70000)});
+  const std::vector<std::string> chain = {"main.main", "main.run", "main.serve", "main.handle", "main.a", "main.b",
+                                          "main.c", "main.d", "main.e", "main.f", "main.g", "main.h"};
+  uint64_t random = 12345;
+  auto next = [&](uint64_t bound) {
+    random = random * 6364136223846793005ull + 1442695040888963407ull;
+    return (random >> 33) % bound;
+  };
+  for (size_t shared = 0; shared <= chain.size(); ++shared) {
+    std::vector<std::string> prefix(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(shared));
+    if (!prefix.empty()) stacks.push_back(prefix);  // a stack that begins others
+    for (int k = 0; k < 60; ++k) {
+      std::vector<std::string> stack = prefix;
+      const uint64_t tail = 1 + next(5);
+      for (uint64_t d = 0; d < tail; ++d) stack.push_back("pkg.single" + std::to_string(next(40)));
+      stacks.push_back(stack);
+    }
+  }
+  std::sort(stacks.begin(), stacks.end());
+  stacks.erase(std::unique(stacks.begin(), stacks.end()), stacks.end());
+  for (const auto& root_first : stacks) {
+    std::vector<testing::TestFrame> leaf_first;
+    for (auto it = root_first.rbegin(); it != root_first.rend(); ++it) leaf_first.push_back({*it, "x.go", 1});
+    spec.samples.push_back(testing::HeapSample(leaf_first, 1, 1000));
+  }
+  // Samples in an order unrelated to the names.
+  for (size_t i = spec.samples.size() - 1; i > 0; --i) std::swap(spec.samples[i], spec.samples[next(i + 1)]);
+  const std::string raw = testing::BuildProfile(spec);
+  Aligner aligner(AlignOptions{}, 2);
+  for (size_t i = 0; i < 2; ++i) {
+    auto profile = DecodePprof(raw, "capture" + std::to_string(i));
+    ASSERT_TRUE(profile.ok()) << profile.status().message();
+    ASSERT_TRUE(aligner.Add(i, *profile).ok());
+  }
+  TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
+  ASSERT_GT(t.aligned.frames.size(), 65536u);
+  ASSERT_EQ(t.sites.size(), stacks.size());
+  for (size_t i = 0; i < t.sites.size(); ++i) {
+    std::vector<std::string> names;
+    for (uint32_t f : t.sites[i].stack) names.push_back(std::string(t.aligned.frames[f].function));
+    ASSERT_EQ(names, stacks[i]) << "at rank " << i + 1;
+  }
+}
+
+// Many functions' series at once equal each one's alone, however they are
+// batched; a frame that recurs in a stack counts once in its cum series.
+TEST_F(SaramaTrendTest, FunctionSeriesInBatchesEqualOneByOne) {
+  auto t = Run({testing::SaramaDay(1), testing::SaramaDay(2), testing::SaramaDay(3)});
+  std::vector<const TrendNode*> functions;
+  for (const TrendNode& n : t.functions) functions.push_back(&n);
+  ASSERT_GT(functions.size(), 10u);
+  for (size_t batch_bytes : {size_t{1}, size_t{3} * 4 * 8 * 7, size_t{64} << 20}) {
+    size_t k = 0;
+    ForEachFunctionSeries(
+        t, functions,
+        [&](const TrendNode& n, NodeSeries&& series) {
+          ASSERT_EQ(&n, functions[k]);
+          const NodeSeries alone = SeriesOf(t, n);
+          EXPECT_EQ(series.values, alone.values);
+          EXPECT_EQ(series.cum_values, alone.cum_values);
+          EXPECT_EQ(series.cum_objects, alone.cum_objects);
+          ++k;
+        },
+        batch_bytes);
+    EXPECT_EQ(k, functions.size());
+  }
+}
+
+TEST(FunctionSeriesTest, ARecursiveFrameCountsOnceInItsCumSeries) {
+  testing::ProfileSpec spec;
+  spec.samples.push_back(testing::HeapSample({{"main.walk"}, {"main.walk"}, {"main.walk"}, {"main.main"}}, 2, 200));
+  spec.samples.push_back(testing::HeapSample({{"main.alloc"}, {"main.walk"}, {"main.main"}}, 1, 50));
+  const std::string raw = testing::BuildProfile(spec);
+  Aligner aligner(AlignOptions{}, 2);
+  for (size_t i = 0; i < 2; ++i) {
+    auto profile = DecodePprof(raw, "capture" + std::to_string(i));
+    ASSERT_TRUE(profile.ok()) << profile.status().message();
+    ASSERT_TRUE(aligner.Add(i, *profile).ok());
+  }
+  TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
+  for (const TrendNode& n : t.functions) {
+    const std::string_view name = t.aligned.frames[n.name_frame].function;
+    const NodeSeries series = SeriesOf(t, n);
+    if (name == "main.walk") {
+      EXPECT_EQ(series.values, (std::vector<double>{200, 200}));
+      EXPECT_EQ(series.cum_values, (std::vector<double>{250, 250}));
+    } else if (name == "main.main") {
+      EXPECT_EQ(series.values, (std::vector<double>{0, 0}));
+      EXPECT_EQ(series.cum_values, (std::vector<double>{250, 250}));
+    }
+  }
+}
+
 // The table numbers its rows 1, 2, 3 ...; a site ranked above them by its
 // rising trend but not classed as growth (here: one that rose, then went)
 // is named by class under the table, never a silent gap or a table that

@@ -3,7 +3,10 @@
 #include "analysis/allocator_frames.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <numeric>
+#include <span>
 #include <thread>
 #include <unordered_set>
 
@@ -315,7 +318,7 @@ void SplitBySize(TrendNode& node, const AlignedSite& site, const Segments& segme
 
 // Total order on stacks by their frames' names (function, file, line), root
 // first: the last tie-break of the ranking, so output never depends on
-// hash-map order. Compares lazily; no keys are built.
+// hash-map order.
 // `frame_order[f]` is frame f's position when frames are sorted by
 // (function, file, line), so stacks compare as sequences of small integers.
 std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
@@ -333,44 +336,87 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
   return order;
 }
 
+// Each node's position when the nodes are sorted by stack, root first,
+// frame by frame in frame_order, a stack before the longer ones it begins:
+// Rank's last tie-break. A radix sort from the root: the nodes are sorted by
+// their first few frames packed into one integer (as many as fit in 64
+// bits), each group that shares them by the next few, and so on until every
+// group holds one node. Each pass reads the stacks still in groups in memory
+// order into one key array, so every comparison is of integers in cache.
+// (Comparing whole stacks read two stacks per comparison, and most stacks
+// share their first frames: main, runtime.)
+std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order) {
+  const size_t n = nodes.size();
+  std::vector<std::span<const uint32_t>> stacks(n);
+  for (size_t i = 0; i < n; ++i) stacks[i] = nodes[i].stack;
+  // A frame's digit is its rank + 1; 0: the stack has ended.
+  const int bits = std::max(1, static_cast<int>(std::bit_width(frame_order.size())));
+  const size_t per_pass = static_cast<size_t>(64 / bits);
+  struct Keyed {
+    uint64_t key;
+    uint32_t node;
+    bool operator<(const Keyed& o) const { return key != o.key ? key < o.key : node < o.node; }
+  };
+  std::vector<Keyed> keyed(n);
+  for (uint32_t i = 0; i < n; ++i) keyed[i].node = i;
+  struct Group {
+    size_t begin, end;
+  };
+  std::vector<Group> groups, next_groups;
+  if (n > 1) groups.push_back({0, n});
+  std::vector<char> grouped(n, 1);  // in a group of two or more at this depth
+  std::vector<uint64_t> key(n);
+  for (size_t depth = 0; !groups.empty(); depth += per_pass) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!grouped[i]) continue;
+      uint64_t k = 0;
+      for (size_t d = depth; d < depth + per_pass; ++d)
+        k = k << bits | (d < stacks[i].size() ? frame_order[stacks[i][d]] + 1 : 0);
+      key[i] = k;
+    }
+    next_groups.clear();
+    for (const Group& g : groups) {
+      for (size_t i = g.begin; i < g.end; ++i) keyed[i].key = key[keyed[i].node];
+      std::sort(keyed.begin() + static_cast<std::ptrdiff_t>(g.begin), keyed.begin() + static_cast<std::ptrdiff_t>(g.end));
+      for (size_t run = g.begin; run < g.end;) {
+        size_t next = run + 1;
+        while (next < g.end && keyed[next].key == keyed[run].key) ++next;
+        // The same frames, and the stacks go on past them (a last digit of 0
+        // means they ended: equal stacks, left in node order).
+        if (next - run > 1 && (keyed[run].key & ((uint64_t{1} << bits) - 1)) != 0)
+          next_groups.push_back({run, next});
+        run = next;
+      }
+    }
+    std::fill(grouped.begin(), grouped.end(), 0);
+    for (const Group& g : next_groups)
+      for (size_t i = g.begin; i < g.end; ++i) grouped[keyed[i].node] = 1;
+    groups.swap(next_groups);
+  }
+  std::vector<uint32_t> position(n);
+  for (uint32_t i = 0; i < n; ++i) position[keyed[i].node] = i;
+  return position;
+}
+
 void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order, size_t threads) {
   // Sort small keys rather than the nodes: by score, then growth, then the
-  // stack's frame names, compared as frame_order ranks (a small table that
-  // stays in cache). Large profiles have hundreds of thousands of nodes tied
-  // at zero: the key holds the stack's address, so comparing two of them
-  // reads their frames and nothing else, and the first two ranks (each + 1;
-  // 0: the stack is shorter) ride in the key, so stacks that differ early
-  // are told apart without a memory access.
-  constexpr uint32_t kPrefixFrames = 2;
+  // stack's frame names (its position among the nodes' stacks).
+  const std::vector<uint32_t> stack_position = StackPositions(nodes, frame_order);
   struct Key {
     double score, delta;
-    uint64_t prefix;
-    const uint32_t* frames;
-    uint32_t length, index;
+    uint32_t stack_position, index;
   };
   std::vector<Key> keys(nodes.size());
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    std::span<const uint32_t> stack = nodes[i].stack;
-    const uint64_t first = stack.size() > 0 ? uint64_t{frame_order[stack[0]]} + 1 : 0;
-    const uint64_t second = stack.size() > 1 ? uint64_t{frame_order[stack[1]]} + 1 : 0;
-    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, (first << 32) | second, stack.data(),
-               static_cast<uint32_t>(stack.size()), static_cast<uint32_t>(i)};
-  }
-  // Nodes' stacks are distinct, so this is a total order: one result
+  for (size_t i = 0; i < nodes.size(); ++i)
+    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, stack_position[i], static_cast<uint32_t>(i)};
+  // Stack positions are distinct, so this is a total order: one result
   // however the sort is split.
   ParallelSort(
       keys,
-      [&](const Key& a, const Key& b) {
+      [](const Key& a, const Key& b) {
         if (a.score != b.score) return a.score > b.score;
         if (a.delta != b.delta) return a.delta > b.delta;
-        if (a.prefix != b.prefix) return a.prefix < b.prefix;
-        // Same first frames (or the same whole stack when shorter than the prefix).
-        const uint32_t common = std::min(a.length, b.length);
-        for (uint32_t i = kPrefixFrames; i < common; ++i) {
-          const uint32_t x = frame_order[a.frames[i]], y = frame_order[b.frames[i]];
-          if (x != y) return x < y;
-        }
-        return a.length < b.length;
+        return a.stack_position < b.stack_position;
       },
       threads);
   // Apply the order in place, cycle by cycle (a second copy of the nodes
@@ -396,28 +442,6 @@ void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_orde
 
 // Per frame, the sites it is in (each once, in site order): the sites of
 // frame f are sites[offsets[f]] .. sites[offsets[f + 1] - 1].
-void IndexFrameSites(const AlignedProfiles& aligned, std::vector<uint32_t>& offsets, std::vector<uint32_t>& sites) {
-  const size_t num_frames = aligned.frames.size();
-  offsets.assign(num_frames + 1, 0);
-  std::vector<uint32_t> seen_in_site(num_frames, UINT32_MAX);
-  for (uint32_t s = 0; s < aligned.sites.size(); ++s)
-    for (uint32_t f : aligned.sites[s].frames)
-      if (seen_in_site[f] != s) {
-        seen_in_site[f] = s;
-        ++offsets[f + 1];
-      }
-  for (size_t f = 0; f < num_frames; ++f) offsets[f + 1] += offsets[f];
-  sites.resize(offsets[num_frames]);
-  std::vector<uint32_t> next(offsets.begin(), offsets.end() - 1);
-  std::fill(seen_in_site.begin(), seen_in_site.end(), UINT32_MAX);
-  for (uint32_t s = 0; s < aligned.sites.size(); ++s)
-    for (uint32_t f : aligned.sites[s].frames)
-      if (seen_in_site[f] != s) {
-        seen_in_site[f] = s;
-        sites[next[f]++] = s;
-      }
-}
-
 uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& is_allocator) {
   for (auto it = stack.rbegin(); it != stack.rend(); ++it)
     if (!is_allocator[*it]) return *it;
@@ -434,9 +458,9 @@ std::optional<double> ObjectsError95(const TrendNode& node, double objects) {
 
 NodeSeries SeriesOf(const TrendResult& trend, const TrendNode& node) {
   NodeSeries out;
-  const AlignedProfiles& a = trend.aligned;
-  const size_t n = a.captures.size();
   if (node.kind == TrendNode::Kind::kSite) {
+    const AlignedProfiles& a = trend.aligned;
+    const size_t n = a.captures.size();
     const AlignedSite& site = a.sites[node.site_index];
     auto to_double = [&](const PackedSeries& from) {
       std::vector<double> to(n);
@@ -447,22 +471,51 @@ NodeSeries SeriesOf(const TrendResult& trend, const TrendNode& node) {
     out.objects = to_double(site.objects);
     return out;
   }
-  std::vector<int64_t> values(n), objects(n), cum_values(n), cum_objects(n);
-  const uint32_t f = node.name_frame;
-  for (uint32_t i = trend.frame_site_offsets[f]; i < trend.frame_site_offsets[f + 1]; ++i) {
-    const AlignedSite& site = a.sites[trend.frame_sites[i]];
-    site.values.AddTo(cum_values.data());
-    site.objects.AddTo(cum_objects.data());
-    if (site.frames.back() == f) {
-      site.values.AddTo(values.data());
-      site.objects.AddTo(objects.data());
+  const TrendNode* one = &node;
+  ForEachFunctionSeries(trend, std::span(&one, 1), [&](const TrendNode&, NodeSeries&& series) { out = std::move(series); });
+  return out;
+}
+
+void ForEachFunctionSeries(const TrendResult& trend, std::span<const TrendNode* const> functions,
+                           const std::function<void(const TrendNode&, NodeSeries&&)>& consume, size_t batch_bytes) {
+  const AlignedProfiles& a = trend.aligned;
+  const size_t n = a.captures.size();
+  // Functions in batches whose sums (4 series of n each) stay within
+  // batch_bytes, each batch summed in one pass over the sites.
+  const size_t batch = std::max<size_t>(1, batch_bytes / (4 * sizeof(int64_t) * std::max<size_t>(n, 1)));
+  std::vector<int32_t> slot(a.frames.size(), -1);
+  std::vector<int64_t> sums;  // per slot: flat values, flat objects, cum values, cum objects
+  std::vector<uint32_t> seen_in_site(a.frames.size(), UINT32_MAX);
+  for (size_t begin = 0; begin < functions.size(); begin += batch) {
+    const size_t end = std::min(functions.size(), begin + batch);
+    for (size_t k = begin; k < end; ++k) slot[functions[k]->name_frame] = static_cast<int32_t>(k - begin);
+    sums.assign((end - begin) * 4 * n, 0);
+    std::fill(seen_in_site.begin(), seen_in_site.end(), UINT32_MAX);
+    for (uint32_t s = 0; s < a.sites.size(); ++s) {
+      const AlignedSite& site = a.sites[s];
+      for (uint32_t f : site.frames) {
+        if (slot[f] < 0 || seen_in_site[f] == s) continue;  // cum: once per site, however often the frame recurs
+        seen_in_site[f] = s;
+        int64_t* at = &sums[static_cast<size_t>(slot[f]) * 4 * n];
+        site.values.AddTo(at + 2 * n);
+        site.objects.AddTo(at + 3 * n);
+        if (site.frames.back() == f) {
+          site.values.AddTo(at);
+          site.objects.AddTo(at + n);
+        }
+      }
+    }
+    for (size_t k = begin; k < end; ++k) {
+      const int64_t* at = &sums[(k - begin) * 4 * n];
+      NodeSeries series;
+      series.values.assign(at, at + n);
+      series.objects.assign(at + n, at + 2 * n);
+      series.cum_values.assign(at + 2 * n, at + 3 * n);
+      series.cum_objects.assign(at + 3 * n, at + 4 * n);
+      slot[functions[k]->name_frame] = -1;
+      consume(*functions[k], std::move(series));
     }
   }
-  out.values.assign(values.begin(), values.end());
-  out.objects.assign(objects.begin(), objects.end());
-  out.cum_values.assign(cum_values.begin(), cum_values.end());
-  out.cum_objects.assign(cum_objects.begin(), cum_objects.end());
-  return out;
 }
 
 std::vector<SizeGrowth> GrowthBySize(const TrendResult& trend, const TrendNode& node) {
@@ -565,16 +618,21 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
     Rank(result.sites, frame_order, 1);
   }
 
-  // Functions: flat at the leaf, cum once per distinct frame of the stack.
-  // Each is summed from the sites it is in (frame_sites), one at a time in
-  // buffers of one series each, so memory does not grow with frames x captures.
-  IndexFrameSites(aligned, result.frame_site_offsets, result.frame_sites);
+  // Functions: a node for every frame in some site's stack; its statistics
+  // are those of its flat series (where it is the leaf), summed one function
+  // at a time in buffers of one series each, so memory does not grow with
+  // frames x captures. (The cum series, for JSON, are ForEachFunctionSeries'.)
   const size_t num_frames = aligned.frames.size();
   result.frame_ids.resize(num_frames);
   for (uint32_t f = 0; f < num_frames; ++f) result.frame_ids[f] = f;
   std::vector<uint32_t> function_frames;
-  for (uint32_t f = 0; f < num_frames; ++f)
-    if (result.frame_site_offsets[f + 1] > result.frame_site_offsets[f]) function_frames.push_back(f);
+  {
+    std::vector<char> in_a_stack(num_frames, 0);
+    for (const AlignedSite& site : aligned.sites)
+      for (uint32_t f : site.frames) in_a_stack[f] = 1;
+    for (uint32_t f = 0; f < num_frames; ++f)
+      if (in_a_stack[f]) function_frames.push_back(f);
+  }
   // The sites by leaf frame (a function's flat series, what its statistics
   // are computed from), in site order: each site read once, not once per
   // frame of its stack.

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -111,7 +112,15 @@ struct NodeSeries {
   std::vector<double> cum_values, cum_objects;  // functions only
 };
 struct TrendResult;
+// A site's series, or one function's (a pass over every site: for many
+// functions, use ForEachFunctionSeries).
 NodeSeries SeriesOf(const TrendResult& trend, const TrendNode& node);
+// The series of distinct function nodes, given to `consume` in the order given:
+// summed in batches of bounded memory, one pass over the sites per batch.
+// A batch's sums stay within about `batch_bytes`.
+void ForEachFunctionSeries(const TrendResult& trend, std::span<const TrendNode* const> functions,
+                           const std::function<void(const TrendNode&, NodeSeries&&)>& consume,
+                           size_t batch_bytes = size_t{64} << 20);
 
 // A node's growth as a reader should see it: after a restart, the growth
 // within each process (a restart's drop is no shrinkage); else last - first.
@@ -136,9 +145,6 @@ struct TrendResult {
   std::vector<TrendNode> sites;      // ranked
   std::vector<TrendNode> functions;  // ranked
   std::vector<uint32_t> frame_ids;   // 0, 1, 2, ...: what function nodes' stacks view
-  // Per frame, the sites it is in: frame_sites[frame_site_offsets[f]] up to
-  // frame_site_offsets[f + 1] (what a function's series are summed from).
-  std::vector<uint32_t> frame_site_offsets, frame_sites;
   // Which process each capture comes from. With the cumulative alloc_*
   // types a series is known to be one process until a total falls (or the
   // main binary's build id changes): a restart. Without them: unknown, and

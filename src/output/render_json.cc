@@ -120,7 +120,7 @@ void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
 
 namespace {
 
-void WriteNode(JsonWriter& w, const TrendResult& t, const TrendNode& n) {
+void WriteNode(JsonWriter& w, const TrendResult& t, const TrendNode& n, const NodeSeries& series) {
   const AlignedProfiles& a = t.aligned;
   const bool site = n.kind == TrendNode::Kind::kSite;
   w.BeginObject();
@@ -144,7 +144,6 @@ void WriteNode(JsonWriter& w, const TrendResult& t, const TrendNode& n) {
     w.EndObject();
   }
   w.EndArray();
-  const NodeSeries series = SeriesOf(t, n);
   w.Key("bytes");
   w.DoubleArray(series.values);
   w.Key("objects");
@@ -190,17 +189,21 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
   w.Key("nodes");
   w.BeginArray();
   size_t omitted = 0;
-  for (const auto* list : {&t.sites, &t.functions}) {
-    size_t written = 0;
-    for (const TrendNode& n : *list) {
-      if (n.stats.trend_class == TrendClass::kStable || written >= options.max_nodes_per_kind) {
+  auto written = [&](const std::vector<TrendNode>& list) {
+    std::vector<const TrendNode*> nodes;
+    for (const TrendNode& n : list) {
+      if (n.stats.trend_class == TrendClass::kStable || nodes.size() >= options.max_nodes_per_kind) {
         ++omitted;
         continue;
       }
-      WriteNode(w, t, n);
-      ++written;
+      nodes.push_back(&n);
     }
-  }
+    return nodes;
+  };
+  for (const TrendNode* n : written(t.sites)) WriteNode(w, t, *n, SeriesOf(t, *n));
+  // Functions' series are summed from the sites, many functions a pass.
+  ForEachFunctionSeries(t, written(t.functions),
+                        [&](const TrendNode& n, NodeSeries&& series) { WriteNode(w, t, n, series); });
   w.EndArray();
   w.Key("omitted_nodes");
   w.Int(static_cast<int64_t>(omitted));
