@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
 #include <numeric>
 
@@ -342,6 +343,57 @@ TEST(AlignTest, V8AnonymousFramesAreOneFrameWhateverV8CalledThem) {
   go.samples = {HeapSample(stack("leak", "(anonymous:L#3)", "x.go"), 1, 100)};
   auto b = AlignAll({BuildProfile(go)});
   EXPECT_EQ(b.frames[b.sites[0].frames.front()].function, "(anonymous:L#3)");
+}
+
+// A large profile is resolved on a second thread, a chunk of samples at a
+// time, while this one folds: the sums, sizes, totals and focus must be
+// exactly those of sample-by-sample folding, across chunk boundaries, with
+// samples of one site spread over every chunk and some without a stack.
+TEST(AlignTest, ALargeProfileFoldsExactlyAcrossResolveChunks) {
+  ProfileSpec spec;
+  std::map<std::string, std::array<int64_t, 2>> expected;  // by leaf: bytes, objects
+  int64_t total = 0, total_objects = 0;
+  const int kSites = 997;
+  for (int i = 0; i < 50000; ++i) {
+    const int site = i * 7919 % kSites;
+    const int64_t objects = 1 + i % 5, size = site % 3 == 0 ? 64 : 32 + 16 * (i % 2);
+    total += objects * size;
+    total_objects += objects;
+    if (i % 4999 == 0) {  // a sample without a call stack
+      spec.samples.push_back(HeapSample({}, objects, objects * size, size));
+      expected[std::string(kNoStackName)][0] += objects * size;
+      expected[std::string(kNoStackName)][1] += objects;
+      continue;
+    }
+    const std::string leaf = (site % 2 == 0 ? "main.keep" : "main.drop") + std::to_string(site);
+    spec.samples.push_back(HeapSample(Stack(leaf, site), objects, objects * size, size));
+    if (site % 2 == 0) {
+      expected[leaf][0] += objects * size;
+      expected[leaf][1] += objects;
+    }
+  }
+  AlignOptions options;
+  auto ignore = Regex::Compile("main\\.drop", "--ignore");
+  ASSERT_TRUE(ignore.ok());
+  options.ignore = std::move(ignore).value();
+  const std::string raw = BuildProfile(spec);
+  AlignedProfiles a = AlignAll({raw, raw}, std::move(options));
+  EXPECT_EQ(a.captures[0].total_value, total);  // totals count every sample, before focus/ignore
+  EXPECT_EQ(a.captures[1].total_objects, total_objects);
+  ASSERT_EQ(a.sites.size(), expected.size());
+  for (const AlignedSite& site : a.sites) {
+    const std::string leaf(a.frames[site.frames.back()].function);
+    ASSERT_TRUE(expected.count(leaf)) << leaf;
+    EXPECT_EQ(Vec(site.values), (std::vector<int64_t>{expected[leaf][0], expected[leaf][0]})) << leaf;
+    EXPECT_EQ(Vec(site.objects), (std::vector<int64_t>{expected[leaf][1], expected[leaf][1]})) << leaf;
+    const int number = leaf == kNoStackName ? 1 : std::stoi(leaf.substr(9));
+    std::vector<int64_t> sizes(site.object_sizes.begin(), site.object_sizes.end());
+    std::sort(sizes.begin(), sizes.end());
+    if (leaf == kNoStackName) continue;
+    const std::vector<int64_t> want = number % 3 == 0 ? std::vector<int64_t>{64} : std::vector<int64_t>{32, 48};
+    EXPECT_EQ(sizes, want) << leaf;
+    EXPECT_FALSE(site.sizes_incomplete) << leaf;
+  }
 }
 
 TEST(SizeListTest, KeepsDistinctSizesInOrderUpToTheLimit) {

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <mutex>
 #include <numeric>
+#include <stop_token>
+#include <thread>
 
 #include "model/profile_kind.h"
 
@@ -165,7 +169,7 @@ void Aligner::GrowSiteTable(size_t min_sites) {
   site_slots_ = std::move(grown);
 }
 
-uint32_t Aligner::FindOrAddSite(const std::vector<uint32_t>& leaf_first, uint64_t h) {
+uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h) {
   const size_t mask = site_slots_.size() - 1;
   const auto high = static_cast<uint32_t>(h >> 32);
   size_t slot = h & mask;
@@ -445,111 +449,178 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
     site_hashes_.reserve(profile.samples.size());
   }
   GrowSiteTable(profile.samples.size());
-  // Samples go through a short pipeline: a sample's stack is resolved and
-  // hashed, and its slot in the site table prefetched, kAhead samples
-  // before it is folded. The table is far larger than the caches, and
-  // without this every sample waited for that one memory access.
-  constexpr size_t kAhead = 8;
-  struct PendingSample {
-    std::vector<uint32_t> stack;  // leaf first
-    std::vector<int32_t> lines;   // parallel to stack
-    uint64_t hash = 0;
-    int64_t value = 0, objects = 0, alloc_value = 0, alloc_objects = 0;
-    std::optional<int64_t> object_size;  // the numeric `bytes` label
-    bool folded = false;  // false: dropped by focus/ignore
+  // A sample with no call stack folds into the "(no stack)" frame, interned
+  // here: the resolve stage below must not change the frame table.
+  const uint32_t no_stack = std::any_of(profile.samples.begin(), profile.samples.end(),
+                                        [](const Sample& s) { return s.num_locations == 0; })
+                                ? NoStackFrame()
+                                : UINT32_MAX;
+
+  // Samples go through two stages, a chunk of them at a time. Resolve: a
+  // sample's stack as aligned frames, its hash, values and size label. It
+  // reads only this profile and the tables built above. Fold: into its site,
+  // in sample order. On a large profile a second thread resolves the next
+  // chunk while this one folds the last (the core that would wait for this
+  // profile's turn otherwise); the result is the same either way.
+  struct ResolvedChunk {
+    std::vector<uint32_t> frames;  // leaf first, sample after sample
+    std::vector<int32_t> lines;    // parallel to frames
+    std::vector<uint32_t> ends;    // per sample: where its frames end
+    std::vector<uint64_t> hashes;
+    std::vector<std::array<int64_t, 4>> values;  // value, objects, alloc value, alloc objects
+    std::vector<int64_t> sizes;                  // the numeric `bytes` label, when has_size
+    std::vector<uint8_t> flags;                  // kFolded (not dropped by focus/ignore), kHasSize
   };
-  std::array<PendingSample, kAhead> pending;
-  auto resolve = [&](size_t s, PendingSample& p) {
-    const Sample& sample = profile.samples[s];
-    auto values = profile.Values(s);
-    p.value = values[vi];
-    p.objects = has_objects ? values[oi] : 0;
-    if (has_alloc) {
-      p.alloc_value = values[avi];
-      p.alloc_objects = aoi >= 0 ? values[static_cast<size_t>(aoi)] : 0;
-    }
-    capture.total_value += p.value;
-    capture.total_objects += p.objects;
-    p.stack.clear();
-    p.lines.clear();
-    for (uint32_t loc_index : profile.Stack(sample)) {
-      const FrameAndLine packed = single_frame[loc_index];
-      if (packed.frame != kNotSingle) {  // the common case: one access per frame
-        p.stack.push_back(packed.frame);
-        p.lines.push_back(packed.line);
-        continue;
-      }
-      const Location& loc = profile.locations[loc_index];
-      if (loc.num_lines == 0) {
-        p.stack.push_back(address_frame[loc_index]);
-        p.lines.push_back(0);
-      } else {
-        for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
-          p.stack.push_back(line_frame[l]);
-          p.lines.push_back(clamp_line(profile.lines[l].line));
+  constexpr uint8_t kFolded = 1, kHasSize = 2;
+  constexpr size_t kChunk = 2048;
+  const size_t num_samples = profile.samples.size();
+  const size_t num_chunks = (num_samples + kChunk - 1) / kChunk;
+  auto resolve = [&](size_t chunk, ResolvedChunk& out) {
+    out.frames.clear();
+    out.lines.clear();
+    out.ends.clear();
+    out.hashes.clear();
+    out.values.clear();
+    out.sizes.clear();
+    out.flags.clear();
+    const size_t end = std::min(num_samples, (chunk + 1) * kChunk);
+    for (size_t s = chunk * kChunk; s < end; ++s) {
+      const Sample& sample = profile.samples[s];
+      auto values = profile.Values(s);
+      out.values.push_back({values[vi], has_objects ? values[oi] : 0, has_alloc ? values[avi] : 0,
+                            has_alloc && aoi >= 0 ? values[static_cast<size_t>(aoi)] : 0});
+      const size_t begin = out.frames.size();
+      for (uint32_t loc_index : profile.Stack(sample)) {
+        const FrameAndLine packed = single_frame[loc_index];
+        if (packed.frame != kNotSingle) {  // the common case: one access per frame
+          out.frames.push_back(packed.frame);
+          out.lines.push_back(packed.line);
+          continue;
+        }
+        const Location& loc = profile.locations[loc_index];
+        if (loc.num_lines == 0) {
+          out.frames.push_back(address_frame[loc_index]);
+          out.lines.push_back(0);
+        } else {
+          for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
+            out.frames.push_back(line_frame[l]);
+            out.lines.push_back(clamp_line(profile.lines[l].line));
+          }
         }
       }
-    }
-    if (p.stack.empty()) {  // real memory with no call stack (e.g. a Go process that has just started)
-      p.stack.push_back(NoStackFrame());
-      p.lines.push_back(0);
-    }
-    p.folded = true;
-    if (options_.focus || options_.ignore) {
-      bool focused = !options_.focus.has_value(), ignored = false;
-      for (uint32_t f : p.stack) {
-        focused = focused || frame_focus_[f];
-        ignored = ignored || frame_ignore_[f];
+      if (out.frames.size() == begin) {  // real memory with no call stack (e.g. a Go process that has just started)
+        out.frames.push_back(no_stack);
+        out.lines.push_back(0);
       }
-      p.folded = focused && !ignored;
-    }
-    if (!p.folded) return;
-    p.object_size.reset();
-    for (const Label& label : profile.Labels(sample)) {
-      if (label.is_numeric && label.key == size_key) {
-        p.object_size = label.num;
-        break;
+      out.ends.push_back(static_cast<uint32_t>(out.frames.size()));
+      const std::span<const uint32_t> stack(out.frames.data() + begin, out.frames.size() - begin);
+      uint8_t flags = kFolded;
+      if (options_.focus || options_.ignore) {
+        bool focused = !options_.focus.has_value(), ignored = false;
+        for (uint32_t f : stack) {
+          focused = focused || frame_focus_[f];
+          ignored = ignored || frame_ignore_[f];
+        }
+        if (!focused || ignored) flags = 0;
       }
+      int64_t size = 0;
+      if (flags & kFolded) {
+        for (const Label& label : profile.Labels(sample)) {
+          if (label.is_numeric && label.key == size_key) {
+            size = label.num;
+            flags |= kHasSize;
+            break;
+          }
+        }
+      }
+      out.sizes.push_back(size);
+      out.flags.push_back(flags);
+      out.hashes.push_back(flags & kFolded ? HashFrames(stack.data(), stack.size()) : 0);
     }
-    p.hash = HashFrames(p.stack.data(), p.stack.size());
-    __builtin_prefetch(&site_slots_[p.hash & (site_slots_.size() - 1)]);
   };
-  auto fold = [&](const PendingSample& p) {
-    if (!p.folded) return;
-    const int64_t value = p.value, objects = p.objects;
-    const uint32_t site_id = FindOrAddSite(p.stack, p.hash);
-    AlignedSite& site = result_.sites[site_id];
-    if (appending_) presence_[site_id * capacity_ + argument_index] = 1;
-    if (value != 0 || objects != 0) FoldSize(site, p.object_size.value_or(0), value, objects);
-    site.folding[0] += value;
-    site.folding[1] += objects;
-    if (has_alloc) {
-      site.folding[2] += p.alloc_value;
-      site.folding[3] += p.alloc_objects;
+  // The site table is far larger than the caches: the slot of the sample
+  // kAhead later is prefetched, or every sample would wait for its slot.
+  constexpr size_t kAhead = 8;
+  auto fold = [&](const ResolvedChunk& in) {
+    const size_t count = in.ends.size();
+    for (size_t i = 0; i < count; ++i) {
+      if (i + kAhead < count) __builtin_prefetch(&site_slots_[in.hashes[i + kAhead] & (site_slots_.size() - 1)]);
+      const auto [value, objects, alloc_value, alloc_objects] = in.values[i];
+      capture.total_value += value;
+      capture.total_objects += objects;
+      if (!(in.flags[i] & kFolded)) continue;
+      const size_t begin = i == 0 ? 0 : in.ends[i - 1];
+      const std::span<const uint32_t> stack(in.frames.data() + begin, in.ends[i] - begin);
+      const std::span<const int32_t> lines(in.lines.data() + begin, in.ends[i] - begin);
+      const bool has_size = (in.flags[i] & kHasSize) != 0;
+      const uint32_t site_id = FindOrAddSite(stack, in.hashes[i]);
+      AlignedSite& site = result_.sites[site_id];
+      if (appending_) presence_[site_id * capacity_ + argument_index] = 1;
+      if (value != 0 || objects != 0) FoldSize(site, has_size ? in.sizes[i] : 0, value, objects);
+      site.folding[0] += value;
+      site.folding[1] += objects;
+      if (has_alloc) {
+        site.folding[2] += alloc_value;
+        site.folding[3] += alloc_objects;
+      }
+      // The largest sample names the lines; ties go to the smallest lines, so
+      // the choice does not depend on the order samples come in.
+      const int64_t magnitude = std::llabs(value);
+      if (magnitude > site.example_value ||
+          (magnitude == site.example_value && std::lexicographical_compare(lines.rbegin(), lines.rend(),
+                                                                           site.example_lines.begin(),
+                                                                           site.example_lines.end()))) {
+        site.example_value = magnitude;
+        std::copy(lines.rbegin(), lines.rend(), site.example_lines.begin());
+      }
+      if (value == 0 && objects == 0) continue;
+      if (!has_size) {
+        site.sizes_incomplete = true;
+        continue;
+      }
+      if (!site.object_sizes.Insert(in.sizes[i], AlignedSite::kMaxSizes)) site.sizes_incomplete = true;
     }
-    // The largest sample names the lines; ties go to the smallest lines, so
-    // the choice does not depend on the order samples come in.
-    const int64_t magnitude = std::llabs(value);
-    if (magnitude > site.example_value ||
-        (magnitude == site.example_value && std::lexicographical_compare(p.lines.rbegin(), p.lines.rend(),
-                                                                         site.example_lines.begin(),
-                                                                         site.example_lines.end()))) {
-      site.example_value = magnitude;
-      std::copy(p.lines.rbegin(), p.lines.rend(), site.example_lines.begin());
-    }
-    if (value == 0 && objects == 0) return;
-    if (!p.object_size) {
-      site.sizes_incomplete = true;
-      return;
-    }
-    if (!site.object_sizes.Insert(*p.object_size, AlignedSite::kMaxSizes)) site.sizes_incomplete = true;
   };
-  const size_t num_samples = profile.samples.size();
-  for (size_t s = 0; s < num_samples + kAhead; ++s) {
-    PendingSample& slot = pending[s % kAhead];
-    if (s >= kAhead) fold(slot);  // sample s - kAhead, in sample order
-    if (s < num_samples) resolve(s, slot);
-  }
+  if (num_chunks < 4) {  // a small profile: a second thread would cost more than it saves
+    ResolvedChunk chunk;
+    for (size_t c = 0; c < num_chunks; ++c) {
+      resolve(c, chunk);
+      fold(chunk);
+    }
+  } else {
+    // Two chunk buffers: the helper resolves chunk c into slot c % 2 once
+    // chunk c - 2 is folded; this thread folds chunk c once it is resolved.
+    std::array<ResolvedChunk, 2> slots;
+    std::mutex mu;
+    std::condition_variable_any changed;
+    size_t resolved = 0, folded_chunks = 0;
+    std::jthread helper([&](std::stop_token stop) {
+      for (size_t c = 0; c < num_chunks; ++c) {
+        {
+          std::unique_lock lock(mu);
+          if (!changed.wait(lock, stop, [&] { return c < folded_chunks + slots.size(); })) return;
+        }
+        resolve(c, slots[c % slots.size()]);
+        {
+          std::lock_guard lock(mu);
+          resolved = c + 1;
+        }
+        changed.notify_all();
+      }
+    });
+    for (size_t c = 0; c < num_chunks; ++c) {
+      {
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return resolved > c; });
+      }
+      fold(slots[c % slots.size()]);
+      {
+        std::lock_guard lock(mu);
+        folded_chunks = c + 1;
+      }
+      changed.notify_all();
+    }
+  }  // on any way out, the helper is asked to stop and joined
   EndCapture();
   return Status();
 }

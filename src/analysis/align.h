@@ -254,7 +254,7 @@ class Aligner {
   uint32_t NoStackFrame();
   // Adds one sample to the site's series by object size (size_classes).
   void FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t objects);
-  uint32_t FindOrAddSite(const std::vector<uint32_t>& frames_leaf_first, uint64_t hash);
+  uint32_t FindOrAddSite(std::span<const uint32_t> frames_leaf_first, uint64_t hash);
 
   AlignOptions options_;
   size_t num_captures_;
