@@ -47,6 +47,20 @@ TEST(ClassHistogramTest, AHistogramInAGcLogCutWithAnElisionIsPartial) {
   EXPECT_NEAR(p->coverage, 18789329.0 / 21233102.0, 1e-9);
 }
 
+// The elision lines people paste are those of the .NET tables too.
+TEST(ClassHistogramTest, ElisionLinesOfEveryKindAreSkipped) {
+  for (const char* elision : {"...", "\xE2\x80\xA6", "<snip>", "[...]", "// abbreviated"}) {
+    auto p = ParseClassHistogram(std::string(" num     #instances         #bytes  class name (module)\n"
+                                             "-------------------------------------------------------\n"
+                                             "   1:         60000        1920000  Leak$Session\n") +
+                                     elision + "\nTotal         60100        2020000\n",
+                                 "cut.txt");
+    ASSERT_TRUE(p.ok()) << elision << ": " << p.status().message();
+    EXPECT_EQ(p->samples.size(), 1u) << elision;
+    EXPECT_LT(p->coverage, 1) << elision;
+  }
+}
+
 TEST(ClassHistogramTest, LayoutsAndCuts) {
   // OpenJ9's jmap -histo: no colon after the rank, no footer (and no warning for it).
   auto j9 = ParseClassHistogram("  num   object count     total size    class name\n"

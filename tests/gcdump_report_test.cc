@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "test_paths.h"
 
@@ -87,6 +88,29 @@ TEST(GcdumpReportTest, ACutPasteIsPartial) {
   EXPECT_NEAR(p->coverage, (4 + 3005 + 1500 + 900 + 20007) / 1425433.0, 1e-9);
   ASSERT_EQ(p->warnings.size(), 2u);
   EXPECT_EQ(p->warnings[1], "the rows hold 25,416 of the 1,425,433 GC heap objects (1.8%); the rest are not listed");
+}
+
+TEST(GcdumpReportTest, AnElisionLineIsSkippedAndTheShortfallSaid) {
+  // The five largest rows of day 1, "...", and the last row: read, partial.
+  std::string text = Read("testdata/dotnet-gcdump/kafka-day1.txt");
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::string cut;
+  for (int i = 0; i < 10; ++i) cut += lines[static_cast<size_t>(i)] + "\n";
+  cut += "   ...\n" + lines.back() + "\n";
+  auto p = ParseGcdumpReport(cut, "cut.txt");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_LT(p->coverage, 0.99);
+  EXPECT_EQ(Rows(*p).size(), 5u);  // the two System.Byte[] rows are one type
+  EXPECT_EQ(Rows(*p).count("Kafka.Client.Common.KafkaTimer"), 1u);
+  // Only an elision line, the rows adding up to the heap: said, not partial.
+  std::string whole;
+  for (size_t i = 0; i < lines.size(); ++i) whole += (i == 8 ? "<snip>\n" : "") + lines[i] + "\n";
+  p = ParseGcdumpReport(whole, "whole.txt");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->coverage, 1);
+  EXPECT_EQ(p->warnings.back(), "1 elision line skipped");
 }
 
 TEST(GcdumpReportTest, MalformedRowsNameTheirLine) {

@@ -88,7 +88,7 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
     if (h == nullptr || h->has_footer) continue;
     std::string_view t = WithoutLogPrefix(line);
     if (t.empty() || t.find_first_not_of('-') == std::string_view::npos) continue;  // the rule under the header
-    if (t.find_first_not_of(". ") == std::string_view::npos || t == "\xE2\x80\xA6") {  // "...": rows left out
+    if (IsElision(t)) {  // rows left out
       ++h->elided;
       continue;
     }

@@ -48,16 +48,6 @@ bool ParseFooter(std::string_view line, int64_t* objects, std::optional<int64_t>
   return true;
 }
 
-// A line someone put in place of rows: "...", "…", "// Abbreviated", "<snip>".
-bool IsElision(std::string_view t) {
-  if (t.empty()) return false;
-  if (t.find_first_not_of(". ") == std::string_view::npos && t.size() >= 2) return true;
-  if (t == "\xE2\x80\xA6" || t.starts_with("//") || t.starts_with("<snip") || t.starts_with("[...") ||
-      t.starts_with("(...") || t.starts_with("[snip") || t.starts_with("# ..."))
-    return true;
-  return false;
-}
-
 // The command a table came from, when the paste shows it ("0:000> !dumpheap
 // -stat", "> dumpheap -stat -type Foo", "!finalizequeue").
 std::string_view CommandIn(std::string_view t) {

@@ -46,7 +46,7 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
   int64_t heap_bytes = -1, heap_objects = -1;
   bool header = false;
   std::map<std::string_view, TypeRow> types;  // by name: one site per type, in name order
-  int64_t rows = 0;
+  int64_t rows = 0, elided = 0;
   while (lines(&line)) {
     const size_t number = lines.number;
     auto error = [&](std::string what) { return Status::InputError(fmt::format("{}:{}: {}", source, number, what)); };
@@ -63,6 +63,10 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
       rest = Trim(rest);
       if (rest == "GC Heap bytes") heap_bytes = v;
       if (rest == "GC Heap objects") heap_objects = v;
+      continue;
+    }
+    if (IsElision(t)) {  // rows left out: the objects' shortfall below says how many
+      ++elided;
       continue;
     }
     std::string_view rest = t;
@@ -124,6 +128,8 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
     profile.coverage = static_cast<double>(objects) / static_cast<double>(heap_objects);
     profile.warnings.push_back(fmt::format("the rows hold {} of the {} GC heap objects ({:.1f}%); the rest are not listed",
                                            FormatGrouped(objects), FormatGrouped(heap_objects), 100 * profile.coverage));
+  } else if (elided > 0) {
+    profile.warnings.push_back(fmt::format("{} elision line{} skipped", elided, elided == 1 ? "" : "s"));
   }
   return profile;
 }

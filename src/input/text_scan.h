@@ -25,6 +25,15 @@ inline std::string_view NextWord(std::string_view& s) {
   return w;
 }
 
+// A line someone put in place of rows of a pasted table: "...", "…",
+// "// Abbreviated", "<snip>", "[...]". `t` is trimmed.
+inline bool IsElision(std::string_view t) {
+  if (t.empty()) return false;
+  if (t.find_first_not_of(". ") == std::string_view::npos && t.size() >= 2) return true;
+  return t == "\xE2\x80\xA6" || t.starts_with("//") || t.starts_with("<snip") || t.starts_with("[...") ||
+         t.starts_with("(...") || t.starts_with("[snip") || t.starts_with("# ...");
+}
+
 // The lines of a text, one per call (a trailing '\r' removed), counted from 1
 // for error messages: `Lines lines{data}; while (lines(&line)) ...`.
 struct Lines {

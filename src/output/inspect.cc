@@ -25,6 +25,7 @@ InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fract
   s.period_type = profile.period_type;
   s.period = profile.period;
   s.time_nanos = profile.time_nanos;
+  s.time_from_mtime = profile.time_from_mtime;
   s.duration_nanos = profile.duration_nanos;
   for (auto c : profile.comments) s.comments.emplace_back(c);
   s.samples = profile.samples.size();
@@ -163,7 +164,11 @@ std::string RenderInspect(const InspectSummary& s) {
     out += fmt::format("  period        {} {}{}\n", s.period,
                        TerminalSafe(fmt::format("{}/{}", s.period_type.type, s.period_type.unit)), human);
   }
-  out += fmt::format("  captured      {}", FormatTimeUtc(s.time_nanos));
+  // A heap table's time is its file's: shown as what it is, not as the
+  // capture's (a trend uses it, with --times to give the real one).
+  out += s.time_from_mtime ? "  captured      not recorded in the file (a trend takes its modification time; --times "
+                             "gives the real one)"
+                           : fmt::format("  captured      {}", FormatTimeUtc(s.time_nanos));
   if (s.duration_nanos != 0) out += fmt::format(", duration {}", FormatSpan(static_cast<double>(s.duration_nanos) / 1e9));
   out += "\n";
   out += fmt::format("  contents      {} samples, {} locations, {} functions, {} mappings\n", s.samples, s.locations,
