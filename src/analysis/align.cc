@@ -376,6 +376,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   if (!profile.mappings.empty()) capture.build_id = std::string(profile.mappings.front().build_id);
   capture.warnings = profile.warnings;
   capture.coverage = profile.coverage;
+  capture.free_bytes = profile.free_bytes;
   capture.view_filter = profile.view_filter;
 
   // Aligned frame of every Line of this profile, resolved once.

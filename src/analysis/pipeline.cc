@@ -72,6 +72,19 @@ std::vector<std::string> CaptureNotes(const AlignedProfiles& aligned) {
           "the two: its heap profile is that of the last GC; capture with ?gc=1)",
           captures[it->second].path, c.path));
   }
+  // SOS's "Free" rows: said once for the series, first and last.
+  std::vector<const Capture*> with_free;
+  for (const Capture& c : captures)
+    if (c.free_bytes >= 0) with_free.push_back(&c);
+  if (!with_free.empty())
+    notes.push_back(fmt::format(
+        "note: free space (SOS's \"Free\" rows: gaps between objects, no type, no allocation site) is left out of the "
+        "types and totals: {}{}",
+        FormatBytes(static_cast<double>(with_free.front()->free_bytes)),
+        with_free.size() > 1
+            ? fmt::format(" in {}, {} in {}", with_free.front()->path,
+                          FormatBytes(static_cast<double>(with_free.back()->free_bytes)), with_free.back()->path)
+            : ""));
   std::vector<std::string> untimed;
   for (const Capture& c : captures)
     if (c.time_nanos == 0) untimed.push_back(c.path);

@@ -188,14 +188,22 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
                                           source, t.header_line));
   ModelBuilder model(source);
   model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
-  int64_t row_objects = 0, row_bytes = 0;
+  int64_t row_objects = 0, row_bytes = 0, free_gaps = 0, free_bytes = 0;  // free: overflow checked with the rows
   for (const Row& r : t.rows) {
+    if (__builtin_add_overflow(row_objects, r.count, &row_objects) || __builtin_add_overflow(row_bytes, r.size, &row_bytes))
+      return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
+    // SOS's "Free": the gaps between objects, which the footer counts too.
+    // No type and no allocation site: its growth is fragmentation, not a
+    // leak, so it is said apart instead of ranked among the types.
+    if (r.name == "Free") {
+      free_gaps += r.count;
+      free_bytes += r.size;
+      continue;
+    }
     uint32_t location = model.FrameLocation(r.name, "", 0);
     std::optional<int64_t> each;
     if (r.count > 0 && r.size % r.count == 0) each = r.size / r.count;
     model.AddSample({location}, {r.count, r.size}, each);
-    if (__builtin_add_overflow(row_objects, r.count, &row_objects) || __builtin_add_overflow(row_bytes, r.size, &row_bytes))
-      return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
   }
   // The footer counts the whole table: rows left out when it was pasted
   // ("header plus the last rows", an author's "...") show as a shortfall.
@@ -213,12 +221,13 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
         "a partial table: its rows hold {} of the {} objects its footer counts ({:.1f}%{}){}; the types left out "
         "are missing from the series",
         FormatGrouped(row_objects), FormatGrouped(t.footer_objects), 100 * coverage, bytes,
-        t.elided > 0 ? fmt::format(" ({} elided at line {})", t.elided == 1 ? "rows" : "rows", t.elision_line) : ""));
+        t.elided > 0 ? fmt::format(" (rows elided at line {})", t.elision_line) : ""));
   } else if (t.elided > 0) {
     warnings.push_back(fmt::format("an elision line at line {} skipped (the rows add up to the footer's total)",
                                    t.elision_line));
   }
   Profile profile = std::move(model).Finish();
+  if (free_gaps > 0) profile.free_bytes = free_bytes;
   profile.warnings = std::move(warnings);
   profile.coverage = coverage;
   profile.view_filter = FilterOf(t.command);

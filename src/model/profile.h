@@ -117,6 +117,9 @@ struct Profile {
   // whole), and the view when it is not the whole heap ("dumpheap -stat
   // -type Foo", "finalizequeue"); empty for the whole heap.
   double coverage = 1;
+  // .NET heap tables: the bytes of SOS's "Free" row (gaps between objects,
+  // counted by the footer, no type), left out of the samples; -1: none.
+  int64_t free_bytes = -1;
   std::string view_filter;
   std::string_view drop_frames;
   std::string_view keep_frames;

@@ -26,6 +26,7 @@ InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fract
   s.period = profile.period;
   s.time_nanos = profile.time_nanos;
   s.time_from_mtime = profile.time_from_mtime;
+  s.free_bytes = profile.free_bytes;
   s.duration_nanos = profile.duration_nanos;
   for (auto c : profile.comments) s.comments.emplace_back(c);
   s.samples = profile.samples.size();
@@ -184,6 +185,10 @@ std::string RenderInspect(const InspectSummary& s) {
     if (s.totals[i] != v) human += fmt::format("  net {}", s.totals[i]);
     out += fmt::format("  {:13} {:<14} {:>14}{}\n", i == 0 ? "totals" : "", TerminalSafe(t.type), v, human);
   }
+  if (s.free_bytes >= 0)
+    out += fmt::format("  free space    {} bytes ({}) in SOS's \"Free\" rows, left out of the totals: gaps between "
+                       "objects, no type\n",
+                       s.free_bytes, FormatBytes(static_cast<double>(s.free_bytes)));
   for (const auto& c : s.comments) out += fmt::format("  comment       {}\n", TerminalSafe(c));
 
   const auto index = static_cast<size_t>(s.default_index);
