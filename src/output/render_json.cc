@@ -113,6 +113,8 @@ void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
     w.Bool(c.coverage < 1);
     w.Key("coverage");
     w.Double(c.coverage);
+    w.Key("free_bytes");  // .NET heap tables: SOS's "Free" row, left out of total_bytes
+    c.free_bytes >= 0 ? w.Int(c.free_bytes) : w.Null();
     w.EndObject();
   }
   w.EndArray();
