@@ -79,7 +79,8 @@ TEST(PipelineTest, APartialTableIsSaidAndMarkedInJson) {
       << analysis->notes[0];
   const std::string json = RenderJson(BuildReport(analysis->trend, ReportOptions{}), JsonOptions{});
   EXPECT_NE(json.find("\"partial\": true,\n      \"coverage\": 0.96567"), std::string::npos) << json.substr(0, 1500);
-  EXPECT_NE(json.find("\"partial\": false,\n      \"coverage\": 1\n"), std::string::npos);
+  EXPECT_NE(json.find("\"partial\": false,\n      \"coverage\": 1,\n      \"free_bytes\": 8412330\n"), std::string::npos);
+  EXPECT_NE(json.find("\"free_bytes\": 116080\n"), std::string::npos);  // the docs paste's Free row
 }
 
 TEST(PipelineTest, ALongSeriesOfWarnedCapturesGivesAFewWarningsAndACount) {
