@@ -213,6 +213,19 @@ TEST_F(SaramaTrendTest, RebuiltCapturesAlignToIdenticalResults) {
 }
 
 
+// The trend of one serialized profile captured twice: every node stable,
+// so the ranking comes down to its tie-breaks.
+TrendResult TrendOfTwoCopies(const std::string& raw) {
+  Aligner aligner(AlignOptions{}, 2);
+  for (size_t i = 0; i < 2; ++i) {
+    auto profile = DecodePprof(raw, "capture" + std::to_string(i));
+    EXPECT_TRUE(profile.ok()) << profile.status().message();
+    if (!profile.ok()) break;
+    EXPECT_TRUE(aligner.Add(i, *profile).ok());
+  }
+  return ComputeTrends(std::move(aligner).Finish(false));
+}
+
 // Large profiles are ranked on several threads, and most of their sites tie
 // at score 0 and growth 0: the order must still be the documented one, ties
 // by the frames' names root first (a stack before its own extensions).
@@ -237,13 +250,7 @@ TEST(RankingTest, TiedSitesOfALargeProfileAreOrderedByTheirFramesNames) {
       }
   ASSERT_EQ(made, 120000u);
   const std::string raw = testing::BuildProfile(spec);
-  Aligner aligner(AlignOptions{}, 2);
-  for (size_t i = 0; i < 2; ++i) {
-    auto profile = DecodePprof(raw, "capture" + std::to_string(i));
-    ASSERT_TRUE(profile.ok()) << profile.status().message();
-    ASSERT_TRUE(aligner.Add(i, *profile).ok());
-  }
-  TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
+  TrendResult t = TrendOfTwoCopies(raw);
   ASSERT_EQ(t.sites.size(), made);
   auto names = [&](const TrendNode& n) {
     std::vector<std::string> out;
@@ -296,13 +303,7 @@ TEST(RankingTest, TiedDeepStacksAreOrderedByNamesAcrossSortPasses) {
   // Samples in an order unrelated to the names.
   for (size_t i = spec.samples.size() - 1; i > 0; --i) std::swap(spec.samples[i], spec.samples[next(i + 1)]);
   const std::string raw = testing::BuildProfile(spec);
-  Aligner aligner(AlignOptions{}, 2);
-  for (size_t i = 0; i < 2; ++i) {
-    auto profile = DecodePprof(raw, "capture" + std::to_string(i));
-    ASSERT_TRUE(profile.ok()) << profile.status().message();
-    ASSERT_TRUE(aligner.Add(i, *profile).ok());
-  }
-  TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
+  TrendResult t = TrendOfTwoCopies(raw);
   ASSERT_GT(t.aligned.frames.size(), 65536u);
   ASSERT_EQ(t.sites.size(), stacks.size());
   for (size_t i = 0; i < t.sites.size(); ++i) {
@@ -341,13 +342,7 @@ TEST(FunctionSeriesTest, ARecursiveFrameCountsOnceInItsCumSeries) {
   spec.samples.push_back(testing::HeapSample({{"main.walk"}, {"main.walk"}, {"main.walk"}, {"main.main"}}, 2, 200));
   spec.samples.push_back(testing::HeapSample({{"main.alloc"}, {"main.walk"}, {"main.main"}}, 1, 50));
   const std::string raw = testing::BuildProfile(spec);
-  Aligner aligner(AlignOptions{}, 2);
-  for (size_t i = 0; i < 2; ++i) {
-    auto profile = DecodePprof(raw, "capture" + std::to_string(i));
-    ASSERT_TRUE(profile.ok()) << profile.status().message();
-    ASSERT_TRUE(aligner.Add(i, *profile).ok());
-  }
-  TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
+  TrendResult t = TrendOfTwoCopies(raw);
   for (const TrendNode& n : t.functions) {
     const std::string_view name = t.aligned.frames[n.name_frame].function;
     const NodeSeries series = SeriesOf(t, n);
