@@ -83,6 +83,30 @@ TEST(PipelineTest, APartialTableIsSaidAndMarkedInJson) {
   EXPECT_NE(json.find("\"free_bytes\": 116080\n"), std::string::npos);  // the docs paste's Free row
 }
 
+// Sample types agree between a Java heap and a .NET table (objects and
+// bytes), but no program is both: said, naming one capture of each.
+TEST(PipelineTest, CapturesOfDifferentRuntimesAreSaid) {
+  PipelineOptions options;
+  options.profiles = {testing::SourcePath("testdata/java/jdk17-jcmd-1.txt"),
+                      testing::SourcePath("testdata/dotnet-gcdump/kafka-day1.txt")};
+  options.times = {int64_t{1700000000} * 1000000000, int64_t{1700086400} * 1000000000};
+  auto analysis = Analyze(options);
+  ASSERT_TRUE(analysis.ok()) << analysis.status().message();
+  auto said = [&](const Analysis& a) {
+    for (const std::string& n : a.notes)
+      if (n.find("different runtimes") != std::string::npos) return n;
+    return std::string();
+  };
+  const std::string note = said(*analysis);
+  EXPECT_NE(note.find("warning: the captures come from different runtimes (.NET: "), std::string::npos) << note;
+  EXPECT_NE(note.find("kafka-day1.txt; Java: "), std::string::npos) << note;
+  // Two Java captures in two formats (a histogram, a heapz profile): one runtime, nothing said.
+  options.profiles = {testing::SourcePath("testdata/java/jdk17-jcmd-1.txt"), testing::SourcePath("testdata/java/pprof-java.heap")};
+  analysis = Analyze(options);
+  ASSERT_TRUE(analysis.ok()) << analysis.status().message();
+  EXPECT_EQ(said(*analysis), "");
+}
+
 TEST(PipelineTest, ALongSeriesOfWarnedCapturesGivesAFewWarningsAndACount) {
   // Ten captures each with a warning of its own (dotnet-gcdump's estimated
   // array bytes): six are shown, then how many more.

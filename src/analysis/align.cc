@@ -377,6 +377,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   capture.warnings = profile.warnings;
   capture.coverage = profile.coverage;
   capture.free_bytes = profile.free_bytes;
+  capture.runtime = profile.runtime;
   capture.view_filter = profile.view_filter;
 
   // Aligned frame of every Line of this profile, resolved once.

@@ -72,6 +72,19 @@ std::vector<std::string> CaptureNotes(const AlignedProfiles& aligned) {
           "the two: its heap profile is that of the last GC; capture with ?gc=1)",
           captures[it->second].path, c.path));
   }
+  // A trend is one program's captures over time: captures whose formats
+  // belong to different runtimes (a Java histogram beside a .NET table)
+  // cannot be, however well their sample types agree.
+  std::map<std::string, std::string> runtimes;  // runtime -> its first capture
+  for (const Capture& c : captures)
+    if (!c.runtime.empty()) runtimes.try_emplace(c.runtime, c.path);
+  if (runtimes.size() > 1) {
+    std::string which;
+    for (const auto& [runtime, path] : runtimes) which += fmt::format("{}{}: {}", which.empty() ? "" : "; ", runtime, path);
+    notes.push_back(fmt::format("warning: the captures come from different runtimes ({}): a trend compares one "
+                                "program's captures over time, and these cannot be one program",
+                                which));
+  }
   // SOS's "Free" rows: said once for the series, first and last.
   std::vector<const Capture*> with_free;
   for (const Capture& c : captures)

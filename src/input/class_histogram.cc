@@ -168,6 +168,7 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
   if (chosen.elided > 0 && coverage == 1)
     warnings.push_back(fmt::format("{} elision line{} skipped", chosen.elided, chosen.elided == 1 ? "" : "s"));
   Profile profile = std::move(model).Finish();
+  profile.runtime = "Java";
   profile.warnings = std::move(warnings);
   profile.coverage = coverage;
   if (!ValueTotalsFit(profile))

@@ -227,6 +227,7 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
                                    t.elision_line));
   }
   Profile profile = std::move(model).Finish();
+  profile.runtime = ".NET";
   if (free_gaps > 0) profile.free_bytes = free_bytes;
   profile.warnings = std::move(warnings);
   profile.coverage = coverage;

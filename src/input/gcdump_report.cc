@@ -108,6 +108,7 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
                     exact_size ? std::optional<int64_t>(r.size) : std::nullopt);
   }
   Profile profile = std::move(model).Finish();
+  profile.runtime = ".NET";
   if (!ValueTotalsFit(profile))
     return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", source));
   if (estimated_types > 0) {

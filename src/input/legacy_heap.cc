@@ -358,6 +358,7 @@ StatusOr<Profile> ParseJavaHeapz(std::string_view data, const std::string& sourc
     model.AddSample(locations, {r.values[0], r.values[1]}, r.size);
   }
   Profile profile = std::move(model).Finish();
+  profile.runtime = "Java";
   if (!ValueTotalsFit(profile))
     return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", source));
   return profile;

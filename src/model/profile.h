@@ -120,6 +120,9 @@ struct Profile {
   // .NET heap tables: the bytes of SOS's "Free" row (gaps between objects,
   // counted by the footer, no type), left out of the samples; -1: none.
   int64_t free_bytes = -1;
+  // The runtime the format belongs to ("Java", ".NET") when the format says
+  // (heap tables, Java heap profiles); empty for pprof and legacy profiles.
+  std::string runtime;
   std::string view_filter;
   std::string_view drop_frames;
   std::string_view keep_frames;
