@@ -442,6 +442,18 @@ void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_orde
 
 // Per frame, the sites it is in (each once, in site order): the sites of
 // frame f are sites[offsets[f]] .. sites[offsets[f + 1] - 1].
+// fill(begin, end) over [0, count) in `threads` equal slices, a thread
+// each; with one slice, on the calling thread.
+template <typename Fill>
+void ForEachSlice(size_t count, size_t threads, const Fill& fill) {
+  if (threads <= 1) {
+    fill(size_t{0}, count);
+    return;
+  }
+  std::vector<std::jthread> pool;
+  for (size_t t = 0; t < threads; ++t) pool.emplace_back(fill, count * t / threads, count * (t + 1) / threads);
+}  // the pool joins here
+
 uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& is_allocator) {
   for (auto it = stack.rbegin(); it != stack.rend(); ++it)
     if (!is_allocator[*it]) return *it;
@@ -600,14 +612,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   };
   const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
   const bool parallel = threads > 1 && num_sites >= 10000;  // below that, threads cost more than they save
-  if (parallel) {
-    std::vector<std::thread> pool;
-    for (size_t t = 0; t < threads; ++t)
-      pool.emplace_back(fill_sites, num_sites * t / threads, num_sites * (t + 1) / threads);
-    for (auto& th : pool) th.join();
-  } else {
-    fill_sites(0, num_sites);
-  }
+  ForEachSlice(num_sites, parallel ? threads : 1, fill_sites);
   // Ranking the sites is the longest step left; it runs beside the function
   // nodes, which only read the aligned table.
   const std::vector<uint32_t> frame_order = FrameOrder(aligned);
@@ -674,14 +679,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
     }
   };
   const size_t num_functions = function_frames.size();
-  if (threads > 1 && num_functions >= 2000) {
-    std::vector<std::thread> pool;
-    for (size_t t = 0; t < threads; ++t)
-      pool.emplace_back(fill_functions, num_functions * t / threads, num_functions * (t + 1) / threads);
-    for (auto& th : pool) th.join();
-  } else {
-    fill_functions(0, num_functions);
-  }
+  ForEachSlice(num_functions, num_functions >= 2000 ? threads : 1, fill_functions);
   Rank(result.functions, frame_order, threads);
   if (rank_sites.joinable()) rank_sites.join();
 
