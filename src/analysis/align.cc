@@ -464,33 +464,32 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   // in sample order. On a large profile a second thread resolves the next
   // chunk while this one folds the last (the core that would wait for this
   // profile's turn otherwise); the result is the same either way.
+  struct ResolvedSample {
+    uint32_t end;                  // where its frames end in the chunk's frames
+    bool folded;                   // not dropped by focus/ignore
+    std::optional<int64_t> size;   // the numeric `bytes` label
+    uint64_t hash;                 // of its frames, when folded
+    std::array<int64_t, 4> values; // value, objects, alloc value, alloc objects
+  };
   struct ResolvedChunk {
     std::vector<uint32_t> frames;  // leaf first, sample after sample
     std::vector<int32_t> lines;    // parallel to frames
-    std::vector<uint32_t> ends;    // per sample: where its frames end
-    std::vector<uint64_t> hashes;
-    std::vector<std::array<int64_t, 4>> values;  // value, objects, alloc value, alloc objects
-    std::vector<int64_t> sizes;                  // the numeric `bytes` label, when has_size
-    std::vector<uint8_t> flags;                  // kFolded (not dropped by focus/ignore), kHasSize
+    std::vector<ResolvedSample> samples;
   };
-  constexpr uint8_t kFolded = 1, kHasSize = 2;
   constexpr size_t kChunk = 2048;
   const size_t num_samples = profile.samples.size();
   const size_t num_chunks = (num_samples + kChunk - 1) / kChunk;
   auto resolve = [&](size_t chunk, ResolvedChunk& out) {
     out.frames.clear();
     out.lines.clear();
-    out.ends.clear();
-    out.hashes.clear();
-    out.values.clear();
-    out.sizes.clear();
-    out.flags.clear();
+    out.samples.clear();
     const size_t end = std::min(num_samples, (chunk + 1) * kChunk);
     for (size_t s = chunk * kChunk; s < end; ++s) {
       const Sample& sample = profile.samples[s];
       auto values = profile.Values(s);
-      out.values.push_back({values[vi], has_objects ? values[oi] : 0, has_alloc ? values[avi] : 0,
-                            has_alloc && aoi >= 0 ? values[static_cast<size_t>(aoi)] : 0});
+      ResolvedSample& r = out.samples.emplace_back();
+      r.values = {values[vi], has_objects ? values[oi] : 0, has_alloc ? values[avi] : 0,
+                  has_alloc && aoi >= 0 ? values[static_cast<size_t>(aoi)] : 0};
       const size_t begin = out.frames.size();
       for (uint32_t loc_index : profile.Stack(sample)) {
         const FrameAndLine packed = single_frame[loc_index];
@@ -514,51 +513,49 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
         out.frames.push_back(no_stack);
         out.lines.push_back(0);
       }
-      out.ends.push_back(static_cast<uint32_t>(out.frames.size()));
+      r.end = static_cast<uint32_t>(out.frames.size());
       const std::span<const uint32_t> stack(out.frames.data() + begin, out.frames.size() - begin);
-      uint8_t flags = kFolded;
+      r.folded = true;
       if (options_.focus || options_.ignore) {
         bool focused = !options_.focus.has_value(), ignored = false;
         for (uint32_t f : stack) {
           focused = focused || frame_focus_[f];
           ignored = ignored || frame_ignore_[f];
         }
-        if (!focused || ignored) flags = 0;
+        r.folded = focused && !ignored;
       }
-      int64_t size = 0;
-      if (flags & kFolded) {
-        for (const Label& label : profile.Labels(sample)) {
-          if (label.is_numeric && label.key == size_key) {
-            size = label.num;
-            flags |= kHasSize;
-            break;
-          }
+      r.size.reset();
+      r.hash = 0;
+      if (!r.folded) continue;
+      for (const Label& label : profile.Labels(sample)) {
+        if (label.is_numeric && label.key == size_key) {
+          r.size = label.num;
+          break;
         }
       }
-      out.sizes.push_back(size);
-      out.flags.push_back(flags);
-      out.hashes.push_back(flags & kFolded ? HashFrames(stack.data(), stack.size()) : 0);
+      r.hash = HashFrames(stack.data(), stack.size());
     }
   };
   // The site table is far larger than the caches: the slot of the sample
   // kAhead later is prefetched, or every sample would wait for its slot.
   constexpr size_t kAhead = 8;
   auto fold = [&](const ResolvedChunk& in) {
-    const size_t count = in.ends.size();
+    const size_t count = in.samples.size();
     for (size_t i = 0; i < count; ++i) {
-      if (i + kAhead < count) __builtin_prefetch(&site_slots_[in.hashes[i + kAhead] & (site_slots_.size() - 1)]);
-      const auto [value, objects, alloc_value, alloc_objects] = in.values[i];
+      if (i + kAhead < count)
+        __builtin_prefetch(&site_slots_[in.samples[i + kAhead].hash & (site_slots_.size() - 1)]);
+      const ResolvedSample& r = in.samples[i];
+      const auto [value, objects, alloc_value, alloc_objects] = r.values;
       capture.total_value += value;
       capture.total_objects += objects;
-      if (!(in.flags[i] & kFolded)) continue;
-      const size_t begin = i == 0 ? 0 : in.ends[i - 1];
-      const std::span<const uint32_t> stack(in.frames.data() + begin, in.ends[i] - begin);
-      const std::span<const int32_t> lines(in.lines.data() + begin, in.ends[i] - begin);
-      const bool has_size = (in.flags[i] & kHasSize) != 0;
-      const uint32_t site_id = FindOrAddSite(stack, in.hashes[i]);
+      if (!r.folded) continue;
+      const size_t begin = i == 0 ? 0 : in.samples[i - 1].end;
+      const std::span<const uint32_t> stack(in.frames.data() + begin, r.end - begin);
+      const std::span<const int32_t> lines(in.lines.data() + begin, r.end - begin);
+      const uint32_t site_id = FindOrAddSite(stack, r.hash);
       AlignedSite& site = result_.sites[site_id];
       if (appending_) presence_[site_id * capacity_ + argument_index] = 1;
-      if (value != 0 || objects != 0) FoldSize(site, has_size ? in.sizes[i] : 0, value, objects);
+      if (value != 0 || objects != 0) FoldSize(site, r.size.value_or(0), value, objects);
       site.folding[0] += value;
       site.folding[1] += objects;
       if (has_alloc) {
@@ -576,11 +573,11 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
         std::copy(lines.rbegin(), lines.rend(), site.example_lines.begin());
       }
       if (value == 0 && objects == 0) continue;
-      if (!has_size) {
+      if (!r.size) {
         site.sizes_incomplete = true;
         continue;
       }
-      if (!site.object_sizes.Insert(in.sizes[i], AlignedSite::kMaxSizes)) site.sizes_incomplete = true;
+      if (!site.object_sizes.Insert(*r.size, AlignedSite::kMaxSizes)) site.sizes_incomplete = true;
     }
   };
   if (num_chunks < 4) {  // a small profile: a second thread would cost more than it saves
