@@ -88,10 +88,11 @@ struct Label {
   bool is_numeric = false;
 };
 
+// 24 bytes (the counts after both offsets: no padding), one per sample.
 struct Sample {
   uint64_t first_location = 0;  // slice of Profile::stack_locations, leaf first
+  uint64_t first_label = 0;     // slice of Profile::labels
   uint32_t num_locations = 0;
-  uint64_t first_label = 0;  // slice of Profile::labels
   uint32_t num_labels = 0;
 };
 
