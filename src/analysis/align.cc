@@ -10,6 +10,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "base/huge_pages.h"
 #include "model/profile_kind.h"
 
 namespace pprof_trend {
@@ -159,7 +160,9 @@ void Aligner::GrowSiteTable(size_t min_sites) {
   size_t size = site_slots_.size();
   while (min_sites * 2 > size) size *= 2;  // keep the load factor under 1/2
   if (size == site_slots_.size()) return;
-  std::vector<SiteSlot> grown(size);
+  std::vector<SiteSlot> grown;
+  ReserveHuge(grown, size);
+  grown.resize(size);
   const size_t mask = size - 1;
   for (uint32_t s = 0; s < result_.sites.size(); ++s) {
     size_t i = site_hashes_[s] & mask;
@@ -447,8 +450,8 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   // Most sites of a capture are in the next one too: size the table for
   // this profile once instead of growing it sample by sample.
   if (result_.sites.capacity() < profile.samples.size()) {
-    result_.sites.reserve(profile.samples.size());
-    site_hashes_.reserve(profile.samples.size());
+    ReserveHuge(result_.sites, profile.samples.size());
+    ReserveHuge(site_hashes_, profile.samples.size());
   }
   GrowSiteTable(profile.samples.size());
   // A sample with no call stack folds into the "(no stack)" frame, interned

@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "base/huge_pages.h"
 #include "base/parallel_sort.h"
 
 namespace pprof_trend {
@@ -588,6 +589,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
 
   // Sites: independent of each other, so computed on every core.
   const size_t num_sites = aligned.sites.size();
+  ReserveHuge(result.sites, num_sites);
   result.sites.resize(num_sites);
   auto fill_sites = [&](size_t begin, size_t end) {
     std::vector<int64_t> values(n), objects(n), alloc_values(aligned.has_alloc ? n : 0),

@@ -1,5 +1,7 @@
 #include "input/gzip.h"
 
+#include "base/huge_pages.h"
+
 #include <libdeflate.h>
 #include <zlib.h>
 
@@ -45,7 +47,10 @@ std::optional<std::string> InflateWhole(std::string_view data, uint64_t cap) {
     return std::nullopt;
   libdeflate_decompressor* d = libdeflate_alloc_decompressor();
   if (d == nullptr) return std::nullopt;
-  std::string out(isize, '\0');
+  std::string out;
+  out.reserve(isize);
+  AdviseHugePages(out.data(), isize);
+  out.resize(isize);
   size_t in_used = 0, out_size = 0;
   const libdeflate_result rc =
       libdeflate_gzip_decompress_ex(d, data.data(), data.size(), out.data(), out.size(), &in_used, &out_size);

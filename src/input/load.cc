@@ -16,6 +16,7 @@
 #include <optional>
 #include <thread>
 
+#include "base/huge_pages.h"
 #include "base/url.h"
 #include "input/dumpheap.h"
 #include "input/gcdump_report.h"
@@ -33,7 +34,9 @@ std::string SystemError(int err) { return std::strerror(err); }
 // Reads everything from `fd`, growing the buffer from `size_hint`.
 StatusOr<std::string> ReadAll(int fd, const std::string& name, size_t size_hint) {
   std::string data;
-  data.resize(size_hint > 0 ? size_hint + 1 : 1 << 16);
+  const size_t first_size = size_hint > 0 ? size_hint + 1 : 1 << 16;
+  ReserveHuge(data, first_size);  // before the pages are first written
+  data.resize(first_size);
   size_t used = 0;
   while (true) {
     if (used == data.size()) data.resize(data.size() * 2);

@@ -1,5 +1,7 @@
 #include "input/profile_reader.h"
 
+#include "base/huge_pages.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -427,10 +429,10 @@ class Decoder {
     const size_t num_types = out_.sample_types.size();
     size_t sample_bytes = 0;
     for (std::string_view s : f_.samples) sample_bytes += s.size();
-    out_.samples.reserve(f_.samples.size());
-    out_.values.reserve(f_.samples.size() * num_types);
-    out_.stack_locations.reserve(sample_bytes / 3);  // ids take 1-3 bytes each
-    out_.labels.reserve(f_.samples.size());
+    ReserveHuge(out_.samples, f_.samples.size());
+    ReserveHuge(out_.values, f_.samples.size() * num_types);
+    ReserveHuge(out_.stack_locations, sample_bytes / 3);  // ids take 1-3 bytes each
+    ReserveHuge(out_.labels, f_.samples.size());
     // Frames per location (inlined ones count), in a small array the loop
     // below reads once per stack entry.
     std::vector<uint32_t> frames_at(out_.locations.size());

@@ -1,0 +1,25 @@
+// Transparent huge pages for the few big arrays a run fills once (inflated
+// bytes, decoded samples, site tables, trend nodes). Each 4 KiB page of fresh
+// memory costs a page fault; on the three big profiles that was 177,000
+// faults and 0.4 s of system time. Linux backs a range marked
+// MADV_HUGEPAGE with 2 MiB pages where it can: 512 times fewer faults, the
+// same bytes. A hint only: where THP is off or the call fails, nothing changes.
+#pragma once
+
+#include <cstddef>
+
+namespace pprof_trend {
+
+// Marks the whole 2 MiB pages inside [data, data + bytes) for huge pages.
+// Call it before the memory is first written; ranges under 4 MiB are left
+// alone (at most one whole huge page inside, not worth a system call).
+void AdviseHugePages(const void* data, size_t bytes);
+
+// Reserves room for `n` elements in `v`, advised as above.
+template <class Vector>
+void ReserveHuge(Vector& v, size_t n) {
+  v.reserve(n);
+  AdviseHugePages(v.data(), v.capacity() * sizeof(typename Vector::value_type));
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,77 @@
+// AdviseHugePages / ReserveHuge: the whole 2 MiB pages inside a big range are
+// marked for transparent huge pages (Linux's "hg" flag on the mapping), small
+// ranges are left alone, and the memory stays ordinary memory.
+#include "base/huge_pages.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace pprof_trend {
+namespace {
+
+// The VmFlags of the mapping holding `address`, from /proc/self/smaps.
+std::string FlagsOfMappingAt(const void* address) {
+  const auto a = reinterpret_cast<uintptr_t>(address);
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    uintptr_t begin = 0, end = 0;
+    char dash = 0;
+    std::istringstream range(line);
+    if (range >> std::hex >> begin >> dash >> end && dash == '-') {
+      inside = begin <= a && a < end;
+      continue;
+    }
+    if (inside && line.starts_with("VmFlags:")) return line;
+  }
+  return "";
+}
+
+bool HasFlag(const std::string& flags, const std::string& flag) {
+  std::istringstream words(flags);
+  std::string w;
+  while (words >> w)
+    if (w == flag) return true;
+  return false;
+}
+
+TEST(HugePagesTest, ABigReservationIsAdvisedAndASmallOneIsNot) {
+  if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage"))
+    GTEST_SKIP() << "this kernel has no transparent huge pages: the advice cannot be seen";
+  std::vector<uint64_t> big;
+  ReserveHuge(big, size_t{2} << 20);  // 16 MiB: at least 7 whole huge pages inside
+  ASSERT_GE(big.capacity(), size_t{2} << 20);
+  const std::string big_flags = FlagsOfMappingAt(big.data() + (size_t{1} << 20));
+  ASSERT_FALSE(big_flags.empty()) << "no mapping in /proc/self/smaps holds the reservation";
+  EXPECT_TRUE(HasFlag(big_flags, "hg")) << big_flags;
+
+  std::vector<uint64_t> small;
+  ReserveHuge(small, size_t{1} << 17);  // 1 MiB: left alone
+  const std::string small_flags = FlagsOfMappingAt(small.data());
+  ASSERT_FALSE(small_flags.empty());
+  EXPECT_FALSE(HasFlag(small_flags, "hg")) << small_flags;
+
+  // Ordinary memory either way.
+  big.resize(size_t{2} << 20);
+  std::iota(big.begin(), big.end(), uint64_t{7});
+  EXPECT_EQ(big.back(), (uint64_t{2} << 20) + 6);
+}
+
+TEST(HugePagesTest, RangesWithNoWholeHugePageAreIgnored) {
+  AdviseHugePages(nullptr, size_t{64} << 20);
+  std::vector<char> bytes(100);
+  AdviseHugePages(bytes.data(), bytes.size());
+  AdviseHugePages(bytes.data() + 1, 0);
+  EXPECT_FALSE(HasFlag(FlagsOfMappingAt(bytes.data()), "hg"));
+}
+
+}  // namespace
+}  // namespace pprof_trend
