@@ -483,9 +483,24 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   const size_t num_samples = profile.samples.size();
   const size_t num_chunks = (num_samples + kChunk - 1) / kChunk;
   auto resolve = [&](size_t chunk, ResolvedChunk& out) {
-    out.frames.clear();
-    out.lines.clear();
     out.samples.clear();
+    // The frames are written through plain pointers (push_back would store
+    // the vectors' ends back to memory after every frame); `room` frames
+    // fit before the buffers grow.
+    uint32_t* frame_out = out.frames.data();
+    int32_t* line_out = out.lines.data();
+    size_t room = out.frames.size();
+    auto written = [&] { return static_cast<size_t>(frame_out - out.frames.data()); };
+    auto make_room = [&](size_t n) {
+      if (n <= room) return;
+      const size_t used = written();
+      const size_t size = std::max(used + n, 2 * out.frames.size() + 1024);
+      out.frames.resize(size);
+      out.lines.resize(size);
+      frame_out = out.frames.data() + used;
+      line_out = out.lines.data() + used;
+      room = size - used;
+    };
     const size_t end = std::min(num_samples, (chunk + 1) * kChunk);
     for (size_t s = chunk * kChunk; s < end; ++s) {
       const Sample& sample = profile.samples[s];
@@ -493,31 +508,40 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
       ResolvedSample& r = out.samples.emplace_back();
       r.values = {values[vi], has_objects ? values[oi] : 0, has_alloc ? values[avi] : 0,
                   has_alloc && aoi >= 0 ? values[static_cast<size_t>(aoi)] : 0};
-      const size_t begin = out.frames.size();
-      for (uint32_t loc_index : profile.Stack(sample)) {
+      const std::span<const uint32_t> locations = profile.Stack(sample);
+      make_room(locations.size() + 1);  // one frame a location (+1: "(no stack)"); inlined ones ask for more
+      const size_t begin = written();
+      for (size_t at = 0; at < locations.size(); ++at) {
+        const uint32_t loc_index = locations[at];
         const FrameAndLine packed = single_frame[loc_index];
         if (packed.frame != kNotSingle) {  // the common case: one access per frame
-          out.frames.push_back(packed.frame);
-          out.lines.push_back(packed.line);
+          *frame_out++ = packed.frame;
+          *line_out++ = packed.line;
+          --room;
           continue;
         }
         const Location& loc = profile.locations[loc_index];
         if (loc.num_lines == 0) {
-          out.frames.push_back(address_frame[loc_index]);
-          out.lines.push_back(0);
+          *frame_out++ = address_frame[loc_index];
+          *line_out++ = 0;
+          --room;
         } else {
+          // Room for its frames, and still one for each location after it.
+          make_room(loc.num_lines + (locations.size() - at));
           for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
-            out.frames.push_back(line_frame[l]);
-            out.lines.push_back(clamp_line(profile.lines[l].line));
+            *frame_out++ = line_frame[l];
+            *line_out++ = clamp_line(profile.lines[l].line);
           }
+          room -= loc.num_lines;
         }
       }
-      if (out.frames.size() == begin) {  // real memory with no call stack (e.g. a Go process that has just started)
-        out.frames.push_back(no_stack);
-        out.lines.push_back(0);
+      if (written() == begin) {  // real memory with no call stack (e.g. a Go process that has just started)
+        *frame_out++ = no_stack;
+        *line_out++ = 0;
+        --room;
       }
-      r.end = static_cast<uint32_t>(out.frames.size());
-      const std::span<const uint32_t> stack(out.frames.data() + begin, out.frames.size() - begin);
+      r.end = static_cast<uint32_t>(written());
+      const std::span<const uint32_t> stack(out.frames.data() + begin, r.end - begin);
       r.folded = true;
       if (options_.focus || options_.ignore) {
         bool focused = !options_.focus.has_value(), ignored = false;
