@@ -653,6 +653,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
       if (!aligned.sites[s].frames.empty()) leaf_sites[next[aligned.sites[s].frames.back()]++] = s;
   }
   result.functions.resize(function_frames.size());
+  constexpr size_t kSiteAhead = 8;
   auto fill_functions = [&](size_t begin, size_t end) {
     std::vector<int64_t> values(n), objects(n), alloc_values(aligned.has_alloc ? n : 0),
         alloc_objects(aligned.has_alloc ? n : 0);
@@ -664,6 +665,12 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
       std::fill(alloc_objects.begin(), alloc_objects.end(), 0);
       FunctionSizes sizes;
       for (uint32_t i = leaf_offsets[f]; i < leaf_offsets[f + 1]; ++i) {
+        // The sites are read out of order: the site a few ahead (across
+        // functions) is fetched while this one is summed.
+        if (i + kSiteAhead < num_sites) {
+          const char* ahead = reinterpret_cast<const char*>(&aligned.sites[leaf_sites[i + kSiteAhead]]);
+          for (size_t line = 0; line < sizeof(AlignedSite); line += 64) __builtin_prefetch(ahead + line);
+        }
         const AlignedSite& site = aligned.sites[leaf_sites[i]];
         site.values.AddTo(values.data());
         site.objects.AddTo(objects.data());
