@@ -396,6 +396,60 @@ TEST(AlignTest, ALargeProfileFoldsExactlyAcrossResolveChunks) {
   }
 }
 
+// A location with thousands of inlined frames, in a profile large enough
+// for the two-stage fold: its frames do not fit the resolve buffers, which
+// grow in the middle of a sample. Every frame and line arrives, in order.
+TEST(AlignTest, DeepInlinedLocationsGrowTheResolveBuffersMidSample) {
+  constexpr uint32_t kInlined = 3000;
+  std::vector<std::string> names;
+  for (uint32_t i = 0; i < kInlined + 2; ++i) names.push_back("fn" + std::to_string(i));
+  Profile p;
+  p.source = "inlined";
+  p.sample_types = {{"inuse_objects", "count"}, {"inuse_space", "bytes"}};
+  p.default_sample_type = 1;
+  for (const std::string& name : names) p.functions.push_back(Function{name, name, "x.go", 0});
+  // Location 0: fn0 (the leaf, line 10); 1: fn1 .. fn3000 inlined, fn1
+  // innermost, line i each; 2: fn3001 (the root, line 7).
+  p.lines.push_back(Line{0, 10});
+  for (uint32_t i = 1; i <= kInlined; ++i) p.lines.push_back(Line{i, i});
+  p.lines.push_back(Line{kInlined + 1, 7});
+  p.locations = {Location{0x10, Location::kNoMapping, 0, 1}, Location{0x20, Location::kNoMapping, 1, kInlined},
+                 Location{0x30, Location::kNoMapping, kInlined + 1, 1}};
+  for (uint32_t s = 0; s < 10000; ++s) {  // 5 chunks: the two-stage fold
+    Sample sample;
+    sample.first_location = p.stack_locations.size();
+    const std::vector<uint32_t> stack = s % 2 == 0 ? std::vector<uint32_t>{0, 1, 2} : std::vector<uint32_t>{0, 2};
+    p.stack_locations.insert(p.stack_locations.end(), stack.begin(), stack.end());
+    sample.num_locations = static_cast<uint32_t>(stack.size());
+    p.values.push_back(1);
+    p.values.push_back(100);
+    p.samples.push_back(sample);
+  }
+  Aligner aligner(AlignOptions{}, 1);
+  Status status = aligner.Add(0, p);
+  ASSERT_TRUE(status.ok()) << status.message();
+  AlignedProfiles a = std::move(aligner).Finish(false);
+  ASSERT_EQ(a.sites.size(), 2u);
+  for (const AlignedSite& site : a.sites) {
+    EXPECT_EQ(Vec(site.values), std::vector<int64_t>{500000});
+    EXPECT_EQ(Vec(site.objects), std::vector<int64_t>{5000});
+    std::vector<std::string> want_names = {"fn" + std::to_string(kInlined + 1)};
+    std::vector<int64_t> want_lines = {7};
+    if (site.frames.size() != 2) {
+      for (uint32_t i = kInlined; i >= 1; --i) {
+        want_names.push_back("fn" + std::to_string(i));
+        want_lines.push_back(i);
+      }
+    }
+    want_names.push_back("fn0");
+    want_lines.push_back(10);
+    std::vector<std::string> got_names;
+    for (uint32_t f : site.frames) got_names.emplace_back(a.frames[f].function);
+    EXPECT_EQ(got_names, want_names);
+    EXPECT_EQ(Vec(site.example_lines), want_lines);
+  }
+}
+
 TEST(SizeListTest, KeepsDistinctSizesInOrderUpToTheLimit) {
   SizeList sizes;
   EXPECT_TRUE(sizes.empty());
