@@ -1,7 +1,5 @@
 #include "input/gzip.h"
 
-#include "base/huge_pages.h"
-
 #include <libdeflate.h>
 #include <zlib.h>
 
@@ -9,6 +7,8 @@
 #include <cstdint>
 #include <fmt/format.h>
 #include <optional>
+
+#include "base/huge_pages.h"
 
 namespace pprof_trend {
 

@@ -1,12 +1,12 @@
 #include "input/profile_reader.h"
 
-#include "base/huge_pages.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <limits>
 #include <unordered_map>
+
+#include "base/huge_pages.h"
 
 namespace pprof_trend {
 namespace {
