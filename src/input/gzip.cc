@@ -48,8 +48,7 @@ std::optional<std::string> InflateWhole(std::string_view data, uint64_t cap) {
   libdeflate_decompressor* d = libdeflate_alloc_decompressor();
   if (d == nullptr) return std::nullopt;
   std::string out;
-  out.reserve(isize);
-  AdviseHugePages(out.data(), isize);
+  ReserveHuge(out, isize);  // before the pages are first written
   out.resize(isize);
   size_t in_used = 0, out_size = 0;
   const libdeflate_result rc =
