@@ -24,6 +24,14 @@ PipelineOptions Sarama(std::vector<int> days) {
   return options;
 }
 
+// Two files of testdata/, given capture times a day apart (heap tables carry none).
+PipelineOptions ADayApart(const std::string& first, const std::string& second) {
+  PipelineOptions options;
+  options.profiles = {testing::SourcePath(first), testing::SourcePath(second)};
+  options.times = {int64_t{1700000000} * 1000000000, int64_t{1700086400} * 1000000000};
+  return options;
+}
+
 TEST(PipelineTest, RanksTheSaramaLeakFirst) {
   auto analysis = Analyze(Sarama({1, 2, 3}));
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
@@ -67,11 +75,7 @@ TEST(PipelineTest, RefusesWhatCannotMakeATrend) {
 // A partial heap table in a series: its warning is a note of the analysis,
 // and JSON marks the capture partial with its coverage.
 TEST(PipelineTest, APartialTableIsSaidAndMarkedInJson) {
-  PipelineOptions options;
-  options.profiles = {testing::SourcePath("testdata/dumpheap-real/dotnet-docs-33836.txt"),
-                      testing::SourcePath("testdata/dotnet/dump1.txt")};
-  options.times = {int64_t{1700000000} * 1000000000, int64_t{1700086400} * 1000000000};
-  auto analysis = Analyze(options);
+  auto analysis = Analyze(ADayApart("testdata/dumpheap-real/dotnet-docs-33836.txt", "testdata/dotnet/dump1.txt"));
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
   ASSERT_FALSE(analysis->notes.empty());
   EXPECT_NE(analysis->notes[0].find("dotnet-docs-33836.txt: a partial table: its rows hold 413,807 of the 428,516"),
@@ -86,11 +90,7 @@ TEST(PipelineTest, APartialTableIsSaidAndMarkedInJson) {
 // Sample types agree between a Java heap and a .NET table (objects and
 // bytes), but no program is both: said, naming one capture of each.
 TEST(PipelineTest, CapturesOfDifferentRuntimesAreSaid) {
-  PipelineOptions options;
-  options.profiles = {testing::SourcePath("testdata/java/jdk17-jcmd-1.txt"),
-                      testing::SourcePath("testdata/dotnet-gcdump/kafka-day1.txt")};
-  options.times = {int64_t{1700000000} * 1000000000, int64_t{1700086400} * 1000000000};
-  auto analysis = Analyze(options);
+  auto analysis = Analyze(ADayApart("testdata/java/jdk17-jcmd-1.txt", "testdata/dotnet-gcdump/kafka-day1.txt"));
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
   auto said = [&](const Analysis& a) {
     for (const std::string& n : a.notes)
@@ -101,8 +101,7 @@ TEST(PipelineTest, CapturesOfDifferentRuntimesAreSaid) {
   EXPECT_NE(note.find("warning: the captures come from different runtimes (.NET: "), std::string::npos) << note;
   EXPECT_NE(note.find("kafka-day1.txt; Java: "), std::string::npos) << note;
   // Two Java captures in two formats (a histogram, a heapz profile): one runtime, nothing said.
-  options.profiles = {testing::SourcePath("testdata/java/jdk17-jcmd-1.txt"), testing::SourcePath("testdata/java/pprof-java.heap")};
-  analysis = Analyze(options);
+  analysis = Analyze(ADayApart("testdata/java/jdk17-jcmd-1.txt", "testdata/java/pprof-java.heap"));
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
   EXPECT_EQ(said(*analysis), "");
 }
