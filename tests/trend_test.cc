@@ -356,10 +356,11 @@ TEST(FunctionSeriesTest, ARecursiveFrameCountsOnceInItsCumSeries) {
   }
 }
 
-// The table numbers its rows 1, 2, 3 ...; a site ranked above them by its
-// rising trend but not classed as growth (here: one that rose, then went)
-// is named by class under the table, never a silent gap or a table that
-// starts at 2.
+// The table numbers its rows 1, 2, 3 ... by rank; a site with a higher
+// score but not classed as growth (here: one that rose, then went) ranks
+// after the sites that grew (so rank N is the same site in every output)
+// and is named by class under the table, never a silent gap or a table
+// that starts at 2.
 TEST(TextTableTest, RowsAreNumberedInOrderAndSitesLeftOutAreSaid) {
   constexpr int64_t kMiB8 = 8 << 20;  // objects this large are exact: no sampling noise
   const std::vector<int> went = {1, 2, 3, 4, 0}, crept = {1, 1, 1, 1, 2};
@@ -379,8 +380,10 @@ TEST(TextTableTest, RowsAreNumberedInOrderAndSitesLeftOutAreSaid) {
   }
   TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
   ASSERT_EQ(t.sites.size(), 2u);
-  ASSERT_EQ(t.aligned.frames[t.sites[0].name_frame].function, "main.went");  // ranked first by its score
-  ASSERT_EQ(t.sites[0].stats.trend_class, TrendClass::kGone);
+  ASSERT_EQ(t.aligned.frames[t.sites[0].name_frame].function, "main.crept");  // grew: ranked first
+  ASSERT_EQ(t.aligned.frames[t.sites[1].name_frame].function, "main.went");
+  ASSERT_GT(t.sites[1].stats.score, t.sites[0].stats.score);  // though its score is higher
+  ASSERT_EQ(t.sites[1].stats.trend_class, TrendClass::kGone);
   std::string text = RenderText(BuildReport(t, ReportOptions{}));
   const std::string table = text.substr(text.find("rank      growth"));
   EXPECT_NE(table.find("\n   1       +8MiB"), std::string::npos) << text;

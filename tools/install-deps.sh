@@ -15,6 +15,7 @@ packages=(
   libcurl4-openssl-dev                # URL inputs (HTTP/HTTPS)
   libdw-dev libelf-dev                # symbols of native profiles (ELF and DWARF, elfutils)
   libgtest-dev                        # tests
+  nlohmann-json3-dev                  # tests: parse the JSON outputs instead of matching text
   "$@"
 )
 

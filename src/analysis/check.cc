@@ -91,10 +91,12 @@ bool MatchesAny(const AlignedProfiles& aligned, const TrendNode& node, const std
 
 constexpr size_t kMaxOffenders = 5;
 
-std::vector<const TrendNode*> Biggest(std::vector<const TrendNode*> nodes, bool by_rate) {
-  std::stable_sort(nodes.begin(), nodes.end(), [by_rate](const TrendNode* a, const TrendNode* b) {
-    double x = by_rate ? a->stats.per_day.value_or(0) : a->stats.delta;
-    double y = by_rate ? b->stats.per_day.value_or(0) : b->stats.delta;
+// The offenders to show, biggest first by the figure the table prints
+// (Growth: within each process after a restart), or by rate.
+std::vector<const TrendNode*> Biggest(const TrendResult& trend, std::vector<const TrendNode*> nodes, bool by_rate) {
+  std::stable_sort(nodes.begin(), nodes.end(), [&](const TrendNode* a, const TrendNode* b) {
+    double x = by_rate ? a->stats.per_day.value_or(0) : Growth(trend, *a);
+    double y = by_rate ? b->stats.per_day.value_or(0) : Growth(trend, *b);
     return x > y;
   });
   if (nodes.size() > kMaxOffenders) nodes.resize(kMaxOffenders);
@@ -124,12 +126,12 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
   result.total_growth = total.back() - total.front();
   std::vector<const TrendNode*> grew;
   for (const TrendNode* site : counted)  // noise-level moves are not worth a reader's time
-    if (site->stats.delta > 0 && site->stats.trend_class != TrendClass::kStable) grew.push_back(site);
+    if (Growth(trend, *site) > 0 && site->stats.trend_class != TrendClass::kStable) grew.push_back(site);
 
   if (budgets.max_growth) {
     Verdict v{"max-growth", budgets.max_growth->text, budgets.max_growth->bytes, result.total_growth, true, {}, {}};
     v.passed = v.measured <= v.limit_value;
-    if (!v.passed) v.offenders = Biggest(grew, false);
+    if (!v.passed) v.offenders = Biggest(trend, grew, false);
     result.verdicts.push_back(std::move(v));
   }
   if (budgets.max_rate) {
@@ -142,19 +144,21 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
     double per_limit_period = stats.per_day.value_or(0) * budgets.max_rate->seconds / 86400.0;
     Verdict v{"max-rate", budgets.max_rate->text, budgets.max_rate->bytes, per_limit_period, true, {}, {}};
     v.passed = v.measured <= v.limit_value;
-    if (!v.passed) v.offenders = Biggest(grew, true);
+    if (!v.passed) v.offenders = Biggest(trend, grew, true);
     result.verdicts.push_back(std::move(v));
   }
   if (budgets.max_node_growth) {
     std::vector<const TrendNode*> over;
     double largest = 0;
     for (const TrendNode* site : counted) {
-      largest = std::max(largest, site->stats.delta);
-      if (site->stats.delta > budgets.max_node_growth->bytes) over.push_back(site);
+      // The site's growth as the table shows it (within each process).
+      const double growth = Growth(trend, *site);
+      largest = std::max(largest, growth);
+      if (growth > budgets.max_node_growth->bytes) over.push_back(site);
     }
     Verdict v{"max-node-growth", budgets.max_node_growth->text, budgets.max_node_growth->bytes, largest, true, {}, {}};
     v.passed = over.empty();
-    v.offenders = Biggest(over, false);
+    v.offenders = Biggest(trend, over, false);
     result.verdicts.push_back(std::move(v));
   }
   for (size_t i = 0; i < forbid.size(); ++i) {
@@ -162,12 +166,12 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
     for (const TrendNode* site : counted)
       if (site->stats.trend_class == TrendClass::kGrowing && Matches(aligned, *site, forbid[i])) matching.push_back(site);
     Verdict v{"forbid", budgets.forbid[i], 0, static_cast<double>(matching.size()), matching.empty(), {}, {}};
-    v.offenders = Biggest(matching, false);
+    v.offenders = Biggest(trend, matching, false);
     std::vector<const TrendNode*> unclassed;
     for (const TrendNode* site : counted)
       if (site->stats.trend_class != TrendClass::kGrowing && site->stats.within > 0 && Matches(aligned, *site, forbid[i]))
         unclassed.push_back(site);
-    v.grew_unclassed = Biggest(unclassed, false);
+    v.grew_unclassed = Biggest(trend, unclassed, false);
     result.verdicts.push_back(std::move(v));
   }
   for (const auto& v : result.verdicts) result.passed = result.passed && v.passed;

@@ -400,21 +400,26 @@ std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const 
 }
 
 void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order, size_t threads) {
-  // Sort small keys rather than the nodes: by score, then growth, then the
-  // stack's frame names (its position among the nodes' stacks).
+  // Sort small keys rather than the nodes: the nodes that grew first (so the
+  // text table's rows are a prefix of every output's list), then by score,
+  // then growth, then the stack's frame names (its position among the
+  // nodes' stacks).
   const std::vector<uint32_t> stack_position = StackPositions(nodes, frame_order);
   struct Key {
     double score, delta;
     uint32_t stack_position, index;
+    bool grew;
   };
   std::vector<Key> keys(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i)
-    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, stack_position[i], static_cast<uint32_t>(i)};
+    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, stack_position[i], static_cast<uint32_t>(i),
+               Grew(nodes[i])};
   // Stack positions are distinct, so this is a total order: one result
   // however the sort is split.
   ParallelSort(
       keys,
       [](const Key& a, const Key& b) {
+        if (a.grew != b.grew) return a.grew;
         if (a.score != b.score) return a.score > b.score;
         if (a.delta != b.delta) return a.delta > b.delta;
         return a.stack_position < b.stack_position;
@@ -534,6 +539,16 @@ void ForEachFunctionSeries(const TrendResult& trend, std::span<const TrendNode* 
 std::vector<SizeGrowth> GrowthBySize(const TrendResult& trend, const TrendNode& node) {
   if (!node.size.by_size.empty() || !node.size.single_size) return node.size.by_size;
   return {SizeGrowth{*node.size.single_size, GrowthObjects(trend, node), Growth(trend, node)}};
+}
+
+bool Grew(const TrendNode& node) {
+  switch (node.stats.trend_class) {
+    case TrendClass::kGrowing:
+    case TrendClass::kPlateaued:
+    case TrendClass::kNew: return true;
+    case TrendClass::kFluctuating: return node.stats.delta > 0;
+    default: return false;
+  }
 }
 
 double Growth(const TrendResult& trend, const TrendNode& node) {

@@ -96,8 +96,15 @@ struct TrendNode {
   // they are estimates from sampled counts (none when exact).
   std::optional<double> delta_objects_error95, delta_error95;
   ObjectSizeEvidence size;
-  int rank = 0;  // 1-based within its kind, by score
+  // 1-based within its kind: the nodes that grew (Grew) first, then the
+  // rest, each by score. Every output lists nodes in this order, so rank N
+  // is the same node in the text table, JSON, HTML and check.
+  int rank = 0;
 };
+
+// Whether a node counts as having grown (the table's rows): growing,
+// plateaued, new, or fluctuating with a net gain.
+bool Grew(const TrendNode& node);
 
 
 // The 95% half-width of an estimate of `objects` objects of the node (none

@@ -145,7 +145,7 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
     for (size_t i = 0; i < std::min<size_t>(3, report.growing.size()); ++i) {
       const ReportRow& row = report.growing[i];
       growing += fmt::format("{}{} {}{}", i == 0 ? "" : "; ", FitWidth(row.short_name, 60),
-                             FormatCells(t, *row.node, report.rate_unit).growth,
+                             row.cells.growth,
                              row.objects_phrase.empty() ? "" : " (" + row.objects_phrase + ")");
     }
     outcome.update = fmt::format("{} captures over {}, total {} {}; growing: {}", t.aligned.captures.size(),
@@ -189,7 +189,7 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
         w.Key("function");
         w.String(row.name);
         w.Key("delta_bytes");
-        w.Double(Growth(t, *row.node));
+        w.Double(row.growth);
         w.Key("class");
         w.String(TrendClassName(row.node->stats.trend_class));
         w.EndObject();

@@ -235,7 +235,7 @@ int RunTrend(const TrendFlags& flags, const std::vector<std::string>& arguments,
   if (!trend.ok()) return ExitFor(trend.status(), err);
   ReportOptions report_options;
   report_options.command_line = command_line;
-  if (flags.node_count) report_options.node_count = *flags.node_count;
+  if (flags.node_count) report_options.node_count = report_options.listed_per_kind = *flags.node_count;
   PhaseTimer timer;
   Report report = BuildReport(*trend, report_options);
   if (!flags.html.empty()) {

@@ -34,9 +34,10 @@ std::string Offender(const TrendResult& trend, const TrendNode& node) {
   std::string size;
   if (node.size.bytes_per_object && *node.size.bytes_per_object > 0)
     size = fmt::format(", {}{}/object", node.size.exact ? "" : "~", FormatBytes(*node.size.bytes_per_object));
+  // The table's figures: after a restart, the growth within each process.
   return fmt::format("{}{} {} ({}{} objects{})", node.size.objects_estimated ? "~" : "",
-                     FormatSignedBytes(node.stats.delta), name, node.size.objects_estimated ? "~" : "",
-                     FormatSignedCount(std::round(node.delta_objects)), size);
+                     FormatSignedBytes(Growth(trend, node)), name, node.size.objects_estimated ? "~" : "",
+                     FormatSignedCount(std::round(GrowthObjects(trend, node))), size);
 }
 
 std::string Summary(const CheckResult& r) {
@@ -76,10 +77,14 @@ void WriteOffenderJson(JsonWriter& w, const TrendNode* n, const TrendResult& t) 
   w.Int(n->rank);
   w.Key("class");
   w.String(TrendClassName(n->stats.trend_class));
-  w.Key("delta_bytes");
+  w.Key("delta_bytes");  // last - first, across any restart
   w.Double(n->stats.delta);
   w.Key("delta_objects");
   w.Double(n->delta_objects);
+  w.Key("growth_bytes");  // the table's and the text offender's figure: within each process after a restart
+  w.Double(Growth(t, *n));
+  w.Key("growth_objects");
+  w.Double(GrowthObjects(t, *n));
   WriteRateFields(w, n->stats.per_day);
   w.Key("bytes_per_object");
   w.OptionalDouble(n->size.bytes_per_object);

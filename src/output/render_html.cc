@@ -46,36 +46,9 @@ class FrameTable {
   std::vector<uint32_t> order_;
 };
 
-struct FlameNode {
-  int frame = -1;  // index in FrameTable; -1 for the root
-  int parent = -1;
-  double grew = 0, shrank = 0;
-};
-
-// Call-path tree of the growth, built without recursion (stacks can be deep).
-std::vector<FlameNode> BuildFlame(const TrendResult& t, const HtmlOptions& options, FrameTable& frames) {
-  std::vector<FlameNode> nodes(1);
-  double total = 0;
-  for (const TrendNode& s : t.sites) total += std::fabs(s.stats.delta);
-  std::unordered_map<uint64_t, int> children;  // (parent << 32 | frame) -> node
-  for (const TrendNode& s : t.sites) {
-    const double d = s.stats.delta;
-    if (d == 0 || std::fabs(d) < options.flame_min_share * total) continue;
-    int at = 0;
-    auto add = [&](FlameNode& n) { (d > 0 ? n.grew : n.shrank) += d; };
-    add(nodes[0]);
-    for (uint32_t f : s.stack) {
-      uint64_t key = (static_cast<uint64_t>(at) << 32) | f;
-      auto [it, inserted] = children.try_emplace(key, static_cast<int>(nodes.size()));
-      if (inserted) nodes.push_back(FlameNode{frames.Index(f), at, 0, 0});
-      at = it->second;
-      add(nodes[static_cast<size_t>(at)]);
-    }
-  }
-  return nodes;
-}
-
-void WriteSite(JsonWriter& w, const TrendResult& t, const TrendNode& n, const ReportRow& row, FrameTable& frames) {
+void WriteSite(JsonWriter& w, const TrendResult& t, const ReportRow& row, const NodeSeries& series,
+               FrameTable& frames) {
+  const TrendNode& n = *row.node;
   w.BeginObject();
   w.Key("rank");
   w.Int(n.rank);
@@ -85,12 +58,11 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const TrendNode& n, const Re
   w.String(row.short_name);
   w.Key("grew");
   w.Bool(Grew(n));
-  const NodeSeries series = SeriesOf(t, n);
   w.Key("bytes");
   w.DoubleArray(series.values);
   w.Key("objects");
   w.DoubleArray(series.objects);
-  WriteNodeStats(w, t, n, series);
+  WriteNodeStats(w, row, series);
   w.Key("phrase");
   w.String(row.objects_phrase);
   w.Key("stack");
@@ -102,7 +74,7 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const TrendNode& n, const Re
   std::vector<int64_t> lines;
   for (size_t i = 0; i < n.stack.size(); ++i) lines.push_back(SiteFrameLine(t.aligned, site, i));
   w.IntArray(lines);
-  RowCells cells = FormatCells(t, n, RateUnitForSpan(t.span_seconds));
+  const RowCells& cells = row.cells;
   w.Key("display");
   w.BeginObject();
   w.Key("growth");
@@ -140,31 +112,20 @@ void WriteHtmlData(JsonWriter& w, const Report& report, const HtmlOptions& optio
   WriteCaptures(w, a);
   w.Key("sites");
   w.BeginArray();
-  size_t written = 0, omitted = 0;
-  for (const TrendNode& n : t.sites) {
-    if (n.stats.trend_class == TrendClass::kStable || written >= options.max_sites) {
-      ++omitted;
-      continue;
-    }
-    ReportRow row;
-    row.node = &n;
-    row.name = NodeName(a, n);
-    row.short_name = ShortenFunctionName(row.name);
-    for (const auto& r : report.growing)
-      if (r.node == &n) row.objects_phrase = r.objects_phrase;
-    WriteSite(w, t, n, row, frames);
-    ++written;
-  }
+  // The report's list, in rank order: the text table's rows come first.
+  const std::span<const TrendNode* const> sites(report.listed_sites.data(),
+                                                std::min(report.listed_sites.size(), report.options.html_sites));
+  ForEachListedSeries(report, sites,
+                      [&](const TrendNode& n, NodeSeries&& series) { WriteSite(w, t, MakeRow(report, n), series, frames); });
   w.EndArray();
   w.Key("sites_omitted");
-  w.Int(static_cast<int64_t>(omitted));
-  std::vector<FlameNode> flame = BuildFlame(t, options, frames);
+  w.Int(static_cast<int64_t>(t.sites.size() - sites.size()));
   w.Key("flame");
   w.BeginArray();
-  for (const FlameNode& f : flame) {
+  for (const FlameNode& f : BuildFlame(t, options.flame_min_share)) {
     w.BeginObject();
     w.Key("n");
-    w.Int(f.frame);
+    w.Int(f.frame < 0 ? -1 : frames.Index(static_cast<uint32_t>(f.frame)));
     w.Key("p");
     w.Int(f.parent);
     w.Key("g");

@@ -18,7 +18,6 @@ namespace pprof_trend {
 inline constexpr std::string_view kHtmlGeneratorTag = "<meta name=\"generator\" content=\"pprof-trend\">";
 
 struct HtmlOptions {
-  size_t max_sites = 5000;  // sites embedded (ranked; stable ones are left out)
   // Sites whose |growth| is below this share of all sites' |growth| are left
   // out of the flame graph (they would be under a pixel wide).
   double flame_min_share = 1e-4;

@@ -3,6 +3,9 @@
 #include "base/json_writer.h"
 #include "base/units.h"
 
+#include <algorithm>
+#include <span>
+
 namespace pprof_trend {
 
 void WriteRateFields(JsonWriter& w, std::optional<double> per_day) {
@@ -12,7 +15,8 @@ void WriteRateFields(JsonWriter& w, std::optional<double> per_day) {
   w.OptionalDouble(per_day ? std::optional<double>(*per_day / 86400.0) : std::nullopt);
 }
 
-void WriteNodeStats(JsonWriter& w, const TrendResult& t, const TrendNode& n, const NodeSeries& series) {
+void WriteNodeStats(JsonWriter& w, const ReportRow& row, const NodeSeries& series) {
+  const TrendNode& n = *row.node;
   w.Key("delta_bytes");
   w.Double(n.stats.delta);
   w.Key("delta_objects");
@@ -24,10 +28,8 @@ void WriteNodeStats(JsonWriter& w, const TrendResult& t, const TrendNode& n, con
   w.Key("delta_objects_error95");
   w.OptionalDouble(n.delta_objects_error95);
   w.Key("objects_error95");  // per capture: the 95% half-width of the estimated objects; null when exact
-  if (ObjectsError95(n, 0)) {
-    std::vector<double> errors;
-    for (double objects : series.objects) errors.push_back(*ObjectsError95(n, objects));
-    w.DoubleArray(errors);
+  if (const auto errors = ObjectsErrors95(n, series)) {
+    w.DoubleArray(*errors);
   } else {
     w.Null();
   }
@@ -42,7 +44,7 @@ void WriteNodeStats(JsonWriter& w, const TrendResult& t, const TrendNode& n, con
   w.IntArray(n.size.label_sizes);
   w.Key("growth_by_size");  // sites: [{size, delta_objects, delta_bytes}], largest |delta_bytes| first
   w.BeginArray();
-  for (const SizeGrowth& g : GrowthBySize(t, n)) {
+  for (const SizeGrowth& g : row.by_size) {
     w.BeginObject();
     w.Key("size");
     w.Int(g.size);
@@ -122,8 +124,8 @@ void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
 
 namespace {
 
-void WriteNode(JsonWriter& w, const TrendResult& t, const TrendNode& n, const NodeSeries& series) {
-  const AlignedProfiles& a = t.aligned;
+void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const NodeSeries& series) {
+  const AlignedProfiles& a = report.trend->aligned;
   const bool site = n.kind == TrendNode::Kind::kSite;
   w.BeginObject();
   w.Key("rank");
@@ -156,7 +158,7 @@ void WriteNode(JsonWriter& w, const TrendResult& t, const TrendNode& n, const No
     w.Key("cum_objects");
     w.DoubleArray(series.cum_objects);
   }
-  WriteNodeStats(w, t, n, series);
+  WriteNodeStats(w, MakeRow(report, n), series);
   w.EndObject();
 }
 
@@ -190,23 +192,16 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
   w.EndObject();
   w.Key("nodes");
   w.BeginArray();
-  size_t omitted = 0;
-  auto written = [&](const std::vector<TrendNode>& list) {
-    std::vector<const TrendNode*> nodes;
-    for (const TrendNode& n : list) {
-      if (n.stats.trend_class == TrendClass::kStable || nodes.size() >= options.max_nodes_per_kind) {
-        ++omitted;
-        continue;
-      }
-      nodes.push_back(&n);
-    }
-    return nodes;
+  // The report's lists, in rank order: the text table's rows come first.
+  auto prefix = [&](const std::vector<const TrendNode*>& listed) {
+    return std::span<const TrendNode* const>(listed.data(), std::min(listed.size(), options.max_nodes_per_kind));
   };
-  for (const TrendNode* n : written(t.sites)) WriteNode(w, t, *n, SeriesOf(t, *n));
-  // Functions' series are summed from the sites, many functions a pass.
-  ForEachFunctionSeries(t, written(t.functions),
-                        [&](const TrendNode& n, NodeSeries&& series) { WriteNode(w, t, n, series); });
+  const auto sites = prefix(report.listed_sites), functions = prefix(report.listed_functions);
+  auto write = [&](const TrendNode& n, NodeSeries&& series) { WriteNode(w, report, n, series); };
+  ForEachListedSeries(report, sites, write);
+  ForEachListedSeries(report, functions, write);
   w.EndArray();
+  const size_t omitted = t.sites.size() + t.functions.size() - sites.size() - functions.size();
   w.Key("omitted_nodes");
   w.Int(static_cast<int64_t>(omitted));
   w.EndObject();

@@ -151,10 +151,10 @@ std::string Table(const Report& r) {
   for (size_t i = 0; i < r.growing.size(); ++i) {
     const ReportRow& row = r.growing[i];
     const TrendNode& n = *row.node;
-    const RowCells cells = FormatCells(*r.trend, n, r.rate_unit);
-    const std::vector<double> values = SeriesOf(*r.trend, n).values;
+    const RowCells& cells = row.cells;
+    const std::vector<double>& values = r.growing_series[i].values;
     size_t spark_columns = std::min(values.size(), kSparkWidth);
-    out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {}  {:<11}  {}\n", i + 1, cells.growth, cells.rate,
+    out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {}  {:<11}  {}\n", row.rank, cells.growth, cells.rate,
                        cells.bytes_per_object, cells.objects, PadColumns(Sparkline(values, kSparkWidth), spark_columns, kSparkWidth),
                        TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
   }
@@ -176,9 +176,9 @@ std::string Paths(const Report& r) {
   for (size_t i = 0; i < shown; ++i) {
     const ReportRow& row = r.growing[i];
     const TrendNode& n = *row.node;
-    out += fmt::format("{:>4}  {}\n", i + 1, FitWidth(row.name, 114));
+    out += fmt::format("{:>4}  {}\n", row.rank, FitWidth(row.name, 114));
     std::string series;
-    const std::vector<double> values = SeriesOf(*r.trend, n).values;
+    const std::vector<double>& values = r.growing_series[i].values;
     if (values.size() <= 4) {
       for (double v : values) series += (series.empty() ? "" : " -> ") + Value(r, v);
     } else {
@@ -218,7 +218,7 @@ std::string Shrinking(const Report& r) {
   for (size_t i = 0; i < shown; ++i) {
     const TrendNode& n = *r.shrinking[i].node;
     out += fmt::format("{} {} {} ({} -> {}{})", i == 0 ? "" : ";", r.shrinking[i].short_name,
-                       SignedValue(r, Growth(*r.trend, n)), Value(r, n.stats.first), Value(r, n.stats.last),
+                       SignedValue(r, r.shrinking[i].growth), Value(r, n.stats.first), Value(r, n.stats.last),
                        n.stats.trend_class == TrendClass::kGone ? ", gone" : "");
   }
   if (r.shrinking.size() > shown) out += fmt::format("; {} more", r.shrinking.size() - shown);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <unordered_map>
 
 #include "base/units.h"
 #include "base/utf8.h"
@@ -115,26 +116,7 @@ std::string ObjectsPhrase(const TrendResult& trend, const TrendNode& node) {
   return fmt::format("+{} objects of {}", FormatCount(whole), each);
 }
 
-ReportRow MakeRow(const TrendResult& trend, const TrendNode& node) {
-  ReportRow row;
-  row.node = &node;
-  row.name = TerminalSafe(NodeName(trend.aligned, node));
-  row.short_name = ShortenFunctionName(row.name);
-  row.objects_phrase = ObjectsPhrase(trend, node);
-  return row;
-}
-
 }  // namespace
-
-bool Grew(const TrendNode& node) {
-  switch (node.stats.trend_class) {
-    case TrendClass::kGrowing:
-    case TrendClass::kPlateaued:
-    case TrendClass::kNew: return true;
-    case TrendClass::kFluctuating: return node.stats.delta > 0;
-    default: return false;
-  }
-}
 
 std::string FormatNodeValue(const TrendResult& trend, double value, bool with_sign) {
   std::string s = FormatValue(value, trend.aligned.value_unit);
@@ -156,11 +138,82 @@ RowCells FormatCells(const TrendResult& trend, const TrendNode& n, RateUnit unit
   return cells;
 }
 
+ReportRow MakeRow(const Report& report, const TrendNode& node) {
+  const TrendResult& trend = *report.trend;
+  ReportRow row;
+  row.node = &node;
+  row.rank = node.rank;
+  row.name = TerminalSafe(NodeName(trend.aligned, node));
+  row.short_name = ShortenFunctionName(row.name);
+  row.objects_phrase = ObjectsPhrase(trend, node);
+  row.cells = FormatCells(trend, node, report.rate_unit);
+  row.by_size = GrowthBySize(trend, node);
+  row.growth = Growth(trend, node);
+  row.growth_objects = GrowthObjects(trend, node);
+  return row;
+}
+
+void ForEachListedSeries(const Report& report, std::span<const TrendNode* const> nodes,
+                         const std::function<void(const TrendNode&, NodeSeries&&)>& consume) {
+  if (nodes.empty()) return;
+  if (nodes.front()->kind == TrendNode::Kind::kFunction) {
+    ForEachFunctionSeries(*report.trend, nodes, consume);
+    return;
+  }
+  for (const TrendNode* n : nodes) consume(*n, SeriesOf(*report.trend, *n));
+}
+
+std::optional<std::vector<double>> ObjectsErrors95(const TrendNode& node, const NodeSeries& series) {
+  if (!ObjectsError95(node, 0)) return std::nullopt;
+  std::vector<double> errors;
+  errors.reserve(series.objects.size());
+  for (double objects : series.objects) errors.push_back(*ObjectsError95(node, objects));
+  return errors;
+}
+
+std::vector<FlameNode> BuildFlame(const TrendResult& t, double min_share) {
+  std::vector<FlameNode> nodes(1);
+  double total = 0;
+  for (const TrendNode& s : t.sites) total += std::fabs(s.stats.delta);
+  std::unordered_map<uint64_t, int> children;  // (parent << 32 | frame) -> node
+  for (const TrendNode& s : t.sites) {
+    const double d = s.stats.delta;
+    if (d == 0 || std::fabs(d) < min_share * total) continue;
+    int at = 0;
+    auto add = [&](FlameNode& n) { (d > 0 ? n.grew : n.shrank) += d; };
+    add(nodes[0]);
+    for (uint32_t f : s.stack) {
+      uint64_t key = (static_cast<uint64_t>(at) << 32) | f;
+      auto [it, inserted] = children.try_emplace(key, static_cast<int>(nodes.size()));
+      if (inserted) nodes.push_back(FlameNode{f, at, 0, 0});
+      at = it->second;
+      add(nodes[static_cast<size_t>(at)]);
+    }
+  }
+  return nodes;
+}
+
+namespace {
+
+// The non-stable nodes of a ranked list, at most `cap`.
+std::vector<const TrendNode*> Listed(const std::vector<TrendNode>& nodes, size_t cap) {
+  std::vector<const TrendNode*> listed;
+  for (const TrendNode& n : nodes) {
+    if (listed.size() >= cap) break;
+    if (n.stats.trend_class != TrendClass::kStable) listed.push_back(&n);
+  }
+  return listed;
+}
+
+}  // namespace
+
 Report BuildReport(const TrendResult& trend, ReportOptions options) {
   Report report;
   report.trend = &trend;
   report.options = std::move(options);
   report.rate_unit = RateUnitForSpan(trend.span_seconds);
+  // The sites are ranked with those that grew first: the table is the
+  // first node_count of them.
   for (const TrendNode& node : trend.sites) {
     if (!Grew(node)) {
       // A rising trend, or a change that is large against the heap's.
@@ -178,8 +231,9 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
       continue;
     }
     ++report.growing_total;
-    if (report.growing.size() < report.options.node_count) report.growing.push_back(MakeRow(trend, node));
+    if (report.growing.size() < report.options.node_count) report.growing.push_back(MakeRow(report, node));
   }
+  for (const ReportRow& row : report.growing) report.growing_series.push_back(SeriesOf(trend, *row.node));
   std::sort(report.rising_not_shown.begin(), report.rising_not_shown.end());
   std::vector<const TrendNode*> lost;
   for (const TrendNode& node : trend.sites) {
@@ -188,8 +242,13 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   }
   std::stable_sort(lost.begin(), lost.end(),
                    [&](const TrendNode* a, const TrendNode* b) { return Growth(trend, *a) < Growth(trend, *b); });
-  for (const TrendNode* node : lost) report.shrinking.push_back(MakeRow(trend, *node));
+  for (const TrendNode* node : lost) report.shrinking.push_back(MakeRow(report, *node));
   for (const auto& row : report.growing) report.any_estimate = report.any_estimate || row.node->size.objects_estimated;
+  // JSON lists listed_per_kind of each kind, HTML html_sites sites: both
+  // prefixes of these.
+  const size_t cap = report.options.listed_per_kind;
+  report.listed_sites = Listed(trend.sites, std::max(cap, report.options.html_sites));
+  report.listed_functions = Listed(trend.functions, cap);
   return report;
 }
 

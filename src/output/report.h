@@ -1,12 +1,17 @@
 // The Report: what every renderer shows, decided once.
 //
-// Selection (which nodes make the table, which count as shrinking), names
-// (full and shortened) and the "+17 objects of 8MiB" phrasing are made here,
-// so text, JSON and HTML agree and renderers only format.
+// Selection (which nodes make the table, which JSON and HTML list, which
+// count as shrinking), their order (the trend's rank), names (full and
+// shortened), the cells of each row and the "+17 objects of 8MiB" phrasing
+// are made here, so text, JSON, HTML, check and watch agree and renderers
+// only format: they read the Report and what this header gives, never the
+// analysis.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,25 +28,46 @@ struct ReportOptions {
   size_t node_count = 10;  // rows of the ranked table
   size_t path_count = 3;   // rows whose full call path is shown
   size_t shrinking_count = 5;
+  // Nodes of each kind that JSON and HTML list (their stable ones are left
+  // out): a prefix of one ranked list, so rank N is the same node in every
+  // output and the text table's rows are the first rows of each.
+  size_t listed_per_kind = SIZE_MAX;  // JSON (--nodecount)
+  size_t html_sites = 5000;           // the HTML report embeds at most this many sites
   std::string command_line;
+};
+
+// The table cells every renderer prints for a node, "~" marking estimates:
+// growth "+136MiB", rate per `unit` "+34MiB" or "-", bytes/object "8MiB"
+// (or "~312B" from the fit), objects "+17".
+struct RowCells {
+  std::string growth, rate, bytes_per_object, objects;
 };
 
 struct ReportRow {
   const TrendNode* node = nullptr;
+  int rank = 0;            // the node's rank: its position in every output's list
   std::string name;        // full function name of the naming frame (TerminalSafe)
   std::string short_name;  // Go package path dropped: "sarama.(*asyncProducer).newPartitionProducer"
   // The growth in objects of one size, when that is what it is:
   // "+17 objects of 8MiB" (exact) or "~+96.2k objects of 256B" (estimated count).
   std::string objects_phrase;
+  RowCells cells;
+  std::vector<SizeGrowth> by_size;  // sites: the growth by object size, largest |bytes| first
+  double growth = 0, growth_objects = 0;  // Growth(), GrowthObjects(): what the table and check print
 };
 
 struct Report {
   const TrendResult* trend = nullptr;
   ReportOptions options;
   RateUnit rate_unit;  // from the span: rates per s, min, h or day
-  std::vector<ReportRow> growing;    // the ranked table: nodes that grew, by score
+  // The ranked table: nodes that grew, by rank; each with its series.
+  std::vector<ReportRow> growing;
+  std::vector<NodeSeries> growing_series;
   std::vector<ReportRow> shrinking;  // shrinking or gone, largest loss first
   size_t growing_total = 0;          // before node_count cut the table
+  // What JSON and HTML list, in rank order: the non-stable nodes, at most
+  // listed_per_kind (or html_sites) of each kind. `growing` is their prefix.
+  std::vector<const TrendNode*> listed_sites, listed_functions;
   // Sites with a rising trend (a positive score) that are not in the table
   // (their class is not one of growth: stable within the sampling noise,
   // gone, fell back), counted by class so that nothing is silent.
@@ -51,16 +77,32 @@ struct Report {
 
 Report BuildReport(const TrendResult& trend, ReportOptions options);
 
-// Whether a node counts as having grown (the table's rows): growing,
-// plateaued, new, or fluctuating with a net gain.
-bool Grew(const TrendNode& node);
+// Every cell of a node's row: what each output prints for it. The table's
+// rows are made once by BuildReport; a listed node's row is made as it is
+// written (JSON can list every non-stable node of a large profile).
+ReportRow MakeRow(const Report& report, const TrendNode& node);
 
-// The table cells every renderer prints for a node, "~" marking estimates:
-// growth "+136MiB", rate per `unit` "+34MiB" or "-", bytes/object "8MiB"
-// (or "~312B" from the fit), objects "+17".
-struct RowCells {
-  std::string growth, rate, bytes_per_object, objects;
+// The series of listed nodes (the first `count` of `nodes`, a prefix of
+// listed_sites or listed_functions), each summed once, in order. Functions'
+// series are summed many at a time in bounded memory.
+void ForEachListedSeries(const Report& report, std::span<const TrendNode* const> nodes,
+                         const std::function<void(const TrendNode&, NodeSeries&&)>& consume);
+
+// Per capture, the 95% half-width of a node's estimated object counts; none
+// when its counts are exact.
+std::optional<std::vector<double>> ObjectsErrors95(const TrendNode& node, const NodeSeries& series);
+
+// The call-path tree of the growth (the HTML report's flame graph), built
+// without recursion (stacks can be deep): sites whose |change| is at least
+// `min_share` of all sites' |change|. frame: an aligned frame id (-1 for
+// the root); parent: an index into the tree.
+struct FlameNode {
+  int64_t frame = -1;
+  int parent = -1;
+  double grew = 0, shrank = 0;
 };
+std::vector<FlameNode> BuildFlame(const TrendResult& trend, double min_share);
+
 RowCells FormatCells(const TrendResult& trend, const TrendNode& node, RateUnit unit);
 
 // A rate per day, per `unit` instead.

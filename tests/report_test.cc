@@ -1,0 +1,145 @@
+// The Report is every output's only input: the text table, the JSON nodes,
+// the HTML data and check's offenders list the same sites in the same order
+// with the same figures.
+#include "output/report.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "analysis/align.h"
+#include "analysis/check.h"
+#include "input/profile_reader.h"
+#include "output/render_check.h"
+#include "output/render_html.h"
+#include "output/render_json.h"
+#include "output/render_text.h"
+#include "support/profile_builder.h"
+
+namespace pprof_trend {
+namespace {
+
+constexpr int64_t kMiB8 = 8 << 20;  // objects this large are exact: no sampling noise
+
+struct SiteSeries {
+  std::string function;
+  std::vector<int64_t> inuse;  // objects of 8 MiB per capture
+};
+
+// One capture per entry of the series; the allocation counters rise in every
+// capture but those at `restarts`, where they start again (a new process).
+TrendResult TrendOf(const std::vector<SiteSeries>& sites, size_t captures, const std::vector<size_t>& restarts = {}) {
+  Aligner aligner(AlignOptions{}, captures);
+  int64_t allocated = 0;
+  for (size_t i = 0; i < captures; ++i) {
+    if (std::find(restarts.begin(), restarts.end(), i) != restarts.end()) allocated = 0;
+    allocated += 10;
+    testing::ProfileSpec spec;
+    spec.time_nanos = (int64_t{1700000000} + static_cast<int64_t>(i) * 86400) * 1000000000;
+    for (const SiteSeries& s : sites)
+      spec.samples.push_back(
+          {{{s.function}}, {allocated, allocated * kMiB8, s.inuse[i], s.inuse[i] * kMiB8}, kMiB8});
+    auto p = DecodePprof(testing::BuildProfile(spec), "c" + std::to_string(i));
+    EXPECT_TRUE(p.ok()) << p.status().message();
+    EXPECT_TRUE(aligner.Add(i, *p).ok());
+  }
+  return ComputeTrends(std::move(aligner).Finish(false));
+}
+
+// The site names of the text table's rows, top to bottom.
+std::vector<std::string> TextTableOrder(const std::string& text) {
+  std::vector<std::string> names;
+  const size_t table = text.find("allocation site\n");
+  const size_t end = text.find("\n\n", table);
+  size_t at = text.find('\n', table) + 1;
+  while (at < end && at < text.size()) {
+    const size_t eol = text.find('\n', at);
+    const std::string line = text.substr(at, eol - at);
+    if (line.find("main.") != std::string::npos && line.find('(') == std::string::npos)
+      names.push_back(line.substr(line.rfind(' ') + 1));
+    at = eol + 1;
+  }
+  return names;
+}
+
+TEST(ReportTest, TextJsonAndHtmlListTheSitesInOneOrder) {
+  // Higher scores than the growing sites for the gone and the fluctuating one:
+  // the order used to differ between the text (which shows only growth) and
+  // JSON and HTML (which listed by score).
+  const std::vector<SiteSeries> sites = {
+      {"main.went", {1, 4, 8, 12, 0}},   // gone
+      {"main.swung", {1, 9, 1, 9, 1}},   // fluctuating, no net change
+      {"main.crept", {1, 1, 1, 1, 2}},   // growing a little
+      {"main.grew", {1, 2, 3, 4, 5}},    // growing
+      {"main.arrived", {0, 0, 0, 0, 3}},  // new
+      {"main.fell", {5, 4, 3, 2, 1}},    // shrinking
+  };
+  TrendResult t = TrendOf(sites, 5);
+  ASSERT_EQ(t.restarts.size(), 0u);
+  const Report report = BuildReport(t, ReportOptions{});
+  std::vector<std::string> classes;
+  for (const TrendNode& n : t.sites) classes.push_back(std::string(TrendClassName(n.stats.trend_class)));
+  ASSERT_NE(std::find(classes.begin(), classes.end(), "gone"), classes.end());
+  ASSERT_NE(std::find(classes.begin(), classes.end(), "fluctuating"), classes.end());
+  ASSERT_NE(std::find(classes.begin(), classes.end(), "new"), classes.end());
+
+  const std::vector<std::string> text = TextTableOrder(RenderText(report));
+  ASSERT_GE(text.size(), 3u) << RenderText(report);
+
+  const nlohmann::json json = nlohmann::json::parse(RenderJson(report, JsonOptions{}));
+  std::vector<std::string> json_sites;
+  for (const auto& node : json["nodes"]) {
+    if (node["kind"] != "site") continue;
+    EXPECT_EQ(node["rank"].get<size_t>(), json_sites.size() + 1) << node.dump();
+    json_sites.push_back(node["function"].get<std::string>());
+  }
+  const nlohmann::json html = nlohmann::json::parse(HtmlData(report, HtmlOptions{}));
+  std::vector<std::string> html_sites;
+  for (const auto& site : html["sites"]) {
+    EXPECT_EQ(site["rank"].get<size_t>(), html_sites.size() + 1) << site.dump();
+    html_sites.push_back(site["name"].get<std::string>());
+  }
+  // JSON and HTML list the same sites in one order; the text table's rows
+  // are their first rows, numbered alike.
+  EXPECT_EQ(json_sites, html_sites);
+  ASSERT_GE(json_sites.size(), text.size());
+  for (size_t i = 0; i < text.size(); ++i) EXPECT_EQ(text[i], json_sites[i]) << "rank " << i + 1;
+  // The rows that grew come before the others everywhere.
+  std::vector<std::string> first(json_sites.begin(), json_sites.begin() + 3);
+  std::sort(first.begin(), first.end());
+  EXPECT_EQ(first, (std::vector<std::string>{"main.arrived", "main.crept", "main.grew"}));
+  // And the HTML headline's top site is the table's row 1.
+  EXPECT_NE(RenderHtml(report, HtmlOptions{}).find("top growing site</span><b>" + text[0]), std::string::npos);
+}
+
+TEST(ReportTest, CheckOffendersPrintTheTableFiguresAfterARestart) {
+  // Two processes: the leak grows by 2 objects in each, falls at the restart.
+  const std::vector<SiteSeries> sites = {{"main.leak", {1, 2, 3, 1, 2, 3}}, {"main.flat", {4, 4, 4, 4, 4, 4}}};
+  TrendResult t = TrendOf(sites, 6, {3});
+  ASSERT_EQ(t.restarts, std::vector<size_t>{3});
+  const Report report = BuildReport(t, ReportOptions{});
+  ASSERT_FALSE(report.growing.empty());
+  const ReportRow& row = report.growing.front();
+  ASSERT_EQ(row.short_name, "main.leak");
+  EXPECT_EQ(row.cells.growth, "+32MiB");  // within each process: 2 + 2 objects of 8 MiB
+  EXPECT_EQ(row.cells.objects, "+4");
+
+  Budgets budgets;
+  budgets.max_node_growth = SizeLimit{kMiB8, "8MiB"};
+  auto result = RunCheck(t, budgets);
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  ASSERT_FALSE(result->passed);
+  const std::string text = RenderCheck(*result, t, CheckFormat::kText);
+  EXPECT_NE(text.find(row.cells.growth + " main.leak (+4 objects"), std::string::npos) << text;
+  EXPECT_NE(text.find("measured +32MiB"), std::string::npos) << text;
+  const nlohmann::json json = nlohmann::json::parse(RenderCheck(*result, t, CheckFormat::kJson));
+  const auto& offender = json["budgets"][0]["offenders"][0];
+  EXPECT_EQ(offender["growth_bytes"].get<double>(), row.growth);
+  EXPECT_EQ(offender["growth_objects"].get<double>(), row.growth_objects);
+  EXPECT_EQ(offender["rank"].get<int>(), row.rank);
+}
+
+}  // namespace
+}  // namespace pprof_trend
