@@ -385,5 +385,29 @@ TEST_F(CliTest, AnOutputThatCannotBeWrittenIsAnError) {
   }
 }
 
+// Notes name files as errors do: terminal-safe. Two copies of a capture,
+// one named with an ANSI escape, used to print the raw escape in the "same
+// content" warning while an error for the same name was escaped.
+TEST_F(CliTest, NotesNameFilesTerminalSafe) {
+  const std::string days = " " + Day(1) + " " + Day(2);
+  fs::copy_file(Path("day2.pb.gz"), Path("\x1b[2Jcopy.pb.gz"));
+  RunResult r = Run(days + " \"$(printf '\\033[2Jcopy.pb.gz')\"");
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pprof-trend: warning: day2.pb.gz and ?[2Jcopy.pb.gz have the same content"), std::string::npos)
+      << r.err;
+}
+
+// Repeated notes of one kind are one line: four copies of a capture are
+// three pairs, said once, numbered as in the table.
+TEST_F(CliTest, RepeatedPairsAreOneLine) {
+  for (const char* copy : {"b.pb.gz", "c.pb.gz", "d.pb.gz"}) fs::copy_file(Path(Day(1)), Path(copy));
+  RunResult r = Run("--keep-order day1.pb.gz b.pb.gz c.pb.gz d.pb.gz");
+  EXPECT_NE(r.err.find("pprof-trend: warning: 3 pairs of captures have the same content: 1=2, 1=3, 1=4 (capture "
+                       "numbers in series order; 1 is day1.pb.gz): the same capture twice; give each once\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("b.pb.gz and"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace pprof_trend

@@ -65,6 +65,43 @@ else
   echo "note: go is not installed: the export was not read back with go tool pprof" >&2
 fi
 
+# watch of the same native captures served on 127.0.0.1 (the test service
+# answers GET /capture with them in turn): the one fold path symbolizes them
+# exactly as the files read from disk; --no-symbolize is honoured; a legacy
+# text capture is saved as text (.heap), not under a .pb.gz name.
+if command -v go >/dev/null 2>&1; then
+  (cd "$source/tests/go/leaksvc" && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$work/gocache" go build -o "$work/leaksvc" .) ||
+    fail "cannot build tests/go/leaksvc"
+  names() { table "$1" | awk '{print $2, $NF}'; }  # growth and site of each row
+  disk=$("$binary" "${tc[@]:0:3}" 2>/dev/null)
+  for mode in symbolized raw; do
+    rm -f "$work/port"
+    "$work/leaksvc" -addr 127.0.0.1:0 -portfile "$work/port" -serve-files "$work/tc1.0001.heap,$work/tc1.0002.heap,$work/tc1.0003.heap" \
+      >"$work/serve.log" 2>&1 &
+    server=$!
+    for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+    flags=()
+    [ $mode = raw ] && flags=(--no-symbolize)
+    watched=$(timeout 60 "$binary" watch "http://127.0.0.1:$(cat "$work/port")/capture" --every 1s --for 2.5s \
+      --dir "$work/watch-$mode" "${flags[@]}" 2>"$work/watch-$mode.err")
+    kill $server 2>/dev/null; wait $server 2>/dev/null
+    if [ $mode = symbolized ]; then
+      [ -n "$(names "$disk")" ] && [ "$(names "$watched")" = "$(names "$disk")" ] ||
+        fail "watch of native captures over HTTP is not symbolized as the files are:"$'\n'"$watched"$'\n'"disk:"$'\n'"$disk"
+      saved=("$work/watch-$mode"/*)
+      [ ${#saved[@]} -eq 3 ] || fail "watch saved ${#saved[@]} captures, not 3: ${saved[*]}"
+      for f in "${saved[@]}"; do
+        [[ $f == *.heap ]] && head -1 "$f" | grep -q "^heap profile:" || fail "a legacy text capture was not saved as text (.heap): $f"
+      done
+    else
+      grep -qE "leaker-tc\+0x[0-9a-f]+$" <<<"$(row 1 "$watched")" ||
+        fail "watch --no-symbolize: rank 1 is not named by file and offset: $watched"
+    fi
+  done
+else
+  echo "SKIPPED (part): go is not installed: watch of native captures over HTTP was not tested" >&2
+fi
+
 # 2. jemalloc, exact, a restart too
 for run in 1 2; do
   phases=$((run == 1 ? 3 : 2))

@@ -49,7 +49,7 @@ TEST(PipelineTest, ReorderingByTimeIsANoteNotAPrint) {
   auto analysis = Analyze(Sarama({3, 1, 2}));
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
   ASSERT_EQ(analysis->notes.size(), 1u);
-  EXPECT_EQ(analysis->notes[0],
+  EXPECT_EQ(Labeled(analysis->notes[0]),
             "note: profiles are ordered by capture time, not as given (--keep-order keeps the argument order)");
   EXPECT_EQ(analysis->trend.aligned.captures.front().path, SaramaDay(1));
 }
@@ -78,9 +78,9 @@ TEST(PipelineTest, APartialTableIsSaidAndMarkedInJson) {
   auto analysis = Analyze(ADayApart("testdata/dumpheap-real/dotnet-docs-33836.txt", "testdata/dotnet/dump1.txt"));
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
   ASSERT_FALSE(analysis->notes.empty());
-  EXPECT_NE(analysis->notes[0].find("dotnet-docs-33836.txt: a partial table: its rows hold 413,807 of the 428,516"),
+  EXPECT_NE(Labeled(analysis->notes[0]).find("dotnet-docs-33836.txt: a partial table: its rows hold 413,807 of the 428,516"),
             std::string::npos)
-      << analysis->notes[0];
+      << Labeled(analysis->notes[0]);
   const std::string json = RenderJson(BuildReport(analysis->trend, ReportOptions{}), JsonOptions{});
   EXPECT_NE(json.find("\"partial\": true,\n      \"coverage\": 0.96567"), std::string::npos) << json.substr(0, 1500);
   EXPECT_NE(json.find("\"partial\": false,\n      \"coverage\": 1,\n      \"free_bytes\": 8412330\n"), std::string::npos);
@@ -93,8 +93,8 @@ TEST(PipelineTest, CapturesOfDifferentRuntimesAreSaid) {
   auto analysis = Analyze(ADayApart("testdata/java/jdk17-jcmd-1.txt", "testdata/dotnet-gcdump/kafka-day1.txt"));
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
   auto said = [&](const Analysis& a) {
-    for (const std::string& n : a.notes)
-      if (n.find("different runtimes") != std::string::npos) return n;
+    for (const Diagnostic& d : a.notes)
+      if (d.text.find("different runtimes") != std::string::npos) return Labeled(d);
     return std::string();
   };
   const std::string note = said(*analysis);
@@ -123,8 +123,8 @@ TEST(PipelineTest, ALongSeriesOfWarnedCapturesGivesAFewWarningsAndACount) {
   auto analysis = Analyze(options);
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
   ASSERT_EQ(analysis->notes.size(), 7u);
-  EXPECT_NE(analysis->notes[0].find("report-0.txt: 2 array and string types"), std::string::npos) << analysis->notes[0];
-  EXPECT_EQ(analysis->notes[6],
+  EXPECT_NE(Labeled(analysis->notes[0]).find("report-0.txt: 2 array and string types"), std::string::npos) << Labeled(analysis->notes[0]);
+  EXPECT_EQ(Labeled(analysis->notes[6]),
             "warning: 4 more like these about the other captures (pprof-trend inspect FILE shows a file's)");
 }
 

@@ -64,9 +64,9 @@ TEST(SymbolizerTest, AnAddressGetsItsFunctionFileAndLine) {
   ASSERT_TRUE(FindMapping(TargetAddress(), &start, &limit, &offset));
   Profile p = OneAddress(TargetAddress(), SelfPath(), start, limit, offset);
   Symbolizer symbolizer(SymbolizeOptions{});
-  std::vector<std::string> notes;
+  Diagnostics notes;
   symbolizer.Symbolize(p, &notes);
-  EXPECT_TRUE(notes.empty()) << notes.front();
+  EXPECT_TRUE(notes.empty()) << Labeled(notes.front());
   ASSERT_EQ(p.locations[0].num_lines, 1u);
   const Line& line = p.lines[p.locations[0].first_line];
   EXPECT_EQ(p.functions[line.function].name, "PprofTrendSymbolizerTestTarget");
@@ -89,7 +89,7 @@ TEST(SymbolizerTest, TheOffsetInTheFileDecidesNotTheAddress) {
   const uint64_t moved = 0x10000000;
   Profile p = OneAddress(TargetAddress() - start + moved, SelfPath(), moved, moved + (limit - start), offset);
   Symbolizer symbolizer(SymbolizeOptions{});
-  std::vector<std::string> notes;
+  Diagnostics notes;
   symbolizer.Symbolize(p, &notes);
   ASSERT_EQ(p.locations[0].num_lines, 1u);
   EXPECT_EQ(p.functions[p.lines[p.locations[0].first_line].function].name, "PprofTrendSymbolizerTestTarget");
@@ -104,17 +104,17 @@ TEST(SymbolizerTest, SymbolsPathStandsInForAMissingFile) {
   {
     Profile p = OneAddress(TargetAddress(), elsewhere, start, limit, offset);
     Symbolizer symbolizer(SymbolizeOptions{});
-    std::vector<std::string> notes;
+    Diagnostics notes;
     symbolizer.Symbolize(p, &notes);
     EXPECT_EQ(p.locations[0].num_lines, 0u);
     ASSERT_EQ(notes.size(), 1u);
-    EXPECT_EQ(notes[0], "note: " + elsewhere +
+    EXPECT_EQ(Labeled(notes[0]), "note: " + elsewhere +
                             " is not on this machine: its frames stay named by file and offset (--symbols PATH gives it)");
   }
   for (const std::string& given : {SelfPath(), fs::path(SelfPath()).parent_path().string()}) {
     Profile p = OneAddress(TargetAddress(), elsewhere, start, limit, offset);
     Symbolizer symbolizer(SymbolizeOptions{true, given});
-    std::vector<std::string> notes;
+    Diagnostics notes;
     symbolizer.Symbolize(p, &notes);
     ASSERT_EQ(p.locations[0].num_lines, 1u) << given;
     EXPECT_EQ(p.functions[p.lines[p.locations[0].first_line].function].name, "PprofTrendSymbolizerTestTarget");
@@ -126,12 +126,12 @@ TEST(SymbolizerTest, NotAnElfFileIsNamedAndLeftAlone) {
   std::ofstream(junk) << "not an ELF file";
   Profile p = OneAddress(0x401000, junk.string(), 0x400000, 0x500000, 0);
   Symbolizer symbolizer(SymbolizeOptions{});
-  std::vector<std::string> notes;
+  Diagnostics notes;
   symbolizer.Symbolize(p, &notes);
   fs::remove(junk);
   EXPECT_EQ(p.locations[0].num_lines, 0u);
   ASSERT_EQ(notes.size(), 1u);
-  EXPECT_TRUE(notes[0].starts_with("note: cannot read symbols from " + junk.string())) << notes[0];
+  EXPECT_TRUE(Labeled(notes[0]).starts_with("note: cannot read symbols from " + junk.string())) << Labeled(notes[0]);
 }
 
 TEST(SymbolizerTest, DisabledLeavesAddresses) {
@@ -139,7 +139,7 @@ TEST(SymbolizerTest, DisabledLeavesAddresses) {
   ASSERT_TRUE(FindMapping(TargetAddress(), &start, &limit, &offset));
   Profile p = OneAddress(TargetAddress(), SelfPath(), start, limit, offset);
   Symbolizer symbolizer(SymbolizeOptions{false, ""});
-  std::vector<std::string> notes;
+  Diagnostics notes;
   symbolizer.Symbolize(p, &notes);
   EXPECT_EQ(p.locations[0].num_lines, 0u);
 }
@@ -152,11 +152,11 @@ TEST(SymbolizerTest, AnotherBuildOfTheFileIsNotUsed) {
   Profile p = OneAddress(TargetAddress(), SelfPath(), start, limit, offset);
   p.mappings[0].build_id = p.added_strings.emplace_back("00112233445566778899aabbccddeeff00112233");
   Symbolizer symbolizer(SymbolizeOptions{});
-  std::vector<std::string> notes;
+  Diagnostics notes;
   symbolizer.Symbolize(p, &notes);
   EXPECT_EQ(p.locations[0].num_lines, 0u);
   ASSERT_EQ(notes.size(), 1u);
-  EXPECT_NE(notes[0].find("the profile's is 00112233445566778899aabbccddeeff00112233"), std::string::npos) << notes[0];
+  EXPECT_NE(Labeled(notes[0]).find("the profile's is 00112233445566778899aabbccddeeff00112233"), std::string::npos) << Labeled(notes[0]);
 }
 
 }  // namespace

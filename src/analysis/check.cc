@@ -139,9 +139,9 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
       return Status::UsageError(
           "--max-rate needs a capture time in every profile, in increasing order (use --max-growth instead)");
     std::vector<double> days(n);
-    for (size_t i = 0; i < n; ++i) days[i] = trend.seconds[i] / 86400.0;
+    for (size_t i = 0; i < n; ++i) days[i] = SecondsToDays(trend.seconds[i]);
     SeriesStats stats = ComputeSeriesStats(total, days, true, NoiseModel{});
-    double per_limit_period = stats.per_day.value_or(0) * budgets.max_rate->seconds / 86400.0;
+    double per_limit_period = stats.per_day.value_or(0) * SecondsToDays(budgets.max_rate->seconds);
     Verdict v{"max-rate", budgets.max_rate->text, budgets.max_rate->bytes, per_limit_period, true, {}, {}};
     v.passed = v.measured <= v.limit_value;
     if (!v.passed) v.offenders = Biggest(trend, grew, true);

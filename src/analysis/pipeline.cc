@@ -11,6 +11,7 @@
 #include <malloc.h>
 #endif
 
+#include "analysis/series_builder.h"
 #include "base/phase_timer.h"
 #include "base/units.h"
 
@@ -32,11 +33,30 @@ std::string NameList(const std::vector<std::string>& names) {
   return out;
 }
 
+// Pairs of captures (indices into the series) that hold one moment twice,
+// said in one line however many there are: "8 pairs of captures ...: 1=2,
+// 1=3, ... (capture numbers as in the table; 1 is day1.pb.gz)".
+std::optional<Diagnostic> SamePairs(const std::vector<Capture>& captures,
+                                    const std::vector<std::pair<size_t, size_t>>& pairs, std::string_view what,
+                                    std::string_view advice) {
+  if (pairs.empty()) return std::nullopt;
+  if (pairs.size() == 1)
+    return Warning(fmt::format("{} and {} {}: {}", captures[pairs[0].first].path, captures[pairs[0].second].path,
+                               what, advice));
+  constexpr size_t kListed = 8;
+  std::string list;
+  for (size_t i = 0; i < std::min(kListed, pairs.size()); ++i)
+    list += fmt::format("{}{}={}", i == 0 ? "" : ", ", pairs[i].first + 1, pairs[i].second + 1);
+  if (pairs.size() > kListed) list += fmt::format(" and {} more", pairs.size() - kListed);
+  return Warning(fmt::format("{} pairs of captures {}: {} (capture numbers in series order; {} is {}): {}",
+                             pairs.size(), what, list, pairs[0].first + 1, captures[pairs[0].first].path, advice));
+}
+
 // What a reader should know about the captures themselves: the same capture
 // given twice, captures without a time, times that are only files'
 // modification times a few seconds apart.
-std::vector<std::string> CaptureNotes(const AlignedProfiles& aligned) {
-  std::vector<std::string> notes;
+Diagnostics CaptureNotes(const AlignedProfiles& aligned) {
+  Diagnostics notes;
   const auto& captures = aligned.captures;
   // The inputs' own warnings; a long series of pasted tables could have one
   // per capture: the first few, then how many more.
@@ -45,33 +65,36 @@ std::vector<std::string> CaptureNotes(const AlignedProfiles& aligned) {
   for (const Capture& c : captures)
     for (const std::string& w : c.warnings) {
       if (notes.size() < kCaptureWarnings) {
-        notes.push_back(fmt::format("warning: {}: {}", c.path, w));
+        notes.push_back(Warning(fmt::format("{}: {}", c.path, w)));
       } else {
         ++more;
       }
     }
   if (more > 0)
-    notes.push_back(fmt::format("warning: {} more like these about the other captures (pprof-trend inspect FILE "
-                                "shows a file's)",
-                                more));
+    notes.push_back(Warning(fmt::format("{} more like these about the other captures (pprof-trend inspect FILE "
+                                        "shows a file's)",
+                                        more)));
   std::unordered_map<uint64_t, size_t> by_content;
   std::map<std::vector<int64_t>, size_t> by_totals;
+  std::vector<std::pair<size_t, size_t>> same_content, same_totals;
   for (size_t i = 0; i < captures.size(); ++i) {
     const Capture& c = captures[i];
     if (auto [it, inserted] = by_content.try_emplace(c.content_hash, i); !inserted && c.content_hash != 0) {
-      notes.push_back(fmt::format("warning: {} and {} have the same content: the same capture twice; give each once",
-                                  captures[it->second].path, c.path));
+      same_content.emplace_back(it->second, i);
       continue;
     }
     const bool any_value = std::any_of(c.type_totals.begin(), c.type_totals.end(), [](int64_t v) { return v != 0; });
     if (!c.cumulative_types || !any_value) continue;
-    if (auto [it, inserted] = by_totals.try_emplace(c.type_totals, i); !inserted)
-      notes.push_back(fmt::format(
-          "warning: {} and {} hold the same totals of every sample type, allocations since start included: one "
-          "moment twice (one capture in two formats, or a live Go process with no garbage collection between "
-          "the two: its heap profile is that of the last GC; capture with ?gc=1)",
-          captures[it->second].path, c.path));
+    if (auto [it, inserted] = by_totals.try_emplace(c.type_totals, i); !inserted) same_totals.emplace_back(it->second, i);
   }
+  if (auto d = SamePairs(captures, same_content, "have the same content",
+                         "the same capture twice; give each once"))
+    notes.push_back(std::move(*d));
+  if (auto d = SamePairs(
+          captures, same_totals, "hold the same totals of every sample type, allocations since start included",
+          "one moment twice (one capture in two formats, or a live Go process with no garbage collection between "
+          "the two: its heap profile is that of the last GC; capture with ?gc=1, or watch --gc)"))
+    notes.push_back(std::move(*d));
   // A trend is one program's captures over time: captures whose formats
   // belong to different runtimes (a Java histogram beside a .NET table)
   // cannot be, however well their sample types agree.
@@ -81,47 +104,47 @@ std::vector<std::string> CaptureNotes(const AlignedProfiles& aligned) {
   if (runtimes.size() > 1) {
     std::string which;
     for (const auto& [runtime, path] : runtimes) which += fmt::format("{}{}: {}", which.empty() ? "" : "; ", runtime, path);
-    notes.push_back(fmt::format("warning: the captures come from different runtimes ({}): a trend compares one "
-                                "program's captures over time, and these cannot be one program",
-                                which));
+    notes.push_back(Warning(fmt::format("the captures come from different runtimes ({}): a trend compares one "
+                                        "program's captures over time, and these cannot be one program",
+                                        which)));
   }
   // SOS's "Free" rows: said once for the series, first and last.
   std::vector<const Capture*> with_free;
   for (const Capture& c : captures)
     if (c.free_bytes >= 0) with_free.push_back(&c);
   if (!with_free.empty())
-    notes.push_back(fmt::format(
-        "note: free space (SOS's \"Free\" rows: gaps between objects, no type, no allocation site) is left out of the "
+    notes.push_back(Note(fmt::format(
+        "free space (SOS's \"Free\" rows: gaps between objects, no type, no allocation site) is left out of the "
         "types and totals: {}{}",
         FormatBytes(static_cast<double>(with_free.front()->free_bytes)),
         with_free.size() > 1
             ? fmt::format(" in {}, {} in {}", with_free.front()->path,
                           FormatBytes(static_cast<double>(with_free.back()->free_bytes)), with_free.back()->path)
-            : ""));
+            : "")));
   std::vector<std::string> untimed;
   for (const Capture& c : captures)
     if (c.time_nanos == 0) untimed.push_back(c.path);
   if (!untimed.empty() && untimed.size() < captures.size())
-    notes.push_back(fmt::format(
-        "note: the captures stay in argument order: {} {} no capture time (legacy text and heap tables carry none; "
+    notes.push_back(Note(fmt::format(
+        "the captures stay in argument order: {} {} no capture time (legacy text and heap tables carry none; "
         "--times T1,T2,... gives them)",
-        NameList(untimed), untimed.size() == 1 ? "has" : "have"));
+        NameList(untimed), untimed.size() == 1 ? "has" : "have")));
   std::vector<std::string> close;
   int64_t closest = INT64_MAX;
   for (size_t i = 1; i < captures.size(); ++i) {
     const Capture &a = captures[i - 1], &b = captures[i];
     if (!a.time_from_mtime || !b.time_from_mtime || a.time_nanos == 0 || b.time_nanos == 0) continue;
     const int64_t gap = std::llabs(b.time_nanos - a.time_nanos);
-    if (gap >= int64_t{60} * 1000000000) continue;
+    if (gap >= int64_t{60} * kNanosPerSecond) continue;
     if (close.empty() || close.back() != a.path) close.push_back(a.path);
     close.push_back(b.path);
     closest = std::min(closest, gap);
   }
   if (!close.empty())
-    notes.push_back(fmt::format(
-        "warning: the capture times of {} are their files' modification times, as little as {:.0f} s apart (copied "
+    notes.push_back(Warning(fmt::format(
+        "the capture times of {} are their files' modification times, as little as {:.0f} s apart (copied "
         "or saved together?); give the real times with --times T1,T2,...",
-        NameList(close), static_cast<double>(closest) / 1e9));
+        NameList(close), NanosToSeconds(closest))));
   return notes;
 }
 
@@ -141,10 +164,9 @@ Analysis AnalyzeAligned(AlignedProfiles aligned, bool keep_order) {
   Analysis analysis;
   analysis.notes = CaptureNotes(aligned);
   if (aligned.order_differs_from_arguments) {
-    analysis.notes.push_back(
-        keep_order
-            ? "note: the argument order differs from the capture times; kept it (--keep-order)"
-            : "note: profiles are ordered by capture time, not as given (--keep-order keeps the argument order)");
+    analysis.notes.push_back(Note(
+        keep_order ? "the argument order differs from the capture times; kept it (--keep-order)"
+                   : "profiles are ordered by capture time, not as given (--keep-order keeps the argument order)"));
   }
   analysis.trend = ComputeTrends(std::move(aligned));
   timer.Lap("trends");
@@ -164,22 +186,18 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
                     options.profiles.size()));
 
   PhaseTimer timer;
-  std::vector<std::string> symbol_notes;
+  Diagnostics symbol_notes;
   AlignedProfiles aligned;
   {
     // Scoped: the aligner's lookup tables (sites by stack, frames by name) and
     // the symbolizer's files are gone before the trend stage allocates.
-    Aligner aligner(std::move(align), options.profiles.size());
-    Symbolizer symbolizer(options.symbolize);
+    SeriesBuilder series(std::move(align), options.symbolize, options.profiles.size());
     RETURN_IF_ERROR(LoadEach(options.profiles, options.load, [&](size_t i, Profile&& profile) {
-      symbolizer.Symbolize(profile, &symbol_notes);
-      if (!options.times.empty()) {
-        profile.time_nanos = options.times[i];
-        profile.time_from_mtime = false;
-      }
-      return aligner.Add(i, profile);
+      return series.Add(i, std::move(profile),
+                        options.times.empty() ? std::nullopt : std::optional<int64_t>(options.times[i]));
     }));
-    aligned = std::move(aligner).Finish(options.keep_order);
+    symbol_notes = series.TakeNotes();
+    aligned = std::move(series).Finish(options.keep_order);
   }
 #ifdef __GLIBC__
   // The decoded profiles are gone; hand their pages back before the trend

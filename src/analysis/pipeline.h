@@ -12,6 +12,7 @@
 
 #include "analysis/align.h"
 #include "analysis/trend.h"
+#include "base/diagnostic.h"
 #include "base/status.h"
 #include "input/load.h"
 #include "symbolize/symbolizer.h"
@@ -31,7 +32,7 @@ struct PipelineOptions {
 
 struct Analysis {
   TrendResult trend;
-  std::vector<std::string> notes;  // one line each, without the "pprof-trend: " prefix
+  Diagnostics notes;
 };
 
 StatusOr<Analysis> Analyze(const PipelineOptions& options);

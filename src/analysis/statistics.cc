@@ -10,7 +10,7 @@ double NoiseModel::Tolerance(double a, double b) const {
   double m = std::max(std::fabs(a), std::fabs(b));
   double rounding = 1e-9 * m;  // values are sums of integers; this only absorbs float error
   if (sampling_rate <= 0) return rounding;
-  return 2.0 * std::sqrt(sampling_rate * m) + rounding;
+  return kNoiseZ * std::sqrt(sampling_rate * m) + rounding;
 }
 
 double Median(std::vector<double>& v) {

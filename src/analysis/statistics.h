@@ -11,6 +11,12 @@
 
 namespace pprof_trend {
 
+// A change counts when it is beyond this many standard deviations of the
+// sampling noise (about 95% of noise-only changes stay within it).
+inline constexpr double kNoiseZ = 2.0;
+// Intervals are 95%: 1.96 standard deviations.
+inline constexpr double kInterval95 = 1.959964;
+
 // How far two sampled values may differ by sampling noise alone.
 struct NoiseModel {
   double sampling_rate = 0;  // bytes; 0: exact values

@@ -12,6 +12,7 @@
 
 #include "base/huge_pages.h"
 #include "base/parallel_sort.h"
+#include "base/units.h"
 
 namespace pprof_trend {
 
@@ -32,10 +33,6 @@ namespace {
 
 constexpr double kSteadyTau = 0.6;
 constexpr double kSteadyZ = 1.645;
-// A change counts when it is beyond 2 standard deviations of the sampling
-// noise; intervals are 95% (1.96 standard deviations).
-constexpr double kNoiseZ = 2.0;
-constexpr double kInterval95 = 1.959964;
 
 }  // namespace
 
@@ -567,12 +564,12 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
                            [](const Capture& c) { return c.time_nanos != 0; });
   if (timed) {
     for (size_t i = 0; i < n; ++i)
-      result.seconds.push_back(static_cast<double>(aligned.captures[i].time_nanos - aligned.captures[0].time_nanos) / 1e9);
+      result.seconds.push_back(NanosToSeconds(aligned.captures[i].time_nanos - aligned.captures[0].time_nanos));
     result.span_seconds = result.seconds.back() - result.seconds.front();
     // Out of order (--keep-order) or identical times give no usable time axis.
     timed = result.span_seconds > 0 && std::is_sorted(result.seconds.begin(), result.seconds.end());
   }
-  for (size_t i = 0; i < n; ++i) x[i] = timed ? result.seconds[i] / 86400.0 : static_cast<double>(i);
+  for (size_t i = 0; i < n; ++i) x[i] = timed ? SecondsToDays(result.seconds[i]) : static_cast<double>(i);
   if (!timed) result.seconds.clear();
 
   // Processes: within one, the cumulative alloc counts never fall, not in

@@ -3,7 +3,7 @@
 // Nothing below main() prints, exits or aborts. A failure travels up as a
 // Status whose message is one lowercase line naming the file and the defect,
 // e.g. "day2.pb.gz: truncated gzip stream"; main() prefixes "pprof-trend: "
-// and maps the code to an exit code (see ExitCodeFor in cli.h).
+// and maps it to exit code 2 (base/exit_codes.h).
 #pragma once
 
 #include <cassert>

@@ -102,7 +102,7 @@ RateUnit RateUnitForSpan(double span_seconds) {
   if (span_seconds <= 0) return RateUnit{};
   if (span_seconds < 120) return RateUnit{1, "s"};
   if (span_seconds < 2 * 3600) return RateUnit{60, "min"};
-  if (span_seconds < 2 * 86400) return RateUnit{3600, "h"};
+  if (span_seconds < 2 * kSecondsPerDay) return RateUnit{3600, "h"};
   return RateUnit{};
 }
 
@@ -145,7 +145,7 @@ std::string FormatSignedCount(double count) {
 
 namespace {
 std::tm UtcTime(int64_t unix_nanos) {
-  std::time_t secs = static_cast<std::time_t>(unix_nanos / 1000000000);
+  std::time_t secs = static_cast<std::time_t>(unix_nanos / kNanosPerSecond);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   return tm;
@@ -166,7 +166,7 @@ std::string FormatTimeRfc3339(int64_t unix_nanos) {
 }
 
 std::string FormatSpan(double seconds) {
-  if (seconds >= 86400) return fmt::format("{:.2f} days", seconds / 86400);
+  if (seconds >= kSecondsPerDay) return fmt::format("{:.2f} days", SecondsToDays(seconds));
   if (seconds >= 3600) return fmt::format("{:.2f} h", seconds / 3600);
   if (seconds >= 60) return fmt::format("{:.2f} min", seconds / 60);
   return fmt::format("{:.3g} s", seconds);

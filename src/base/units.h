@@ -12,6 +12,15 @@
 
 namespace pprof_trend {
 
+inline constexpr int64_t kSecondsPerDay = 86400;
+inline constexpr int64_t kNanosPerSecond = 1000000000;
+// Seconds -> days, for rates per day.
+inline constexpr double SecondsToDays(double seconds) { return seconds / static_cast<double>(kSecondsPerDay); }
+// Unix or relative nanoseconds -> seconds.
+inline constexpr double NanosToSeconds(int64_t nanos) {
+  return static_cast<double>(nanos) / static_cast<double>(kNanosPerSecond);
+}
+
 // The largest power of 1024 (0 = B ... 5 = PiB) that |bytes| reaches.
 int ByteUnitFor(double bytes);
 // `bytes` scaled to 1024^unit, e.g. FormatBytesIn(524288, 2) == "0.50MiB".
@@ -52,7 +61,7 @@ std::string FormatSpan(double seconds);
 // The unit rates are shown in, chosen from the span of the series so that a
 // 30-second soak test reads "/s" and a week of captures "/day".
 struct RateUnit {
-  double seconds = 86400;
+  double seconds = kSecondsPerDay;
   std::string_view name = "day";  // "s", "min", "h", "day"
 };
 // Under 2 minutes: per second; under 2 hours: per minute; under 2 days: per

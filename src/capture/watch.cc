@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <sstream>
 
-#include "base/json_writer.h"
+#include "analysis/series_builder.h"
+#include "base/diagnostic.h"
+#include "base/exit_codes.h"
 #include "base/units.h"
 #include "base/utf8.h"
 #include "base/write_file.h"
@@ -19,14 +21,13 @@
 #include "output/render_html.h"
 #include "output/render_text.h"
 #include "output/report.h"
+#include "output/watch_events.h"
 
 namespace pprof_trend {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-constexpr std::string_view kSuffix = ".pb.gz";
 
 // "2026-11-24T08-15-03.123Z": a UTC time that sorts as it reads and has no
 // ':' (which some file systems refuse).
@@ -46,14 +47,16 @@ std::string ClockTime() {
   return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-// The instance's captures in the directory, oldest first (names sort by time).
+// The instance's captures in the directory, oldest first (names sort by
+// time), whatever their format's suffix.
 std::vector<std::string> ListCaptures(const std::string& dir, const std::string& instance) {
   std::vector<std::string> files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.starts_with(instance + "-") && name.ends_with(kSuffix) && entry.is_regular_file(ec))
-      files.push_back(entry.path().string());
+    const bool suffix = std::any_of(std::begin(kCaptureSuffixes), std::end(kCaptureSuffixes),
+                                    [&](std::string_view s) { return name.ends_with(s); });
+    if (name.starts_with(instance + "-") && suffix && entry.is_regular_file(ec)) files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -65,8 +68,9 @@ struct Instance {
   std::string url, name;
   int captures_taken = 0, failures = 0;
   // The instance's series: each capture is folded once, when it is taken
-  // (or read back from the directory on resume), and never decoded again.
-  std::unique_ptr<Aligner> series;
+  // (or read back from the directory on resume), and never decoded again;
+  // through the same fold path as files given to the trend (symbolized).
+  std::unique_ptr<SeriesBuilder> series;
 };
 
 // What one analysis of an instance gave, for the update and the final report.
@@ -92,14 +96,14 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
   std::error_code ec;
   fs::create_directories(options.dir, ec);
   if (ec || !fs::is_directory(options.dir)) {
-    err << fmt::format("pprof-trend: watch: cannot use {} as the capture directory ({})\n", options.dir,
-                       ec ? ec.message() : "not a directory");
-    return 2;
+    PrintDiagnostic(err, Error(fmt::format("watch: cannot use {} as the capture directory ({})", options.dir,
+                                           ec ? ec.message() : "not a directory")));
+    return kExitInputError;
   }
   auto align = MakeAlignOptions(options.pipeline);
   if (!align.ok()) {
-    err << "pprof-trend: " << align.status().message() << "\n";
-    return 2;
+    PrintDiagnostic(err, Error(align.status().message()));
+    return kExitInputError;
   }
   std::vector<Instance> instances;
   for (const std::string& url : options.urls) {
@@ -108,7 +112,7 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
     in.name = InstanceName(url);
     for (const Instance& other : instances)
       if (other.name == in.name) in.name += "_" + std::to_string(instances.size() + 1);
-    in.series = std::make_unique<Aligner>(*align);
+    in.series = std::make_unique<SeriesBuilder>(*align, options.pipeline.symbolize);
     instances.push_back(std::move(in));
   }
   // Captures already in the directory start the series; one that cannot be
@@ -117,13 +121,14 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
     const std::vector<std::string> saved = ListCaptures(options.dir, in.name);
     for (const std::string& path : saved) {
       auto profile = LoadProfile(path, options.pipeline.load);
-      Status folded = profile.ok() ? in.series->Append(*profile) : profile.status();
-      if (!folded.ok())
-        err << fmt::format("pprof-trend: watch: left out of the series: {}\n", TerminalSafe(folded.message()));
+      Status folded = profile.ok() ? in.series->Append(std::move(*profile)) : profile.status();
+      if (!folded.ok()) PrintDiagnostic(err, Warning("watch: left out of the series: " + folded.message()));
     }
+    PrintDiagnostics(err, in.series->TakeNotes());
     if (!saved.empty())
-      err << fmt::format("pprof-trend: watch: {}: {} earlier capture{} in {} continue the series\n", in.url,
-                         in.series->num_captures(), in.series->num_captures() == 1 ? "" : "s", options.dir);
+      PrintDiagnostic(err, Info(fmt::format("watch: {}: {} earlier capture{} in {} continue the series", in.url,
+                                            in.series->num_captures(), in.series->num_captures() == 1 ? "" : "s",
+                                            options.dir)));
   }
 
   // Analyses the instance's series: the update line and the budgets.
@@ -165,45 +170,16 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
     if (!options.html.empty() && &in == &instances.front()) {
       Status written =
           WriteFileAtomically(options.html, [&](std::ostream& page) { RenderHtml(report, HtmlOptions{}, page); });
-      if (!written.ok()) err << "pprof-trend: watch: " << TerminalSafe(written.message()) << "\n";
+      if (!written.ok()) PrintDiagnostic(err, Error("watch: " + written.message()));
     }
-    if (options.jsonl && !final_report) {
-      JsonWriter w(0);
-      w.BeginObject();
-      w.Key("event");
-      w.String("analysis");
-      w.Key("instance");
-      w.String(in.url);
-      w.Key("captures");
-      w.Int(static_cast<int64_t>(t.aligned.captures.size()));
-      w.Key("span_seconds");
-      w.Double(t.span_seconds);
-      w.Key("total_delta_bytes");
-      w.Double(t.total.delta);
-      w.Key("restarts");
-      w.Int(static_cast<int64_t>(t.restarts.size()));
-      w.Key("growing");
-      w.BeginArray();
-      for (const ReportRow& row : report.growing) {
-        w.BeginObject();
-        w.Key("function");
-        w.String(row.name);
-        w.Key("delta_bytes");
-        w.Double(row.growth);
-        w.Key("class");
-        w.String(TrendClassName(row.node->stats.trend_class));
-        w.EndObject();
-      }
-      w.EndArray();
-      w.Key("budgets_passed");
-      options.budgets.empty() ? w.Null() : w.Bool(!outcome.budgets_failed);
-      w.EndObject();
-      out << w.str() << "\n";
-    }
+    if (options.jsonl && !final_report)
+      out << AnalysisEvent(in.url, report,
+                           options.budgets.empty() ? std::nullopt : std::optional<bool>(!outcome.budgets_failed))
+          << "\n";
     if (final_report) {
       out << fmt::format("\n== {} ({})\n", in.url, in.name) << RenderText(report);
       if (!check_text.empty()) out << "\n" << check_text;
-      for (const std::string& note : analysis.notes) err << "pprof-trend: " << note << "\n";
+      PrintDiagnostics(err, analysis.notes);
     }
     return outcome;
   };
@@ -215,8 +191,10 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
       const std::string url = options.gc ? WithGc(in.url) : in.url;
       const auto fetched_at = std::chrono::system_clock::now();
       auto body = http.Fetch(url, options.fetch);
-      const std::string file =
-          (fs::path(options.dir) / (in.name + "-" + FileTime(fetched_at) + std::string(kSuffix))).string();
+      // Saved under the suffix of its format: a legacy text capture is text.
+      const std::string file = (fs::path(options.dir) / (in.name + "-" + FileTime(fetched_at) +
+                                                         std::string(CaptureSuffix(body.ok() ? *body : ""))))
+                                   .string();
       std::string problem;
       if (!body.ok()) {
         problem = body.status().message();
@@ -232,35 +210,24 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
           // Folded now, as the file it is saved as; a profile without a
           // time of its own (legacy text) gets the time it was fetched.
           profile->source = file;
+          std::optional<int64_t> time;
           if (profile->time_nanos == 0)
-            profile->time_nanos =
-                std::chrono::duration_cast<std::chrono::nanoseconds>(fetched_at.time_since_epoch()).count();
-          Status folded = in.series->Append(*profile);
+            time = std::chrono::duration_cast<std::chrono::nanoseconds>(fetched_at.time_since_epoch()).count();
+          Status folded = in.series->Append(std::move(*profile), time);
+          PrintDiagnostics(err, in.series->TakeNotes());
           if (!folded.ok()) problem = url + ": " + folded.message();
         }
       }
       if (!problem.empty()) {
         ++in.failures;
-        err << fmt::format("pprof-trend: watch: [{}] {} (not saved; the watch goes on)\n", ClockTime(),
-                           TerminalSafe(problem));
-        if (options.jsonl) {
-          JsonWriter w(0);
-          w.BeginObject();
-          w.Key("event");
-          w.String("error");
-          w.Key("instance");
-          w.String(in.url);
-          w.Key("message");
-          w.String(problem);
-          w.EndObject();
-          out << w.str() << "\n";
-        }
+        PrintDiagnostic(err, Warning(fmt::format("watch: [{}] {} (not saved; the watch goes on)", ClockTime(), problem)));
+        if (options.jsonl) out << ErrorEvent(in.url, problem) << "\n";
         continue;
       }
       Status saved = WriteFileAtomically(file, *body);
       if (!saved.ok()) {
         in.series->RemoveCapture(in.series->num_captures() - 1);
-        err << "pprof-trend: watch: " << TerminalSafe(saved.message()) << "; ending the watch (the captures so far are intact)\n";
+        PrintDiagnostic(err, Error("watch: " + saved.message() + "; ending the watch (the captures so far are intact)"));
         disk_error = true;
         break;
       }
@@ -299,8 +266,8 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
       timespec timeout{static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
       const int sig = sigtimedwait(&stop_signals, nullptr, &timeout);
       if (sig > 0) {
-        err << fmt::format("pprof-trend: watch: stopped by {}; the final report follows\n",
-                           sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
+        PrintDiagnostic(err, Info(fmt::format("watch: stopped by {}; the final report follows",
+                                              sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal")));
         stopped = true;
         break;
       }
@@ -319,19 +286,19 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
     final_failed = final_failed || outcome.budgets_failed;
   }
   out.flush();
-  if (disk_error) return 2;
-  if (final_failed) return 1;
+  if (disk_error) return kExitInputError;
+  if (final_failed) return kExitCheckFailed;
   if (std::all_of(instances.begin(), instances.end(), [](const Instance& in) { return in.captures_taken == 0; }) &&
       std::all_of(instances.begin(), instances.end(),
                   [&](const Instance& in) { return ListCaptures(options.dir, in.name).empty(); })) {
-    err << "pprof-trend: watch: no capture could be taken\n";
-    return 2;
+    PrintDiagnostic(err, Error("watch: no capture could be taken"));
+    return kExitInputError;
   }
   if (!options.budgets.empty() && !evaluated) {
-    err << "pprof-trend: watch: fewer than two captures of an instance: its budgets could not be checked\n";
-    return 2;
+    PrintDiagnostic(err, Error("watch: fewer than two captures of an instance: its budgets could not be checked"));
+    return kExitInputError;
   }
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace pprof_trend

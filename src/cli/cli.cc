@@ -80,7 +80,7 @@ struct CheckFlags {
 };
 
 int ExitFor(const Status& status, std::ostream& err) {
-  err << "pprof-trend: " << TerminalSafe(status.message()) << "\n";
+  PrintDiagnostic(err, Error(status.message()));
   return kExitInputError;
 }
 
@@ -148,10 +148,10 @@ struct InspectFlags {
 };
 
 int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) {
-  std::vector<std::string> notes;
+  Diagnostics notes;
   auto expanded = ExpandDirectories(flags.paths, &notes);
   if (!expanded.ok()) return ExitFor(expanded.status(), err);
-  for (const std::string& note : notes) err << "pprof-trend: " << note << "\n";
+  PrintDiagnostics(err, notes);
   const std::vector<std::string>& paths = *expanded;
   const LimitFlags& limit_flags = flags.limit_flags;
   if (Status s = CheckStdinOnce(paths); !s.ok()) return ExitFor(s, err);
@@ -161,11 +161,10 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
   // still leaves what could be read on the output, then its error.
   Symbolizer symbolizer(limit_flags.Symbolize());
   Status status = LoadEach(paths, *options, [&](size_t i, Profile&& profile) {
-    std::vector<std::string> symbol_notes;
+    Diagnostics symbol_notes;
     symbolizer.Symbolize(profile, &symbol_notes);
-    for (const std::string& note : symbol_notes) err << "pprof-trend: " << note << "\n";
-    for (const std::string& warning : profile.warnings)
-      err << "pprof-trend: warning: " << TerminalSafe(profile.source) << ": " << TerminalSafe(warning) << "\n";
+    PrintDiagnostics(err, symbol_notes);
+    for (const std::string& warning : profile.warnings) PrintDiagnostic(err, Warning(profile.source + ": " + warning));
     out << (i == 0 ? "" : "\n") << RenderInspect(Summarize(profile, flags.node_count, flags.node_fraction));
     return Status();
   });
@@ -174,7 +173,7 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
 }
 
 // The pipeline's options from the command line's flags.
-StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags, std::vector<std::string>* notes) {
+StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags, Diagnostics* notes) {
   PipelineOptions options;
   ASSIGN_OR_RETURN(options.profiles, ExpandDirectories(flags.profiles, notes));
   options.granularity = *ParseGranularity(flags.granularity);
@@ -203,11 +202,11 @@ StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags, std::v
 
 // Runs the pipeline and prints its notes to `err`.
 StatusOr<TrendResult> AnalyzeFlags(const AnalysisFlags& flags, std::ostream& err) {
-  std::vector<std::string> notes;
+  Diagnostics notes;
   ASSIGN_OR_RETURN(PipelineOptions options, MakePipelineOptions(flags, &notes));
-  for (const std::string& note : notes) err << "pprof-trend: " << note << "\n";
+  PrintDiagnostics(err, notes);
   ASSIGN_OR_RETURN(Analysis analysis, Analyze(options));
-  for (const std::string& note : analysis.notes) err << "pprof-trend: " << note << "\n";
+  PrintDiagnostics(err, analysis.notes);
   return std::move(analysis.trend);
 }
 
@@ -216,7 +215,7 @@ StatusOr<TrendResult> AnalyzeFlags(const AnalysisFlags& flags, std::ostream& err
 int Finish(int exit_code, std::ostream& out, std::ostream& err, ExitNow exit_now) {
   out.flush();
   if (!out) {
-    err << "pprof-trend: cannot write the output to standard output (is the disk full?)\n";
+    PrintDiagnostic(err, Error("cannot write the output to standard output (is the disk full?)"));
     exit_code = kExitInputError;
   }
   err.flush();
@@ -241,7 +240,7 @@ int RunTrend(const TrendFlags& flags, const std::vector<std::string>& arguments,
   if (!flags.html.empty()) {
     Status written = WriteFileAtomically(flags.html, [&](std::ostream& page) { RenderHtml(report, HtmlOptions{}, page); });
     if (!written.ok()) return ExitFor(written, err);
-    err << "pprof-trend: wrote " << flags.html << "\n";
+    PrintDiagnostic(err, Info("wrote " + flags.html));
   }
   if (flags.format == "json") {
     JsonOptions json;
@@ -304,8 +303,8 @@ int RunExport(const ExportFlags& flags, const std::vector<std::string>& argument
   if (Status written = WriteFileAtomically(flags.output, Gzip(SerializeGrowthProfile(*trend))); !written.ok())
     return ExitFor(written, err);
   const auto& captures = trend->aligned.captures;
-  err << fmt::format("pprof-trend: wrote {}: the growth {} -> {}; open it with go tool pprof -http=: {}\n",
-                     flags.output, captures.front().path, captures.back().path, flags.output);
+  PrintDiagnostic(err, Info(fmt::format("wrote {}: the growth {} -> {}; open it with go tool pprof -http=: {}",
+                                        flags.output, captures.front().path, captures.back().path, flags.output)));
   return Finish(kExitOk, out, err, exit_now);
 }
 
@@ -368,7 +367,7 @@ int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments,
   options.html = flags.html;
   options.budgets = *budgets;
   flags.check.analysis.profiles.clear();
-  std::vector<std::string> ignored_notes;  // no profiles to expand in a watch
+  Diagnostics ignored_notes;  // no profiles to expand in a watch
   auto pipeline = MakePipelineOptions(flags.check.analysis, &ignored_notes);
   if (!pipeline.ok()) return ExitFor(pipeline.status(), err);
   options.pipeline = std::move(*pipeline);
@@ -516,7 +515,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     out << "pprof-trend " << kVersion << "\n";
     return kExitOk;
   } catch (const CLI::ParseError& e) {
-    err << "pprof-trend: " << e.what() << "\nRun with --help for usage.\n";
+    PrintDiagnostic(err, Error(e.what()));
+    err << "Run with --help for usage.\n";
     return kExitInputError;
   }
   // URL inputs are fetched through one HTTP client set up for this run.

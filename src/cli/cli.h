@@ -1,19 +1,12 @@
-// The command line: flags -> options -> the pipeline -> output and exit code.
-//
-// Exit codes (a public interface; see README "Exit codes"):
-//   0  success
-//   1  `check`: a budget was exceeded
-//   2  usage error, input error (unreadable, malformed or inconsistent profiles),
-//      or an output that could not be written
+// The command line: flags -> options -> the pipeline -> output and exit code
+// (base/exit_codes.h).
 #pragma once
 
 #include <ostream>
 
-namespace pprof_trend {
+#include "base/exit_codes.h"
 
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitCheckFailed = 1;
-inline constexpr int kExitInputError = 2;
+namespace pprof_trend {
 
 // Called once the output of an analysis is written and flushed, with the
 // exit code, while the analysis is still in memory; it does not return.

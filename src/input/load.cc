@@ -1,5 +1,7 @@
 #include "input/load.h"
 
+#include "base/units.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -97,8 +99,20 @@ TextFormat TextFormatOf(std::string_view data) {
 
 }  // namespace
 
+std::string_view CaptureSuffix(std::string_view data) {
+  if (IsGzip(data)) return ".pb.gz";
+  switch (TextFormatOf(data)) {
+    case TextFormat::kLegacyHeap: return ".heap";
+    case TextFormat::kDumpheap:
+    case TextFormat::kGcdumpReport:
+    case TextFormat::kClassHistogram: return ".txt";
+    case TextFormat::kNone: break;
+  }
+  return ".pb";
+}
+
 StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments,
-                                                     std::vector<std::string>* notes) {
+                                                     Diagnostics* notes) {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   for (const std::string& arg : arguments) {
@@ -134,8 +148,8 @@ StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::stri
       std::string names;
       for (size_t i = 0; i < std::min<size_t>(skipped.size(), 5); ++i) names += (i == 0 ? "" : ", ") + skipped[i];
       if (skipped.size() > 5) names += fmt::format(" and {} more", skipped.size() - 5);
-      notes->push_back(fmt::format("note: {}: {} profile{} read; skipped {} that {} no profile: {}", arg, kept,
-                                   kept == 1 ? "" : "s", skipped.size(), skipped.size() == 1 ? "is" : "are", names));
+      notes->push_back(Note(fmt::format("{}: {} profile{} read; skipped {} that {} no profile: {}", arg, kept,
+                                   kept == 1 ? "" : "s", skipped.size(), skipped.size() == 1 ? "is" : "are", names)));
     }
   }
   return out;
@@ -172,7 +186,7 @@ StatusOr<InputBytes> ReadInput(const std::string& path) {
   ::close(fd);
   if (!data.ok()) return data.status();
   return InputBytes{std::move(data).value(),
-                    static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+                    static_cast<int64_t>(st.st_mtim.tv_sec) * kNanosPerSecond + st.st_mtim.tv_nsec};
 }
 
 namespace {

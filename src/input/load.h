@@ -16,6 +16,7 @@
 
 #include "model/input_limits.h"
 #include "model/profile.h"
+#include "base/diagnostic.h"
 #include "base/status.h"
 
 namespace pprof_trend {
@@ -44,12 +45,20 @@ Status CheckStdinOnce(const std::vector<std::string>& paths);
 // in `notes`. Other arguments pass through. A directory without a profile is
 // an error.
 StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments,
-                                                     std::vector<std::string>* notes);
+                                                     Diagnostics* notes);
 
 // Reads the whole file (or standard input for "-").
 StatusOr<InputBytes> ReadInput(const std::string& path);
 
 // Decodes one input's bytes, whatever its format; `name` names it in errors.
+// The file name suffix a capture's bytes are saved under, by their format:
+// ".pb.gz" (gzip: what Go's /debug/pprof/heap serves), ".pb" (a raw
+// protobuf), ".heap" (legacy heap text: Go ?debug=1, gperftools, jemalloc),
+// ".txt" (a heap table: dumpheap, gcdump report, class histogram).
+std::string_view CaptureSuffix(std::string_view data);
+// Every suffix CaptureSuffix gives.
+inline constexpr std::string_view kCaptureSuffixes[] = {".pb.gz", ".pb", ".heap", ".txt"};
+
 StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const LoadOptions& options);
 
 // Reads and decodes one profile.

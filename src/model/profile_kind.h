@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/units.h"
 #include "model/profile.h"
 
 namespace pprof_trend {
@@ -61,7 +62,7 @@ inline std::optional<HeapDifference> DescribeHeapDifference(const Profile& p) {
   const HeapTypes heap = FindHeapTypes(p);
   if (heap.space < 0) return std::nullopt;
   if (IsGrowthExport(p)) return HeapDifference{"a growth profile written by pprof-trend export", captures};
-  const int64_t seconds = p.duration_nanos / 1000000000;
+  const int64_t seconds = p.duration_nanos / kNanosPerSecond;
   if (seconds >= 1)
     return HeapDifference{"a delta heap profile: the change over " + std::to_string(seconds) +
                               " s, as /debug/pprof/heap?seconds=N writes it",

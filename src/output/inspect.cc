@@ -170,7 +170,7 @@ std::string RenderInspect(const InspectSummary& s) {
   out += s.time_from_mtime ? "  captured      not recorded in the file (a trend takes its modification time; --times "
                              "gives the real one)"
                            : fmt::format("  captured      {}", FormatTimeUtc(s.time_nanos));
-  if (s.duration_nanos != 0) out += fmt::format(", duration {}", FormatSpan(static_cast<double>(s.duration_nanos) / 1e9));
+  if (s.duration_nanos != 0) out += fmt::format(", duration {}", FormatSpan(NanosToSeconds(s.duration_nanos)));
   out += "\n";
   out += fmt::format("  contents      {} samples, {} locations, {} functions, {} mappings\n", s.samples, s.locations,
                      s.functions, s.mappings);

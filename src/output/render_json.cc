@@ -12,7 +12,7 @@ void WriteRateFields(JsonWriter& w, std::optional<double> per_day) {
   w.Key("bytes_per_day");
   w.OptionalDouble(per_day);
   w.Key("bytes_per_second");
-  w.OptionalDouble(per_day ? std::optional<double>(*per_day / 86400.0) : std::nullopt);
+  w.OptionalDouble(per_day ? std::optional<double>(*per_day / kSecondsPerDay) : std::nullopt);
 }
 
 void WriteNodeStats(JsonWriter& w, const ReportRow& row, const NodeSeries& series) {

@@ -51,7 +51,7 @@ std::string MiddleSummary(const TrendResult& t, size_t from, size_t to) {
   std::vector<double> gaps;
   for (size_t i = 1; i < caps.size(); ++i)
     if (caps[i].time_nanos != 0 && caps[i - 1].time_nanos != 0)
-      gaps.push_back(static_cast<double>(caps[i].time_nanos - caps[i - 1].time_nanos) / 1e9);
+      gaps.push_back(NanosToSeconds(caps[i].time_nanos - caps[i - 1].time_nanos));
   if (gaps.size() + 1 == caps.size() && !gaps.empty()) {
     std::vector<double> sorted = gaps;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());

@@ -106,7 +106,7 @@ std::vector<FlameNode> BuildFlame(const TrendResult& trend, double min_share);
 RowCells FormatCells(const TrendResult& trend, const TrendNode& node, RateUnit unit);
 
 // A rate per day, per `unit` instead.
-inline double PerUnit(double per_day, RateUnit unit) { return per_day * unit.seconds / 86400.0; }
+inline double PerUnit(double per_day, RateUnit unit) { return per_day * SecondsToDays(unit.seconds); }
 
 // A value of the ranked sample type, with its unit; signed adds "+".
 std::string FormatNodeValue(const TrendResult& trend, double value, bool with_sign);

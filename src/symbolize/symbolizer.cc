@@ -320,7 +320,7 @@ struct Symbolizer::Impl {
 
   // The file of `m`, opened on first use (a note when it cannot be); null
   // when its frames cannot be named from it.
-  File* ForMapping(const Mapping& m, std::vector<std::string>* notes) {
+  File* ForMapping(const Mapping& m, Diagnostics* notes) {
     const std::string mapped(m.filename);
     auto [it, inserted] = files.try_emplace(mapped);
     File& file = it->second;
@@ -328,13 +328,13 @@ struct Symbolizer::Impl {
       const std::string path = Resolve(mapped);
       std::error_code ec;
       if (!fs::is_regular_file(path, ec)) {
-        notes->push_back(fmt::format(
-            "note: {} is not on this machine: its frames stay named by file and offset (--symbols PATH gives it)",
-            mapped));
+        notes->push_back(Note(fmt::format(
+            "{} is not on this machine: its frames stay named by file and offset (--symbols PATH gives it)",
+            mapped)));
       } else {
         std::string problem;
         file.elf = ElfFile::Open(path, &problem);
-        if (file.elf == nullptr) notes->push_back(fmt::format("note: cannot read symbols from {}: {}", path, problem));
+        if (file.elf == nullptr) notes->push_back(Note(fmt::format("cannot read symbols from {}: {}", path, problem)));
       }
     }
     if (file.elf == nullptr) return nullptr;
@@ -342,10 +342,10 @@ struct Symbolizer::Impl {
     // is only symbolized with that build: another one names the wrong code.
     if (!m.build_id.empty() && !file.elf->build_id().empty() && m.build_id != file.elf->build_id()) {
       if (!file.wrong_build_noted)
-        notes->push_back(fmt::format(
-            "note: {} here is build {}, the profile's is {}: its frames stay named by file and offset "
+        notes->push_back(Note(fmt::format(
+            "{} here is build {}, the profile's is {}: its frames stay named by file and offset "
             "(--symbols PATH gives the right build)",
-            mapped, file.elf->build_id(), m.build_id));
+            mapped, file.elf->build_id(), m.build_id)));
       file.wrong_build_noted = true;
       return nullptr;
     }
@@ -362,7 +362,7 @@ Symbolizer::~Symbolizer() = default;
 size_t Symbolizer::lookups() const { return impl_->lookups; }
 size_t Symbolizer::symbolized() const { return impl_->symbolized; }
 
-void Symbolizer::Symbolize(Profile& profile, std::vector<std::string>* notes) {
+void Symbolizer::Symbolize(Profile& profile, Diagnostics* notes) {
   if (!impl_->options.enabled) return;
   std::map<std::pair<std::string, std::string>, uint32_t> function_ids;  // added functions by (name, file)
   // Each mapping's file, resolved when a location first needs it.

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "base/diagnostic.h"
 #include "model/profile.h"
 
 namespace pprof_trend {
@@ -41,7 +42,7 @@ class Symbolizer {
   // Gives the locations of `profile` that have an address but no lines
   // their functions and lines. Files that cannot be read are named in
   // `notes` (once per Symbolizer).
-  void Symbolize(Profile& profile, std::vector<std::string>* notes);
+  void Symbolize(Profile& profile, Diagnostics* notes);
 
   // Addresses looked up and symbolized so far (for tests and timing).
   size_t lookups() const;

@@ -6,6 +6,9 @@
 //	leaksvc -addr 127.0.0.1:0 -size 4096 -per-tick 1000 -tick 1s -portfile port.txt
 //
 // GET /truth returns the leaked object count so far ("leaked N size S").
+// With -serve-files a,b,c, GET /capture answers with those files in turn
+// (the last one again once all were served): a series of captures made
+// elsewhere (native profilers' dumps) served as a live endpoint would.
 // It is also a forward HTTP proxy (a request for an absolute URL is fetched
 // and relayed), so a test can check that clients honour http_proxy; GET
 // /proxied returns how many requests it relayed ("proxied N").
@@ -21,6 +24,7 @@ import (
 	_ "net/http/pprof"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 )
@@ -65,6 +69,7 @@ func main() {
 	dropEvery := flag.Int("drop-every", 0, "every N ticks, free every leaked object (0: never)")
 	rate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate (0: the default, 512 KiB)")
 	prefill := flag.Int("prefill", 0, "objects leaked before serving (the leak's level at the first capture)")
+	serveFiles := flag.String("serve-files", "", "comma-separated files GET /capture serves in turn")
 	flag.Parse()
 	if *rate > 0 {
 		runtime.MemProfileRate = *rate
@@ -88,6 +93,24 @@ func main() {
 		mu.Lock()
 		defer mu.Unlock()
 		fmt.Fprintf(w, "leaked %d size %d\n", len(leaked), *size)
+	})
+	served := 0
+	http.HandleFunc("/capture", func(w http.ResponseWriter, r *http.Request) {
+		files := strings.Split(*serveFiles, ",")
+		mu.Lock()
+		at := served
+		if at > len(files)-1 {
+			at = len(files) - 1
+		}
+		file := files[at]
+		served++
+		mu.Unlock()
+		body, err := os.ReadFile(file)
+		if *serveFiles == "" || err != nil {
+			http.Error(w, "no capture", http.StatusNotFound)
+			return
+		}
+		w.Write(body)
 	})
 	http.HandleFunc("/proxied", func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
