@@ -230,5 +230,24 @@ TEST(ProfileReaderTest, TruncatedMessageIsRejected) {
   }
 }
 
+// Two profiles concatenated in one file (cat a.pb b.pb): a protobuf reader
+// merges them silently (mapping id 7 twice was the message); pprof says
+// "concatenated profiles detected", and so does this reader, with the fix.
+TEST(ProfileReaderTest, ConcatenatedProfilesAreSaidAsSuch) {
+  const std::string one = ValidProfile().SerializeAsString();
+  auto decoded = DecodePprof(one + one, "two.pb");
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.status().message(),
+            "two.pb: two or more profiles concatenated in one file (time_nanos occurs twice; pprof says "
+            "\"concatenated profiles detected\"): give each capture as its own file");
+  // Without a capture time, the sampling period tells it.
+  pb::Profile untimed = ValidProfile();
+  untimed.clear_time_nanos();
+  const std::string bytes = untimed.SerializeAsString();
+  decoded = DecodePprof(bytes + bytes, "two.pb");
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_NE(decoded.status().message().find("(period_type occurs twice"), std::string::npos) << decoded.status().message();
+}
+
 }  // namespace
 }  // namespace pprof_trend

@@ -19,6 +19,47 @@ namespace {
 
 enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
 
+// Field numbers, one enum per message of proto/profile.proto.
+namespace profile_field {  // message Profile
+enum : uint32_t {
+  kSampleType = 1,         // repeated ValueType sample_type
+  kSample = 2,             // repeated Sample sample
+  kMapping = 3,            // repeated Mapping mapping
+  kLocation = 4,           // repeated Location location
+  kFunction = 5,           // repeated Function function
+  kStringTable = 6,        // repeated string string_table
+  kDropFrames = 7,         // int64 drop_frames (string index)
+  kKeepFrames = 8,         // int64 keep_frames (string index)
+  kTimeNanos = 9,          // int64 time_nanos
+  kDurationNanos = 10,     // int64 duration_nanos
+  kPeriodType = 11,        // ValueType period_type
+  kPeriod = 12,            // int64 period
+  kComment = 13,           // repeated int64 comment (string indices)
+  kDefaultSampleType = 14  // int64 default_sample_type (string index)
+};
+}  // namespace profile_field
+namespace value_type_field {  // message ValueType
+enum : uint32_t { kType = 1, kUnit = 2 };
+}
+namespace sample_field {  // message Sample
+enum : uint32_t { kLocationId = 1, kValue = 2, kLabel = 3 };
+}
+namespace label_field {  // message Label
+enum : uint32_t { kKey = 1, kStr = 2, kNum = 3, kNumUnit = 4 };
+}
+namespace mapping_field {  // message Mapping (has_* flags after build_id are not read)
+enum : uint32_t { kId = 1, kMemoryStart = 2, kMemoryLimit = 3, kFileOffset = 4, kFilename = 5, kBuildId = 6 };
+}
+namespace location_field {  // message Location
+enum : uint32_t { kId = 1, kMappingId = 2, kAddress = 3, kLine = 4, kIsFolded = 5 };
+}
+namespace line_field {  // message Line (column = 3 is not read)
+enum : uint32_t { kFunctionId = 1, kLine = 2 };
+}
+namespace function_field {  // message Function
+enum : uint32_t { kId = 1, kName = 2, kSystemName = 3, kFilename = 4, kStartLine = 5 };
+}
+
 class WireReader {
  public:
   explicit WireReader(std::string_view bytes)
@@ -117,26 +158,42 @@ struct ProfileFields {
   uint64_t drop_frames = 0, keep_frames = 0, time_nanos = 0, duration_nanos = 0, period = 0;
   uint64_t default_sample_type = 0;
   std::vector<uint64_t> comments;
+  // A field a profile holds once (time_nanos, duration_nanos, period_type,
+  // period) met twice: two profiles concatenated in one file (`cat a.pb b.pb`,
+  // or two gzip members), which a protobuf reader would silently merge.
+  const char* repeated_singular = nullptr;
 };
 
 bool ScanProfile(std::string_view bytes, ProfileFields* f) {
+  namespace pf = profile_field;
   WireReader r(bytes);
+  bool seen[pf::kDefaultSampleType + 1] = {};
   while (!r.done()) {
     uint32_t field, wire_type;
     if (!r.Tag(&field, &wire_type)) return false;
+    if (field <= pf::kDefaultSampleType) {
+      const bool singular = field == pf::kTimeNanos || field == pf::kDurationNanos || field == pf::kPeriodType ||
+                            field == pf::kPeriod;
+      if (singular && seen[field] && f->repeated_singular == nullptr)
+        f->repeated_singular = field == pf::kTimeNanos       ? "time_nanos"
+                               : field == pf::kDurationNanos ? "duration_nanos"
+                               : field == pf::kPeriodType    ? "period_type"
+                                                             : "period";
+      seen[field] = true;
+    }
     std::vector<std::string_view>* list = nullptr;
     switch (field) {
-      case 1: list = &f->sample_types; break;
-      case 2: list = &f->samples; break;
-      case 3: list = &f->mappings; break;
-      case 4: list = &f->locations; break;
-      case 5: list = &f->functions; break;
-      case 6: list = &f->strings; break;
-      case 7: if (!ReadScalar(r, wire_type, &f->drop_frames)) return false; continue;
-      case 8: if (!ReadScalar(r, wire_type, &f->keep_frames)) return false; continue;
-      case 9: if (!ReadScalar(r, wire_type, &f->time_nanos)) return false; continue;
-      case 10: if (!ReadScalar(r, wire_type, &f->duration_nanos)) return false; continue;
-      case 11:
+      case pf::kSampleType: list = &f->sample_types; break;
+      case pf::kSample: list = &f->samples; break;
+      case pf::kMapping: list = &f->mappings; break;
+      case pf::kLocation: list = &f->locations; break;
+      case pf::kFunction: list = &f->functions; break;
+      case pf::kStringTable: list = &f->strings; break;
+      case pf::kDropFrames: if (!ReadScalar(r, wire_type, &f->drop_frames)) return false; continue;
+      case pf::kKeepFrames: if (!ReadScalar(r, wire_type, &f->keep_frames)) return false; continue;
+      case pf::kTimeNanos: if (!ReadScalar(r, wire_type, &f->time_nanos)) return false; continue;
+      case pf::kDurationNanos: if (!ReadScalar(r, wire_type, &f->duration_nanos)) return false; continue;
+      case pf::kPeriodType:
         if (wire_type != kLengthDelimited) {
           if (!r.Skip(wire_type)) return false;
           continue;
@@ -144,11 +201,11 @@ bool ScanProfile(std::string_view bytes, ProfileFields* f) {
         if (!r.Bytes(&f->period_type)) return false;
         f->has_period_type = true;
         continue;
-      case 12: if (!ReadScalar(r, wire_type, &f->period)) return false; continue;
-      case 13:
+      case pf::kPeriod: if (!ReadScalar(r, wire_type, &f->period)) return false; continue;
+      case pf::kComment:
         if (!ReadRepeated(r, wire_type, [&](uint64_t v) { f->comments.push_back(v); })) return false;
         continue;
-      case 14: if (!ReadScalar(r, wire_type, &f->default_sample_type)) return false; continue;
+      case pf::kDefaultSampleType: if (!ReadScalar(r, wire_type, &f->default_sample_type)) return false; continue;
       default:
         if (!r.Skip(wire_type)) return false;
         continue;
@@ -264,8 +321,9 @@ class Decoder {
     while (!r.done()) {
       uint32_t field, wire_type;
       if (!r.Tag(&field, &wire_type)) return false;
-      bool ok = field == 1 ? ReadScalar(r, wire_type, type) : field == 2 ? ReadScalar(r, wire_type, unit)
-                                                                          : r.Skip(wire_type);
+      bool ok = field == value_type_field::kType   ? ReadScalar(r, wire_type, type)
+                : field == value_type_field::kUnit ? ReadScalar(r, wire_type, unit)
+                                                   : r.Skip(wire_type);
       if (!ok) return false;
     }
     return true;
@@ -307,56 +365,59 @@ class Decoder {
     return Status();
   }
 
-  // Mapping { id = 1; memory_start = 2; memory_limit = 3; file_offset = 4; filename = 5; build_id = 6; ... }
+  // Mapping: the fields up to build_id, v[field number].
   Status DecodeMappings() {
+    namespace mf = mapping_field;
     out_.mappings.reserve(f_.mappings.size());
     for (std::string_view bytes : f_.mappings) {
-      uint64_t v[7] = {0, 0, 0, 0, 0, 0, 0};
+      uint64_t v[mf::kBuildId + 1] = {};
       WireReader r(bytes);
       while (!r.done()) {
         uint32_t field, wire_type;
         if (!r.Tag(&field, &wire_type)) return Corrupt();
-        if (!(field <= 6 ? ReadScalar(r, wire_type, &v[field]) : r.Skip(wire_type))) return Corrupt();
+        if (!(field <= mf::kBuildId ? ReadScalar(r, wire_type, &v[field]) : r.Skip(wire_type))) return Corrupt();
       }
-      const uint64_t id = v[1];
+      const uint64_t id = v[mf::kId];
       if (id == 0) return Error("mapping id 0 is not allowed");
       if (!mapping_ids_.Add(id, static_cast<uint32_t>(out_.mappings.size())))
         return Error(fmt::format("duplicate mapping id {}", id));
-      Mapping mapping{v[2], v[3], v[4], {}, {}};
-      if (!Str(v[5], &mapping.filename, "mapping") || !Str(v[6], &mapping.build_id, "mapping")) return StringError();
+      Mapping mapping{v[mf::kMemoryStart], v[mf::kMemoryLimit], v[mf::kFileOffset], {}, {}};
+      if (!Str(v[mf::kFilename], &mapping.filename, "mapping") || !Str(v[mf::kBuildId], &mapping.build_id, "mapping"))
+        return StringError();
       out_.mappings.push_back(mapping);
     }
     return Status();
   }
 
-  // Function { id = 1; name = 2; system_name = 3; filename = 4; start_line = 5; }
+  // Function: v[field number].
   Status DecodeFunctions() {
+    namespace ff = function_field;
     out_.functions.reserve(f_.functions.size());
     for (std::string_view bytes : f_.functions) {
-      uint64_t v[6] = {0, 0, 0, 0, 0, 0};
+      uint64_t v[ff::kStartLine + 1] = {};
       WireReader r(bytes);
       while (!r.done()) {
         uint32_t field, wire_type;
         if (!r.Tag(&field, &wire_type)) return Corrupt();
-        if (!(field <= 5 ? ReadScalar(r, wire_type, &v[field]) : r.Skip(wire_type))) return Corrupt();
+        if (!(field <= ff::kStartLine ? ReadScalar(r, wire_type, &v[field]) : r.Skip(wire_type))) return Corrupt();
       }
-      const uint64_t id = v[1];
+      const uint64_t id = v[ff::kId];
       if (id == 0) return Error("function id 0 is not allowed");
       if (!function_ids_.Add(id, static_cast<uint32_t>(out_.functions.size())))
         return Error(fmt::format("duplicate function id {}", id));
       Function fn;
-      if (!Str(v[2], &fn.name, "function") || !Str(v[3], &fn.system_name, "function") ||
-          !Str(v[4], &fn.filename, "function"))
+      if (!Str(v[ff::kName], &fn.name, "function") || !Str(v[ff::kSystemName], &fn.system_name, "function") ||
+          !Str(v[ff::kFilename], &fn.filename, "function"))
         return StringError();
-      fn.start_line = static_cast<int64_t>(v[5]);
+      fn.start_line = static_cast<int64_t>(v[ff::kStartLine]);
       out_.functions.push_back(fn);
     }
     return Status();
   }
 
-  // Location { id = 1; mapping_id = 2; address = 3; repeated Line line = 4; is_folded = 5; }
-  // Line { function_id = 1; line = 2; column = 3; }
+  // Location, with its Lines (inlined frames, callee first).
   Status DecodeLocations() {
+    namespace lf = location_field;
     out_.locations.reserve(f_.locations.size());
     out_.lines.reserve(f_.locations.size() + f_.locations.size() / 4);
     struct PendingLine {
@@ -373,25 +434,26 @@ class Decoder {
         if (!r.Tag(&field, &wire_type)) return Corrupt();
         bool ok = true;
         switch (field) {
-          case 1: ok = ReadScalar(r, wire_type, &id); break;
-          case 2: ok = ReadScalar(r, wire_type, &mapping_id); break;
-          case 3: ok = ReadScalar(r, wire_type, &address); break;
-          case 5: ok = ReadScalar(r, wire_type, &folded); break;
-          case 4: {
+          case lf::kId: ok = ReadScalar(r, wire_type, &id); break;
+          case lf::kMappingId: ok = ReadScalar(r, wire_type, &mapping_id); break;
+          case lf::kAddress: ok = ReadScalar(r, wire_type, &address); break;
+          case lf::kIsFolded: ok = ReadScalar(r, wire_type, &folded); break;
+          case lf::kLine: {
             if (wire_type != kLengthDelimited) {
               ok = r.Skip(wire_type);
               break;
             }
             std::string_view line_bytes;
             if (!r.Bytes(&line_bytes)) return Corrupt();
-            uint64_t lv[3] = {0, 0, 0};
+            uint64_t lv[line_field::kLine + 1] = {};
             WireReader lr(line_bytes);
             while (!lr.done()) {
-              uint32_t lf, lw;
-              if (!lr.Tag(&lf, &lw)) return Corrupt();
-              if (!(lf <= 2 ? ReadScalar(lr, lw, &lv[lf]) : lr.Skip(lw))) return Corrupt();
+              uint32_t line_field_number, lw;
+              if (!lr.Tag(&line_field_number, &lw)) return Corrupt();
+              if (!(line_field_number <= line_field::kLine ? ReadScalar(lr, lw, &lv[line_field_number]) : lr.Skip(lw)))
+                return Corrupt();
             }
-            lines.push_back(PendingLine{lv[1], static_cast<int64_t>(lv[2])});
+            lines.push_back(PendingLine{lv[line_field::kFunctionId], static_cast<int64_t>(lv[line_field::kLine])});
             break;
           }
           default: ok = r.Skip(wire_type);
@@ -423,9 +485,9 @@ class Decoder {
     return Status();
   }
 
-  // Sample { repeated uint64 location_id = 1; repeated int64 value = 2; repeated Label label = 3; }
-  // Label { key = 1; str = 2; num = 3; num_unit = 4; }
+  // Samples, with their Labels.
   Status DecodeSamples() {
+    namespace sf = sample_field;
     const size_t num_types = out_.sample_types.size();
     size_t sample_bytes = 0;
     for (std::string_view s : f_.samples) sample_bytes += s.size();
@@ -449,7 +511,7 @@ class Decoder {
         uint32_t field, wire_type;
         if (!r.Tag(&field, &wire_type)) return Corrupt();
         bool ok = true;
-        if (field == 1) {
+        if (field == sf::kLocationId) {
           ok = ReadRepeated(r, wire_type, [&](uint64_t id) {
             uint32_t loc = location_ids_.Find(id);
             if (id == 0 || loc == IdIndex::kMissing) {
@@ -460,24 +522,26 @@ class Decoder {
             out_.stack_locations.push_back(loc);
             depth += frames_at[loc];
           });
-        } else if (field == 2) {
+        } else if (field == sf::kValue) {
           ok = ReadRepeated(r, wire_type, [&](uint64_t v) { out_.values.push_back(static_cast<int64_t>(v)); });
-        } else if (field == 3 && wire_type == kLengthDelimited) {
+        } else if (field == sf::kLabel && wire_type == kLengthDelimited) {
           std::string_view label_bytes;
           if (!r.Bytes(&label_bytes)) return Corrupt();
-          uint64_t lv[5] = {0, 0, 0, 0, 0};
+          namespace lbf = label_field;
+          uint64_t lv[lbf::kNumUnit + 1] = {};
           WireReader lr(label_bytes);
           while (!lr.done()) {
-            uint32_t lf, lw;
-            if (!lr.Tag(&lf, &lw)) return Corrupt();
-            if (!(lf <= 4 ? ReadScalar(lr, lw, &lv[lf]) : lr.Skip(lw))) return Corrupt();
+            uint32_t label_field_number, lw;
+            if (!lr.Tag(&label_field_number, &lw)) return Corrupt();
+            if (!(label_field_number <= lbf::kNumUnit ? ReadScalar(lr, lw, &lv[label_field_number]) : lr.Skip(lw)))
+              return Corrupt();
           }
           Label label;
-          if (!Str(lv[1], &label.key, "label") || !Str(lv[2], &label.str, "label") ||
-              !Str(lv[4], &label.num_unit, "label"))
+          if (!Str(lv[lbf::kKey], &label.key, "label") || !Str(lv[lbf::kStr], &label.str, "label") ||
+              !Str(lv[lbf::kNumUnit], &label.num_unit, "label"))
             return StringError();
-          label.num = static_cast<int64_t>(lv[3]);
-          label.is_numeric = lv[2] == 0;
+          label.num = static_cast<int64_t>(lv[lbf::kNum]);
+          label.is_numeric = lv[lbf::kStr] == 0;
           out_.labels.push_back(label);
         } else {
           ok = r.Skip(wire_type);
@@ -515,6 +579,11 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const 
   ProfileFields fields;
   if (!ScanProfile(bytes, &fields))
     return Status::InputError(fmt::format("{}: not a pprof profile (corrupt or truncated protobuf)", profile.source));
+  if (fields.repeated_singular != nullptr)
+    return Status::InputError(fmt::format(
+        "{}: two or more profiles concatenated in one file ({} occurs twice; pprof says \"concatenated profiles "
+        "detected\"): give each capture as its own file",
+        profile.source, fields.repeated_singular));
   RETURN_IF_ERROR(Decoder(fields, profile, limits).Run());
   if (!ValueTotalsFit(profile))
     return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", profile.source));
