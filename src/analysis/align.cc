@@ -1,16 +1,15 @@
 #include "analysis/align.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-#include <condition_variable>
 #include <cstdlib>
-#include <fmt/format.h>
-#include <mutex>
 #include <numeric>
-#include <stop_token>
-#include <thread>
 
+#include "analysis/sample_resolver.h"
 #include "base/huge_pages.h"
+#include "base/two_stage.h"
 #include "model/profile_kind.h"
 
 namespace pprof_trend {
@@ -32,16 +31,6 @@ std::optional<Granularity> ParseGranularity(std::string_view name) {
 }
 
 namespace {
-
-uint64_t HashFrames(const uint32_t* frames, size_t n) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-  for (size_t i = 0; i < n; ++i) {
-    h ^= frames[i];
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
-  }
-  return h;
-}
 
 // Calls f on each of a site's series arrays that exist (one entry per
 // capture): values, objects, the alloc_* pair, and each size class's pair.
@@ -73,7 +62,6 @@ Aligner::Aligner(AlignOptions options, size_t num_captures)
       capacity_(num_captures) {
   result_.granularity = options_.granularity;
   result_.captures.resize(num_captures);
-  site_slots_.assign(1024, SiteSlot{});
 }
 
 Status Aligner::ResolveSampleTypes(const Profile& profile) {
@@ -149,43 +137,11 @@ uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, 
   return it->second;
 }
 
-uint32_t Aligner::NoStackFrame() {
-  if (no_stack_frame_ == UINT32_MAX) {
-    no_stack_frame_ = InternFrame(kNoStackName, "", 0);  // FrameMatches never matches it
-  }
-  return no_stack_frame_;
-}
-
-void Aligner::GrowSiteTable(size_t min_sites) {
-  size_t size = site_slots_.size();
-  while (min_sites * 2 > size) size *= 2;  // keep the load factor under 1/2
-  if (size == site_slots_.size()) return;
-  std::vector<SiteSlot> grown;
-  ReserveHuge(grown, size);
-  grown.resize(size);
-  const size_t mask = size - 1;
-  for (uint32_t s = 0; s < result_.sites.size(); ++s) {
-    size_t i = site_hashes_[s] & mask;
-    while (grown[i].id_plus_one != 0) i = (i + 1) & mask;
-    grown[i] = SiteSlot{s + 1, static_cast<uint32_t>(site_hashes_[s] >> 32)};
-  }
-  site_slots_ = std::move(grown);
-}
-
 uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h) {
-  const size_t mask = site_slots_.size() - 1;
-  const auto high = static_cast<uint32_t>(h >> 32);
-  size_t slot = h & mask;
-  while (site_slots_[slot].id_plus_one != 0) {
-    if (site_slots_[slot].hash_high == high) {
-      uint32_t id = site_slots_[slot].id_plus_one - 1;
-      const auto& frames = result_.sites[id].frames;
-      // The slot's position and hash_high already agree with h: the frames
-      // decide (reading site_hashes_ first would cost a cache miss per hit).
-      if (std::equal(frames.begin(), frames.end(), leaf_first.rbegin(), leaf_first.rend())) return id;
-    }
-    slot = (slot + 1) & mask;
-  }
+  size_t slot = 0;
+  const SiteId found = site_table_.Find(
+      leaf_first, h, [&](SiteId id) { return std::span<const FrameId>(result_.sites[id].frames); }, &slot);
+  if (found != SiteTable::kNotFound) return found;
   auto id = static_cast<uint32_t>(result_.sites.size());
   AlignedSite site;
   site.frames = result_.frame_arena.Allocate(leaf_first.size());
@@ -199,10 +155,8 @@ uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h
   }
   site.example_lines = result_.line_arena.Allocate(leaf_first.size());
   result_.sites.push_back(std::move(site));
-  site_hashes_.push_back(h);
   if (appending_) presence_.resize(result_.sites.size() * capacity_, 0);
-  site_slots_[slot] = SiteSlot{id + 1, high};
-  if (result_.sites.size() * 2 > site_slots_.size()) GrowSiteTable(result_.sites.size());
+  site_table_.Insert(slot, id, h);
   return id;
 }
 
@@ -305,30 +259,24 @@ void Aligner::RemoveCapture(size_t index) {
   for (AlignedSite& site : result_.sites) ForEachSeries(site, result_.has_alloc, [&](PackedSeries& v) { v.Erase(index); });
   // The sites only the removed capture had go, so the table is the one the
   // remaining captures alone would give (and memory follows the sites alive).
+  std::vector<bool> keep(result_.sites.size());
   size_t kept = 0;
   for (size_t s = 0; s < result_.sites.size(); ++s) {
     uint8_t* present = presence_.data() + s * capacity_;
     std::copy(present + index + 1, present + num_captures_, present + index);
     present[num_captures_ - 1] = 0;
-    if (std::none_of(present, present + num_captures_ - 1, [](uint8_t p) { return p != 0; })) continue;
+    keep[s] = std::any_of(present, present + num_captures_ - 1, [](uint8_t p) { return p != 0; });
+    if (!keep[s]) continue;
     if (kept != s) {
       result_.sites[kept] = std::move(result_.sites[s]);
-      site_hashes_[kept] = site_hashes_[s];
       std::copy_n(present, capacity_, presence_.data() + kept * capacity_);
     }
     ++kept;
   }
   if (kept != result_.sites.size()) {
     result_.sites.resize(kept);
-    site_hashes_.resize(kept);
     presence_.resize(kept * capacity_);
-    std::fill(site_slots_.begin(), site_slots_.end(), SiteSlot{});
-    const size_t mask = site_slots_.size() - 1;
-    for (uint32_t s = 0; s < kept; ++s) {
-      size_t i = site_hashes_[s] & mask;
-      while (site_slots_[i].id_plus_one != 0) i = (i + 1) & mask;
-      site_slots_[i] = SiteSlot{s + 1, static_cast<uint32_t>(site_hashes_[s] >> 32)};
-    }
+    site_table_.Compact(keep);
   }
   result_.captures.erase(result_.captures.begin() + static_cast<ptrdiff_t>(index));
   --num_captures_;
@@ -358,297 +306,81 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
   return copy;
 }
 
+// A profile is folded in five steps (Append adds a capture first).
 Status Aligner::Add(size_t argument_index, const Profile& profile) {
+  // Step 1: the profile fits the series (its sample types, its view of the
+  // heap), and comes in its turn.
   RETURN_IF_ERROR(CheckSampleTypes(profile));
   if (argument_index != folded_ || argument_index >= num_captures_)
     return Status::InputError(fmt::format("{}: profile {} folded out of order (next is {} of {})", profile.source,
                                           argument_index, folded_, num_captures_));
+  // Step 2: what the series keeps of it besides its samples.
   Capture& capture = result_.captures[argument_index];
-  capture.path = profile.source;
-  capture.time_nanos = profile.time_nanos;
-  capture.period = profile.period;
-  capture.period_unit = profile.period_type.unit;
-  capture.time_from_mtime = profile.time_from_mtime;
-  capture.content_hash = profile.content_hash;
-  capture.type_totals.assign(profile.sample_types.size(), 0);
-  for (size_t i = 0; i < profile.values.size(); ++i) capture.type_totals[i % profile.sample_types.size()] += profile.values[i];
-  capture.cumulative_types = profile.FindSampleType("alloc_space") >= 0;
+  capture = CaptureOf(profile);
   if (alloc_value_index_ >= 0) capture.total_alloc_value = capture.type_totals[static_cast<size_t>(alloc_value_index_)];
   if (alloc_objects_index_ >= 0)
     capture.total_alloc_objects = capture.type_totals[static_cast<size_t>(alloc_objects_index_)];
-  if (!profile.mappings.empty()) capture.build_id = std::string(profile.mappings.front().build_id);
-  capture.warnings = profile.warnings;
-  capture.coverage = profile.coverage;
-  capture.free_bytes = profile.free_bytes;
-  capture.runtime = profile.runtime;
-  capture.view_filter = profile.view_filter;
+  // Step 3: every frame it names, interned once; the site table sized for it.
+  const SampleResolver resolver(
+      profile, options_.granularity,
+      [this](std::string_view function, std::string_view file, int64_t line) { return InternFrame(function, file, line); },
+      ValueIndices{value_index_, objects_index_, alloc_value_index_, result_.has_alloc ? alloc_objects_index_ : -1});
+  if (result_.sites.capacity() < profile.samples.size()) ReserveHuge(result_.sites, profile.samples.size());
+  site_table_.Reserve(profile.samples.size());
+  // Step 4: its samples, a chunk at a time: resolved (on a second thread for
+  // a large profile) and folded into their sites, in sample order.
+  const FrameFilters filters{options_.focus ? &frame_focus_ : nullptr, options_.ignore ? &frame_ignore_ : nullptr};
+  RunTwoStage<ResolvedChunk>(
+      resolver.num_chunks(), [&](size_t chunk, ResolvedChunk& out) { resolver.Resolve(chunk, filters, out); },
+      [&](const ResolvedChunk& in) { FoldChunk(in, capture, argument_index); });
+  // Step 5: every site's sums of this capture become its next point.
+  EndCapture();
+  return Status();
+}
 
-  // Aligned frame of every Line of this profile, resolved once.
-  std::vector<uint32_t> function_frame(profile.functions.size(), UINT32_MAX);
-  std::vector<uint32_t> line_frame(profile.lines.size());
-  for (size_t i = 0; i < profile.lines.size(); ++i) {
-    const Line& line = profile.lines[i];
-    const Function& fn = profile.functions[line.function];
-    switch (options_.granularity) {
-      case Granularity::kFunctions:
-        if (function_frame[line.function] == UINT32_MAX)
-          function_frame[line.function] = InternFrame(fn.name, fn.filename, 0);
-        line_frame[i] = function_frame[line.function];
-        break;
-      case Granularity::kLines:
-        line_frame[i] = InternFrame(fn.name, fn.filename, line.line);
-        break;
-      case Granularity::kFiles:
-        if (function_frame[line.function] == UINT32_MAX)
-          function_frame[line.function] = InternFrame(fn.filename, fn.filename, 0);
-        line_frame[i] = function_frame[line.function];
-        break;
-    }
-  }
-  // A location without symbols is named by its file and the offset in it
-  // ("leaker+0x149d"), which stay the same when the process restarts and
-  // its addresses move (ASLR); without a mapping, by its address.
-  std::vector<uint32_t> address_frame(profile.locations.size(), UINT32_MAX);
-  for (size_t i = 0; i < profile.locations.size(); ++i) {
-    const Location& loc = profile.locations[i];
-    if (loc.num_lines != 0) continue;
-    if (loc.mapping != Location::kNoMapping && !profile.mappings[loc.mapping].filename.empty() &&
-        loc.address >= profile.mappings[loc.mapping].memory_start) {
-      const Mapping& m = profile.mappings[loc.mapping];
-      std::string_view base = m.filename.substr(m.filename.rfind('/') + 1);
-      address_frame[i] =
-          InternFrame(fmt::format("{}+0x{:x}", base, loc.address - m.memory_start + m.file_offset), m.filename, 0);
-    } else {
-      address_frame[i] = InternFrame(fmt::format("0x{:x}", loc.address), "", 0);
-    }
-  }
-
-  // Most locations hold one frame: their aligned frame and line, packed by
-  // location, so the loop below touches one small array per frame.
-  struct FrameAndLine {
-    uint32_t frame;
-    int32_t line;
-  };
-  constexpr uint32_t kNotSingle = UINT32_MAX;
-  auto clamp_line = [](int64_t line) {  // lines beyond 32 bits are not real source lines
-    return line >= 0 && line <= INT32_MAX ? static_cast<int32_t>(line) : 0;
-  };
-  std::vector<FrameAndLine> single_frame(profile.locations.size(), FrameAndLine{kNotSingle, 0});
-  for (size_t i = 0; i < profile.locations.size(); ++i) {
-    const Location& loc = profile.locations[i];
-    if (loc.num_lines == 1)
-      single_frame[i] = FrameAndLine{line_frame[loc.first_line], clamp_line(profile.lines[loc.first_line].line)};
-  }
-
-  const auto vi = static_cast<size_t>(value_index_);
-  const bool has_objects = objects_index_ >= 0;
-  const auto oi = static_cast<size_t>(objects_index_);
-  const bool has_alloc = result_.has_alloc;
-  const auto avi = static_cast<size_t>(alloc_value_index_);
-  const int aoi = alloc_objects_index_;
-  std::string_view size_key = "bytes";
-  // Most sites of a capture are in the next one too: size the table for
-  // this profile once instead of growing it sample by sample.
-  if (result_.sites.capacity() < profile.samples.size()) {
-    ReserveHuge(result_.sites, profile.samples.size());
-    ReserveHuge(site_hashes_, profile.samples.size());
-  }
-  GrowSiteTable(profile.samples.size());
-  // A sample with no call stack folds into the "(no stack)" frame, interned
-  // here: the resolve stage below must not change the frame table.
-  const uint32_t no_stack = std::any_of(profile.samples.begin(), profile.samples.end(),
-                                        [](const Sample& s) { return s.num_locations == 0; })
-                                ? NoStackFrame()
-                                : UINT32_MAX;
-
-  // Samples go through two stages, a chunk of them at a time. Resolve: a
-  // sample's stack as aligned frames, its hash, values and size label. It
-  // reads only this profile and the tables built above. Fold: into its site,
-  // in sample order. On a large profile a second thread resolves the next
-  // chunk while this one folds the last (the core that would wait for this
-  // profile's turn otherwise); the result is the same either way.
-  struct ResolvedSample {
-    uint32_t end;                  // where its frames end in the chunk's frames
-    bool folded;                   // not dropped by focus/ignore
-    std::optional<int64_t> size;   // the numeric `bytes` label
-    uint64_t hash;                 // of its frames, when folded
-    std::array<int64_t, 4> values; // value, objects, alloc value, alloc objects
-  };
-  struct ResolvedChunk {
-    std::vector<uint32_t> frames;  // leaf first, sample after sample
-    std::vector<int32_t> lines;    // parallel to frames
-    std::vector<ResolvedSample> samples;
-  };
-  constexpr size_t kChunk = 2048;
-  const size_t num_samples = profile.samples.size();
-  const size_t num_chunks = (num_samples + kChunk - 1) / kChunk;
-  auto resolve = [&](size_t chunk, ResolvedChunk& out) {
-    out.samples.clear();
-    // The frames are written through plain pointers (push_back would store
-    // the vectors' ends back to memory after every frame); `room` frames
-    // fit before the buffers grow.
-    uint32_t* frame_out = out.frames.data();
-    int32_t* line_out = out.lines.data();
-    size_t room = out.frames.size();
-    auto written = [&] { return static_cast<size_t>(frame_out - out.frames.data()); };
-    auto make_room = [&](size_t n) {
-      if (n <= room) return;
-      const size_t used = written();
-      const size_t size = std::max(used + n, 2 * out.frames.size() + 1024);
-      out.frames.resize(size);
-      out.lines.resize(size);
-      frame_out = out.frames.data() + used;
-      line_out = out.lines.data() + used;
-      room = size - used;
-    };
-    const size_t end = std::min(num_samples, (chunk + 1) * kChunk);
-    for (size_t s = chunk * kChunk; s < end; ++s) {
-      const Sample& sample = profile.samples[s];
-      auto values = profile.Values(s);
-      ResolvedSample& r = out.samples.emplace_back();
-      r.values = {values[vi], has_objects ? values[oi] : 0, has_alloc ? values[avi] : 0,
-                  has_alloc && aoi >= 0 ? values[static_cast<size_t>(aoi)] : 0};
-      const std::span<const uint32_t> locations = profile.Stack(sample);
-      make_room(locations.size() + 1);  // one frame a location (+1: "(no stack)"); inlined ones ask for more
-      const size_t begin = written();
-      for (size_t at = 0; at < locations.size(); ++at) {
-        const uint32_t loc_index = locations[at];
-        const FrameAndLine packed = single_frame[loc_index];
-        if (packed.frame != kNotSingle) {  // the common case: one access per frame
-          *frame_out++ = packed.frame;
-          *line_out++ = packed.line;
-          --room;
-          continue;
-        }
-        const Location& loc = profile.locations[loc_index];
-        if (loc.num_lines == 0) {
-          *frame_out++ = address_frame[loc_index];
-          *line_out++ = 0;
-          --room;
-        } else {
-          // Room for its frames, and still one for each location after it.
-          make_room(loc.num_lines + (locations.size() - at));
-          for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
-            *frame_out++ = line_frame[l];
-            *line_out++ = clamp_line(profile.lines[l].line);
-          }
-          room -= loc.num_lines;
-        }
-      }
-      if (written() == begin) {  // real memory with no call stack (e.g. a Go process that has just started)
-        *frame_out++ = no_stack;
-        *line_out++ = 0;
-        --room;
-      }
-      r.end = static_cast<uint32_t>(written());
-      const std::span<const uint32_t> stack(out.frames.data() + begin, r.end - begin);
-      r.folded = true;
-      if (options_.focus || options_.ignore) {
-        bool focused = !options_.focus.has_value(), ignored = false;
-        for (uint32_t f : stack) {
-          focused = focused || frame_focus_[f];
-          ignored = ignored || frame_ignore_[f];
-        }
-        r.folded = focused && !ignored;
-      }
-      r.size.reset();
-      r.hash = 0;
-      if (!r.folded) continue;
-      for (const Label& label : profile.Labels(sample)) {
-        if (label.is_numeric && label.key == size_key) {
-          r.size = label.num;
-          break;
-        }
-      }
-      r.hash = HashFrames(stack.data(), stack.size());
-    }
-  };
+void Aligner::FoldChunk(const ResolvedChunk& in, Capture& capture, size_t argument_index) {
   // The site table is far larger than the caches: the slot of the sample
   // kAhead later is prefetched, or every sample would wait for its slot.
   constexpr size_t kAhead = 8;
-  auto fold = [&](const ResolvedChunk& in) {
-    const size_t count = in.samples.size();
-    for (size_t i = 0; i < count; ++i) {
-      if (i + kAhead < count)
-        __builtin_prefetch(&site_slots_[in.samples[i + kAhead].hash & (site_slots_.size() - 1)]);
-      const ResolvedSample& r = in.samples[i];
-      const auto [value, objects, alloc_value, alloc_objects] = r.values;
-      capture.total_value += value;
-      capture.total_objects += objects;
-      if (!r.folded) continue;
-      const size_t begin = i == 0 ? 0 : in.samples[i - 1].end;
-      const std::span<const uint32_t> stack(in.frames.data() + begin, r.end - begin);
-      const std::span<const int32_t> lines(in.lines.data() + begin, r.end - begin);
-      const uint32_t site_id = FindOrAddSite(stack, r.hash);
-      AlignedSite& site = result_.sites[site_id];
-      if (appending_) presence_[site_id * capacity_ + argument_index] = 1;
-      if (value != 0 || objects != 0) FoldSize(site, r.size.value_or(0), value, objects);
-      site.folding[0] += value;
-      site.folding[1] += objects;
-      if (has_alloc) {
-        site.folding[2] += alloc_value;
-        site.folding[3] += alloc_objects;
-      }
-      // The largest sample names the lines; ties go to the smallest lines, so
-      // the choice does not depend on the order samples come in.
-      const int64_t magnitude = std::llabs(value);
-      if (magnitude > site.example_value ||
-          (magnitude == site.example_value && std::lexicographical_compare(lines.rbegin(), lines.rend(),
-                                                                           site.example_lines.begin(),
-                                                                           site.example_lines.end()))) {
-        site.example_value = magnitude;
-        std::copy(lines.rbegin(), lines.rend(), site.example_lines.begin());
-      }
-      if (value == 0 && objects == 0) continue;
-      if (!r.size) {
-        site.sizes_incomplete = true;
-        continue;
-      }
-      if (!site.object_sizes.Insert(*r.size, AlignedSite::kMaxSizes)) site.sizes_incomplete = true;
+  const bool has_alloc = result_.has_alloc;
+  const size_t count = in.samples.size();
+  for (size_t i = 0; i < count; ++i) {
+    if (i + kAhead < count) site_table_.Prefetch(in.samples[i + kAhead].hash);
+    const ResolvedSample& r = in.samples[i];
+    const auto [value, objects, alloc_value, alloc_objects] = r.values;
+    capture.total_value += value;
+    capture.total_objects += objects;
+    if (!r.folded) continue;
+    const size_t begin = i == 0 ? 0 : in.samples[i - 1].end;
+    const std::span<const uint32_t> stack(in.frames.data() + begin, r.end - begin);
+    const std::span<const int32_t> lines(in.lines.data() + begin, r.end - begin);
+    const uint32_t site_id = FindOrAddSite(stack, r.hash);
+    AlignedSite& site = result_.sites[site_id];
+    if (appending_) presence_[site_id * capacity_ + argument_index] = 1;
+    if (value != 0 || objects != 0) FoldSize(site, r.size.value_or(0), value, objects);
+    site.folding[0] += value;
+    site.folding[1] += objects;
+    if (has_alloc) {
+      site.folding[2] += alloc_value;
+      site.folding[3] += alloc_objects;
     }
-  };
-  if (num_chunks < 4) {  // a small profile: a second thread would cost more than it saves
-    ResolvedChunk chunk;
-    for (size_t c = 0; c < num_chunks; ++c) {
-      resolve(c, chunk);
-      fold(chunk);
+    // The largest sample names the lines; ties go to the smallest lines, so
+    // the choice does not depend on the order samples come in.
+    const int64_t magnitude = std::llabs(value);
+    if (magnitude > site.example_value ||
+        (magnitude == site.example_value && std::lexicographical_compare(lines.rbegin(), lines.rend(),
+                                                                         site.example_lines.begin(),
+                                                                         site.example_lines.end()))) {
+      site.example_value = magnitude;
+      std::copy(lines.rbegin(), lines.rend(), site.example_lines.begin());
     }
-  } else {
-    // Two chunk buffers: the helper resolves chunk c into slot c % 2 once
-    // chunk c - 2 is folded; this thread folds chunk c once it is resolved.
-    std::array<ResolvedChunk, 2> slots;
-    std::mutex mu;
-    std::condition_variable_any changed;
-    size_t resolved = 0, folded_chunks = 0;
-    std::jthread helper([&](std::stop_token stop) {
-      for (size_t c = 0; c < num_chunks; ++c) {
-        {
-          std::unique_lock lock(mu);
-          if (!changed.wait(lock, stop, [&] { return c < folded_chunks + slots.size(); })) return;
-        }
-        resolve(c, slots[c % slots.size()]);
-        {
-          std::lock_guard lock(mu);
-          resolved = c + 1;
-        }
-        changed.notify_all();
-      }
-    });
-    for (size_t c = 0; c < num_chunks; ++c) {
-      {
-        std::unique_lock lock(mu);
-        changed.wait(lock, [&] { return resolved > c; });
-      }
-      fold(slots[c % slots.size()]);
-      {
-        std::lock_guard lock(mu);
-        folded_chunks = c + 1;
-      }
-      changed.notify_all();
+    if (value == 0 && objects == 0) continue;
+    if (!r.size) {
+      site.sizes_incomplete = true;
+      continue;
     }
-  }  // on any way out, the helper is asked to stop and joined
-  EndCapture();
-  return Status();
+    if (!site.object_sizes.Insert(*r.size, AlignedSite::kMaxSizes)) site.sizes_incomplete = true;
+  }
 }
 
 AlignedProfiles Aligner::Finish(bool keep_argument_order) && {

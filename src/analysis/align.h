@@ -25,8 +25,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "model/profile.h"
+#include "analysis/site_table.h"
 #include "base/packed_series.h"
+#include "model/capture.h"
+#include "model/profile.h"
 #include "base/regex.h"
 #include "base/status.h"
 
@@ -57,28 +59,6 @@ struct AlignedFrame {
   std::string function;  // at `files` granularity: the file name
   std::string file;
   int64_t line = 0;  // at `lines` granularity; 0 otherwise
-};
-
-struct Capture {
-  std::string path;
-  int64_t time_nanos = 0;  // 0 when the profile does not say
-  int64_t total_value = 0;    // of every sample, before focus/ignore
-  int64_t total_objects = 0;
-  int64_t period = 0;  // the sampling period (Go: MemProfileRate)
-  std::string period_unit;
-  bool time_from_mtime = false;     // the time is the file's modification time
-  uint64_t content_hash = 0;        // of the input's bytes: equal for copies of one file
-  std::vector<int64_t> type_totals;  // every sample type's total: equal for one moment in two formats
-  bool cumulative_types = false;    // the profile counts allocations since start (alloc_space): never equal twice
-  // Totals of the cumulative allocation types (with has_alloc): they never
-  // fall within one process, so a drop marks a restart.
-  int64_t total_alloc_value = 0, total_alloc_objects = 0;
-  std::string build_id;  // of the main binary (the first mapping's), when the profile says
-  std::vector<std::string> warnings;  // the input's own (Profile::warnings)
-  double coverage = 1;                // heap tables: the share of the footer's objects the rows hold
-  int64_t free_bytes = -1;            // .NET heap tables: SOS's "Free" bytes, left out of the sites; -1: none
-  std::string runtime;                // "Java", ".NET" when the format says; else empty
-  std::string view_filter;            // heap tables: not the whole heap (Profile::view_filter)
 };
 
 // Storage for the sites' arrays: large blocks handed out in pieces, so a
@@ -212,6 +192,8 @@ struct AlignedProfiles {
   BlockArena<int32_t> line_arena;
 };
 
+struct ResolvedChunk;  // analysis/sample_resolver.h
+
 class Aligner {
  public:
   // A table for `num_captures` profiles, each given once to Add.
@@ -253,10 +235,11 @@ class Aligner {
   // Appends every site's folded sums (or zeros) as the next capture.
   void EndCapture();
   uint32_t InternFrame(std::string_view function, std::string_view file, int64_t line);
-  uint32_t NoStackFrame();
   // Adds one sample to the site's series by object size (size_classes).
   void FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t objects);
   uint32_t FindOrAddSite(std::span<const uint32_t> frames_leaf_first, uint64_t hash);
+  // Folds resolved samples into their sites (and the capture's totals).
+  void FoldChunk(const ResolvedChunk& chunk, Capture& capture, size_t argument_index);
 
   AlignOptions options_;
   size_t num_captures_;
@@ -269,25 +252,15 @@ class Aligner {
   int value_index_ = -1, objects_index_ = -1;
   int alloc_value_index_ = -1, alloc_objects_index_ = -1;
 
-  uint32_t no_stack_frame_ = UINT32_MAX;
   std::unordered_map<std::string, uint32_t> frame_ids_;  // key: function \0 file \0 line
   std::vector<int8_t> frame_focus_;   // per frame: matches focus
   std::vector<int8_t> frame_ignore_;  // per frame: matches ignore
-  // Sites by stack: open addressing over site ids, keyed by the frame list.
-  // Open addressing: each slot holds a site id + 1 (0 = empty) and the high
-  // half of the site's hash, so most probes never touch the site itself.
-  struct SiteSlot {
-    uint32_t id_plus_one = 0;
-    uint32_t hash_high = 0;
-  };
-  std::vector<SiteSlot> site_slots_;
-  std::vector<uint64_t> site_hashes_;
+  SiteTable site_table_;  // sites by stack
   // Per site, per capture (capacity_ a site): 1 when a sample of the capture
   // folded into the site. Kept only for appended tables, where a capture can
   // be removed and its sites with it.
   std::vector<uint8_t> presence_;
   bool appending_ = false;
-  void GrowSiteTable(size_t min_sites);
 };
 
 // Whether `re` matches the frame's function or file name (pprof's rule for

@@ -1,0 +1,82 @@
+// Per-node statistics: a site's or a function's series -> its SeriesStats,
+// judged against the sampling noise of its object sizes, and the evidence of
+// its bytes per object.
+//
+// The noise model (README "How the trend is computed"): each object of size s
+// is in the profile with probability p = 1 - exp(-s/rate), independently,
+// and a count c of them is scaled to c/p, whose variance is N(1-p)/p for N
+// objects. Within one process two captures differ by the objects allocated
+// or freed between them (from the alloc_* counters); across processes, or
+// without them, the captures are independent samples.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "analysis/trend.h"
+
+namespace pprof_trend {
+
+// What a node's statistics are computed from: views of buffers its thread
+// reuses (a site's packed series decoded, a function's sums).
+struct NodeBuild {
+  std::span<const int64_t> values, objects, sizes;
+  bool sizes_incomplete = false;
+  std::span<const int64_t> alloc_values, alloc_objects;  // empty without alloc_* types
+};
+
+// The distinct object sizes of the sites a function is the leaf of.
+struct FunctionSizes {
+  std::vector<int64_t> sizes;
+  bool incomplete = false;
+};
+
+// Adds the sizes of a site a function is the leaf of.
+void MergeSizes(FunctionSizes& into, const AlignedSite& site);
+
+class NodeStatistics {
+ public:
+  NodeStatistics(const AlignedProfiles& aligned, const std::vector<double>& x, bool x_in_days, const Segments& segments)
+      : x_(x), x_in_days_(x_in_days), has_objects_(!aligned.objects_type_name.empty()), segments_(segments) {
+    bool sampled = aligned.value_unit == "bytes";
+    for (const auto& c : aligned.captures) {
+      sampled = sampled && c.period > 0 && c.period_unit == "bytes";
+      rate_ = std::max(rate_, static_cast<double>(c.period));
+    }
+    if (!sampled) rate_ = 0;
+  }
+
+  double rate() const { return rate_; }
+
+  // The segments pairs are judged within: the processes, unless every
+  // capture is a process of its own (captures of restarted instances, or a
+  // series given backwards): then all pairs count, as independent samples.
+  const Segments& StatSegments() const {
+    static const Segments kNone;
+    for (size_t i = 1; i < segments_.size(); ++i)
+      if (segments_[i] == segments_[i - 1]) return segments_;
+    return kNone;
+  }
+
+  // The node's statistics (stats, delta_objects, size evidence, intervals)
+  // from its series.
+  void Fill(TrendNode& node, const NodeBuild& build) const;
+
+ private:
+  const std::vector<double>& x_;
+  bool x_in_days_;
+  bool has_objects_;
+  const Segments& segments_;
+  double rate_ = 0;
+};
+
+// The growth within each process of one series (last - first without a restart).
+double GrowthWithin(const PackedSeries& v, const Segments& segments);
+
+// The site's growth by object size; with several sizes the dominant one
+// (largest |growth in bytes|, when it has a size) is the site's bytes per
+// object, exact: a Go bucket holds objects of one size.
+void SplitBySize(TrendNode& node, const AlignedSite& site, const Segments& segments);
+
+}  // namespace pprof_trend

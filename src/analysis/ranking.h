@@ -1,0 +1,25 @@
+// The ranking of a trend's nodes: the nodes that grew (Grew) first, then
+// the others, each by score, then growth, then their stacks' names, so that
+// the order is total and never depends on hash-map order or threads.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "analysis/trend.h"
+
+namespace pprof_trend {
+
+// `frame_order[f]` is frame f's position when frames are sorted by
+// (function, file, line), so stacks compare as sequences of small integers.
+std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned);
+
+// Each node's position when the nodes are sorted by stack, root first,
+// frame by frame in frame_order, a stack before the longer ones it begins.
+std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order);
+
+// Sorts `nodes` into rank order (sorting on `threads` threads) and numbers
+// them 1, 2, 3, ...
+void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order, size_t threads);
+
+}  // namespace pprof_trend

@@ -1,0 +1,158 @@
+#include "analysis/sample_resolver.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace pprof_trend {
+namespace {
+
+// Lines beyond 32 bits are not real source lines.
+int32_t ClampLine(int64_t line) { return line >= 0 && line <= INT32_MAX ? static_cast<int32_t>(line) : 0; }
+
+}  // namespace
+
+SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, const Intern& intern,
+                               ValueIndices indices)
+    : profile_(profile), indices_(indices) {
+  // The aligned frame of every Line of this profile, resolved once.
+  std::vector<FrameId> function_frame(profile.functions.size(), UINT32_MAX);
+  line_frame_.resize(profile.lines.size());
+  for (size_t i = 0; i < profile.lines.size(); ++i) {
+    const Line& line = profile.lines[i];
+    const Function& fn = profile.functions[line.function];
+    switch (granularity) {
+      case Granularity::kFunctions:
+        if (function_frame[line.function] == UINT32_MAX) function_frame[line.function] = intern(fn.name, fn.filename, 0);
+        line_frame_[i] = function_frame[line.function];
+        break;
+      case Granularity::kLines:
+        line_frame_[i] = intern(fn.name, fn.filename, line.line);
+        break;
+      case Granularity::kFiles:
+        if (function_frame[line.function] == UINT32_MAX)
+          function_frame[line.function] = intern(fn.filename, fn.filename, 0);
+        line_frame_[i] = function_frame[line.function];
+        break;
+    }
+  }
+  // A location without symbols is named by its file and the offset in it
+  // ("leaker+0x149d"), which stay the same when the process restarts and
+  // its addresses move (ASLR); without a mapping, by its address.
+  address_frame_.assign(profile.locations.size(), UINT32_MAX);
+  for (size_t i = 0; i < profile.locations.size(); ++i) {
+    const Location& loc = profile.locations[i];
+    if (loc.num_lines != 0) continue;
+    if (loc.mapping != Location::kNoMapping && !profile.mappings[loc.mapping].filename.empty() &&
+        loc.address >= profile.mappings[loc.mapping].memory_start) {
+      const Mapping& m = profile.mappings[loc.mapping];
+      std::string_view base = m.filename.substr(m.filename.rfind('/') + 1);
+      address_frame_[i] =
+          intern(fmt::format("{}+0x{:x}", base, loc.address - m.memory_start + m.file_offset), m.filename, 0);
+    } else {
+      address_frame_[i] = intern(fmt::format("0x{:x}", loc.address), "", 0);
+    }
+  }
+  // Most locations hold one frame: their aligned frame and line, packed by
+  // location, so resolving touches one small array per frame.
+  single_frame_.assign(profile.locations.size(), FrameAndLine{kNotSingle, 0});
+  for (size_t i = 0; i < profile.locations.size(); ++i) {
+    const Location& loc = profile.locations[i];
+    if (loc.num_lines == 1)
+      single_frame_[i] = FrameAndLine{line_frame_[loc.first_line], ClampLine(profile.lines[loc.first_line].line)};
+  }
+  // A sample with no call stack folds into the "(no stack)" frame, interned
+  // here: resolving must not change the frame table.
+  if (std::any_of(profile.samples.begin(), profile.samples.end(), [](const Sample& s) { return s.num_locations == 0; }))
+    no_stack_ = intern(kNoStackName, "", 0);
+}
+
+void SampleResolver::Resolve(size_t chunk, const FrameFilters& filters, ResolvedChunk& out) const {
+  const Profile& profile = profile_;
+  const auto vi = static_cast<size_t>(indices_.value);
+  const bool has_objects = indices_.objects >= 0, has_alloc = indices_.alloc_value >= 0;
+  const auto oi = static_cast<size_t>(indices_.objects), avi = static_cast<size_t>(indices_.alloc_value);
+  const int aoi = indices_.alloc_objects;
+  constexpr std::string_view kSizeKey = "bytes";
+  out.samples.clear();
+  // The frames are written through plain pointers (push_back would store
+  // the vectors' ends back to memory after every frame); `room` frames fit
+  // before the buffers grow.
+  FrameId* frame_out = out.frames.data();
+  int32_t* line_out = out.lines.data();
+  size_t room = out.frames.size();
+  auto written = [&] { return static_cast<size_t>(frame_out - out.frames.data()); };
+  auto make_room = [&](size_t n) {
+    if (n <= room) return;
+    const size_t used = written();
+    const size_t size = std::max(used + n, 2 * out.frames.size() + 1024);
+    out.frames.resize(size);
+    out.lines.resize(size);
+    frame_out = out.frames.data() + used;
+    line_out = out.lines.data() + used;
+    room = size - used;
+  };
+  const size_t end = std::min(profile.samples.size(), (chunk + 1) * kChunk);
+  for (size_t s = chunk * kChunk; s < end; ++s) {
+    const Sample& sample = profile.samples[s];
+    auto values = profile.Values(s);
+    ResolvedSample& r = out.samples.emplace_back();
+    r.values = {values[vi], has_objects ? values[oi] : 0, has_alloc ? values[avi] : 0,
+                has_alloc && aoi >= 0 ? values[static_cast<size_t>(aoi)] : 0};
+    const std::span<const uint32_t> locations = profile.Stack(sample);
+    make_room(locations.size() + 1);  // one frame a location (+1: "(no stack)"); inlined ones ask for more
+    const size_t begin = written();
+    for (size_t at = 0; at < locations.size(); ++at) {
+      const uint32_t loc_index = locations[at];
+      const FrameAndLine packed = single_frame_[loc_index];
+      if (packed.frame != kNotSingle) {  // the common case: one access per frame
+        *frame_out++ = packed.frame;
+        *line_out++ = packed.line;
+        --room;
+        continue;
+      }
+      const Location& loc = profile.locations[loc_index];
+      if (loc.num_lines == 0) {
+        *frame_out++ = address_frame_[loc_index];
+        *line_out++ = 0;
+        --room;
+      } else {
+        // Room for its frames, and still one for each location after it.
+        make_room(loc.num_lines + (locations.size() - at));
+        for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
+          *frame_out++ = line_frame_[l];
+          *line_out++ = ClampLine(profile.lines[l].line);
+        }
+        room -= loc.num_lines;
+      }
+    }
+    if (written() == begin) {  // real memory with no call stack (e.g. a Go process that has just started)
+      *frame_out++ = no_stack_;
+      *line_out++ = 0;
+      --room;
+    }
+    r.end = static_cast<uint32_t>(written());
+    const std::span<const FrameId> stack(out.frames.data() + begin, r.end - begin);
+    r.folded = true;
+    if (filters.focus != nullptr || filters.ignore != nullptr) {
+      bool focused = filters.focus == nullptr, ignored = false;
+      for (FrameId f : stack) {
+        focused = focused || (*filters.focus)[f];
+        ignored = ignored || (filters.ignore != nullptr && (*filters.ignore)[f]);
+      }
+      r.folded = focused && !ignored;
+    }
+    r.size.reset();
+    r.hash = 0;
+    if (!r.folded) continue;
+    for (const Label& label : profile.Labels(sample)) {
+      if (label.is_numeric && label.key == kSizeKey) {
+        r.size = label.num;
+        break;
+      }
+    }
+    r.hash = HashFrames(stack.data(), stack.size());
+  }
+}
+
+}  // namespace pprof_trend

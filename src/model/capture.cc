@@ -1,0 +1,25 @@
+#include "model/capture.h"
+
+namespace pprof_trend {
+
+Capture CaptureOf(const Profile& profile) {
+  Capture capture;
+  capture.path = profile.source;
+  capture.time_nanos = profile.time_nanos;
+  capture.period = profile.period;
+  capture.period_unit = profile.period_type.unit;
+  capture.time_from_mtime = profile.time_from_mtime;
+  capture.content_hash = profile.content_hash;
+  capture.type_totals.assign(profile.sample_types.size(), 0);
+  for (size_t i = 0; i < profile.values.size(); ++i) capture.type_totals[i % profile.sample_types.size()] += profile.values[i];
+  capture.cumulative_types = profile.FindSampleType("alloc_space") >= 0;
+  if (!profile.mappings.empty()) capture.build_id = std::string(profile.mappings.front().build_id);
+  capture.warnings = profile.warnings;
+  capture.coverage = profile.coverage;
+  capture.free_bytes = profile.free_bytes;
+  capture.runtime = profile.runtime;
+  capture.view_filter = profile.view_filter;
+  return capture;
+}
+
+}  // namespace pprof_trend

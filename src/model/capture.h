@@ -1,0 +1,40 @@
+// What a series keeps of each profile once its samples are folded: where it
+// came from, when it was taken, its totals, and what the input said about it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/profile.h"
+
+namespace pprof_trend {
+
+struct Capture {
+  std::string path;
+  int64_t time_nanos = 0;  // 0 when the profile does not say
+  int64_t total_value = 0;    // of every sample of the ranked type, before focus/ignore
+  int64_t total_objects = 0;
+  int64_t period = 0;  // the sampling period (Go: MemProfileRate)
+  std::string period_unit;
+  bool time_from_mtime = false;     // the time is the file's modification time
+  uint64_t content_hash = 0;        // of the input's bytes: equal for copies of one file
+  std::vector<int64_t> type_totals;  // every sample type's total: equal for one moment in two formats
+  bool cumulative_types = false;    // the profile counts allocations since start (alloc_space): never equal twice
+  // Totals of the cumulative allocation types (with has_alloc): they never
+  // fall within one process, so a drop marks a restart.
+  int64_t total_alloc_value = 0, total_alloc_objects = 0;
+  std::string build_id;  // of the main binary (the first mapping's), when the profile says
+  std::vector<std::string> warnings;  // the input's own (Profile::warnings)
+  double coverage = 1;                // heap tables: the share of the footer's objects the rows hold
+  int64_t free_bytes = -1;            // .NET heap tables: SOS's "Free" bytes, left out of the sites; -1: none
+  std::string runtime;                // "Java", ".NET" when the format says; else empty
+  std::string view_filter;            // heap tables: not the whole heap (Profile::view_filter)
+};
+
+// Everything a Capture says of `profile` but the totals of the ranked types
+// (total_value, total_objects, total_alloc_*: which types are ranked is the
+// series' choice, and the first two are summed as the samples are folded).
+Capture CaptureOf(const Profile& profile);
+
+}  // namespace pprof_trend

@@ -1,0 +1,72 @@
+// Rank (a radix sort of stacks and a parallel sort of small keys) orders
+// nodes exactly as a plain comparator sort of the rule it implements.
+#include "analysis/ranking.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace pprof_trend {
+namespace {
+
+TEST(RankingTest, EqualsAPlainComparatorSort) {
+  std::mt19937 random(7);
+  AlignedProfiles aligned;
+  // Distinct names (as aligned frames are), out of id order, some equal but
+  // for the file.
+  std::vector<int> names(300);
+  std::iota(names.begin(), names.end(), 0);
+  std::shuffle(names.begin(), names.end(), random);
+  for (int f = 0; f < 300; ++f)
+    aligned.frames.push_back(
+        AlignedFrame{"fn" + std::to_string(names[f] % 100), "f" + std::to_string(names[f] / 100) + ".go", 0});
+  // Many nodes share stack prefixes (as real stacks share main, runtime),
+  // scores and growth tie often, and the classes mix.
+  constexpr size_t kNodes = 5000;
+  std::vector<std::vector<uint32_t>> stacks(kNodes);
+  std::vector<TrendNode> nodes(kNodes);
+  const TrendClass classes[] = {TrendClass::kGrowing, TrendClass::kFluctuating, TrendClass::kGone, TrendClass::kNew,
+                                TrendClass::kStable, TrendClass::kShrinking, TrendClass::kPlateaued};
+  for (size_t i = 0; i < kNodes; ++i) {
+    const size_t depth = 1 + random() % 40;
+    for (size_t d = 0; d < depth; ++d) stacks[i].push_back(d < 5 ? static_cast<uint32_t>(d) : static_cast<uint32_t>(random() % 300));
+    if (i > 0 && random() % 10 == 0) stacks[i] = stacks[i - 1];  // equal stacks: the node order decides
+    nodes[i].stack = stacks[i];
+    nodes[i].stats.score = static_cast<double>(random() % 5);
+    nodes[i].stats.delta = static_cast<double>(random() % 7) - 3;
+    nodes[i].stats.trend_class = classes[random() % 7];
+    nodes[i].site_index = static_cast<uint32_t>(i);  // identifies the node after sorting
+  }
+  const std::vector<uint32_t> frame_order = FrameOrder(aligned);
+  auto stack_less = [&](const TrendNode& a, const TrendNode& b) {
+    auto name = [&](uint32_t f) {
+      const AlignedFrame& x = aligned.frames[f];
+      return std::make_tuple(x.function, x.file, x.line);
+    };
+    return std::lexicographical_compare(a.stack.begin(), a.stack.end(), b.stack.begin(), b.stack.end(),
+                                        [&](uint32_t x, uint32_t y) { return name(x) < name(y); });
+  };
+  std::vector<TrendNode> expected = nodes;
+  std::stable_sort(expected.begin(), expected.end(), [&](const TrendNode& a, const TrendNode& b) {
+    if (Grew(a) != Grew(b)) return Grew(a);
+    if (a.stats.score != b.stats.score) return a.stats.score > b.stats.score;
+    if (a.stats.delta != b.stats.delta) return a.stats.delta > b.stats.delta;
+    return stack_less(a, b);
+  });
+  for (size_t threads : {1u, 2u, 4u}) {
+    std::vector<TrendNode> ranked = nodes;
+    Rank(ranked, frame_order, threads);
+    ASSERT_EQ(ranked.size(), expected.size());
+    for (size_t i = 0; i < ranked.size(); ++i) {
+      ASSERT_EQ(ranked[i].site_index, expected[i].site_index) << "position " << i << ", " << threads << " threads";
+      ASSERT_EQ(ranked[i].rank, static_cast<int>(i + 1));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pprof_trend
