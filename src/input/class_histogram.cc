@@ -8,6 +8,7 @@
 
 #include "base/units.h"
 #include "input/model_builder.h"
+#include "input/text_input.h"
 #include "input/text_scan.h"
 
 namespace pprof_trend {
@@ -71,13 +72,11 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
   std::vector<Histogram> histograms;
   Histogram* h = nullptr;  // the one being read
   size_t rows_total = 0;
-  Lines lines{data};
+  TextInput input(data, source, limits);
   std::string_view line;
-  while (lines(&line)) {
-    const size_t line_number = lines.number;
-    auto error = [&](std::string what) {
-      return Status::InputError(fmt::format("{}:{}: {}", source, line_number, what));
-    };
+  while (input.Next(&line)) {
+    const size_t line_number = input.line_number();
+    auto error = [&](std::string_view what) { return input.Error(what); };
     if (Layout layout = HeaderLayout(line); layout != Layout::kNone) {
       histograms.emplace_back();
       h = &histograms.back();
@@ -121,11 +120,8 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
         name = Trim(name.substr(0, open));
       }
     }
-    if (name.size() > limits.max_string_length)
-      return error(fmt::format("a class name over the limit of {} bytes (--max-string-length raises it)",
-                               limits.max_string_length));
-    if (++rows_total > limits.max_samples)
-      return error(fmt::format("more than {} rows (--max-samples raises it)", limits.max_samples));
+    RETURN_IF_ERROR(input.CheckName(name, "class name"));
+    RETURN_IF_ERROR(input.CheckCount(++rows_total, "rows"));
     h->rows.push_back(Row{name, module, instances, bytes});
   }
   if (histograms.empty())

@@ -5,6 +5,7 @@
 
 #include "base/units.h"
 #include "input/model_builder.h"
+#include "input/text_input.h"
 #include "input/text_scan.h"
 
 #include <optional>
@@ -104,13 +105,11 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
   Table* table = nullptr;  // the one being read
   std::string_view command;
   size_t rows_total = 0;
-  Lines lines{data};
+  TextInput input(data, source, limits);
   std::string_view line;
-  while (lines(&line)) {
-    const size_t line_number = lines.number;
-    auto error = [&](std::string what) {
-      return Status::InputError(fmt::format("{}:{}: {}", source, line_number, what));
-    };
+  while (input.Next(&line)) {
+    const size_t line_number = input.line_number();
+    auto error = [&](std::string_view what) { return input.Error(what); };
     std::string_view trimmed = Trim(line);
     if (IsHeaderLine(trimmed)) {
       tables.emplace_back();
@@ -148,11 +147,8 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
     if (!ParseMethodTable(mt) || !ParseGroupedCount(count_word, &count) || !ParseGroupedCount(size_word, &size) || name.empty())
       return error(fmt::format("expected a row \"MT Count TotalSize Class Name\", got \"{}\"",
                                trimmed.substr(0, std::min<size_t>(trimmed.size(), 60))));
-    if (name.size() > limits.max_string_length)
-      return error(fmt::format("a type name over the limit of {} bytes (--max-string-length raises it)",
-                               limits.max_string_length));
-    if (++rows_total > limits.max_samples)
-      return error(fmt::format("more than {} rows (--max-samples raises it)", limits.max_samples));
+    RETURN_IF_ERROR(input.CheckName(name, "type name"));
+    RETURN_IF_ERROR(input.CheckCount(++rows_total, "rows"));
     table->rows.push_back(Row{name, count, size});
   }
   if (tables.empty())

@@ -6,6 +6,7 @@
 
 #include "base/units.h"
 #include "input/model_builder.h"
+#include "input/text_input.h"
 #include "input/text_scan.h"
 
 namespace pprof_trend {
@@ -41,15 +42,14 @@ struct TypeRow {
 bool IsGcdumpReport(std::string_view data) { return AnyOfFirstLines(data, 20000, IsHeader); }  // as the other tables
 
 StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& source, const Limits& limits) {
-  Lines lines{data};
+  TextInput input(data, source, limits);
   std::string_view line;
   int64_t heap_bytes = -1, heap_objects = -1;
   bool header = false;
   std::map<std::string_view, TypeRow> types;  // by name: one site per type, in name order
   int64_t rows = 0, elided = 0;
-  while (lines(&line)) {
-    const size_t number = lines.number;
-    auto error = [&](std::string what) { return Status::InputError(fmt::format("{}:{}: {}", source, number, what)); };
+  while (input.Next(&line)) {
+    auto error = [&](std::string_view what) { return input.Error(what); };
     std::string_view t = Trim(line);
     if (t.empty()) continue;
     if (!header) {
@@ -80,11 +80,8 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
       if (open != std::string_view::npos) type = Trim(type.substr(0, open));
     }
     if (type.empty()) return error("a row without a type");
-    if (type.size() > limits.max_string_length)
-      return error(fmt::format("a type name over the limit of {} bytes (--max-string-length raises it)",
-                               limits.max_string_length));
-    if (++rows > static_cast<int64_t>(limits.max_samples))
-      return error(fmt::format("more than {} rows (--max-samples raises it)", limits.max_samples));
+    RETURN_IF_ERROR(input.CheckName(type, "type name"));
+    RETURN_IF_ERROR(input.CheckCount(static_cast<size_t>(++rows), "rows"));
     if (size > 0 && count > INT64_MAX / size) return error("a row's bytes overflow 64 bits");
     bool bucketed = false;
     type = WithoutBucket(type, &bucketed);
