@@ -28,6 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using Deadline = std::chrono::time_point<Clock, std::chrono::duration<double>>;
 
 // "2026-11-24T08-15-03.123Z": a UTC time that sorts as it reads and has no
 // ':' (which some file systems refuse).
@@ -91,214 +92,262 @@ std::string InstanceName(const std::string& url) {
   return name.empty() ? "instance" : name;
 }
 
-int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_t& stop_signals, std::ostream& out,
-             std::ostream& err) {
+namespace {
+
+// One run of `watch`: its instances and their series, the steps of a tick,
+// and the final report.
+class Watch {
+ public:
+  Watch(const WatchOptions& options, const HttpSession& http, std::ostream& out, std::ostream& err)
+      : options_(options), http_(http), out_(out), err_(err) {}
+
+  // The capture directory, the instances, and the captures an earlier run
+  // left (they start the series). False (said) when the watch cannot start.
+  bool Start();
+  // Takes one capture of each instance. False when the watch must end (a
+  // full disk, or a budget exceeded under --fail-fast).
+  bool CaptureAll();
+  // Waits until `next`, or a stop signal (true: stopped).
+  bool WaitUntil(Deadline next, const sigset_t& stop_signals);
+  // The final report of every instance, and the exit code.
+  int Finish();
+
+ private:
+  Outcome Analyse(const Instance& in, bool final_report);
+  // Fetches, checks and folds one capture of `in`; "" or what went wrong.
+  std::string Take(Instance& in, const std::string& file, std::chrono::system_clock::time_point fetched_at,
+                   const StatusOr<std::string>& body);
+  void DropOldCaptures(Instance& in);
+
+  const WatchOptions& options_;
+  const HttpSession& http_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::vector<Instance> instances_;
+  bool budget_failed_ = false, disk_error_ = false;  // budget_failed_: during the run (--fail-fast)
+};
+
+bool Watch::Start() {
   std::error_code ec;
-  fs::create_directories(options.dir, ec);
-  if (ec || !fs::is_directory(options.dir)) {
-    PrintDiagnostic(err, Error(fmt::format("watch: cannot use {} as the capture directory ({})", options.dir,
-                                           ec ? ec.message() : "not a directory")));
-    return kExitInputError;
+  fs::create_directories(options_.dir, ec);
+  if (ec || !fs::is_directory(options_.dir)) {
+    PrintDiagnostic(err_, Error(fmt::format("watch: cannot use {} as the capture directory ({})", options_.dir,
+                                            ec ? ec.message() : "not a directory")));
+    return false;
   }
-  auto align = MakeAlignOptions(options.pipeline);
+  auto align = MakeAlignOptions(options_.pipeline);
   if (!align.ok()) {
-    PrintDiagnostic(err, Error(align.status().message()));
-    return kExitInputError;
+    PrintDiagnostic(err_, Error(align.status().message()));
+    return false;
   }
-  std::vector<Instance> instances;
-  for (const std::string& url : options.urls) {
+  for (const std::string& url : options_.urls) {
     Instance in;
     in.url = url;
     in.name = InstanceName(url);
-    for (const Instance& other : instances)
-      if (other.name == in.name) in.name += "_" + std::to_string(instances.size() + 1);
-    in.series = std::make_unique<SeriesBuilder>(*align, options.pipeline.symbolize);
-    instances.push_back(std::move(in));
+    for (const Instance& other : instances_)
+      if (other.name == in.name) in.name += "_" + std::to_string(instances_.size() + 1);
+    in.series = std::make_unique<SeriesBuilder>(*align, options_.pipeline.symbolize);
+    instances_.push_back(std::move(in));
   }
   // Captures already in the directory start the series; one that cannot be
   // read or does not fit the others is named and left out.
-  for (Instance& in : instances) {
-    const std::vector<std::string> saved = ListCaptures(options.dir, in.name);
+  for (Instance& in : instances_) {
+    const std::vector<std::string> saved = ListCaptures(options_.dir, in.name);
     for (const std::string& path : saved) {
-      auto profile = LoadProfile(path, options.pipeline.load);
+      auto profile = LoadProfile(path, options_.pipeline.load);
       Status folded = profile.ok() ? in.series->Append(std::move(*profile)) : profile.status();
-      if (!folded.ok()) PrintDiagnostic(err, Warning("watch: left out of the series: " + folded.message()));
+      if (!folded.ok()) PrintDiagnostic(err_, Warning("watch: left out of the series: " + folded.message()));
     }
-    PrintDiagnostics(err, in.series->TakeNotes());
+    PrintDiagnostics(err_, in.series->TakeNotes());
     if (!saved.empty())
-      PrintDiagnostic(err, Info(fmt::format("watch: {}: {} earlier capture{} in {} continue the series", in.url,
-                                            in.series->num_captures(), in.series->num_captures() == 1 ? "" : "s",
-                                            options.dir)));
+      PrintDiagnostic(err_, Info(fmt::format("watch: {}: {} earlier capture{} in {} continue the series", in.url,
+                                             in.series->num_captures(), in.series->num_captures() == 1 ? "" : "s",
+                                             options_.dir)));
   }
+  return true;
+}
 
-  // Analyses the instance's series: the update line and the budgets.
-  auto analyse = [&](const Instance& in, bool final_report) {
-    Outcome outcome;
-    const size_t captures = in.series->num_captures();
-    if (captures < 2) {
-      outcome.update = fmt::format("{} capture{} so far", captures, captures == 1 ? "" : "s");
-      return outcome;
-    }
-    const bool keep_order = options.pipeline.keep_order;
-    Analysis analysis = AnalyzeAligned(in.series->Snapshot(keep_order), keep_order);
-    outcome.analysed = true;
-    const TrendResult& t = analysis.trend;
-    ReportOptions report_options;
-    report_options.command_line = "pprof-trend watch";
-    Report report = BuildReport(t, report_options);
-    std::string growing;
-    for (size_t i = 0; i < std::min<size_t>(3, report.growing.size()); ++i) {
-      const ReportRow& row = report.growing[i];
-      growing += fmt::format("{}{} {}{}", i == 0 ? "" : "; ", FitWidth(row.short_name, 60),
-                             row.cells.growth,
-                             row.objects_phrase.empty() ? "" : " (" + row.objects_phrase + ")");
-    }
-    outcome.update = fmt::format("{} captures over {}, total {} {}; growing: {}", t.aligned.captures.size(),
-                                 FormatSpan(t.span_seconds), t.aligned.value_type_name,
-                                 FormatNodeValue(t, t.total.delta, true), growing.empty() ? "none" : growing);
-    if (!t.restarts.empty())
-      outcome.update += fmt::format("; restarted {} time{}", t.restarts.size(), t.restarts.size() == 1 ? "" : "s");
-    std::string check_text;
-    if (!options.budgets.empty()) {
-      auto result = RunCheck(t, options.budgets);
-      if (result.ok()) {
-        outcome.budgets_failed = !result->passed;
-        check_text = RenderCheck(*result, t, CheckFormat::kText);
-        outcome.update += result->passed ? "; budgets PASS" : "; budgets FAIL";
-      }
-    }
-    if (!options.html.empty() && &in == &instances.front()) {
-      Status written =
-          WriteFileAtomically(options.html, [&](std::ostream& page) { RenderHtml(report, HtmlOptions{}, page); });
-      if (!written.ok()) PrintDiagnostic(err, Error("watch: " + written.message()));
-    }
-    if (options.jsonl && !final_report)
-      out << AnalysisEvent(in.url, report,
-                           options.budgets.empty() ? std::nullopt : std::optional<bool>(!outcome.budgets_failed))
-          << "\n";
-    if (final_report) {
-      out << fmt::format("\n== {} ({})\n", in.url, in.name) << RenderText(report);
-      if (!check_text.empty()) out << "\n" << check_text;
-      PrintDiagnostics(err, analysis.notes);
-    }
+// Analyses the instance's series: the update line and the budgets.
+Outcome Watch::Analyse(const Instance& in, bool final_report) {
+  Outcome outcome;
+  const size_t captures = in.series->num_captures();
+  if (captures < 2) {
+    outcome.update = fmt::format("{} capture{} so far", captures, captures == 1 ? "" : "s");
     return outcome;
-  };
-
-  const auto start = Clock::now();
-  bool stopped = false, budget_failed = false, disk_error = false;  // budget_failed: during the run (--fail-fast)
-  for (int tick = 0; !stopped; ++tick) {
-    for (Instance& in : instances) {
-      const std::string url = options.gc ? WithGc(in.url) : in.url;
-      const auto fetched_at = std::chrono::system_clock::now();
-      auto body = http.Fetch(url, options.fetch);
-      // Saved under the suffix of its format: a legacy text capture is text.
-      const std::string file = (fs::path(options.dir) / (in.name + "-" + FileTime(fetched_at) +
-                                                         std::string(CaptureSuffix(body.ok() ? *body : ""))))
-                                   .string();
-      std::string problem;
-      if (!body.ok()) {
-        problem = body.status().message();
-      } else {
-        LoadOptions check;
-        check.limits = options.pipeline.load.limits;
-        auto profile = DecodeInput(InputBytes{*body, 0}, url, check);
-        if (!profile.ok()) {
-          problem = profile.status().message();
-        } else if (FindHeapTypes(*profile).space < 0 && options.pipeline.sample_index.empty()) {
-          problem = url + ": not a heap profile";
-        } else {
-          // Folded now, as the file it is saved as; a profile without a
-          // time of its own (legacy text) gets the time it was fetched.
-          profile->source = file;
-          std::optional<int64_t> time;
-          if (profile->time_nanos == 0)
-            time = std::chrono::duration_cast<std::chrono::nanoseconds>(fetched_at.time_since_epoch()).count();
-          Status folded = in.series->Append(std::move(*profile), time);
-          PrintDiagnostics(err, in.series->TakeNotes());
-          if (!folded.ok()) problem = url + ": " + folded.message();
-        }
-      }
-      if (!problem.empty()) {
-        ++in.failures;
-        PrintDiagnostic(err, Warning(fmt::format("watch: [{}] {} (not saved; the watch goes on)", ClockTime(), problem)));
-        if (options.jsonl) out << ErrorEvent(in.url, problem) << "\n";
-        continue;
-      }
-      Status saved = WriteFileAtomically(file, *body);
-      if (!saved.ok()) {
-        in.series->RemoveCapture(in.series->num_captures() - 1);
-        PrintDiagnostic(err, Error("watch: " + saved.message() + "; ending the watch (the captures so far are intact)"));
-        disk_error = true;
-        break;
-      }
-      ++in.captures_taken;
-      if (options.keep > 0) {  // the baseline and the last `keep`, on disk and in the series
-        auto files = ListCaptures(options.dir, in.name);
-        for (size_t i = 1; i + options.keep < files.size(); ++i) {
-          fs::remove(files[i], ec);
-          for (size_t c = 0; c < in.series->num_captures(); ++c)
-            if (fs::path(in.series->capture(c).path).filename() == fs::path(files[i]).filename())
-              in.series->RemoveCapture(c--);
-        }
-      }
-      Outcome outcome = analyse(in, false);
-      budget_failed = budget_failed || outcome.budgets_failed;
-      if (!options.jsonl)
-        out << fmt::format("[{}] {}: saved {}; {}\n", ClockTime(), in.name, fs::path(file).filename().string(),
-                           outcome.update);
-    }
-    out.flush();
-    if (disk_error || (options.fail_fast && budget_failed)) break;
-    // The next capture on the schedule; a late one (slow fetches, retries)
-    // skips the slots it missed rather than capturing twice in a row.
-    auto next = start + std::chrono::duration<double>(options.every_seconds * (tick + 1));
-    while (next <= Clock::now()) {
-      ++tick;
-      next = start + std::chrono::duration<double>(options.every_seconds * (tick + 1));
-    }
-    if (options.for_seconds > 0 &&
-        std::chrono::duration<double>(next - start).count() > options.for_seconds + 1e-6)
-      break;
-    // Wait for the next capture, or a stop signal.
-    while (Clock::now() < next) {
-      const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(next - Clock::now()).count();
-      if (left <= 0) break;
-      timespec timeout{static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
-      const int sig = sigtimedwait(&stop_signals, nullptr, &timeout);
-      if (sig > 0) {
-        PrintDiagnostic(err, Info(fmt::format("watch: stopped by {}; the final report follows",
-                                              sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal")));
-        stopped = true;
-        break;
-      }
-      if (sig < 0 && errno != EAGAIN && errno != EINTR) break;
+  }
+  const bool keep_order = options_.pipeline.keep_order;
+  Analysis analysis = AnalyzeAligned(in.series->Snapshot(keep_order), keep_order);
+  outcome.analysed = true;
+  const TrendResult& t = analysis.trend;
+  ReportOptions report_options;
+  report_options.command_line = "pprof-trend watch";
+  Report report = BuildReport(t, report_options);
+  std::string growing;
+  for (size_t i = 0; i < std::min<size_t>(3, report.growing.size()); ++i) {
+    const ReportRow& row = report.growing[i];
+    growing += fmt::format("{}{} {}{}", i == 0 ? "" : "; ", FitWidth(row.short_name, 60), row.cells.growth,
+                           row.objects_phrase.empty() ? "" : " (" + row.objects_phrase + ")");
+  }
+  outcome.update = fmt::format("{} captures over {}, total {} {}; growing: {}", t.aligned.captures.size(),
+                               FormatSpan(t.span_seconds), t.aligned.value_type_name,
+                               FormatNodeValue(t, t.total.delta, true), growing.empty() ? "none" : growing);
+  if (!t.restarts.empty())
+    outcome.update += fmt::format("; restarted {} time{}", t.restarts.size(), t.restarts.size() == 1 ? "" : "s");
+  std::string check_text;
+  if (!options_.budgets.empty()) {
+    auto result = RunCheck(t, options_.budgets);
+    if (result.ok()) {
+      outcome.budgets_failed = !result->passed;
+      check_text = RenderCheck(*result, t, CheckFormat::kText);
+      outcome.update += result->passed ? "; budgets PASS" : "; budgets FAIL";
     }
   }
-  // The final report of every instance; the verdict is the whole series'
-  // (or, with --fail-fast, the first failure's).
-  bool evaluated = true, final_failed = options.fail_fast && budget_failed;
-  for (const Instance& in : instances) {
-    Outcome outcome = analyse(in, true);
+  if (!options_.html.empty() && &in == &instances_.front()) {
+    Status written =
+        WriteFileAtomically(options_.html, [&](std::ostream& page) { RenderHtml(report, HtmlOptions{}, page); });
+    if (!written.ok()) PrintDiagnostic(err_, Error("watch: " + written.message()));
+  }
+  if (options_.jsonl && !final_report)
+    out_ << AnalysisEvent(in.url, report,
+                          options_.budgets.empty() ? std::nullopt : std::optional<bool>(!outcome.budgets_failed))
+         << "\n";
+  if (final_report) {
+    out_ << fmt::format("\n== {} ({})\n", in.url, in.name) << RenderText(report);
+    if (!check_text.empty()) out_ << "\n" << check_text;
+    PrintDiagnostics(err_, analysis.notes);
+  }
+  return outcome;
+}
+
+std::string Watch::Take(Instance& in, const std::string& file, std::chrono::system_clock::time_point fetched_at,
+                        const StatusOr<std::string>& body) {
+  if (!body.ok()) return body.status().message();
+  LoadOptions check;
+  check.limits = options_.pipeline.load.limits;
+  auto profile = DecodeInput(InputBytes{body.value(), 0}, in.url, check);
+  if (!profile.ok()) return profile.status().message();
+  if (FindHeapTypes(*profile).space < 0 && options_.pipeline.sample_index.empty()) return in.url + ": not a heap profile";
+  // Folded now, as the file it is saved as; a profile without a time of its
+  // own (legacy text) gets the time it was fetched.
+  profile->source = file;
+  std::optional<int64_t> time;
+  if (profile->time_nanos == 0)
+    time = std::chrono::duration_cast<std::chrono::nanoseconds>(fetched_at.time_since_epoch()).count();
+  Status folded = in.series->Append(std::move(*profile), time);
+  PrintDiagnostics(err_, in.series->TakeNotes());
+  return folded.ok() ? "" : in.url + ": " + folded.message();
+}
+
+// The baseline and the last `keep`, on disk and in the series.
+void Watch::DropOldCaptures(Instance& in) {
+  std::error_code ec;
+  auto files = ListCaptures(options_.dir, in.name);
+  for (size_t i = 1; i + options_.keep < files.size(); ++i) {
+    fs::remove(files[i], ec);
+    for (size_t c = 0; c < in.series->num_captures(); ++c)
+      if (fs::path(in.series->capture(c).path).filename() == fs::path(files[i]).filename()) in.series->RemoveCapture(c--);
+  }
+}
+
+bool Watch::CaptureAll() {
+  for (Instance& in : instances_) {
+    const std::string url = options_.gc ? WithGc(in.url) : in.url;
+    const auto fetched_at = std::chrono::system_clock::now();
+    auto body = http_.Fetch(url, options_.fetch);
+    // Saved under the suffix of its format: a legacy text capture is text.
+    const std::string file = (fs::path(options_.dir) / (in.name + "-" + FileTime(fetched_at) +
+                                                          std::string(CaptureSuffix(body.ok() ? *body : ""))))
+                                 .string();
+    const std::string problem = Take(in, file, fetched_at, body);
+    if (!problem.empty()) {
+      ++in.failures;
+      PrintDiagnostic(err_, Warning(fmt::format("watch: [{}] {} (not saved; the watch goes on)", ClockTime(), problem)));
+      if (options_.jsonl) out_ << ErrorEvent(in.url, problem) << "\n";
+      continue;
+    }
+    Status saved = WriteFileAtomically(file, *body);
+    if (!saved.ok()) {
+      in.series->RemoveCapture(in.series->num_captures() - 1);
+      PrintDiagnostic(err_, Error("watch: " + saved.message() + "; ending the watch (the captures so far are intact)"));
+      disk_error_ = true;
+      break;
+    }
+    ++in.captures_taken;
+    if (options_.keep > 0) DropOldCaptures(in);
+    Outcome outcome = Analyse(in, false);
+    budget_failed_ = budget_failed_ || outcome.budgets_failed;
+    if (!options_.jsonl)
+      out_ << fmt::format("[{}] {}: saved {}; {}\n", ClockTime(), in.name, fs::path(file).filename().string(),
+                          outcome.update);
+  }
+  out_.flush();
+  return !(disk_error_ || (options_.fail_fast && budget_failed_));
+}
+
+bool Watch::WaitUntil(Deadline next, const sigset_t& stop_signals) {
+  while (Clock::now() < next) {
+    const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(next - Clock::now()).count();
+    if (left <= 0) break;
+    timespec timeout{static_cast<time_t>(left / kNanosPerSecond), static_cast<long>(left % kNanosPerSecond)};
+    const int sig = sigtimedwait(&stop_signals, nullptr, &timeout);
+    if (sig > 0) {
+      PrintDiagnostic(err_, Info(fmt::format("watch: stopped by {}; the final report follows",
+                                             sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal")));
+      return true;
+    }
+    if (sig < 0 && errno != EAGAIN && errno != EINTR) break;
+  }
+  return false;
+}
+
+int Watch::Finish() {
+  // The verdict is the whole series' (or, with --fail-fast, the first failure's).
+  bool evaluated = true, final_failed = options_.fail_fast && budget_failed_;
+  for (const Instance& in : instances_) {
+    Outcome outcome = Analyse(in, true);
     if (!outcome.analysed) {
-      out << fmt::format("\n== {} ({})\n{}\n", in.url, in.name, outcome.update);
+      out_ << fmt::format("\n== {} ({})\n{}\n", in.url, in.name, outcome.update);
       evaluated = false;
     }
     final_failed = final_failed || outcome.budgets_failed;
   }
-  out.flush();
-  if (disk_error) return kExitInputError;
+  out_.flush();
+  if (disk_error_) return kExitInputError;
   if (final_failed) return kExitCheckFailed;
-  if (std::all_of(instances.begin(), instances.end(), [](const Instance& in) { return in.captures_taken == 0; }) &&
-      std::all_of(instances.begin(), instances.end(),
-                  [&](const Instance& in) { return ListCaptures(options.dir, in.name).empty(); })) {
-    PrintDiagnostic(err, Error("watch: no capture could be taken"));
+  if (std::all_of(instances_.begin(), instances_.end(), [](const Instance& in) { return in.captures_taken == 0; }) &&
+      std::all_of(instances_.begin(), instances_.end(),
+                  [&](const Instance& in) { return ListCaptures(options_.dir, in.name).empty(); })) {
+    PrintDiagnostic(err_, Error("watch: no capture could be taken"));
     return kExitInputError;
   }
-  if (!options.budgets.empty() && !evaluated) {
-    PrintDiagnostic(err, Error("watch: fewer than two captures of an instance: its budgets could not be checked"));
+  if (!options_.budgets.empty() && !evaluated) {
+    PrintDiagnostic(err_, Error("watch: fewer than two captures of an instance: its budgets could not be checked"));
     return kExitInputError;
   }
   return kExitOk;
+}
+
+}  // namespace
+
+int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_t& stop_signals, std::ostream& out,
+             std::ostream& err) {
+  Watch watch(options, http, out, err);
+  if (!watch.Start()) return kExitInputError;
+  const auto start = Clock::now();
+  for (int tick = 0;; ++tick) {
+    if (!watch.CaptureAll()) break;
+    // The next capture on the schedule; a late one (slow fetches, retries)
+    // skips the slots it missed rather than capturing twice in a row.
+    Deadline next = start + std::chrono::duration<double>(options.every_seconds * (tick + 1));
+    while (next <= Clock::now()) {
+      ++tick;
+      next = start + std::chrono::duration<double>(options.every_seconds * (tick + 1));
+    }
+    if (options.for_seconds > 0 && std::chrono::duration<double>(next - start).count() > options.for_seconds + 1e-6)
+      break;
+    if (watch.WaitUntil(next, stop_signals)) break;
+  }
+  return watch.Finish();
 }
 
 }  // namespace pprof_trend

@@ -404,35 +404,8 @@ void AddBudgetOptions(CLI::App* app, CheckFlags& flags) {
   app->add_option("--rules", flags.rules, "FILE: budgets, one `key value` per line, # comments");
 }
 
-}  // namespace
-
-int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, ExitNow exit_now) {
-  CLI::App app{
-      "pprof-trend: finds memory leaks in a series of heap profiles.\n\n"
-      "  pprof-trend [options] PROFILE PROFILE...   rank the allocation sites whose memory grows\n"
-      "  pprof-trend inspect PROFILE...             what one profile holds (totals, top functions)\n"
-      "  pprof-trend check [budgets] PROFILE...     exit 1 when growth passes a budget (CI)\n"
-      "  pprof-trend export -o growth.pb.gz PROFILE...  the growth as a pprof profile\n"
-      "  pprof-trend watch URL... --every 10m --dir captures/   capture a live service and report as it grows\n\n"
-      "Profiles: pprof protobuf (gzipped or raw), legacy Go heap text (debug=1), .NET `dumpheap -stat` tables;\n"
-      "\"-\" reads standard input.\n"
-      "Exit codes: 0 success, 1 check failed, 2 usage, input or output error.",
-      "pprof-trend"};
-  app.set_version_flag("--version", std::string(kVersion));
-  app.require_subcommand(0, 1);
-
-  TrendFlags flags;
-  app.add_option("profiles", flags.analysis.profiles, "heap profiles, two or more (ordered by capture time)");
-  app.add_option("--format", flags.format, "output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  app.add_option("--html", flags.html, "FILE: also write a self-contained HTML report there");
-  app.add_flag("--force", flags.force, "let --html replace an existing file that is no profile and no earlier report");
-  app.add_option("--nodecount", flags.node_count, "show at most N sites (text default 10; JSON: all)")
-      ->check(CLI::PositiveNumber);
-  AddAnalysisOptions(&app, flags.analysis);
-
-  InspectFlags inspect_flags;
+// The subcommands' options, each into its flags.
+CLI::App* AddInspectCommand(CLI::App& app, InspectFlags& inspect_flags) {
   CLI::App* inspect = app.add_subcommand("inspect", "show what each profile holds, as go tool pprof -top would");
   inspect->add_option("profiles", inspect_flags.paths, "profiles to inspect")->required();
   inspect->add_option("--nodecount", inspect_flags.node_count, "show at most N functions")
@@ -443,8 +416,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   AddLimitOptions(inspect, inspect_flags.limit_flags);
+  return inspect;
+}
 
-  CheckFlags check_flags;
+CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check_flags) {
   CLI::App* check = app.add_subcommand(
       "check",
       "fail (exit 1) when growth passes a budget; for CI jobs.\n"
@@ -456,8 +431,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->check(CLI::IsMember({"text", "json", "junit", "github"}))
       ->capture_default_str();
   AddAnalysisOptions(check, check_flags.analysis);
+  return check;
+}
 
-  WatchFlags watch_flags;
+CLI::App* AddWatchCommand(CLI::App& app, WatchFlags& watch_flags) {
   CLI::App* watch = app.add_subcommand(
       "watch",
       "capture live services' heaps on a schedule into --dir and report what grows after each capture;\n"
@@ -476,8 +453,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   watch->add_flag("--fail-fast", watch_flags.fail_fast, "exit 1 as soon as a budget is exceeded");
   AddBudgetOptions(watch, watch_flags.check);
   AddAnalysisOptions(watch, watch_flags.check.analysis);
+  return watch;
+}
 
-  ExportFlags export_flags;
+CLI::App* AddExportCommand(CLI::App& app, ExportFlags& export_flags) {
   CLI::App* export_command =
       app.add_subcommand("export", "write the growth first -> last as a gzipped pprof profile (like -diff_base)");
   export_command->add_option("profiles", export_flags.analysis.profiles, "heap profiles, two or more");
@@ -485,21 +464,68 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   export_command->add_flag("--force", export_flags.force,
                            "let -o replace an existing file that is no profile and no earlier export");
   AddAnalysisOptions(export_command, export_flags.analysis);
+  return export_command;
+}
 
-  // pprof's habits first (cli/pprof_args.h): a single-dash word must never
-  // reach the parser, which would read `-hide` as -h and print the help.
-  std::vector<CommandOptions> commands;
-  for (const CLI::App* command : {&app, inspect, check, export_command, watch}) {
+// What the pprof-style argument translation needs to know of each command:
+// its options, and which take a value.
+std::vector<CommandOptions> OptionsOf(const std::vector<const CLI::App*>& commands, const CLI::App* top) {
+  std::vector<CommandOptions> out;
+  for (const CLI::App* command : commands) {
     CommandOptions c;
-    c.name = command == &app ? "" : command->get_name();
+    c.name = command == top ? "" : command->get_name();
     for (const CLI::Option* opt : command->get_options()) {
       const bool takes_value = opt->get_expected_min() > 0;
       for (const auto& name : opt->get_lnames()) (takes_value ? c.valued : c.flags).push_back(name);
       for (const auto& name : opt->get_snames())
         if (takes_value) c.short_valued.push_back(name);
     }
-    commands.push_back(std::move(c));
+    out.push_back(std::move(c));
   }
+  return out;
+}
+
+}  // namespace
+
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, ExitNow exit_now) {
+  CLI::App app{
+      "pprof-trend: finds memory leaks in a series of heap profiles.\n\n"
+      "  pprof-trend [options] PROFILE PROFILE...   rank the allocation sites whose memory grows\n"
+      "  pprof-trend inspect PROFILE...             what one profile holds (totals, top functions)\n"
+      "  pprof-trend check [budgets] PROFILE...     exit 1 when growth passes a budget (CI)\n"
+      "  pprof-trend export -o growth.pb.gz PROFILE...  the growth as a pprof profile\n"
+      "  pprof-trend watch URL... --every 10m --dir captures/   capture a live service and report as it grows\n\n"
+      "Profiles (told apart by content, gzipped or not; \"-\" reads standard input, http:// URLs are fetched):\n"
+      "  pprof protobuf (Go, Node.js, native), legacy Go heap text (?debug=1), gperftools heap\n"
+      "  profiles, jemalloc prof.dump, pprof's Java heapz, .NET `dumpheap -stat` tables, `dotnet-gcdump\n"
+      "  report` tables, Java class histograms (jmap -histo, jcmd GC.class_histogram).\n"
+      "Exit codes: 0 success, 1 check failed, 2 usage, input or output error.",
+      "pprof-trend"};
+  app.set_version_flag("--version", std::string(kVersion));
+  app.require_subcommand(0, 1);
+
+  TrendFlags flags;
+  app.add_option("profiles", flags.analysis.profiles, "heap profiles, two or more (ordered by capture time)");
+  app.add_option("--format", flags.format, "output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--html", flags.html, "FILE: also write a self-contained HTML report there");
+  app.add_flag("--force", flags.force, "let --html replace an existing file that is no profile and no earlier report");
+  app.add_option("--nodecount", flags.node_count, "show at most N sites (text default 10; JSON: all)")
+      ->check(CLI::PositiveNumber);
+  AddAnalysisOptions(&app, flags.analysis);
+  InspectFlags inspect_flags;
+  CLI::App* inspect = AddInspectCommand(app, inspect_flags);
+  CheckFlags check_flags;
+  CLI::App* check = AddCheckCommand(app, check_flags);
+  WatchFlags watch_flags;
+  CLI::App* watch = AddWatchCommand(app, watch_flags);
+  ExportFlags export_flags;
+  CLI::App* export_command = AddExportCommand(app, export_flags);
+
+  // pprof's habits first (cli/pprof_args.h): a single-dash word must never
+  // reach the parser, which would read `-hide` as -h and print the help.
+  const std::vector<CommandOptions> commands = OptionsOf({&app, inspect, check, export_command, watch}, &app);
   auto translated = TranslatePprofArgs(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), commands);
   if (!translated.ok()) return ExitFor(translated.status(), err);
   try {

@@ -106,6 +106,45 @@ std::string ClosestMatch(const std::string& word, const std::vector<std::string>
   return best;
 }
 
+// An option that is neither ours nor an alias of ours: pprof's options that
+// mean nothing here are skipped or translated; any other is an error that
+// says what to use instead, or the closest of ours.
+Status ForeignOption(const std::string& name, const std::string& value, bool has_value, bool double_dash,
+                     const CommandOptions& command, std::vector<std::string>& out) {
+  if (name == "top" || name == "text") {  // pprof's text listing: what pprof-trend prints by default
+    if (command.name.empty() || command.name == "inspect") return Status();
+  }
+  if (name == "symbolize" && Contains(LongNames(command), "no-symbolize")) {
+    // pprof's -symbolize=MODE: none is ours; local (and fastlocal) is what
+    // pprof-trend does anyway; remote and the others it cannot do.
+    if (value == "none") {
+      out.push_back("--no-symbolize");
+      return Status();
+    }
+    if (value == "local" || value == "fastlocal") return Status();
+    return Status::UsageError(fmt::format(
+        "{}symbolize{}: pprof-trend symbolizes from local files only (the mapped paths, or --symbols PATH); "
+        "-symbolize=none turns it off",
+        double_dash ? "--" : "-", has_value ? "=" + value : ""));
+  }
+  const std::string dashes = double_dash ? "--" : "-";
+  for (const Advice& a : kAdvice)
+    if (name == a.pprof) return Status::UsageError(fmt::format("{}{}: {}", dashes, name, a.advice));
+  if (name == "output" && command.name.empty())
+    return Status::UsageError(fmt::format(
+        "{}{}: pprof-trend prints to standard output (redirect it: > FILE); --html FILE writes a report", dashes, name));
+  std::string suggestion = ClosestMatch(name, LongNames(command));  // (ours were handled before)
+  if (suggestion.empty()) {
+    for (const Alias& a : kAliases)
+      if (ClosestMatch(name, {a.pprof}) == a.pprof && Contains(LongNames(command), a.ours)) suggestion = a.ours;
+  }
+  std::string where = command.name.empty() ? "" : " for " + command.name;
+  if (!suggestion.empty())
+    return Status::UsageError(
+        fmt::format("{}{}: unknown option{}; did you mean --{}? (--help lists them)", dashes, name, where, suggestion));
+  return Status::UsageError(fmt::format("{}{}: unknown option{} (--help lists them)", dashes, name, where));
+}
+
 StatusOr<std::vector<std::string>> TranslatePprofArgs(const std::vector<std::string>& args,
                                                       const std::vector<CommandOptions>& commands) {
   std::vector<std::string> out;
@@ -193,38 +232,7 @@ StatusOr<std::vector<std::string>> TranslatePprofArgs(const std::vector<std::str
       }
       continue;
     }
-    if (name == "top" || name == "text") {  // pprof's text listing: what pprof-trend prints by default
-      if (command->name.empty() || command->name == "inspect") continue;
-    }
-    if (name == "symbolize" && Contains(LongNames(*command), "no-symbolize")) {
-      // pprof's -symbolize=MODE: none is ours; local (and fastlocal) is what
-      // pprof-trend does anyway; remote and the others it cannot do.
-      if (value == "none") {
-        out.push_back("--no-symbolize");
-        continue;
-      }
-      if (value == "local" || value == "fastlocal") continue;
-      return Status::UsageError(fmt::format(
-          "{}symbolize{}: pprof-trend symbolizes from local files only (the mapped paths, or --symbols PATH); "
-          "-symbolize=none turns it off",
-          double_dash ? "--" : "-", has_value ? "=" + value : ""));
-    }
-    const std::string dashes = double_dash ? "--" : "-";
-    for (const Advice& a : kAdvice)
-      if (name == a.pprof) return Status::UsageError(fmt::format("{}{}: {}", dashes, name, a.advice));
-    if (name == "output" && command->name.empty())
-      return Status::UsageError(fmt::format(
-          "{}{}: pprof-trend prints to standard output (redirect it: > FILE); --html FILE writes a report", dashes, name));
-    std::string suggestion = ClosestMatch(ours.empty() ? name : ours, LongNames(*command));
-    if (suggestion.empty()) {
-      for (const Alias& a : kAliases)
-        if (ClosestMatch(name, {a.pprof}) == a.pprof && Contains(LongNames(*command), a.ours)) suggestion = a.ours;
-    }
-    std::string where = command->name.empty() ? "" : " for " + command->name;
-    if (!suggestion.empty())
-      return Status::UsageError(
-          fmt::format("{}{}: unknown option{}; did you mean --{}? (--help lists them)", dashes, name, where, suggestion));
-    return Status::UsageError(fmt::format("{}{}: unknown option{} (--help lists them)", dashes, name, where));
+    RETURN_IF_ERROR(ForeignOption(name, value, has_value, double_dash, *command, out));
   }
   if (expect_value) {
     const std::string& option = out.back();

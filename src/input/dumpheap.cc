@@ -100,7 +100,10 @@ bool IsDumpheapStat(std::string_view data) {
   return AnyOfFirstLines(data, 20000, IsHeaderLine);
 }
 
-StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& source, const Limits& limits) {
+namespace {
+
+// Step 1: every table of the paste, its rows, elisions and footer.
+StatusOr<std::vector<Table>> ReadTables(std::string_view data, const std::string& source, const Limits& limits) {
   std::vector<Table> tables;
   Table* table = nullptr;  // the one being read
   std::string_view command;
@@ -151,13 +154,18 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
     RETURN_IF_ERROR(input.CheckCount(++rows_total, "rows"));
     table->rows.push_back(Row{name, count, size});
   }
+  return tables;
+}
+
+// Step 2: the table a trend reads, with a warning when there were several.
+StatusOr<const Table*> ChooseTable(const std::vector<Table>& tables, const std::string& source,
+                                   std::vector<std::string>& warnings) {
   if (tables.empty())
     return Status::InputError(fmt::format("{}: no \"MT Count TotalSize Class Name\" header found", source));
 
   // Several tables of these columns (finalizequeue, gchandles, dumpheap
   // -type/-min/-live print them too): the whole heap's statistics are the
   // last "dumpheap -stat" without a filter; else, the largest.
-  std::vector<std::string> warnings;
   const Table* chosen = nullptr;
   for (const Table& t : tables)
     if (FilterOf(t.command).empty()) chosen = &t;
@@ -178,10 +186,14 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
                                    chosen->header_line, shown,
                                    whole_heap ? ", the whole heap's" : ", the largest: none is the whole heap's"));
   }
-  const Table& t = *chosen;
-  if (!t.has_footer)
+  if (!chosen->has_footer)
     return Status::InputError(fmt::format("{}: truncated heap statistics: no \"Total N objects\" line after the table at line {}",
-                                          source, t.header_line));
+                                          source, chosen->header_line));
+  return chosen;
+}
+
+// Step 3: the chosen table as a profile: a site per type.
+StatusOr<Profile> BuildProfile(const Table& t, const std::string& source, std::vector<std::string> warnings) {
   ModelBuilder model(source);
   model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   int64_t row_objects = 0, row_bytes = 0, free_gaps = 0, free_bytes = 0;  // free: overflow checked with the rows
@@ -231,6 +243,15 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
   if (!ValueTotalsFit(profile))
     return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
   return profile;
+}
+
+}  // namespace
+
+StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& source, const Limits& limits) {
+  ASSIGN_OR_RETURN(const std::vector<Table> tables, ReadTables(data, source, limits));
+  std::vector<std::string> warnings;
+  ASSIGN_OR_RETURN(const Table* chosen, ChooseTable(tables, source, warnings));
+  return BuildProfile(*chosen, source, std::move(warnings));
 }
 
 }  // namespace pprof_trend

@@ -9,13 +9,13 @@
 
 namespace pprof_trend {
 
-StatusOr<Profile> ParseJavaHeapz(TextInput& input) {
-  std::string_view line;
-  ModelBuilder model(input.source());
-  // Attributes, "name = value", until the first record.
+namespace {
+
+// Attributes, "name = value", until the first record; `line` is left at it.
+Status ParseAttributes(TextInput& input, ModelBuilder& model, std::string_view* line) {
   bool java = false, resolution = false;
-  while (input.Next(&line)) {
-    Scanner s(line);
+  while (input.Next(line)) {
+    Scanner s(*line);
     if (s.AtEnd()) continue;
     std::string_view text = s.Rest();
     const size_t eq = text.find('=');
@@ -34,6 +34,15 @@ StatusOr<Profile> ParseJavaHeapz(TextInput& input) {
   }
   if (!java) return input.Error("no \"format = java\" line: not a Java heap profile pprof-trend knows");
   if (!resolution) return input.Error("no \"resolution = ...\" line: the unit of the sizes is not given");
+  return Status();
+}
+
+}  // namespace
+
+StatusOr<Profile> ParseJavaHeapz(TextInput& input) {
+  std::string_view line;
+  ModelBuilder model(input.source());
+  RETURN_IF_ERROR(ParseAttributes(input, model, &line));
   constexpr int64_t kJavaHeapzRate = 524288;  // pprof's javaHeapzSamplingRate
   model.SetPeriod("space", "bytes", kJavaHeapzRate);
   // Records, until the first line that is not one; their addresses get
