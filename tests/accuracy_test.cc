@@ -4,13 +4,14 @@
 // a little under what this build measures on 2000 series (README
 // "Accuracy", from tools/sim_accuracy, 3000 series): a change that makes
 // the engine worse fails here.
+#include "support/accuracy.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "analysis/align.h"
 #include "analysis/trend.h"
-#include "support/accuracy.h"
 #include "support/heap_simulator.h"
 
 namespace pprof_trend {

@@ -226,8 +226,8 @@ std::map<std::vector<std::string>, std::vector<std::vector<int64_t>>> Series(con
     std::vector<std::string> key;
     for (uint32_t f : site.frames) key.push_back(a.frames[f].function + "|" + a.frames[f].file);
     auto& series = out[key];
-    series = {Vec(site.values), Vec(site.objects), Vec(site.alloc_values), Vec(site.alloc_objects),
-              Vec(site.example_lines), site.object_sizes.ToVector()};
+    series = {Vec(site.values),        Vec(site.objects),       Vec(site.alloc_values),
+              Vec(site.alloc_objects), Vec(site.example_lines), site.object_sizes.ToVector()};
     for (const auto& c : site.size_classes) {
       series.push_back({c.size});
       series.push_back(Vec(c.values));
@@ -271,7 +271,8 @@ TEST(AlignTest, AppendedSeriesEqualsTheSeriesAlignedAtOnce) {
   late.samples = {HeapSample(Stack("main.twosizes"), 1, 64, 64), HeapSample(Stack("main.twosizes"), 2, 256, 128)};
   late.time_nanos = profiles.back().time_nanos + 1000000000;
   late.sample_types.clear();
-  for (const auto& t : profiles.front().sample_types) late.sample_types.emplace_back(std::string(t.type), std::string(t.unit));
+  for (const auto& t : profiles.front().sample_types)
+    late.sample_types.emplace_back(std::string(t.type), std::string(t.unit));
   profiles.push_back(Decode(BuildProfile(late), "late"));
   const size_t n = profiles.size();
 
@@ -329,8 +330,9 @@ TEST(AlignTest, V8AnonymousFramesAreOneFrameWhateverV8CalledThem) {
     return std::vector<TestFrame>{{leaf, "/app/leak.js", 8}, {"main", "/app/leak.js", 17}, {root, root_file, 1}};
   };
   ProfileSpec first, later;
-  first.samples = {HeapSample(stack("leakSessions", "(anonymous:L#1:C#1)", "node:internal/main/run_main_module"), 1, 100),
-                   HeapSample(stack("cache", "(anonymous:L#3:C#9)", "/app/leak.js"), 1, 100)};
+  first.samples = {
+      HeapSample(stack("leakSessions", "(anonymous:L#1:C#1)", "node:internal/main/run_main_module"), 1, 100),
+      HeapSample(stack("cache", "(anonymous:L#3:C#9)", "/app/leak.js"), 1, 100)};
   later.samples = {HeapSample(stack("leakSessions", "(anonymous)", ""), 2, 200),
                    HeapSample(stack("cache", "(anonymous)", ""), 1, 100)};
   auto a = AlignAll({BuildProfile(first), BuildProfile(later)});

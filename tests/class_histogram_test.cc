@@ -29,7 +29,7 @@ TEST(ClassHistogramTest, RealJdk17HistogramIsRead) {
   ASSERT_EQ(p->Labels(p->samples[0]).size(), 1u);  // no array: every instance has one shallow size
   EXPECT_EQ(p->Labels(p->samples[0])[0].num, 32);
   EXPECT_EQ(Name(*p, 1), "[B");
-  EXPECT_EQ(Module(*p, 1), "java.base");  // "(java.base@17.0.15)": the module, not the JDK's version
+  EXPECT_EQ(Module(*p, 1), "java.base");          // "(java.base@17.0.15)": the module, not the JDK's version
   EXPECT_TRUE(p->Labels(p->samples[1]).empty());  // an array: an average
   EXPECT_TRUE(p->time_from_mtime);
 }
@@ -63,11 +63,12 @@ TEST(ClassHistogramTest, ElisionLinesOfEveryKindAreSkipped) {
 
 TEST(ClassHistogramTest, LayoutsAndCuts) {
   // OpenJ9's jmap -histo: no colon after the rank, no footer (and no warning for it).
-  auto j9 = ParseClassHistogram("  num   object count     total size    class name\n"
-                                "-------------------------------------------------\n"
-                                "    1           1200          28800    java/lang/String\n"
-                                "    2            300          48000    [B\n",
-                                "j9.txt");
+  auto j9 = ParseClassHistogram(
+      "  num   object count     total size    class name\n"
+      "-------------------------------------------------\n"
+      "    1           1200          28800    java/lang/String\n"
+      "    2            300          48000    [B\n",
+      "j9.txt");
   ASSERT_TRUE(j9.ok()) << j9.status().message();
   EXPECT_EQ(j9->samples.size(), 2u);
   EXPECT_TRUE(j9->warnings.empty());
@@ -97,7 +98,8 @@ TEST(ClassHistogramTest, MalformedHistogramsNameTheProblem) {
     std::string text, message;
   };
   for (const auto& c : std::vector<Case>{
-           {head + "   1:  x  320  A\n", "h.txt:2: expected a row \"num: #instances #bytes class name\", got \"1:  x  320  A\""},
+           {head + "   1:  x  320  A\n",
+            "h.txt:2: expected a row \"num: #instances #bytes class name\", got \"1:  x  320  A\""},
            {head + "   1:  10  320  A\nTotal 5 160\n",
             "h.txt: the histogram's rows hold 10 instances, more than its footer's 5: not one histogram"},
            {head + "   1:  10  320  A\nTotal five\n", "h.txt:3: expected a footer \"Total N M\", got \"Total five\""},

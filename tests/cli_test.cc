@@ -1,11 +1,11 @@
 // The real binary on bad inputs and bad command lines: a one-line error that
 // names the file and the defect, exit code 2, nothing on stdout.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "proto/profile.pb.h"
 #include "support/profile_builder.h"
@@ -26,9 +26,8 @@ struct RunResult {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("pprof-trend-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("pprof-trend-cli-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -41,7 +40,8 @@ class CliTest : public ::testing::Test {
   }
 
   RunResult Run(const std::string& args) const {
-    std::string cmd = std::string("cd '") + dir_.string() + "' && '" + PPROF_TREND_BINARY + "' " + args + " >out.txt 2>err.txt </dev/null";
+    std::string cmd = std::string("cd '") + dir_.string() + "' && '" + PPROF_TREND_BINARY + "' " + args +
+                      " >out.txt 2>err.txt </dev/null";
     int status = std::system(cmd.c_str());
     RunResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -111,16 +111,15 @@ TEST_F(CliTest, EmptyDirectoryInsteadOfFile) {
   ExpectInputError("inspect adir", "adir: a directory with no profile in it");
 }
 
-TEST_F(CliTest, MissingFile) {
-  ExpectInputError(Day(1) + " nope.pb.gz", "nope.pb.gz: no such file");
-}
+TEST_F(CliTest, MissingFile) { ExpectInputError(Day(1) + " nope.pb.gz", "nope.pb.gz: no such file"); }
 
 TEST_F(CliTest, ValidationRuleReachesTheUser) {
   perftools::profiles::Profile p;
   p.ParseFromString(testing::BuildProfile({}));
   p.mutable_sample_type(0)->set_type(999);
   Write("bad.pb", p.SerializeAsString());
-  ExpectInputError("inspect bad.pb", "bad.pb: string index 999 in sample_type is out of range (string table has 9 entries)");
+  ExpectInputError("inspect bad.pb",
+                   "bad.pb: string index 999 in sample_type is out of range (string table has 9 entries)");
 }
 
 TEST_F(CliTest, WrongProfileKind) {
@@ -191,7 +190,7 @@ TEST_F(CliTest, ProfilesOfStacklessSamplesOnlyGoThroughEveryOutput) {
                              testing::SourcePath("testdata/edge/stackless-only-1.heap.txt") + "' '" +
                              testing::SourcePath("testdata/edge/stackless-only-2.heap.txt") + "'";
   for (const std::string& args : {std::string(""), std::string("--format json"), std::string("--html r.html"),
-                                   std::string("export -o growth.pb.gz")}) {
+                                  std::string("export -o growth.pb.gz")}) {
     RunResult r = Run(args + inputs);
     EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.err;
     if (!args.starts_with("export")) {
@@ -247,7 +246,7 @@ TEST_F(CliTest, AnOutputNeverReplacesAProfileOrAnInput) {
   const std::string days = Day(1) + " " + Day(2) + " " + Day(3);
   const std::string day1 = ReadFileOrDie(Path("day1.pb.gz"));
   for (const std::string& args : {"--html " + days, "export -o " + days, "--format json --html " + days,
-                                   std::string("--html ./day1.pb.gz day2.pb.gz day3.pb.gz"), "-output=" + days}) {
+                                  std::string("--html ./day1.pb.gz day2.pb.gz day3.pb.gz"), "-output=" + days}) {
     RunResult r = Run(args);
     EXPECT_EQ(r.exit_code, 2) << args;
     EXPECT_EQ(r.out, "") << args;
@@ -274,7 +273,8 @@ TEST_F(CliTest, EarlierOutputsAreReplacedOtherFilesOnlyWithForce) {
   Write("notes.txt", "my notes\n");
   RunResult r = Run("--html notes.txt" + days);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "pprof-trend: --html notes.txt: exists and is not an earlier pprof-trend report; --force replaces it\n");
+  EXPECT_EQ(r.err,
+            "pprof-trend: --html notes.txt: exists and is not an earlier pprof-trend report; --force replaces it\n");
   EXPECT_EQ(ReadFileOrDie(Path("notes.txt")), "my notes\n");
   EXPECT_EQ(Run("--force --html notes.txt" + days).exit_code, 0);
   EXPECT_NE(ReadFileOrDie(Path("notes.txt")).find("<!DOCTYPE html>"), std::string::npos);
@@ -314,8 +314,7 @@ TEST_F(CliTest, ModificationTimesSecondsApartGetAWarning) {
 // A directory stands for the profiles in it; what is no profile is named and skipped.
 TEST_F(CliTest, ADirectoryArgumentIsEveryProfileInIt) {
   fs::create_directories(Path("month"));
-  for (int d = 1; d <= 3; ++d)
-    fs::copy_file(testing::SaramaDay(d), Path("month/day" + std::to_string(d) + ".pb.gz"));
+  for (int d = 1; d <= 3; ++d) fs::copy_file(testing::SaramaDay(d), Path("month/day" + std::to_string(d) + ".pb.gz"));
   Write("month/README.md", "# captures of the sarama service\n");
   Write("month/index.html", "<html><title>x</title></html>");
   RunResult r = Run("month --format json");
@@ -363,8 +362,8 @@ TEST_F(CliTest, HelpAndVersionExitZero) {
 }
 
 TEST_F(CliTest, StandardInputIsAProfile) {
-  std::string cmd = "cd '" + dir_.string() + "' && cat " + Day(1) + " | '" + PPROF_TREND_BINARY +
-                    "' inspect - > out.txt 2> err.txt";
+  std::string cmd =
+      "cd '" + dir_.string() + "' && cat " + Day(1) + " | '" + PPROF_TREND_BINARY + "' inspect - > out.txt 2> err.txt";
   int status = std::system(cmd.c_str());
   EXPECT_EQ(WEXITSTATUS(status), 0) << ReadFileOrDie(Path("err.txt"));
   EXPECT_TRUE(ReadFileOrDie(Path("out.txt")).starts_with("<stdin>\n"));
@@ -377,14 +376,13 @@ TEST_F(CliTest, SucceedsOnTheBundledCaptures) {
   EXPECT_NE(r.out.find("sarama.(*asyncProducer).newPartitionProducer"), std::string::npos);
 }
 
-
 // A full disk must not pass for success: each command that prints checks
 // its output was written.
 TEST_F(CliTest, AnOutputThatCannotBeWrittenIsAnError) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
   const std::string days = Day(1) + " " + Day(2) + " " + Day(3);
-  for (const std::string& args : {days, "--format json " + days, "check --max-growth 1GiB " + days,
-                                 "inspect " + Day(1)}) {
+  for (const std::string& args :
+       {days, "--format json " + days, "check --max-growth 1GiB " + days, "inspect " + Day(1)}) {
     std::string cmd = "cd '" + dir_.string() + "' && '" + PPROF_TREND_BINARY + "' " + args + " >/dev/full 2>err.txt";
     int status = std::system(cmd.c_str());
     EXPECT_EQ(WEXITSTATUS(status), 2) << args;

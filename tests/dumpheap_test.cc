@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "analysis/align.h"
-
 #include "input/load.h"
 #include "test_paths.h"
 
@@ -60,7 +59,8 @@ TEST(DumpheapTest, MalformedTablesNameTheLine) {
             "d.txt:3: expected a row \"MT Count TotalSize Class Name\", got \"zz 1 100 X\""},
            {head + "00007ffa2c0f5f20 1 100\nTotal 1 objects\n",
             "d.txt:3: expected a row \"MT Count TotalSize Class Name\", got \"00007ffa2c0f5f20 1 100\""},
-           {head + "00007ffa2c0f5f20 1 100 X\n", "d.txt: truncated heap statistics: no \"Total N objects\" line after the table at line 2"},
+           {head + "00007ffa2c0f5f20 1 100 X\n",
+            "d.txt: truncated heap statistics: no \"Total N objects\" line after the table at line 2"},
        }) {
     auto p = ParseDumpheapStat(c.text, "d.txt");
     ASSERT_FALSE(p.ok()) << c.text;
@@ -89,8 +89,8 @@ TEST(DumpheapTest, APartialTableIsReadWithAWarningSayingHowMuchItHolds) {
 TEST(DumpheapTest, FootersOfEveryLayoutAreChecked) {
   const std::string head = "Statistics:\n          MT Count TotalSize Class Name\n";
   const std::string rows = "7ffa40ddf0b8     1        24 System.Object\n7ffa4094dd88 4,175   301,276 System.String\n";
-  for (std::string footer : {"Total 4,176 objects, 301,300 bytes", "Total 4,176 objects, Total size: 301,300",
-                                    "Total 4176 objects"}) {
+  for (std::string footer :
+       {"Total 4,176 objects, 301,300 bytes", "Total 4,176 objects, Total size: 301,300", "Total 4176 objects"}) {
     auto p = ParseDumpheapStat(head + rows + footer + "\n", "d.txt");
     ASSERT_TRUE(p.ok()) << footer << ": " << p.status().message();
     EXPECT_TRUE(p->warnings.empty()) << footer;
@@ -109,13 +109,24 @@ TEST(DumpheapTest, NumbersInTheMachinesCultureAreRead) {
     std::string count, size;
   };
   for (const Case& c : std::vector<Case>{{"1,022,672", "24,544,128"},
-                                          {"1.022.672", "24.544.128"},
-                                          {"1\xE2\x80\xAF" "022\xE2\x80\xAF" "672", "24\xE2\x80\xAF" "544\xE2\x80\xAF" "128"},
-                                          {"1\xC2\xA0" "022\xC2\xA0" "672", "24\xC2\xA0" "544\xC2\xA0" "128"},
-                                          {"1'022'672", "24'544'128"}}) {
-    auto p = ParseDumpheapStat(head + "7ffa40ddf0b8 " + c.count + " " + c.size + " Kafka.Client.Common.NoOpTimer\nTotal " +
-                                   c.count + " objects, " + c.size + " bytes\n",
-                               "d.txt");
+                                         {"1.022.672", "24.544.128"},
+                                         {"1\xE2\x80\xAF"
+                                          "022\xE2\x80\xAF"
+                                          "672",
+                                          "24\xE2\x80\xAF"
+                                          "544\xE2\x80\xAF"
+                                          "128"},
+                                         {"1\xC2\xA0"
+                                          "022\xC2\xA0"
+                                          "672",
+                                          "24\xC2\xA0"
+                                          "544\xC2\xA0"
+                                          "128"},
+                                         {"1'022'672", "24'544'128"}}) {
+    auto p =
+        ParseDumpheapStat(head + "7ffa40ddf0b8 " + c.count + " " + c.size + " Kafka.Client.Common.NoOpTimer\nTotal " +
+                              c.count + " objects, " + c.size + " bytes\n",
+                          "d.txt");
     ASSERT_TRUE(p.ok()) << c.count << ": " << p.status().message();
     EXPECT_EQ(p->Values(0)[0], 1022672) << c.count;
     EXPECT_EQ(p->Values(0)[1], 24544128) << c.count;
@@ -134,19 +145,22 @@ TEST(DumpheapTest, OfSeveralTablesTheWholeHeapsIsRead) {
       "0:000> !finalizequeue\nStatistics for all finalizable objects (including all objects ready for finalization):\n"
       "              MT    Count    TotalSize Class Name\n00007ffa2b5e1a38       26          624 System.WeakReference\n"
       "Total 26 objects\n0:000> !dumpheap -stat\nStatistics:\n              MT    Count    TotalSize Class Name\n"
-      "00007ffa2b5e1a38     9000       216000 System.Object\n00007ffa2b5e1a40      486        11664 System.WeakReference\n"
+      "00007ffa2b5e1a38     9000       216000 System.Object\n00007ffa2b5e1a40      486        11664 "
+      "System.WeakReference\n"
       "Total 9486 objects\n";
   auto p = ParseDumpheapStat(text, "d.txt");
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_EQ(p->samples.size(), 2u);
   EXPECT_EQ(p->Values(0)[0], 9000);
   ASSERT_EQ(p->warnings.size(), 1u);
-  EXPECT_EQ(p->warnings[0], "2 tables of heap statistics; read the one at line 8 (\"!dumpheap -stat\"), the whole heap's");
+  EXPECT_EQ(p->warnings[0],
+            "2 tables of heap statistics; read the one at line 8 (\"!dumpheap -stat\"), the whole heap's");
   EXPECT_EQ(p->view_filter, "");
   // Only a filtered view: read, and marked as that view.
-  auto filtered = ParseDumpheapStat("> dumpheap -stat -type Kafka\nStatistics:\n      MT    Count    TotalSize Class Name\n"
-                                    "00007ffa2b5e1a38 3 72 Kafka.Client.Common.NoOpTimer\nTotal 3 objects\n",
-                                    "f.txt");
+  auto filtered = ParseDumpheapStat(
+      "> dumpheap -stat -type Kafka\nStatistics:\n      MT    Count    TotalSize Class Name\n"
+      "00007ffa2b5e1a38 3 72 Kafka.Client.Common.NoOpTimer\nTotal 3 objects\n",
+      "f.txt");
   ASSERT_TRUE(filtered.ok()) << filtered.status().message();
   EXPECT_EQ(filtered->view_filter, "dumpheap -stat -type Kafka");
 }
@@ -154,10 +168,12 @@ TEST(DumpheapTest, OfSeveralTablesTheWholeHeapsIsRead) {
 // A series of whole-heap tables and a filtered one would make growth of
 // what the filter left out: refused, naming the filter.
 TEST(DumpheapTest, AFilteredViewInASeriesOfWholeHeapsIsRefused) {
-  const std::string whole = "> dumpheap -stat\nStatistics:\n      MT    Count    TotalSize Class Name\n"
-                            "00007ffa2b5e1a38 3 72 Kafka.Client.Common.NoOpTimer\nTotal 3 objects\n";
-  const std::string filtered = "> dumpheap -stat -min 100\nStatistics:\n      MT    Count    TotalSize Class Name\n"
-                               "00007ffa2b5e1a38 3 720 Big\nTotal 3 objects\n";
+  const std::string whole =
+      "> dumpheap -stat\nStatistics:\n      MT    Count    TotalSize Class Name\n"
+      "00007ffa2b5e1a38 3 72 Kafka.Client.Common.NoOpTimer\nTotal 3 objects\n";
+  const std::string filtered =
+      "> dumpheap -stat -min 100\nStatistics:\n      MT    Count    TotalSize Class Name\n"
+      "00007ffa2b5e1a38 3 720 Big\nTotal 3 objects\n";
   Aligner aligner(AlignOptions{}, 2);
   auto a = ParseDumpheapStat(whole, "day1.txt");
   auto b = ParseDumpheapStat(filtered, "day2.txt");

@@ -82,21 +82,22 @@ std::vector<LongFunction> LongFunctions(const fs::path& file) {
       if (c == '{') {
         const std::string statement = code.substr(statement_start, i - statement_start);
         const bool function = !in_function && std::regex_search(statement, kSignature) &&
-                              !std::regex_search(statement, kControl) &&
-                              statement.find('=') == std::string::npos;
+                              !std::regex_search(statement, kControl) && statement.find('=') == std::string::npos;
         // The line of the statement's first character.
         const size_t first = statement.find_first_not_of(" \t\n");
         const size_t start_line =
-            line - static_cast<size_t>(std::count(statement.begin() + static_cast<std::ptrdiff_t>(
-                                                      first == std::string::npos ? statement.size() : first),
-                                                  statement.end(), '\n'));
+            line -
+            static_cast<size_t>(std::count(
+                statement.begin() + static_cast<std::ptrdiff_t>(first == std::string::npos ? statement.size() : first),
+                statement.end(), '\n'));
         stack.push_back({function, start_line});
       } else if (c == '}' && !stack.empty()) {
         const Open open = stack.back();
         stack.pop_back();
         const size_t length = line - open.line + 1;
         if (open.function && length > kMaxLines)
-          out.push_back({fs::relative(file, PPROF_TREND_SOURCE_DIR).string() + ":" + std::to_string(open.line), length});
+          out.push_back(
+              {fs::relative(file, PPROF_TREND_SOURCE_DIR).string() + ":" + std::to_string(open.line), length});
       }
       statement_start = i + 1;
     }

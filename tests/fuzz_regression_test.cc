@@ -34,8 +34,10 @@ TEST(FuzzRegressionTest, ReplaysTheCorpus) {
 TEST(FuzzRegressionTest, SeriesSeedsAreFramedAsTheTargetReadsThem) {
   std::vector<std::string> captures;
   for (int i = 1; i <= 3; ++i)
-    captures.push_back(testing::ReadFileOrDie(testing::SourcePath("testdata/edge/no-stack-" + std::to_string(i) + ".heap.txt")));
-  EXPECT_EQ(fuzz::SeriesInput(captures), testing::ReadFileOrDie(testing::SourcePath("testdata/fuzz/series/seed-no-stack")));
+    captures.push_back(
+        testing::ReadFileOrDie(testing::SourcePath("testdata/edge/no-stack-" + std::to_string(i) + ".heap.txt")));
+  EXPECT_EQ(fuzz::SeriesInput(captures),
+            testing::ReadFileOrDie(testing::SourcePath("testdata/fuzz/series/seed-no-stack")));
 }
 
 // Stacks far deeper than real ones go through every stage (alignment,

@@ -114,10 +114,12 @@ TEST(GcdumpReportTest, AnElisionLineIsSkippedAndTheShortfallSaid) {
 }
 
 TEST(GcdumpReportTest, MalformedRowsNameTheirLine) {
-  const std::string head = "      1,000  GC Heap bytes\n         10  GC Heap objects\n\n   Object Bytes     Count  Type\n";
+  const std::string head =
+      "      1,000  GC Heap bytes\n         10  GC Heap objects\n\n   Object Bytes     Count  Type\n";
   auto p = ParseGcdumpReport(head + "             24  ten  Foo  [Foo.dll]\n", "bad.txt");
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.status().message(), "bad.txt:5: expected a row \"OBJECT-BYTES COUNT TYPE\", got \"24  ten  Foo  [Foo.dll]\"");
+  EXPECT_EQ(p.status().message(),
+            "bad.txt:5: expected a row \"OBJECT-BYTES COUNT TYPE\", got \"24  ten  Foo  [Foo.dll]\"");
   p = ParseGcdumpReport(head, "empty.txt");
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().message(), "empty.txt: a \"dotnet-gcdump report\" table without rows");

@@ -73,8 +73,8 @@ TEST(GzipBombTest, StopsWithinTwoSecondsAnd256MiB) {
   EXPECT_LT(r.peak_rss_kib, 256 * 1024) << "peak RSS " << r.peak_rss_kib << " KiB";
   // The flag that allows it: with a higher ratio the same file inflates
   // (and then is no profile).
-  ChildRun allowed = RunBinary({PPROF_TREND_BINARY, "inspect", "--max-compression-ratio", "2000", bomb},
-                               (dir / "err2.txt").string());
+  ChildRun allowed =
+      RunBinary({PPROF_TREND_BINARY, "inspect", "--max-compression-ratio", "2000", bomb}, (dir / "err2.txt").string());
   EXPECT_EQ(allowed.exit_code, 2);
   EXPECT_EQ(allowed.err.find("gzip bomb"), std::string::npos) << allowed.err;
   fs::remove_all(dir);

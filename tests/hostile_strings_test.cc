@@ -26,12 +26,8 @@ class HostileStringsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::vector<std::string> names = {
-        "main.newline\nINJECTED LINE",
-        "main.escape\x1b[2J\x1b[31mred",
-        "main.invalid\xff\xfe\xc3",
-        "</script><script>alert(1)</script>",
-        "main.c1\xc2\x85next",
-        std::string(100000, 'L'),
+        "main.newline\nINJECTED LINE",        "main.escape\x1b[2J\x1b[31mred", "main.invalid\xff\xfe\xc3",
+        "</script><script>alert(1)</script>", "main.c1\xc2\x85next",           std::string(100000, 'L'),
     };
     testing::ProfileSpec day1, day2;
     day1.time_nanos = 1000000000;
@@ -41,8 +37,8 @@ class HostileStringsTest : public ::testing::Test {
       // 8 MiB objects: always sampled, so the growth is beyond noise.
       day1.samples.push_back(
           testing::HeapSample({{name, name + ".go", 1}, {"main.main", "m.go", 2}}, k, k << 23, int64_t{1} << 23));
-      day2.samples.push_back(
-          testing::HeapSample({{name, name + ".go", 1}, {"main.main", "m.go", 2}}, k * 10, (k * 10) << 23, int64_t{1} << 23));
+      day2.samples.push_back(testing::HeapSample({{name, name + ".go", 1}, {"main.main", "m.go", 2}}, k * 10,
+                                                 (k * 10) << 23, int64_t{1} << 23));
       ++k;
     }
     Aligner aligner(AlignOptions{}, 2);

@@ -34,8 +34,9 @@ TEST(JsonWriterTest, WritesNestedStructures) {
   w.Key("e");
   w.Double(8388608.9);
   w.EndObject();
-  EXPECT_EQ(w.str(), "{\n  \"a\": 1,\n  \"b\": [1.5, 2, -0.25],\n  \"c\": [\n    {\n      \"d\": null\n    }\n  ],\n"
-                     "  \"e\": 8388608.9\n}\n");
+  EXPECT_EQ(w.str(),
+            "{\n  \"a\": 1,\n  \"b\": [1.5, 2, -0.25],\n  \"c\": [\n    {\n      \"d\": null\n    }\n  ],\n"
+            "  \"e\": 8388608.9\n}\n");
 }
 
 // Writes a document of well over kFlushBytes: strings, numbers, nesting.

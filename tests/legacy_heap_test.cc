@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "output/inspect.h"
+#include "analysis/trend.h"
 #include "input/load.h"
 #include "input/sniff.h"
+#include "output/inspect.h"
 #include "test_paths.h"
-#include "analysis/trend.h"
 
 namespace pprof_trend {
 namespace {
@@ -112,8 +112,8 @@ TEST(LegacyHeapTest, JavaHeapzIsReadAsPprofReadsIt) {
   EXPECT_EQ(p->sample_types[1].unit, "bytes");
   EXPECT_EQ(p->period, 524288);
   ASSERT_EQ(p->samples.size(), 7u);
-  const std::vector<std::vector<int64_t>> want = {{74, 527819},    {8941, 4720968}, {596, 524728}, {936, 524568},
-                                                  {993, 524552},   {1192, 524508},  {54615, 2621560}};
+  const std::vector<std::vector<int64_t>> want = {{74, 527819},  {8941, 4720968}, {596, 524728},   {936, 524568},
+                                                  {993, 524552}, {1192, 524508},  {54615, 2621560}};
   const std::vector<int64_t> sizes = {7048, 528, 880, 560, 528, 440, 48};
   for (size_t i = 0; i < want.size(); ++i) {
     auto v = p->Values(i);
@@ -153,8 +153,8 @@ TEST(LegacyHeapTest, MalformedJavaHeapzNamesTheLine) {
   }
   // A record whose address has no symbol line stays an address; a library's
   // path becomes its file name.
-  auto p = ParseLegacyHeap(head + " 1000 2 @ 0x1 0x2 0x3\n\n 0x1 Cache.put (Cache.java:7)\n 0x2 memcpy (/lib/x86_64/libc.so.6)\n",
-                           "t.txt");
+  auto p = ParseLegacyHeap(
+      head + " 1000 2 @ 0x1 0x2 0x3\n\n 0x1 Cache.put (Cache.java:7)\n 0x2 memcpy (/lib/x86_64/libc.so.6)\n", "t.txt");
   ASSERT_TRUE(p.ok()) << p.status().message();
   auto stack = p->Stack(p->samples[0]);
   ASSERT_EQ(stack.size(), 3u);
@@ -226,9 +226,8 @@ TEST(LegacyHeapTest, OnlyGoRecordsCarryAnObjectSize) {
   EXPECT_EQ(labels[0].key, "bytes");
   EXPECT_EQ(labels[0].num, 64);
   for (const char* header : {"heapprofile", "heapz_v2/524288", "heap_v2/524288"}) {
-    auto native = ParseLegacyHeap(std::string("heap profile: 2: 160 [2: 160] @ ") + header +
-                                      "\n2: 160 [2: 160] @ 0x401001\n",
-                                  "native");
+    auto native = ParseLegacyHeap(
+        std::string("heap profile: 2: 160 [2: 160] @ ") + header + "\n2: 160 [2: 160] @ 0x401001\n", "native");
     ASSERT_TRUE(native.ok()) << native.status().message();
     EXPECT_TRUE(native->Labels(native->samples[0]).empty()) << header;
   }
@@ -268,10 +267,11 @@ TEST(LegacyHeapTest, JemallocHeapV2IsRead) {
   EXPECT_FALSE(p->mappings.empty());
   for (const Label& l : p->labels) EXPECT_NE(l.key, "bytes");  // one record per stack: no object size
   // Without prof_accum the accumulated counts read 0: only the in-use types.
-  auto q = ParseLegacyHeap("heap_v2/524288\n  t*: 2: 200 [0: 0]\n  t0: 2: 200 [0: 0]\n@ 0x1001 0x2002\n"
-                           "  t*: 2: 200 [0: 0]\n  t0: 2: 200 [0: 0]\n\nMAPPED_LIBRARIES:\n"
-                           "00001000-00003000 r-xp 00000000 fe:00 42  /usr/bin/prog\n",
-                           "je");
+  auto q = ParseLegacyHeap(
+      "heap_v2/524288\n  t*: 2: 200 [0: 0]\n  t0: 2: 200 [0: 0]\n@ 0x1001 0x2002\n"
+      "  t*: 2: 200 [0: 0]\n  t0: 2: 200 [0: 0]\n\nMAPPED_LIBRARIES:\n"
+      "00001000-00003000 r-xp 00000000 fe:00 42  /usr/bin/prog\n",
+      "je");
   ASSERT_TRUE(q.ok()) << q.status().message();
   ASSERT_EQ(q->sample_types.size(), 2u);
   EXPECT_EQ(q->sample_types[1].type, "inuse_space");
@@ -318,7 +318,8 @@ TEST(LegacyHeapTest, UnsymbolizedFramesAlignAcrossARestartByFileAndOffset) {
   bool leak_seen = false;
   for (const AlignedSite& site : a.sites) {
     const AlignedFrame& leaf = a.frames[site.frames.back()];
-    EXPECT_TRUE(leaf.function.starts_with("leaker-tc+0x") || leaf.function.starts_with("libc.so.6+0x")) << leaf.function;
+    EXPECT_TRUE(leaf.function.starts_with("leaker-tc+0x") || leaf.function.starts_with("libc.so.6+0x"))
+        << leaf.function;
     // The leak: 5,000 objects a phase, in both runs.
     if (site.objects[0] == 5000 && site.objects[1] == 10000) {
       leak_seen = true;

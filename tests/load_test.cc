@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 class LoadEachTest : public ::testing::TestWithParam<unsigned> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pprof-trend-load-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(GetParam()));
+    dir_ = fs::temp_directory_path() /
+           ("pprof-trend-load-" + std::to_string(::getpid()) + "-" + std::to_string(GetParam()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -97,7 +97,9 @@ TEST_P(LoadEachTest, AnErrorFromTheConsumerStopsTheLoad) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, LoadEachTest, ::testing::Values(1u, 2u, 4u),
-                         [](const ::testing::TestParamInfo<unsigned>& param) { return std::to_string(param.param) + "Threads"; });
+                         [](const ::testing::TestParamInfo<unsigned>& param) {
+                           return std::to_string(param.param) + "Threads";
+                         });
 
 }  // namespace
 }  // namespace pprof_trend

@@ -24,7 +24,9 @@ std::vector<Item> RandomItems(size_t n, uint32_t seed) {
 }
 
 TEST(ParallelSortTest, GivesWhatOneStdSortGivesForEverySplit) {
-  const auto less = [](const Item& a, const Item& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
+  const auto less = [](const Item& a, const Item& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
   for (size_t n : {0u, 1u, 7u, 100u, 1001u, 65536u}) {
     std::vector<Item> expected = RandomItems(n, static_cast<uint32_t>(n));
     std::vector<Item> input = expected;

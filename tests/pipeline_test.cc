@@ -2,19 +2,15 @@
 #include "analysis/pipeline.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include <filesystem>
-#include <map>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-
-#include "output/report.h"
+#include <map>
+#include <nlohmann/json.hpp>
 
 #include "output/render_json.h"
-
+#include "output/report.h"
 #include "test_paths.h"
 
 namespace pprof_trend {
@@ -84,8 +80,9 @@ TEST(PipelineTest, APartialTableIsSaidAndMarkedInJson) {
   auto analysis = Analyze(ADayApart("testdata/dumpheap-real/dotnet-docs-33836.txt", "testdata/dotnet/dump1.txt"));
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
   ASSERT_FALSE(analysis->notes.empty());
-  EXPECT_NE(Labeled(analysis->notes[0]).find("dotnet-docs-33836.txt: a partial table: its rows hold 413,807 of the 428,516"),
-            std::string::npos)
+  EXPECT_NE(
+      Labeled(analysis->notes[0]).find("dotnet-docs-33836.txt: a partial table: its rows hold 413,807 of the 428,516"),
+      std::string::npos)
       << Labeled(analysis->notes[0]);
   const nlohmann::json json =
       nlohmann::json::parse(RenderJson(BuildReport(analysis->trend, ReportOptions{}), JsonOptions{}));
@@ -137,7 +134,8 @@ TEST(PipelineTest, ALongSeriesOfWarnedCapturesGivesAFewWarningsAndACount) {
   auto analysis = Analyze(options);
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
   ASSERT_EQ(analysis->notes.size(), 7u);
-  EXPECT_NE(Labeled(analysis->notes[0]).find("report-0.txt: 2 array and string types"), std::string::npos) << Labeled(analysis->notes[0]);
+  EXPECT_NE(Labeled(analysis->notes[0]).find("report-0.txt: 2 array and string types"), std::string::npos)
+      << Labeled(analysis->notes[0]);
   EXPECT_EQ(Labeled(analysis->notes[6]),
             "warning: 4 more like these about the other captures (pprof-trend inspect FILE shows a file's)");
 }

@@ -8,9 +8,13 @@ namespace pprof_trend {
 namespace {
 
 std::vector<CommandOptions> Commands() {
-  CommandOptions trend{"", {"keep-order", "version", "no-symbolize"}, {"format", "html", "nodecount", "sample-index", "granularity", "focus", "ignore", "times"}, {}};
+  CommandOptions trend{"",
+                       {"keep-order", "version", "no-symbolize"},
+                       {"format", "html", "nodecount", "sample-index", "granularity", "focus", "ignore", "times"},
+                       {}};
   CommandOptions inspect{"inspect", {}, {"nodecount", "nodefraction"}, {}};
-  CommandOptions check{"check", {"keep-order"}, {"max-growth", "forbid", "allow", "focus", "ignore", "sample-index"}, {}};
+  CommandOptions check{
+      "check", {"keep-order"}, {"max-growth", "forbid", "allow", "focus", "ignore", "sample-index"}, {}};
   CommandOptions export_command{"export", {}, {"output", "sample-index"}, {"o"}};
   return {trend, inspect, check, export_command};
 }
@@ -36,7 +40,8 @@ TEST(PprofArgsTest, PprofSpellingsWithOurMeaningAreTranslated) {
             (std::vector<std::string>{"--focus", "main\\.", "--ignore", "runtime", "a"}));
   EXPECT_EQ(Ok({"-inuse_objects", "-lines", "-top", "a"}),
             (std::vector<std::string>{"--sample-index", "inuse_objects", "--granularity", "lines", "a"}));
-  EXPECT_EQ(Ok({"--sample_index", "inuse_space", "a"}), (std::vector<std::string>{"--sample-index", "inuse_space", "a"}));
+  EXPECT_EQ(Ok({"--sample_index", "inuse_space", "a"}),
+            (std::vector<std::string>{"--sample-index", "inuse_space", "a"}));
   EXPECT_EQ(Ok({"export", "-output=g.pb.gz", "a"}), (std::vector<std::string>{"export", "--output", "g.pb.gz", "a"}));
   EXPECT_EQ(Ok({"export", "-o", "g.pb.gz", "a"}), (std::vector<std::string>{"export", "-o", "g.pb.gz", "a"}));
   EXPECT_EQ(Ok({"inspect", "-nodefraction=0", "a"}), (std::vector<std::string>{"inspect", "--nodefraction", "0", "a"}));
@@ -81,10 +86,12 @@ TEST(PprofArgsTest, UrlsAreInputsAndNeverCommandNames) {
 }
 
 TEST(PprofArgsTest, UnknownOptionsGetDidYouMean) {
-  EXPECT_EQ(Error({"--nodecont", "3", "a"}), "--nodecont: unknown option; did you mean --nodecount? (--help lists them)");
+  EXPECT_EQ(Error({"--nodecont", "3", "a"}),
+            "--nodecont: unknown option; did you mean --nodecount? (--help lists them)");
   EXPECT_EQ(Error({"check", "--max-grwoth", "1MiB"}),
             "--max-grwoth: unknown option for check; did you mean --max-growth? (--help lists them)");
-  EXPECT_EQ(Error({"--sampleindex=x"}), "--sampleindex: unknown option; did you mean --sample-index? (--help lists them)");
+  EXPECT_EQ(Error({"--sampleindex=x"}),
+            "--sampleindex: unknown option; did you mean --sample-index? (--help lists them)");
   EXPECT_EQ(Error({"-heap"}), "-heap: unknown option (--help lists them)");
   EXPECT_EQ(ClosestMatch("frobnicate", {"focus", "ignore"}), "");
 }

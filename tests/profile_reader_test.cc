@@ -17,8 +17,8 @@ pb::Profile ValidProfile() {
   pb::Profile p;
   // The last string is referenced from a function, so no cut inside the
   // string table leaves a self-consistent profile.
-  for (const char* s : {"", "inuse_objects", "count", "inuse_space", "bytes", "inner", "outer", "a.go", "note",
-                        "bytes", "space", "/bin/x", "root"})
+  for (const char* s : {"", "inuse_objects", "count", "inuse_space", "bytes", "inner", "outer", "a.go", "note", "bytes",
+                        "space", "/bin/x", "root"})
     p.add_string_table(s);
   auto add_type = [&](int64_t t, int64_t u) {
     auto* vt = p.add_sample_type();
@@ -151,41 +151,43 @@ TEST_P(ProfileReaderDefectTest, IsRejectedWithAOneLineMessage) {
 
 INSTANTIATE_TEST_SUITE_P(
     Validation, ProfileReaderDefectTest,
-    ::testing::Values(
-        Defect{"StringTableZeroNotEmpty", [](pb::Profile& p) { p.set_string_table(0, "x"); },
-               "t.pb: string_table[0] must be empty"},
-        Defect{"NoStringTable", [](pb::Profile& p) { p.clear_string_table(); },
-               "t.pb: string table is empty (string_table[0] must be \"\")"},
-        Defect{"StringIndexOutOfRange", [](pb::Profile& p) { p.mutable_function(1)->set_name(99); },
-               "t.pb: string index 99 in function is out of range (string table has 13 entries)"},
-        Defect{"NegativeStringIndex", [](pb::Profile& p) { p.mutable_sample_type(0)->set_unit(-1); },
-               "t.pb: string index -1 in sample_type is out of range (string table has 13 entries)"},
-        Defect{"ValueCountMismatch", [](pb::Profile& p) { p.mutable_sample(1)->add_value(1); },
-               "t.pb: sample 1 has 3 values but the profile has 2 sample types"},
-        Defect{"SampleLocationMissing", [](pb::Profile& p) { p.mutable_sample(0)->set_location_id(1, 555); },
-               "t.pb: sample 0 refers to location id 555, which does not exist"},
-        Defect{"SampleLocationZero", [](pb::Profile& p) { p.mutable_sample(0)->set_location_id(0, 0); },
-               "t.pb: sample 0 refers to location id 0, which does not exist"},
-        Defect{"LineFunctionMissing", [](pb::Profile& p) { p.mutable_location(1)->mutable_line(0)->set_function_id(77); },
-               "t.pb: location 200 refers to function id 77, which does not exist"},
-        Defect{"LineFunctionZero", [](pb::Profile& p) { p.mutable_location(1)->mutable_line(0)->set_function_id(0); },
-               "t.pb: location 200 refers to function id 0, which does not exist"},
-        Defect{"LocationMappingMissing", [](pb::Profile& p) { p.mutable_location(0)->set_mapping_id(8); },
-               "t.pb: location 100 refers to mapping id 8, which does not exist"},
-        Defect{"DuplicateFunctionId", [](pb::Profile& p) { p.mutable_function(2)->set_id(10); },
-               "t.pb: duplicate function id 10"},
-        Defect{"DuplicateLocationId", [](pb::Profile& p) { p.mutable_location(1)->set_id(100); },
-               "t.pb: duplicate location id 100"},
-        Defect{"DuplicateMappingId", [](pb::Profile& p) { *p.add_mapping() = p.mapping(0); },
-               "t.pb: duplicate mapping id 7"},
-        Defect{"FunctionIdZero", [](pb::Profile& p) { p.mutable_function(0)->set_id(0); },
-               "t.pb: function id 0 is not allowed"},
-        Defect{"LocationIdZero", [](pb::Profile& p) { p.mutable_location(0)->set_id(0); },
-               "t.pb: location id 0 is not allowed"},
-        Defect{"NoSampleTypes", [](pb::Profile& p) { p.clear_sample_type(); },
-               "t.pb: not a pprof profile (no sample types)"},
-        Defect{"UnknownDefaultSampleType", [](pb::Profile& p) { p.set_default_sample_type(8); },
-               "t.pb: default_sample_type \"note\" is not one of the sample types"}),
+    ::testing::Values(Defect{"StringTableZeroNotEmpty", [](pb::Profile& p) { p.set_string_table(0, "x"); },
+                             "t.pb: string_table[0] must be empty"},
+                      Defect{"NoStringTable", [](pb::Profile& p) { p.clear_string_table(); },
+                             "t.pb: string table is empty (string_table[0] must be \"\")"},
+                      Defect{"StringIndexOutOfRange", [](pb::Profile& p) { p.mutable_function(1)->set_name(99); },
+                             "t.pb: string index 99 in function is out of range (string table has 13 entries)"},
+                      Defect{"NegativeStringIndex", [](pb::Profile& p) { p.mutable_sample_type(0)->set_unit(-1); },
+                             "t.pb: string index -1 in sample_type is out of range (string table has 13 entries)"},
+                      Defect{"ValueCountMismatch", [](pb::Profile& p) { p.mutable_sample(1)->add_value(1); },
+                             "t.pb: sample 1 has 3 values but the profile has 2 sample types"},
+                      Defect{"SampleLocationMissing",
+                             [](pb::Profile& p) { p.mutable_sample(0)->set_location_id(1, 555); },
+                             "t.pb: sample 0 refers to location id 555, which does not exist"},
+                      Defect{"SampleLocationZero", [](pb::Profile& p) { p.mutable_sample(0)->set_location_id(0, 0); },
+                             "t.pb: sample 0 refers to location id 0, which does not exist"},
+                      Defect{"LineFunctionMissing",
+                             [](pb::Profile& p) { p.mutable_location(1)->mutable_line(0)->set_function_id(77); },
+                             "t.pb: location 200 refers to function id 77, which does not exist"},
+                      Defect{"LineFunctionZero",
+                             [](pb::Profile& p) { p.mutable_location(1)->mutable_line(0)->set_function_id(0); },
+                             "t.pb: location 200 refers to function id 0, which does not exist"},
+                      Defect{"LocationMappingMissing", [](pb::Profile& p) { p.mutable_location(0)->set_mapping_id(8); },
+                             "t.pb: location 100 refers to mapping id 8, which does not exist"},
+                      Defect{"DuplicateFunctionId", [](pb::Profile& p) { p.mutable_function(2)->set_id(10); },
+                             "t.pb: duplicate function id 10"},
+                      Defect{"DuplicateLocationId", [](pb::Profile& p) { p.mutable_location(1)->set_id(100); },
+                             "t.pb: duplicate location id 100"},
+                      Defect{"DuplicateMappingId", [](pb::Profile& p) { *p.add_mapping() = p.mapping(0); },
+                             "t.pb: duplicate mapping id 7"},
+                      Defect{"FunctionIdZero", [](pb::Profile& p) { p.mutable_function(0)->set_id(0); },
+                             "t.pb: function id 0 is not allowed"},
+                      Defect{"LocationIdZero", [](pb::Profile& p) { p.mutable_location(0)->set_id(0); },
+                             "t.pb: location id 0 is not allowed"},
+                      Defect{"NoSampleTypes", [](pb::Profile& p) { p.clear_sample_type(); },
+                             "t.pb: not a pprof profile (no sample types)"},
+                      Defect{"UnknownDefaultSampleType", [](pb::Profile& p) { p.set_default_sample_type(8); },
+                             "t.pb: default_sample_type \"note\" is not one of the sample types"}),
     [](const ::testing::TestParamInfo<Defect>& param_info) { return param_info.param.name; });
 
 TEST(ProfileReaderTest, SparseIdsResolve) {
@@ -246,7 +248,8 @@ TEST(ProfileReaderTest, ConcatenatedProfilesAreSaidAsSuch) {
   const std::string bytes = untimed.SerializeAsString();
   decoded = DecodePprof(bytes + bytes, "two.pb");
   ASSERT_FALSE(decoded.ok());
-  EXPECT_NE(decoded.status().message().find("(period_type occurs twice"), std::string::npos) << decoded.status().message();
+  EXPECT_NE(decoded.status().message().find("(period_type occurs twice"), std::string::npos)
+      << decoded.status().message();
 }
 
 }  // namespace

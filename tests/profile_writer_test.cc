@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "input/gzip.h"
-#include "output/inspect.h"
 #include "input/load.h"
 #include "input/profile_reader.h"
+#include "output/inspect.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 
@@ -57,7 +57,8 @@ TEST(ProfileWriterTest, AgreesWithGoToolPprofDiffBase) {
   testing::WriteFileOrDie(growth, Gzip(SerializeGrowthProfile(SaramaTrend())));
   auto rows = [&](const std::string& args) {
     std::string out = (dir / "out.txt").string();
-    std::string cmd = "go tool pprof -top -nodefraction=0 -unit=B " + args + " 2>/dev/null | sed -n '/flat%/,$p' | tail -n +2 > " + out;
+    std::string cmd = "go tool pprof -top -nodefraction=0 -unit=B " + args +
+                      " 2>/dev/null | sed -n '/flat%/,$p' | tail -n +2 > " + out;
     EXPECT_EQ(std::system(cmd.c_str()), 0);
     return testing::ReadFileOrDie(out);
   };

@@ -29,11 +29,12 @@ TEST(RankingTest, EqualsAPlainComparatorSort) {
   constexpr size_t kNodes = 5000;
   std::vector<std::vector<uint32_t>> stacks(kNodes);
   std::vector<TrendNode> nodes(kNodes);
-  const TrendClass classes[] = {TrendClass::kGrowing, TrendClass::kFluctuating, TrendClass::kGone, TrendClass::kNew,
-                                TrendClass::kStable, TrendClass::kShrinking, TrendClass::kPlateaued};
+  const TrendClass classes[] = {TrendClass::kGrowing, TrendClass::kFluctuating, TrendClass::kGone,     TrendClass::kNew,
+                                TrendClass::kStable,  TrendClass::kShrinking,   TrendClass::kPlateaued};
   for (size_t i = 0; i < kNodes; ++i) {
     const size_t depth = 1 + random() % 40;
-    for (size_t d = 0; d < depth; ++d) stacks[i].push_back(d < 5 ? static_cast<uint32_t>(d) : static_cast<uint32_t>(random() % 300));
+    for (size_t d = 0; d < depth; ++d)
+      stacks[i].push_back(d < 5 ? static_cast<uint32_t>(d) : static_cast<uint32_t>(random() % 300));
     if (i > 0 && random() % 10 == 0) stacks[i] = stacks[i - 1];  // equal stacks: the node order decides
     nodes[i].stack = stacks[i];
     nodes[i].stats.score = static_cast<double>(random() % 5);

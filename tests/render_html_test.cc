@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "base/write_file.h"
 #include "input/load.h"
 #include "input/profile_reader.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
-#include "base/write_file.h"
 
 namespace pprof_trend {
 namespace {
@@ -40,8 +40,9 @@ TrendResult SaramaTrend() {
 TEST(RenderHtmlTest, EmbeddedDataMatchesGolden) {
   TrendResult t = SaramaTrend();
   ReportOptions options;
-  options.command_line = "pprof-trend --html report.html testdata/sarama/day1.pb.gz testdata/sarama/day2.pb.gz "
-                         "testdata/sarama/day3.pb.gz";
+  options.command_line =
+      "pprof-trend --html report.html testdata/sarama/day1.pb.gz testdata/sarama/day2.pb.gz "
+      "testdata/sarama/day3.pb.gz";
   std::string data = HtmlData(BuildReport(t, options), HtmlOptions{});
   const std::string golden = testing::SourcePath("testdata/html/sarama.data.json");
   if (std::getenv("PPROF_TREND_UPDATE_GOLDEN") != nullptr) {
@@ -102,8 +103,7 @@ TEST(WriteFileTest, WritesAtomicallyAndLeavesNothingOnFailure) {
   EXPECT_EQ(testing::ReadFileOrDie(path), "second");
   Status s = WriteFileAtomically((dir / "missing" / "report.html").string(), "x");
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(s.message().starts_with((dir / "missing" / "report.html").string() + ": cannot create: "))
-      << s.message();
+  EXPECT_TRUE(s.message().starts_with((dir / "missing" / "report.html").string() + ": cannot create: ")) << s.message();
   size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 1u);  // no temporary left behind

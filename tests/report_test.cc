@@ -4,8 +4,8 @@
 #include "output/report.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -39,8 +39,7 @@ TrendResult TrendOf(const std::vector<SiteSeries>& sites, size_t captures, const
     testing::ProfileSpec spec;
     spec.time_nanos = (int64_t{1700000000} + static_cast<int64_t>(i) * 86400) * 1000000000;
     for (const SiteSeries& s : sites)
-      spec.samples.push_back(
-          {{{s.function}}, {allocated, allocated * kMiB8, s.inuse[i], s.inuse[i] * kMiB8}, kMiB8});
+      spec.samples.push_back({{{s.function}}, {allocated, allocated * kMiB8, s.inuse[i], s.inuse[i] * kMiB8}, kMiB8});
     auto p = DecodePprof(testing::BuildProfile(spec), "c" + std::to_string(i));
     EXPECT_TRUE(p.ok()) << p.status().message();
     EXPECT_TRUE(aligner.Add(i, *p).ok());
@@ -69,12 +68,12 @@ TEST(ReportTest, TextJsonAndHtmlListTheSitesInOneOrder) {
   // the order used to differ between the text (which shows only growth) and
   // JSON and HTML (which listed by score).
   const std::vector<SiteSeries> sites = {
-      {"main.went", {1, 4, 8, 12, 0}},   // gone
-      {"main.swung", {1, 9, 1, 9, 1}},   // fluctuating, no net change
-      {"main.crept", {1, 1, 1, 1, 2}},   // growing a little
-      {"main.grew", {1, 2, 3, 4, 5}},    // growing
+      {"main.went", {1, 4, 8, 12, 0}},    // gone
+      {"main.swung", {1, 9, 1, 9, 1}},    // fluctuating, no net change
+      {"main.crept", {1, 1, 1, 1, 2}},    // growing a little
+      {"main.grew", {1, 2, 3, 4, 5}},     // growing
       {"main.arrived", {0, 0, 0, 0, 3}},  // new
-      {"main.fell", {5, 4, 3, 2, 1}},    // shrinking
+      {"main.fell", {5, 4, 3, 2, 1}},     // shrinking
   };
   TrendResult t = TrendOf(sites, 5);
   ASSERT_EQ(t.restarts.size(), 0u);

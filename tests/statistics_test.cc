@@ -68,10 +68,10 @@ RandomSeries MakeSeries(uint64_t seed, size_t n) {
     if (shape == 4 && i > 0 && unit(rng) < 0.02) ++segment;
     double v = level;
     switch (shape) {
-      case 0: v = level + std::floor(unit(rng) * 1000); break;                        // noise
+      case 0: v = level + std::floor(unit(rng) * 1000); break;                                   // noise
       case 1: v = level + 500.0 * static_cast<double>(i) + std::floor(unit(rng) * 5000); break;  // growth
       case 2: v = level + (unit(rng) < 0.1 ? 1e7 : 0) + (i > n / 2 ? 4096 : 0); break;  // flat, steps, outliers
-      default: v = std::floor(unit(rng) * 50) * 4096; break;                           // few distinct values
+      default: v = std::floor(unit(rng) * 50) * 4096; break;                            // few distinct values
     }
     s.y.push_back(v);
     s.x.push_back(t);
@@ -104,7 +104,8 @@ TEST(StatisticsTest, TheilSenOfALongSeriesIsTheAllPairsMedian) {
 // Kendall's tau-b with the higher capture's tolerance, pair by pair.
 double TauWithHigherTolerance(const std::vector<double>& y, const std::vector<double>& tolerance,
                               const Segments& segments) {
-  return KendallTau(y, [&](size_t i, size_t j) { return tolerance[y[j] > y[i] ? j : i]; }, segments);
+  return KendallTau(
+      y, [&](size_t i, size_t j) { return tolerance[y[j] > y[i] ? j : i]; }, segments);
 }
 
 TEST(StatisticsTest, KendallTauOfALongSeriesCountsEveryPair) {
@@ -114,8 +115,7 @@ TEST(StatisticsTest, KendallTauOfALongSeriesCountsEveryPair) {
       std::vector<double> tolerance(n);
       std::mt19937_64 rng(seed);
       for (double& t : tolerance) t = static_cast<double>(rng() % 3000);
-      EXPECT_DOUBLE_EQ(KendallTauSorted(s.y, tolerance, s.segments),
-                       TauWithHigherTolerance(s.y, tolerance, s.segments))
+      EXPECT_DOUBLE_EQ(KendallTauSorted(s.y, tolerance, s.segments), TauWithHigherTolerance(s.y, tolerance, s.segments))
           << "seed " << seed << " n " << n;
     }
   }
@@ -138,7 +138,8 @@ TEST(StatisticsTest, EarlierCaptureToleranceStaysCloseToThePairsOwn) {
       step[i] = std::max(step[i], t);
       step[i + 1] = std::max(step[i + 1], t);
     }
-    const double pairs = KendallTau(y, [&](size_t i, size_t j) { return noise.Tolerance(y[i], y[j]); }, s.segments);
+    const double pairs = KendallTau(
+        y, [&](size_t i, size_t j) { return noise.Tolerance(y[i], y[j]); }, s.segments);
     const double fast = KendallTauSorted(y, step, s.segments);
     worst = std::max(worst, std::fabs(fast - pairs));
     EXPECT_NEAR(fast, pairs, 0.02) << "seed " << seed;

@@ -31,7 +31,8 @@ bool FindMapping(uint64_t address, uint64_t* start, uint64_t* limit, uint64_t* o
     std::string range, perms, off, dev, inode, path;
     in >> range >> perms >> off >> dev >> inode >> path;
     const size_t dash = range.find('-');
-    const uint64_t s = std::stoull(range.substr(0, dash), nullptr, 16), l = std::stoull(range.substr(dash + 1), nullptr, 16);
+    const uint64_t s = std::stoull(range.substr(0, dash), nullptr, 16),
+                   l = std::stoull(range.substr(dash + 1), nullptr, 16);
     if (address >= s && address < l && perms.find('x') != std::string::npos) {
       *start = s;
       *limit = l;
@@ -108,8 +109,9 @@ TEST(SymbolizerTest, SymbolsPathStandsInForAMissingFile) {
     symbolizer.Symbolize(p, &notes);
     EXPECT_EQ(p.locations[0].num_lines, 0u);
     ASSERT_EQ(notes.size(), 1u);
-    EXPECT_EQ(Labeled(notes[0]), "note: " + elsewhere +
-                            " is not on this machine: its frames stay named by file and offset (--symbols PATH gives it)");
+    EXPECT_EQ(Labeled(notes[0]),
+              "note: " + elsewhere +
+                  " is not on this machine: its frames stay named by file and offset (--symbols PATH gives it)");
   }
   for (const std::string& given : {SelfPath(), fs::path(SelfPath()).parent_path().string()}) {
     Profile p = OneAddress(TargetAddress(), elsewhere, start, limit, offset);
@@ -156,7 +158,8 @@ TEST(SymbolizerTest, AnotherBuildOfTheFileIsNotUsed) {
   symbolizer.Symbolize(p, &notes);
   EXPECT_EQ(p.locations[0].num_lines, 0u);
   ASSERT_EQ(notes.size(), 1u);
-  EXPECT_NE(Labeled(notes[0]).find("the profile's is 00112233445566778899aabbccddeeff00112233"), std::string::npos) << Labeled(notes[0]);
+  EXPECT_NE(Labeled(notes[0]).find("the profile's is 00112233445566778899aabbccddeeff00112233"), std::string::npos)
+      << Labeled(notes[0]);
 }
 
 }  // namespace

@@ -212,7 +212,6 @@ TEST_F(SaramaTrendTest, RebuiltCapturesAlignToIdenticalResults) {
   EXPECT_EQ(original, rebuilt);
 }
 
-
 // The trend of one serialized profile captured twice: every node stable,
 // so the ranking comes down to its tie-breaks.
 TrendResult TrendOfTwoCopies(const std::string& raw) {
@@ -242,7 +241,8 @@ TEST(RankingTest, TiedSitesOfALargeProfileAreOrderedByTheirFramesNames) {
         if (b < 0 && c >= 0) continue;
         for (int d = -1; d < kFunctions && made < 120000; d += (c < 0 ? kFunctions + 1 : 1)) {
           std::vector<testing::TestFrame> leaf_first;
-          for (int f : {d, c, b}) if (f >= 0) leaf_first.push_back({name(f), "x.go", 1});
+          for (int f : {d, c, b})
+            if (f >= 0) leaf_first.push_back({name(f), "x.go", 1});
           leaf_first.push_back({name(a), "x.go", 1});
           spec.samples.push_back(testing::HeapSample(leaf_first, 1, 1000));
           ++made;
@@ -277,7 +277,7 @@ TEST(RankingTest, TiedDeepStacksAreOrderedByNamesAcrossSortPasses) {
   std::vector<std::vector<std::string>> stacks;  // root first
   for (int64_t i = 0; i < 70000; ++i) stacks.push_back({"pkg.single" + std::to_string(i * 104729 % 70000)});
   const std::vector<std::string> chain = {"main.main", "main.run", "main.serve", "main.handle", "main.a", "main.b",
-                                          "main.c", "main.d", "main.e", "main.f", "main.g", "main.h"};
+                                          "main.c",    "main.d",   "main.e",     "main.f",      "main.g", "main.h"};
   uint64_t random = 12345;
   auto next = [&](uint64_t bound) {
     random = random * 6364136223846793005ull + 1442695040888963407ull;
@@ -371,8 +371,10 @@ TEST(TextTableTest, RowsAreNumberedInOrderAndSitesLeftOutAreSaid) {
     spec.time_nanos = (int64_t{1700000000} + i * 86400) * 1000000000;
     // One process: main.went's allocations since start stay counted after
     // it freed them (a fall would be a restart).
-    if (went[i] > 0) spec.samples.push_back(testing::HeapSample({{"main.went"}}, went[i], went[i] * kMiB8, kMiB8));
-    else spec.samples.push_back({{{"main.went"}}, {4, 4 * kMiB8, 0, 0}, kMiB8});
+    if (went[i] > 0)
+      spec.samples.push_back(testing::HeapSample({{"main.went"}}, went[i], went[i] * kMiB8, kMiB8));
+    else
+      spec.samples.push_back({{{"main.went"}}, {4, 4 * kMiB8, 0, 0}, kMiB8});
     spec.samples.push_back(testing::HeapSample({{"main.crept"}}, crept[i], crept[i] * kMiB8, kMiB8));
     auto p = DecodePprof(testing::BuildProfile(spec), "c" + std::to_string(i));
     ASSERT_TRUE(p.ok()) << p.status().message();

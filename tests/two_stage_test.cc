@@ -46,7 +46,8 @@ TEST(TwoStageTest, AProducerStaysAtMostTwoChunksAhead) {
   std::atomic<size_t> consumed{0};
   std::atomic<bool> too_far{false};
   RunTwoStage<Chunk>(
-      50, [&](size_t c, Chunk& out) {
+      50,
+      [&](size_t c, Chunk& out) {
         if (c >= consumed.load() + 2) too_far = true;
         out.index = c;
       },

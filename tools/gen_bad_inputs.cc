@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
   write("value-count-mismatch.pb", With([](pb::Profile& p) { p.mutable_sample(1)->add_value(7); }));
   write("missing-location.pb", With([](pb::Profile& p) { p.mutable_sample(0)->set_location_id(0, 99); }));
   write("location-id-zero.pb", With([](pb::Profile& p) { p.mutable_location(0)->set_id(0); }));
-  write("missing-function.pb", With([](pb::Profile& p) { p.mutable_location(0)->mutable_line(0)->set_function_id(99); }));
+  write("missing-function.pb",
+        With([](pb::Profile& p) { p.mutable_location(0)->mutable_line(0)->set_function_id(99); }));
   write("duplicate-function-id.pb", With([](pb::Profile& p) { p.mutable_function(1)->set_id(p.function(0).id()); }));
   write("duplicate-location-id.pb", With([](pb::Profile& p) { p.mutable_location(1)->set_id(p.location(0).id()); }));
   write("missing-mapping.pb", With([](pb::Profile& p) { p.mutable_location(0)->set_mapping_id(42); }));
@@ -90,12 +91,14 @@ int main(int argc, char** argv) {
   write("legacy-bad-record.heap.txt",
         "heap profile: 1: 64 [1: 64] @ heap/1048576\n1: 64 [1: 64] @ 0x401001\n#\t0x401000\tmain.f+0x0\tmain.go:1\n\n"
         "1: sixty-four\n");
-  write("legacy-overflow.heap.txt",
-        "heap profile: 1: 1 [1: 1] @ heap/9000000000000000000\n9000000000000000000: 9000000000000000000 [1: 1] @ 0x1\n");
+  write(
+      "legacy-overflow.heap.txt",
+      "heap profile: 1: 1 [1: 1] @ heap/9000000000000000000\n9000000000000000000: 9000000000000000000 [1: 1] @ 0x1\n");
   write("dumpheap-no-total.txt",
         "Statistics:\n              MT    Count    TotalSize Class Name\n00007ffa2c0f5f20  4 96 Timer\n");
   write("dumpheap-bad-row.txt",
-        "Statistics:\n              MT    Count    TotalSize Class Name\n00007ffa2c0f5f20  four 96 Timer\nTotal 4 objects\n");
+        "Statistics:\n              MT    Count    TotalSize Class Name\n00007ffa2c0f5f20  four 96 Timer\nTotal 4 "
+        "objects\n");
   // Rows pasted without the header line (from testdata/dumpheap-real and testdata/java).
   write("dumpheap-rows-without-header.txt",
         "00007f6c1eeefba8      576        59904 System.Reflection.RuntimeMethodInfo\n"

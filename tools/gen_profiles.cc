@@ -42,14 +42,22 @@ uint64_t Mix(uint64_t x) {
 bool ParseArgs(int argc, char** argv, Options* o) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--out") o->out = value;
-    else if (flag == "--captures") o->captures = std::atoi(value.c_str());
-    else if (flag == "--samples") o->samples = std::atoll(value.c_str());
-    else if (flag == "--functions") o->functions = std::atoll(value.c_str());
-    else if (flag == "--locations") o->locations = std::atoll(value.c_str());
-    else if (flag == "--depth") o->depth = std::atoi(value.c_str());
-    else if (flag == "--seed") o->seed = std::strtoull(value.c_str(), nullptr, 10);
-    else return false;
+    if (flag == "--out")
+      o->out = value;
+    else if (flag == "--captures")
+      o->captures = std::atoi(value.c_str());
+    else if (flag == "--samples")
+      o->samples = std::atoll(value.c_str());
+    else if (flag == "--functions")
+      o->functions = std::atoll(value.c_str());
+    else if (flag == "--locations")
+      o->locations = std::atoll(value.c_str());
+    else if (flag == "--depth")
+      o->depth = std::atoi(value.c_str());
+    else if (flag == "--seed")
+      o->seed = std::strtoull(value.c_str(), nullptr, 10);
+    else
+      return false;
   }
   return !o->out.empty() && argc % 2 == 1 && o->captures > 0 && o->samples > 0 && o->functions > 0 &&
          o->locations > 0 && o->depth > 0;
@@ -72,8 +80,8 @@ int main(int argc, char** argv) {
     strings.push_back(std::move(s));
     return static_cast<int64_t>(strings.size() - 1);
   };
-  const char* types[][2] = {{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
-                            {"inuse_space", "bytes"}};
+  const char* types[][2] = {
+      {"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"}, {"inuse_space", "bytes"}};
   for (auto& t : types) {
     auto* vt = base.add_sample_type();
     vt->set_type(str(t[0]));
@@ -153,10 +161,14 @@ int main(int argc, char** argv) {
       uint64_t kind = h % 1000;
       uint64_t base_objects = 1 + (h >> 16) % 200;
       uint64_t objects = base_objects;
-      if (kind < 15) objects = base_objects * static_cast<uint64_t>(1 + c);              // growing: leaks
-      else if (kind < 40) objects = base_objects * 2 / static_cast<uint64_t>(2 + c);     // shrinking
-      else if (kind < 50) objects = c >= o.captures / 2 ? base_objects : 0;             // appears later
-      else if (kind < 120) objects = Mix(h + static_cast<uint64_t>(c)) % (2 * base_objects);  // churn
+      if (kind < 15)
+        objects = base_objects * static_cast<uint64_t>(1 + c);  // growing: leaks
+      else if (kind < 40)
+        objects = base_objects * 2 / static_cast<uint64_t>(2 + c);  // shrinking
+      else if (kind < 50)
+        objects = c >= o.captures / 2 ? base_objects : 0;  // appears later
+      else if (kind < 120)
+        objects = Mix(h + static_cast<uint64_t>(c)) % (2 * base_objects);  // churn
       auto* sample = p.add_sample();
       for (uint64_t loc : stacks[static_cast<size_t>(s)]) sample->add_location_id(loc);
       uint64_t size = object_size[static_cast<size_t>(s)];

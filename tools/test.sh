@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs the whole test suite (unit,
 # golden end-to-end, malformed inputs, fuzz regressions, the HTML report in
-# headless Chromium, inspect against go tool pprof) twice:
+# headless Chromium, inspect against go tool pprof, the layout of every C++
+# file against .clang-format, no function over 120 lines) twice:
 #   1. build/       Release, warnings as errors;
 #   2. build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer.
 # Ends with one verdict line ("tests: N passed, N failed, N skipped"); a
@@ -10,8 +11,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
-echo "test.sh: installing what is missing (chromium for the HTML report, golang-go and curl for go tool pprof and live Go services, gperftools and jemalloc for native profiles)"
-./tools/install-deps.sh chromium golang-go curl libgoogle-perftools-dev libjemalloc-dev || exit 1
+echo "test.sh: installing what is missing (chromium for the HTML report, golang-go and curl for go tool pprof and live Go services, gperftools and jemalloc for native profiles, clang-format for the layout check)"
+./tools/install-deps.sh chromium golang-go curl libgoogle-perftools-dev libjemalloc-dev clang-format || exit 1
 
 passed=0 failed=0 skipped=0
 skipped_names=()

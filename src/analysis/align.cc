@@ -57,9 +57,7 @@ std::string TypeList(const Profile& p) {
 }  // namespace
 
 Aligner::Aligner(AlignOptions options, size_t num_captures)
-    : options_(std::move(options)),
-      num_captures_(num_captures),
-      capacity_(num_captures) {
+    : options_(std::move(options)), num_captures_(num_captures), capacity_(num_captures) {
   result_.granularity = options_.granularity;
   result_.captures.resize(num_captures);
 }
@@ -70,9 +68,8 @@ Status Aligner::ResolveSampleTypes(const Profile& profile) {
     value_index_ = heap.space;
     objects_index_ = heap.objects;
     if (value_index_ < 0)
-      return Status::InputError(
-          fmt::format("{}: not a heap profile (sample types: {}); pick one with --sample-index", profile.source,
-                      TypeList(profile)));
+      return Status::InputError(fmt::format("{}: not a heap profile (sample types: {}); pick one with --sample-index",
+                                            profile.source, TypeList(profile)));
   } else {
     value_index_ = profile.FindSampleType(options_.value_type);
     if (value_index_ < 0)
@@ -187,9 +184,8 @@ void Aligner::FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t o
 
 Status Aligner::CheckSampleTypes(const Profile& profile) {
   if (auto difference = DescribeHeapDifference(profile))
-    return Status::InputError(fmt::format(
-        "{}: {}, not a snapshot of the heap; a trend needs snapshots ({})", profile.source, difference->what,
-        difference->advice));
+    return Status::InputError(fmt::format("{}: {}, not a snapshot of the heap; a trend needs snapshots ({})",
+                                          profile.source, difference->what, difference->advice));
   if (first_types_.empty()) {
     RETURN_IF_ERROR(ResolveSampleTypes(profile));  // only then is it the first
     for (const auto& t : profile.sample_types) first_types_.push_back(fmt::format("{}/{}", t.type, t.unit));
@@ -256,7 +252,8 @@ void Aligner::GrowCaptures(size_t capacity) {
 
 void Aligner::RemoveCapture(size_t index) {
   if (index >= num_captures_) return;
-  for (AlignedSite& site : result_.sites) ForEachSeries(site, result_.has_alloc, [&](PackedSeries& v) { v.Erase(index); });
+  for (AlignedSite& site : result_.sites)
+    ForEachSeries(site, result_.has_alloc, [&](PackedSeries& v) { v.Erase(index); });
   // The sites only the removed capture had go, so the table is the one the
   // remaining captures alone would give (and memory follows the sites alive).
   std::vector<bool> keep(result_.sites.size());
@@ -323,7 +320,9 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   // Step 3: every frame it names, interned once; the site table sized for it.
   const SampleResolver resolver(
       profile, options_.granularity,
-      [this](std::string_view function, std::string_view file, int64_t line) { return InternFrame(function, file, line); },
+      [this](std::string_view function, std::string_view file, int64_t line) {
+        return InternFrame(function, file, line);
+      },
       ValueIndices{value_index_, objects_index_, alloc_value_index_, result_.has_alloc ? alloc_objects_index_ : -1});
   if (result_.sites.capacity() < profile.samples.size()) ReserveHuge(result_.sites, profile.samples.size());
   site_table_.Reserve(profile.samples.size());
@@ -368,9 +367,9 @@ void Aligner::FoldChunk(const ResolvedChunk& in, Capture& capture, size_t argume
     // the choice does not depend on the order samples come in.
     const int64_t magnitude = std::llabs(value);
     if (magnitude > site.example_value ||
-        (magnitude == site.example_value && std::lexicographical_compare(lines.rbegin(), lines.rend(),
-                                                                         site.example_lines.begin(),
-                                                                         site.example_lines.end()))) {
+        (magnitude == site.example_value &&
+         std::lexicographical_compare(lines.rbegin(), lines.rend(), site.example_lines.begin(),
+                                      site.example_lines.end()))) {
       site.example_value = magnitude;
       std::copy(lines.rbegin(), lines.rend(), site.example_lines.begin());
     }
@@ -395,8 +394,8 @@ void OrderCaptures(AlignedProfiles& aligned, bool keep_argument_order) {
   aligned.ordered_by_time = false;
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  bool all_timed = std::all_of(aligned.captures.begin(), aligned.captures.end(),
-                               [](const Capture& c) { return c.time_nanos != 0; });
+  bool all_timed =
+      std::all_of(aligned.captures.begin(), aligned.captures.end(), [](const Capture& c) { return c.time_nanos != 0; });
   if (all_timed) {
     std::vector<size_t> by_time = order;
     std::stable_sort(by_time.begin(), by_time.end(), [&](size_t a, size_t b) {

@@ -15,9 +15,9 @@
 // each analysis: no earlier capture is decoded again.
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -27,10 +27,10 @@
 
 #include "analysis/site_table.h"
 #include "base/packed_series.h"
-#include "model/capture.h"
-#include "model/profile.h"
 #include "base/regex.h"
 #include "base/status.h"
+#include "model/capture.h"
+#include "model/profile.h"
 
 namespace pprof_trend {
 
@@ -134,11 +134,11 @@ class SizeList {
 
 struct AlignedSite {
   // A view into AlignedProfiles' arena.
-  std::span<uint32_t> frames;         // indices into AlignedProfiles::frames, root first
+  std::span<uint32_t> frames;  // indices into AlignedProfiles::frames, root first
   // One value per capture, in series order, each series packed (a site that
   // never changes holds no bytes per capture; README "Long series").
   PackedSeries values;
-  PackedSeries objects;               // zeros when there is no objects type
+  PackedSeries objects;  // zeros when there is no objects type
   // The cumulative allocations of the same kind (alloc_space and
   // alloc_objects beside inuse_*): what was allocated between two captures
   // of one process, which is where the sampling noise of a change comes
@@ -180,8 +180,8 @@ struct AlignedProfiles {
   // (alloc_space, alloc_objects): it only grows, and its growth is the
   // allocation rate, not memory held.
   bool cumulative = false;
-  bool has_alloc = false;  // sites carry alloc_values/alloc_objects
-  std::vector<Capture> captures;  // in series order
+  bool has_alloc = false;              // sites carry alloc_values/alloc_objects
+  std::vector<Capture> captures;       // in series order
   std::vector<size_t> argument_index;  // per capture: its position on the command line
   bool ordered_by_time = false;
   bool order_differs_from_arguments = false;
@@ -243,7 +243,7 @@ class Aligner {
 
   AlignOptions options_;
   size_t num_captures_;
-  size_t capacity_;  // presence_'s room per site (>= num_captures_)
+  size_t capacity_;    // presence_'s room per site (>= num_captures_)
   size_t folded_ = 0;  // captures every series holds
   AlignedProfiles result_;
   std::vector<std::string> first_types_;  // "type/unit" of the first profile
@@ -253,9 +253,9 @@ class Aligner {
   int alloc_value_index_ = -1, alloc_objects_index_ = -1;
 
   std::unordered_map<std::string, uint32_t> frame_ids_;  // key: function \0 file \0 line
-  std::vector<int8_t> frame_focus_;   // per frame: matches focus
-  std::vector<int8_t> frame_ignore_;  // per frame: matches ignore
-  SiteTable site_table_;  // sites by stack
+  std::vector<int8_t> frame_focus_;                      // per frame: matches focus
+  std::vector<int8_t> frame_ignore_;                     // per frame: matches ignore
+  SiteTable site_table_;                                 // sites by stack
   // Per site, per capture (capacity_ a site): 1 when a sample of the capture
   // folded into the site. Kept only for appended tables, where a capture can
   // be removed and its sites with it.

@@ -18,16 +18,31 @@ constexpr std::array<std::string_view, 56> kNames = {
     "runtime.convTslice", "runtime.convTnoptr", "runtime.malg", "runtime.mallocgc.func1", "runtime.profilealloc",
     "runtime.mProf_Malloc",
     // C and C++
-    "malloc", "calloc", "realloc", "reallocarray", "aligned_alloc", "memalign", "posix_memalign", "valloc",
-    "pvalloc", "strdup", "strndup", "__libc_malloc", "__libc_calloc", "__libc_realloc", "operator new",
-    "operator new[]", "__rust_alloc", "__rust_alloc_zeroed", "__rust_realloc"};
+    "malloc", "calloc", "realloc", "reallocarray", "aligned_alloc", "memalign", "posix_memalign", "valloc", "pvalloc",
+    "strdup", "strndup", "__libc_malloc", "__libc_calloc", "__libc_realloc", "operator new", "operator new[]",
+    "__rust_alloc", "__rust_alloc_zeroed", "__rust_realloc"};
 
 // Name prefixes: allocators' internals.
-constexpr std::array<std::string_view, 20> kPrefixes = {
-    "je_", "prof_", "imalloc", "ialloc", "iralloc", "malloc_default", "_int_malloc", "_int_realloc", "tc_",
-    "tcmalloc::", "(anonymous namespace)::do_malloc", "(anonymous namespace)::do_calloc", "MallocHook",
-    "__rdl_", "alloc::alloc::", "alloc::raw_vec::", "<alloc::alloc::Global as core::alloc::Allocator>",
-    "std::__new_allocator", "__gnu_cxx::new_allocator", "std::allocator_traits"};
+constexpr std::array<std::string_view, 20> kPrefixes = {"je_",
+                                                        "prof_",
+                                                        "imalloc",
+                                                        "ialloc",
+                                                        "iralloc",
+                                                        "malloc_default",
+                                                        "_int_malloc",
+                                                        "_int_realloc",
+                                                        "tc_",
+                                                        "tcmalloc::",
+                                                        "(anonymous namespace)::do_malloc",
+                                                        "(anonymous namespace)::do_calloc",
+                                                        "MallocHook",
+                                                        "__rdl_",
+                                                        "alloc::alloc::",
+                                                        "alloc::raw_vec::",
+                                                        "<alloc::alloc::Global as core::alloc::Allocator>",
+                                                        "std::__new_allocator",
+                                                        "__gnu_cxx::new_allocator",
+                                                        "std::allocator_traits"};
 
 // The allocator's own libraries: every frame in them (named or not).
 constexpr std::array<std::string_view, 3> kLibraries = {"libjemalloc.so", "libtcmalloc", "libjemalloc_pic"};

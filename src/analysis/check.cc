@@ -1,7 +1,8 @@
 #include "analysis/check.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "base/units.h"
 
@@ -10,8 +11,7 @@ namespace pprof_trend {
 StatusOr<SizeLimit> ParseSizeLimit(const std::string& text, std::string_view where) {
   auto bytes = ParseSize(text);
   if (!bytes)
-    return Status::UsageError(
-        fmt::format("{}: \"{}\" is not a size (examples: 64MiB, 500KB, 1.5GiB)", where, text));
+    return Status::UsageError(fmt::format("{}: \"{}\" is not a size (examples: 64MiB, 500KB, 1.5GiB)", where, text));
   return SizeLimit{*bytes, text};
 }
 
@@ -20,8 +20,7 @@ StatusOr<RateLimit> ParseRateLimit(const std::string& text, std::string_view whe
   auto bytes = slash == std::string::npos ? std::nullopt : ParseSize(text.substr(0, slash));
   auto seconds = slash == std::string::npos ? std::nullopt : ParseDuration(text.substr(slash + 1));
   if (!bytes || !seconds)
-    return Status::UsageError(
-        fmt::format("{}: \"{}\" is not a rate (examples: 10MiB/day, 200KiB/h)", where, text));
+    return Status::UsageError(fmt::format("{}: \"{}\" is not a rate (examples: 10MiB/day, 200KiB/h)", where, text));
   return RateLimit{*bytes, *seconds, text};
 }
 
@@ -164,12 +163,14 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
   for (size_t i = 0; i < forbid.size(); ++i) {
     std::vector<const TrendNode*> matching;
     for (const TrendNode* site : counted)
-      if (site->stats.trend_class == TrendClass::kGrowing && Matches(aligned, *site, forbid[i])) matching.push_back(site);
+      if (site->stats.trend_class == TrendClass::kGrowing && Matches(aligned, *site, forbid[i]))
+        matching.push_back(site);
     Verdict v{"forbid", budgets.forbid[i], 0, static_cast<double>(matching.size()), matching.empty(), {}, {}};
     v.offenders = Biggest(trend, matching, false);
     std::vector<const TrendNode*> unclassed;
     for (const TrendNode* site : counted)
-      if (site->stats.trend_class != TrendClass::kGrowing && site->stats.within > 0 && Matches(aligned, *site, forbid[i]))
+      if (site->stats.trend_class != TrendClass::kGrowing && site->stats.within > 0 &&
+          Matches(aligned, *site, forbid[i]))
         unclassed.push_back(site);
     v.grew_unclassed = Biggest(trend, unclassed, false);
     result.verdicts.push_back(std::move(v));

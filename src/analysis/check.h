@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "base/status.h"
 #include "analysis/trend.h"
+#include "base/status.h"
 
 namespace pprof_trend {
 

@@ -1,8 +1,8 @@
 // A node's series, made again for the nodes an output shows (a node keeps
 // none: a long series of every node would be the largest thing in memory).
-#include "analysis/trend.h"
-
 #include <algorithm>
+
+#include "analysis/trend.h"
 
 namespace pprof_trend {
 
@@ -22,7 +22,8 @@ NodeSeries SeriesOf(const TrendResult& trend, const TrendNode& node) {
     return out;
   }
   const TrendNode* one = &node;
-  ForEachFunctionSeries(trend, std::span(&one, 1), [&](const TrendNode&, NodeSeries&& series) { out = std::move(series); });
+  ForEachFunctionSeries(trend, std::span(&one, 1),
+                        [&](const TrendNode&, NodeSeries&& series) { out = std::move(series); });
   return out;
 }
 

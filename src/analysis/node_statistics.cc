@@ -30,9 +30,8 @@ void NodeStatistics::Fill(TrendNode& node, const NodeBuild& build) const {
   if (has_objects_) {
     node.delta_objects = objects.back() - objects.front();
     const Segments& segments = StatSegments();
-    ForEachSegment(objects.size(), segments, [&](size_t first, size_t last) {
-      node.delta_objects_within += objects[last] - objects[first];
-    });
+    ForEachSegment(objects.size(), segments,
+                   [&](size_t first, size_t last) { node.delta_objects_within += objects[last] - objects[first]; });
     if (objects.size() >= 3) {
       size.regression = OlsSlope(values, objects);
     } else if (node.delta_objects != 0) {
@@ -63,8 +62,8 @@ void NodeStatistics::Fill(TrendNode& node, const NodeBuild& build) const {
     // process (a restart's drop is no shrink, and no step).
     const NoiseModel exact;
     node.stats = ComputeSeriesStats(
-        values, x_, x_in_days_,
-        [&](size_t i, size_t j) { return exact.Tolerance(values[i], values[j]); }, StatSegments());
+        values, x_, x_in_days_, [&](size_t i, size_t j) { return exact.Tolerance(values[i], values[j]); },
+        StatSegments());
     return;
   }
   // The sampling noise of a change (README "How the trend is computed"):
@@ -85,8 +84,7 @@ void NodeStatistics::Fill(TrendNode& node, const NodeBuild& build) const {
     const double change = objects_at(j) - objects_at(i);
     double churn;
     if (one_process && SameSegment(segments_, i, j)) {
-      const double allocated =
-          std::max(0.0, static_cast<double>(build.alloc_objects[j] - build.alloc_objects[i]));
+      const double allocated = std::max(0.0, static_cast<double>(build.alloc_objects[j] - build.alloc_objects[i]));
       churn = std::max(std::fabs(change), 2 * allocated - change);
     } else {
       churn = std::fabs(objects_at(i)) + std::fabs(objects_at(j));
@@ -125,7 +123,8 @@ void SplitBySize(TrendNode& node, const AlignedSite& site, const Segments& segme
   for (const auto& c : site.size_classes)
     by_size.push_back(SizeGrowth{c.size, GrowthWithin(c.objects, segments), GrowthWithin(c.values, segments)});
   std::stable_sort(by_size.begin(), by_size.end(), [](const SizeGrowth& a, const SizeGrowth& b) {
-    if (std::fabs(a.delta_bytes) != std::fabs(b.delta_bytes)) return std::fabs(a.delta_bytes) > std::fabs(b.delta_bytes);
+    if (std::fabs(a.delta_bytes) != std::fabs(b.delta_bytes))
+      return std::fabs(a.delta_bytes) > std::fabs(b.delta_bytes);
     return a.size < b.size;
   });
   if (by_size.front().size > 0 && by_size.front().delta_bytes != 0 && std::round(by_size.front().delta_objects) != 0) {

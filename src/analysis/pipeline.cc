@@ -41,8 +41,8 @@ std::optional<Diagnostic> SamePairs(const std::vector<Capture>& captures,
                                     std::string_view advice) {
   if (pairs.empty()) return std::nullopt;
   if (pairs.size() == 1)
-    return Warning(fmt::format("{} and {} {}: {}", captures[pairs[0].first].path, captures[pairs[0].second].path,
-                               what, advice));
+    return Warning(
+        fmt::format("{} and {} {}: {}", captures[pairs[0].first].path, captures[pairs[0].second].path, what, advice));
   constexpr size_t kListed = 8;
   std::string list;
   for (size_t i = 0; i < std::min(kListed, pairs.size()); ++i)
@@ -71,9 +71,10 @@ Diagnostics CaptureNotes(const AlignedProfiles& aligned) {
       }
     }
   if (more > 0)
-    notes.push_back(Warning(fmt::format("{} more like these about the other captures (pprof-trend inspect FILE "
-                                        "shows a file's)",
-                                        more)));
+    notes.push_back(
+        Warning(fmt::format("{} more like these about the other captures (pprof-trend inspect FILE "
+                            "shows a file's)",
+                            more)));
   std::unordered_map<uint64_t, size_t> by_content;
   std::map<std::vector<int64_t>, size_t> by_totals;
   std::vector<std::pair<size_t, size_t>> same_content, same_totals;
@@ -85,10 +86,10 @@ Diagnostics CaptureNotes(const AlignedProfiles& aligned) {
     }
     const bool any_value = std::any_of(c.type_totals.begin(), c.type_totals.end(), [](int64_t v) { return v != 0; });
     if (!c.cumulative_types || !any_value) continue;
-    if (auto [it, inserted] = by_totals.try_emplace(c.type_totals, i); !inserted) same_totals.emplace_back(it->second, i);
+    if (auto [it, inserted] = by_totals.try_emplace(c.type_totals, i); !inserted)
+      same_totals.emplace_back(it->second, i);
   }
-  if (auto d = SamePairs(captures, same_content, "have the same content",
-                         "the same capture twice; give each once"))
+  if (auto d = SamePairs(captures, same_content, "have the same content", "the same capture twice; give each once"))
     notes.push_back(std::move(*d));
   if (auto d = SamePairs(
           captures, same_totals, "hold the same totals of every sample type, allocations since start included",
@@ -103,10 +104,12 @@ Diagnostics CaptureNotes(const AlignedProfiles& aligned) {
     if (!c.runtime.empty()) runtimes.try_emplace(c.runtime, c.path);
   if (runtimes.size() > 1) {
     std::string which;
-    for (const auto& [runtime, path] : runtimes) which += fmt::format("{}{}: {}", which.empty() ? "" : "; ", runtime, path);
-    notes.push_back(Warning(fmt::format("the captures come from different runtimes ({}): a trend compares one "
-                                        "program's captures over time, and these cannot be one program",
-                                        which)));
+    for (const auto& [runtime, path] : runtimes)
+      which += fmt::format("{}{}: {}", which.empty() ? "" : "; ", runtime, path);
+    notes.push_back(
+        Warning(fmt::format("the captures come from different runtimes ({}): a trend compares one "
+                            "program's captures over time, and these cannot be one program",
+                            which)));
   }
   // SOS's "Free" rows: said once for the series, first and last.
   std::vector<const Capture*> with_free;
@@ -141,10 +144,10 @@ Diagnostics CaptureNotes(const AlignedProfiles& aligned) {
     closest = std::min(closest, gap);
   }
   if (!close.empty())
-    notes.push_back(Warning(fmt::format(
-        "the capture times of {} are their files' modification times, as little as {:.0f} s apart (copied "
-        "or saved together?); give the real times with --times T1,T2,...",
-        NameList(close), NanosToSeconds(closest))));
+    notes.push_back(Warning(
+        fmt::format("the capture times of {} are their files' modification times, as little as {:.0f} s apart (copied "
+                    "or saved together?); give the real times with --times T1,T2,...",
+                    NameList(close), NanosToSeconds(closest))));
   return notes;
 }
 
@@ -175,15 +178,15 @@ Analysis AnalyzeAligned(AlignedProfiles aligned, bool keep_order) {
 
 StatusOr<Analysis> Analyze(const PipelineOptions& options) {
   if (options.profiles.size() < 2)
-    return Status::UsageError(fmt::format(
-        "a trend needs two or more profiles (got {}); to look at one profile use: pprof-trend inspect FILE",
-        options.profiles.size()));
+    return Status::UsageError(
+        fmt::format("a trend needs two or more profiles (got {}); to look at one profile use: pprof-trend inspect FILE",
+                    options.profiles.size()));
   RETURN_IF_ERROR(CheckStdinOnce(options.profiles));
   ASSIGN_OR_RETURN(AlignOptions align, MakeAlignOptions(options));
   if (!options.times.empty() && options.times.size() != options.profiles.size())
-    return Status::UsageError(
-        fmt::format("--times has {} for {} profiles", Plural(static_cast<int64_t>(options.times.size()), "time"),
-                    options.profiles.size()));
+    return Status::UsageError(fmt::format("--times has {} for {} profiles",
+                                          Plural(static_cast<int64_t>(options.times.size()), "time"),
+                                          options.profiles.size()));
 
   PhaseTimer timer;
   Diagnostics symbol_notes;

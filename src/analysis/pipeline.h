@@ -24,8 +24,8 @@ struct PipelineOptions {
   LoadOptions load;
   SymbolizeOptions symbolize;  // native profiles' addresses -> names
   Granularity granularity = Granularity::kFunctions;
-  std::string sample_index;   // empty: inuse_space with inuse_objects
-  std::string focus, ignore;  // regular expressions; empty: none
+  std::string sample_index;    // empty: inuse_space with inuse_objects
+  std::string focus, ignore;   // regular expressions; empty: none
   std::vector<int64_t> times;  // capture times (Unix ns) per profile in argument order; empty: from the inputs
   bool keep_order = false;     // keep the argument order even when capture times disagree
 };

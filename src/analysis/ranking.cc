@@ -66,14 +66,14 @@ std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const 
     next_groups.clear();
     for (const Group& g : groups) {
       for (size_t i = g.begin; i < g.end; ++i) keyed[i].key = key[keyed[i].node];
-      std::sort(keyed.begin() + static_cast<std::ptrdiff_t>(g.begin), keyed.begin() + static_cast<std::ptrdiff_t>(g.end));
+      std::sort(keyed.begin() + static_cast<std::ptrdiff_t>(g.begin),
+                keyed.begin() + static_cast<std::ptrdiff_t>(g.end));
       for (size_t run = g.begin; run < g.end;) {
         size_t next = run + 1;
         while (next < g.end && keyed[next].key == keyed[run].key) ++next;
         // The same frames, and the stacks go on past them (a last digit of 0
         // means they ended: equal stacks, left in node order).
-        if (next - run > 1 && (keyed[run].key & ((uint64_t{1} << bits) - 1)) != 0)
-          next_groups.push_back({run, next});
+        if (next - run > 1 && (keyed[run].key & ((uint64_t{1} << bits) - 1)) != 0) next_groups.push_back({run, next});
         run = next;
       }
     }
@@ -100,8 +100,7 @@ void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_orde
   };
   std::vector<Key> keys(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i)
-    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, stack_position[i], static_cast<uint32_t>(i),
-               Grew(nodes[i])};
+    keys[i] = {nodes[i].stats.score, nodes[i].stats.delta, stack_position[i], static_cast<uint32_t>(i), Grew(nodes[i])};
   // Stack positions are distinct, so this is a total order: one result
   // however the sort is split.
   ParallelSort(

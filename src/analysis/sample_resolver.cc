@@ -23,12 +23,11 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
     const Function& fn = profile.functions[line.function];
     switch (granularity) {
       case Granularity::kFunctions:
-        if (function_frame[line.function] == UINT32_MAX) function_frame[line.function] = intern(fn.name, fn.filename, 0);
+        if (function_frame[line.function] == UINT32_MAX)
+          function_frame[line.function] = intern(fn.name, fn.filename, 0);
         line_frame_[i] = function_frame[line.function];
         break;
-      case Granularity::kLines:
-        line_frame_[i] = intern(fn.name, fn.filename, line.line);
-        break;
+      case Granularity::kLines: line_frame_[i] = intern(fn.name, fn.filename, line.line); break;
       case Granularity::kFiles:
         if (function_frame[line.function] == UINT32_MAX)
           function_frame[line.function] = intern(fn.filename, fn.filename, 0);

@@ -67,10 +67,10 @@ class SampleResolver {
 
   const Profile& profile_;
   ValueIndices indices_;
-  std::vector<FrameId> line_frame_;              // per Line of the profile
-  std::vector<FrameId> address_frame_;           // per Location without lines: "file+0xOFFSET"
-  std::vector<FrameAndLine> single_frame_;       // per Location of one line (most): its frame and line
-  FrameId no_stack_ = UINT32_MAX;                // "(no stack)", when a sample has none
+  std::vector<FrameId> line_frame_;         // per Line of the profile
+  std::vector<FrameId> address_frame_;      // per Location without lines: "file+0xOFFSET"
+  std::vector<FrameAndLine> single_frame_;  // per Location of one line (most): its frame and line
+  FrameId no_stack_ = UINT32_MAX;           // "(no stack)", when a sample has none
 };
 
 }  // namespace pprof_trend

@@ -24,7 +24,7 @@ std::string_view TrendClassName(TrendClass c);
 
 struct SeriesStats {
   double first = 0, last = 0, delta = 0;
-  double within = 0;  // the growth within each process, summed (= delta without a restart)
+  double within = 0;              // the growth within each process, summed (= delta without a restart)
   std::optional<double> per_day;  // Theil-Sen slope per day; none without capture times
   double robust_growth = 0;       // Theil-Sen slope * the span of the series
   double kendall_tau = 0;         // in [-1, 1]; noise-level changes are ties

@@ -224,8 +224,8 @@ double TheilSenSlopeSorted(const std::vector<double>& y, const std::vector<doubl
     inside.clear();
     for (Run r : runs) CountAndList(y, x, r, lo, hi, below, in, inside, budget);
     if (below > rank_lo || below + in <= rank_hi) continue;  // the median is outside: widen
-    if (lo == hi) return lo;  // a clump of equal slopes (often 0) holds the median
-    if (in > static_cast<int64_t>(budget)) break;  // a bracket this wide lists as many pairs as all of them
+    if (lo == hi) return lo;                                 // a clump of equal slopes (often 0) holds the median
+    if (in > static_cast<int64_t>(budget)) break;            // a bracket this wide lists as many pairs as all of them
     auto nth = [&](int64_t rank) {
       auto it = inside.begin() + (rank - below);
       std::nth_element(inside.begin(), it, inside.end());

@@ -71,7 +71,8 @@ namespace {
 // when a time is missing, out of order or all equal. Fills seconds and span.
 std::vector<double> TimeAxis(const AlignedProfiles& aligned, TrendResult& result, bool* timed) {
   const size_t n = aligned.captures.size();
-  *timed = std::all_of(aligned.captures.begin(), aligned.captures.end(), [](const Capture& c) { return c.time_nanos != 0; });
+  *timed =
+      std::all_of(aligned.captures.begin(), aligned.captures.end(), [](const Capture& c) { return c.time_nanos != 0; });
   if (*timed) {
     for (size_t i = 0; i < n; ++i)
       result.seconds.push_back(NanosToSeconds(aligned.captures[i].time_nanos - aligned.captures[0].time_nanos));
@@ -115,8 +116,8 @@ void FillSites(const FillContext& ctx, TrendResult& result, bool parallel) {
         site.alloc_values.DecodeTo(alloc_values.data());
         site.alloc_objects.DecodeTo(alloc_objects.data());
       }
-      ctx.statistics.Fill(node, NodeBuild{values, objects, site.object_sizes, site.sizes_incomplete, alloc_values,
-                                          alloc_objects});
+      ctx.statistics.Fill(
+          node, NodeBuild{values, objects, site.object_sizes, site.sizes_incomplete, alloc_values, alloc_objects});
       SplitBySize(node, site, ctx.statistics.StatSegments());
     }
   });

@@ -61,11 +61,11 @@ struct ObjectSizeEvidence {
 struct TrendNode {
   enum class Kind { kSite, kFunction };
   Kind kind = Kind::kSite;
-  uint32_t site_index = 0;      // sites: index into AlignedProfiles::sites
+  uint32_t site_index = 0;  // sites: index into AlignedProfiles::sites
   // Frames root first (a function node: just its frame); a view into the
   // TrendResult's aligned sites (or its frame id table), valid as long as it.
   std::span<const uint32_t> stack;
-  uint32_t name_frame = 0;      // the frame that names the node
+  uint32_t name_frame = 0;  // the frame that names the node
   // No series: a long series of every node would be the largest thing in
   // memory; SeriesOf makes them for the nodes an output shows.
   SeriesStats stats;
@@ -84,7 +84,6 @@ struct TrendNode {
 // Whether a node counts as having grown (the table's rows): growing,
 // plateaued, new, or fluctuating with a net gain.
 bool Grew(const TrendNode& node);
-
 
 // The 95% half-width of an estimate of `objects` objects of the node (none
 // when its counts are exact): 1.96 sqrt((N + 1/p)(1-p)/p) for a count N

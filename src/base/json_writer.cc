@@ -1,14 +1,14 @@
 #include "base/json_writer.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <iterator>
-#include <fmt/format.h>
 
 #include "base/utf8.h"
 
 namespace pprof_trend {
-
 
 void JsonWriter::AppendEscaped(std::string& out, std::string_view s) {
   out += '"';

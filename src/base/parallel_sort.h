@@ -14,7 +14,8 @@ namespace pprof_trend {
 // exactly the one a single std::sort gives, whatever the split.
 template <typename T, typename Less>
 void ParallelSort(std::vector<T>& items, Less less, size_t threads, size_t min_slice = 50000) {
-  const size_t slices = std::clamp<size_t>(items.size() / std::max<size_t>(min_slice, 1), 1, std::max<size_t>(threads, 1));
+  const size_t slices =
+      std::clamp<size_t>(items.size() / std::max<size_t>(min_slice, 1), 1, std::max<size_t>(threads, 1));
   std::vector<size_t> bounds(slices + 1);
   for (size_t i = 0; i <= slices; ++i) bounds[i] = items.size() * i / slices;
   auto at = [&](size_t bound) { return items.begin() + static_cast<std::ptrdiff_t>(bounds[bound]); };

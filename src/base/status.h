@@ -39,7 +39,7 @@ template <typename T>
 class [[nodiscard]] StatusOr {
  public:
   StatusOr(Status status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT: implicit by design
-  StatusOr(T value) : value_(std::move(value)) {}                                    // NOLINT: implicit by design
+  StatusOr(T value) : value_(std::move(value)) {}                                  // NOLINT: implicit by design
 
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
@@ -61,10 +61,10 @@ class [[nodiscard]] StatusOr {
 #define PT_CONCAT(a, b) PT_CONCAT_INNER(a, b)
 
 // Returns early from the enclosing function when `expr` is a failed Status.
-#define RETURN_IF_ERROR(expr)                      \
-  do {                                             \
-    ::pprof_trend::Status pt_status_ = (expr);     \
-    if (!pt_status_.ok()) return pt_status_;       \
+#define RETURN_IF_ERROR(expr)                  \
+  do {                                         \
+    ::pprof_trend::Status pt_status_ = (expr); \
+    if (!pt_status_.ok()) return pt_status_;   \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, F());` declares x from a StatusOr or returns its error.

@@ -1,11 +1,12 @@
 #include "base/units.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
-#include <fmt/format.h>
 
 namespace pprof_trend {
 namespace {
@@ -106,9 +107,7 @@ RateUnit RateUnitForSpan(double span_seconds) {
   return RateUnit{};
 }
 
-std::string Plural(int64_t n, std::string_view noun) {
-  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
-}
+std::string Plural(int64_t n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
 
 std::string FormatValue(double value, std::string_view unit) {
   if (unit == "bytes") return FormatBytes(value);
@@ -205,8 +204,8 @@ std::optional<double> ParseSize(std::string_view text) {
   std::string unit;
   if (!SplitNumber(text, false, &number, &unit)) return std::nullopt;
   static const std::pair<const char*, double> kUnits[] = {
-      {"", 1},          {"b", 1},          {"kib", 1024.0},   {"mib", 1048576.0}, {"gib", 1073741824.0},
-      {"tib", 1099511627776.0}, {"kb", 1e3}, {"mb", 1e6},      {"gb", 1e9},        {"tb", 1e12}};
+      {"", 1},     {"b", 1},    {"kib", 1024.0}, {"mib", 1048576.0}, {"gib", 1073741824.0}, {"tib", 1099511627776.0},
+      {"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9},     {"tb", 1e12}};
   for (const auto& [name, factor] : kUnits)
     if (unit == name) return number * factor;
   return std::nullopt;
@@ -217,9 +216,9 @@ std::optional<double> ParseDuration(std::string_view text) {
   std::string unit;
   if (!SplitNumber(text, true, &number, &unit)) return std::nullopt;
   static const std::pair<const char*, double> kUnits[] = {
-      {"s", 1},         {"sec", 1},        {"second", 1},    {"seconds", 1}, {"m", 60},     {"min", 60},
-      {"minute", 60},   {"minutes", 60},   {"h", 3600},      {"hour", 3600}, {"hours", 3600}, {"d", 86400},
-      {"day", 86400},   {"days", 86400},   {"w", 604800},    {"week", 604800}, {"weeks", 604800}};
+      {"s", 1},       {"sec", 1},      {"second", 1}, {"seconds", 1},   {"m", 60},        {"min", 60},
+      {"minute", 60}, {"minutes", 60}, {"h", 3600},   {"hour", 3600},   {"hours", 3600},  {"d", 86400},
+      {"day", 86400}, {"days", 86400}, {"w", 604800}, {"week", 604800}, {"weeks", 604800}};
   for (const auto& [name, factor] : kUnits)
     if (unit == name) {
       if (number <= 0) return std::nullopt;
@@ -250,7 +249,8 @@ std::optional<int64_t> ParseTime(std::string_view text) {
     }
     return false;
   };
-  if (!number(4, &year) || !literal('-') || !number(2, &month) || !literal('-') || !number(2, &day)) return std::nullopt;
+  if (!number(4, &year) || !literal('-') || !number(2, &month) || !literal('-') || !number(2, &day))
+    return std::nullopt;
   if (i < text.size() && (text[i] == 'T' || text[i] == ' ')) {
     ++i;
     if (!number(2, &hour) || !literal(':') || !number(2, &minute)) return std::nullopt;

@@ -1,6 +1,7 @@
 #include "base/write_file.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,7 +9,6 @@
 #include <cstdio>
 #include <cstring>
 #include <streambuf>
-#include <fmt/format.h>
 #include <vector>
 
 namespace pprof_trend {
@@ -19,7 +19,9 @@ namespace {
 // and remembers the first write error.
 class FdStreamBuf : public std::streambuf {
  public:
-  explicit FdStreamBuf(int fd) : fd_(fd), buffer_(size_t{1} << 16) { setp(buffer_.data(), buffer_.data() + buffer_.size()); }
+  explicit FdStreamBuf(int fd) : fd_(fd), buffer_(size_t{1} << 16) {
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
   int error() const { return error_; }
 
  protected:
@@ -101,7 +103,8 @@ Status WriteFileAtomically(const std::string& path, const std::function<void(std
 }
 
 Status WriteFileAtomically(const std::string& path, std::string_view content) {
-  return WriteFileAtomically(path, [&](std::ostream& out) { out.write(content.data(), static_cast<std::streamsize>(content.size())); });
+  return WriteFileAtomically(
+      path, [&](std::ostream& out) { out.write(content.data(), static_cast<std::streamsize>(content.size())); });
 }
 
 }  // namespace pprof_trend

@@ -68,8 +68,8 @@ StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOpti
     if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     const CURLcode rc = curl_easy_perform(c);
     if (body.too_large)
-      return Status::InputError(fmt::format("{}: the answer is over {} bytes (--max-decompressed raises it)", url,
-                                            options.max_bytes));
+      return Status::InputError(
+          fmt::format("{}: the answer is over {} bytes (--max-decompressed raises it)", url, options.max_bytes));
     if (rc != CURLE_OK) {
       last_error = error[0] != '\0' ? error : curl_easy_strerror(rc);
       const bool transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR ||

@@ -160,9 +160,9 @@ bool Watch::Start() {
     }
     PrintDiagnostics(err_, in.series->TakeNotes());
     if (!saved.empty())
-      PrintDiagnostic(err_, Info(fmt::format("watch: {}: {} earlier capture{} in {} continue the series", in.url,
-                                             in.series->num_captures(), in.series->num_captures() == 1 ? "" : "s",
-                                             options_.dir)));
+      PrintDiagnostic(
+          err_, Info(fmt::format("watch: {}: {} earlier capture{} in {} continue the series", in.url,
+                                 in.series->num_captures(), in.series->num_captures() == 1 ? "" : "s", options_.dir)));
   }
   return true;
 }
@@ -226,7 +226,8 @@ std::string Watch::Take(Instance& in, const std::string& file, std::chrono::syst
   check.limits = options_.pipeline.load.limits;
   auto profile = DecodeInput(InputBytes{body.value(), 0}, in.url, check);
   if (!profile.ok()) return profile.status().message();
-  if (FindHeapTypes(*profile).space < 0 && options_.pipeline.sample_index.empty()) return in.url + ": not a heap profile";
+  if (FindHeapTypes(*profile).space < 0 && options_.pipeline.sample_index.empty())
+    return in.url + ": not a heap profile";
   // Folded now, as the file it is saved as; a profile without a time of its
   // own (legacy text) gets the time it was fetched.
   profile->source = file;
@@ -245,7 +246,8 @@ void Watch::DropOldCaptures(Instance& in) {
   for (size_t i = 1; i + options_.keep < files.size(); ++i) {
     fs::remove(files[i], ec);
     for (size_t c = 0; c < in.series->num_captures(); ++c)
-      if (fs::path(in.series->capture(c).path).filename() == fs::path(files[i]).filename()) in.series->RemoveCapture(c--);
+      if (fs::path(in.series->capture(c).path).filename() == fs::path(files[i]).filename())
+        in.series->RemoveCapture(c--);
   }
 }
 
@@ -256,12 +258,13 @@ bool Watch::CaptureAll() {
     auto body = http_.Fetch(url, options_.fetch);
     // Saved under the suffix of its format: a legacy text capture is text.
     const std::string file = (fs::path(options_.dir) / (in.name + "-" + FileTime(fetched_at) +
-                                                          std::string(CaptureSuffix(body.ok() ? *body : ""))))
+                                                        std::string(CaptureSuffix(body.ok() ? *body : ""))))
                                  .string();
     const std::string problem = Take(in, file, fetched_at, body);
     if (!problem.empty()) {
       ++in.failures;
-      PrintDiagnostic(err_, Warning(fmt::format("watch: [{}] {} (not saved; the watch goes on)", ClockTime(), problem)));
+      PrintDiagnostic(err_,
+                      Warning(fmt::format("watch: [{}] {} (not saved; the watch goes on)", ClockTime(), problem)));
       if (options_.jsonl) out_ << ErrorEvent(in.url, problem) << "\n";
       continue;
     }
@@ -291,8 +294,10 @@ bool Watch::WaitUntil(Deadline next, const sigset_t& stop_signals) {
     timespec timeout{static_cast<time_t>(left / kNanosPerSecond), static_cast<long>(left % kNanosPerSecond)};
     const int sig = sigtimedwait(&stop_signals, nullptr, &timeout);
     if (sig > 0) {
-      PrintDiagnostic(err_, Info(fmt::format("watch: stopped by {}; the final report follows",
-                                             sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal")));
+      PrintDiagnostic(
+          err_, Info(fmt::format("watch: stopped by {}; the final report follows", sig == SIGINT    ? "SIGINT"
+                                                                                   : sig == SIGTERM ? "SIGTERM"
+                                                                                                    : "a signal")));
       return true;
     }
     if (sig < 0 && errno != EAGAIN && errno != EINTR) break;

@@ -30,8 +30,8 @@ struct WatchOptions {
   double every_seconds = 600;
   double for_seconds = 0;  // 0: until interrupted
   std::string dir = "captures";
-  size_t keep = 0;         // 0: keep every capture; else the last N plus the first (the baseline)
-  bool gc = false;         // ?gc=1: a garbage collection before each capture
+  size_t keep = 0;  // 0: keep every capture; else the last N plus the first (the baseline)
+  bool gc = false;  // ?gc=1: a garbage collection before each capture
   FetchOptions fetch;
   PipelineOptions pipeline;  // options of the analysis; its profiles are filled per instance
   Budgets budgets;           // empty: report only

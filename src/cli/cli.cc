@@ -1,18 +1,17 @@
 #include "cli/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
-#include <iostream>
 #include <filesystem>
+#include <iostream>
 #include <optional>
 
 #include "analysis/check.h"
 #include "analysis/pipeline.h"
-#include "symbolize/symbolizer.h"
 #include "base/phase_timer.h"
 #include "base/units.h"
 #include "base/utf8.h"
@@ -30,6 +29,7 @@
 #include "output/render_json.h"
 #include "output/render_text.h"
 #include "output/report.h"
+#include "symbolize/symbolizer.h"
 
 namespace pprof_trend {
 namespace {
@@ -39,7 +39,7 @@ namespace {
 struct LimitFlags {
   std::string max_decompressed;
   Limits limits;
-  std::vector<std::string> headers;  // --header "Name: value" (never printed)
+  std::vector<std::string> headers;   // --header "Name: value" (never printed)
   const HttpSession* http = nullptr;  // set by RunCli
   // How native profiles' addresses are symbolized (--symbols, --no-symbolize).
   std::string symbols;
@@ -61,7 +61,7 @@ struct AnalysisFlags {
 struct TrendFlags {
   AnalysisFlags analysis;
   std::string format = "text";
-  std::string html;  // also write the HTML report here
+  std::string html;    // also write the HTML report here
   bool force = false;  // --html may replace an existing file that is no profile
   std::optional<size_t> node_count;
 };
@@ -105,8 +105,8 @@ StatusOr<LoadOptions> MakeLoadOptions(const LimitFlags& flags) {
   if (!flags.max_decompressed.empty()) {
     auto bytes = ParseSize(flags.max_decompressed);
     if (!bytes || *bytes < 1)
-      return Status::UsageError(fmt::format("--max-decompressed: \"{}\" is not a size (examples: 8GiB, 500MB)",
-                                            flags.max_decompressed));
+      return Status::UsageError(
+          fmt::format("--max-decompressed: \"{}\" is not a size (examples: 8GiB, 500MB)", flags.max_decompressed));
     options.limits.max_decompressed_bytes = static_cast<uint64_t>(*bytes);
   }
   if (flags.http != nullptr) {
@@ -119,7 +119,8 @@ StatusOr<LoadOptions> MakeLoadOptions(const LimitFlags& flags) {
 }
 
 void AddLimitOptions(CLI::App* app, LimitFlags& flags) {
-  app->add_option("--header", flags.headers, "\"Name: value\": an HTTP header for URL inputs (repeatable; never printed)")
+  app->add_option("--header", flags.headers,
+                  "\"Name: value\": an HTTP header for URL inputs (repeatable; never printed)")
       ->allow_extra_args(false);
   app->add_option("--max-decompressed", flags.max_decompressed, "SIZE: stop decompressing an input past this (4GiB)");
   app->add_option("--max-compression-ratio", flags.limits.max_compression_ratio,
@@ -188,8 +189,8 @@ StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags, Diagno
       std::string_view item = list.substr(0, comma);
       auto t = ParseTime(item);
       if (!t)
-        return Status::UsageError(fmt::format(
-            "--times: \"{}\" is not a time (examples: 2022-02-11, 2022-02-11T10:00:00+08:00)", item));
+        return Status::UsageError(
+            fmt::format("--times: \"{}\" is not a time (examples: 2022-02-11, 2022-02-11T10:00:00+08:00)", item));
       options.times.push_back(*t);
       if (comma == std::string_view::npos) break;
       list.remove_prefix(comma + 1);
@@ -238,7 +239,8 @@ int RunTrend(const TrendFlags& flags, const std::vector<std::string>& arguments,
   PhaseTimer timer;
   Report report = BuildReport(*trend, report_options);
   if (!flags.html.empty()) {
-    Status written = WriteFileAtomically(flags.html, [&](std::ostream& page) { RenderHtml(report, HtmlOptions{}, page); });
+    Status written =
+        WriteFileAtomically(flags.html, [&](std::ostream& page) { RenderHtml(report, HtmlOptions{}, page); });
     if (!written.ok()) return ExitFor(written, err);
     PrintDiagnostic(err, Info("wrote " + flags.html));
   }
@@ -260,8 +262,12 @@ StatusOr<Budgets> CollectBudgets(const CheckFlags& flags, bool required = true) 
     RETURN_IF_ERROR(ParseRules(rules.data, flags.rules, &budgets));
   }
   // Flags override the rules file's limits; lists add up.
-  if (!flags.max_growth.empty()) { ASSIGN_OR_RETURN(budgets.max_growth, ParseSizeLimit(flags.max_growth, "--max-growth")); }
-  if (!flags.max_rate.empty()) { ASSIGN_OR_RETURN(budgets.max_rate, ParseRateLimit(flags.max_rate, "--max-rate")); }
+  if (!flags.max_growth.empty()) {
+    ASSIGN_OR_RETURN(budgets.max_growth, ParseSizeLimit(flags.max_growth, "--max-growth"));
+  }
+  if (!flags.max_rate.empty()) {
+    ASSIGN_OR_RETURN(budgets.max_rate, ParseRateLimit(flags.max_rate, "--max-rate"));
+  }
   if (!flags.max_node_growth.empty()) {
     ASSIGN_OR_RETURN(budgets.max_node_growth, ParseSizeLimit(flags.max_node_growth, "--max-node-growth"));
   }
@@ -285,16 +291,16 @@ int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err, Exit
   if (!trend.ok()) return ExitFor(trend.status(), err);
   auto result = RunCheck(*trend, *budgets);
   if (!result.ok()) return ExitFor(result.status(), err);
-  CheckFormat format = flags.format == "json"    ? CheckFormat::kJson
-                       : flags.format == "junit" ? CheckFormat::kJunit
+  CheckFormat format = flags.format == "json"     ? CheckFormat::kJson
+                       : flags.format == "junit"  ? CheckFormat::kJunit
                        : flags.format == "github" ? CheckFormat::kGithub
                                                   : CheckFormat::kText;
   out << RenderCheck(*result, *trend, format);
   return Finish(result->passed ? kExitOk : kExitCheckFailed, out, err, exit_now);
 }
 
-int RunExport(const ExportFlags& flags, const std::vector<std::string>& arguments, std::ostream& out,
-              std::ostream& err, ExitNow exit_now) {
+int RunExport(const ExportFlags& flags, const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err,
+              ExitNow exit_now) {
   Status s = CheckOutputTarget({OutputTarget::Kind::kGrowthProfile, "export -o", flags.output, "growth.pb.gz"},
                                arguments, flags.force);
   if (!s.ok()) return ExitFor(s, err);
@@ -331,8 +337,7 @@ struct WatchFlags {
   bool gc = false, fail_fast = false;
 };
 
-int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments, std::ostream& out,
-                    std::ostream& err) {
+int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
   if (!flags.html.empty()) {
     Status s = CheckOutputTarget({OutputTarget::Kind::kHtmlReport, "--html", flags.html, "report.html"}, arguments,
                                  /*force=*/false);
@@ -350,7 +355,8 @@ int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments,
       return ExitFor(Status::UsageError(fmt::format("watch: {} is not a URL (http://... or https://...)", url)), err);
   auto every = ParseDuration(flags.every);
   if (!every || *every <= 0)
-    return ExitFor(Status::UsageError(fmt::format("--every: \"{}\" is not a duration (30s, 10m, 1h)", flags.every)), err);
+    return ExitFor(Status::UsageError(fmt::format("--every: \"{}\" is not a duration (30s, 10m, 1h)", flags.every)),
+                   err);
   options.every_seconds = *every;
   if (!flags.for_duration.empty()) {
     auto for_seconds = ParseDuration(flags.for_duration);
@@ -398,8 +404,7 @@ void AddBudgetOptions(CLI::App* app, CheckFlags& flags) {
   app->add_option("--max-node-growth", flags.max_node_growth, "SIZE: growth of any single site");
   app->add_option("--forbid", flags.forbid, "REGEX: fail if a growing site has a matching frame (repeatable)")
       ->allow_extra_args(false);
-  app->add_option("--allow", flags.allow,
-                    "REGEX: leave sites with a matching frame out of every budget (repeatable)")
+  app->add_option("--allow", flags.allow, "REGEX: leave sites with a matching frame out of every budget (repeatable)")
       ->allow_extra_args(false);
   app->add_option("--rules", flags.rules, "FILE: budgets, one `key value` per line, # comments");
 }
@@ -411,8 +416,9 @@ CLI::App* AddInspectCommand(CLI::App& app, InspectFlags& inspect_flags) {
   inspect->add_option("--nodecount", inspect_flags.node_count, "show at most N functions")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  inspect->add_option("--nodefraction", inspect_flags.node_fraction,
-                      "leave out functions under this share of the total, as pprof (0: show all)")
+  inspect
+      ->add_option("--nodefraction", inspect_flags.node_fraction,
+                   "leave out functions under this share of the total, as pprof (0: show all)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   AddLimitOptions(inspect, inspect_flags.limit_flags);
@@ -546,16 +552,18 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return kExitInputError;
   }
   // URL inputs are fetched through one HTTP client set up for this run.
-  const bool any_url = std::any_of(translated->begin(), translated->end(), [](const std::string& a) { return IsUrl(a); });
+  const bool any_url =
+      std::any_of(translated->begin(), translated->end(), [](const std::string& a) { return IsUrl(a); });
   std::optional<HttpSession> http;
   if (any_url) http.emplace();
-  for (LimitFlags* limits : {&flags.analysis.limit_flags, &check_flags.analysis.limit_flags,
-                             &export_flags.analysis.limit_flags, &inspect_flags.limit_flags,
-                             &watch_flags.check.analysis.limit_flags})
+  for (LimitFlags* limits :
+       {&flags.analysis.limit_flags, &check_flags.analysis.limit_flags, &export_flags.analysis.limit_flags,
+        &inspect_flags.limit_flags, &watch_flags.check.analysis.limit_flags})
     limits->http = http ? &*http : nullptr;
   if (inspect->parsed()) return Finish(RunInspect(inspect_flags, out, err), out, err, exit_now);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
-  if (watch->parsed()) return Finish(RunWatchCommand(std::move(watch_flags), *translated, out, err), out, err, exit_now);
+  if (watch->parsed())
+    return Finish(RunWatchCommand(std::move(watch_flags), *translated, out, err), out, err, exit_now);
   if (export_command->parsed()) return RunExport(export_flags, *translated, out, err, exit_now);
   return RunTrend(flags, *translated, CommandLine(argc, argv), out, err, exit_now);
 }

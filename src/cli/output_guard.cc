@@ -32,13 +32,13 @@ size_t TimesNamed(const std::string& path, const std::vector<std::string>& argum
 Status CheckOutputTarget(const OutputTarget& target, const std::vector<std::string>& arguments, bool force) {
   const std::string fix = fmt::format("name the output elsewhere: {} {}", target.flag, target.example);
   if (TimesNamed(target.path, arguments) > 1)
-    return Status::UsageError(fmt::format("{} {}: is also named as an input; refusing to overwrite it ({})",
-                                          target.flag, target.path, fix));
+    return Status::UsageError(
+        fmt::format("{} {}: is also named as an input; refusing to overwrite it ({})", target.flag, target.path, fix));
   struct stat st {};
   if (::stat(target.path.c_str(), &st) != 0) return Status();  // a new file
   if (!S_ISREG(st.st_mode))
-    return Status::UsageError(
-        fmt::format("{} {}: exists and is not a regular file; refusing to replace it ({})", target.flag, target.path, fix));
+    return Status::UsageError(fmt::format("{} {}: exists and is not a regular file; refusing to replace it ({})",
+                                          target.flag, target.path, fix));
   auto input = ReadInput(target.path);
   if (!input.ok()) return input.status();
   if (target.kind == OutputTarget::Kind::kHtmlReport && input->data.find(kHtmlGeneratorTag) != std::string::npos)
@@ -50,16 +50,16 @@ Status CheckOutputTarget(const OutputTarget& target, const std::vector<std::stri
   if (profile.ok()) {
     if (target.kind == OutputTarget::Kind::kGrowthProfile && IsGrowthExport(*profile))
       return Status();  // an earlier export: replaced
-    return Status::UsageError(fmt::format("{} {}: is a profile (a capture?); refusing to overwrite it ({})",
-                                          target.flag, target.path, fix));
+    return Status::UsageError(
+        fmt::format("{} {}: is a profile (a capture?); refusing to overwrite it ({})", target.flag, target.path, fix));
   }
   if (gzip)
-    return Status::UsageError(fmt::format("{} {}: is gzip data (a capture?); refusing to overwrite it ({})",
-                                          target.flag, target.path, fix));
+    return Status::UsageError(
+        fmt::format("{} {}: is gzip data (a capture?); refusing to overwrite it ({})", target.flag, target.path, fix));
   if (!force)
-    return Status::UsageError(fmt::format(
-        "{} {}: exists and is not an earlier pprof-trend {}; --force replaces it", target.flag, target.path,
-        target.kind == OutputTarget::Kind::kHtmlReport ? "report" : "export"));
+    return Status::UsageError(fmt::format("{} {}: exists and is not an earlier pprof-trend {}; --force replaces it",
+                                          target.flag, target.path,
+                                          target.kind == OutputTarget::Kind::kHtmlReport ? "report" : "export"));
   return Status();
 }
 

@@ -20,12 +20,18 @@ struct Alias {
   const char* value;  // a fixed value for ours (pprof's -inuse_space is --sample-index inuse_space); null: pprof's
 };
 constexpr Alias kAliases[] = {
-    {"sample_index", "sample-index", nullptr}, {"nodecount", "nodecount", nullptr},
-    {"nodefraction", "nodefraction", nullptr}, {"focus", "focus", nullptr},
-    {"ignore", "ignore", nullptr},             {"output", "output", nullptr},
-    {"inuse_space", "sample-index", "inuse_space"}, {"inuse_objects", "sample-index", "inuse_objects"},
-    {"alloc_space", "sample-index", "alloc_space"}, {"alloc_objects", "sample-index", "alloc_objects"},
-    {"functions", "granularity", "functions"},  {"lines", "granularity", "lines"},
+    {"sample_index", "sample-index", nullptr},
+    {"nodecount", "nodecount", nullptr},
+    {"nodefraction", "nodefraction", nullptr},
+    {"focus", "focus", nullptr},
+    {"ignore", "ignore", nullptr},
+    {"output", "output", nullptr},
+    {"inuse_space", "sample-index", "inuse_space"},
+    {"inuse_objects", "sample-index", "inuse_objects"},
+    {"alloc_space", "sample-index", "alloc_space"},
+    {"alloc_objects", "sample-index", "alloc_objects"},
+    {"functions", "granularity", "functions"},
+    {"lines", "granularity", "lines"},
     {"files", "granularity", "files"},
 };
 
@@ -42,7 +48,8 @@ constexpr Advice kAdvice[] = {
     {"pdf", "write a report with --html report.html"},
     {"dot", "write a report with --html report.html"},
     {"gv", "write a report with --html report.html"},
-    {"tree", "the text output shows the call paths of the top sites; --html report.html has the growth as a flame graph"},
+    {"tree",
+     "the text output shows the call paths of the top sites; --html report.html has the growth as a flame graph"},
     {"traces", "the text output shows the call paths of the top sites; --format json has every site's stack"},
     {"list", "pprof-trend shows source lines with --granularity lines"},
     {"peek", "the text output shows the call paths of the top sites"},
@@ -131,8 +138,9 @@ Status ForeignOption(const std::string& name, const std::string& value, bool has
   for (const Advice& a : kAdvice)
     if (name == a.pprof) return Status::UsageError(fmt::format("{}{}: {}", dashes, name, a.advice));
   if (name == "output" && command.name.empty())
-    return Status::UsageError(fmt::format(
-        "{}{}: pprof-trend prints to standard output (redirect it: > FILE); --html FILE writes a report", dashes, name));
+    return Status::UsageError(
+        fmt::format("{}{}: pprof-trend prints to standard output (redirect it: > FILE); --html FILE writes a report",
+                    dashes, name));
   std::string suggestion = ClosestMatch(name, LongNames(command));  // (ours were handled before)
   if (suggestion.empty()) {
     for (const Alias& a : kAliases)

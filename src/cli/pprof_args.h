@@ -18,9 +18,9 @@ namespace pprof_trend {
 
 // The options one command takes, by long name without dashes.
 struct CommandOptions {
-  std::string name;                  // "" for the trend command; "inspect", "check", ...
-  std::vector<std::string> flags;    // take no value: "keep-order"
-  std::vector<std::string> valued;   // take a value: "sample-index", "output"
+  std::string name;                       // "" for the trend command; "inspect", "check", ...
+  std::vector<std::string> flags;         // take no value: "keep-order"
+  std::vector<std::string> valued;        // take a value: "sample-index", "output"
   std::vector<std::string> short_valued;  // single-letter options taking a value: "o"
 };
 

@@ -87,7 +87,7 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
     if (h == nullptr || h->has_footer) continue;
     std::string_view t = WithoutLogPrefix(line);
     if (t.empty() || t.find_first_not_of('-') == std::string_view::npos) continue;  // the rule under the header
-    if (IsElision(t)) {  // rows left out
+    if (IsElision(t)) {                                                             // rows left out
       ++h->elided;
       continue;
     }
@@ -95,7 +95,8 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
     std::string_view first = NextWord(rest);
     if (first == "Total") {
       if (!ParseNumber(NextWord(rest), &h->footer_instances) || !ParseNumber(NextWord(rest), &h->footer_bytes))
-        return error(fmt::format("expected a footer \"Total N M\", got \"{}\"", t.substr(0, std::min<size_t>(t.size(), 60))));
+        return error(
+            fmt::format("expected a footer \"Total N M\", got \"{}\"", t.substr(0, std::min<size_t>(t.size(), 60))));
       h->has_footer = true;
       continue;
     }
@@ -106,8 +107,9 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
     std::string_view name = Trim(rest);
     if (!ParseNumber(first, &rank) || !ParseNumber(instances_word, &instances) || !ParseNumber(bytes_word, &bytes) ||
         name.empty()) {
-      if (h->rows.empty()) return error(fmt::format("expected a row \"num: #instances #bytes class name\", got \"{}\"",
-                                                    t.substr(0, std::min<size_t>(t.size(), 60))));
+      if (h->rows.empty())
+        return error(fmt::format("expected a row \"num: #instances #bytes class name\", got \"{}\"",
+                                 t.substr(0, std::min<size_t>(t.size(), 60))));
       h = nullptr;  // the histogram ended (a GC log goes on): no footer
       continue;
     }
@@ -145,9 +147,10 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
   double coverage = 1;
   if (chosen.has_footer) {
     if (instances > chosen.footer_instances)
-      return Status::InputError(fmt::format("{}: the histogram's rows hold {} instances, more than its footer's {}: "
-                                            "not one histogram",
-                                            source, FormatGrouped(instances), FormatGrouped(chosen.footer_instances)));
+      return Status::InputError(
+          fmt::format("{}: the histogram's rows hold {} instances, more than its footer's {}: "
+                      "not one histogram",
+                      source, FormatGrouped(instances), FormatGrouped(chosen.footer_instances)));
     if (instances < chosen.footer_instances) {
       coverage = chosen.footer_instances > 0
                      ? static_cast<double>(instances) / static_cast<double>(chosen.footer_instances)
@@ -158,8 +161,9 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
           FormatGrouped(instances), FormatGrouped(chosen.footer_instances), 100 * coverage));
     }
   } else if (chosen.layout == Layout::kHotSpot) {
-    warnings.push_back("no \"Total\" line: the histogram may have been cut (piped through head?); its rows are read "
-                       "as they are");
+    warnings.push_back(
+        "no \"Total\" line: the histogram may have been cut (piped through head?); its rows are read "
+        "as they are");
   }
   if (chosen.elided > 0 && coverage == 1)
     warnings.push_back(fmt::format("{} elision line{} skipped", chosen.elided, chosen.elided == 1 ? "" : "s"));

@@ -1,15 +1,15 @@
 #include "input/dumpheap.h"
 
-#include <cctype>
 #include <fmt/format.h>
+
+#include <cctype>
+#include <optional>
+#include <vector>
 
 #include "base/units.h"
 #include "input/model_builder.h"
 #include "input/text_input.h"
 #include "input/text_scan.h"
-
-#include <optional>
-#include <vector>
 
 namespace pprof_trend {
 namespace {
@@ -52,7 +52,8 @@ bool ParseFooter(std::string_view line, int64_t* objects, std::optional<int64_t>
 // The command a table came from, when the paste shows it ("0:000> !dumpheap
 // -stat", "> dumpheap -stat -type Foo", "!finalizequeue").
 std::string_view CommandIn(std::string_view t) {
-  for (std::string_view command : {"dumpheap", "finalizequeue", "gchandles", "DumpHeap", "FinalizeQueue", "GCHandles"}) {
+  for (std::string_view command :
+       {"dumpheap", "finalizequeue", "gchandles", "DumpHeap", "FinalizeQueue", "GCHandles"}) {
     const size_t at = t.find(command);
     if (at == std::string_view::npos) continue;
     if (at > 0 && (std::isalnum(static_cast<unsigned char>(t[at - 1])) && t[at - 1] != '!')) continue;
@@ -147,7 +148,8 @@ StatusOr<std::vector<Table>> ReadTables(std::string_view data, const std::string
     std::string_view mt = NextWord(rest), count_word = NextWord(rest), size_word = NextWord(rest);
     std::string_view name = Trim(rest);
     int64_t count = 0, size = 0;
-    if (!ParseMethodTable(mt) || !ParseGroupedCount(count_word, &count) || !ParseGroupedCount(size_word, &size) || name.empty())
+    if (!ParseMethodTable(mt) || !ParseGroupedCount(count_word, &count) || !ParseGroupedCount(size_word, &size) ||
+        name.empty())
       return error(fmt::format("expected a row \"MT Count TotalSize Class Name\", got \"{}\"",
                                trimmed.substr(0, std::min<size_t>(trimmed.size(), 60))));
     RETURN_IF_ERROR(input.CheckName(name, "type name"));
@@ -187,8 +189,9 @@ StatusOr<const Table*> ChooseTable(const std::vector<Table>& tables, const std::
                                    whole_heap ? ", the whole heap's" : ", the largest: none is the whole heap's"));
   }
   if (!chosen->has_footer)
-    return Status::InputError(fmt::format("{}: truncated heap statistics: no \"Total N objects\" line after the table at line {}",
-                                          source, chosen->header_line));
+    return Status::InputError(
+        fmt::format("{}: truncated heap statistics: no \"Total N objects\" line after the table at line {}", source,
+                    chosen->header_line));
   return chosen;
 }
 
@@ -198,7 +201,8 @@ StatusOr<Profile> BuildProfile(const Table& t, const std::string& source, std::v
   model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   int64_t row_objects = 0, row_bytes = 0, free_gaps = 0, free_bytes = 0;  // free: overflow checked with the rows
   for (const Row& r : t.rows) {
-    if (__builtin_add_overflow(row_objects, r.count, &row_objects) || __builtin_add_overflow(row_bytes, r.size, &row_bytes))
+    if (__builtin_add_overflow(row_objects, r.count, &row_objects) ||
+        __builtin_add_overflow(row_bytes, r.size, &row_bytes))
       return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
     // SOS's "Free": the gaps between objects, which the footer counts too.
     // No type and no allocation site: its growth is fragmentation, not a
@@ -216,23 +220,24 @@ StatusOr<Profile> BuildProfile(const Table& t, const std::string& source, std::v
   // The footer counts the whole table: rows left out when it was pasted
   // ("header plus the last rows", an author's "...") show as a shortfall.
   if (row_objects > t.footer_objects)
-    return Status::InputError(fmt::format(
-        "{}: the table's rows hold {} objects, more than its footer's \"Total {} objects\": not one table",
-        source, FormatGrouped(row_objects), FormatGrouped(t.footer_objects)));
+    return Status::InputError(
+        fmt::format("{}: the table's rows hold {} objects, more than its footer's \"Total {} objects\": not one table",
+                    source, FormatGrouped(row_objects), FormatGrouped(t.footer_objects)));
   double coverage = 1;
   if (row_objects < t.footer_objects) {
     coverage = t.footer_objects > 0 ? static_cast<double>(row_objects) / static_cast<double>(t.footer_objects) : 0;
     std::string bytes;
     if (t.footer_bytes && *t.footer_bytes > 0)
-      bytes = fmt::format(" and {:.1f}% of its bytes", 100.0 * static_cast<double>(row_bytes) / static_cast<double>(*t.footer_bytes));
+      bytes = fmt::format(" and {:.1f}% of its bytes",
+                          100.0 * static_cast<double>(row_bytes) / static_cast<double>(*t.footer_bytes));
     warnings.push_back(fmt::format(
         "a partial table: its rows hold {} of the {} objects its footer counts ({:.1f}%{}){}; the types left out "
         "are missing from the series",
         FormatGrouped(row_objects), FormatGrouped(t.footer_objects), 100 * coverage, bytes,
         t.elided > 0 ? fmt::format(" (rows elided at line {})", t.elision_line) : ""));
   } else if (t.elided > 0) {
-    warnings.push_back(fmt::format("an elision line at line {} skipped (the rows add up to the footer's total)",
-                                   t.elision_line));
+    warnings.push_back(
+        fmt::format("an elision line at line {} skipped (the rows add up to the footer's total)", t.elision_line));
   }
   Profile profile = std::move(model).Finish();
   profile.runtime = ".NET";

@@ -20,9 +20,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/status.h"
 #include "model/input_limits.h"
 #include "model/profile.h"
-#include "base/status.h"
 
 namespace pprof_trend {
 

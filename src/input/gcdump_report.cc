@@ -91,9 +91,9 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
     r.variable = r.variable || bucketed || VariableSize(type);
     r.size = r.size == -1 || r.size == size ? size : -2;
   }
-  if (!header)
-    return Status::InputError(fmt::format("{}: no \"Object Bytes  Count  Type\" header found", source));
-  if (types.empty()) return Status::InputError(fmt::format("{}: a \"dotnet-gcdump report\" table without rows", source));
+  if (!header) return Status::InputError(fmt::format("{}: no \"Object Bytes  Count  Type\" header found", source));
+  if (types.empty())
+    return Status::InputError(fmt::format("{}: a \"dotnet-gcdump report\" table without rows", source));
   ModelBuilder model(source);
   model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   int64_t objects = 0, estimated_types = 0;
@@ -111,10 +111,9 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
   if (estimated_types > 0) {
     int64_t bytes = 0;
     for (const auto& [type, r] : types) bytes += r.bytes;
-    const std::string against =
-        heap_bytes > 0 ? fmt::format("; the rows add up to {} bytes, the heap holds {}", FormatGrouped(bytes),
-                                     FormatGrouped(heap_bytes))
-                       : "";
+    const std::string against = heap_bytes > 0 ? fmt::format("; the rows add up to {} bytes, the heap holds {}",
+                                                             FormatGrouped(bytes), FormatGrouped(heap_bytes))
+                                               : "";
     profile.warnings.push_back(fmt::format(
         "{} array and string type{}: \"dotnet-gcdump report\" prints one object's size per type, so their bytes are "
         "that size times the count (estimates; the counts are exact){}",
@@ -124,8 +123,9 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
   // listed); a larger shortfall means rows were left out of the paste.
   if (heap_objects > 0 && static_cast<double>(objects) < 0.99 * static_cast<double>(heap_objects)) {
     profile.coverage = static_cast<double>(objects) / static_cast<double>(heap_objects);
-    profile.warnings.push_back(fmt::format("the rows hold {} of the {} GC heap objects ({:.1f}%); the rest are not listed",
-                                           FormatGrouped(objects), FormatGrouped(heap_objects), 100 * profile.coverage));
+    profile.warnings.push_back(
+        fmt::format("the rows hold {} of the {} GC heap objects ({:.1f}%); the rest are not listed",
+                    FormatGrouped(objects), FormatGrouped(heap_objects), 100 * profile.coverage));
   } else if (elided > 0) {
     profile.warnings.push_back(fmt::format("{} elision line{} skipped", elided, elided == 1 ? "" : "s"));
   }

@@ -42,10 +42,10 @@ StatusOr<Sampling> ParseHeader(const TextInput& input, std::string_view line) {
     out.rate = 1;
   } else if (sampling.starts_with("growthz") || sampling.starts_with("fragmentationz")) {
     const bool growth = sampling.starts_with("growthz");
-    return input.FileError(fmt::format(
-        "a heap {} profile (\"{}\": {}), not a profile of what is in use, which pprof-trend reads",
-        growth ? "growth" : "fragmentation", sampling,
-        growth ? "where the heap grew, cumulatively" : "fragmentation of the heap"));
+    return input.FileError(
+        fmt::format("a heap {} profile (\"{}\": {}), not a profile of what is in use, which pprof-trend reads",
+                    growth ? "growth" : "fragmentation", sampling,
+                    growth ? "where the heap grew, cumulatively" : "fragmentation of the heap"));
   } else {
     return input.Error(
         fmt::format("unknown sampling \"{}\" (expected heap/RATE, heap_v2/RATE or heapprofile)", sampling));
@@ -113,7 +113,8 @@ Status ParseRecordLine(const TextInput& input, std::string_view line, int64_t ra
   r.block_size = 0;
   if (al_n != 0) r.block_size = al_b / al_n;
   if (in_n != 0) r.block_size = in_b / in_n;
-  if (!Unsample(al_n, al_b, rate, &r.values[0], &r.values[1]) || !Unsample(in_n, in_b, rate, &r.values[2], &r.values[3]))
+  if (!Unsample(al_n, al_b, rate, &r.values[0], &r.values[1]) ||
+      !Unsample(in_n, in_b, rate, &r.values[2], &r.values[3]))
     return input.Error("values too large once unsampled");
   r.open = true;
   return Status();
@@ -142,8 +143,8 @@ Status AddRecord(const TextInput& input, const Sampling& sampling, Record& r, Mo
 StatusOr<Profile> ParseGoHeapText(TextInput& input, std::string_view header) {
   ASSIGN_OR_RETURN(const Sampling sampling, ParseHeader(input, header));
   ModelBuilder model(input.source());
-  model.SetSampleTypes({{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
-                        {"inuse_space", "bytes"}});
+  model.SetSampleTypes(
+      {{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   model.SetPeriod("space", "bytes", sampling.rate);
   Record record;
   std::string_view line;

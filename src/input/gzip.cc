@@ -1,11 +1,11 @@
 #include "input/gzip.h"
 
+#include <fmt/format.h>
 #include <libdeflate.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <fmt/format.h>
 #include <optional>
 
 #include "base/huge_pages.h"
@@ -13,8 +13,7 @@
 namespace pprof_trend {
 
 bool IsGzip(std::string_view data) {
-  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
-         static_cast<unsigned char>(data[1]) == 0x8b;
+  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f && static_cast<unsigned char>(data[1]) == 0x8b;
 }
 
 namespace {
@@ -43,8 +42,7 @@ std::optional<std::string> InflateWhole(std::string_view data, uint64_t cap) {
   const uint64_t isize = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint64_t>(p[3]) << 24);
   // The buffer is sized by the trailer, so it is trusted only as far as the
   // stream path trusts its hint: a bomb's trailer cannot make us allocate.
-  if (isize == 0 || isize > cap || isize > std::max<uint64_t>(kRatioGraceBytes, 16 * data.size()))
-    return std::nullopt;
+  if (isize == 0 || isize > cap || isize > std::max<uint64_t>(kRatioGraceBytes, 16 * data.size())) return std::nullopt;
   libdeflate_decompressor* d = libdeflate_alloc_decompressor();
   if (d == nullptr) return std::nullopt;
   std::string out;
@@ -64,15 +62,15 @@ StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uin
                              uint64_t max_ratio) {
   // The most output the ratio allows for the whole input: the buffer never
   // grows past it (nor past max_output_bytes).
-  const uint64_t ratio_cap = max_ratio == 0 ? UINT64_MAX
-                                            : std::max<uint64_t>(kRatioGraceBytes, max_ratio * data.size());
+  const uint64_t ratio_cap =
+      max_ratio == 0 ? UINT64_MAX : std::max<uint64_t>(kRatioGraceBytes, max_ratio * data.size());
   const uint64_t cap = std::min(max_output_bytes, ratio_cap);
   if (std::optional<std::string> whole = InflateWhole(data, cap)) return std::move(*whole);
   auto ratio_error = [&](uint64_t produced, uint64_t consumed) {
-    return Status::InputError(fmt::format(
-        "{}: decompresses to more than {} times its compressed size ({}:1 after {} bytes); a gzip bomb? "
-        "(--max-compression-ratio raises the limit)",
-        source, max_ratio, produced / std::max<uint64_t>(consumed, 1), produced));
+    return Status::InputError(
+        fmt::format("{}: decompresses to more than {} times its compressed size ({}:1 after {} bytes); a gzip bomb? "
+                    "(--max-compression-ratio raises the limit)",
+                    source, max_ratio, produced / std::max<uint64_t>(consumed, 1), produced));
   };
   z_stream zs{};
   // 16 + MAX_WBITS: expect a gzip header and trailer (CRC32 and size are checked).
@@ -121,7 +119,8 @@ StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uin
       std::string_view rest = data.substr(consumed);
       if (rest.empty()) break;
       if (!IsGzip(rest)) {
-        error = Status::InputError(fmt::format("{}: trailing garbage after gzip stream ({} bytes)", source, rest.size()));
+        error =
+            Status::InputError(fmt::format("{}: trailing garbage after gzip stream ({} bytes)", source, rest.size()));
         break;
       }
       inflateReset(&zs);  // another gzip member follows (as `cat a.gz b.gz` makes)
@@ -147,8 +146,9 @@ StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uin
   }
   inflateEnd(&zs);
   if (error.ok() && produced > max_output_bytes)
-    error = Status::InputError(fmt::format(
-        "{}: decompressed size exceeds the limit of {} bytes (--max-decompressed raises it)", source, max_output_bytes));
+    error = Status::InputError(
+        fmt::format("{}: decompressed size exceeds the limit of {} bytes (--max-decompressed raises it)", source,
+                    max_output_bytes));
   if (!error.ok()) return error;
   out.resize(produced);
   return out;

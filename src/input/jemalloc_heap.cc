@@ -33,8 +33,8 @@ StatusOr<Profile> ParseJemallocHeap(TextInput& input, std::string_view header_li
   const bool accumulated = totals[2] != 0;
   ModelBuilder model(input.source());
   if (accumulated)
-    model.SetSampleTypes({{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
-                          {"inuse_space", "bytes"}});
+    model.SetSampleTypes(
+        {{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   else
     model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   model.SetPeriod("space", "bytes", rate);
@@ -83,7 +83,7 @@ StatusOr<Profile> ParseJemallocHeap(TextInput& input, std::string_view header_li
     }
     if (trimmed.starts_with("t") && trimmed.find(':') != std::string_view::npos) continue;  // one thread's counts
     return input.Error(fmt::format("expected \"@ 0x...\", \"t*:\" or MAPPED_LIBRARIES, got \"{}\"",
-                             line.substr(0, std::min<size_t>(line.size(), 60))));
+                                   line.substr(0, std::min<size_t>(line.size(), 60))));
   }
   if (have_stack && !have_counts) return input.Error("a stack without its \"t*:\" line (truncated?)");
   return FinishHeapProfile(std::move(model), input);

@@ -2,7 +2,8 @@
 //
 //   heap profile: 104: 162360064 [678: 190175744] @ heap/1048576
 //   18: 150994944 [18: 150994944] @ 0x62d8c5 0x62d4a5 0x6575fe 0x469bc1
-//   #	0x62d8c4	github.com/Shopify/sarama.(*asyncProducer).newPartitionProducer+0x44	.../async_producer.go:472
+//   #	0x62d8c4	github.com/Shopify/sarama.(*asyncProducer).newPartitionProducer+0x44
+//   .../async_producer.go:472
 //   ...
 //   # runtime.MemStats ...
 //
@@ -46,9 +47,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/status.h"
 #include "model/input_limits.h"
 #include "model/profile.h"
-#include "base/status.h"
 
 namespace pprof_trend {
 

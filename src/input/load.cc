@@ -1,29 +1,28 @@
 #include "input/load.h"
 
-#include "base/units.h"
-
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
-#include <fstream>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
-#include <fmt/format.h>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "base/huge_pages.h"
+#include "base/units.h"
 #include "base/url.h"
+#include "input/class_histogram.h"
 #include "input/dumpheap.h"
 #include "input/gcdump_report.h"
 #include "input/gzip.h"
-#include "input/class_histogram.h"
 #include "input/legacy_heap.h"
 #include "input/profile_reader.h"
 #include "input/sniff.h"
@@ -111,8 +110,7 @@ std::string_view CaptureSuffix(std::string_view data) {
   return ".pb";
 }
 
-StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments,
-                                                     Diagnostics* notes) {
+StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments, Diagnostics* notes) {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   for (const std::string& arg : arguments) {
@@ -148,8 +146,9 @@ StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::stri
       std::string names;
       for (size_t i = 0; i < std::min<size_t>(skipped.size(), 5); ++i) names += (i == 0 ? "" : ", ") + skipped[i];
       if (skipped.size() > 5) names += fmt::format(" and {} more", skipped.size() - 5);
-      notes->push_back(Note(fmt::format("{}: {} profile{} read; skipped {} that {} no profile: {}", arg, kept,
-                                   kept == 1 ? "" : "s", skipped.size(), skipped.size() == 1 ? "is" : "are", names)));
+      notes->push_back(
+          Note(fmt::format("{}: {} profile{} read; skipped {} that {} no profile: {}", arg, kept, kept == 1 ? "" : "s",
+                           skipped.size(), skipped.size() == 1 ? "is" : "are", names)));
     }
   }
   return out;
@@ -195,7 +194,8 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
   std::string& data = input.data;
   if (data.empty()) return Status::InputError(fmt::format("{}: empty file, not a profile", name));
   if (IsGzip(data)) {
-    ASSIGN_OR_RETURN(data, Gunzip(data, name, options.limits.max_decompressed_bytes, options.limits.max_compression_ratio));
+    ASSIGN_OR_RETURN(data,
+                     Gunzip(data, name, options.limits.max_decompressed_bytes, options.limits.max_compression_ratio));
     if (data.empty()) return Status::InputError(fmt::format("{}: gzip stream holds no data, not a profile", name));
   } else if (data.size() > options.limits.max_decompressed_bytes) {
     return Status::InputError(fmt::format("{}: {} bytes exceed the limit of {} bytes (--max-decompressed raises it)",
@@ -204,9 +204,10 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
   const TextFormat text = TextFormatOf(data);
   if (text == TextFormat::kLegacyHeap) return ParseLegacyHeap(data, name, options.limits);
   if (text != TextFormat::kNone) {
-    ASSIGN_OR_RETURN(Profile profile, text == TextFormat::kDumpheap       ? ParseDumpheapStat(data, name, options.limits)
-                                      : text == TextFormat::kGcdumpReport ? ParseGcdumpReport(data, name, options.limits)
-                                                                          : ParseClassHistogram(data, name, options.limits));
+    ASSIGN_OR_RETURN(Profile profile, text == TextFormat::kDumpheap ? ParseDumpheapStat(data, name, options.limits)
+                                      : text == TextFormat::kGcdumpReport
+                                          ? ParseGcdumpReport(data, name, options.limits)
+                                          : ParseClassHistogram(data, name, options.limits));
     profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
     profile.time_from_mtime = input.mtime_nanos != 0;
     return profile;
@@ -227,8 +228,8 @@ StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const L
 StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options) {
   if (IsUrl(path)) {
     if (!options.fetch)
-      return Status::UsageError(fmt::format(
-          "{}: a URL; fetch it first (curl -so heap-1.pb.gz '{}') and give the file", path, path));
+      return Status::UsageError(
+          fmt::format("{}: a URL; fetch it first (curl -so heap-1.pb.gz '{}') and give the file", path, path));
     ASSIGN_OR_RETURN(std::string body, options.fetch(path));
     return DecodeInput(InputBytes{std::move(body), 0}, path, options);
   }

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "model/input_limits.h"
-#include "model/profile.h"
 #include "base/diagnostic.h"
 #include "base/status.h"
+#include "model/input_limits.h"
+#include "model/profile.h"
 
 namespace pprof_trend {
 
@@ -44,8 +44,7 @@ Status CheckStdinOnce(const std::vector<std::string>& paths);
 // files that are no profile (a README, an HTML page) are skipped and named
 // in `notes`. Other arguments pass through. A directory without a profile is
 // an error.
-StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments,
-                                                     Diagnostics* notes);
+StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments, Diagnostics* notes);
 
 // Reads the whole file (or standard input for "-").
 StatusOr<InputBytes> ReadInput(const std::string& path);

@@ -22,8 +22,7 @@ void ModelBuilder::SetPeriod(std::string_view type, std::string_view unit, int64
   profile_.period = period;
 }
 
-uint32_t ModelBuilder::FrameLocation(std::string_view function, std::string_view file, int64_t line,
-                                     uint64_t address) {
+uint32_t ModelBuilder::FrameLocation(std::string_view function, std::string_view file, int64_t line, uint64_t address) {
   uint32_t name = Intern(function), file_id = Intern(file);
   uint64_t fkey = (static_cast<uint64_t>(name) << 32) | file_id;
   auto [fit, fnew] = function_ids_.try_emplace(fkey, static_cast<uint32_t>(functions_.size()));
@@ -78,9 +77,11 @@ Profile ModelBuilder::Finish() && {
   views.reserve(strings_.size());
   for (const auto& s : strings_) views.push_back(profile_.pool.Add(s));
   for (const auto& [type, unit] : types_) profile_.sample_types.push_back(ValueType{views[type], views[unit]});
-  if (period_type_.first != UINT32_MAX) profile_.period_type = ValueType{views[period_type_.first], views[period_type_.second]};
+  if (period_type_.first != UINT32_MAX)
+    profile_.period_type = ValueType{views[period_type_.first], views[period_type_.second]};
   for (uint32_t c : comments_) profile_.comments.push_back(views[c]);
-  for (const auto& f : functions_) profile_.functions.push_back(Function{views[f.name], views[f.name], views[f.file], 0});
+  for (const auto& f : functions_)
+    profile_.functions.push_back(Function{views[f.name], views[f.name], views[f.file], 0});
   // Mappings by start address; each address-only location gets the one
   // holding it (overlapping maps lines are a hostile input's: the first wins).
   std::sort(mappings_.begin(), mappings_.end(), [](const auto& a, const auto& b) { return a.start < b.start; });

@@ -89,8 +89,7 @@ class WireReader {
     *field = static_cast<uint32_t>(tag >> 3);
     *wire_type = static_cast<uint32_t>(tag & 7);
     if (*field == 0 || (tag >> 3) > std::numeric_limits<uint32_t>::max()) return false;
-    return *wire_type == kVarint || *wire_type == kFixed64 || *wire_type == kLengthDelimited ||
-           *wire_type == kFixed32;
+    return *wire_type == kVarint || *wire_type == kFixed64 || *wire_type == kLengthDelimited || *wire_type == kFixed32;
   }
 
   bool Bytes(std::string_view* out) {
@@ -172,8 +171,8 @@ bool ScanProfile(std::string_view bytes, ProfileFields* f) {
     uint32_t field, wire_type;
     if (!r.Tag(&field, &wire_type)) return false;
     if (field <= pf::kDefaultSampleType) {
-      const bool singular = field == pf::kTimeNanos || field == pf::kDurationNanos || field == pf::kPeriodType ||
-                            field == pf::kPeriod;
+      const bool singular =
+          field == pf::kTimeNanos || field == pf::kDurationNanos || field == pf::kPeriodType || field == pf::kPeriod;
       if (singular && seen[field] && f->repeated_singular == nullptr)
         f->repeated_singular = field == pf::kTimeNanos       ? "time_nanos"
                                : field == pf::kDurationNanos ? "duration_nanos"
@@ -189,10 +188,18 @@ bool ScanProfile(std::string_view bytes, ProfileFields* f) {
       case pf::kLocation: list = &f->locations; break;
       case pf::kFunction: list = &f->functions; break;
       case pf::kStringTable: list = &f->strings; break;
-      case pf::kDropFrames: if (!ReadScalar(r, wire_type, &f->drop_frames)) return false; continue;
-      case pf::kKeepFrames: if (!ReadScalar(r, wire_type, &f->keep_frames)) return false; continue;
-      case pf::kTimeNanos: if (!ReadScalar(r, wire_type, &f->time_nanos)) return false; continue;
-      case pf::kDurationNanos: if (!ReadScalar(r, wire_type, &f->duration_nanos)) return false; continue;
+      case pf::kDropFrames:
+        if (!ReadScalar(r, wire_type, &f->drop_frames)) return false;
+        continue;
+      case pf::kKeepFrames:
+        if (!ReadScalar(r, wire_type, &f->keep_frames)) return false;
+        continue;
+      case pf::kTimeNanos:
+        if (!ReadScalar(r, wire_type, &f->time_nanos)) return false;
+        continue;
+      case pf::kDurationNanos:
+        if (!ReadScalar(r, wire_type, &f->duration_nanos)) return false;
+        continue;
       case pf::kPeriodType:
         if (wire_type != kLengthDelimited) {
           if (!r.Skip(wire_type)) return false;
@@ -201,11 +208,15 @@ bool ScanProfile(std::string_view bytes, ProfileFields* f) {
         if (!r.Bytes(&f->period_type)) return false;
         f->has_period_type = true;
         continue;
-      case pf::kPeriod: if (!ReadScalar(r, wire_type, &f->period)) return false; continue;
+      case pf::kPeriod:
+        if (!ReadScalar(r, wire_type, &f->period)) return false;
+        continue;
       case pf::kComment:
         if (!ReadRepeated(r, wire_type, [&](uint64_t v) { f->comments.push_back(v); })) return false;
         continue;
-      case pf::kDefaultSampleType: if (!ReadScalar(r, wire_type, &f->default_sample_type)) return false; continue;
+      case pf::kDefaultSampleType:
+        if (!ReadScalar(r, wire_type, &f->default_sample_type)) return false;
+        continue;
       default:
         if (!r.Skip(wire_type)) return false;
         continue;
@@ -253,8 +264,7 @@ class IdIndex {
 
 class Decoder {
  public:
-  Decoder(const ProfileFields& fields, Profile& out, const Limits& limits)
-      : f_(fields), out_(out), limits_(limits) {}
+  Decoder(const ProfileFields& fields, Profile& out, const Limits& limits) : f_(fields), out_(out), limits_(limits) {}
 
   Status Run() {
     RETURN_IF_ERROR(CheckCounts());
@@ -476,8 +486,7 @@ class Decoder {
       for (const PendingLine& line : lines) {
         uint32_t fn = function_ids_.Find(line.function_id);
         if (line.function_id == 0 || fn == IdIndex::kMissing)
-          return Error(
-              fmt::format("location {} refers to function id {}, which does not exist", id, line.function_id));
+          return Error(fmt::format("location {} refers to function id {}, which does not exist", id, line.function_id));
         out_.lines.push_back(Line{fn, line.line});
       }
       out_.locations.push_back(loc);
@@ -498,7 +507,8 @@ class Decoder {
     // Frames per location (inlined ones count), in a small array the loop
     // below reads once per stack entry.
     std::vector<uint32_t> frames_at(out_.locations.size());
-    for (size_t l = 0; l < out_.locations.size(); ++l) frames_at[l] = std::max<uint32_t>(1, out_.locations[l].num_lines);
+    for (size_t l = 0; l < out_.locations.size(); ++l)
+      frames_at[l] = std::max<uint32_t>(1, out_.locations[l].num_lines);
     for (size_t i = 0; i < f_.samples.size(); ++i) {
       Sample sample;
       sample.first_location = out_.stack_locations.size();
@@ -554,8 +564,9 @@ class Decoder {
       if (missing_location)
         return Error(fmt::format("sample {} refers to location id {}, which does not exist", i, bad_location));
       if (depth > limits_.max_stack_depth)
-        return Error(fmt::format("sample {} has a stack of {} frames, over the limit of {} (--max-stack-depth raises it)",
-                                 i, depth, limits_.max_stack_depth));
+        return Error(
+            fmt::format("sample {} has a stack of {} frames, over the limit of {} (--max-stack-depth raises it)", i,
+                        depth, limits_.max_stack_depth));
       sample.num_locations = static_cast<uint32_t>(out_.stack_locations.size() - sample.first_location);
       sample.num_labels = static_cast<uint32_t>(out_.labels.size() - sample.first_label);
       out_.samples.push_back(sample);
@@ -586,7 +597,8 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const 
         profile.source, fields.repeated_singular));
   RETURN_IF_ERROR(Decoder(fields, profile, limits).Run());
   if (!ValueTotalsFit(profile))
-    return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", profile.source));
+    return Status::InputError(
+        fmt::format("{}: sample values too large (their totals overflow 64 bits)", profile.source));
   return profile;
 }
 

@@ -39,10 +39,11 @@ bool LooksLikeText(std::string_view head) {
 }  // namespace
 
 bool LooksBinary(std::string_view data) {
-  return std::any_of(data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), kSniffBytes)), [](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') || c == 0x7f;
-  });
+  return std::any_of(data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), kSniffBytes)),
+                     [](char ch) {
+                       const auto c = static_cast<unsigned char>(ch);
+                       return (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') || c == 0x7f;
+                     });
 }
 
 namespace {
@@ -96,7 +97,8 @@ std::string Quote(std::string_view s) {
 // A number as heap tables print it: digits, grouped by ',', '.' or spaces.
 bool TableNumber(std::string_view w) {
   return !w.empty() && std::isdigit(static_cast<unsigned char>(w.front())) &&
-         std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.'; });
+         std::all_of(w.begin(), w.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.'; });
 }
 
 // Rows of a heap table pasted without the header line its reader looks for:
@@ -108,8 +110,9 @@ std::optional<std::string> DescribeHeadlessTable(std::string_view line) {
   if (words.size() < 4) return std::nullopt;
   std::string_view mt = words[0];
   if (mt.starts_with("0x")) mt.remove_prefix(2);
-  const bool hex = mt.size() >= 8 && mt.size() <= 16 &&
-                   std::all_of(mt.begin(), mt.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  const bool hex = mt.size() >= 8 && mt.size() <= 16 && std::all_of(mt.begin(), mt.end(), [](char c) {
+                     return std::isxdigit(static_cast<unsigned char>(c));
+                   });
   if (hex && TableNumber(words[1]) && TableNumber(words[2]))
     return std::string(
         "rows of a \"dumpheap -stat\" table without its header line (\"MT Count TotalSize Class Name\"): paste the "
@@ -128,11 +131,12 @@ std::optional<std::string> DescribeText(std::string_view text) {
   auto starts = [&](std::string_view prefix) { return line.starts_with(prefix); };
   const std::string head = Lower(text.substr(0, kSniffBytes));
   if (starts("--- heapz"))  // "--- heapz 1 ---" is read (legacy_heap)
-    return fmt::format("a legacy heap profile of a version pprof-trend does not read ({}; it reads \"--- heapz 1 ---\")",
-                       Quote(line));
+    return fmt::format(
+        "a legacy heap profile of a version pprof-trend does not read ({}; it reads \"--- heapz 1 ---\")", Quote(line));
   if (starts("--- contention") || starts("--- contentionz") || starts("--- mutex"))
     return fmt::format("a contention profile in legacy text ({}), not a heap profile", Quote(line));
-  if (starts("--- threadz")) return std::string("a thread profile in legacy text (\"--- threadz\"), not a heap profile");
+  if (starts("--- threadz"))
+    return std::string("a thread profile in legacy text (\"--- threadz\"), not a heap profile");
   if (starts("threadcreate profile:"))
     return std::string("a Go threadcreate profile (debug=1 text), not a heap profile");
   if (starts("goroutine profile:")) return std::string("a Go goroutine profile (debug=1 text), not a heap profile");

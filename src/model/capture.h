@@ -12,19 +12,19 @@ namespace pprof_trend {
 
 struct Capture {
   std::string path;
-  int64_t time_nanos = 0;  // 0 when the profile does not say
-  int64_t total_value = 0;    // of every sample of the ranked type, before focus/ignore
+  int64_t time_nanos = 0;   // 0 when the profile does not say
+  int64_t total_value = 0;  // of every sample of the ranked type, before focus/ignore
   int64_t total_objects = 0;
   int64_t period = 0;  // the sampling period (Go: MemProfileRate)
   std::string period_unit;
-  bool time_from_mtime = false;     // the time is the file's modification time
-  uint64_t content_hash = 0;        // of the input's bytes: equal for copies of one file
+  bool time_from_mtime = false;      // the time is the file's modification time
+  uint64_t content_hash = 0;         // of the input's bytes: equal for copies of one file
   std::vector<int64_t> type_totals;  // every sample type's total: equal for one moment in two formats
-  bool cumulative_types = false;    // the profile counts allocations since start (alloc_space): never equal twice
+  bool cumulative_types = false;     // the profile counts allocations since start (alloc_space): never equal twice
   // Totals of the cumulative allocation types (with has_alloc): they never
   // fall within one process, so a drop marks a restart.
   int64_t total_alloc_value = 0, total_alloc_objects = 0;
-  std::string build_id;  // of the main binary (the first mapping's), when the profile says
+  std::string build_id;               // of the main binary (the first mapping's), when the profile says
   std::vector<std::string> warnings;  // the input's own (Profile::warnings)
   double coverage = 1;                // heap tables: the share of the footer's objects the rows hold
   int64_t free_bytes = -1;            // .NET heap tables: SOS's "Free" bytes, left out of the sites; -1: none

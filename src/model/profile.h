@@ -106,7 +106,7 @@ struct Profile {
   int default_sample_type = -1;  // index into sample_types; -1 when not set
   ValueType period_type;
   int64_t period = 0;
-  int64_t time_nanos = 0;      // capture time, Unix nanoseconds; 0 when unknown
+  int64_t time_nanos = 0;        // capture time, Unix nanoseconds; 0 when unknown
   bool time_from_mtime = false;  // time_nanos is the file's modification time (the format has none)
   uint64_t content_hash = 0;     // of the input's bytes as read (gzipped or not): tells copies apart
   int64_t duration_nanos = 0;

@@ -70,9 +70,10 @@ inline std::optional<HeapDifference> DescribeHeapDifference(const Profile& p) {
   const size_t types = p.sample_types.size();
   for (size_t i = static_cast<size_t>(heap.space); i < p.values.size(); i += types)
     if (p.values[i] < 0)
-      return HeapDifference{"a difference of heap profiles (it holds negative in-use values, as pprof -diff_base "
-                            "writes them)",
-                            captures};
+      return HeapDifference{
+          "a difference of heap profiles (it holds negative in-use values, as pprof -diff_base "
+          "writes them)",
+          captures};
   return std::nullopt;
 }
 

@@ -1,9 +1,10 @@
 #include "output/inspect.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <unordered_map>
 
 #include "base/units.h"
@@ -161,7 +162,8 @@ std::string RenderInspect(const InspectSummary& s) {
   }
   out += fmt::format("  sample types  {}\n", types);
   if (s.period != 0 || !s.period_type.type.empty()) {
-    std::string human = s.period_type.unit == "bytes" ? fmt::format(" ({})", FormatBytes(static_cast<double>(s.period))) : "";
+    std::string human =
+        s.period_type.unit == "bytes" ? fmt::format(" ({})", FormatBytes(static_cast<double>(s.period))) : "";
     out += fmt::format("  period        {} {}{}\n", s.period,
                        TerminalSafe(fmt::format("{}/{}", s.period_type.type, s.period_type.unit)), human);
   }
@@ -186,9 +188,10 @@ std::string RenderInspect(const InspectSummary& s) {
     out += fmt::format("  {:13} {:<14} {:>14}{}\n", i == 0 ? "totals" : "", TerminalSafe(t.type), v, human);
   }
   if (s.free_bytes >= 0)
-    out += fmt::format("  free space    {} bytes ({}) in SOS's \"Free\" rows, left out of the totals: gaps between "
-                       "objects, no type\n",
-                       s.free_bytes, FormatBytes(static_cast<double>(s.free_bytes)));
+    out += fmt::format(
+        "  free space    {} bytes ({}) in SOS's \"Free\" rows, left out of the totals: gaps between "
+        "objects, no type\n",
+        s.free_bytes, FormatBytes(static_cast<double>(s.free_bytes)));
   for (const auto& c : s.comments) out += fmt::format("  comment       {}\n", TerminalSafe(c));
 
   const auto index = static_cast<size_t>(s.default_index);
@@ -199,10 +202,11 @@ std::string RenderInspect(const InspectSummary& s) {
   out += fmt::format("  top {} functions by flat {} (of {} total; units as go tool pprof -top picks them)\n",
                      s.top.size(), TerminalSafe(type.type), value(total));
   if (s.dropped_nodes > 0)
-    out += fmt::format("  ({} {} under {:g}% of the total not shown, as in go tool pprof -top (cum < {}); "
-                       "--nodefraction 0 shows them)\n",
-                       s.dropped_nodes, s.dropped_nodes == 1 ? "function" : "functions", 100 * s.node_fraction,
-                       value(s.dropped_cutoff));
+    out += fmt::format(
+        "  ({} {} under {:g}% of the total not shown, as in go tool pprof -top (cum < {}); "
+        "--nodefraction 0 shows them)\n",
+        s.dropped_nodes, s.dropped_nodes == 1 ? "function" : "functions", 100 * s.node_fraction,
+        value(s.dropped_cutoff));
   out += fmt::format("  {:>10} {:>6} {:>6} {:>10} {:>6}  {}\n", "flat", "flat%", "sum%", "cum", "cum%", "function");
   int64_t running = 0;
   for (const auto& f : s.top) {

@@ -34,7 +34,8 @@ struct InspectSummary {
   int64_t period = 0;
   int64_t time_nanos = 0;
   bool time_from_mtime = false;
-  int64_t free_bytes = -1;  // .NET heap tables: SOS's "Free" bytes, left out  // time_nanos is only the file's modification time: not shown
+  int64_t free_bytes = -1;  // .NET heap tables: SOS's "Free" bytes, left out  // time_nanos is only the file's
+                            // modification time: not shown
   int64_t duration_nanos = 0;
   std::vector<std::string> comments;
   size_t samples = 0, locations = 0, functions = 0, mappings = 0;

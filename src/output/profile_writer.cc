@@ -4,7 +4,6 @@
 
 #include <charconv>
 #include <optional>
-
 #include <unordered_map>
 
 #include "model/profile_kind.h"
@@ -51,10 +50,11 @@ std::string SerializeGrowthProfile(const TrendResult& trend) {
   p.mutable_period_type()->set_unit(strings.Index(first.period_unit.empty() ? "bytes" : first.period_unit));
   p.set_period(first.period);
   p.set_time_nanos(last.time_nanos);
-  if (first.time_nanos != 0 && last.time_nanos > first.time_nanos) p.set_duration_nanos(last.time_nanos - first.time_nanos);
+  if (first.time_nanos != 0 && last.time_nanos > first.time_nanos)
+    p.set_duration_nanos(last.time_nanos - first.time_nanos);
   p.add_comment(strings.Index(fmt::format("{}{} - {}", kGrowthComment, last.path, first.path)));
 
-  std::unordered_map<uint32_t, uint64_t> function_ids;  // aligned frame -> function id
+  std::unordered_map<uint32_t, uint64_t> function_ids;     // aligned frame -> function id
   std::unordered_map<std::string, uint64_t> location_ids;  // "frame:line" -> location id
   auto function_id = [&](uint32_t frame) {
     auto [it, inserted] = function_ids.try_emplace(frame, function_ids.size() + 1);
@@ -76,7 +76,8 @@ std::string SerializeGrowthProfile(const TrendResult& trend) {
   auto unsymbolized_offset = [](const AlignedFrame& f) -> std::optional<uint64_t> {
     const std::string_view base = std::string_view(f.file).substr(f.file.rfind('/') + 1);
     const std::string_view name = f.function;
-    if (f.file.empty() || !name.starts_with(base) || name.substr(base.size()).substr(0, 3) != "+0x") return std::nullopt;
+    if (f.file.empty() || !name.starts_with(base) || name.substr(base.size()).substr(0, 3) != "+0x")
+      return std::nullopt;
     const std::string_view hex = name.substr(base.size() + 3);
     uint64_t offset = 0;
     auto [ptr, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), offset, 16);

@@ -44,7 +44,8 @@ std::string Summary(const CheckResult& r) {
   size_t failed = 0;
   for (const auto& v : r.verdicts) failed += v.passed ? 0 : 1;
   return r.passed ? fmt::format("PASS: {} budget{} met", r.verdicts.size(), r.verdicts.size() == 1 ? "" : "s")
-                  : fmt::format("FAIL: {} of {} exceeded", failed, Plural(static_cast<int64_t>(r.verdicts.size()), "budget"));
+                  : fmt::format("FAIL: {} of {} exceeded", failed,
+                                Plural(static_cast<int64_t>(r.verdicts.size()), "budget"));
 }
 
 std::string Text(const CheckResult& r, const TrendResult& t) {
@@ -175,10 +176,14 @@ std::string Junit(const CheckResult& r, const TrendResult& t) {
 std::string GithubData(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '%') out += "%25";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else out += c;
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
   }
   return out;
 }
@@ -186,9 +191,12 @@ std::string GithubData(std::string_view s) {
 std::string GithubProperty(std::string_view s) {
   std::string out;
   for (char c : GithubData(s)) {
-    if (c == ':') out += "%3A";
-    else if (c == ',') out += "%2C";
-    else out += c;
+    if (c == ':')
+      out += "%3A";
+    else if (c == ',')
+      out += "%2C";
+    else
+      out += c;
   }
   return out;
 }

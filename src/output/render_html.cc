@@ -1,16 +1,17 @@
 #include "output/render_html.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <sstream>
 #include <unordered_map>
 
-#include "generated/html_assets.h"
 #include "base/json_writer.h"
-#include "output/render_json.h"
 #include "base/units.h"
 #include "base/utf8.h"
+#include "generated/html_assets.h"
+#include "output/render_json.h"
 
 namespace pprof_trend {
 
@@ -115,8 +116,9 @@ void WriteHtmlData(JsonWriter& w, const Report& report, const HtmlOptions& optio
   // The report's list, in rank order: the text table's rows come first.
   const std::span<const TrendNode* const> sites(report.listed_sites.data(),
                                                 std::min(report.listed_sites.size(), report.options.html_sites));
-  ForEachListedSeries(report, sites,
-                      [&](const TrendNode& n, NodeSeries&& series) { WriteSite(w, t, MakeRow(report, n), series, frames); });
+  ForEachListedSeries(report, sites, [&](const TrendNode& n, NodeSeries&& series) {
+    WriteSite(w, t, MakeRow(report, n), series, frames);
+  });
   w.EndArray();
   w.Key("sites_omitted");
   w.Int(static_cast<int64_t>(t.sites.size() - sites.size()));
@@ -154,8 +156,9 @@ std::string Summary(const Report& report) {
   if (t.span_seconds > 0) out += item("span", FormatSpan(t.span_seconds));
   out += item("total growth (" + t.aligned.value_type_name + ")", FormatNodeValue(t, t.total.delta, true));
   if (t.aligned.cumulative)
-    out += item("note", t.aligned.value_type_name +
-                            " counts every allocation since start: sites are ranked by allocation rate, not memory held");
+    out +=
+        item("note", t.aligned.value_type_name +
+                         " counts every allocation since start: sites are ranked by allocation rate, not memory held");
   if (t.total.per_day)
     out += item("rate", FormatNodeValue(t, PerUnit(*t.total.per_day, report.rate_unit), true) + "/" +
                             std::string(report.rate_unit.name));
@@ -183,7 +186,8 @@ void RenderHtml(const Report& report, const HtmlOptions& options, std::ostream& 
   Replace(page, "@TOOL@", fmt::format("pprof-trend {}", kVersion));
   Replace(page, "@SUMMARY@", Summary(report));
   Replace(page, "@VALUE_TYPE@", HtmlEscape(t.aligned.value_type_name));
-  Replace(page, "@OBJECTS_TYPE@", HtmlEscape(t.aligned.objects_type_name.empty() ? "objects" : t.aligned.objects_type_name));
+  Replace(page, "@OBJECTS_TYPE@",
+          HtmlEscape(t.aligned.objects_type_name.empty() ? "objects" : t.aligned.objects_type_name));
   Replace(page, "@NOTES@",
           "Counts and growth marked \u2248 (~ in the text output) are estimates: Go's heap profiler samples about one "
           "allocation per MemProfileRate bytes and scales the counts up; \u00b1 and the bars on the charts are 95% "

@@ -1,10 +1,10 @@
 #include "output/render_json.h"
 
-#include "base/json_writer.h"
-#include "base/units.h"
-
 #include <algorithm>
 #include <span>
+
+#include "base/json_writer.h"
+#include "base/units.h"
 
 namespace pprof_trend {
 

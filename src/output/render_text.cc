@@ -1,8 +1,9 @@
 #include "output/render_text.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "base/units.h"
 #include "base/utf8.h"
@@ -60,7 +61,8 @@ std::string MiddleSummary(const TrendResult& t, size_t from, size_t to) {
     out += fmt::format(": every {} (median interval)", FormatSpan(median));
     if (long_gaps > 0) out += fmt::format(", {} over 3x that", Plural(long_gaps, "gap"));
   }
-  const auto restarts = std::count_if(t.restarts.begin(), t.restarts.end(), [&](size_t k) { return k >= from && k < to; });
+  const auto restarts =
+      std::count_if(t.restarts.begin(), t.restarts.end(), [&](size_t k) { return k >= from && k < to; });
   if (restarts > 0) out += ", " + Plural(restarts, "restart") + " among them";
   return out + " ...";
 }
@@ -88,8 +90,8 @@ std::string Header(const Report& r) {
       continue;
     }
     const Capture& c = a.captures[i];
-    out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", i + 1, FitWidth(TerminalSafe(c.path), path_width), path_width,
-                       FormatTimeUtc(c.time_nanos), Value(r, static_cast<double>(c.total_value)),
+    out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", i + 1, FitWidth(TerminalSafe(c.path), path_width),
+                       path_width, FormatTimeUtc(c.time_nanos), Value(r, static_cast<double>(c.total_value)),
                        objects ? fmt::format("  {:>12}", FormatCount(static_cast<double>(c.total_objects))) : "");
   }
   std::string span = t.span_seconds > 0 ? fmt::format("span {}, ", FormatSpan(t.span_seconds)) : "";
@@ -100,8 +102,9 @@ std::string Header(const Report& r) {
   out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
   switch (t.processes) {
     case TrendResult::Processes::kOne:
-      out += "  one process (its allocation counters only rose): changes are judged against the allocations between "
-             "captures\n";
+      out +=
+          "  one process (its allocation counters only rose): changes are judged against the allocations between "
+          "captures\n";
       break;
     case TrendResult::Processes::kRestarted: {
       std::string where;
@@ -144,9 +147,9 @@ std::string Table(const Report& r) {
                         Plural(static_cast<int64_t>(total), "site"), total == 1 ? "is" : "are", classes);
   }
   if (r.growing.empty()) return "\nno growing allocation sites.\n" + (noise.empty() ? "" : "      " + noise);
-  std::string out = fmt::format("\n{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {:<8}  {:<11}  {}\n", "rank", "growth",
-                                fmt::format("per {}", r.rate_unit.name), "B/object", "objects", "series", "class",
-                                "allocation site");
+  std::string out =
+      fmt::format("\n{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {:<8}  {:<11}  {}\n", "rank", "growth",
+                  fmt::format("per {}", r.rate_unit.name), "B/object", "objects", "series", "class", "allocation site");
   const size_t name_width = 120 - (4 + 2 + 10 + 2 + 10 + 2 + 9 + 2 + 16 + 2 + 8 + 2 + 11 + 2);
   for (size_t i = 0; i < r.growing.size(); ++i) {
     const ReportRow& row = r.growing[i];
@@ -155,7 +158,8 @@ std::string Table(const Report& r) {
     const std::vector<double>& values = r.growing_series[i].values;
     size_t spark_columns = std::min(values.size(), kSparkWidth);
     out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {}  {:<11}  {}\n", row.rank, cells.growth, cells.rate,
-                       cells.bytes_per_object, cells.objects, PadColumns(Sparkline(values, kSparkWidth), spark_columns, kSparkWidth),
+                       cells.bytes_per_object, cells.objects,
+                       PadColumns(Sparkline(values, kSparkWidth), spark_columns, kSparkWidth),
                        TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
   }
   if (r.growing_total > r.growing.size())
@@ -163,7 +167,8 @@ std::string Table(const Report& r) {
                        r.growing_total - r.growing.size() == 1 ? "site" : "sites");
   if (!noise.empty()) out += "      " + noise;
   if (r.trend->aligned.captures.size() > kSparkWidth)
-    out += fmt::format("      (series: {} captures drawn as {} averages)\n", r.trend->aligned.captures.size(), kSparkWidth);
+    out += fmt::format("      (series: {} captures drawn as {} averages)\n", r.trend->aligned.captures.size(),
+                       kSparkWidth);
   return out;
 }
 
@@ -232,7 +237,8 @@ std::string Notes(const Report& r) {
     for (const auto& c : r.trend->aligned.captures) rate = std::max(rate, static_cast<double>(c.period));
     out += fmt::format(
         "\n~ estimate: the heap profiler samples about one allocation per {} and scales the counts up, so\n"
-        "  counts of small objects are estimates; sizes per object come from the profiles' bytes labels and are exact.\n",
+        "  counts of small objects are estimates; sizes per object come from the profiles' bytes labels and are "
+        "exact.\n",
         FormatBytes(rate));
   }
   return out;

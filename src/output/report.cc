@@ -1,8 +1,9 @@
 #include "output/report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <unordered_map>
 
 #include "base/units.h"

@@ -52,7 +52,7 @@ struct ReportRow {
   // "+17 objects of 8MiB" (exact) or "~+96.2k objects of 256B" (estimated count).
   std::string objects_phrase;
   RowCells cells;
-  std::vector<SizeGrowth> by_size;  // sites: the growth by object size, largest |bytes| first
+  std::vector<SizeGrowth> by_size;        // sites: the growth by object size, largest |bytes| first
   double growth = 0, growth_objects = 0;  // Growth(), GrowthObjects(): what the table and check print
 };
 
@@ -72,7 +72,7 @@ struct Report {
   // (their class is not one of growth: stable within the sampling noise,
   // gone, fell back), counted by class so that nothing is silent.
   std::vector<std::pair<TrendClass, size_t>> rising_not_shown;
-  bool any_estimate = false;         // some shown count is scaled from samples
+  bool any_estimate = false;  // some shown count is scaled from samples
 };
 
 Report BuildReport(const TrendResult& trend, ReportOptions options);

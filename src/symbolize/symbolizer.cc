@@ -255,7 +255,8 @@ class ElfFile {
         GElf_Addr value = 0;
         const char* name = dwfl_module_getsym_info(module_, i, &sym, &value, nullptr, nullptr, nullptr);
         const int type = GELF_ST_TYPE(sym.st_info);
-        if (name == nullptr || *name == '\0' || (type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF)
+        if (name == nullptr || *name == '\0' || (type != STT_FUNC && type != STT_GNU_IFUNC) ||
+            sym.st_shndx == SHN_UNDEF)
           continue;
         symbols_.push_back({value, sym.st_size, name, {}});
       }
@@ -288,8 +289,8 @@ class ElfFile {
 };
 
 char* ElfFile::debuginfo_path_ = nullptr;  // libdwfl's default: .debug, /usr/lib/debug and .build-id there
-const Dwfl_Callbacks ElfFile::kCallbacks = {
-    dwfl_build_id_find_elf, dwfl_standard_find_debuginfo, dwfl_offline_section_address, &ElfFile::debuginfo_path_};
+const Dwfl_Callbacks ElfFile::kCallbacks = {dwfl_build_id_find_elf, dwfl_standard_find_debuginfo,
+                                            dwfl_offline_section_address, &ElfFile::debuginfo_path_};
 
 }  // namespace
 
@@ -329,8 +330,7 @@ struct Symbolizer::Impl {
       std::error_code ec;
       if (!fs::is_regular_file(path, ec)) {
         notes->push_back(Note(fmt::format(
-            "{} is not on this machine: its frames stay named by file and offset (--symbols PATH gives it)",
-            mapped)));
+            "{} is not on this machine: its frames stay named by file and offset (--symbols PATH gives it)", mapped)));
       } else {
         std::string problem;
         file.elf = ElfFile::Open(path, &problem);
@@ -342,10 +342,10 @@ struct Symbolizer::Impl {
     // is only symbolized with that build: another one names the wrong code.
     if (!m.build_id.empty() && !file.elf->build_id().empty() && m.build_id != file.elf->build_id()) {
       if (!file.wrong_build_noted)
-        notes->push_back(Note(fmt::format(
-            "{} here is build {}, the profile's is {}: its frames stay named by file and offset "
-            "(--symbols PATH gives the right build)",
-            mapped, file.elf->build_id(), m.build_id)));
+        notes->push_back(
+            Note(fmt::format("{} here is build {}, the profile's is {}: its frames stay named by file and offset "
+                             "(--symbols PATH gives the right build)",
+                             mapped, file.elf->build_id(), m.build_id)));
       file.wrong_build_noted = true;
       return nullptr;
     }
@@ -390,7 +390,8 @@ void Symbolizer::Symbolize(Profile& profile, Diagnostics* notes) {
     loc.first_line = static_cast<uint32_t>(profile.lines.size());
     loc.num_lines = static_cast<uint32_t>(frames.size());
     for (const SymbolFrame& f : frames) {
-      auto [fit, fnew] = function_ids.try_emplace({f.function, f.file}, static_cast<uint32_t>(profile.functions.size()));
+      auto [fit, fnew] =
+          function_ids.try_emplace({f.function, f.file}, static_cast<uint32_t>(profile.functions.size()));
       if (fnew) {
         std::string_view name = profile.added_strings.emplace_back(f.function);
         std::string_view source = profile.added_strings.emplace_back(f.file);

@@ -5,17 +5,17 @@
 
 #include "analysis/align.h"
 #include "analysis/check.h"
+#include "analysis/trend.h"
 #include "input/dumpheap.h"
-#include "output/inspect.h"
 #include "input/legacy_heap.h"
 #include "input/load.h"
+#include "output/inspect.h"
 #include "output/profile_writer.h"
 #include "output/render_check.h"
 #include "output/render_html.h"
 #include "output/render_json.h"
 #include "output/render_text.h"
 #include "output/report.h"
-#include "analysis/trend.h"
 
 namespace pprof_trend::fuzz {
 namespace {
@@ -137,9 +137,11 @@ int FuzzRules(const uint8_t* data, size_t size) {
 }
 
 const std::vector<Target>& Targets() {
-  static const std::vector<Target> targets = {
-      {"profile", FuzzProfile}, {"legacy_heap", FuzzLegacyHeap}, {"dumpheap", FuzzDumpheap}, {"rules", FuzzRules},
-      {"series", FuzzSeries}};
+  static const std::vector<Target> targets = {{"profile", FuzzProfile},
+                                              {"legacy_heap", FuzzLegacyHeap},
+                                              {"dumpheap", FuzzDumpheap},
+                                              {"rules", FuzzRules},
+                                              {"series", FuzzSeries}};
   return targets;
 }
 

@@ -17,10 +17,10 @@ struct Profile;
 
 namespace pprof_trend::fuzz {
 
-int FuzzProfile(const uint8_t* data, size_t size);      // gzip + pprof protobuf (any input, as the loader sees it)
-int FuzzLegacyHeap(const uint8_t* data, size_t size);   // legacy Go heap text
-int FuzzDumpheap(const uint8_t* data, size_t size);     // .NET dumpheap -stat
-int FuzzRules(const uint8_t* data, size_t size);        // check's rules files
+int FuzzProfile(const uint8_t* data, size_t size);     // gzip + pprof protobuf (any input, as the loader sees it)
+int FuzzLegacyHeap(const uint8_t* data, size_t size);  // legacy Go heap text
+int FuzzDumpheap(const uint8_t* data, size_t size);    // .NET dumpheap -stat
+int FuzzRules(const uint8_t* data, size_t size);       // check's rules files
 // A series of two or three DIFFERENT inputs, each decoded as the loader
 // would (any format), aligned together. The input is framed: one byte (its
 // low bit: 2 or 3 captures), then a 4-byte little-endian length for each

@@ -57,9 +57,9 @@ std::string Accuracy::Table() const {
   const char* bins[] = {"E < 3", "3 <= E < 10", "10 <= E < 30", "30 <= E < 100", "E >= 100"};
   for (int b = 0; b < 5; ++b)
     out += fmt::format("  leaks whose sampled new objects {:<14}{:6.1f}% of {}\n", bins[b],
-                       leaks_by_signal[b] == 0 ? 0.0
-                                               : 100.0 * static_cast<double>(found_by_signal[b]) /
-                                                     static_cast<double>(leaks_by_signal[b]),
+                       leaks_by_signal[b] == 0
+                           ? 0.0
+                           : 100.0 * static_cast<double>(found_by_signal[b]) / static_cast<double>(leaks_by_signal[b]),
                        leaks_by_signal[b]);
   out += fmt::format("recall of detectable leaks (E >= 10)     {:6.1f}%\n", 100 * RecallDetectable());
   out += fmt::format("precision of growing (leaks or plateaus) {:6.1f}%\n", 100 * Precision());

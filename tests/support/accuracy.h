@@ -11,7 +11,7 @@ namespace pprof_trend::sim {
 
 struct Accuracy {
   size_t series = 0;
-  std::map<std::string, size_t> sites;                      // by pattern
+  std::map<std::string, size_t> sites;                           // by pattern
   std::map<std::string, std::map<std::string, size_t>> classes;  // pattern -> class -> sites
   size_t growing = 0, growing_true = 0;  // classed growing; of those, leaks or plateaus (memory that grew)
   size_t rank1 = 0, rank1_leak = 0;      // series with a leak; those whose rank 1 site is a leak or plateau
@@ -19,12 +19,14 @@ struct Accuracy {
   // over the series (E = leaked objects x p): below ~10 no method can tell
   // them from noise. Index: E < 3, 3-10, 10-30, 30-100, >= 100.
   size_t leaks_by_signal[5] = {}, found_by_signal[5] = {};
-  size_t intervals = 0, covered = 0;     // estimated changes in objects; those whose 95% interval holds the truth
+  size_t intervals = 0, covered = 0;  // estimated changes in objects; those whose 95% interval holds the truth
 
   double Rate(const std::string& pattern, const std::string& cls) const;
   double Recall() const { return Rate("leak", "growing"); }
   double RecallDetectable() const;  // leaks with E >= 10
-  double Precision() const { return growing == 0 ? 1 : static_cast<double>(growing_true) / static_cast<double>(growing); }
+  double Precision() const {
+    return growing == 0 ? 1 : static_cast<double>(growing_true) / static_cast<double>(growing);
+  }
   double FalseGrowing() const;  // on flat, spike, churn and shrink sites
   double Coverage() const { return intervals == 0 ? 1 : static_cast<double>(covered) / static_cast<double>(intervals); }
   std::string Table() const;

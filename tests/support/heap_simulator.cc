@@ -84,8 +84,8 @@ Series Simulate(const SeriesSpec& spec) {
     const bool fresh = k == 0 || k == spec.restart_at;  // a process starts: everything allocated anew
     const int k_in_process = spec.restart_at >= 0 && k >= spec.restart_at ? k - spec.restart_at : k;
     ModelBuilder model("sim" + std::to_string(k));
-    model.SetSampleTypes({{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
-                          {"inuse_space", "bytes"}});
+    model.SetSampleTypes(
+        {{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"}, {"inuse_space", "bytes"}});
     model.SetPeriod("space", "bytes", spec.rate);
     model.SetTime(int64_t{1700000000} * 1000000000 + static_cast<int64_t>(k * spec.interval_seconds * 1e9));
     for (size_t i = 0; i < spec.sites.size(); ++i) {
@@ -133,7 +133,8 @@ SeriesSpec RandomSeries(std::mt19937_64& rng, uint64_t seed) {
   SeriesSpec spec;
   spec.seed = seed;
   std::uniform_int_distribution<int> captures(3, 30);
-  spec.captures = std::uniform_int_distribution<int>(0, 2)(rng) == 0 ? captures(rng) : std::uniform_int_distribution<int>(3, 6)(rng);
+  spec.captures = std::uniform_int_distribution<int>(0, 2)(rng) == 0 ? captures(rng)
+                                                                     : std::uniform_int_distribution<int>(3, 6)(rng);
   const double intervals[] = {30, 60, 600, 3600, 86400};
   spec.interval_seconds = intervals[std::uniform_int_distribution<int>(0, 4)(rng)];
   if (spec.captures >= 5 && std::uniform_int_distribution<int>(0, 9)(rng) == 0)

@@ -32,23 +32,23 @@ const char* PatternName(Pattern p);
 
 struct SiteSpec {
   Pattern pattern = Pattern::kFlat;
-  int64_t size = 64;       // bytes per object
-  double base = 1000;      // B: objects alive at the first capture
-  double step = 100;       // L (or X for a spike): objects per step
-  double turnover = 0;     // T: share of the alive objects freed and replaced per step
+  int64_t size = 64;    // bytes per object
+  double base = 1000;   // B: objects alive at the first capture
+  double step = 100;    // L (or X for a spike): objects per step
+  double turnover = 0;  // T: share of the alive objects freed and replaced per step
 };
 
 struct SeriesSpec {
   uint64_t seed = 1;
   int captures = 3;
   double interval_seconds = 86400;
-  int restart_at = -1;          // a new process from this capture on (-1: one process)
-  int64_t rate = 512 * 1024;    // MemProfileRate
+  int restart_at = -1;        // a new process from this capture on (-1: one process)
+  int64_t rate = 512 * 1024;  // MemProfileRate
   std::vector<SiteSpec> sites;
 };
 
 struct Series {
-  std::vector<Profile> profiles;          // one per capture
+  std::vector<Profile> profiles;            // one per capture
   std::vector<std::vector<int64_t>> alive;  // per site, per capture: the true number of objects
 };
 

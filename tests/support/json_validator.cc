@@ -21,9 +21,7 @@ class Validator {
   }
 
  private:
-  std::string Error(std::string what = "") {
-    return (what.empty() ? error_ : what) + " at byte " + std::to_string(i_);
-  }
+  std::string Error(std::string what = "") { return (what.empty() ? error_ : what) + " at byte " + std::to_string(i_); }
   void SkipSpace() {
     while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
   }
