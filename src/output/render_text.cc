@@ -226,7 +226,7 @@ std::string Shrinking(const Report& r) {
                        SignedValue(r, r.shrinking[i].growth), Value(r, n.stats.first), Value(r, n.stats.last),
                        n.stats.trend_class == TrendClass::kGone ? ", gone" : "");
   }
-  if (r.shrinking.size() > shown) out += fmt::format("; {} more", r.shrinking.size() - shown);
+  if (r.shrinking_total > shown) out += fmt::format("; {} more", r.shrinking_total - shown);
   return out + "\n";
 }
 

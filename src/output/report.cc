@@ -243,6 +243,8 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   }
   std::stable_sort(lost.begin(), lost.end(),
                    [&](const TrendNode* a, const TrendNode* b) { return Growth(trend, *a) < Growth(trend, *b); });
+  report.shrinking_total = lost.size();
+  lost.resize(std::min(lost.size(), report.options.shrinking_count));
   for (const TrendNode* node : lost) report.shrinking.push_back(MakeRow(report, *node));
   for (const auto& row : report.growing) report.any_estimate = report.any_estimate || row.node->size.objects_estimated;
   // JSON lists listed_per_kind of each kind, HTML html_sites sites: both

@@ -63,7 +63,8 @@ struct Report {
   // The ranked table: nodes that grew, by rank; each with its series.
   std::vector<ReportRow> growing;
   std::vector<NodeSeries> growing_series;
-  std::vector<ReportRow> shrinking;  // shrinking or gone, largest loss first
+  std::vector<ReportRow> shrinking;  // shrinking or gone, largest loss first; shrinking_count of them
+  size_t shrinking_total = 0;        // before shrinking_count cut the list
   size_t growing_total = 0;          // before node_count cut the table
   // What JSON and HTML list, in rank order: the non-stable nodes, at most
   // listed_per_kind (or html_sites) of each kind. `growing` is their prefix.
