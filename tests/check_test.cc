@@ -144,9 +144,9 @@ TEST(RenderCheckTest, EscapesHostileNames) {
   b.max_growth = SizeLimit{1, "1B"};
   auto r = RunCheck(t, b);
   ASSERT_TRUE(r.ok());
-  std::string junit = RenderCheck(*r, t, CheckFormat::kJunit);
+  std::string junit = RenderCheck(*r, BuildReport(t, ReportOptions{}), CheckFormat::kJunit);
   EXPECT_NE(junit.find("main.evil&lt;&amp;&gt;&quot;&#39;%?,:?\xef\xbf\xbd"), std::string::npos) << junit;
-  std::string github = RenderCheck(*r, t, CheckFormat::kGithub);
+  std::string github = RenderCheck(*r, BuildReport(t, ReportOptions{}), CheckFormat::kGithub);
   EXPECT_NE(github.find("main.evil<&>\"'%25?,:?\xef\xbf\xbd"), std::string::npos) << github;
   EXPECT_EQ(std::count(github.begin(), github.end(), '\n'), 2) << github;  // one annotation, one summary
 }

@@ -67,12 +67,12 @@ TEST_F(HostileStringsTest, JsonParses) {
   budgets.forbid = {"main"};
   auto result = RunCheck(trend_, budgets);
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(testing::ValidateJson(RenderCheck(*result, trend_, CheckFormat::kJson)), "");
-  std::string github = RenderCheck(*result, trend_, CheckFormat::kGithub);
+  EXPECT_EQ(testing::ValidateJson(RenderCheck(*result, BuildReport(trend_, ReportOptions{}), CheckFormat::kJson)), "");
+  std::string github = RenderCheck(*result, BuildReport(trend_, ReportOptions{}), CheckFormat::kGithub);
   // One line per budget (an annotation or a PASS line), one summary.
   EXPECT_EQ(Count(github, "\n"), result->verdicts.size() + 1) << github;
   EXPECT_EQ(Count(github, "::error "), 2u) << github;
-  std::string junit = RenderCheck(*result, trend_, CheckFormat::kJunit);
+  std::string junit = RenderCheck(*result, BuildReport(trend_, ReportOptions{}), CheckFormat::kJunit);
   EXPECT_EQ(junit.find('\x1b'), std::string::npos);
   EXPECT_EQ(Count(junit, "<testcase"), 2u);
 }

@@ -130,10 +130,11 @@ TEST(ReportTest, CheckOffendersPrintTheTableFiguresAfterARestart) {
   auto result = RunCheck(t, budgets);
   ASSERT_TRUE(result.ok()) << result.status().message();
   ASSERT_FALSE(result->passed);
-  const std::string text = RenderCheck(*result, t, CheckFormat::kText);
+  const std::string text = RenderCheck(*result, BuildReport(t, ReportOptions{}), CheckFormat::kText);
   EXPECT_NE(text.find(row.cells.growth + " main.leak (+4 objects"), std::string::npos) << text;
   EXPECT_NE(text.find("measured +32MiB"), std::string::npos) << text;
-  const nlohmann::json json = nlohmann::json::parse(RenderCheck(*result, t, CheckFormat::kJson));
+  const nlohmann::json json =
+      nlohmann::json::parse(RenderCheck(*result, BuildReport(t, ReportOptions{}), CheckFormat::kJson));
   const auto& offender = json["budgets"][0]["offenders"][0];
   EXPECT_EQ(offender["growth_bytes"].get<double>(), row.growth);
   EXPECT_EQ(offender["growth_objects"].get<double>(), row.growth_objects);

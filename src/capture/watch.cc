@@ -198,7 +198,7 @@ Outcome Watch::Analyse(const Instance& in, bool final_report) {
     auto result = RunCheck(t, options_.budgets);
     if (result.ok()) {
       outcome.budgets_failed = !result->passed;
-      check_text = RenderCheck(*result, t, CheckFormat::kText);
+      check_text = RenderCheck(*result, report, CheckFormat::kText);
       outcome.update += result->passed ? "; budgets PASS" : "; budgets FAIL";
     }
   }

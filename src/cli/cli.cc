@@ -295,7 +295,7 @@ int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err, Exit
                        : flags.format == "junit"  ? CheckFormat::kJunit
                        : flags.format == "github" ? CheckFormat::kGithub
                                                   : CheckFormat::kText;
-  out << RenderCheck(*result, *trend, format);
+  out << RenderCheck(*result, BuildReport(*trend, ReportOptions{}), format);
   return Finish(result->passed ? kExitOk : kExitCheckFailed, out, err, exit_now);
 }
 

@@ -29,15 +29,16 @@ std::string Limit(const Verdict& v) {
 }
 
 // "+136MiB sarama.(*asyncProducer).newPartitionProducer (+17 objects of 8MiB)"
-std::string Offender(const TrendResult& trend, const TrendNode& node) {
-  std::string name = TerminalSafe(NodeName(trend.aligned, node));
+std::string Offender(const Report& report, const TrendNode& node) {
+  const ReportRow row = MakeRow(report, node);
+  const std::string& name = row.name;
   std::string size;
   if (node.size.bytes_per_object && *node.size.bytes_per_object > 0)
     size = fmt::format(", {}{}/object", node.size.exact ? "" : "~", FormatBytes(*node.size.bytes_per_object));
   // The table's figures: after a restart, the growth within each process.
-  return fmt::format("{}{} {} ({}{} objects{})", node.size.objects_estimated ? "~" : "",
-                     FormatSignedBytes(Growth(trend, node)), name, node.size.objects_estimated ? "~" : "",
-                     FormatSignedCount(std::round(GrowthObjects(trend, node))), size);
+  return fmt::format("{}{} {} ({}{} objects{})", node.size.objects_estimated ? "~" : "", FormatSignedBytes(row.growth),
+                     name, node.size.objects_estimated ? "~" : "", FormatSignedCount(std::round(row.growth_objects)),
+                     size);
 }
 
 std::string Summary(const CheckResult& r) {
@@ -48,7 +49,8 @@ std::string Summary(const CheckResult& r) {
                                 Plural(static_cast<int64_t>(r.verdicts.size()), "budget"));
 }
 
-std::string Text(const CheckResult& r, const TrendResult& t) {
+std::string Text(const CheckResult& r, const Report& report) {
+  const TrendResult& t = *report.trend;
   const auto& a = t.aligned;
   std::string out = fmt::format("pprof-trend check: {} profiles, {}, {} -> {}", a.captures.size(), a.value_type_name,
                                 TerminalSafe(a.captures.front().path), TerminalSafe(a.captures.back().path));
@@ -62,15 +64,17 @@ std::string Text(const CheckResult& r, const TrendResult& t) {
     out += fmt::format("  {}  {:<15} {:<24} measured {}\n", v.passed ? "PASS" : "FAIL", v.budget,
                        FitWidth(TerminalSafe(v.limit), 24), Measured(v));
     if (!v.passed)
-      for (const TrendNode* n : v.offenders) out += fmt::format("          {}\n", Offender(t, *n));
+      for (const TrendNode* n : v.offenders) out += fmt::format("          {}\n", Offender(report, *n));
     for (const TrendNode* n : v.grew_unclassed)
       out += fmt::format("          note: matches and grew, classed {} (not growing): {}\n",
-                         TrendClassName(n->stats.trend_class), Offender(t, *n));
+                         TrendClassName(n->stats.trend_class), Offender(report, *n));
   }
   return out + Summary(r) + "\n";
 }
 
-void WriteOffenderJson(JsonWriter& w, const TrendNode* n, const TrendResult& t) {
+void WriteOffenderJson(JsonWriter& w, const TrendNode* n, const Report& report) {
+  const TrendResult& t = *report.trend;
+  const ReportRow row = MakeRow(report, *n);
   w.BeginObject();
   w.Key("function");
   w.String(NodeName(t.aligned, *n));
@@ -83,9 +87,9 @@ void WriteOffenderJson(JsonWriter& w, const TrendNode* n, const TrendResult& t) 
   w.Key("delta_objects");
   w.Double(n->delta_objects);
   w.Key("growth_bytes");  // the table's and the text offender's figure: within each process after a restart
-  w.Double(Growth(t, *n));
+  w.Double(row.growth);
   w.Key("growth_objects");
-  w.Double(GrowthObjects(t, *n));
+  w.Double(row.growth_objects);
   WriteRateFields(w, n->stats.per_day);
   w.Key("bytes_per_object");
   w.OptionalDouble(n->size.bytes_per_object);
@@ -94,7 +98,7 @@ void WriteOffenderJson(JsonWriter& w, const TrendNode* n, const TrendResult& t) 
   w.EndObject();
 }
 
-void WriteVerdictJson(JsonWriter& w, const Verdict& v, const TrendResult& t) {
+void WriteVerdictJson(JsonWriter& w, const Verdict& v, const Report& report) {
   w.BeginObject();
   w.Key("budget");
   w.String(v.budget);
@@ -108,16 +112,17 @@ void WriteVerdictJson(JsonWriter& w, const Verdict& v, const TrendResult& t) {
   w.Bool(v.passed);
   w.Key("offenders");
   w.BeginArray();
-  for (const TrendNode* n : v.offenders) WriteOffenderJson(w, n, t);
+  for (const TrendNode* n : v.offenders) WriteOffenderJson(w, n, report);
   w.EndArray();
   w.Key("grew_not_classed_growing");  // forbid: matching sites that grew without being classed growing
   w.BeginArray();
-  for (const TrendNode* n : v.grew_unclassed) WriteOffenderJson(w, n, t);
+  for (const TrendNode* n : v.grew_unclassed) WriteOffenderJson(w, n, report);
   w.EndArray();
   w.EndObject();
 }
 
-std::string Json(const CheckResult& r, const TrendResult& t) {
+std::string Json(const CheckResult& r, const Report& report) {
+  const TrendResult& t = *report.trend;
   JsonWriter w;
   w.BeginObject();
   w.Key("schema");
@@ -140,13 +145,13 @@ std::string Json(const CheckResult& r, const TrendResult& t) {
   w.Int(static_cast<int64_t>(r.allowed_sites));
   w.Key("budgets");
   w.BeginArray();
-  for (const auto& v : r.verdicts) WriteVerdictJson(w, v, t);
+  for (const auto& v : r.verdicts) WriteVerdictJson(w, v, report);
   w.EndArray();
   w.EndObject();
   return w.str();
 }
 
-std::string Junit(const CheckResult& r, const TrendResult& t) {
+std::string Junit(const CheckResult& r, const Report& report) {
   size_t failures = 0;
   for (const auto& v : r.verdicts) failures += v.passed ? 0 : 1;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -162,7 +167,7 @@ std::string Junit(const CheckResult& r, const TrendResult& t) {
     }
     std::string message = fmt::format("measured {}, limit {}", Measured(v), Limit(v));
     std::string detail;
-    for (const TrendNode* n : v.offenders) detail += Offender(t, *n) + "\n";
+    for (const TrendNode* n : v.offenders) detail += Offender(report, *n) + "\n";
     out += fmt::format("    <testcase classname=\"pprof-trend.check\" name=\"{}\">\n", name);
     out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", MarkupEscape(message), v.budget,
                        MarkupEscape(detail));
@@ -201,19 +206,19 @@ std::string GithubProperty(std::string_view s) {
   return out;
 }
 
-std::string Github(const CheckResult& r, const TrendResult& t) {
+std::string Github(const CheckResult& r, const Report& report) {
   std::string out;
   for (const auto& v : r.verdicts) {
     for (const TrendNode* n : v.grew_unclassed)
       out += fmt::format("::notice title={}::{}\n", GithubProperty("pprof-trend " + v.budget),
                          GithubData(fmt::format("matches and grew, classed {} (not growing): {}",
-                                                TrendClassName(n->stats.trend_class), Offender(t, *n))));
+                                                TrendClassName(n->stats.trend_class), Offender(report, *n))));
     if (v.passed) {
       out += fmt::format("pprof-trend check: PASS {} (limit {}, measured {})\n", v.budget, Limit(v), Measured(v));
       continue;
     }
     std::string message = fmt::format("measured {}, limit {}", Measured(v), Limit(v));
-    for (const TrendNode* n : v.offenders) message += "\n" + Offender(t, *n);
+    for (const TrendNode* n : v.offenders) message += "\n" + Offender(report, *n);
     out += fmt::format("::error title={}::{}\n", GithubProperty("pprof-trend " + v.budget), GithubData(message));
   }
   return out + "pprof-trend check: " + Summary(r) + "\n";
@@ -221,14 +226,14 @@ std::string Github(const CheckResult& r, const TrendResult& t) {
 
 }  // namespace
 
-std::string RenderCheck(const CheckResult& result, const TrendResult& trend, CheckFormat format) {
+std::string RenderCheck(const CheckResult& result, const Report& report, CheckFormat format) {
   switch (format) {
-    case CheckFormat::kText: return Text(result, trend);
-    case CheckFormat::kJson: return Json(result, trend);
-    case CheckFormat::kJunit: return Junit(result, trend);
-    case CheckFormat::kGithub: return Github(result, trend);
+    case CheckFormat::kText: return Text(result, report);
+    case CheckFormat::kJson: return Json(result, report);
+    case CheckFormat::kJunit: return Junit(result, report);
+    case CheckFormat::kGithub: return Github(result, report);
   }
-  return Text(result, trend);
+  return Text(result, report);
 }
 
 }  // namespace pprof_trend

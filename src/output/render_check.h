@@ -11,6 +11,7 @@ namespace pprof_trend {
 
 enum class CheckFormat { kText, kJson, kJunit, kGithub };
 
-std::string RenderCheck(const CheckResult& result, const TrendResult& trend, CheckFormat format);
+// Offenders are named and measured as the trend's table shows them (MakeRow).
+std::string RenderCheck(const CheckResult& result, const Report& report, CheckFormat format);
 
 }  // namespace pprof_trend

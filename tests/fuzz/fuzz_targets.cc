@@ -58,7 +58,7 @@ void RunDownstream(const std::vector<const Profile*>& captures) {
   auto result = RunCheck(trend, budgets);
   if (result.ok()) {
     for (auto format : {CheckFormat::kText, CheckFormat::kJson, CheckFormat::kJunit, CheckFormat::kGithub})
-      RenderCheck(*result, trend, format);
+      RenderCheck(*result, BuildReport(trend, ReportOptions{}), format);
   }
 }
 
