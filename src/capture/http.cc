@@ -7,6 +7,7 @@
 #include <memory>
 #include <thread>
 
+#include "base/url.h"
 #include "base/utf8.h"
 
 namespace pprof_trend {
@@ -40,36 +41,70 @@ std::string FirstLine(const std::string& body) {
   return TerminalSafe(line);
 }
 
+// "scheme://host:port" of a URL (the default port written out): headers
+// given for one origin are sent to it only, never after a redirect to
+// another (libcurl drops only Authorization and Cookie on its own).
+std::string OriginOf(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
+  std::string out;
+  for (CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
+    char* value = nullptr;
+    if (curl_url_get(u.get(), part, &value, CURLU_DEFAULT_PORT) != CURLUE_OK) return "";
+    out += std::string(value) + (part == CURLUPART_PORT ? "" : part == CURLUPART_SCHEME ? "://" : ":");
+    curl_free(value);
+  }
+  return out;
+}
+
+constexpr int kMaxRedirects = 5;
+
 }  // namespace
 
 StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOptions& options) const {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) return Status::InputError(fmt::format("{}: cannot start an HTTP client", url));
+  if (!curl) return Status::InputError(fmt::format("{}: cannot start an HTTP client", RedactUrl(url)));
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
   for (const std::string& h : options.headers) headers.reset(curl_slist_append(headers.release(), h.c_str()));
+  const std::string shown = RedactUrl(url), origin = OriginOf(url);
   std::string last_error;
   for (int attempt = 0; attempt <= options.retries; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500 << (attempt - 1)));
     Body body;
-    body.max_bytes = options.max_bytes;
+    CURLcode rc = CURLE_OK;
+    long status = 0;
     char error[CURL_ERROR_SIZE] = {0};
     CURL* c = curl.get();
-    curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_seconds * 1000));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout_seconds * 1000));
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "pprof-trend");
-    if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-    const CURLcode rc = curl_easy_perform(c);
+    // Redirects are followed here, not by libcurl, so the headers given go
+    // to their origin only.
+    std::string current = url;
+    for (int redirects = 0;; ++redirects) {
+      body = Body{};
+      body.max_bytes = options.max_bytes;
+      curl_easy_reset(c);
+      curl_easy_setopt(c, CURLOPT_URL, current.c_str());
+      curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+      curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+      curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+      curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_seconds * 1000));
+      curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout_seconds * 1000));
+      curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
+      curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+      curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+      curl_easy_setopt(c, CURLOPT_USERAGENT, "pprof-trend");
+      if (headers && OriginOf(current) == origin) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+      rc = curl_easy_perform(c);
+      status = 0;
+      curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+      char* location = nullptr;
+      if (rc != CURLE_OK || status < 300 || status >= 400 || redirects == kMaxRedirects ||
+          curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) != CURLE_OK || location == nullptr)
+        break;
+      current = location;
+    }
     if (body.too_large)
       return Status::InputError(
-          fmt::format("{}: the answer is over {} bytes (--max-decompressed raises it)", url, options.max_bytes));
+          fmt::format("{}: the answer is over {} bytes (--max-decompressed raises it)", shown, options.max_bytes));
     if (rc != CURLE_OK) {
       last_error = error[0] != '\0' ? error : curl_easy_strerror(rc);
       const bool transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR ||
@@ -77,13 +112,11 @@ StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOpti
       if (!transient) break;
       continue;
     }
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200 && status < 300) return std::move(body.data);
     last_error = fmt::format("HTTP {} ({})", status, FirstLine(body.data));
-    if (status < 500) return Status::InputError(fmt::format("{}: {}", url, last_error));
+    if (status < 500) return Status::InputError(fmt::format("{}: {}", shown, last_error));
   }
-  return Status::InputError(fmt::format("{}: {} after {} tries", url, TerminalSafe(last_error), options.retries + 1));
+  return Status::InputError(fmt::format("{}: {} after {} tries", shown, TerminalSafe(last_error), options.retries + 1));
 }
 
 }  // namespace pprof_trend

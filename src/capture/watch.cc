@@ -13,6 +13,7 @@
 #include "base/diagnostic.h"
 #include "base/exit_codes.h"
 #include "base/units.h"
+#include "base/url.h"
 #include "base/utf8.h"
 #include "base/write_file.h"
 #include "input/load.h"
@@ -66,7 +67,9 @@ std::vector<std::string> ListCaptures(const std::string& dir, const std::string&
 std::string WithGc(const std::string& url) { return url + (url.find('?') == std::string::npos ? "?gc=1" : "&gc=1"); }
 
 struct Instance {
-  std::string url, name;
+  std::string url;    // as given: what is fetched
+  std::string shown;  // as it may be printed or saved: without credentials (RedactUrl)
+  std::string name;   // the capture files' prefix
   int captures_taken = 0, failures = 0;
   // The instance's series: each capture is folded once, when it is taken
   // (or read back from the directory on resume), and never decoded again;
@@ -86,7 +89,9 @@ struct Outcome {
 std::string InstanceName(const std::string& url) {
   std::string_view rest = url;
   if (size_t scheme = rest.find("://"); scheme != std::string_view::npos) rest.remove_prefix(scheme + 3);
-  rest = rest.substr(0, rest.find('/'));
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  // Never the user info: a password would become a file name.
+  if (size_t at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
   std::string name;
   for (char c : rest) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
   return name.empty() ? "instance" : name;
@@ -143,6 +148,7 @@ bool Watch::Start() {
   for (const std::string& url : options_.urls) {
     Instance in;
     in.url = url;
+    in.shown = RedactUrl(url);
     in.name = InstanceName(url);
     for (const Instance& other : instances_)
       if (other.name == in.name) in.name += "_" + std::to_string(instances_.size() + 1);
@@ -161,7 +167,7 @@ bool Watch::Start() {
     PrintDiagnostics(err_, in.series->TakeNotes());
     if (!saved.empty())
       PrintDiagnostic(
-          err_, Info(fmt::format("watch: {}: {} earlier capture{} in {} continue the series", in.url,
+          err_, Info(fmt::format("watch: {}: {} earlier capture{} in {} continue the series", in.shown,
                                  in.series->num_captures(), in.series->num_captures() == 1 ? "" : "s", options_.dir)));
   }
   return true;
@@ -208,11 +214,11 @@ Outcome Watch::Analyse(const Instance& in, bool final_report) {
     if (!written.ok()) PrintDiagnostic(err_, Error("watch: " + written.message()));
   }
   if (options_.jsonl && !final_report)
-    out_ << AnalysisEvent(in.url, report,
+    out_ << AnalysisEvent(in.shown, report,
                           options_.budgets.empty() ? std::nullopt : std::optional<bool>(!outcome.budgets_failed))
          << "\n";
   if (final_report) {
-    out_ << fmt::format("\n== {} ({})\n", in.url, in.name) << RenderText(report);
+    out_ << fmt::format("\n== {} ({})\n", in.shown, in.name) << RenderText(report);
     if (!check_text.empty()) out_ << "\n" << check_text;
     PrintDiagnostics(err_, analysis.notes);
   }
@@ -224,10 +230,10 @@ std::string Watch::Take(Instance& in, const std::string& file, std::chrono::syst
   if (!body.ok()) return body.status().message();
   LoadOptions check;
   check.limits = options_.pipeline.load.limits;
-  auto profile = DecodeInput(InputBytes{body.value(), 0}, in.url, check);
+  auto profile = DecodeInput(InputBytes{body.value(), 0}, in.shown, check);
   if (!profile.ok()) return profile.status().message();
   if (FindHeapTypes(*profile).space < 0 && options_.pipeline.sample_index.empty())
-    return in.url + ": not a heap profile";
+    return in.shown + ": not a heap profile";
   // Folded now, as the file it is saved as; a profile without a time of its
   // own (legacy text) gets the time it was fetched.
   profile->source = file;
@@ -236,7 +242,7 @@ std::string Watch::Take(Instance& in, const std::string& file, std::chrono::syst
     time = std::chrono::duration_cast<std::chrono::nanoseconds>(fetched_at.time_since_epoch()).count();
   Status folded = in.series->Append(std::move(*profile), time);
   PrintDiagnostics(err_, in.series->TakeNotes());
-  return folded.ok() ? "" : in.url + ": " + folded.message();
+  return folded.ok() ? "" : in.shown + ": " + folded.message();
 }
 
 // The baseline and the last `keep`, on disk and in the series.
@@ -265,7 +271,7 @@ bool Watch::CaptureAll() {
       ++in.failures;
       PrintDiagnostic(err_,
                       Warning(fmt::format("watch: [{}] {} (not saved; the watch goes on)", ClockTime(), problem)));
-      if (options_.jsonl) out_ << ErrorEvent(in.url, problem) << "\n";
+      if (options_.jsonl) out_ << ErrorEvent(in.shown, problem) << "\n";
       continue;
     }
     Status saved = WriteFileAtomically(file, *body);
@@ -311,7 +317,7 @@ int Watch::Finish() {
   for (const Instance& in : instances_) {
     Outcome outcome = Analyse(in, true);
     if (!outcome.analysed) {
-      out_ << fmt::format("\n== {} ({})\n{}\n", in.url, in.name, outcome.update);
+      out_ << fmt::format("\n== {} ({})\n{}\n", in.shown, in.name, outcome.update);
       evaluated = false;
     }
     final_failed = final_failed || outcome.budgets_failed;

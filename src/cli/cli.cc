@@ -84,12 +84,6 @@ int ExitFor(const Status& status, std::ostream& err) {
   return kExitInputError;
 }
 
-std::string CommandLine(int argc, const char* const* argv) {
-  std::string s;
-  for (int i = 0; i < argc; ++i) s += (i == 0 ? "" : " ") + std::string(argv[i]);
-  return s;
-}
-
 // How URL inputs are fetched: the --header flags, and the size limit the
 // input limits end up with (after --max-decompressed).
 FetchOptions MakeFetchOptions(const LimitFlags& flags, const Limits& limits) {
@@ -565,7 +559,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (watch->parsed())
     return Finish(RunWatchCommand(std::move(watch_flags), *translated, out, err), out, err, exit_now);
   if (export_command->parsed()) return RunExport(export_flags, *translated, out, err, exit_now);
-  return RunTrend(flags, *translated, CommandLine(argc, argv), out, err, exit_now);
+  return RunTrend(flags, *translated, RedactCommandLine(argc, argv), out, err, exit_now);
 }
 
 }  // namespace pprof_trend

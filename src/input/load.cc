@@ -227,11 +227,13 @@ StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const L
 
 StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options) {
   if (IsUrl(path)) {
+    // Named by the URL without its credentials (user info, token parameters).
+    const std::string shown = RedactUrl(path);
     if (!options.fetch)
       return Status::UsageError(
-          fmt::format("{}: a URL; fetch it first (curl -so heap-1.pb.gz '{}') and give the file", path, path));
+          fmt::format("{}: a URL; fetch it first (curl -so heap-1.pb.gz '{}') and give the file", shown, shown));
     ASSIGN_OR_RETURN(std::string body, options.fetch(path));
-    return DecodeInput(InputBytes{std::move(body), 0}, path, options);
+    return DecodeInput(InputBytes{std::move(body), 0}, shown, options);
   }
   ASSIGN_OR_RETURN(InputBytes input, ReadInput(path));
   return DecodeInput(std::move(input), path == "-" ? std::string("<stdin>") : path, options);

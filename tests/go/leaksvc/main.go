@@ -6,6 +6,9 @@
 //	leaksvc -addr 127.0.0.1:0 -size 4096 -per-tick 1000 -tick 1s -portfile port.txt
 //
 // GET /truth returns the leaked object count so far ("leaked N size S").
+// GET /redirect?to=URL answers 302 to URL; GET /seen returns the X-Api-Key
+// header of the requests so far, one line each ("key VALUE"), so a test can
+// check which headers a client sent where.
 // With -serve-files a,b,c, GET /capture answers with those files in turn
 // (the last one again once all were served): a series of captures made
 // elsewhere (native profilers' dumps) served as a live endpoint would.
@@ -30,11 +33,12 @@ import (
 )
 
 var (
-	proxied int // requests relayed as a proxy, under mu
-	mu     sync.Mutex
-	leaked = map[int][]byte{} // the leak: never freed
-	cache  [][]byte           // stable: allocated once
-	sink   []byte             // churn: garbage
+	proxied  int      // requests relayed as a proxy, under mu
+	seenKeys []string // X-Api-Key headers received, under mu
+	mu       sync.Mutex
+	leaked   = map[int][]byte{} // the leak: never freed
+	cache    [][]byte           // stable: allocated once
+	sink     []byte             // churn: garbage
 )
 
 //go:noinline
@@ -112,6 +116,16 @@ func main() {
 		}
 		w.Write(body)
 	})
+	http.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Query().Get("to"), http.StatusFound)
+	})
+	http.HandleFunc("/seen", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, k := range seenKeys {
+			fmt.Fprintf(w, "key %s\n", k)
+		}
+	})
 	http.HandleFunc("/proxied", func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -148,6 +162,11 @@ func main() {
 // serve relays requests for absolute URLs (a client using this process as
 // its proxy) and serves the rest itself.
 func serve(w http.ResponseWriter, r *http.Request) {
+	if key := r.Header.Get("X-Api-Key"); key != "" && r.URL.Path != "/seen" {
+		mu.Lock()
+		seenKeys = append(seenKeys, key)
+		mu.Unlock()
+	}
 	if !r.URL.IsAbs() {
 		http.DefaultServeMux.ServeHTTP(w, r)
 		return

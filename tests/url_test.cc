@@ -1,0 +1,32 @@
+#include "base/url.h"
+
+#include <gtest/gtest.h>
+
+namespace pprof_trend {
+namespace {
+
+TEST(UrlTest, CredentialsAreRedacted) {
+  EXPECT_EQ(RedactUrl("http://alice:pw@host:6060/debug/pprof/heap"), "http://REDACTED@host:6060/debug/pprof/heap");
+  EXPECT_EQ(RedactUrl("https://token@host"), "https://REDACTED@host");
+  EXPECT_EQ(RedactUrl("http://host/heap?token=abc&gc=1&seconds=30"), "http://host/heap?token=REDACTED&gc=1&seconds=30");
+  EXPECT_EQ(RedactUrl("http://host/x?access_token=a&X-Amz-Signature=b&apiKey=c&sig=d#frag"),
+            "http://host/x?access_token=REDACTED&X-Amz-Signature=REDACTED&apiKey=REDACTED&sig=REDACTED#frag");
+  EXPECT_EQ(RedactUrl("http://a:b@host?password=p"), "http://REDACTED@host?password=REDACTED");
+  // An '@' in the path or query is not user info.
+  EXPECT_EQ(RedactUrl("http://host/a@b?x=y@z"), "http://host/a@b?x=y@z");
+  // Nothing to redact, and no URL at all: unchanged.
+  EXPECT_EQ(RedactUrl("http://127.0.0.1:6060/debug/pprof/heap?gc=1"), "http://127.0.0.1:6060/debug/pprof/heap?gc=1");
+  EXPECT_EQ(RedactUrl("day1.pb.gz"), "day1.pb.gz");
+  EXPECT_EQ(RedactUrl("http://host/x?&flag&=v"), "http://host/x?&flag&=v");
+}
+
+TEST(UrlTest, HeaderValuesAndUrlsAreRedactedFromACommandLine) {
+  const char* argv[] = {"pprof-trend", "--header", "Authorization: Bearer sekrit", "--header=X-Api-Key: k2",
+                        "http://u:p@h/heap", "--html", "r.html", "day1.pb.gz"};
+  EXPECT_EQ(RedactCommandLine(8, argv),
+            "pprof-trend --header Authorization: REDACTED --header=X-Api-Key: REDACTED http://REDACTED@h/heap --html "
+            "r.html day1.pb.gz");
+}
+
+}  // namespace
+}  // namespace pprof_trend
