@@ -416,5 +416,45 @@ TEST_F(CliTest, RepeatedPairsAreOneLine) {
   EXPECT_EQ(r.err.find("b.pb.gz and"), std::string::npos) << r.err;
 }
 
+// An input that cannot be read is an error: a file of a directory argument
+// that cannot be opened was skipped as "no profile", and a check passed
+// without the capture. (Root reads any file: the run is as nobody then.)
+TEST_F(CliTest, AnUnreadableFileInADirectoryIsAnError) {
+  fs::create_directories(Path("month"));
+  for (int d = 1; d <= 3; ++d) fs::copy_file(testing::SaramaDay(d), Path("month/day" + std::to_string(d) + ".pb.gz"));
+  fs::permissions(Path("month/day2.pb.gz"), fs::perms::none);
+  fs::permissions(dir_, fs::perms::all);
+  fs::permissions(Path("month"), fs::perms::all);
+  std::string as_user;
+  if (::geteuid() == 0) {
+    if (std::system("command -v setpriv >/dev/null 2>&1") != 0) GTEST_SKIP() << "SKIPPED: root without setpriv";
+    as_user = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  }
+  const std::string cmd = "cd '" + dir_.string() + "' && " + as_user + "'" + PPROF_TREND_BINARY +
+                          "' check --max-growth 1GiB month >/dev/null 2>err.txt";
+  const int status = std::system(cmd.c_str());
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 2);
+  EXPECT_EQ(ReadFileOrDie(Path("err.txt")), "pprof-trend: month/day2.pb.gz: cannot read: Permission denied\n");
+}
+
+// A schedule of nanoseconds spun at 100% CPU for ever: refused.
+TEST_F(CliTest, WatchEveryHasAFloor) {
+  ExpectInputError("watch http://127.0.0.1:1/debug/pprof/heap --every 0.000000001s --for 1s",
+                   "--every 0.000000001s: under the floor of 100ms between captures");
+}
+
+// An earlier report is recognised by its whole shape, not by one string a
+// note could quote.
+TEST_F(CliTest, AFileQuotingTheReportTagIsNoReport) {
+  const std::string days = " " + Day(1) + " " + Day(2);
+  Write("quoted.html", "<p>reports carry <meta name=\"generator\" content=\"pprof-trend\"> in their head</p>\n");
+  RunResult r = Run("--html quoted.html" + days);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(ReadFileOrDie(Path("quoted.html")).find("<p>reports carry"), std::string::npos);
+  // A real earlier report is still replaced without --force.
+  EXPECT_EQ(Run("--force --html quoted.html" + days).exit_code, 0);
+  EXPECT_EQ(Run("--html quoted.html" + days).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace pprof_trend

@@ -21,8 +21,14 @@ TEST(UrlTest, CredentialsAreRedacted) {
 }
 
 TEST(UrlTest, HeaderValuesAndUrlsAreRedactedFromACommandLine) {
-  const char* argv[] = {"pprof-trend", "--header", "Authorization: Bearer sekrit", "--header=X-Api-Key: k2",
-                        "http://u:p@h/heap", "--html", "r.html", "day1.pb.gz"};
+  const char* argv[] = {"pprof-trend",
+                        "--header",
+                        "Authorization: Bearer sekrit",
+                        "--header=X-Api-Key: k2",
+                        "http://u:p@h/heap",
+                        "--html",
+                        "r.html",
+                        "day1.pb.gz"};
   EXPECT_EQ(RedactCommandLine(8, argv),
             "pprof-trend --header Authorization: REDACTED --header=X-Api-Key: REDACTED http://REDACTED@h/heap --html "
             "r.html day1.pb.gz");

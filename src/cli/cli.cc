@@ -348,6 +348,12 @@ int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments,
     if (!IsUrl(url))
       return ExitFor(Status::UsageError(fmt::format("watch: {} is not a URL (http://... or https://...)", url)), err);
   auto every = ParseDuration(flags.every);
+  // A floor: a capture takes longer than this, and a schedule of
+  // nanoseconds would spin (and overflow its slot count).
+  constexpr double kMinEverySeconds = 0.1;
+  if (every && *every > 0 && *every < kMinEverySeconds)
+    return ExitFor(
+        Status::UsageError(fmt::format("--every {}: under the floor of 100ms between captures", flags.every)), err);
   if (!every || *every <= 0)
     return ExitFor(Status::UsageError(fmt::format("--every: \"{}\" is not a duration (30s, 10m, 1h)", flags.every)),
                    err);

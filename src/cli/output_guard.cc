@@ -41,7 +41,7 @@ Status CheckOutputTarget(const OutputTarget& target, const std::vector<std::stri
                                           target.flag, target.path, fix));
   auto input = ReadInput(target.path);
   if (!input.ok()) return input.status();
-  if (target.kind == OutputTarget::Kind::kHtmlReport && input->data.find(kHtmlGeneratorTag) != std::string::npos)
+  if (target.kind == OutputTarget::Kind::kHtmlReport && IsEarlierReport(input->data))
     return Status();  // an earlier report: replaced
   const bool gzip = input->data.starts_with("\x1f\x8b");
   LoadOptions options;

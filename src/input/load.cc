@@ -130,7 +130,11 @@ StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::stri
     for (const std::string& file : files) {
       std::string head(4096, '\0');
       std::ifstream in(file, std::ios::binary);
+      // A file that cannot be read is an error, never "no profile": a
+      // check must not pass on a capture it could not see.
+      if (!in.is_open()) return Status::InputError(fmt::format("{}: cannot read: {}", file, std::strerror(errno)));
       in.read(head.data(), static_cast<std::streamsize>(head.size()));
+      if (in.bad()) return Status::InputError(fmt::format("{}: cannot read: {}", file, std::strerror(errno)));
       head.resize(static_cast<size_t>(in.gcount()));
       const bool profile = !head.empty() && (IsGzip(head) || TextFormatOf(head) != TextFormat::kNone ||
                                              !DescribeNonProtobuf(head).has_value());

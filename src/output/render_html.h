@@ -17,6 +17,18 @@ namespace pprof_trend {
 // it may replace from a file it must not touch.
 inline constexpr std::string_view kHtmlGeneratorTag = "<meta name=\"generator\" content=\"pprof-trend\">";
 
+// Whether `data` is a whole earlier report: it begins as every report does
+// (the doctype, the generator tag in its head), holds the report's data
+// element, and ends with the page. A file that merely mentions the tag (a
+// note, a page quoting it) is not one.
+inline bool IsEarlierReport(std::string_view data) {
+  while (!data.empty() && (data.back() == '\n' || data.back() == '\r' || data.back() == ' ')) data.remove_suffix(1);
+  return data.starts_with("<!DOCTYPE html>") &&
+         data.substr(0, 1024).find(kHtmlGeneratorTag) != std::string_view::npos &&
+         data.find("<script type=\"application/json\" id=\"pprof-trend-data\">") != std::string_view::npos &&
+         data.ends_with("</html>");
+}
+
 struct HtmlOptions {
   // Sites whose |growth| is below this share of all sites' |growth| are left
   // out of the flame graph (they would be under a pixel wide).
