@@ -456,5 +456,34 @@ TEST_F(CliTest, AFileQuotingTheReportTagIsNoReport) {
   EXPECT_EQ(Run("--html quoted.html" + days).exit_code, 0);
 }
 
+// Reads are bounded while they read: an endless standard input stops at the
+// limit with a message, at once.
+TEST_F(CliTest, AnEndlessStandardInputStopsAtTheLimit) {
+  const std::string cmd = "cd '" + dir_.string() + "' && yes | '" + PPROF_TREND_BINARY +
+                          "' inspect --max-decompressed 1MiB - >out.txt 2>err.txt";
+  const int status = std::system(cmd.c_str());
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 2);
+  EXPECT_EQ(ReadFileOrDie(Path("err.txt")),
+            "pprof-trend: <stdin>: more than 1048576 bytes while reading (--max-decompressed raises it)\n");
+}
+
+#if !defined(__SANITIZE_ADDRESS__)
+// Memory that runs out is a message and exit 2, never an abort (134), on
+// the main thread and on the loading threads alike. (Not in the sanitizer
+// build: AddressSanitizer reserves more address space than the cap allows.)
+TEST_F(CliTest, OutOfMemoryIsAMessageNotAnAbort) {
+  const std::string zeros = "head -c 400000000 /dev/zero | gzip -1 > zeros.gz && cp zeros.gz zeros2.gz";
+  ASSERT_EQ(std::system(("cd '" + dir_.string() + "' && " + zeros).c_str()), 0);
+  for (const std::string& args : {std::string("inspect zeros.gz"), std::string("zeros.gz zeros2.gz")}) {
+    const std::string cmd = "cd '" + dir_.string() + "' && ulimit -v 300000 && '" + PPROF_TREND_BINARY + "' " + args +
+                            " --max-decompressed 1GiB --max-compression-ratio 1000000 >out.txt 2>err.txt";
+    const int status = std::system(("sh -c \"" + cmd + "\"").c_str());
+    EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 2) << args << ": " << ReadFileOrDie(Path("err.txt"));
+    EXPECT_NE(ReadFileOrDie(Path("err.txt")).find("out of memory"), std::string::npos)
+        << args << ": " << ReadFileOrDie(Path("err.txt"));
+  }
+}
+#endif
+
 }  // namespace
 }  // namespace pprof_trend

@@ -10,6 +10,7 @@
 #include "analysis/processes.h"
 #include "analysis/ranking.h"
 #include "base/huge_pages.h"
+#include "base/thread_errors.h"
 #include "base/units.h"
 
 namespace pprof_trend {
@@ -24,9 +25,14 @@ void ForEachSlice(size_t count, size_t threads, const Fill& fill) {
     fill(size_t{0}, count);
     return;
   }
-  std::vector<std::jthread> pool;
-  for (size_t t = 0; t < threads; ++t) pool.emplace_back(fill, count * t / threads, count * (t + 1) / threads);
-}  // the pool joins here
+  ThreadErrors errors;
+  {
+    std::vector<std::jthread> pool;
+    for (size_t t = 0; t < threads; ++t)
+      pool.emplace_back(errors.Guard(fill), count * t / threads, count * (t + 1) / threads);
+  }  // the pool joins here
+  errors.Rethrow();
+}
 
 uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& is_allocator) {
   for (auto it = stack.rbegin(); it != stack.rend(); ++it)
@@ -217,15 +223,17 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   // nodes' statistics (step 4), which only read the aligned table; then
   // their ranking.
   const std::vector<uint32_t> frame_order = FrameOrder(aligned);
+  ThreadErrors rank_errors;
   std::jthread rank_sites;  // joins on every way out of this scope
   if (parallel) {
-    rank_sites = std::jthread([&] { Rank(result.sites, frame_order, ctx.threads); });
+    rank_sites = std::jthread(rank_errors.Guard([&] { Rank(result.sites, frame_order, ctx.threads); }));
   } else {
     Rank(result.sites, frame_order, 1);
   }
   FillFunctions(ctx, result);
   Rank(result.functions, frame_order, ctx.threads);
   if (rank_sites.joinable()) rank_sites.join();
+  rank_errors.Rethrow();
   // Step 5: the captures' totals.
   std::vector<double> totals, total_objects;
   for (const auto& c : aligned.captures) {

@@ -15,6 +15,7 @@
 #include <array>
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
 #include <mutex>
 #include <stop_token>
 #include <thread>
@@ -37,24 +38,32 @@ void RunTwoStage(size_t num_chunks, Produce&& produce, Consume&& consume, size_t
   std::mutex mu;
   std::condition_variable_any changed;
   size_t produced = 0, consumed = 0;
+  std::exception_ptr failed;  // what the helper threw: rethrown here
   std::jthread helper([&](std::stop_token stop) {
-    for (size_t c = 0; c < num_chunks; ++c) {
-      {
-        std::unique_lock lock(mu);
-        if (!changed.wait(lock, stop, [&] { return c < consumed + slots.size(); })) return;
+    try {
+      for (size_t c = 0; c < num_chunks; ++c) {
+        {
+          std::unique_lock lock(mu);
+          if (!changed.wait(lock, stop, [&] { return c < consumed + slots.size(); })) return;
+        }
+        produce(c, slots[c % slots.size()]);
+        {
+          std::lock_guard lock(mu);
+          produced = c + 1;
+        }
+        changed.notify_all();
       }
-      produce(c, slots[c % slots.size()]);
-      {
-        std::lock_guard lock(mu);
-        produced = c + 1;
-      }
+    } catch (...) {
+      std::lock_guard lock(mu);
+      failed = std::current_exception();
       changed.notify_all();
     }
   });
   for (size_t c = 0; c < num_chunks; ++c) {
     {
       std::unique_lock lock(mu);
-      changed.wait(lock, [&] { return produced > c; });
+      changed.wait(lock, [&] { return produced > c || failed; });
+      if (failed) std::rethrow_exception(failed);
     }
     consume(static_cast<const Chunk&>(slots[c % slots.size()]));
     {

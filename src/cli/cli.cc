@@ -252,7 +252,8 @@ int RunTrend(const TrendFlags& flags, const std::vector<std::string>& arguments,
 StatusOr<Budgets> CollectBudgets(const CheckFlags& flags, bool required = true) {
   Budgets budgets;
   if (!flags.rules.empty()) {
-    ASSIGN_OR_RETURN(InputBytes rules, ReadInput(flags.rules));
+    constexpr uint64_t kMaxRulesBytes = 1 << 20;  // a rules file is a few lines
+    ASSIGN_OR_RETURN(InputBytes rules, ReadInput(flags.rules, kMaxRulesBytes));
     RETURN_IF_ERROR(ParseRules(rules.data, flags.rules, &budgets));
   }
   // Flags override the rules file's limits; lists add up.

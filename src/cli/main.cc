@@ -1,6 +1,7 @@
 // The pprof-trend executable: everything lives in the library (cli.h).
 #include <cstdlib>
 #include <iostream>
+#include <new>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -31,5 +32,14 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 8 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
-  return pprof_trend::RunCli(argc, argv, std::cout, std::cerr, ExitNow);
+  try {
+    return pprof_trend::RunCli(argc, argv, std::cout, std::cerr, ExitNow);
+  } catch (const std::bad_alloc&) {
+    // Memory ran out (a memory limit, or inputs past what the machine
+    // holds): said, exit 2, never an abort.
+    std::cout.flush();
+    std::cerr << "pprof-trend: out of memory: the inputs need more memory than this process may use (README "
+                 "\"Limits\": --max-samples and --max-decompressed bound what is read)\n";
+    return 2;
+  }
 }

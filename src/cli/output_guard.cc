@@ -39,8 +39,16 @@ Status CheckOutputTarget(const OutputTarget& target, const std::vector<std::stri
   if (!S_ISREG(st.st_mode))
     return Status::UsageError(fmt::format("{} {}: exists and is not a regular file; refusing to replace it ({})",
                                           target.flag, target.path, fix));
-  auto input = ReadInput(target.path);
-  if (!input.ok()) return input.status();
+  // Read to tell what it is, at most 1 GiB: past that it is no report or
+  // export of ours, and only --force replaces it.
+  constexpr uint64_t kMaxTargetBytes = uint64_t{1} << 30;
+  auto input = ReadInput(target.path, kMaxTargetBytes);
+  if (!input.ok()) {
+    if (force) return Status();
+    return Status::UsageError(
+        fmt::format("{} {}: exists and cannot be read to tell what it is ({}); --force replaces it", target.flag,
+                    target.path, input.status().message()));
+  }
   if (target.kind == OutputTarget::Kind::kHtmlReport && IsEarlierReport(input->data))
     return Status();  // an earlier report: replaced
   const bool gzip = input->data.starts_with("\x1f\x8b");

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <thread>
 
@@ -33,7 +34,12 @@ namespace {
 std::string SystemError(int err) { return std::strerror(err); }
 
 // Reads everything from `fd`, growing the buffer from `size_hint`.
-StatusOr<std::string> ReadAll(int fd, const std::string& name, size_t size_hint) {
+// Reads to the end, at most `max_bytes` (checked while reading: standard
+// input or a FIFO can be endless).
+StatusOr<std::string> ReadAll(int fd, const std::string& name, size_t size_hint, uint64_t max_bytes) {
+  if (size_hint > max_bytes)
+    return Status::InputError(fmt::format("{}: {} bytes, over the limit of {} bytes (--max-decompressed raises it)",
+                                          name, size_hint, max_bytes));
   std::string data;
   const size_t first_size = size_hint > 0 ? size_hint + 1 : 1 << 16;
   ReserveHuge(data, first_size);  // before the pages are first written
@@ -50,6 +56,9 @@ StatusOr<std::string> ReadAll(int fd, const std::string& name, size_t size_hint)
     }
     if (n == 0) break;
     used += static_cast<size_t>(n);
+    if (used > max_bytes)
+      return Status::InputError(
+          fmt::format("{}: more than {} bytes while reading (--max-decompressed raises it)", name, max_bytes));
   }
   data.resize(used);
   return data;
@@ -164,9 +173,9 @@ Status CheckStdinOnce(const std::vector<std::string>& paths) {
   return Status();
 }
 
-StatusOr<InputBytes> ReadInput(const std::string& path) {
+StatusOr<InputBytes> ReadInput(const std::string& path, uint64_t max_bytes) {
   if (path == "-") {
-    ASSIGN_OR_RETURN(std::string data, ReadAll(STDIN_FILENO, "<stdin>", 0));
+    ASSIGN_OR_RETURN(std::string data, ReadAll(STDIN_FILENO, "<stdin>", 0, max_bytes));
     return InputBytes{std::move(data), 0};
   }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -185,7 +194,7 @@ StatusOr<InputBytes> ReadInput(const std::string& path) {
     ::close(fd);
     return Status::InputError(fmt::format("{}: is a directory, not a profile", path));
   }
-  auto data = ReadAll(fd, path, S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0);
+  auto data = ReadAll(fd, path, S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0, max_bytes);
   ::close(fd);
   if (!data.ok()) return data.status();
   return InputBytes{std::move(data).value(),
@@ -239,7 +248,7 @@ StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& option
     ASSIGN_OR_RETURN(std::string body, options.fetch(path));
     return DecodeInput(InputBytes{std::move(body), 0}, shown, options);
   }
-  ASSIGN_OR_RETURN(InputBytes input, ReadInput(path));
+  ASSIGN_OR_RETURN(InputBytes input, ReadInput(path, options.limits.max_decompressed_bytes));
   return DecodeInput(std::move(input), path == "-" ? std::string("<stdin>") : path, options);
 }
 
@@ -267,7 +276,12 @@ Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& option
         std::lock_guard lock(mu);
         if (!first_error.ok()) return;
       }
-      StatusOr<Profile> loaded = LoadProfile(paths[i], options);
+      StatusOr<Profile> loaded = Status::InputError(paths[i] + ": not read");
+      try {
+        loaded = LoadProfile(paths[i], options);
+      } catch (const std::bad_alloc&) {  // said, not an abort on this thread
+        loaded = Status::InputError(fmt::format("{}: out of memory while reading it", paths[i]));
+      }
       std::unique_lock lock(mu);
       turn_changed.wait(lock, [&] { return turn == i || !first_error.ok(); });
       if (!first_error.ok()) return;
@@ -275,7 +289,12 @@ Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& option
       // consume can start, and the other threads must be free to take the
       // next file meanwhile (holding the lock here made them wait for it).
       lock.unlock();
-      Status status = loaded.ok() ? consume(i, std::move(loaded).value()) : loaded.status();
+      Status status;
+      try {
+        status = loaded.ok() ? consume(i, std::move(loaded).value()) : loaded.status();
+      } catch (const std::bad_alloc&) {
+        status = Status::InputError(fmt::format("{}: out of memory while folding it", paths[i]));
+      }
       lock.lock();
       if (!status.ok()) first_error = status;
       ++turn;

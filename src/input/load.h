@@ -46,8 +46,10 @@ Status CheckStdinOnce(const std::vector<std::string>& paths);
 // an error.
 StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments, Diagnostics* notes);
 
-// Reads the whole file (or standard input for "-").
-StatusOr<InputBytes> ReadInput(const std::string& path);
+// Reads the whole file (or standard input for "-"), failing as soon as it
+// holds more than `max_bytes` (an input, even compressed, is never larger
+// than what it inflates to, so the decompressed limit bounds it).
+StatusOr<InputBytes> ReadInput(const std::string& path, uint64_t max_bytes);
 
 // Decodes one input's bytes, whatever its format; `name` names it in errors.
 // The file name suffix a capture's bytes are saved under, by their format:
