@@ -59,6 +59,12 @@ std::string OriginOf(const std::string& url) {
 
 constexpr int kMaxRedirects = 5;
 
+// libcurl's progress callback: non-zero aborts the transfer.
+int Progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancelled = static_cast<const std::function<bool()>*>(user);
+  return (*cancelled && (*cancelled)()) ? 1 : 0;
+}
+
 }  // namespace
 
 StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOptions& options) const {
@@ -67,9 +73,23 @@ StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOpti
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
   for (const std::string& h : options.headers) headers.reset(curl_slist_append(headers.release(), h.c_str()));
   const std::string shown = RedactUrl(url), origin = OriginOf(url);
+  // The whole fetch, tries, waits and redirects included, within one budget.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(options.total_timeout_seconds));
+  auto left_ms = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count(); };
+  auto cancelled = [&] { return options.cancelled && options.cancelled(); };
   std::string last_error;
+  int tries = 0;
   for (int attempt = 0; attempt <= options.retries; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500 << (attempt - 1)));
+    if (attempt > 0) {
+      // The backoff, in steps that notice a cancel, and never past the budget.
+      const auto until = std::min(deadline, Clock::now() + std::chrono::milliseconds(500 << (attempt - 1)));
+      while (Clock::now() < until && !cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (cancelled()) return Status::InputError(fmt::format("{}: cancelled", shown));
+    if (left_ms() <= 0) break;
+    ++tries;
     Body body;
     CURLcode rc = CURLE_OK;
     long status = 0;
@@ -87,7 +107,10 @@ StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOpti
       curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
       curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
       curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_seconds * 1000));
-      curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout_seconds * 1000));
+      curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(1, left_ms())));
+      curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, Progress);
+      curl_easy_setopt(c, CURLOPT_XFERINFODATA, &options.cancelled);
       curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
       curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
       curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
@@ -105,6 +128,7 @@ StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOpti
     if (body.too_large)
       return Status::InputError(
           fmt::format("{}: the answer is over {} bytes (--max-decompressed raises it)", shown, options.max_bytes));
+    if (rc == CURLE_ABORTED_BY_CALLBACK) return Status::InputError(fmt::format("{}: cancelled", shown));
     if (rc != CURLE_OK) {
       last_error = error[0] != '\0' ? error : curl_easy_strerror(rc);
       const bool transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR ||
@@ -116,7 +140,8 @@ StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOpti
     last_error = fmt::format("HTTP {} ({})", status, FirstLine(body.data));
     if (status < 500) return Status::InputError(fmt::format("{}: {}", shown, last_error));
   }
-  return Status::InputError(fmt::format("{}: {} after {} tries", shown, TerminalSafe(last_error), options.retries + 1));
+  return Status::InputError(fmt::format("{}: {} after {} {} in {:g} s at most", shown, TerminalSafe(last_error), tries,
+                                        tries == 1 ? "try" : "tries", options.total_timeout_seconds));
 }
 
 }  // namespace pprof_trend

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,10 @@ struct FetchOptions {
   int retries = 2;                   // after the first try; waits 0.5 s, 1 s, 2 s ...
   std::vector<std::string> headers;  // "Name: value"
   uint64_t max_bytes = uint64_t{4} << 30;
+  // Asked about once a second during a transfer and between tries; true
+  // abandons the fetch ("cancelled"): how watch ends within a second or two
+  // on --for or a stop signal, whatever the server does.
+  std::function<bool()> cancelled;
 };
 
 // libcurl's global state, set up once for the process (main's lifetime).

@@ -103,8 +103,15 @@ namespace {
 // and the final report.
 class Watch {
  public:
-  Watch(const WatchOptions& options, const HttpSession& http, std::ostream& out, std::ostream& err)
-      : options_(options), http_(http), out_(out), err_(err) {}
+  Watch(const WatchOptions& options, const HttpSession& http, const sigset_t& stop_signals, std::ostream& out,
+        std::ostream& err)
+      : options_(options), http_(http), stop_signals_(stop_signals), out_(out), err_(err), start_(Clock::now()) {
+    // A fetch in flight is abandoned when a stop signal is pending or --for
+    // has run out: the watch ends within a second or two whatever the
+    // server does (a fetch that never answers stalled it for minutes).
+    fetch_ = options_.fetch;
+    fetch_.cancelled = [this] { return StopPending() || OverTime(); };
+  }
 
   // The capture directory, the instances, and the captures an earlier run
   // left (they start the series). False (said) when the watch cannot start.
@@ -124,10 +131,25 @@ class Watch {
                    const StatusOr<std::string>& body);
   void DropOldCaptures(Instance& in);
 
+  bool StopPending() const {
+    sigset_t pending;
+    if (sigpending(&pending) != 0) return false;
+    for (int sig : {SIGINT, SIGTERM})
+      if (sigismember(&stop_signals_, sig) == 1 && sigismember(&pending, sig) == 1) return true;
+    return false;
+  }
+  bool OverTime() const {
+    return options_.for_seconds > 0 &&
+           std::chrono::duration<double>(Clock::now() - start_).count() > options_.for_seconds + 1;
+  }
+
   const WatchOptions& options_;
   const HttpSession& http_;
+  const sigset_t& stop_signals_;
   std::ostream& out_;
   std::ostream& err_;
+  const Clock::time_point start_;
+  FetchOptions fetch_;
   std::vector<Instance> instances_;
   bool budget_failed_ = false, disk_error_ = false;  // budget_failed_: during the run (--fail-fast)
 };
@@ -261,7 +283,7 @@ bool Watch::CaptureAll() {
   for (Instance& in : instances_) {
     const std::string url = options_.gc ? WithGc(in.url) : in.url;
     const auto fetched_at = std::chrono::system_clock::now();
-    auto body = http_.Fetch(url, options_.fetch);
+    auto body = http_.Fetch(url, fetch_);
     // Saved under the suffix of its format: a legacy text capture is text.
     const std::string file = (fs::path(options_.dir) / (in.name + "-" + FileTime(fetched_at) +
                                                         std::string(CaptureSuffix(body.ok() ? *body : ""))))
@@ -342,7 +364,7 @@ int Watch::Finish() {
 
 int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_t& stop_signals, std::ostream& out,
              std::ostream& err) {
-  Watch watch(options, http, out, err);
+  Watch watch(options, http, stop_signals, out, err);
   if (!watch.Start()) return kExitInputError;
   const auto start = Clock::now();
   for (int tick = 0;; ++tick) {

@@ -8,7 +8,8 @@
 // GET /truth returns the leaked object count so far ("leaked N size S").
 // GET /redirect?to=URL answers 302 to URL; GET /seen returns the X-Api-Key
 // header of the requests so far, one line each ("key VALUE"), so a test can
-// check which headers a client sent where.
+// check which headers a client sent where. GET /hang never answers (until
+// the client goes, or 5 minutes).
 // With -serve-files a,b,c, GET /capture answers with those files in turn
 // (the last one again once all were served): a series of captures made
 // elsewhere (native profilers' dumps) served as a live endpoint would.
@@ -118,6 +119,12 @@ func main() {
 	})
 	http.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, r.URL.Query().Get("to"), http.StatusFound)
+	})
+	http.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Minute):
+		}
 	})
 	http.HandleFunc("/seen", func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# A watch always ends: against a server that never answers (the test
+# service's /hang on 127.0.0.1), --for and SIGTERM end the watch within a
+# few seconds, with its final report, although a fetch is in flight (it
+# stalled for minutes: three tries of 120 s). Bounded: every command runs
+# under timeout; the service is killed on exit. Exit 77 (skipped, loudly)
+# without Go.
+#   tests/watch_ends_test.sh PPROF_TREND SOURCE_DIR WORK_DIR
+set -uo pipefail
+binary=$(realpath "$1") source=$(realpath "$2") work=$3
+if ! command -v go >/dev/null 2>&1; then
+  echo "SKIPPED: go is not installed (tools/install-deps.sh golang-go): a watch against a hung server was not tested" >&2
+  exit 77
+fi
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+(cd "$source/tests/go/leaksvc" && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$work/gocache" go build -o "$work/leaksvc" .) ||
+  { echo "FAIL: cannot build tests/go/leaksvc"; exit 1; }
+"$work/leaksvc" -addr 127.0.0.1:0 -portfile "$work/port" >"$work/leaksvc.log" 2>&1 &
+service=$!
+trap 'kill $service 2>/dev/null; wait $service 2>/dev/null' EXIT
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || { echo "FAIL: the service did not start"; exit 1; }
+hang="http://127.0.0.1:$(cat "$work/port")/hang"
+status=0
+fail() { echo "FAIL: $*"; status=1; }
+
+# 1. --for 2s ends the watch while its fetch hangs.
+started=$SECONDS
+timeout 60 "$binary" watch "$hang" --every 1s --for 2s --dir "$work/c1" >"$work/out1" 2>"$work/err1"
+code=$? took=$((SECONDS - started))
+[ "$took" -le 8 ] || fail "--for 2s: the watch took $took s against a server that never answers"
+[ "$code" -eq 2 ] || fail "--for 2s: exit $code, expected 2 (no capture could be taken): $(cat "$work/err1")"
+grep -q "cancelled" "$work/err1" || fail "--for 2s: the abandoned fetch was not said: $(cat "$work/err1")"
+grep -q "== $hang" "$work/out1" || fail "--for 2s: no final report: $(cat "$work/out1")"
+
+# 2. SIGTERM while a fetch hangs: acted on within a few seconds.
+timeout 120 "$binary" watch "$hang" --every 10s --dir "$work/c2" >"$work/out2" 2>"$work/err2" &
+watch=$!
+sleep 2
+kill -TERM $watch
+sent=$SECONDS
+wait $watch
+took=$((SECONDS - sent))
+[ "$took" -le 4 ] || fail "SIGTERM: the watch ended $took s after it"
+grep -q "stopped by SIGTERM" "$work/err2" || fail "SIGTERM: not said: $(cat "$work/err2")"
+grep -q "== $hang" "$work/out2" || fail "SIGTERM: no final report: $(cat "$work/out2")"
+
+[ $status -eq 0 ] && echo "watch: --for and SIGTERM end a watch whose fetch hangs within seconds, with its final report"
+exit $status
