@@ -19,18 +19,11 @@ if ! command -v go >/dev/null 2>&1; then
   exit 77
 fi
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-(cd "$source/tests/go/leaksvc" && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$work/gocache" go build -o "$work/leaksvc" .) ||
-  { echo "FAIL: cannot build tests/go/leaksvc"; exit 1; }
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done' EXIT
-start() {  # start NAME: a service; its port in NAME.port
-  "$work/leaksvc" -addr 127.0.0.1:0 -size 4096 -per-tick 200 -tick 100ms -portfile "$work/$1.port" >"$work/$1.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do [ -s "$work/$1.port" ] && break; sleep 0.1; done
-  [ -s "$work/$1.port" ] || { echo "FAIL: the service $1 did not start"; exit 1; }
-}
-start a
-start b
+# shellcheck source=tests/leaksvc.sh
+. "$source/tests/leaksvc.sh"
+build_leaksvc "$source" "$work"
+start_leaksvc a -size 4096 -per-tick 200 -tick 100ms
+start_leaksvc b -size 4096 -per-tick 200 -tick 100ms
 a="http://127.0.0.1:$(cat a.port)" b="http://127.0.0.1:$(cat b.port)"
 status=0
 fail() { echo "FAIL: $*"; status=1; }

@@ -13,14 +13,11 @@ if ! command -v go >/dev/null 2>&1; then
   exit 77
 fi
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-(cd "$source/tests/go/leaksvc" && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$work/gocache" go build -o "$work/leaksvc" .) ||
-  { echo "FAIL: cannot build tests/go/leaksvc"; exit 1; }
-"$work/leaksvc" -addr 127.0.0.1:0 -portfile "$work/port" >"$work/leaksvc.log" 2>&1 &
-service=$!
-trap 'kill $service 2>/dev/null; wait $service 2>/dev/null' EXIT
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || { echo "FAIL: the service did not start"; exit 1; }
-hang="http://127.0.0.1:$(cat "$work/port")/hang"
+# shellcheck source=tests/leaksvc.sh
+. "$source/tests/leaksvc.sh"
+build_leaksvc "$source" "$work"
+start_leaksvc hung
+hang="http://127.0.0.1:$(cat "$work/hung.port")/hang"
 status=0
 fail() { echo "FAIL: $*"; status=1; }
 
