@@ -99,22 +99,52 @@ TEST(PipelineTest, APartialTableIsSaidAndMarkedInJson) {
 }
 
 // Sample types agree between a Java heap and a .NET table (objects and
-// bytes), but no program is both: said, naming one capture of each.
-TEST(PipelineTest, CapturesOfDifferentRuntimesAreSaid) {
-  auto analysis = Analyze(ADayApart("testdata/java/jdk17-jcmd-1.txt", "testdata/dotnet-gcdump/kafka-day1.txt"));
+// bytes), but no program is both: refused, naming both captures and their
+// runtimes, unless the user says they are one program; then the trend runs
+// and carries the pair.
+TEST(PipelineTest, CapturesOfDifferentRuntimesAreRefused) {
+  PipelineOptions options = ADayApart("testdata/java/jdk17-jcmd-1.txt", "testdata/dotnet-gcdump/kafka-day1.txt");
+  auto analysis = Analyze(options);
+  ASSERT_FALSE(analysis.ok());
+  EXPECT_EQ(analysis.status().code(), StatusCode::kInputError);
+  const std::string& message = analysis.status().message();
+  EXPECT_NE(message.find("jdk17-jcmd-1.txt (Java) and "), std::string::npos) << message;
+  EXPECT_NE(message.find("kafka-day1.txt (.NET) come from different runtimes: different programs."), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("--same-program"), std::string::npos) << message;
+  options.same_program = true;
+  analysis = Analyze(options);
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
-  auto said = [&](const Analysis& a) {
-    for (const Diagnostic& d : a.notes)
-      if (d.text.find("different runtimes") != std::string::npos) return Labeled(d);
-    return std::string();
-  };
-  const std::string note = said(*analysis);
-  EXPECT_NE(note.find("warning: the captures come from different runtimes (.NET: "), std::string::npos) << note;
-  EXPECT_NE(note.find("kafka-day1.txt; Java: "), std::string::npos) << note;
-  // Two Java captures in two formats (a histogram, a heapz profile): one runtime, nothing said.
-  analysis = Analyze(ADayApart("testdata/java/jdk17-jcmd-1.txt", "testdata/java/pprof-java.heap"));
+  ASSERT_EQ(analysis->trend.DifferentPrograms(), std::vector<size_t>{1});
+  EXPECT_TRUE(analysis->trend.neighbours[1].other_runtime);
+  ASSERT_EQ(analysis->trend.restarts.size(), 1u);
+  EXPECT_EQ(analysis->trend.restarts[0].cause, TrendResult::RestartCause::kOtherProgram);
+}
+
+// Two programs of one runtime (a Go service's captures and another Go
+// program's) share almost none of their memory: refused, with the share and
+// the programs' names. One program's neighbours, across a restart, are not.
+TEST(PipelineTest, CapturesOfDifferentProgramsAreRefused) {
+  PipelineOptions options;
+  options.profiles = {SaramaDay(1), SaramaDay(2), testing::SourcePath("testdata/real/leaksvc-snap4.pb.gz")};
+  auto analysis = Analyze(options);
+  ASSERT_FALSE(analysis.ok());
+  EXPECT_EQ(analysis.status().message(),
+            SaramaDay(2) + " and " + options.profiles[2] +
+                " share 0% of their in-use bytes (programs saramaleak and leaksvc): different programs? A trend "
+                "compares one program's captures; give those, or --same-program if they are one");
+  options.same_program = true;
+  analysis = Analyze(options);
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
-  EXPECT_EQ(said(*analysis), "");
+  EXPECT_EQ(analysis->trend.DifferentPrograms(), std::vector<size_t>{2});
+  EXPECT_EQ(analysis->trend.neighbours[1].shared, 1);
+  // One program's captures: nothing refused.
+  options = PipelineOptions{};
+  options.profiles = {testing::SourcePath("testdata/real/leaksvc-snap1.pb.gz"),
+                      testing::SourcePath("testdata/real/leaksvc-snap4.pb.gz")};
+  analysis = Analyze(options);
+  ASSERT_TRUE(analysis.ok()) << analysis.status().message();
+  EXPECT_TRUE(analysis->trend.DifferentPrograms().empty());
 }
 
 TEST(PipelineTest, ALongSeriesOfWarnedCapturesGivesAFewWarningsAndACount) {

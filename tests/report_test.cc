@@ -117,7 +117,9 @@ TEST(ReportTest, CheckOffendersPrintTheTableFiguresAfterARestart) {
   // Two processes: the leak grows by 2 objects in each, falls at the restart.
   const std::vector<SiteSeries> sites = {{"main.leak", {1, 2, 3, 1, 2, 3}}, {"main.flat", {4, 4, 4, 4, 4, 4}}};
   TrendResult t = TrendOf(sites, 6, {3});
-  ASSERT_EQ(t.restarts, std::vector<size_t>{3});
+  ASSERT_EQ(t.restarts.size(), 1u);
+  EXPECT_EQ(t.restarts[0].capture, 3u);
+  EXPECT_EQ(t.restarts[0].cause, TrendResult::RestartCause::kCountersFell);
   const Report report = BuildReport(t, ReportOptions{});
   ASSERT_FALSE(report.growing.empty());
   const ReportRow& row = report.growing.front();

@@ -134,6 +134,15 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
     result.verdicts.push_back(std::move(v));
   }
   if (budgets.max_rate) {
+    std::vector<std::string> guessed;
+    for (const Capture& c : trend.aligned.captures)
+      if (c.time_from_mtime) guessed.push_back(c.path);
+    if (!guessed.empty())
+      return Status::UsageError(fmt::format(
+          "--max-rate needs capture times: --times T1,T2,... ({}{} only {}, which says when a file was written, "
+          "not captured; or use --max-growth)",
+          guessed.front(), guessed.size() > 1 ? fmt::format(" and {} more have", guessed.size() - 1) : " has",
+          guessed.size() > 1 ? "their files' modification times" : "its file's modification time"));
     if (trend.seconds.empty())
       return Status::UsageError(
           "--max-rate needs a capture time in every profile, in increasing order (use --max-growth instead)");

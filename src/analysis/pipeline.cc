@@ -96,21 +96,6 @@ Diagnostics CaptureNotes(const AlignedProfiles& aligned) {
           "one moment twice (one capture in two formats, or a live Go process with no garbage collection between "
           "the two: its heap profile is that of the last GC; capture with ?gc=1, or watch --gc)"))
     notes.push_back(std::move(*d));
-  // A trend is one program's captures over time: captures whose formats
-  // belong to different runtimes (a Java histogram beside a .NET table)
-  // cannot be, however well their sample types agree.
-  std::map<std::string, std::string> runtimes;  // runtime -> its first capture
-  for (const Capture& c : captures)
-    if (!c.runtime.empty()) runtimes.try_emplace(c.runtime, c.path);
-  if (runtimes.size() > 1) {
-    std::string which;
-    for (const auto& [runtime, path] : runtimes)
-      which += fmt::format("{}{}: {}", which.empty() ? "" : "; ", runtime, path);
-    notes.push_back(
-        Warning(fmt::format("the captures come from different runtimes ({}): a trend compares one "
-                            "program's captures over time, and these cannot be one program",
-                            which)));
-  }
   // SOS's "Free" rows: said once for the series, first and last.
   std::vector<const Capture*> with_free;
   for (const Capture& c : captures)
@@ -149,6 +134,27 @@ Diagnostics CaptureNotes(const AlignedProfiles& aligned) {
                     "or saved together?); give the real times with --times T1,T2,...",
                     NameList(close), NanosToSeconds(closest))));
   return notes;
+}
+
+// Neighbours that look like two programs: an error naming the first pair and
+// what tells them apart, unless the user says they are one (--same-program).
+Status RefuseDifferentPrograms(const TrendResult& trend) {
+  const std::vector<size_t> pairs = trend.DifferentPrograms();
+  if (pairs.empty()) return Status();
+  const size_t i = pairs.front();
+  const Capture &a = trend.aligned.captures[i - 1], &b = trend.aligned.captures[i];
+  const NeighbourEvidence& e = trend.neighbours[i];
+  std::string what =
+      e.other_runtime
+          ? fmt::format("{} ({}) and {} ({}) come from different runtimes", a.path, a.runtime, b.path, b.runtime)
+          : fmt::format("{} and {} share {} of their in-use bytes", a.path, b.path, FormatShare(e.shared));
+  if (!e.other_runtime && !a.main_binary.empty() && !b.main_binary.empty())
+    what += fmt::format(" (programs {} and {})", a.main_binary, b.main_binary);
+  return Status::InputError(fmt::format(
+      "{}: different programs{}{} A trend compares one program's captures; give those, or --same-program if they are "
+      "one",
+      what, e.other_runtime ? "." : "?",
+      pairs.size() > 1 ? fmt::format(" ({} more such pairs.)", pairs.size() - 1) : ""));
 }
 
 }  // namespace
@@ -209,6 +215,7 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
 #endif
   timer.Lap("load, symbolize and align");
   Analysis analysis = AnalyzeAligned(std::move(aligned), options.keep_order);
+  if (!options.same_program) RETURN_IF_ERROR(RefuseDifferentPrograms(analysis.trend));
   analysis.notes.insert(analysis.notes.begin(), symbol_notes.begin(), symbol_notes.end());
   return analysis;
 }

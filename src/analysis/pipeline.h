@@ -28,6 +28,9 @@ struct PipelineOptions {
   std::string focus, ignore;   // regular expressions; empty: none
   std::vector<int64_t> times;  // capture times (Unix ns) per profile in argument order; empty: from the inputs
   bool keep_order = false;     // keep the argument order even when capture times disagree
+  // The user says the captures are one program's, even where neighbours look
+  // like two (program_identity.h); else such a series is refused.
+  bool same_program = false;
 };
 
 struct Analysis {

@@ -1,15 +1,17 @@
 #include "analysis/processes.h"
 
+#include <optional>
 #include <vector>
 
 namespace pprof_trend {
+namespace {
 
-void DetectProcesses(const AlignedProfiles& aligned, TrendResult& result) {
-  if (!aligned.has_alloc) return;
-  // Within one process the cumulative alloc counts never fall, not in total
-  // and not at any site (sampled allocations only accumulate).
+// Per capture: whether a cumulative allocation count fell from the capture
+// before, at any site or in total (sampled allocations only accumulate).
+std::vector<char> CountersFell(const AlignedProfiles& aligned) {
   const size_t n = aligned.captures.size();
   std::vector<char> fell(n, 0);
+  if (!aligned.has_alloc) return fell;
   std::vector<int64_t> alloc(n);
   for (const AlignedSite& site : aligned.sites) {
     if (site.alloc_values.width() == 0) continue;  // never changed: never fell
@@ -17,16 +19,45 @@ void DetectProcesses(const AlignedProfiles& aligned, TrendResult& result) {
     for (size_t i = 1; i < n; ++i)
       if (alloc[i] < alloc[i - 1]) fell[i] = 1;
   }
-  result.segments.assign(n, 0);
   for (size_t i = 1; i < n; ++i) {
     const Capture &a = aligned.captures[i - 1], &b = aligned.captures[i];
-    const bool restart = fell[i] || b.total_alloc_value < a.total_alloc_value ||
-                         b.total_alloc_objects < a.total_alloc_objects ||
-                         (!a.build_id.empty() && !b.build_id.empty() && a.build_id != b.build_id);
-    result.segments[i] = result.segments[i - 1] + (restart ? 1 : 0);
-    if (restart) result.restarts.push_back(i);
+    if (b.total_alloc_value < a.total_alloc_value || b.total_alloc_objects < a.total_alloc_objects) fell[i] = 1;
   }
-  result.processes = result.restarts.empty() ? TrendResult::Processes::kOne : TrendResult::Processes::kRestarted;
+  return fell;
+}
+
+}  // namespace
+
+void DetectProcesses(const AlignedProfiles& aligned, TrendResult& result) {
+  using Cause = TrendResult::RestartCause;
+  const size_t n = aligned.captures.size();
+  result.neighbours = CompareNeighbours(aligned);
+  const std::vector<char> fell = CountersFell(aligned);
+  result.segments.assign(n, 0);
+  for (size_t i = 1; i < n; ++i) {
+    const NeighbourEvidence& e = result.neighbours[i];
+    // The most telling cause first: another program explains another build,
+    // which explains moved mappings, which explain fallen counters.
+    std::optional<Cause> cause;
+    if (e.different_programs) {
+      cause = Cause::kOtherProgram;
+    } else if (e.rebuilt) {
+      cause = Cause::kRebuilt;
+    } else if (e.moved) {
+      cause = Cause::kNewProcess;
+    } else if (fell[i]) {
+      cause = Cause::kCountersFell;
+    }
+    result.segments[i] = result.segments[i - 1] + (cause ? 1 : 0);
+    if (cause) result.restarts.push_back({i, *cause});
+  }
+  if (!result.restarts.empty()) {
+    result.processes = TrendResult::Processes::kRestarted;
+  } else if (aligned.has_alloc) {
+    result.processes = TrendResult::Processes::kOne;
+  } else {
+    result.segments.clear();  // unknown: independent samples
+  }
 }
 
 }  // namespace pprof_trend

@@ -63,12 +63,24 @@ bool Grew(const TrendNode& node) {
   }
 }
 
+namespace {
+// Growth is counted within each process when some process holds two captures.
+bool WithinProcesses(const TrendResult& trend) { return !trend.restarts.empty() && !trend.EachCaptureOwnProcess(); }
+}  // namespace
+
 double Growth(const TrendResult& trend, const TrendNode& node) {
-  return trend.restarts.empty() ? node.stats.delta : node.stats.within;
+  return WithinProcesses(trend) ? node.stats.within : node.stats.delta;
 }
 
 double GrowthObjects(const TrendResult& trend, const TrendNode& node) {
-  return trend.restarts.empty() ? node.delta_objects : node.delta_objects_within;
+  return WithinProcesses(trend) ? node.delta_objects_within : node.delta_objects;
+}
+
+std::vector<size_t> TrendResult::DifferentPrograms() const {
+  std::vector<size_t> out;
+  for (size_t i = 1; i < neighbours.size(); ++i)
+    if (neighbours[i].different_programs) out.push_back(i);
+  return out;
 }
 
 namespace {
@@ -85,6 +97,16 @@ std::vector<double> TimeAxis(const AlignedProfiles& aligned, TrendResult& result
     result.span_seconds = result.seconds.back() - result.seconds.front();
     // Out of order (--keep-order) or identical times give no usable time axis.
     *timed = result.span_seconds > 0 && std::is_sorted(result.seconds.begin(), result.seconds.end());
+    // Files' modification times tell when a file was written, which may be a
+    // copy's: rates built on them are guesses, and none at all when they lie
+    // under a minute apart (saved together).
+    const bool from_mtime = std::any_of(aligned.captures.begin(), aligned.captures.end(),
+                                        [](const Capture& c) { return c.time_from_mtime; });
+    if (*timed && from_mtime) {
+      for (size_t i = 1; i < n; ++i)
+        if (result.seconds[i] - result.seconds[i - 1] < TrendResult::kMinGuessedGapSeconds) *timed = false;
+      result.rates_guessed = *timed;
+    }
   }
   std::vector<double> x(n);
   for (size_t i = 0; i < n; ++i) x[i] = *timed ? SecondsToDays(result.seconds[i]) : static_cast<double>(i);

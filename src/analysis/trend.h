@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "analysis/align.h"
+#include "analysis/program_identity.h"
 #include "analysis/series_stats.h"
 #include "analysis/statistics.h"
 
@@ -125,19 +126,42 @@ struct TrendResult {
   AlignedProfiles aligned;
   std::vector<double> seconds;  // capture time relative to the first; empty when a time is missing
   double span_seconds = 0;
+  // Some capture's time is its file's modification time: the rates are
+  // guesses (marked so). Such times under kMinGuessedGapSeconds apart give
+  // no rates at all (seconds is empty).
+  bool rates_guessed = false;
+  static constexpr double kMinGuessedGapSeconds = 60;
   SeriesStats total;  // of the captures' totals
   double total_delta_objects = 0;
   std::vector<TrendNode> sites;      // ranked
   std::vector<TrendNode> functions;  // ranked
   std::vector<uint32_t> frame_ids;   // 0, 1, 2, ...: what function nodes' stacks view
   // Which process each capture comes from. With the cumulative alloc_*
-  // types a series is known to be one process until a total falls (or the
-  // main binary's build id changes): a restart. Without them: unknown, and
-  // captures are treated as independent samples.
+  // types a series is known to be one process until a total falls: a
+  // restart. Without them: unknown, and captures are treated as independent
+  // samples, unless their mappings show another build or another process.
   enum class Processes { kOne, kRestarted, kUnknown };
   Processes processes = Processes::kUnknown;
-  Segments segments;             // per capture: its process, 0, 1, ... (empty when unknown)
-  std::vector<size_t> restarts;  // captures that start a new process
+  Segments segments;  // per capture: its process, 0, 1, ... (empty when unknown)
+  enum class RestartCause {
+    kCountersFell,  // the cumulative allocation counters fell
+    kRebuilt,       // the main binary's build id changed
+    kNewProcess,    // every mapping moved (ASLR)
+    kOtherProgram,  // the captures look like different programs, compared as one (--same-program)
+  };
+  struct Restart {
+    size_t capture = 0;  // the capture that starts a new process
+    RestartCause cause = RestartCause::kCountersFell;
+  };
+  using Restarts = std::vector<Restart>;
+  Restarts restarts;
+  // Per capture: how it compares with the one before ([0]: nothing before).
+  std::vector<NeighbourEvidence> neighbours;
+  // Every capture is a process of its own: no pair lies within one process,
+  // so the captures are compared as independent samples.
+  bool EachCaptureOwnProcess() const { return !restarts.empty() && restarts.size() + 1 == aligned.captures.size(); }
+  // Neighbours that look like different programs (by the capture after).
+  std::vector<size_t> DifferentPrograms() const;
 };
 
 TrendResult ComputeTrends(AlignedProfiles aligned);

@@ -280,4 +280,12 @@ std::optional<int64_t> ParseTime(std::string_view text) {
   return seconds * 1000000000;
 }
 
+std::string FormatShare(double share) {
+  const double percent = share * 100;
+  if (percent == 0) return "0%";
+  if (percent > 0 && percent < 0.1) return "<0.1%";
+  if (percent < 10) return fmt::format("{:.1f}%", percent);
+  return fmt::format("{:.0f}%", std::min(percent, 100.0));
+}
+
 }  // namespace pprof_trend

@@ -49,6 +49,9 @@ std::string FormatValue(double value, std::string_view unit);
 std::string FormatCount(double count);
 // Exact, with thousands separators whatever the size: "11,400,232".
 std::string FormatGrouped(int64_t n);
+// A share in [0, 1] as a percentage a reader can compare: "0.4%", "37%",
+// "<0.1%", "100%".
+std::string FormatShare(double share);
 std::string FormatSignedCount(double count);
 
 // "2022-02-11 02:00:00 UTC"; "unknown" for 0.

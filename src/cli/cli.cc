@@ -56,6 +56,7 @@ struct AnalysisFlags {
   std::string focus, ignore;
   std::string times;  // comma-separated capture times, one per profile
   bool keep_order = false;
+  bool same_program = false;
 };
 
 struct TrendFlags {
@@ -176,6 +177,7 @@ StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags, Diagno
   options.focus = flags.focus;
   options.ignore = flags.ignore;
   options.keep_order = flags.keep_order;
+  options.same_program = flags.same_program;
   if (!flags.times.empty()) {
     std::string_view list = flags.times;
     while (true) {
@@ -319,6 +321,9 @@ void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags) {
   app->add_option("--focus", flags.focus, "keep only samples with a frame whose function or file matches REGEX");
   app->add_option("--ignore", flags.ignore, "drop samples with a frame whose function or file matches REGEX");
   app->add_flag("--keep-order", flags.keep_order, "keep the argument order even when capture times disagree");
+  app->add_flag("--same-program", flags.same_program,
+                "the captures are one program's, even where neighbours share almost no memory (a trend of "
+                "captures that look like two programs is refused without it)");
   AddLimitOptions(app, flags.limit_flags);
   app->add_option("--times", flags.times,
                   "T1,T2,...: capture times of the profiles, in argument order, for inputs that lack them "

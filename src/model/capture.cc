@@ -1,5 +1,7 @@
 #include "model/capture.h"
 
+#include <algorithm>
+
 namespace pprof_trend {
 
 Capture CaptureOf(const Profile& profile) {
@@ -15,6 +17,16 @@ Capture CaptureOf(const Profile& profile) {
     capture.type_totals[i % profile.sample_types.size()] += profile.values[i];
   capture.cumulative_types = profile.FindSampleType("alloc_space") >= 0;
   if (!profile.mappings.empty()) capture.build_id = std::string(profile.mappings.front().build_id);
+  constexpr size_t kPlacements = 64;
+  for (const Mapping& m : profile.mappings) {
+    // "[vdso]", "[heap]": not files; anonymous mappings have no name.
+    if (m.filename.empty() || m.filename.front() == '[') continue;
+    if (capture.main_binary.empty()) capture.main_binary = m.filename.substr(m.filename.rfind('/') + 1);
+    if (capture.placements.size() == kPlacements) break;
+    if (std::none_of(capture.placements.begin(), capture.placements.end(),
+                     [&](const Capture::Placement& p) { return p.file == m.filename; }))
+      capture.placements.push_back({std::string(m.filename), m.memory_start});
+  }
   capture.warnings = profile.warnings;
   capture.coverage = profile.coverage;
   capture.free_bytes = profile.free_bytes;

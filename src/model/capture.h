@@ -24,7 +24,15 @@ struct Capture {
   // Totals of the cumulative allocation types (with has_alloc): they never
   // fall within one process, so a drop marks a restart.
   int64_t total_alloc_value = 0, total_alloc_objects = 0;
-  std::string build_id;               // of the main binary (the first mapping's), when the profile says
+  std::string build_id;     // of the main binary (the first mapping's), when the profile says
+  std::string main_binary;  // the main binary's file name (no directories), when the profile says
+  // Where each named file was first mapped (the first 64 files): a new
+  // process of a position-independent build maps every one elsewhere (ASLR).
+  struct Placement {
+    std::string file;
+    uint64_t start = 0;
+  };
+  std::vector<Placement> placements;
   std::vector<std::string> warnings;  // the input's own (Profile::warnings)
   double coverage = 1;                // heap tables: the share of the footer's objects the rows hold
   int64_t free_bytes = -1;            // .NET heap tables: SOS's "Free" bytes, left out of the sites; -1: none

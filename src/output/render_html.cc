@@ -63,7 +63,7 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const ReportRow& row, const 
   w.DoubleArray(series.values);
   w.Key("objects");
   w.DoubleArray(series.objects);
-  WriteNodeStats(w, row, series);
+  WriteNodeStats(w, t, row, series);
   w.Key("phrase");
   w.String(row.objects_phrase);
   w.Key("stack");
@@ -161,7 +161,8 @@ std::string Summary(const Report& report) {
                          " counts every allocation since start: sites are ranked by allocation rate, not memory held");
   if (t.total.per_day)
     out += item("rate", FormatNodeValue(t, PerUnit(*t.total.per_day, report.rate_unit), true) + "/" +
-                            std::string(report.rate_unit.name));
+                            std::string(report.rate_unit.name) +
+                            (t.rates_guessed ? " (guessed: from files' modification times)" : ""));
   if (!report.growing.empty()) {
     const ReportRow& top = report.growing.front();
     out += item("top growing site", top.short_name + (top.objects_phrase.empty() ? "" : ": " + top.objects_phrase));

@@ -15,14 +15,16 @@ void WriteRateFields(JsonWriter& w, std::optional<double> per_day) {
   w.OptionalDouble(per_day ? std::optional<double>(*per_day / kSecondsPerDay) : std::nullopt);
 }
 
-void WriteNodeStats(JsonWriter& w, const ReportRow& row, const NodeSeries& series) {
+void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& row, const NodeSeries& series) {
   const TrendNode& n = *row.node;
   w.Key("delta_bytes");
   w.Double(n.stats.delta);
   w.Key("delta_objects");
   w.Double(n.delta_objects);
-  w.Key("delta_within_processes");  // the growth within each process (= delta_bytes without a restart)
-  w.Double(n.stats.within);
+  // The growth within each process (= delta_bytes without a restart); null
+  // when every capture is a process of its own (no growth within any).
+  w.Key("delta_within_processes");
+  trend.EachCaptureOwnProcess() ? w.Null() : w.Double(n.stats.within);
   w.Key("delta_bytes_error95");  // half-width of the 95% interval of an estimated change; null when exact
   w.OptionalDouble(n.delta_error95);
   w.Key("delta_objects_error95");
@@ -88,8 +90,47 @@ void WriteProcesses(JsonWriter& w, const TrendResult& t) {
            : t.processes == TrendResult::Processes::kRestarted ? "restarted"
                                                                : "unknown");
   w.Key("restarts");  // captures (0-based, series order) that start a new process
-  std::vector<int64_t> restarts(t.restarts.begin(), t.restarts.end());
+  std::vector<int64_t> restarts;
+  for (const TrendResult::Restart& r : t.restarts) restarts.push_back(static_cast<int64_t>(r.capture));
   w.IntArray(restarts);
+  // Why each one is a new process: "counters_fell" (alloc_* fell), "rebuilt"
+  // (the build id changed), "new_process" (every mapping moved), "other_program"
+  // (different programs compared as one with --same-program).
+  w.Key("restart_causes");
+  w.BeginArray();
+  for (const TrendResult::Restart& r : t.restarts) {
+    using Cause = TrendResult::RestartCause;
+    w.String(r.cause == Cause::kCountersFell ? "counters_fell"
+             : r.cause == Cause::kRebuilt    ? "rebuilt"
+             : r.cause == Cause::kNewProcess ? "new_process"
+                                             : "other_program");
+  }
+  w.EndArray();
+  w.Key("each_capture_own_process");  // then compared as independent samples; delta_within_processes is null
+  w.Bool(t.EachCaptureOwnProcess());
+  // Per capture: the larger of its and the previous capture's share of
+  // in-use |bytes| at sites the other holds too (null: the first capture, or
+  // either holds nothing). Neighbours of one program share most.
+  w.Key("shared_with_previous");
+  w.BeginArray();
+  for (size_t i = 0; i < t.neighbours.size(); ++i)
+    i > 0 && t.neighbours[i].measured ? w.Double(t.neighbours[i].shared) : w.Null();
+  w.EndArray();
+  w.Key("different_programs");  // neighbours that look like two programs (given with --same-program)
+  w.BeginArray();
+  for (size_t i : t.DifferentPrograms()) {
+    w.BeginObject();
+    w.Key("before");
+    w.Int(static_cast<int64_t>(i - 1));
+    w.Key("after");
+    w.Int(static_cast<int64_t>(i));
+    w.Key("shared");
+    t.neighbours[i].measured ? w.Double(t.neighbours[i].shared) : w.Null();
+    w.Key("other_runtime");
+    w.Bool(t.neighbours[i].other_runtime);
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
@@ -158,7 +199,7 @@ void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const No
     w.Key("cum_objects");
     w.DoubleArray(series.cum_objects);
   }
-  WriteNodeStats(w, MakeRow(report, n), series);
+  WriteNodeStats(w, *report.trend, MakeRow(report, n), series);
   w.EndObject();
 }
 
@@ -174,6 +215,8 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
   w.String(kVersion);
   WriteSeriesKind(w, a);
   WriteProcesses(w, t);
+  w.Key("rates_guessed");  // some capture times are files' modification times: every rate is a guess
+  w.Bool(t.rates_guessed);
   w.Key("ordered_by");
   w.String(a.ordered_by_time ? "time" : "arguments");
   w.Key("span_seconds");

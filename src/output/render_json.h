@@ -24,7 +24,7 @@ class JsonWriter;
 // A node's growth, rate, bytes-per-object evidence and class, as keys of the
 // object being written (shared with the HTML report's data); `series` is
 // SeriesOf(t, n).
-void WriteNodeStats(JsonWriter& w, const ReportRow& row, const NodeSeries& series);
+void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& row, const NodeSeries& series);
 // What was ranked: sample_index, objects_index, unit, granularity, as keys of
 // the object being written (the JSON output and the HTML data share them).
 void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a);

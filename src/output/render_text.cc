@@ -61,10 +61,84 @@ std::string MiddleSummary(const TrendResult& t, size_t from, size_t to) {
     out += fmt::format(": every {} (median interval)", FormatSpan(median));
     if (long_gaps > 0) out += fmt::format(", {} over 3x that", Plural(long_gaps, "gap"));
   }
-  const auto restarts =
-      std::count_if(t.restarts.begin(), t.restarts.end(), [&](size_t k) { return k >= from && k < to; });
+  const auto restarts = std::count_if(t.restarts.begin(), t.restarts.end(), [&](const TrendResult::Restart& r) {
+    return r.capture >= from && r.capture < to;
+  });
   if (restarts > 0) out += ", " + Plural(restarts, "restart") + " among them";
   return out + " ...";
+}
+
+std::string_view CausePhrase(TrendResult::RestartCause cause) {
+  switch (cause) {
+    case TrendResult::RestartCause::kCountersFell: return "allocation counters fell";
+    case TrendResult::RestartCause::kRebuilt: return "another build (the build id changed)";
+    case TrendResult::RestartCause::kNewProcess: return "a new process (every mapping moved)";
+    case TrendResult::RestartCause::kOtherProgram: return "another program, compared as one (--same-program)";
+  }
+  return "";
+}
+
+// Neighbours that look like two programs, given with --same-program: said
+// with how little they share.
+std::string DifferentProgramsLine(const TrendResult& t) {
+  const std::vector<size_t> pairs = t.DifferentPrograms();
+  if (pairs.empty()) return "";
+  const auto& caps = t.aligned.captures;
+  const size_t i = pairs.front();
+  const NeighbourEvidence& e = t.neighbours[i];
+  const std::string why = e.other_runtime
+                              ? fmt::format("are of different runtimes ({}, {})", caps[i - 1].runtime, caps[i].runtime)
+                              : fmt::format("share {} of their in-use bytes", FormatShare(e.shared));
+  return fmt::format(
+      "  different programs: captures {} and {} ({}, {}) {}{}; compared as one (--same-program), growth counted "
+      "within each\n",
+      i, i + 1, FitWidth(TerminalSafe(caps[i - 1].path), 32), FitWidth(TerminalSafe(caps[i].path), 32), why,
+      pairs.size() > 1 ? fmt::format(", and {} more such pairs", pairs.size() - 1) : "");
+}
+
+// "restarted 2 times, before capture 3 (b.pb.gz), before capture 5
+// (c.pb.gz): allocation counters fell; growth counted within each process".
+std::string RestartLines(const TrendResult& trend) {
+  // Other programs are said by DifferentProgramsLine.
+  TrendResult::Restarts restarts;
+  for (const TrendResult::Restart& r : trend.restarts)
+    if (r.cause != TrendResult::RestartCause::kOtherProgram) restarts.push_back(r);
+  if (restarts.empty()) return "";
+  const auto& caps = trend.aligned.captures;
+  const bool one_cause = std::all_of(restarts.begin(), restarts.end(),
+                                     [&](const TrendResult::Restart& r) { return r.cause == restarts[0].cause; });
+  std::string where;
+  constexpr size_t kNamed = 3;
+  for (size_t i = 0; i < std::min(kNamed, restarts.size()); ++i) {
+    const TrendResult::Restart& r = restarts[i];
+    where += fmt::format("{}before capture {} ({}{})", i == 0 ? "" : ", ", r.capture + 1,
+                         FitWidth(TerminalSafe(caps[r.capture].path), 40),
+                         one_cause ? "" : fmt::format(": {}", CausePhrase(r.cause)));
+  }
+  if (restarts.size() > kNamed) where += fmt::format(" and {} more", restarts.size() - kNamed);
+  const std::string cause = one_cause ? fmt::format(": {}", CausePhrase(restarts[0].cause)) : "";
+  std::string out;
+  if (trend.EachCaptureOwnProcess()) {
+    out = fmt::format("  each capture is a process of its own ({} at every capture): compared as independent samples\n",
+                      one_cause ? CausePhrase(restarts[0].cause) : "a restart");
+  } else {
+    out = fmt::format("  restarted {}{}{}; growth counted within each process\n",
+                      restarts.size() > 1 ? Plural(static_cast<int64_t>(restarts.size()), "time") + ", " : "", where,
+                      cause);
+  }
+  // A new build or process whose frames did not align: unsymbolized native
+  // frames are named by offsets into the binary, which a rebuild changes.
+  for (const TrendResult::Restart& r : restarts) {
+    const NeighbourEvidence& e = trend.neighbours[r.capture];
+    if (!e.measured || e.shared >= kDifferentProgramsShare) continue;
+    out += fmt::format(
+        "  captures {} and {} share {} of their in-use bytes: {}their frames align only where both are symbolized "
+        "(--symbols DIR)\n",
+        r.capture, r.capture + 1, FormatShare(e.shared),
+        r.cause == TrendResult::RestartCause::kRebuilt ? "" : "another build? ");
+    break;
+  }
+  return out;
 }
 
 std::string Header(const Report& r) {
@@ -95,29 +169,19 @@ std::string Header(const Report& r) {
                        objects ? fmt::format("  {:>12}", FormatCount(static_cast<double>(c.total_objects))) : "");
   }
   std::string span = t.span_seconds > 0 ? fmt::format("span {}, ", FormatSpan(t.span_seconds)) : "";
-  std::string rate = t.total.per_day ? fmt::format(" ({}/{})", SignedValue(r, PerUnit(*t.total.per_day, r.rate_unit)),
-                                                   r.rate_unit.name)
+  std::string rate = t.total.per_day ? fmt::format(" ({}/{}{})", SignedValue(r, PerUnit(*t.total.per_day, r.rate_unit)),
+                                                   r.rate_unit.name, t.rates_guessed ? "?" : "")
                                      : "";
   std::string objs = objects ? fmt::format(", {} objects", FormatSignedCount(t.total_delta_objects)) : "";
   out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
+  out += DifferentProgramsLine(t);
   switch (t.processes) {
     case TrendResult::Processes::kOne:
       out +=
           "  one process (its allocation counters only rose): changes are judged against the allocations between "
           "captures\n";
       break;
-    case TrendResult::Processes::kRestarted: {
-      std::string where;
-      constexpr size_t kNamed = 3;
-      for (size_t i = 0; i < std::min(kNamed, t.restarts.size()); ++i)
-        where += fmt::format("{}before capture {} ({})", i == 0 ? "" : ", ", t.restarts[i] + 1,
-                             FitWidth(TerminalSafe(a.captures[t.restarts[i]].path), 40));
-      if (t.restarts.size() > kNamed) where += fmt::format(" and {} more", t.restarts.size() - kNamed);
-      out += fmt::format("  restarted {}{}: allocation counters fell; growth counted within each process\n",
-                         t.restarts.size() > 1 ? Plural(static_cast<int64_t>(t.restarts.size()), "time") + ", " : "",
-                         where);
-      break;
-    }
+    case TrendResult::Processes::kRestarted: out += RestartLines(t); break;
     case TrendResult::Processes::kUnknown:
       if (r.any_estimate && !a.cumulative)
         out += "  captures compared as independent samples (no alloc_* types tell one process from several)\n";
@@ -232,6 +296,10 @@ std::string Shrinking(const Report& r) {
 
 std::string Notes(const Report& r) {
   std::string out;
+  if (r.trend->rates_guessed)
+    out +=
+        "\n? guessed: some capture times are files' modification times (when a file was written, which may be a "
+        "copy's),\n  so the rates are guesses; --times T1,T2,... gives the capture times.\n";
   if (r.any_estimate) {
     double rate = 0;
     for (const auto& c : r.trend->aligned.captures) rate = std::max(rate, static_cast<double>(c.period));

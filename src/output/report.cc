@@ -129,7 +129,9 @@ RowCells FormatCells(const TrendResult& trend, const TrendNode& n, RateUnit unit
   const std::string est = n.size.objects_estimated ? "~" : "";
   // After a restart the growth that matters is the growth within each process.
   cells.growth = est + FormatNodeValue(trend, Growth(trend, n), true);
-  cells.rate = n.stats.per_day ? FormatNodeValue(trend, PerUnit(*n.stats.per_day, unit), true) : "-";
+  cells.rate = n.stats.per_day
+                   ? FormatNodeValue(trend, PerUnit(*n.stats.per_day, unit), true) + (trend.rates_guessed ? "?" : "")
+                   : "-";
   cells.bytes_per_object = "-";
   if (n.size.bytes_per_object && *n.size.bytes_per_object > 0)
     cells.bytes_per_object = (n.size.exact ? "" : "~") + FormatBytes(*n.size.bytes_per_object);
