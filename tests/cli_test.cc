@@ -311,6 +311,71 @@ TEST_F(CliTest, ModificationTimesSecondsApartGetAWarning) {
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
 }
 
+// Rates built on files' modification times are guesses: marked so when the
+// times lie a day apart, none at all when they lie seconds apart, and check
+// refuses a rate budget on them (exit 2) until --times gives capture times.
+TEST_F(CliTest, RatesOnModificationTimesAreGuessesAndCheckRefusesThem) {
+  // SOS tables: no capture time in the format.
+  for (int i = 1; i <= 3; ++i)
+    fs::copy_file(testing::SourcePath("testdata/dotnet/dump" + std::to_string(i) + ".txt"),
+                  Path("dump" + std::to_string(i) + ".txt"));
+  auto set_mtimes = [&](int64_t apart) {
+    for (int i = 1; i <= 3; ++i)
+      fs::last_write_time(Path("dump" + std::to_string(i) + ".txt"),
+                          fs::file_time_type::clock::now() - std::chrono::seconds(apart * (4 - i)));
+  };
+  const std::string days = " dump1.txt dump2.txt dump3.txt";
+  set_mtimes(86400);
+  RunResult r = Run(days);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("(+42.70MiB/day?)"), std::string::npos) << r.out;  // the total's rate
+  EXPECT_NE(r.out.find("  +18.10MiB?  "), std::string::npos) << r.out;    // the top row's
+  EXPECT_NE(r.out.find("? guessed: some capture times are files' modification times"), std::string::npos) << r.out;
+  EXPECT_TRUE(nlohmann::json::parse(Run("--format json" + days).out)["rates_guessed"].get<bool>());
+  RunResult check = Run("check --max-rate 1GiB/day" + days);
+  EXPECT_EQ(check.exit_code, 2) << check.err;
+  EXPECT_NE(check.err.find("pprof-trend: --max-rate needs capture times: --times T1,T2,... (dump1.txt and 2 more have "
+                           "only their files' modification times"),
+            std::string::npos)
+      << check.err;
+  // Seconds apart (copied together): no rate at all, and no rate budget.
+  set_mtimes(2);
+  r = Run("--format json" + days);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(json["total"]["bytes_per_day"].is_null()) << json["total"].dump();
+  EXPECT_TRUE(json["nodes"][0]["bytes_per_day"].is_null());
+  EXPECT_FALSE(json["rates_guessed"].get<bool>());
+  EXPECT_EQ(Run("check --max-rate 1GiB/day" + days).exit_code, 2);
+  // With capture times: real rates, and the budget is judged.
+  const std::string times = " --times 2024-01-01,2024-01-02,2024-01-03";
+  r = Run(times + days);
+  EXPECT_EQ(r.out.find("?"), std::string::npos) << r.out;
+  EXPECT_EQ(Run("check --max-rate 1GiB/day" + times + days).exit_code, 0);
+}
+
+// Two captures of two processes (a restart between them): no growth lies
+// within a process, so they are compared as independent samples, and JSON's
+// growth within processes is null, not a copy of the change across them.
+TEST_F(CliTest, EachCaptureItsOwnProcessIsComparedAsIndependentSamples) {
+  // jemalloc's in-use counts (no cumulative counters): the moved mappings tell.
+  const std::string two = " " + testing::SourcePath("testdata/restarts/je-build1-run1.phase1.heap") + " " +
+                          testing::SourcePath("testdata/restarts/je-build1-run2.phase2.heap");
+  RunResult r = Run(two);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  each capture is a process of its own (every mapping moved at every capture): compared as "
+                       "independent samples\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("   1  +468.75KiB"), std::string::npos) << r.out;  // 5,000 x 96 B more in the second
+  const auto json = nlohmann::json::parse(Run("--format json" + two).out);
+  EXPECT_TRUE(json["each_capture_own_process"].get<bool>());
+  EXPECT_EQ(json["restarts"], nlohmann::json::array({1}));
+  EXPECT_EQ(json["restart_causes"], nlohmann::json::array({"new_process"}));
+  ASSERT_FALSE(json["nodes"].empty());
+  for (const auto& node : json["nodes"]) EXPECT_TRUE(node["delta_within_processes"].is_null()) << node.dump();
+}
+
 // A directory stands for the profiles in it; what is no profile is named and skipped.
 TEST_F(CliTest, ADirectoryArgumentIsEveryProfileInIt) {
   fs::create_directories(Path("month"));

@@ -103,9 +103,12 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
     return late <= tolerance(m, n - 1) && late_pace <= 0.5 * early_pace;
   };
   const bool absent_before_last = std::all_of(y.begin(), y.end() - 1, [](double v) { return v == 0; });
-  if (s.first != 0 && s.last == 0) {
+  // New and gone compare the first capture with the last: only within one
+  // process (after a restart or a rebuild, a site's absence says nothing).
+  const bool one_process = SameSegment(segments, 0, n - 1);
+  if (one_process && s.first != 0 && s.last == 0) {
     s.trend_class = TrendClass::kGone;
-  } else if (s.first == 0 && s.last != 0 && absent_before_last) {
+  } else if (one_process && s.first == 0 && s.last != 0 && absent_before_last) {
     s.trend_class = TrendClass::kNew;
   } else if (within > tolerance_within) {
     if (steady(s.kendall_tau) && slope > 0) {

@@ -78,6 +78,17 @@ std::string_view CausePhrase(TrendResult::RestartCause cause) {
   return "";
 }
 
+// What told a restart, said after "... at every capture".
+std::string_view CauseEvidence(TrendResult::RestartCause cause) {
+  switch (cause) {
+    case TrendResult::RestartCause::kCountersFell: return "allocation counters fell";
+    case TrendResult::RestartCause::kRebuilt: return "the build id changed";
+    case TrendResult::RestartCause::kNewProcess: return "every mapping moved";
+    case TrendResult::RestartCause::kOtherProgram: return "another program";
+  }
+  return "";
+}
+
 // Neighbours that look like two programs, given with --same-program: said
 // with how little they share.
 std::string DifferentProgramsLine(const TrendResult& t) {
@@ -120,7 +131,7 @@ std::string RestartLines(const TrendResult& trend) {
   std::string out;
   if (trend.EachCaptureOwnProcess()) {
     out = fmt::format("  each capture is a process of its own ({} at every capture): compared as independent samples\n",
-                      one_cause ? CausePhrase(restarts[0].cause) : "a restart");
+                      one_cause ? CauseEvidence(restarts[0].cause) : "a restart");
   } else {
     out = fmt::format("  restarted {}{}{}; growth counted within each process\n",
                       restarts.size() > 1 ? Plural(static_cast<int64_t>(restarts.size()), "time") + ", " : "", where,
