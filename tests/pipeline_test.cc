@@ -147,6 +147,63 @@ TEST(PipelineTest, CapturesOfDifferentProgramsAreRefused) {
   EXPECT_TRUE(analysis->trend.DifferentPrograms().empty());
 }
 
+// A real SOS table pasted cut short: dump1.txt without its MetricKey row (its
+// footer still counts every object, so the paste is partial, 81%). The type
+// is unknown in that capture, not zero: judged on the captures that list it,
+// it grew by dump3 - dump2 (not by dump3 - 0); rows of a table that holds too
+// little of its heap are refused.
+TEST(PipelineTest, ASiteACutTableDoesNotListIsUnknownNotZero) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("pprof-trend-cut-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string cut;
+  {
+    std::ifstream in(testing::SourcePath("testdata/dotnet/dump1.txt"));
+    for (std::string line; std::getline(in, line);)
+      if (!line.ends_with(" Kafka.Client.Metrics.MetricKey")) cut += line + "\n";
+  }
+  std::ofstream((dir / "dump1-cut.txt").string()) << cut;
+  PipelineOptions options;
+  options.profiles = {(dir / "dump1-cut.txt").string(), testing::SourcePath("testdata/dotnet/dump2.txt"),
+                      testing::SourcePath("testdata/dotnet/dump3.txt")};
+  options.times = {int64_t{1700000000} * 1000000000, int64_t{1700086400} * 1000000000,
+                   int64_t{1700172800} * 1000000000};
+  auto analysis = Analyze(options);
+  ASSERT_TRUE(analysis.ok()) << analysis.status().message();
+  const TrendResult& t = analysis->trend;
+  EXPECT_NEAR(t.aligned.captures[0].coverage, 1 - 120412.0 / 626365, 0.01);
+  const TrendNode* key = nullptr;
+  for (const TrendNode& n : t.sites)
+    if (NodeName(t.aligned, n) == "Kafka.Client.Metrics.MetricKey") key = &n;
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->unknown, 1u);
+  EXPECT_EQ(key->stats.delta, 29163200 - 16671264);
+  EXPECT_EQ(key->delta_objects, 911350 - 520977);
+  EXPECT_EQ(key->stats.trend_class, TrendClass::kGrowing);
+  const auto json = nlohmann::json::parse(RenderJson(BuildReport(t, ReportOptions{}), JsonOptions{}));
+  for (const auto& node : json["nodes"]) {
+    if (node["function"] == "Kafka.Client.Metrics.MetricKey") {
+      EXPECT_EQ(node["unknown_captures"], nlohmann::json::array({0})) << node.dump();
+    }
+  }
+  // The same table cut to its first rows: refused.
+  std::string thin;
+  {
+    std::ifstream in(testing::SourcePath("testdata/dotnet/dump1.txt"));
+    int rows = 0;
+    for (std::string line; std::getline(in, line);)
+      if (line.starts_with("Total") || ++rows <= 9) thin += line + "\n";
+  }
+  std::ofstream((dir / "dump1-thin.txt").string()) << thin;
+  options.profiles[0] = (dir / "dump1-thin.txt").string();
+  analysis = Analyze(options);
+  ASSERT_FALSE(analysis.ok());
+  EXPECT_NE(analysis.status().message().find("dump1-thin.txt: its rows hold "), std::string::npos)
+      << analysis.status().message();
+  EXPECT_NE(analysis.status().message().find("too little of its heap to compare"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(PipelineTest, ALongSeriesOfWarnedCapturesGivesAFewWarningsAndACount) {
   // Ten captures each with a warning of its own (dotnet-gcdump's estimated
   // array bytes): six are shown, then how many more.

@@ -19,6 +19,41 @@ void MergeSizes(FunctionSizes& into, const AlignedSite& site) {
 }
 
 void NodeStatistics::Fill(TrendNode& node, const NodeBuild& build) const {
+  if (!partial_.empty()) {
+    std::vector<size_t> known;
+    for (size_t i = 0; i < build.values.size(); ++i)
+      if (!partial_[i] || build.values[i] != 0) known.push_back(i);
+    if (known.size() < build.values.size()) {
+      node.unknown = static_cast<uint32_t>(build.values.size() - known.size());
+      FillKnown(node, build, known);
+      return;
+    }
+  }
+  FillAll(node, build);
+}
+
+void NodeStatistics::FillKnown(TrendNode& node, const NodeBuild& build, const std::vector<size_t>& known) const {
+  if (known.empty()) return;  // never listed: nothing to say
+  auto pick = [&](std::span<const int64_t> all) {
+    std::vector<int64_t> out;
+    if (all.empty()) return out;
+    for (size_t i : known) out.push_back(all[i]);
+    return out;
+  };
+  const std::vector<int64_t> values = pick(build.values), objects = pick(build.objects),
+                             alloc_values = pick(build.alloc_values), alloc_objects = pick(build.alloc_objects);
+  std::vector<double> x;
+  Segments segments;
+  for (size_t i : known) {
+    x.push_back(x_[i]);
+    if (!segments_.empty()) segments.push_back(segments_[i]);
+  }
+  NodeStatistics known_only(*this, x, segments);
+  known_only.FillAll(node,
+                     NodeBuild{values, objects, build.sizes, build.sizes_incomplete, alloc_values, alloc_objects});
+}
+
+void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
   // The series as doubles, in buffers each thread reuses: a node keeps
   // none of them (SeriesOf makes them again for the nodes shown).
   thread_local std::vector<double> values, objects;

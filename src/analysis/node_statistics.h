@@ -10,6 +10,7 @@
 // without them, the captures are independent samples.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -43,8 +44,10 @@ class NodeStatistics {
     for (const auto& c : aligned.captures) {
       sampled = sampled && c.period > 0 && c.period_unit == "bytes";
       rate_ = std::max(rate_, static_cast<double>(c.period));
+      partial_.push_back(c.coverage < 1 ? 1 : 0);
     }
     if (!sampled) rate_ = 0;
+    if (std::none_of(partial_.begin(), partial_.end(), [](char p) { return p != 0; })) partial_.clear();
   }
 
   double rate() const { return rate_; }
@@ -60,16 +63,32 @@ class NodeStatistics {
   }
 
   // The node's statistics (stats, delta_objects, size evidence, intervals)
-  // from its series.
+  // from its series. A partial capture (a table cut short) that does not
+  // list the node says nothing of it: such points are unknown, and the
+  // statistics are those of the captures that do (node.unknown counts the rest).
   void Fill(TrendNode& node, const NodeBuild& build) const;
 
  private:
+  // The same model over other points (FillKnown's subset of the captures).
+  NodeStatistics(const NodeStatistics& all, const std::vector<double>& x, const Segments& segments)
+      : x_(x), x_in_days_(all.x_in_days_), has_objects_(all.has_objects_), segments_(segments), rate_(all.rate_) {}
+  // The statistics of the points `known` (capture indices) only.
+  void FillKnown(TrendNode& node, const NodeBuild& build, const std::vector<size_t>& known) const;
+  void FillAll(TrendNode& node, const NodeBuild& build) const;
+
   const std::vector<double>& x_;
   bool x_in_days_;
   bool has_objects_;
   const Segments& segments_;
   double rate_ = 0;
+  std::vector<char> partial_;  // per capture: a table cut short (empty: none is)
 };
+
+// Whether capture i of a node's series is unknown: a partial capture (a table
+// cut short) that does not list the node.
+inline bool UnknownPoint(const AlignedProfiles& aligned, size_t i, double value) {
+  return value == 0 && aligned.captures[i].coverage < 1;
+}
 
 // The growth within each process of one series (last - first without a restart).
 double GrowthWithin(const PackedSeries& v, const Segments& segments);

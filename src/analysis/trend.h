@@ -80,6 +80,9 @@ struct TrendNode {
   // rest, each by score. Every output lists nodes in this order, so rank N
   // is the same node in the text table, JSON, HTML and check.
   int rank = 0;
+  // Captures that do not list the node although it may be there: partial
+  // ones (tables cut short). Its statistics are those of the other captures.
+  uint32_t unknown = 0;
 };
 
 // Whether a node counts as having grown (the table's rows): growing,

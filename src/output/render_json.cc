@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 
+#include "analysis/node_statistics.h"
 #include "base/json_writer.h"
 #include "base/units.h"
 
@@ -193,6 +194,14 @@ void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const No
   w.DoubleArray(series.values);
   w.Key("objects");
   w.DoubleArray(series.objects);
+  // Captures (0-based) whose 0 above means "not listed in a partial capture":
+  // unknown, not zero, and left out of the node's statistics.
+  w.Key("unknown_captures");
+  std::vector<int64_t> unknown;
+  if (n.unknown > 0)
+    for (size_t k = 0; k < series.values.size(); ++k)
+      if (UnknownPoint(a, k, series.values[k])) unknown.push_back(static_cast<int64_t>(k));
+  w.IntArray(unknown);
   if (!site) {
     w.Key("cum_bytes");
     w.DoubleArray(series.cum_values);

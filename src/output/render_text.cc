@@ -4,30 +4,36 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
+#include "analysis/node_statistics.h"
 #include "base/units.h"
 #include "base/utf8.h"
 
 namespace pprof_trend {
 
-std::string Sparkline(const std::vector<double>& values, size_t width) {
+std::string Sparkline(const std::vector<double>& values, size_t width, const std::vector<char>& unknown) {
   static constexpr const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-  std::vector<double> points;
-  if (values.size() <= width) {
-    points = values;
-  } else {
-    for (size_t b = 0; b < width; ++b) {
-      size_t lo = b * values.size() / width, hi = (b + 1) * values.size() / width;
-      double sum = 0;
-      for (size_t i = lo; i < hi; ++i) sum += values[i];
-      points.push_back(sum / static_cast<double>(hi - lo));
-    }
+  // Each point the average of its captures' known values; none known: "·".
+  std::vector<std::optional<double>> points;
+  const size_t buckets = std::min(width, values.size());
+  for (size_t b = 0; b < buckets; ++b) {
+    size_t lo = b * values.size() / buckets, hi = (b + 1) * values.size() / buckets;
+    double sum = 0;
+    size_t known = 0;
+    for (size_t i = lo; i < hi; ++i)
+      if (unknown.empty() || !unknown[i]) sum += values[i], ++known;
+    points.push_back(known > 0 ? std::optional<double>(sum / static_cast<double>(known)) : std::nullopt);
   }
   double max = 0;
-  for (double v : points) max = std::max(max, v);
+  for (const auto& v : points) max = std::max(max, v.value_or(0));
   std::string out;
-  for (double v : points) {
-    int level = max > 0 ? static_cast<int>(std::lround(std::max(0.0, v) / max * 7)) : 0;
+  for (const auto& v : points) {
+    if (!v) {
+      out += "·";
+      continue;
+    }
+    int level = max > 0 ? static_cast<int>(std::lround(std::max(0.0, *v) / max * 7)) : 0;
     out += kBars[std::clamp(level, 0, 7)];
   }
   return out;
@@ -76,6 +82,24 @@ std::string_view CausePhrase(TrendResult::RestartCause cause) {
     case TrendResult::RestartCause::kOtherProgram: return "another program, compared as one (--same-program)";
   }
   return "";
+}
+
+// Tables cut short: how much of its heap each lists, and what that means.
+std::string PartialLine(const TrendResult& t) {
+  const auto& caps = t.aligned.captures;
+  std::string which;
+  size_t count = 0;
+  for (size_t i = 0; i < caps.size(); ++i) {
+    if (caps[i].coverage >= 1) continue;
+    if (++count <= 3)
+      which += fmt::format("{}capture {} lists {}", count == 1 ? "" : ", ", i + 1, FormatShare(caps[i].coverage));
+  }
+  if (count == 0) return "";
+  if (count > 3) which += fmt::format(" and {} more", count - 3);
+  return fmt::format(
+      "  partial: {} of the objects its footer counts; a site such a capture does not list is unknown there, not "
+      "zero\n",
+      which);
 }
 
 // What told a restart, said after "... at every capture".
@@ -186,6 +210,7 @@ std::string Header(const Report& r) {
   std::string objs = objects ? fmt::format(", {} objects", FormatSignedCount(t.total_delta_objects)) : "";
   out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
   out += DifferentProgramsLine(t);
+  out += PartialLine(t);
   switch (t.processes) {
     case TrendResult::Processes::kOne:
       out +=
@@ -232,15 +257,22 @@ std::string Table(const Report& r) {
     const RowCells& cells = row.cells;
     const std::vector<double>& values = r.growing_series[i].values;
     size_t spark_columns = std::min(values.size(), kSparkWidth);
+    std::vector<char> unknown;
+    if (n.unknown > 0)
+      for (size_t k = 0; k < values.size(); ++k) unknown.push_back(UnknownPoint(r.trend->aligned, k, values[k]));
     out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {}  {:<11}  {}\n", row.rank, cells.growth, cells.rate,
                        cells.bytes_per_object, cells.objects,
-                       PadColumns(Sparkline(values, kSparkWidth), spark_columns, kSparkWidth),
+                       PadColumns(Sparkline(values, kSparkWidth, unknown), spark_columns, kSparkWidth),
                        TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
   }
   if (r.growing_total > r.growing.size())
     out += fmt::format("      ({} more growing {}; --nodecount shows more)\n", r.growing_total - r.growing.size(),
                        r.growing_total - r.growing.size() == 1 ? "site" : "sites");
   if (!noise.empty()) out += "      " + noise;
+  if (std::any_of(r.growing.begin(), r.growing.end(), [](const ReportRow& row) { return row.node->unknown > 0; }))
+    out +=
+        "      (· a partial capture, a table cut short, does not list the site: unknown, not zero; the site is judged "
+        "on the captures that list it)\n";
   if (r.trend->aligned.captures.size() > kSparkWidth)
     out += fmt::format("      (series: {} captures drawn as {} averages)\n", r.trend->aligned.captures.size(),
                        kSparkWidth);

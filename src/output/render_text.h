@@ -18,6 +18,6 @@ std::string RenderText(const Report& report);
 
 // Eight-level bar characters scaled from 0 to the series maximum; at most
 // `width` characters (longer series are averaged into buckets).
-std::string Sparkline(const std::vector<double>& values, size_t width);
+std::string Sparkline(const std::vector<double>& values, size_t width, const std::vector<char>& unknown = {});
 
 }  // namespace pprof_trend
