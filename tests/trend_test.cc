@@ -423,5 +423,46 @@ TEST(SizeSplitTest, AGrowthOfTwoSizesIsSplitBySize) {
   EXPECT_NE(text.find("+3 objects: +2 x 8MiB, +1 x 4MiB"), std::string::npos) << text;
 }
 
+// In-use counts only (as Rust's jemalloc_pprof writes them: no cumulative
+// counters to fall) with the main binary's build id: a new build id is a
+// restart, and so is every mapping moved (a new process of the same build).
+// Pairs across either count for no class or rate: the leak that grows within
+// each process is growing, not fluctuating around the restart's drop.
+TrendResult InUseSeries(const std::vector<std::pair<std::string, uint64_t>>& builds) {
+  Aligner aligner(AlignOptions{}, builds.size());
+  for (size_t i = 0; i < builds.size(); ++i) {
+    testing::ProfileSpec spec;
+    spec.sample_types = {{"inuse_objects", "count"}, {"inuse_space", "bytes"}};
+    spec.period = 1;  // every allocation: exact counts
+    spec.build_id = builds[i].first;
+    spec.mapping_start = builds[i].second;
+    spec.time_nanos = (int64_t{1700000000} + static_cast<int64_t>(i) * 3600) * 1000000000;
+    const int64_t leaked = 1000 * static_cast<int64_t>(i % 2 + 1);  // 1000, 2000 in each process
+    spec.samples.push_back({{{"main.leak"}, {"main.main"}}, {leaked, leaked * 4096}});
+    spec.samples.push_back({{{"main.cache"}, {"main.main"}}, {10, 10 * 65536}});
+    auto profile = DecodePprof(testing::BuildProfile(spec), "p" + std::to_string(i) + ".pb");
+    EXPECT_TRUE(profile.ok()) << profile.status().message();
+    EXPECT_TRUE(aligner.Add(i, *profile).ok());
+  }
+  return ComputeTrends(std::move(aligner).Finish(false));
+}
+
+TEST(ProcessesTest, ANewBuildIdOrMovedMappingsAreRestartsWithoutAllocCounters) {
+  TrendResult rebuilt = InUseSeries({{"aaaa", 0x400000}, {"aaaa", 0x400000}, {"bbbb", 0x400000}, {"bbbb", 0x400000}});
+  ASSERT_EQ(rebuilt.processes, TrendResult::Processes::kRestarted);
+  ASSERT_EQ(rebuilt.restarts.size(), 1u);
+  EXPECT_EQ(rebuilt.restarts[0].capture, 2u);
+  EXPECT_EQ(rebuilt.restarts[0].cause, TrendResult::RestartCause::kRebuilt);
+  EXPECT_EQ(rebuilt.sites[0].stats.trend_class, TrendClass::kGrowing);
+  EXPECT_EQ(Growth(rebuilt, rebuilt.sites[0]), 2 * 1000 * 4096);  // within each process
+  TrendResult moved = InUseSeries({{"aaaa", 0x400000}, {"aaaa", 0x400000}, {"aaaa", 0x7f0000}, {"aaaa", 0x7f0000}});
+  ASSERT_EQ(moved.restarts.size(), 1u);
+  EXPECT_EQ(moved.restarts[0].cause, TrendResult::RestartCause::kNewProcess);
+  // Neither: one process as far as anything tells (unknown without counters).
+  TrendResult same = InUseSeries({{"aaaa", 0x400000}, {"aaaa", 0x400000}, {"aaaa", 0x400000}, {"aaaa", 0x400000}});
+  EXPECT_EQ(same.processes, TrendResult::Processes::kUnknown);
+  EXPECT_TRUE(same.restarts.empty());
+}
+
 }  // namespace
 }  // namespace pprof_trend

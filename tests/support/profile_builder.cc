@@ -51,9 +51,10 @@ std::string BuildProfile(const ProfileSpec& spec) {
   p.set_time_nanos(spec.time_nanos);
   auto* mapping = p.add_mapping();
   mapping->set_id(1);
-  mapping->set_memory_start(0x400000);
-  mapping->set_memory_limit(0x800000);
+  mapping->set_memory_start(spec.mapping_start);
+  mapping->set_memory_limit(spec.mapping_start + 0x400000);
   mapping->set_filename(strings.Index("/bin/service"));
+  if (!spec.build_id.empty()) mapping->set_build_id(strings.Index(spec.build_id));
   std::map<std::string, uint64_t> function_ids;
   std::map<std::tuple<std::string, std::string, int64_t>, uint64_t> location_ids;
   for (const auto& s : spec.samples) {
@@ -73,7 +74,7 @@ std::string BuildProfile(const ProfileSpec& spec) {
         auto* loc = p.add_location();
         loc->set_id(lit->second);
         loc->set_mapping_id(1);
-        loc->set_address(0x401000 + lit->second * 16);
+        loc->set_address(spec.mapping_start + 0x1000 + lit->second * 16);
         auto* line = loc->add_line();
         line->set_function_id(fit->second);
         line->set_line(f.line);

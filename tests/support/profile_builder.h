@@ -32,6 +32,9 @@ struct ProfileSpec {
   int64_t period = 524288;
   int64_t time_nanos = 0;
   std::vector<TestSample> samples;
+  // The main binary's mapping (every location is in it).
+  std::string build_id;
+  uint64_t mapping_start = 0x400000;
 };
 
 // Serialized (uncompressed) profile.
