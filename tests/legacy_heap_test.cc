@@ -9,6 +9,7 @@
 #include "input/load.h"
 #include "input/sniff.h"
 #include "output/inspect.h"
+#include "support/profile_builder.h"
 #include "test_paths.h"
 
 namespace pprof_trend {
@@ -64,6 +65,26 @@ TEST(LegacyHeapTest, UnsamplesEachRecordAsPprofDoes) {
 // Records without symbols are locations without lines, as pprof reads them
 // (inspect then groups them as pprof -top does; alignment names them by
 // address, the return address - 1).
+// The header counts every record's in-use objects: a real Go heap profile
+// whose last records were cut off (a paste, a truncated copy) is partial, as
+// a cut table is, with the share its records hold; the whole file is not.
+TEST(LegacyHeapTest, RecordsHoldingLessThanTheHeaderAreAPartialProfile) {
+  const std::string whole = testing::ReadFileOrDie(testing::SourcePath("testdata/sarama/day3.heap.txt"));
+  auto p = ParseLegacyHeap(whole, "day3.heap.txt");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->coverage, 1);
+  EXPECT_TRUE(p->warnings.empty());
+  // Up to the second record: the newPartitionProducer record alone (35 of the header's 142 objects).
+  const size_t second = whole.find("\n1: ", whole.find("\n") + 1);
+  ASSERT_NE(second, std::string::npos);
+  const std::string cut = whole.substr(0, second + 1);
+  p = ParseLegacyHeap(cut, "cut.heap.txt");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_LT(p->coverage, 0.5);
+  ASSERT_EQ(p->warnings.size(), 1u);
+  EXPECT_TRUE(p->warnings[0].starts_with("a partial heap profile: its records hold ")) << p->warnings[0];
+}
+
 TEST(LegacyHeapTest, UnsymbolizedRecordsAreAddressesWithoutLines) {
   auto p = ParseLegacyHeap("heap profile: 1: 64 [1: 64] @ heapprofile\n1: 64 [1: 64] @ 0x401001 0x402002\n", "t");
   ASSERT_TRUE(p.ok()) << p.status().message();

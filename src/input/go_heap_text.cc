@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/units.h"
 #include "input/heap_text.h"
 
 namespace pprof_trend {
@@ -19,6 +20,7 @@ struct Sampling {
   // object size there (the `bytes` label, exact); gperftools, jemalloc and
   // the C++ heapz_v2 keep one record per stack: B/N is an average of sizes.
   bool record_per_size = false;
+  int64_t header_inuse_objects = 0;  // the header's first N: what the records should add up to
 };
 
 // "heap profile: N: B [N: B] @ heap/RATE": the sampling rate pprof reads
@@ -32,6 +34,7 @@ StatusOr<Sampling> ParseHeader(const TextInput& input, std::string_view line) {
     return input.Error("expected a header \"heap profile: N: B [N: B] @ heap/RATE\"");
   std::string_view sampling = header.Word();
   Sampling out;
+  out.header_inuse_objects = n1;
   if (sampling.starts_with("heap_v2/") || sampling.starts_with("heapz_v2/") || sampling.starts_with("heap/")) {
     std::string_view number = sampling.substr(sampling.find('/') + 1);
     auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), out.rate);
@@ -91,6 +94,7 @@ struct Record {
   bool open = false;
   int64_t values[4] = {0, 0, 0, 0};  // alloc objects, alloc bytes, in-use objects, in-use bytes
   int64_t block_size = 0;
+  int64_t raw_inuse_objects = 0;  // as the file counts them (sampled), summed over every record read
   std::vector<uint64_t> pcs;
   std::vector<Frame> frames;
 };
@@ -104,6 +108,8 @@ Status ParseRecordLine(const TextInput& input, std::string_view line, int64_t ra
     return input.Error(fmt::format("expected a record \"N: B [N: B] @ 0xADDRESS...\", got \"{}\"",
                                    line.substr(0, std::min<size_t>(line.size(), 60))));
   if (in_n < 0 || in_b < 0 || al_n < 0 || al_b < 0) return input.Error("negative count or size");
+  if (__builtin_add_overflow(r.raw_inuse_objects, in_n, &r.raw_inuse_objects))
+    return input.Error("in-use counts too large in sum");
   if ((in_n == 0 && in_b != 0) || (al_n == 0 && al_b != 0)) return input.Error("a count of 0 with a non-zero size");
   r.pcs.clear();
   r.frames.clear();
@@ -171,7 +177,19 @@ StatusOr<Profile> ParseGoHeapText(TextInput& input, std::string_view header) {
     RETURN_IF_ERROR(ParseRecordLine(input, line, sampling.rate, record));
   }
   RETURN_IF_ERROR(AddRecord(input, sampling, record, model));
-  return FinishHeapProfile(std::move(model), input);
+  ASSIGN_OR_RETURN(Profile profile, FinishHeapProfile(std::move(model), input));
+  // The header counts every record's in-use objects: records that hold
+  // fewer are a file cut short (a paste, a truncated copy), partial as a
+  // cut table is.
+  if (record.raw_inuse_objects < sampling.header_inuse_objects) {
+    profile.coverage =
+        static_cast<double>(record.raw_inuse_objects) / static_cast<double>(sampling.header_inuse_objects);
+    profile.warnings.push_back(fmt::format(
+        "a partial heap profile: its records hold {} of the {} in-use objects its header counts ({:.1f}%); the "
+        "sites left out are missing from the series",
+        FormatGrouped(record.raw_inuse_objects), FormatGrouped(sampling.header_inuse_objects), 100 * profile.coverage));
+  }
+  return profile;
 }
 
 }  // namespace pprof_trend
