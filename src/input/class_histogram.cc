@@ -171,6 +171,7 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
   profile.runtime = "Java";
   profile.warnings = std::move(warnings);
   profile.coverage = coverage;
+  if (chosen.has_footer) profile.stated_bytes = chosen.footer_bytes;
   if (!ValueTotalsFit(profile))
     return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
   return profile;

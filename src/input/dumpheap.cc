@@ -244,6 +244,7 @@ StatusOr<Profile> BuildProfile(const Table& t, const std::string& source, std::v
   if (free_gaps > 0) profile.free_bytes = free_bytes;
   profile.warnings = std::move(warnings);
   profile.coverage = coverage;
+  if (t.has_footer && t.footer_bytes) profile.stated_bytes = *t.footer_bytes;
   profile.view_filter = FilterOf(t.command);
   if (!ValueTotalsFit(profile))
     return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));

@@ -29,6 +29,7 @@ Capture CaptureOf(const Profile& profile) {
   }
   capture.warnings = profile.warnings;
   capture.coverage = profile.coverage;
+  capture.stated_bytes = profile.stated_bytes;
   capture.free_bytes = profile.free_bytes;
   capture.runtime = profile.runtime;
   capture.view_filter = profile.view_filter;

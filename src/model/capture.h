@@ -35,6 +35,7 @@ struct Capture {
   std::vector<Placement> placements;
   std::vector<std::string> warnings;  // the input's own (Profile::warnings)
   double coverage = 1;                // heap tables: the share of the footer's objects the rows hold
+  int64_t stated_bytes = -1;          // heap tables: the heap's bytes as the file states them; -1: not stated
   int64_t free_bytes = -1;            // .NET heap tables: SOS's "Free" bytes, left out of the sites; -1: none
   std::string runtime;                // "Java", ".NET" when the format says; else empty
   std::string view_filter;            // heap tables: not the whole heap (Profile::view_filter)

@@ -118,6 +118,10 @@ struct Profile {
   // whole), and the view when it is not the whole heap ("dumpheap -stat
   // -type Foo", "finalizequeue"); empty for the whole heap.
   double coverage = 1;
+  // Heap tables: the heap's bytes as the file states them (a footer's byte
+  // total, "GC Heap bytes"); -1 when it states none. Free space included
+  // where the tool counts it (SOS), so it can exceed the rows' sum.
+  int64_t stated_bytes = -1;
   // .NET heap tables: the bytes of SOS's "Free" row (gaps between objects,
   // counted by the footer, no type), left out of the samples; -1: none.
   int64_t free_bytes = -1;

@@ -157,6 +157,8 @@ void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
     w.Bool(c.coverage < 1);
     w.Key("coverage");
     w.Double(c.coverage);
+    w.Key("stated_bytes");  // heap tables: the heap's bytes as the file states them (footer, GC Heap bytes); null: none
+    c.stated_bytes >= 0 ? w.Int(c.stated_bytes) : w.Null();
     w.Key("free_bytes");  // .NET heap tables: SOS's "Free" row, left out of total_bytes
     c.free_bytes >= 0 ? w.Int(c.free_bytes) : w.Null();
     w.EndObject();

@@ -186,8 +186,13 @@ std::string Header(const Report& r) {
   for (const auto& c : a.captures) path_width = std::max(path_width, TerminalSafe(c.path).size());
   path_width = std::min<size_t>(path_width, 48);
   const bool objects = !a.objects_type_name.empty();
-  out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", "#", "profile", path_width, "captured", a.value_type_name,
-                     objects ? fmt::format("  {:>12}", a.objects_type_name) : "");
+  // Partial captures: the heap each file states beside its rows' sum.
+  const bool stated =
+      std::any_of(a.captures.begin(), a.captures.end(), [](const Capture& c) { return c.coverage < 1; }) &&
+      std::any_of(a.captures.begin(), a.captures.end(), [](const Capture& c) { return c.stated_bytes >= 0; });
+  out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}{}\n", "#", "profile", path_width, "captured", a.value_type_name,
+                     objects ? fmt::format("  {:>12}", a.objects_type_name) : "",
+                     stated ? fmt::format("  {:>12}", "file states") : "");
   // A long series shows its first and last captures and a summary between.
   constexpr size_t kShownAtEachEnd = 3;
   const size_t n = a.captures.size();
@@ -199,9 +204,12 @@ std::string Header(const Report& r) {
       continue;
     }
     const Capture& c = a.captures[i];
-    out += fmt::format("  {:>2}  {:<{}}  {:<23}  {:>12}{}\n", i + 1, FitWidth(TerminalSafe(c.path), path_width),
-                       path_width, FormatTimeUtc(c.time_nanos), Value(r, static_cast<double>(c.total_value)),
-                       objects ? fmt::format("  {:>12}", FormatCount(static_cast<double>(c.total_objects))) : "");
+    out += fmt::format(
+        "  {:>2}  {:<{}}  {:<23}  {:>12}{}{}\n", i + 1, FitWidth(TerminalSafe(c.path), path_width), path_width,
+        FormatTimeUtc(c.time_nanos), Value(r, static_cast<double>(c.total_value)),
+        objects ? fmt::format("  {:>12}", FormatCount(static_cast<double>(c.total_objects))) : "",
+        stated ? fmt::format("  {:>12}", c.stated_bytes >= 0 ? FormatBytes(static_cast<double>(c.stated_bytes)) : "-")
+               : "");
   }
   std::string span = t.span_seconds > 0 ? fmt::format("span {}, ", FormatSpan(t.span_seconds)) : "";
   std::string rate = t.total.per_day ? fmt::format(" ({}/{}{})", SignedValue(r, PerUnit(*t.total.per_day, r.rate_unit)),
