@@ -111,4 +111,40 @@ TEST(ClassHistogramTest, MalformedHistogramsNameTheProblem) {
 }
 
 }  // namespace
+// A JDK 8 GC log with -XX:+PrintClassHistogramBeforeFullGC and ...After:
+// a series of the live heaps (the "after" histograms), each at the time its
+// log line gives; the "before" ones (garbage included) are left out.
+TEST(ClassHistogramTest, AGcLogOfSeveralHistogramsIsASeriesOfTheLiveHeaps) {
+  auto histogram = [](int64_t sessions) {
+    return std::string(
+               " num     #instances         #bytes  class name\n"
+               "----------------------------------------------\n"
+               "   1:         ") +
+           std::to_string(sessions) + "        " + std::to_string(sessions * 32) + "  Leak$Session\nTotal         " +
+           std::to_string(sessions) + "        " + std::to_string(sessions * 32) + "\n";
+  };
+  const std::string log =
+      "2016-01-01T06:54:06.773+0100: 11662.232: [Full GC 11662.233: [Class Histogram (before full gc):\n" +
+      histogram(5000) + ", 0.1 secs]\n2016-01-01T06:54:06.900+0100: 11662.359: [Class Histogram (after full gc):\n" +
+      histogram(1000) + ", 0.1 secs]\n" +
+      "2016-01-01T07:54:06.773+0100: 15262.232: [Full GC 15262.233: [Class Histogram (before full gc):\n" +
+      histogram(9000) + ", 0.1 secs]\n2016-01-01T07:54:06.900+0100: 15262.359: [Class Histogram (after full gc):\n" +
+      histogram(3000) + ", 0.1 secs]\n";
+  auto series = ParseClassHistogramSeries(log, "gc.log");
+  ASSERT_TRUE(series.ok()) << series.status().message();
+  ASSERT_EQ(series->size(), 2u);
+  EXPECT_EQ((*series)[0].source, "gc.log#1");
+  EXPECT_EQ((*series)[1].source, "gc.log#2");
+  EXPECT_EQ((*series)[0].values, (std::vector<int64_t>{1000, 32000}));
+  EXPECT_EQ((*series)[1].values, (std::vector<int64_t>{3000, 96000}));
+  // 06:54:06.900+01:00 = 05:54:06.9 UTC.
+  EXPECT_EQ((*series)[0].time_nanos, int64_t{1451627646} * 1000000000 + 900000000);
+  EXPECT_EQ((*series)[1].time_nanos - (*series)[0].time_nanos, int64_t{3600} * 1000000000);
+  // One histogram: the one profile, as ParseClassHistogram reads it.
+  series = ParseClassHistogramSeries(histogram(10), "one.txt");
+  ASSERT_TRUE(series.ok());
+  ASSERT_EQ(series->size(), 1u);
+  EXPECT_EQ((*series)[0].source, "one.txt");
+}
+
 }  // namespace pprof_trend

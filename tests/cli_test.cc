@@ -393,6 +393,34 @@ TEST_F(CliTest, APartialCapturesHeaderRowShowsTheHeapItsFileStates) {
   EXPECT_TRUE(json["profiles"][1]["partial"].get<bool>());
 }
 
+// A debugger session that printed the whole heap's statistics three times
+// (here the three real SOS tables of testdata/dotnet, one after the other in
+// one log) is a series by itself; --times counts its tables.
+TEST_F(CliTest, AFileOfSeveralHeapTablesIsASeries) {
+  std::string session;
+  for (int i = 1; i <= 3; ++i)
+    session += testing::ReadFileOrDie(testing::SourcePath("testdata/dotnet/dump" + std::to_string(i) + ".txt")) + "\n";
+  Write("session.log", session);
+  RunResult r = Run("--times 2022-11-10,2022-11-11,2022-11-12 --format json session.log");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  ASSERT_EQ(json["profiles"].size(), 3u);
+  EXPECT_EQ(json["profiles"][0]["path"], "session.log#1");
+  EXPECT_EQ(json["profiles"][2]["path"], "session.log#3");
+  EXPECT_EQ(json["nodes"][0]["function"],
+            "System.Collections.Concurrent.ConcurrentDictionary`2+Node[[Kafka.Client.Metrics.MetricKey, "
+            "Kafka.Client],[Kafka.Client.Common.NoOpTimer, Kafka.Client]]");
+  r = Run("--times 2022-11-10,2022-11-11 session.log");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "pprof-trend: --times has 2 times for 3 captures (a file of heap tables taken over time holds one per "
+            "table)\n");
+  // inspect reads one capture: the last table, as before.
+  r = Run("inspect session.log");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("3 tables of heap statistics; read the one at line"), std::string::npos) << r.err;
+}
+
 // A directory stands for the profiles in it; what is no profile is named and skipped.
 TEST_F(CliTest, ADirectoryArgumentIsEveryProfileInIt) {
   fs::create_directories(Path("month"));

@@ -198,16 +198,27 @@ Analysis AnalyzeAligned(AlignedProfiles aligned, bool keep_order) {
 }
 
 StatusOr<Analysis> Analyze(const PipelineOptions& options) {
-  if (options.profiles.size() < 2)
-    return Status::UsageError(
-        fmt::format("a trend needs two or more profiles (got {}); to look at one profile use: pprof-trend inspect FILE",
-                    options.profiles.size()));
+  auto too_few = [](size_t got) {
+    return Status::UsageError(fmt::format(
+        "a trend needs two or more profiles (got {}); to look at one profile use: pprof-trend inspect FILE", got));
+  };
+  if (options.profiles.empty()) return too_few(0);
   RETURN_IF_ERROR(CheckStdinOnce(options.profiles));
   ASSIGN_OR_RETURN(AlignOptions align, MakeAlignOptions(options));
-  if (!options.times.empty() && options.times.size() != options.profiles.size())
-    return Status::UsageError(fmt::format("--times has {} for {} profiles",
-                                          Plural(static_cast<int64_t>(options.times.size()), "time"),
-                                          options.profiles.size()));
+  // A GC log with a histogram at each full GC is several captures.
+  std::vector<size_t> captures_per_path;
+  size_t num_captures = 0;
+  for (const std::string& path : options.profiles) {
+    captures_per_path.push_back(CapturesIn(path, options.load));
+    num_captures += captures_per_path.back();
+  }
+  if (num_captures < 2) return too_few(num_captures);
+  if (!options.times.empty() && options.times.size() != num_captures)
+    return Status::UsageError(fmt::format(
+        "--times has {} for {} {}", Plural(static_cast<int64_t>(options.times.size()), "time"), num_captures,
+        num_captures == options.profiles.size()
+            ? "profiles"
+            : "captures (a file of heap tables taken over time holds one per table)"));
 
   PhaseTimer timer;
   Diagnostics symbol_notes;
@@ -215,11 +226,14 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
   {
     // Scoped: the aligner's lookup tables (sites by stack, frames by name) and
     // the symbolizer's files are gone before the trend stage allocates.
-    SeriesBuilder series(std::move(align), options.symbolize, options.profiles.size());
-    RETURN_IF_ERROR(LoadEach(options.profiles, options.load, [&](size_t i, Profile&& profile) {
-      return series.Add(i, std::move(profile),
-                        options.times.empty() ? std::nullopt : std::optional<int64_t>(options.times[i]));
-    }));
+    SeriesBuilder series(std::move(align), options.symbolize, num_captures);
+    RETURN_IF_ERROR(LoadEach(
+        options.profiles, options.load,
+        [&](size_t i, Profile&& profile) {
+          return series.Add(i, std::move(profile),
+                            options.times.empty() ? std::nullopt : std::optional<int64_t>(options.times[i]));
+        },
+        captures_per_path));
     symbol_notes = series.TakeNotes();
     aligned = std::move(series).Finish(options.keep_order);
   }

@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <charconv>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "base/units.h"
@@ -14,7 +16,8 @@
 namespace pprof_trend {
 namespace {
 
-// A unified GC log line's "[0.123s][info][gc,classhisto] " prefix, removed.
+// A unified GC log line's "[0.123s][info][gc,classhisto] GC(3) " prefix,
+// removed.
 std::string_view WithoutLogPrefix(std::string_view line) {
   std::string_view t = Trim(line);
   while (t.starts_with('[')) {
@@ -22,7 +25,41 @@ std::string_view WithoutLogPrefix(std::string_view line) {
     if (close == std::string_view::npos) break;
     t = Trim(t.substr(close + 1));
   }
+  if (t.starts_with("GC(")) {
+    const size_t close = t.find(')');
+    if (close != std::string_view::npos && close > 3 &&
+        t.substr(3, close - 3).find_first_not_of("0123456789") == std::string_view::npos)
+      t = Trim(t.substr(close + 1));
+  }
   return t;
+}
+
+// The "GC(3)" id of a unified GC log line; empty when it has none.
+std::string_view GcId(std::string_view line) {
+  const size_t at = line.find("] GC(");
+  if (at == std::string_view::npos) return {};
+  const size_t close = line.find(')', at);
+  return close == std::string_view::npos ? std::string_view() : line.substr(at + 2, close - at - 1);
+}
+
+// The wall-clock time a GC log line starts with: unified logging's
+// "[2026-12-05T23:47:41.540+0000]" decoration, or JDK 8's
+// "2016-01-01T06:54:06.773+0100: ". 0 when there is none.
+int64_t LineTime(std::string_view line) {
+  std::string_view t = Trim(line);
+  if (t.starts_with('[')) t.remove_prefix(1);
+  if (t.size() < 19 || t[4] != '-' || t[10] != 'T') return 0;
+  std::string text(t.substr(0, 19));  // to the second
+  size_t i = 19;
+  int64_t fraction_nanos = 0;
+  if (i < t.size() && t[i] == '.') {
+    int64_t scale = 100000000;
+    for (++i; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i, scale /= 10)
+      fraction_nanos += (t[i] - '0') * scale;
+  }
+  if (i + 5 <= t.size() && (t[i] == '+' || t[i] == '-')) text += std::string(t.substr(i, 5));
+  const std::optional<int64_t> seconds = ParseTime(text);
+  return seconds ? *seconds + fraction_nanos : 0;
 }
 
 enum class Layout { kNone, kHotSpot, kOpenJ9 };
@@ -55,6 +92,9 @@ struct Row {
 
 struct Histogram {
   size_t header_line = 0;
+  int64_t time_nanos = 0;  // from the GC log line that introduces it; 0: none
+  std::string_view gc_id;  // unified GC log: "GC(3)"; JDK 8 logs say "before full gc" instead
+  bool before_gc = false;
   Layout layout = Layout::kNone;
   std::vector<Row> rows;
   bool has_footer = false;
@@ -68,20 +108,38 @@ bool IsClassHistogram(std::string_view data) {
   return AnyOfFirstLines(data, 20000, [](std::string_view line) { return HeaderLayout(line) != Layout::kNone; });
 }
 
-StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& source, const Limits& limits) {
+namespace {
+
+// Step 1: every histogram of the file, its rows and footer, and when it was
+// taken where a GC log says.
+StatusOr<std::vector<Histogram>> ReadHistograms(std::string_view data, const std::string& source,
+                                                const Limits& limits) {
   std::vector<Histogram> histograms;
   Histogram* h = nullptr;  // the one being read
   size_t rows_total = 0;
   TextInput input(data, source, limits);
   std::string_view line;
+  int64_t recent_time = 0;  // of the last line that started with a time, within the last 3 lines
+  size_t recent_time_line = 0;
+  bool recent_before = false;
   while (input.Next(&line)) {
     const size_t line_number = input.line_number();
     auto error = [&](std::string_view what) { return input.Error(what); };
+    if (const int64_t t = LineTime(line); t != 0) {
+      recent_time = t;
+      recent_time_line = line_number;
+      recent_before = line.find("(before full gc)") != std::string_view::npos;
+    }
     if (Layout layout = HeaderLayout(line); layout != Layout::kNone) {
       histograms.emplace_back();
       h = &histograms.back();
       h->header_line = line_number;
       h->layout = layout;
+      if (recent_time != 0 && line_number - recent_time_line <= 3) {
+        h->time_nanos = recent_time;
+        h->before_gc = recent_before;
+      }
+      h->gc_id = GcId(line);
       continue;
     }
     if (h == nullptr || h->has_footer) continue;
@@ -128,11 +186,11 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
   }
   if (histograms.empty())
     return Status::InputError(fmt::format("{}: no \"num #instances #bytes class name\" header found", source));
-  const Histogram& chosen = histograms.back();
-  std::vector<std::string> warnings;
-  if (histograms.size() > 1)
-    warnings.push_back(fmt::format("{} class histograms (a GC log?); read the last, at line {}", histograms.size(),
-                                   chosen.header_line));
+  return histograms;
+}
+
+// Step 2: one histogram as a profile: a site per class.
+StatusOr<Profile> BuildProfile(const Histogram& chosen, const std::string& source, std::vector<std::string> warnings) {
   ModelBuilder model(source);
   model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   int64_t instances = 0, bytes = 0;
@@ -172,9 +230,53 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
   profile.warnings = std::move(warnings);
   profile.coverage = coverage;
   if (chosen.has_footer) profile.stated_bytes = chosen.footer_bytes;
+  profile.time_nanos = chosen.time_nanos;
   if (!ValueTotalsFit(profile))
     return Status::InputError(fmt::format("{}: counts or sizes too large (their totals overflow 64 bits)", source));
   return profile;
+}
+
+// The histograms of a GC log that hold the heap after a full GC (what is
+// live): of those a GC printed before and after, the after; JDK 8's
+// "(before full gc)" ones left out. Only whole ones (with their footer).
+std::vector<const Histogram*> LiveHistograms(const std::vector<Histogram>& histograms) {
+  std::vector<const Histogram*> out;
+  for (size_t i = 0; i < histograms.size(); ++i) {
+    const Histogram& h = histograms[i];
+    if (!h.has_footer || h.before_gc) continue;
+    if (!h.gc_id.empty() && i + 1 < histograms.size() && histograms[i + 1].gc_id == h.gc_id) continue;
+    out.push_back(&h);
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& source, const Limits& limits) {
+  ASSIGN_OR_RETURN(const std::vector<Histogram> histograms, ReadHistograms(data, source, limits));
+  const Histogram& chosen = histograms.back();
+  std::vector<std::string> warnings;
+  if (histograms.size() > 1)
+    warnings.push_back(fmt::format("{} class histograms (a GC log?); read the last, at line {}", histograms.size(),
+                                   chosen.header_line));
+  return BuildProfile(chosen, source, std::move(warnings));
+}
+
+StatusOr<std::vector<Profile>> ParseClassHistogramSeries(std::string_view data, const std::string& source,
+                                                         const Limits& limits) {
+  ASSIGN_OR_RETURN(const std::vector<Histogram> histograms, ReadHistograms(data, source, limits));
+  const std::vector<const Histogram*> live = LiveHistograms(histograms);
+  std::vector<Profile> out;
+  if (live.size() < 2) {
+    ASSIGN_OR_RETURN(Profile one, ParseClassHistogram(data, source, limits));
+    out.push_back(std::move(one));
+    return out;
+  }
+  for (size_t k = 0; k < live.size(); ++k) {
+    ASSIGN_OR_RETURN(Profile p, BuildProfile(*live[k], fmt::format("{}#{}", source, k + 1), {}));
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 }  // namespace pprof_trend

@@ -23,6 +23,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "model/input_limits.h"
@@ -34,5 +35,12 @@ bool IsClassHistogram(std::string_view data);
 
 // Errors name the file and line: "histo.txt:7: ...".
 StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& source, const Limits& limits = {});
+
+// A GC log that printed a whole histogram at several full GCs is a series by
+// itself: one profile per live-heap histogram (after each GC; the "before"
+// ones left out), named "SOURCE#1", "SOURCE#2", ..., each with the time its
+// log line gives (0 when none). Fewer than two: ParseClassHistogram's one.
+StatusOr<std::vector<Profile>> ParseClassHistogramSeries(std::string_view data, const std::string& source,
+                                                         const Limits& limits = {});
 
 }  // namespace pprof_trend

@@ -260,4 +260,23 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
   return BuildProfile(*chosen, source, std::move(warnings));
 }
 
+StatusOr<std::vector<Profile>> ParseDumpheapSeries(std::string_view data, const std::string& source,
+                                                   const Limits& limits) {
+  ASSIGN_OR_RETURN(const std::vector<Table> tables, ReadTables(data, source, limits));
+  std::vector<const Table*> whole;
+  for (const Table& t : tables)
+    if (FilterOf(t.command).empty() && t.has_footer) whole.push_back(&t);
+  std::vector<Profile> out;
+  if (whole.size() < 2) {
+    ASSIGN_OR_RETURN(Profile one, ParseDumpheapStat(data, source, limits));
+    out.push_back(std::move(one));
+    return out;
+  }
+  for (size_t k = 0; k < whole.size(); ++k) {
+    ASSIGN_OR_RETURN(Profile p, BuildProfile(*whole[k], fmt::format("{}#{}", source, k + 1), {}));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace pprof_trend

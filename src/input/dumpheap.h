@@ -19,6 +19,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "model/input_limits.h"
@@ -30,5 +31,12 @@ bool IsDumpheapStat(std::string_view data);
 
 // Errors name the file and line: "dump2.txt:14: ...".
 StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& source, const Limits& limits = {});
+
+// A debugger session that printed the whole heap's statistics (dumpheap
+// -stat without a filter) several times is a series by itself: one profile
+// per such table, named "SOURCE#1", "SOURCE#2", ... (no times: the tables
+// carry none). Fewer than two: ParseDumpheapStat's one.
+StatusOr<std::vector<Profile>> ParseDumpheapSeries(std::string_view data, const std::string& source,
+                                                   const Limits& limits = {});
 
 }  // namespace pprof_trend

@@ -203,8 +203,8 @@ StatusOr<InputBytes> ReadInput(const std::string& path, uint64_t max_bytes) {
 
 namespace {
 
-StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, const LoadOptions& options) {
-  std::string& data = input.data;
+// Inflates gzip (bounded) and checks the size of what is left.
+Status Inflate(std::string& data, const std::string& name, const LoadOptions& options) {
   if (data.empty()) return Status::InputError(fmt::format("{}: empty file, not a profile", name));
   if (IsGzip(data)) {
     ASSIGN_OR_RETURN(data,
@@ -214,6 +214,12 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
     return Status::InputError(fmt::format("{}: {} bytes exceed the limit of {} bytes (--max-decompressed raises it)",
                                           name, data.size(), options.limits.max_decompressed_bytes));
   }
+  return Status();
+}
+
+StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, const LoadOptions& options) {
+  std::string& data = input.data;
+  RETURN_IF_ERROR(Inflate(data, name, options));
   const TextFormat text = TextFormatOf(data);
   if (text == TextFormat::kLegacyHeap) return ParseLegacyHeap(data, name, options.limits);
   if (text != TextFormat::kNone) {
@@ -221,8 +227,10 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
                                       : text == TextFormat::kGcdumpReport
                                           ? ParseGcdumpReport(data, name, options.limits)
                                           : ParseClassHistogram(data, name, options.limits));
-    profile.time_nanos = input.mtime_nanos;  // the tables carry no capture time
-    profile.time_from_mtime = input.mtime_nanos != 0;
+    if (profile.time_nanos == 0) {  // the tables carry no capture time (a GC log's lines may)
+      profile.time_nanos = input.mtime_nanos;
+      profile.time_from_mtime = input.mtime_nanos != 0;
+    }
     return profile;
   }
   if (auto what = DescribeNonProtobuf(data)) return Status::InputError(fmt::format("{}: {}", name, *what));
@@ -236,6 +244,53 @@ StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const L
   ASSIGN_OR_RETURN(Profile profile, DecodeAnyFormat(std::move(input), name, options));
   profile.content_hash = content_hash;
   return profile;
+}
+
+namespace {
+
+// The captures of a file of heap tables taken over time (a GC log's class
+// histograms, a debugger session's dumpheap -stat tables); none for any
+// other format.
+StatusOr<std::vector<Profile>> ParseTableSeries(std::string_view data, const std::string& path, const Limits& limits) {
+  switch (TextFormatOf(data)) {
+    case TextFormat::kClassHistogram: return ParseClassHistogramSeries(data, path, limits);
+    case TextFormat::kDumpheap: return ParseDumpheapSeries(data, path, limits);
+    default: return std::vector<Profile>();
+  }
+}
+
+}  // namespace
+
+size_t CapturesIn(const std::string& path, const LoadOptions& options) {
+  if (path == "-" || IsUrl(path)) return 1;
+  auto input = ReadInput(path, options.limits.max_decompressed_bytes);
+  if (!input.ok() || IsGzip(input->data)) return 1;
+  auto series = ParseTableSeries(input->data, path, options.limits);
+  return series.ok() && !series->empty() ? series->size() : 1;  // an error is the load's to report
+}
+
+StatusOr<std::vector<Profile>> LoadCaptures(const std::string& path, const LoadOptions& options, size_t expected) {
+  std::vector<Profile> out;
+  if (expected <= 1) {
+    ASSIGN_OR_RETURN(Profile one, LoadProfile(path, options));
+    out.push_back(std::move(one));
+    return out;
+  }
+  ASSIGN_OR_RETURN(InputBytes input, ReadInput(path, options.limits.max_decompressed_bytes));
+  const uint64_t content_hash = std::hash<std::string_view>{}(input.data);
+  RETURN_IF_ERROR(Inflate(input.data, path, options));
+  ASSIGN_OR_RETURN(out, ParseTableSeries(input.data, path, options.limits));
+  if (out.size() != expected)
+    return Status::InputError(
+        fmt::format("{}: changed while it was read ({} tables, then {})", path, expected, out.size()));
+  for (Profile& p : out) {
+    p.content_hash = content_hash ^ std::hash<std::string>{}(p.source);  // each table its own content
+    if (p.time_nanos == 0) {
+      p.time_nanos = input.mtime_nanos;
+      p.time_from_mtime = input.mtime_nanos != 0;
+    }
+  }
+  return out;
 }
 
 StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options) {
@@ -253,13 +308,20 @@ StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& option
 }
 
 Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& options,
-                const std::function<Status(size_t, Profile&&)>& consume) {
+                const std::function<Status(size_t, Profile&&)>& consume, const std::vector<size_t>& captures_per_path) {
+  auto expected = [&](size_t i) { return captures_per_path.empty() ? size_t{1} : captures_per_path[i]; };
+  std::vector<size_t> first_capture(paths.size() + 1, 0);
+  for (size_t i = 0; i < paths.size(); ++i) first_capture[i + 1] = first_capture[i] + expected(i);
+  auto consume_all = [&](size_t i, std::vector<Profile>&& profiles) {
+    for (size_t j = 0; j < profiles.size(); ++j) RETURN_IF_ERROR(consume(first_capture[i] + j, std::move(profiles[j])));
+    return Status();
+  };
   unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<size_t>(threads, paths.size()));
   if (threads <= 1) {
     for (size_t i = 0; i < paths.size(); ++i) {
-      ASSIGN_OR_RETURN(Profile p, LoadProfile(paths[i], options));
-      RETURN_IF_ERROR(consume(i, std::move(p)));
+      ASSIGN_OR_RETURN(std::vector<Profile> p, LoadCaptures(paths[i], options, expected(i)));
+      RETURN_IF_ERROR(consume_all(i, std::move(p)));
     }
     return Status();
   }
@@ -276,9 +338,9 @@ Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& option
         std::lock_guard lock(mu);
         if (!first_error.ok()) return;
       }
-      StatusOr<Profile> loaded = Status::InputError(paths[i] + ": not read");
+      StatusOr<std::vector<Profile>> loaded = Status::InputError(paths[i] + ": not read");
       try {
-        loaded = LoadProfile(paths[i], options);
+        loaded = LoadCaptures(paths[i], options, expected(i));
       } catch (const std::bad_alloc&) {  // said, not an abort on this thread
         loaded = Status::InputError(fmt::format("{}: out of memory while reading it", paths[i]));
       }
@@ -291,7 +353,7 @@ Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& option
       lock.unlock();
       Status status;
       try {
-        status = loaded.ok() ? consume(i, std::move(loaded).value()) : loaded.status();
+        status = loaded.ok() ? consume_all(i, std::move(loaded).value()) : loaded.status();
       } catch (const std::bad_alloc&) {
         status = Status::InputError(fmt::format("{}: out of memory while folding it", paths[i]));
       }

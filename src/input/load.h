@@ -65,10 +65,22 @@ StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const L
 // Reads and decodes one profile.
 StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& options);
 
+// How many captures the input at `path` holds: a GC log that printed a
+// whole class histogram at several full GCs holds one per GC
+// (ParseClassHistogramSeries); every other input one. Reads local text
+// files; standard input, URLs and gzip count as one (read as before).
+size_t CapturesIn(const std::string& path, const LoadOptions& options);
+
+// The `expected` captures of one input (CapturesIn): a series of class
+// histograms, or the one profile LoadProfile reads.
+StatusOr<std::vector<Profile>> LoadCaptures(const std::string& path, const LoadOptions& options, size_t expected);
+
 // Loads every path and calls `consume(i, profile)` for i = 0, 1, ... in
-// order. Returns the first error in argument order (from loading or from
+// order: one per path, or captures_per_path[k] for path k (CapturesIn).
+// Returns the first error in argument order (from loading or from
 // `consume`); nothing after it is consumed.
 Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& options,
-                const std::function<Status(size_t, Profile&&)>& consume);
+                const std::function<Status(size_t, Profile&&)>& consume,
+                const std::vector<size_t>& captures_per_path = {});
 
 }  // namespace pprof_trend
