@@ -263,8 +263,19 @@ StatusOr<std::vector<Profile>> ParseTableSeries(std::string_view data, const std
 
 size_t CapturesIn(const std::string& path, const LoadOptions& options) {
   if (path == "-" || IsUrl(path)) return 1;
+  {
+    // Profiles (gzip, protobuf) are told by their first bytes and not read
+    // twice: only text is read whole here.
+    std::ifstream file(path, std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    file.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(file.gcount()));
+    if (head.empty() || IsGzip(head) || LooksBinary(head)) return 1;
+    const TextFormat format = TextFormatOf(head);
+    if (format == TextFormat::kLegacyHeap || format == TextFormat::kGcdumpReport) return 1;
+  }
   auto input = ReadInput(path, options.limits.max_decompressed_bytes);
-  if (!input.ok() || IsGzip(input->data)) return 1;
+  if (!input.ok()) return 1;
   auto series = ParseTableSeries(input->data, path, options.limits);
   return series.ok() && !series->empty() ? series->size() : 1;  // an error is the load's to report
 }
