@@ -1,11 +1,16 @@
 // The real binary on bad inputs and bad command lines: a one-line error that
 // names the file and the defect, exit code 2, nothing on stdout.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "proto/profile.pb.h"
 #include "support/profile_builder.h"
@@ -419,6 +424,44 @@ TEST_F(CliTest, AFileOfSeveralHeapTablesIsASeries) {
   r = Run("inspect session.log");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("3 tables of heap statistics; read the one at line"), std::string::npos) << r.err;
+}
+
+// A FIFO nobody writes to never hangs a run: after a short wait it is an
+// error naming it (exit 2); one whose writer comes a moment later is read.
+TEST_F(CliTest, AFifoWithoutAWriterIsAnErrorNotAHang) {
+  ASSERT_EQ(::mkfifo(Path("empty.fifo").c_str(), 0600), 0);
+  const auto start = std::chrono::steady_clock::now();
+  RunResult r = Run(Day(1) + " empty.fifo");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err, "pprof-trend: empty.fifo: a FIFO that no process wrote to within 5 s: nothing to read\n");
+  ASSERT_EQ(::mkfifo(Path("late.fifo").c_str(), 0600), 0);
+  const std::string day2 = ReadFileOrDie(Path(Day(2)));
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    // Without blocking, so that a run that never opens it cannot hang the
+    // test; a run that stops reading early is an EPIPE, not a SIGPIPE.
+    ::signal(SIGPIPE, SIG_IGN);
+    for (int tries = 0; tries < 100; ++tries) {
+      const int fd = ::open(Path("late.fifo").c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd < 0) {  // ENXIO: no reader yet
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+      ::fcntl(fd, F_SETFL, 0);
+      for (size_t done = 0; done < day2.size();) {
+        const ssize_t n = ::write(fd, day2.data() + done, day2.size() - done);
+        if (n <= 0) break;
+        done += static_cast<size_t>(n);
+      }
+      ::close(fd);
+      return;
+    }
+  });
+  r = Run("--format json " + Day(1) + " late.fifo");
+  writer.join();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("late.fifo"), std::string::npos) << r.out;
 }
 
 // A directory stands for the profiles in it; what is no profile is named and skipped.

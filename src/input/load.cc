@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -178,12 +179,16 @@ StatusOr<InputBytes> ReadInput(const std::string& path, uint64_t max_bytes) {
     ASSIGN_OR_RETURN(std::string data, ReadAll(STDIN_FILENO, "<stdin>", 0, max_bytes));
     return InputBytes{std::move(data), 0};
   }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Opened without blocking: the open of a FIFO that no process writes to
+  // would block forever. A FIFO is then given kFifoWaitMs for a writer to
+  // connect and write (a shell's <(curl ...) is a pipe that has one already).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     int err = errno;
     if (err == ENOENT) return Status::InputError(fmt::format("{}: no such file", path));
     return Status::InputError(fmt::format("{}: cannot open: {}", path, SystemError(err)));
   }
+
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     int err = errno;
@@ -194,9 +199,24 @@ StatusOr<InputBytes> ReadInput(const std::string& path, uint64_t max_bytes) {
     ::close(fd);
     return Status::InputError(fmt::format("{}: is a directory, not a profile", path));
   }
+  if (S_ISFIFO(st.st_mode)) {
+    constexpr int kFifoWaitMs = 5000;
+    pollfd ready{fd, POLLIN, 0};
+    int n;
+    do {
+      n = ::poll(&ready, 1, kFifoWaitMs);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) {
+      ::close(fd);
+      return Status::InputError(
+          fmt::format("{}: a FIFO that no process wrote to within {} s: nothing to read", path, kFifoWaitMs / 1000));
+    }
+  }
+  if (const int flags = ::fcntl(fd, F_GETFL); flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
   auto data = ReadAll(fd, path, S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0, max_bytes);
   ::close(fd);
   if (!data.ok()) return data.status();
+
   return InputBytes{std::move(data).value(),
                     static_cast<int64_t>(st.st_mtim.tv_sec) * kNanosPerSecond + st.st_mtim.tv_nsec};
 }
@@ -263,6 +283,10 @@ StatusOr<std::vector<Profile>> ParseTableSeries(std::string_view data, const std
 
 size_t CapturesIn(const std::string& path, const LoadOptions& options) {
   if (path == "-" || IsUrl(path)) return 1;
+  // Only a regular file can be read twice: a pipe (<(curl ...)) or FIFO is
+  // one capture, read once by the load.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return 1;
   {
     // Profiles (gzip, protobuf) are told by their first bytes and not read
     // twice: only text is read whole here.
