@@ -1,5 +1,6 @@
 #include "output/render_html.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -133,6 +134,31 @@ TEST(WriteFileTest, StreamsLargeContentAndLeavesNothingWhenTheProducerThrows) {
   size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 1u);  // no temporary left behind
+  fs::remove_all(dir);
+}
+
+// While an output is written it has no name in the directory (O_TMPFILE), so
+// a run killed mid-write (SIGKILL, a power cut) leaves no temporary behind;
+// the name appears with the rename.
+TEST(WriteFileTest, AnOutputHasNoNameWhileItIsWritten) {
+  fs::path dir = fs::temp_directory_path() / ("pprof-trend-write-unnamed-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const int probe = ::open(dir.c_str(), O_TMPFILE | O_WRONLY, 0600);
+  if (probe < 0) GTEST_SKIP() << "SKIPPED: the file system of " << dir << " has no O_TMPFILE";
+  ::close(probe);
+  std::string path = (dir / "report.html").string();
+  ASSERT_TRUE(WriteFileAtomically(path, "first").ok());
+  size_t entries_while_writing = 0;
+  ASSERT_TRUE(WriteFileAtomically(path, [&](std::ostream& out) {
+                out << std::string(300000, 'x');
+                out.flush();
+                for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries_while_writing;
+              }).ok());
+  EXPECT_EQ(entries_while_writing, 1u);  // report.html (the previous one) only
+  EXPECT_EQ(testing::ReadFileOrDie(path), std::string(300000, 'x'));
+  EXPECT_EQ(fs::status(path).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
   fs::remove_all(dir);
 }
 

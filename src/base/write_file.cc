@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <random>
 #include <streambuf>
 #include <vector>
 
@@ -61,17 +63,45 @@ class FdStreamBuf : public std::streambuf {
   int error_ = 0;
 };
 
+// An unnamed file in the directory of `path` (O_TMPFILE), or -1 where the
+// file system has none.
+int OpenUnnamed(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  return ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+}
+
+// Gives the unnamed file `fd` a fresh name beside `path`, returned.
+StatusOr<std::string> NameUnnamed(int fd, const std::string& path) {
+  const std::string proc = fmt::format("/proc/self/fd/{}", fd);
+  std::random_device random;
+  for (int tries = 0; tries < 100; ++tries) {
+    std::string name = fmt::format("{}.tmp.{:08x}", path, random());
+    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) return name;
+    if (errno != EEXIST) break;
+  }
+  return Status::InputError(fmt::format("{}: cannot name the written file: {}", path, std::strerror(errno)));
+}
+
 }  // namespace
 
 Status WriteFileAtomically(const std::string& path, const std::function<void(std::ostream&)>& produce) {
+  // Written unnamed where the file system allows (a run killed while writing
+  // leaves nothing behind), named only for the instant before the rename;
+  // else as a named temporary file, removed on every way out but a kill.
+  int fd = OpenUnnamed(path);
+  const bool unnamed = fd >= 0;
   std::string temp_name = path + ".tmp.XXXXXX";
   std::vector<char> temp(temp_name.begin(), temp_name.end());
   temp.push_back('\0');
-  int fd = ::mkstemp(temp.data());
+  if (!unnamed) fd = ::mkstemp(temp.data());
   if (fd < 0) return Status::InputError(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
+  auto remove_temp = [&] {
+    if (!unnamed) ::unlink(temp.data());
+  };
   auto fail = [&](const char* what, int err) {
     ::close(fd);
-    ::unlink(temp.data());
+    remove_temp();
     return Status::InputError(fmt::format("{}: cannot {}: {}", path, what, std::strerror(err)));
   };
   {
@@ -81,7 +111,7 @@ Status WriteFileAtomically(const std::string& path, const std::function<void(std
       produce(out);
     } catch (...) {  // no temporary file is left behind, whatever happens
       ::close(fd);
-      ::unlink(temp.data());
+      remove_temp();
       throw;
     }
     out.flush();
@@ -89,6 +119,15 @@ Status WriteFileAtomically(const std::string& path, const std::function<void(std
   }
   if (::fchmod(fd, 0644) != 0) return fail("set permissions of", errno);
   if (::fsync(fd) != 0) return fail("sync", errno);
+  if (unnamed) {
+    auto name = NameUnnamed(fd, path);
+    if (!name.ok()) {
+      ::close(fd);
+      return name.status();
+    }
+    temp.assign(name->begin(), name->end());
+    temp.push_back('\0');
+  }
   if (::close(fd) != 0) {
     int err = errno;
     ::unlink(temp.data());
