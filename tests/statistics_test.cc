@@ -50,7 +50,8 @@ TEST(StatisticsTest, OlsSlope) {
 
 // Long series: the O(n log n) methods against the all-pairs ones, on
 // random series of the shapes trends meet (noise, steady growth, steps,
-// long flat runs, equal capture times, outliers, restarts).
+// long flat runs, equal capture times, outliers, restarts, a site present in
+// some captures only).
 struct RandomSeries {
   std::vector<double> y, x;
   Segments segments;
@@ -60,7 +61,8 @@ RandomSeries MakeSeries(uint64_t seed, size_t n) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> unit(0, 1);
   RandomSeries s;
-  const int shape = static_cast<int>(seed % 5);
+  const int shape = static_cast<int>(seed % 6);
+  const double present = 0.1 + 0.2 * static_cast<double>((seed / 6) % 4);  // shape 5: share of captures holding it
   double level = std::floor(unit(rng) * 1e6), t = 0;
   uint32_t segment = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -71,7 +73,10 @@ RandomSeries MakeSeries(uint64_t seed, size_t n) {
       case 0: v = level + std::floor(unit(rng) * 1000); break;                                   // noise
       case 1: v = level + 500.0 * static_cast<double>(i) + std::floor(unit(rng) * 5000); break;  // growth
       case 2: v = level + (unit(rng) < 0.1 ? 1e7 : 0) + (i > n / 2 ? 4096 : 0); break;  // flat, steps, outliers
-      default: v = std::floor(unit(rng) * 50) * 4096; break;                            // few distinct values
+      case 5:  // a site in some captures only (0 in the others): a clump of 0 slopes
+        v = unit(rng) < present ? level + 4096.0 * static_cast<double>(i) : 0;
+        break;
+      default: v = std::floor(unit(rng) * 50) * 4096; break;  // few distinct values
     }
     s.y.push_back(v);
     s.x.push_back(t);
@@ -82,8 +87,8 @@ RandomSeries MakeSeries(uint64_t seed, size_t n) {
 }
 
 TEST(StatisticsTest, TheilSenOfALongSeriesIsTheAllPairsMedian) {
-  for (uint64_t seed = 1; seed <= 60; ++seed) {
-    for (size_t n : {129, 300, 720}) {
+  for (uint64_t seed = 1; seed <= 72; ++seed) {
+    for (size_t n : {129, 300, 720, 2000}) {
       const RandomSeries s = MakeSeries(seed, n);
       const double all_pairs = TheilSenSlope(s.y, s.x, s.segments);
       const double fast = TheilSenSlopeSorted(s.y, s.x, s.segments);
@@ -109,8 +114,8 @@ double TauWithHigherTolerance(const std::vector<double>& y, const std::vector<do
 }
 
 TEST(StatisticsTest, KendallTauOfALongSeriesCountsEveryPair) {
-  for (uint64_t seed = 1; seed <= 60; ++seed) {
-    for (size_t n : {129, 300, 720}) {
+  for (uint64_t seed = 1; seed <= 72; ++seed) {
+    for (size_t n : {129, 300, 720, 2000}) {
       const RandomSeries s = MakeSeries(seed, n);
       std::vector<double> tolerance(n);
       std::mt19937_64 rng(seed);

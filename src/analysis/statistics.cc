@@ -171,6 +171,42 @@ void CountAndList(const std::vector<double>& y, const std::vector<double>& x, Ru
       });
 }
 
+// Of one run's pairs (x[i] < x[j]), those with a slope below θ (`or_equal`:
+// at most θ), in O(m log m): s_ij < θ exactly when y - θx falls from i to j,
+// so sort the points by y - θx (ties: by x ascending for "below", descending
+// for "at most", so that a tie is counted only then) and count the pairs
+// that order puts out of x order.
+int64_t CountSlopesBelow(const std::vector<double>& y, const std::vector<double>& x, Run run, double theta,
+                         bool or_equal) {
+  const size_t m = run.last - run.first + 1;
+  std::vector<size_t> order(m);
+  std::iota(order.begin(), order.end(), run.first);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const double za = y[a] - theta * x[a], zb = y[b] - theta * x[b];
+    if (za != zb) return za < zb;
+    return or_equal ? a > b : a < b;
+  });
+  int64_t count = 0;
+  MergeSort(
+      order, [&](size_t u, size_t v) { return x[v] < x[u]; },
+      [&](const std::vector<size_t>&, size_t a, size_t mid, size_t) { count += static_cast<int64_t>(mid - a); });
+  return count;
+}
+
+// The values of sorted `values` that repeat for at least 1% of them (and
+// twice): the clumps of equal slopes a sample shows, ascending.
+std::vector<double> Clumps(const std::vector<double>& values) {
+  std::vector<double> out;
+  const size_t least = std::max<size_t>(2, values.size() / 100);
+  for (size_t i = 0; i < values.size();) {
+    size_t j = i;
+    while (j < values.size() && values[j] == values[i]) ++j;
+    if (j - i >= least) out.push_back(values[i]);
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace
 
 double TheilSenSlopeSorted(const std::vector<double>& y, const std::vector<double>& x, const Segments& segments) {
@@ -219,7 +255,23 @@ double TheilSenSlopeSorted(const std::vector<double>& y, const std::vector<doubl
       if (k >= m) return bound;
       return sample[static_cast<size_t>(k)];
     };
-    const double lo = at(rank_lo, -1), hi = at(rank_hi, +1);
+    double lo = at(rank_lo, -1), hi = at(rank_hi, +1);
+    // Clumps of equal slopes (a site absent from many captures: every pair
+    // of its zeros has slope 0; a steady leak's pairs share its slope) in
+    // the bracket would be listed pair by pair, quadratic in the captures:
+    // counted instead, one holds the median, or the bracket leaves it out.
+    for (const double v : Clumps(sample)) {
+      if (v < lo || v > hi) continue;
+      int64_t before = 0, through = 0;
+      for (Run r : runs) {
+        before += CountSlopesBelow(y, x, r, v, false);
+        through += CountSlopesBelow(y, x, r, v, true);
+      }
+      if (before <= rank_lo && through > rank_hi) return v;
+      if (through <= rank_lo) lo = std::nextafter(v, HUGE_VAL);
+      if (before > rank_hi) hi = std::nextafter(v, -HUGE_VAL);
+    }
+    if (lo > hi) continue;
     int64_t below = 0, in = 0;
     inside.clear();
     for (Run r : runs) CountAndList(y, x, r, lo, hi, below, in, inside, budget);
