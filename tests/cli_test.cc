@@ -464,6 +464,29 @@ TEST_F(CliTest, AFifoWithoutAWriterIsAnErrorNotAHang) {
   EXPECT_NE(r.out.find("late.fifo"), std::string::npos) << r.out;
 }
 
+// Capture times at the ends of int64: before 1970 is refused (exit 2); the
+// latest time int64 holds beside the earliest after 1970 makes a trend with
+// no signed overflow (UBSan watches the differences in the ASan build).
+TEST_F(CliTest, ExtremeCaptureTimesNeverOverflow) {
+  auto write = [&](const std::string& name, int64_t time_nanos, int64_t objects) {
+    testing::ProfileSpec spec;
+    spec.time_nanos = time_nanos;
+    spec.samples.push_back(testing::HeapSample({{"main.leak"}, {"main.main"}}, objects, objects * 4096, 4096));
+    Write(name, testing::BuildProfile(spec));
+  };
+  write("early.pb", 1, 1000);
+  write("late.pb", INT64_MAX, 2000);
+  write("before1970.pb", INT64_MIN, 2000);
+  RunResult r = Run("--format json early.pb late.pb");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["span_seconds"].get<double>(), static_cast<double>(INT64_MAX - 1) / 1e9);
+  EXPECT_EQ(Run("--keep-order late.pb early.pb").exit_code, 0);
+  ExpectInputError("early.pb before1970.pb", "before1970.pb: time_nanos -9223372036854775808 is before 1970");
+  r = Run("--times 1969-12-31,2024-01-01 early.pb late.pb");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pprof-trend: --times: \"1969-12-31\" is not after 1970\n");
+}
+
 // A directory stands for the profiles in it; what is no profile is named and skipped.
 TEST_F(CliTest, ADirectoryArgumentIsEveryProfileInIt) {
   fs::create_directories(Path("month"));

@@ -187,6 +187,7 @@ StatusOr<PipelineOptions> MakePipelineOptions(const AnalysisFlags& flags, Diagno
       if (!t)
         return Status::UsageError(
             fmt::format("--times: \"{}\" is not a time (examples: 2022-02-11, 2022-02-11T10:00:00+08:00)", item));
+      if (*t <= 0) return Status::UsageError(fmt::format("--times: \"{}\" is not after 1970", item));
       options.times.push_back(*t);
       if (comma == std::string_view::npos) break;
       list.remove_prefix(comma + 1);

@@ -356,6 +356,9 @@ class Decoder {
     }
     out_.period = static_cast<int64_t>(f_.period);
     out_.time_nanos = static_cast<int64_t>(f_.time_nanos);
+    // Before 1970 is no capture time; refused, so that no difference of two
+    // capture times (both in [0, 2^63)) can overflow.
+    if (out_.time_nanos < 0) return Error(fmt::format("time_nanos {} is before 1970", out_.time_nanos));
     out_.duration_nanos = static_cast<int64_t>(f_.duration_nanos);
     for (uint64_t c : f_.comments) {
       std::string_view s;
