@@ -42,5 +42,22 @@ took=$((SECONDS - sent))
 grep -q "stopped by SIGTERM" "$work/err2" || fail "SIGTERM: not said: $(cat "$work/err2")"
 grep -q "== $hang" "$work/out2" || fail "SIGTERM: no final report: $(cat "$work/out2")"
 
-[ $status -eq 0 ] && echo "watch: --for and SIGTERM end a watch whose fetch hangs within seconds, with its final report"
+# 3. Failures reach the report, the events and the exit code: every fetch of
+# a path the service does not serve fails (404), and the final report says
+# how many and the last; an --html that cannot be written is an error event
+# while the watch goes on and exit 2 when the final one fails.
+start_leaksvc served -size 4096 -per-tick 200 -tick 500ms
+served="http://127.0.0.1:$(cat "$work/served.port")"
+timeout 60 "$binary" watch "$served/nope" --every 1s --for 2s --dir "$work/c3" >"$work/out3" 2>"$work/err3"
+grep -qE "^[0-9]+ captures? of this instance failed and (was|were) not saved; the last: .*404" "$work/out3" ||
+  fail "fetch failures: not in the final report: $(cat "$work/out3")"
+timeout 60 "$binary" watch "$served/debug/pprof/heap" --every 1s --for 3s --dir "$work/c4" --format jsonl \
+  --html "$work/no-such-dir/report.html" >"$work/out4" 2>"$work/err4"
+code=$?
+[ "$code" -eq 2 ] || fail "--html unwritable: exit $code, expected 2: $(cat "$work/err4")"
+grep -q '"event":"error".*--html: ' "$work/out4" || fail "--html unwritable: no error event: $(cat "$work/out4")"
+grep -q '"event":"analysis"' "$work/out4" || fail "--html unwritable: the watch did not go on: $(cat "$work/out4")"
+! grep -qv '^{"event":' "$work/out4" || fail "jsonl: a line that is no event (one JSON object a line): $(cat "$work/out4")"
+
+[ $status -eq 0 ] && echo "watch: --for and SIGTERM end a watch whose fetch hangs within seconds, with its final report; failed fetches and an unwritable --html are said and a failed final write is exit 2"
 exit $status

@@ -135,6 +135,8 @@ code=$?
 grep -qE "[45] earlier captures in $work/c1 continue the series" "$work/err5" || fail "resume: not said: $(cat "$work/err5")"
 events=$(grep -c '^{"event":"analysis"' <<<"$out")
 [ "$events" -ge 2 ] && [ "$events" -le 3 ] || fail "jsonl: expected 2 or 3 analysis events (one a second for 2 s): $out"
+[ "$(grep -c '^{"event":"final"' <<<"$out")" -eq 1 ] || fail "jsonl: expected one final event: $out"
+! grep -qv '^{"event":' <<<"$out" || fail "jsonl: a line that is no event: $out"
 [ "$(ls "$work/c1" | wc -l)" -eq 3 ] || fail "--keep 2: expected the first and the last 2 captures: $(ls "$work/c1")"
 grep -q 'generator" content="pprof-trend' "$work/watch.html" || fail "--html: no report written"
 all_whole "$work/c1"

@@ -71,6 +71,7 @@ struct Instance {
   std::string shown;  // as it may be printed or saved: without credentials (RedactUrl)
   std::string name;   // the capture files' prefix
   int captures_taken = 0, failures = 0;
+  std::string last_failure;  // what went wrong with the last capture that failed
   // The instance's series: each capture is folded once, when it is taken
   // (or read back from the directory on resume), and never decoded again;
   // through the same fold path as files given to the trend (symbolized).
@@ -152,6 +153,7 @@ class Watch {
   FetchOptions fetch_;
   std::vector<Instance> instances_;
   bool budget_failed_ = false, disk_error_ = false;  // budget_failed_: during the run (--fail-fast)
+  bool final_write_failed_ = false;                  // the final --html report could not be written: exit 2
 };
 
 bool Watch::Start() {
@@ -233,17 +235,27 @@ Outcome Watch::Analyse(const Instance& in, bool final_report) {
   if (!options_.html.empty() && &in == &instances_.front()) {
     Status written =
         WriteFileAtomically(options_.html, [&](std::ostream& page) { RenderHtml(report, HtmlOptions{}, page); });
-    if (!written.ok()) PrintDiagnostic(err_, Error("watch: " + written.message()));
+    if (!written.ok()) {
+      // Said where the watch is read: on stderr, in the events, and (the
+      // final one) in the exit code; the page on disk is an earlier one.
+      PrintDiagnostic(err_, Error("watch: " + written.message() +
+                                  (final_report ? "" : " (the report on disk is an earlier one; the watch goes on)")));
+      if (options_.jsonl) out_ << ErrorEvent(in.shown, "--html: " + written.message());
+      if (final_report) final_write_failed_ = true;
+    }
   }
-  if (options_.jsonl && !final_report)
+  if (options_.jsonl)
     out_ << AnalysisEvent(in.shown, report,
-                          options_.budgets.empty() ? std::nullopt : std::optional<bool>(!outcome.budgets_failed))
-         << "\n";
-  if (final_report) {
+                          options_.budgets.empty() ? std::nullopt : std::optional<bool>(!outcome.budgets_failed),
+                          final_report);
+  if (final_report && !options_.jsonl) {
     out_ << fmt::format("\n== {} ({})\n", in.shown, in.name) << RenderText(report);
+    if (in.failures > 0)
+      out_ << fmt::format("\n{} of this instance failed and {} not saved; the last: {}\n",
+                          Plural(in.failures, "capture"), in.failures == 1 ? "was" : "were", in.last_failure);
     if (!check_text.empty()) out_ << "\n" << check_text;
-    PrintDiagnostics(err_, analysis.notes);
   }
+  if (final_report) PrintDiagnostics(err_, analysis.notes);
   return outcome;
 }
 
@@ -291,9 +303,10 @@ bool Watch::CaptureAll() {
     const std::string problem = Take(in, file, fetched_at, body);
     if (!problem.empty()) {
       ++in.failures;
+      in.last_failure = problem;
       PrintDiagnostic(err_,
                       Warning(fmt::format("watch: [{}] {} (not saved; the watch goes on)", ClockTime(), problem)));
-      if (options_.jsonl) out_ << ErrorEvent(in.shown, problem) << "\n";
+      if (options_.jsonl) out_ << ErrorEvent(in.shown, problem);
       continue;
     }
     Status saved = WriteFileAtomically(file, *body);
@@ -339,13 +352,20 @@ int Watch::Finish() {
   for (const Instance& in : instances_) {
     Outcome outcome = Analyse(in, true);
     if (!outcome.analysed) {
-      out_ << fmt::format("\n== {} ({})\n{}\n", in.shown, in.name, outcome.update);
+      if (options_.jsonl) {
+        out_ << ErrorEvent(in.shown, "final: " + outcome.update);
+      } else {
+        out_ << fmt::format("\n== {} ({})\n{}\n", in.shown, in.name, outcome.update);
+      }
+      if (in.failures > 0 && !options_.jsonl)
+        out_ << fmt::format("{} of this instance failed and {} not saved; the last: {}\n",
+                            Plural(in.failures, "capture"), in.failures == 1 ? "was" : "were", in.last_failure);
       evaluated = false;
     }
     final_failed = final_failed || outcome.budgets_failed;
   }
   out_.flush();
-  if (disk_error_) return kExitInputError;
+  if (disk_error_ || final_write_failed_) return kExitInputError;
   if (final_failed) return kExitCheckFailed;
   if (std::all_of(instances_.begin(), instances_.end(), [](const Instance& in) { return in.captures_taken == 0; }) &&
       std::all_of(instances_.begin(), instances_.end(),

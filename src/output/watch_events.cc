@@ -4,12 +4,13 @@
 
 namespace pprof_trend {
 
-std::string AnalysisEvent(const std::string& instance, const Report& report, std::optional<bool> budgets_passed) {
+std::string AnalysisEvent(const std::string& instance, const Report& report, std::optional<bool> budgets_passed,
+                          bool final_report) {
   const TrendResult& t = *report.trend;
   JsonWriter w(0);
   w.BeginObject();
   w.Key("event");
-  w.String("analysis");
+  w.String(final_report ? "final" : "analysis");
   w.Key("instance");
   w.String(instance);
   w.Key("captures");

@@ -5,6 +5,7 @@
 //    "total_delta_bytes":B,"restarts":R,"growing":[{function,delta_bytes,class}],
 //    "budgets_passed":true|false|null}
 //   {"event":"error","instance":URL,"message":"..."}
+//   {"event":"final",...}: the analysis when the watch ends (its final report)
 #pragma once
 
 #include <optional>
@@ -16,8 +17,11 @@ namespace pprof_trend {
 
 // After a capture is folded: the instance's trend so far. `budgets_passed`
 // is null without budgets.
-std::string AnalysisEvent(const std::string& instance, const Report& report, std::optional<bool> budgets_passed);
+// The watch's last one, when it ends, is "final" (the same fields).
+std::string AnalysisEvent(const std::string& instance, const Report& report, std::optional<bool> budgets_passed,
+                          bool final_report = false);
 // A capture that failed (fetch, decode, fold): not saved, the watch goes on.
+// Each event is one line, its newline included.
 std::string ErrorEvent(const std::string& instance, const std::string& message);
 
 }  // namespace pprof_trend
