@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "capture/watch.h"
+
 namespace pprof_trend {
 namespace {
 
@@ -35,4 +37,17 @@ TEST(UrlTest, HeaderValuesAndUrlsAreRedactedFromACommandLine) {
 }
 
 }  // namespace
+// A watch names an instance's captures by its whole URL, so that two
+// endpoints of one host:port never share a series on resume; Go's default
+// path keeps the short name earlier runs gave; no credential ever appears.
+TEST(InstanceNameTest, TheWholeUrlWithoutCredentials) {
+  EXPECT_EQ(InstanceName("http://127.0.0.1:6060/debug/pprof/heap"), "127.0.0.1_6060");
+  EXPECT_EQ(InstanceName("http://alice:PASSWORD@127.0.0.1:6060/debug/pprof/heap"), "127.0.0.1_6060");
+  EXPECT_EQ(InstanceName("http://127.0.0.1:6060/admin/heap?seconds=30"), "127.0.0.1_6060_admin_heap_seconds_30");
+  EXPECT_NE(InstanceName("http://127.0.0.1:6060/a/heap"), InstanceName("http://127.0.0.1:6060/b/heap"));
+  const std::string token = InstanceName("https://h.example:443/heap?token=SECRET123");
+  EXPECT_EQ(token.find("SECRET123"), std::string::npos) << token;
+  EXPECT_EQ(InstanceName("http://[::1]:6060/"), "___1__6060");
+}
+
 }  // namespace pprof_trend

@@ -88,13 +88,27 @@ struct Outcome {
 }  // namespace
 
 std::string InstanceName(const std::string& url) {
-  std::string_view rest = url;
+  // Never the credentials (user info, token-like query values): a password
+  // would become a file name.
+  const std::string shown = RedactUrl(url);
+  std::string_view rest = shown;
   if (size_t scheme = rest.find("://"); scheme != std::string_view::npos) rest.remove_prefix(scheme + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  // Never the user info: a password would become a file name.
-  if (size_t at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
-  std::string name;
-  for (char c : rest) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
+  const size_t path_at = std::min(rest.find_first_of("/?#"), rest.size());
+  std::string_view host = rest.substr(0, path_at);
+  if (size_t at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  // The whole URL but Go's default path: two endpoints of one host:port are
+  // two series (a resumed watch must not fold one into the other), and the
+  // default keeps the names earlier runs gave.
+  std::string_view path = rest.substr(path_at);
+  path = path.substr(0, path.find('#'));
+  if (path == "/debug/pprof/heap" || path == "/") path = {};
+  auto clean = [](std::string_view s) {
+    std::string out;
+    for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
+    return out;
+  };
+  std::string name = clean(host);
+  if (!path.empty()) name += clean(path).substr(0, 100);
   return name.empty() ? "instance" : name;
 }
 

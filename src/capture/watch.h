@@ -40,7 +40,8 @@ struct WatchOptions {
   std::string html;          // rewritten after each capture (the first instance's series)
 };
 
-// The file name prefix of an instance: "127.0.0.1_6060".
+// The file name prefix of an instance: "127.0.0.1_6060" for Go's default
+// path, "127.0.0.1_6060_admin_heap_seconds_30" for another; never credentials.
 std::string InstanceName(const std::string& url);
 
 // Runs the watch. `stop_signals` are blocked by the caller; the loop waits
