@@ -4,13 +4,14 @@
 # testdata/fuzz/<target>/. A failing input is saved as
 # build-fuzz/crash-<target>-*: fix it, then add it to testdata/fuzz/<target>/
 # so the normal test suite replays it.
-#   tools/fuzz.sh [SECONDS [TARGET...]]     (targets: profile legacy_heap dumpheap rules series)
+#   tools/fuzz.sh [SECONDS [TARGET...]]     (targets: profile legacy_heap dumpheap rules series long_series)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 ./tools/install-deps.sh clang libclang-rt-14-dev
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPPROF_TREND_FUZZ=ON >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_profile fuzz_legacy_heap fuzz_dumpheap fuzz_rules fuzz_series
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_profile fuzz_legacy_heap fuzz_dumpheap fuzz_rules fuzz_series \
+  fuzz_long_series
 run() {
   local target=$1 corpus=build-fuzz/corpus/$1
   mkdir -p "$corpus"
@@ -20,6 +21,7 @@ run() {
     dumpheap) cp -n testdata/dotnet/*.txt testdata/fuzz/dumpheap/* "$corpus/" 2>/dev/null || true ;;
     rules) cp -n testdata/check/*.rules testdata/fuzz/rules/* "$corpus/" 2>/dev/null || true ;;
     series) cp -n testdata/fuzz/series/* "$corpus/" 2>/dev/null || true ;;
+    long_series) cp -n testdata/fuzz/long_series/* "$corpus/" 2>/dev/null || true ;;
   esac
   "build-fuzz/tests/fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 \
     -max_len=1048576 -artifact_prefix="build-fuzz/crash-$target-" "$corpus" > "build-fuzz/fuzz-$target.log" 2>&1
@@ -33,7 +35,7 @@ run() {
 }
 fail=0
 pids=()
-targets=(profile legacy_heap dumpheap rules series)
+targets=(profile legacy_heap dumpheap rules series long_series)
 if [ $# -gt 1 ]; then targets=("${@:2}"); fi
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
   run "${targets[i]}" & pids+=($!)

@@ -112,6 +112,54 @@ int FuzzSeries(const uint8_t* data, size_t size) {
   return 0;
 }
 
+int FuzzLongSeries(const uint8_t* data, size_t size) {
+  if (size < 2 + kLongSeriesPattern) return 0;
+  const size_t n = 3 + (size_t{data[0]} | size_t{data[1]} << 8) % 400;  // past the all-pairs methods' 128
+  const uint8_t* pattern = data + 2;
+  LoadOptions options;
+  options.limits = FuzzLimits();
+  const size_t at = 2 + kLongSeriesPattern;
+  auto base = DecodeInput(InputBytes{std::string(reinterpret_cast<const char*>(data + at), size - at), 1000000000},
+                          "fuzz", options);
+  if (!base.ok() || base->samples.size() > 2000) return 0;  // a few thousand sites x 400 captures at most
+  // Capture i keeps sample j when a bit of the pattern says so (sites in some
+  // captures only), its values scaled by a small factor (growth, noise), at
+  // times the pattern spaces (some equal).
+  std::vector<Profile> profiles(n);
+  int64_t time = 1000000000;
+  for (size_t i = 0; i < n; ++i) {
+    Profile& p = profiles[i];
+    p.source = "fuzz" + std::to_string(i);
+    p.sample_types = base->sample_types;
+    p.period_type = base->period_type;
+    p.period = base->period;
+    p.mappings = base->mappings;
+    p.functions = base->functions;
+    p.lines = base->lines;
+    p.locations = base->locations;
+    p.stack_locations = base->stack_locations;
+    p.labels = base->labels;
+    time += int64_t{pattern[i % kLongSeriesPattern] % 4} * 3600 * 1000000000;
+    p.time_nanos = time;
+    const size_t types = base->sample_types.size();
+    for (size_t j = 0; j < base->samples.size(); ++j) {
+      const uint8_t bits = pattern[(i * 7 + j) % kLongSeriesPattern];
+      if (((bits >> (i % 8)) & 1) == 0) continue;
+      p.samples.push_back(base->samples[j]);
+      const int64_t scale = 1 + static_cast<int64_t>((i * bits) % 5);
+      for (size_t k = 0; k < types; ++k) {
+        const int64_t v = base->values[j * types + k];
+        p.values.push_back(v > INT64_MAX / 8 || v < INT64_MIN / 8 ? v : v * scale);
+      }
+    }
+    if (!ValueTotalsFit(p)) return 0;
+  }
+  std::vector<const Profile*> series;
+  for (const Profile& p : profiles) series.push_back(&p);
+  RunDownstream(series);
+  return 0;
+}
+
 std::string SeriesInput(const std::vector<std::string>& captures) {
   std::string out(1, static_cast<char>(captures.size() == 3 ? 1 : 0));
   for (size_t i = 0; i + 1 < captures.size(); ++i) {
@@ -137,11 +185,9 @@ int FuzzRules(const uint8_t* data, size_t size) {
 }
 
 const std::vector<Target>& Targets() {
-  static const std::vector<Target> targets = {{"profile", FuzzProfile},
-                                              {"legacy_heap", FuzzLegacyHeap},
-                                              {"dumpheap", FuzzDumpheap},
-                                              {"rules", FuzzRules},
-                                              {"series", FuzzSeries}};
+  static const std::vector<Target> targets = {{"profile", FuzzProfile},   {"legacy_heap", FuzzLegacyHeap},
+                                              {"dumpheap", FuzzDumpheap}, {"rules", FuzzRules},
+                                              {"series", FuzzSeries},     {"long_series", FuzzLongSeries}};
   return targets;
 }
 

@@ -27,6 +27,14 @@ int FuzzRules(const uint8_t* data, size_t size);       // check's rules files
 // capture but the last, then the captures' bytes (lengths are clamped to
 // what is left). SeriesInput builds such an input from whole files.
 int FuzzSeries(const uint8_t* data, size_t size);
+// A long series (3 to 402 captures) made from one input: two bytes give the
+// number of captures, the next kLongSeriesPattern bytes which samples each
+// capture keeps (sites in some captures only), how its values are scaled
+// and how far apart the captures are; the rest is the input, decoded as the
+// loader would. Reaches the statistics' O(n log n) paths, which two or three
+// captures never do.
+inline constexpr size_t kLongSeriesPattern = 32;
+int FuzzLongSeries(const uint8_t* data, size_t size);
 std::string SeriesInput(const std::vector<std::string>& captures);
 
 // Everything after parsing (alignment, trends, renderers, check, export) on
