@@ -192,6 +192,7 @@ StatusOr<std::vector<Histogram>> ReadHistograms(std::string_view data, const std
 // Step 2: one histogram as a profile: a site per class.
 StatusOr<Profile> BuildProfile(const Histogram& chosen, const std::string& source, std::vector<std::string> warnings) {
   ModelBuilder model(source);
+  model.ReserveFrames(chosen.rows.size());
   model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   int64_t instances = 0, bytes = 0;
   for (const Row& r : chosen.rows) {
@@ -250,16 +251,23 @@ std::vector<const Histogram*> LiveHistograms(const std::vector<Histogram>& histo
   return out;
 }
 
+// The warning when a file holds several histograms and one is read: the last.
+std::vector<std::string> LastOfSeveral(const std::vector<Histogram>& histograms) {
+  if (histograms.size() < 2) return {};
+  return {fmt::format("{} class histograms (a GC log?); read the last, at line {}", histograms.size(),
+                      histograms.back().header_line)};
+}
+
 }  // namespace
 
 StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& source, const Limits& limits) {
   ASSIGN_OR_RETURN(const std::vector<Histogram> histograms, ReadHistograms(data, source, limits));
-  const Histogram& chosen = histograms.back();
-  std::vector<std::string> warnings;
-  if (histograms.size() > 1)
-    warnings.push_back(fmt::format("{} class histograms (a GC log?); read the last, at line {}", histograms.size(),
-                                   chosen.header_line));
-  return BuildProfile(chosen, source, std::move(warnings));
+  return BuildProfile(histograms.back(), source, LastOfSeveral(histograms));
+}
+
+size_t CountClassHistogramCaptures(std::string_view data, const std::string& source, const Limits& limits) {
+  auto histograms = ReadHistograms(data, source, limits);
+  return histograms.ok() ? std::max<size_t>(1, LiveHistograms(*histograms).size()) : 1;
 }
 
 StatusOr<std::vector<Profile>> ParseClassHistogramSeries(std::string_view data, const std::string& source,
@@ -267,8 +275,8 @@ StatusOr<std::vector<Profile>> ParseClassHistogramSeries(std::string_view data, 
   ASSIGN_OR_RETURN(const std::vector<Histogram> histograms, ReadHistograms(data, source, limits));
   const std::vector<const Histogram*> live = LiveHistograms(histograms);
   std::vector<Profile> out;
-  if (live.size() < 2) {
-    ASSIGN_OR_RETURN(Profile one, ParseClassHistogram(data, source, limits));
+  if (live.size() < 2) {  // the one profile ParseClassHistogram makes
+    ASSIGN_OR_RETURN(Profile one, BuildProfile(histograms.back(), source, LastOfSeveral(histograms)));
     out.push_back(std::move(one));
     return out;
   }

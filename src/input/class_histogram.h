@@ -42,5 +42,7 @@ StatusOr<Profile> ParseClassHistogram(std::string_view data, const std::string& 
 // log line gives (0 when none). Fewer than two: ParseClassHistogram's one.
 StatusOr<std::vector<Profile>> ParseClassHistogramSeries(std::string_view data, const std::string& source,
                                                          const Limits& limits = {});
+// How many profiles ParseClassHistogramSeries gives, without making them.
+size_t CountClassHistogramCaptures(std::string_view data, const std::string& source, const Limits& limits = {});
 
 }  // namespace pprof_trend

@@ -198,6 +198,7 @@ StatusOr<const Table*> ChooseTable(const std::vector<Table>& tables, const std::
 // Step 3: the chosen table as a profile: a site per type.
 StatusOr<Profile> BuildProfile(const Table& t, const std::string& source, std::vector<std::string> warnings) {
   ModelBuilder model(source);
+  model.ReserveFrames(t.rows.size());
   model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   int64_t row_objects = 0, row_bytes = 0, free_gaps = 0, free_bytes = 0;  // free: overflow checked with the rows
   for (const Row& r : t.rows) {
@@ -260,15 +261,31 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
   return BuildProfile(*chosen, source, std::move(warnings));
 }
 
-StatusOr<std::vector<Profile>> ParseDumpheapSeries(std::string_view data, const std::string& source,
-                                                   const Limits& limits) {
-  ASSIGN_OR_RETURN(const std::vector<Table> tables, ReadTables(data, source, limits));
+namespace {
+
+std::vector<const Table*> WholeHeapTables(const std::vector<Table>& tables) {
   std::vector<const Table*> whole;
   for (const Table& t : tables)
     if (FilterOf(t.command).empty() && t.has_footer) whole.push_back(&t);
+  return whole;
+}
+
+}  // namespace
+
+size_t CountDumpheapCaptures(std::string_view data, const std::string& source, const Limits& limits) {
+  auto tables = ReadTables(data, source, limits);
+  return tables.ok() ? std::max<size_t>(1, WholeHeapTables(*tables).size()) : 1;
+}
+
+StatusOr<std::vector<Profile>> ParseDumpheapSeries(std::string_view data, const std::string& source,
+                                                   const Limits& limits) {
+  ASSIGN_OR_RETURN(const std::vector<Table> tables, ReadTables(data, source, limits));
+  const std::vector<const Table*> whole = WholeHeapTables(tables);
   std::vector<Profile> out;
   if (whole.size() < 2) {
-    ASSIGN_OR_RETURN(Profile one, ParseDumpheapStat(data, source, limits));
+    std::vector<std::string> warnings;
+    ASSIGN_OR_RETURN(const Table* chosen, ChooseTable(tables, source, warnings));
+    ASSIGN_OR_RETURN(Profile one, BuildProfile(*chosen, source, std::move(warnings)));
     out.push_back(std::move(one));
     return out;
   }

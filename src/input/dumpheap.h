@@ -38,5 +38,7 @@ StatusOr<Profile> ParseDumpheapStat(std::string_view data, const std::string& so
 // carry none). Fewer than two: ParseDumpheapStat's one.
 StatusOr<std::vector<Profile>> ParseDumpheapSeries(std::string_view data, const std::string& source,
                                                    const Limits& limits = {});
+// How many profiles ParseDumpheapSeries gives, without making them.
+size_t CountDumpheapCaptures(std::string_view data, const std::string& source, const Limits& limits = {});
 
 }  // namespace pprof_trend

@@ -95,6 +95,7 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
   if (types.empty())
     return Status::InputError(fmt::format("{}: a \"dotnet-gcdump report\" table without rows", source));
   ModelBuilder model(source);
+  model.ReserveFrames(types.size());
   model.SetSampleTypes({{"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   int64_t objects = 0, estimated_types = 0;
   for (const auto& [type, r] : types) {

@@ -300,8 +300,12 @@ size_t CapturesIn(const std::string& path, const LoadOptions& options) {
   }
   auto input = ReadInput(path, options.limits.max_decompressed_bytes);
   if (!input.ok()) return 1;
-  auto series = ParseTableSeries(input->data, path, options.limits);
-  return series.ok() && !series->empty() ? series->size() : 1;  // an error is the load's to report
+  // Counted without making the profiles; an error is the load's to report.
+  switch (TextFormatOf(input->data)) {
+    case TextFormat::kClassHistogram: return CountClassHistogramCaptures(input->data, path, options.limits);
+    case TextFormat::kDumpheap: return CountDumpheapCaptures(input->data, path, options.limits);
+    default: return 1;
+  }
 }
 
 StatusOr<std::vector<Profile>> LoadCaptures(const std::string& path, const LoadOptions& options, size_t expected) {

@@ -7,9 +7,21 @@
 namespace pprof_trend {
 
 uint32_t ModelBuilder::Intern(std::string_view s) {
-  auto [it, inserted] = string_ids_.try_emplace(std::string(s), static_cast<uint32_t>(strings_.size()));
-  if (inserted) strings_.emplace_back(s);
-  return it->second;
+  if (auto it = string_ids_.find(s); it != string_ids_.end()) return it->second;
+  const auto id = static_cast<uint32_t>(strings_.size());
+  string_ids_.emplace(std::string(s), id);
+  strings_.emplace_back(s);
+  return id;
+}
+
+void ModelBuilder::ReserveFrames(size_t frames) {
+  string_ids_.reserve(frames + 16);
+  strings_.reserve(frames + 16);
+  function_ids_.reserve(frames);
+  functions_.reserve(frames);
+  location_ids_.reserve(frames);
+  profile_.locations.reserve(frames);
+  profile_.lines.reserve(frames);
 }
 
 void ModelBuilder::SetSampleTypes(const std::vector<std::pair<std::string, std::string>>& types) {
@@ -27,8 +39,8 @@ uint32_t ModelBuilder::FrameLocation(std::string_view function, std::string_view
   uint64_t fkey = (static_cast<uint64_t>(name) << 32) | file_id;
   auto [fit, fnew] = function_ids_.try_emplace(fkey, static_cast<uint32_t>(functions_.size()));
   if (fnew) functions_.push_back({name, file_id});
-  std::string lkey = fmt::format("{}:{}:{}", fit->second, line, address);
-  auto [lit, lnew] = location_ids_.try_emplace(lkey, static_cast<uint32_t>(profile_.locations.size()));
+  auto [lit, lnew] = location_ids_.try_emplace(LocationKey{fit->second, line, address},
+                                               static_cast<uint32_t>(profile_.locations.size()));
   if (lnew) {
     Location loc;
     loc.address = address;

@@ -26,6 +26,9 @@ class ModelBuilder {
   // A location with one frame; the same (function, file, line, address) is
   // one location.
   uint32_t FrameLocation(std::string_view function, std::string_view file, int64_t line, uint64_t address = 0);
+  // Room for `frames` distinct frames (a heap table's rows), so that the
+  // lookup tables are not grown again and again.
+  void ReserveFrames(size_t frames);
 
   // A location without symbols: an address only (pprof names such code by
   // its mapping; alignment by the address). Finish gives it the mapping that
@@ -51,13 +54,32 @@ class ModelBuilder {
 
   Profile profile_;
   std::vector<std::string> strings_;
-  std::unordered_map<std::string, uint32_t> string_ids_;
+  // Looked up by string_view without making a string (C++20 heterogeneous lookup).
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> string_ids_;
   struct PendingFunction {
     uint32_t name, file;
   };
   std::vector<PendingFunction> functions_;
   std::unordered_map<uint64_t, uint32_t> function_ids_;  // (name << 32 | file) -> function
-  std::unordered_map<std::string, uint32_t> location_ids_;
+  struct LocationKey {
+    uint32_t function;
+    int64_t line;
+    uint64_t address;
+    bool operator==(const LocationKey&) const = default;
+  };
+  struct LocationKeyHash {
+    size_t operator()(const LocationKey& k) const {
+      uint64_t h = k.function * 0x9e3779b97f4a7c15ull;
+      h ^= static_cast<uint64_t>(k.line) + 0x632be59bd9b4e019ull + (h << 6) + (h >> 2);
+      h ^= k.address + 0x85ebca77c2b2ae63ull + (h << 6) + (h >> 2);
+      return h;
+    }
+  };
+  std::unordered_map<LocationKey, uint32_t, LocationKeyHash> location_ids_;
   std::unordered_map<uint64_t, uint32_t> address_locations_;
   std::vector<std::pair<uint32_t, uint32_t>> types_;  // string ids
   std::pair<uint32_t, uint32_t> period_type_{UINT32_MAX, UINT32_MAX};
