@@ -82,12 +82,19 @@ void ModelBuilder::AddSample(const std::vector<uint32_t>& locations, const std::
 }
 
 Profile ModelBuilder::Finish() && {
+  // The lookup tables are done with: freed before the pool is made, so that
+  // they, the strings and the pool are never all alive at once.
+  string_ids_ = {};
+  function_ids_ = {};
+  location_ids_ = {};
+  address_locations_ = {};
   size_t total = 0;
   for (const auto& s : strings_) total += s.size();
   profile_.pool.Reserve(total);
   std::vector<std::string_view> views;
   views.reserve(strings_.size());
   for (const auto& s : strings_) views.push_back(profile_.pool.Add(s));
+  strings_ = {};
   for (const auto& [type, unit] : types_) profile_.sample_types.push_back(ValueType{views[type], views[unit]});
   if (period_type_.first != UINT32_MAX)
     profile_.period_type = ValueType{views[period_type_.first], views[period_type_.second]};
