@@ -161,9 +161,9 @@ Status RefuseDifferentPrograms(const TrendResult& trend) {
 // table cut short): most of its heap is unseen, so its rows cannot stand for
 // it. The line: the real cut pastes in testdata/ hold 83-97%; a paste of a
 // table's first few rows holds a few percent.
-Status RefuseThinCaptures(const TrendResult& trend) {
+Status RefuseThinCaptures(const AlignedProfiles& aligned) {
   constexpr double kMinCoverage = 0.5;
-  for (const Capture& c : trend.aligned.captures)
+  for (const Capture& c : aligned.captures)
     if (c.coverage < kMinCoverage)
       return Status::InputError(
           fmt::format("{}: its rows hold {} of the objects its footer counts (a table cut short): too little of its "
@@ -243,8 +243,8 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
   malloc_trim(0);
 #endif
   timer.Lap("load, symbolize and align");
+  RETURN_IF_ERROR(RefuseThinCaptures(aligned));  // before the trend's work, which it would waste
   Analysis analysis = AnalyzeAligned(std::move(aligned), options.keep_order);
-  RETURN_IF_ERROR(RefuseThinCaptures(analysis.trend));
   if (!options.same_program) RETURN_IF_ERROR(RefuseDifferentPrograms(analysis.trend));
   analysis.notes.insert(analysis.notes.begin(), symbol_notes.begin(), symbol_notes.end());
   return analysis;

@@ -223,6 +223,14 @@ StatusOr<InputBytes> ReadInput(const std::string& path, uint64_t max_bytes) {
 
 namespace {
 
+// Heap tables carry no capture time (a GC log's lines may): the file's
+// modification time stands in, marked as such.
+void TimeFromFileIfNone(Profile& profile, int64_t mtime_nanos) {
+  if (profile.time_nanos != 0) return;
+  profile.time_nanos = mtime_nanos;
+  profile.time_from_mtime = mtime_nanos != 0;
+}
+
 // Inflates gzip (bounded) and checks the size of what is left.
 Status Inflate(std::string& data, const std::string& name, const LoadOptions& options) {
   if (data.empty()) return Status::InputError(fmt::format("{}: empty file, not a profile", name));
@@ -247,10 +255,7 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
                                       : text == TextFormat::kGcdumpReport
                                           ? ParseGcdumpReport(data, name, options.limits)
                                           : ParseClassHistogram(data, name, options.limits));
-    if (profile.time_nanos == 0) {  // the tables carry no capture time (a GC log's lines may)
-      profile.time_nanos = input.mtime_nanos;
-      profile.time_from_mtime = input.mtime_nanos != 0;
-    }
+    TimeFromFileIfNone(profile, input.mtime_nanos);
     return profile;
   }
   if (auto what = DescribeNonProtobuf(data)) return Status::InputError(fmt::format("{}: {}", name, *what));
@@ -324,10 +329,7 @@ StatusOr<std::vector<Profile>> LoadCaptures(const std::string& path, const LoadO
         fmt::format("{}: changed while it was read ({} tables, then {})", path, expected, out.size()));
   for (Profile& p : out) {
     p.content_hash = content_hash ^ std::hash<std::string>{}(p.source);  // each table its own content
-    if (p.time_nanos == 0) {
-      p.time_nanos = input.mtime_nanos;
-      p.time_from_mtime = input.mtime_nanos != 0;
-    }
+    TimeFromFileIfNone(p, input.mtime_nanos);
   }
   return out;
 }

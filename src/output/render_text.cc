@@ -74,14 +74,20 @@ std::string MiddleSummary(const TrendResult& t, size_t from, size_t to) {
   return out + " ...";
 }
 
-std::string_view CausePhrase(TrendResult::RestartCause cause) {
+// How a restart's cause is said: in a restart line ("before capture 3 (b):
+// a new process (every mapping moved)") and after "... at every capture".
+struct CauseWords {
+  std::string_view phrase, evidence;
+};
+CauseWords WordsFor(TrendResult::RestartCause cause) {
   switch (cause) {
-    case TrendResult::RestartCause::kCountersFell: return "allocation counters fell";
-    case TrendResult::RestartCause::kRebuilt: return "another build (the build id changed)";
-    case TrendResult::RestartCause::kNewProcess: return "a new process (every mapping moved)";
-    case TrendResult::RestartCause::kOtherProgram: return "another program, compared as one (--same-program)";
+    case TrendResult::RestartCause::kCountersFell: return {"allocation counters fell", "allocation counters fell"};
+    case TrendResult::RestartCause::kRebuilt: return {"another build (the build id changed)", "the build id changed"};
+    case TrendResult::RestartCause::kNewProcess: return {"a new process (every mapping moved)", "every mapping moved"};
+    case TrendResult::RestartCause::kOtherProgram:
+      return {"another program, compared as one (--same-program)", "another program"};
   }
-  return "";
+  return {};
 }
 
 // Tables cut short: how much of its heap each lists, and what that means.
@@ -100,17 +106,6 @@ std::string PartialLine(const TrendResult& t) {
       "  partial: {} of the objects its footer counts; a site such a capture does not list is unknown there, not "
       "zero\n",
       which);
-}
-
-// What told a restart, said after "... at every capture".
-std::string_view CauseEvidence(TrendResult::RestartCause cause) {
-  switch (cause) {
-    case TrendResult::RestartCause::kCountersFell: return "allocation counters fell";
-    case TrendResult::RestartCause::kRebuilt: return "the build id changed";
-    case TrendResult::RestartCause::kNewProcess: return "every mapping moved";
-    case TrendResult::RestartCause::kOtherProgram: return "another program";
-  }
-  return "";
 }
 
 // Neighbours that look like two programs, given with --same-program: said
@@ -148,14 +143,14 @@ std::string RestartLines(const TrendResult& trend) {
     const TrendResult::Restart& r = restarts[i];
     where += fmt::format("{}before capture {} ({}{})", i == 0 ? "" : ", ", r.capture + 1,
                          FitWidth(TerminalSafe(caps[r.capture].path), 40),
-                         one_cause ? "" : fmt::format(": {}", CausePhrase(r.cause)));
+                         one_cause ? "" : fmt::format(": {}", WordsFor(r.cause).phrase));
   }
   if (restarts.size() > kNamed) where += fmt::format(" and {} more", restarts.size() - kNamed);
-  const std::string cause = one_cause ? fmt::format(": {}", CausePhrase(restarts[0].cause)) : "";
+  const std::string cause = one_cause ? fmt::format(": {}", WordsFor(restarts[0].cause).phrase) : "";
   std::string out;
   if (trend.EachCaptureOwnProcess()) {
     out = fmt::format("  each capture is a process of its own ({} at every capture): compared as independent samples\n",
-                      one_cause ? CauseEvidence(restarts[0].cause) : "a restart");
+                      one_cause ? WordsFor(restarts[0].cause).evidence : "a restart");
   } else {
     out = fmt::format("  restarted {}{}{}; growth counted within each process\n",
                       restarts.size() > 1 ? Plural(static_cast<int64_t>(restarts.size()), "time") + ", " : "", where,
