@@ -1,9 +1,9 @@
 // How right the trend engine is, measured on simulated series with known
 // truth (support/heap_simulator.h: Go's sampling, one process or restarts,
-// leaks, plateaus, spikes, churn, flat and shrinking sites). The floors are
-// a little under what this build measures on 2000 series (README
-// "Accuracy", from tools/sim_accuracy, 3000 series): a change that makes
-// the engine worse fails here.
+// leaks (one of them churning), plateaus, spikes, churn, flat and shrinking
+// sites). The floors are a little under what this build measures on 2000
+// series (README "Accuracy", from tools/sim_accuracy, 3000 series): a
+// change that makes the engine worse fails here.
 #include "support/accuracy.h"
 
 #include <gtest/gtest.h>
@@ -21,15 +21,71 @@ TEST(AccuracyTest, ClassifiesSimulatedSeriesAboveTheFloors) {
   const sim::Accuracy acc = sim::MeasureAccuracy(/*first_seed=*/1001, /*count=*/2000);
   SCOPED_TRACE(acc.Table());
   EXPECT_EQ(acc.series, 2000u);
-  EXPECT_GE(acc.RecallDetectable(), 0.88);  // leaks the sampler sees >= 10 new objects of
-  EXPECT_GE(acc.Recall(), 0.72);            // every leak, the invisible ones included
-  EXPECT_GE(acc.Precision(), 0.97);
-  EXPECT_LE(acc.FalseGrowing(), 0.01);
-  EXPECT_GE(acc.Rate("plateau", "plateaued"), 0.5);
-  EXPECT_GE(static_cast<double>(acc.rank1_leak) / static_cast<double>(acc.rank1), 0.95);
+  // Since issue 29 each series adds a leak churning 50-300% of its level
+  // per step: many of those are noise to any method (their expected z is
+  // under 2), so the floors on every leak fell with the mix; the leaks of
+  // the earlier mix (churn up to 30%) have a floor of their own, above
+  // the earlier one (88%).
+  EXPECT_GE(acc.RecallCalm(), 0.92);     // churn <= 30%, E >= 10 new sampled objects
+  EXPECT_GE(acc.RecallVisible(), 0.98);  // an expected z of 4 or more, churn included
+  EXPECT_GE(acc.Recall(), 0.62);         // every leak, the invisible ones included
+  EXPECT_GE(acc.Precision(), 0.99);
+  EXPECT_LE(acc.FalseGrowing(), 0.003);
+  EXPECT_GE(acc.PlateausRecognised(), 0.80);  // of one process, E >= 10
+  EXPECT_GE(static_cast<double>(acc.rank1_leak) / static_cast<double>(acc.rank1), 0.98);
   EXPECT_LE(acc.Rate("flat", "growing"), 0.0);
   EXPECT_GE(acc.Coverage(), 0.93);  // 95% intervals: close to 95%, never far under
-  EXPECT_LE(acc.Coverage(), 0.995);
+  EXPECT_LE(acc.Coverage(), 0.985);
+  EXPECT_GE(acc.BytesCoverage(), 0.93);
+  EXPECT_LE(acc.BytesCoverage(), 0.985);
+}
+
+// Many sites, many tests: in series of 20,000 sites none of which leaks,
+// the false-discovery control leaves at most one site called growth in 10
+// series (without it: hundreds of sites past two standard deviations).
+TEST(AccuracyTest, NoGrowthInManySitesOfWhichNoneLeaks) {
+  const sim::NullResult r = sim::MeasureNull(/*first_seed=*/7, /*count=*/10, /*sites=*/20000);
+  SCOPED_TRACE(r.Table());
+  EXPECT_EQ(r.series, 10u);
+  EXPECT_GT(r.candidates, 100u);  // the test has teeth: that many pass 2 sd alone
+  EXPECT_LE(r.false_growth, 1u);
+}
+
+// A site of two sizes (4 KiB leaks and one stray 288-byte object, issue 29):
+// the noise is modelled per size, so the intervals of its change in bytes
+// and in objects hold the truth about 95% of the time; from the smallest
+// size alone the byte interval was about three times too narrow.
+TEST(AccuracyTest, IntervalsOfASiteOfTwoSizesCoverTheTruth) {
+  size_t runs = 400, bytes_covered = 0, objects_covered = 0;
+  for (size_t seed = 0; seed < runs; ++seed) {
+    sim::SeriesSpec spec;
+    spec.seed = 300000 + seed;
+    spec.captures = 4;
+    sim::SiteSpec site{sim::Pattern::kLeak, 4096, 3000, 300, 0.2};
+    site.stray_size = 288;
+    site.stray_objects = 1;
+    spec.sites.push_back(site);
+    sim::Series series = sim::Simulate(spec);
+    Aligner aligner(AlignOptions{}, series.profiles.size());
+    for (size_t i = 0; i < series.profiles.size(); ++i) ASSERT_TRUE(aligner.Add(i, series.profiles[i]).ok());
+    TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
+    if (t.sites.size() != 1) continue;
+    const TrendNode& node = t.sites[0];
+    ASSERT_TRUE(node.delta_error95.has_value());
+    const auto& bytes = series.bytes[0];
+    const auto& alive = series.alive[0];
+    if (std::fabs(node.stats.delta - static_cast<double>(bytes.back() - bytes.front())) <= *node.delta_error95)
+      ++bytes_covered;
+    if (std::fabs(node.delta_objects - static_cast<double>(alive.back() - alive.front())) <=
+        *node.delta_objects_error95)
+      ++objects_covered;
+  }
+  const double bytes = static_cast<double>(bytes_covered) / static_cast<double>(runs);
+  const double objects = static_cast<double>(objects_covered) / static_cast<double>(runs);
+  EXPECT_GE(bytes, 0.91);
+  EXPECT_LE(bytes, 0.99);
+  EXPECT_GE(objects, 0.91);
+  EXPECT_LE(objects, 0.99);
 }
 
 // One site of known size and count, sampled as Go samples it over many

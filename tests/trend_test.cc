@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -86,6 +88,62 @@ TEST(SeriesStatsTest, ChangesWithinSamplingNoiseAreStable) {
   EXPECT_EQ(s.trend_class, TrendClass::kStable);
   auto exact = Stats({1000000, 1524288, 1000000, 1524288}, 0);
   EXPECT_EQ(exact.trend_class, TrendClass::kFluctuating);
+}
+
+// Sampled counts of a leak without churn: the change from i to j is a
+// Poisson count of sampled objects, its tolerance two standard deviations.
+SeriesStats SampledStats(const std::vector<double>& y) {
+  const PairTolerance tolerance = [&](size_t i, size_t j) {
+    return kNoiseZ * std::sqrt(std::max(std::fabs(y[j] - y[i]), 1.0));
+  };
+  return ComputeSeriesStats(y, Index(y.size()), /*x_in_days=*/true, tolerance, Segments{});
+}
+
+// Issue 29: 10 -> 14 -> 18 sampled objects never fell and grew beyond the
+// noise over all, though each step is within it (tau 0.577): steady.
+TEST(SeriesStatsTest, ASeriesThatNeverFellAndGrewBeyondTheNoiseIsGrowing) {
+  const SeriesStats s = SampledStats({10, 14, 18});
+  EXPECT_EQ(s.steps_up, 0);
+  EXPECT_LT(s.kendall_tau, 0.6);
+  EXPECT_TRUE(s.beyond_noise);
+  EXPECT_EQ(s.trend_class, TrendClass::kGrowing);
+  // One fall, and the same growth is not steady.
+  EXPECT_NE(SampledStats({10, 20, 17, 18}).trend_class, TrendClass::kGrowing);
+}
+
+// +8, +8, +4 samples: the slowdown is within the noise, so no plateau.
+TEST(SeriesStatsTest, APlateauNeedsASlowdownBeyondTheNoise) {
+  EXPECT_EQ(SampledStats({0, 8, 16, 20}).trend_class, TrendClass::kGrowing);
+  EXPECT_EQ(SampledStats({0, 80, 160, 162}).trend_class, TrendClass::kPlateaued);
+}
+
+// Ten captures, one jump of +83 MiB that stays: a step, with when, and a
+// score; not "fluctuating" at a rate of 0.
+TEST(SeriesStatsTest, OneStepUpThatStaysIsAStep) {
+  const double mib = 1 << 20;
+  std::vector<double> y(10, 100 * mib);
+  for (size_t k = 7; k < 10; ++k) y[k] += 83 * mib;
+  const SeriesStats s = Stats(y, 524288);
+  EXPECT_EQ(s.trend_class, TrendClass::kStep);
+  ASSERT_TRUE(s.step_capture.has_value());
+  EXPECT_EQ(*s.step_capture, 7u);
+  EXPECT_GT(s.score, 0);
+  // At the last capture it may not stay: no step.
+  std::vector<double> last(10, 100 * mib);
+  last[9] += 83 * mib;
+  EXPECT_NE(Stats(last, 524288).trend_class, TrendClass::kStep);
+  // Two steps up are growth, not a step.
+  std::vector<double> two(10, 100 * mib);
+  for (size_t k = 3; k < 10; ++k) two[k] += 40 * mib;
+  for (size_t k = 7; k < 10; ++k) two[k] += 40 * mib;
+  EXPECT_NE(Stats(two, 524288).trend_class, TrendClass::kStep);
+}
+
+// One sample where there was none is within the noise: not "new".
+TEST(SeriesStatsTest, ANewSiteWithinTheNoiseIsNotNew) {
+  EXPECT_EQ(SampledStats({0, 0, 1}).trend_class, TrendClass::kStable);
+  EXPECT_FALSE(SampledStats({0, 0, 1}).beyond_noise);
+  EXPECT_EQ(SampledStats({0, 0, 40}).trend_class, TrendClass::kNew);
 }
 
 TEST(SeriesStatsTest, WithoutTimesThereIsNoRatePerDay) {

@@ -124,8 +124,8 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
     for (size_t i = 0; i < n; ++i) total[i] += static_cast<double>(aligned.sites[site->site_index].values[i]);
   result.total_growth = total.back() - total.front();
   std::vector<const TrendNode*> grew;
-  for (const TrendNode* site : counted)  // noise-level moves are not worth a reader's time
-    if (Growth(trend, *site) > 0 && site->stats.trend_class != TrendClass::kStable) grew.push_back(site);
+  for (const TrendNode* site : counted)  // growth within the noise, or a move, is no offender
+    if (Growth(trend, *site) > 0 && Grew(*site)) grew.push_back(site);
 
   if (budgets.max_growth) {
     Verdict v{"max-growth", budgets.max_growth->text, budgets.max_growth->bytes, result.total_growth, true, {}, {}};

@@ -18,6 +18,53 @@ void MergeSizes(FunctionSizes& into, const AlignedSite& site) {
   }
 }
 
+namespace {
+
+// One object size of a node, for the noise model: its size, the probability
+// that one object of it is sampled, and its objects series (empty: the
+// node's own).
+struct Part {
+  double size, p;
+  std::span<const int64_t> objects;
+};
+
+// A site of several sizes: one part each (an unknown or mixed size counts at
+// its mean); otherwise one part of the node's typical size.
+std::vector<Part> NoiseParts(const NodeBuild& build, double typical, double rate) {
+  std::vector<Part> parts;
+  for (const SizeSeries& c : build.by_size) {
+    double each = static_cast<double>(c.size);
+    if (each <= 0) {
+      double v = 0, o = 0;
+      for (size_t k = 0; k < c.values.size(); ++k) {
+        v += static_cast<double>(c.values[k]);
+        o += static_cast<double>(c.objects[k]);
+      }
+      each = o > 0 ? v / o : typical;
+    }
+    if (each > 0) parts.push_back(Part{each, -std::expm1(-each / rate), c.objects});
+  }
+  if (parts.empty()) parts.push_back(Part{typical, -std::expm1(-typical / rate), {}});
+  return parts;
+}
+
+// The part that holds the most bytes over the series.
+const Part& DominantPart(const NodeBuild& build, const std::vector<Part>& parts) {
+  const Part* dominant = &parts.front();
+  double most = -1;
+  for (size_t c = 0; c < build.by_size.size() && c < parts.size(); ++c) {
+    double bytes = 0;
+    for (int64_t v : build.by_size[c].values) bytes += std::fabs(static_cast<double>(v));
+    if (bytes > most) {
+      most = bytes;
+      dominant = &parts[c];
+    }
+  }
+  return *dominant;
+}
+
+}  // namespace
+
 void NodeStatistics::Fill(TrendNode& node, const NodeBuild& build) const {
   if (!partial_.empty()) {
     std::vector<size_t> known;
@@ -49,8 +96,10 @@ void NodeStatistics::FillKnown(TrendNode& node, const NodeBuild& build, const st
     if (!segments_.empty()) segments.push_back(segments_[i]);
   }
   NodeStatistics known_only(*this, x, segments);
-  known_only.FillAll(node,
-                     NodeBuild{values, objects, build.sizes, build.sizes_incomplete, alloc_values, alloc_objects});
+  std::vector<SizeSeries> by_size;
+  for (const SizeSeries& c : build.by_size) by_size.push_back(SizeSeries{c.size, pick(c.values), pick(c.objects)});
+  known_only.FillAll(
+      node, NodeBuild{values, objects, build.sizes, build.sizes_incomplete, alloc_values, alloc_objects, by_size});
 }
 
 void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
@@ -110,36 +159,54 @@ void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
   // variance of the change is (allocated + freed)(1-p)/p, with allocated
   // from alloc_objects and freed = allocated - the change in objects.
   // Across processes (or without alloc_*) the captures are independent:
-  // (N_i + N_j)(1-p)/p.
-  const double s = typical;
-  const double p = -std::expm1(-s / rate_);
+  // (N_i + N_j)(1-p)/p. A site of several object sizes has a p per size:
+  // the variances of its sizes are summed (in bytes, each times s^2), the
+  // allocations split between the sizes by their shares of the objects.
   const bool one_process = !build.alloc_objects.empty() && has_objects_;
-  auto objects_at = [&](size_t k) { return has_objects_ ? objects[k] : values[k] / s; };
-  auto variance_objects = [&](size_t i, size_t j) {
-    const double change = objects_at(j) - objects_at(i);
-    double churn;
-    if (one_process && SameSegment(segments_, i, j)) {
-      const double allocated = std::max(0.0, static_cast<double>(build.alloc_objects[j] - build.alloc_objects[i]));
-      churn = std::max(std::fabs(change), 2 * allocated - change);
-    } else {
-      churn = std::fabs(objects_at(i)) + std::fabs(objects_at(j));
+  const std::vector<Part> parts = NoiseParts(build, typical, rate_);
+  auto objects_at = [&](const Part& part, size_t k) {
+    if (!part.objects.empty()) return static_cast<double>(part.objects[k]);
+    return has_objects_ ? objects[k] : values[k] / part.size;
+  };
+  // The variance of the change from capture i to j, in objects and in bytes.
+  auto variance = [&](size_t i, size_t j) {
+    double in_objects = 0, in_bytes = 0;
+    for (const Part& part : parts) {
+      const double at_i = objects_at(part, i), at_j = objects_at(part, j), change = at_j - at_i;
+      double churn;
+      if (one_process && SameSegment(segments_, i, j)) {
+        double allocated = std::max(0.0, static_cast<double>(build.alloc_objects[j] - build.alloc_objects[i]));
+        if (parts.size() > 1) {
+          const double all = std::fabs(objects[i]) + std::fabs(objects[j]);
+          allocated *= all > 0 ? (std::fabs(at_i) + std::fabs(at_j)) / all : 1.0 / static_cast<double>(parts.size());
+        }
+        churn = std::max(std::fabs(change), 2 * allocated - change);
+      } else {
+        churn = std::fabs(at_i) + std::fabs(at_j);
+      }
+      const double v = SampledCountVariance(churn, part.p);
+      in_objects += v;
+      in_bytes += part.size * part.size * v;
     }
-    return SampledCountVariance(churn, p);
+    return std::pair{in_objects, in_bytes};
   };
   auto tolerance = [&](size_t i, size_t j) {
     const double rounding = 1e-9 * std::max(std::fabs(values[i]), std::fabs(values[j]));
-    return kNoiseZ * s * std::sqrt(variance_objects(i, j)) + rounding;
+    return kNoiseZ * std::sqrt(variance(i, j).second) + rounding;
   };
   node.stats = ComputeSeriesStats(values, x_, x_in_days_, tolerance, StatSegments());
   // The interval of the growth a reader sees (within each process).
   const Segments& segments = StatSegments();
-  double variance = 0;
-  ForEachSegment(values.size(), segments,
-                 [&](size_t first, size_t last) { variance += variance_objects(first, last); });
-  const double sd = std::sqrt(variance);
-  node.delta_objects_error95 = kInterval95 * sd;
-  if (has_objects_) size.sample_probability = p;
-  node.delta_error95 = kInterval95 * s * sd;
+  double variance_objects = 0, variance_bytes = 0;
+  ForEachSegment(values.size(), segments, [&](size_t first, size_t last) {
+    const auto [o, b] = variance(first, last);
+    variance_objects += o;
+    variance_bytes += b;
+  });
+  node.delta_objects_error95 = kInterval95 * std::sqrt(variance_objects);
+  // Per-capture intervals: the probability of the size that holds the most bytes.
+  if (has_objects_) size.sample_probability = DominantPart(build, parts).p;
+  node.delta_error95 = kInterval95 * std::sqrt(variance_bytes);
 }
 
 double GrowthWithin(const PackedSeries& v, const Segments& segments) {

@@ -21,10 +21,19 @@ namespace pprof_trend {
 
 // What a node's statistics are computed from: views of buffers its thread
 // reuses (a site's packed series decoded, a function's sums).
+// One object size's series of a site that holds several.
+struct SizeSeries {
+  int64_t size = 0;  // 0: unknown; -1: the sizes past the 16 kept
+  std::vector<int64_t> values, objects;
+};
+
 struct NodeBuild {
   std::span<const int64_t> values, objects, sizes;
   bool sizes_incomplete = false;
   std::span<const int64_t> alloc_values, alloc_objects;  // empty without alloc_* types
+  // A site of several object sizes: each size's series, so that its noise
+  // is modelled per size and summed (empty: one size, or a function).
+  std::span<const SizeSeries> by_size = {};
 };
 
 // The distinct object sizes of the sites a function is the leaf of.

@@ -12,13 +12,15 @@
 namespace pprof_trend {
 
 enum class TrendClass {
-  kGrowing,      // grew beyond noise, steadily (tau >= 0.6, positive robust slope)
-  kPlateaued,    // grew steadily, then the last third of the steps stayed flat
+  kGrowing,      // grew beyond noise, steadily (tau >= 0.6, a Mann-Kendall trend, or never fell)
+  kPlateaued,    // grew steadily, then the last third of the steps stayed flat, a slowdown beyond the noise
   kFluctuating,  // moved beyond noise without a steady direction
   kShrinking,    // fell beyond noise, steadily
   kStable,       // every step within noise
   kNew,          // absent from every capture but the last
   kGone,         // present in the first capture, absent from the last
+  kStep,         // one step up beyond the noise, flat before and after it (step_capture)
+  kMoved,        // grew by as much as a sibling site of its function and object size shrank
 };
 std::string_view TrendClassName(TrendClass c);
 
@@ -31,7 +33,21 @@ struct SeriesStats {
   int steps_up = 0, steps_down = 0, steps = 0;
   TrendClass trend_class = TrendClass::kStable;
   double score = 0;
+  // The sampling noise of `within`: its standard deviation (0: exact
+  // counts), the growth in those units (z) and the one-sided p-value of a
+  // growth this large from noise alone (normal approximation).
+  double within_sd = 0, growth_z = 0, growth_p = 1;
+  // The growth is beyond the noise: z > kNoiseZ, and, across the many nodes
+  // of a profile, among the discoveries the false-discovery control keeps
+  // (analysis/discoveries). Every class that counts as growth needs it.
+  bool beyond_noise = false;
+  // kStep: the capture the step up arrived in (0-based).
+  std::optional<size_t> step_capture;
 };
+
+// The class a node whose growth is not beyond the noise gets: stable when no
+// step moved beyond the noise, else fluctuating (its rises and falls).
+TrendClass WithinNoiseClass(const SeriesStats& s);
 
 // Statistics of one series at capture offsets `x` (days, or capture numbers):
 // a change between captures i and j counts only beyond tolerance(i, j);

@@ -35,24 +35,45 @@ double KendallTau(const std::vector<double>& y, const NoiseModel& noise) {
   return KendallTau(y, [&](size_t i, size_t j) { return noise.Tolerance(y[i], y[j]); });
 }
 
+double KendallPairs::Tau() const {
+  const double ties = pairs - concordant - discordant;
+  if (pairs == ties) return 0.0;
+  return (concordant - discordant) / std::sqrt(pairs * (pairs - ties));
+}
+
+double KendallPairs::MannKendallZ(const std::vector<size_t>& segment_sizes) const {
+  double variance = 0;
+  for (size_t size : segment_sizes) {
+    const double m = static_cast<double>(size);
+    variance += m * (m - 1) * (2 * m + 5) / 18;
+  }
+  return variance > 0 ? (concordant - discordant) / std::sqrt(variance) : 0.0;
+}
+
+std::vector<size_t> SegmentSizes(size_t n, const Segments& segments) {
+  std::vector<size_t> sizes;
+  ForEachSegment(n, segments, [&](size_t first, size_t last) { sizes.push_back(last - first + 1); });
+  return sizes;
+}
+
+double NormalUpperTail(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
+
 double KendallTau(const std::vector<double>& y, const PairTolerance& tolerance, const Segments& segments) {
-  double concordant = 0, discordant = 0, ties = 0, pairs = 0;
+  return CountKendallPairs(y, tolerance, segments).Tau();
+}
+
+KendallPairs CountKendallPairs(const std::vector<double>& y, const PairTolerance& tolerance, const Segments& segments) {
+  KendallPairs k;
   const size_t n = y.size();
   for (size_t i = 0; i < n; ++i)
     for (size_t j = i + 1; j < n; ++j) {
       if (!SameSegment(segments, i, j)) continue;
-      pairs += 1;
+      k.pairs += 1;
       double d = y[j] - y[i];
-      if (std::fabs(d) <= tolerance(i, j)) {
-        ties += 1;
-      } else if (d > 0) {
-        concordant += 1;
-      } else {
-        discordant += 1;
-      }
+      if (std::fabs(d) <= tolerance(i, j)) continue;
+      (d > 0 ? k.concordant : k.discordant) += 1;
     }
-  if (pairs == ties) return 0.0;
-  return (concordant - discordant) / std::sqrt(pairs * (pairs - ties));
+  return k;
 }
 
 namespace {
@@ -293,6 +314,11 @@ double TheilSenSlopeSorted(const std::vector<double>& y, const std::vector<doubl
 }
 
 double KendallTauSorted(const std::vector<double>& y, const std::vector<double>& tolerance, const Segments& segments) {
+  return CountKendallPairsSorted(y, tolerance, segments).Tau();
+}
+
+KendallPairs CountKendallPairsSorted(const std::vector<double>& y, const std::vector<double>& tolerance,
+                                     const Segments& segments) {
   double concordant = 0, discordant = 0, pairs = 0;
   std::vector<double> upper, lower;
   ForEachSegment(y.size(), segments, [&](size_t first, size_t last) {
@@ -325,9 +351,7 @@ double KendallTauSorted(const std::vector<double>& y, const std::vector<double>&
                                    lower_sorted.begin()));
     }
   });
-  const double ties = pairs - concordant - discordant;
-  if (pairs == ties) return 0.0;
-  return (concordant - discordant) / std::sqrt(pairs * (pairs - ties));
+  return KendallPairs{concordant, discordant, pairs};
 }
 
 std::optional<double> OlsSlope(const std::vector<double>& y, const std::vector<double>& x) {

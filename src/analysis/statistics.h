@@ -3,6 +3,7 @@
 // the least-squares slope. See README "How the trend is computed".
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -46,9 +47,11 @@ void ForEachSegment(size_t n, const Segments& segments, Visit visit) {
 
 // The variance of a count of `objects` estimated from samples, each object
 // sampled with probability p and the count scaled by 1/p: objects(1-p)/p,
-// plus one sampled event's worth (1/p objects), so that a count that saw no
-// sample never looks exact.
-inline double SampledCountVariance(double objects, double p) { return (objects + 1 / p) * (1 - p) / p; }
+// and at least one sampled event's worth (1/p objects), so that a count that
+// saw no sample never looks exact. (Until the second round of statistics it
+// added that event to every count: intervals held the truth 98% of the time
+// instead of 95%, and leaks of a few samples went unseen.)
+inline double SampledCountVariance(double objects, double p) { return std::max(objects, 1 / p) * (1 - p) / p; }
 
 // The median of `v` (reorders it). `v` must not be empty.
 double Median(std::vector<double>& v);
@@ -71,10 +74,26 @@ double TheilSenSlope(const std::vector<double>& y, const std::vector<double>& x,
 // rounding of slopes within an ulp of the bracket's ends; deterministic.
 double TheilSenSlopeSorted(const std::vector<double>& y, const std::vector<double>& x, const Segments& segments = {});
 
+// The pairs Kendall's tau is made of: concordant (rose beyond the pair's
+// tolerance), discordant (fell beyond it), and all pairs that count (within
+// one segment); the rest are ties.
+struct KendallPairs {
+  double concordant = 0, discordant = 0, pairs = 0;
+  double Tau() const;  // tau-b: (C - D) / sqrt(pairs (pairs - ties)); 0 when every pair ties
+  // Mann-Kendall's S = C - D over its standard deviation under "no trend",
+  // with the variance of the pairs that count: sum over the segments of
+  // n(n-1)(2n+5)/18 (ties only make it smaller). 0 without a pair.
+  double MannKendallZ(const std::vector<size_t>& segment_sizes) const;
+};
+// The sizes of the runs ForEachSegment visits.
+std::vector<size_t> SegmentSizes(size_t n, const Segments& segments);
+
 // Kendall's tau-b of y against its order; pairs within `noise` are ties.
 double KendallTau(const std::vector<double>& y, const NoiseModel& noise);
 // The same with a tolerance per pair, over pairs within one segment.
 double KendallTau(const std::vector<double>& y, const PairTolerance& tolerance, const Segments& segments = {});
+KendallPairs CountKendallPairs(const std::vector<double>& y, const PairTolerance& tolerance,
+                               const Segments& segments = {});
 
 // Kendall's tau-b in O(n log n) (two Fenwick trees per process): a pair
 // ties when its change is within the tolerance of its higher capture
@@ -83,6 +102,11 @@ double KendallTau(const std::vector<double>& y, const PairTolerance& tolerance, 
 // is the pair's own tolerance.
 double KendallTauSorted(const std::vector<double>& y, const std::vector<double>& tolerance,
                         const Segments& segments = {});
+KendallPairs CountKendallPairsSorted(const std::vector<double>& y, const std::vector<double>& tolerance,
+                                     const Segments& segments = {});
+
+// The upper tail of the standard normal: P(Z > z).
+double NormalUpperTail(double z);
 
 // Ordinary least squares slope of y on x; none when x does not vary.
 std::optional<double> OlsSlope(const std::vector<double>& y, const std::vector<double>& x);

@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "analysis/allocator_frames.h"
+#include "analysis/discoveries.h"
+#include "analysis/moves.h"
 #include "analysis/node_statistics.h"
 #include "analysis/processes.h"
 #include "analysis/ranking.h"
@@ -57,8 +59,10 @@ bool Grew(const TrendNode& node) {
   switch (node.stats.trend_class) {
     case TrendClass::kGrowing:
     case TrendClass::kPlateaued:
+    case TrendClass::kStep:
     case TrendClass::kNew: return true;
-    case TrendClass::kFluctuating: return node.stats.delta > 0;
+    // Rose and fell, and gained beyond the noise over all.
+    case TrendClass::kFluctuating: return node.stats.beyond_noise;
     default: return false;
   }
 }
@@ -131,6 +135,7 @@ void FillSites(const FillContext& ctx, TrendResult& result, bool parallel) {
   ForEachSlice(num_sites, parallel ? ctx.threads : 1, [&](size_t begin, size_t end) {
     std::vector<int64_t> values(n), objects(n), alloc_values(aligned.has_alloc ? n : 0),
         alloc_objects(aligned.has_alloc ? n : 0);
+    std::vector<SizeSeries> by_size;
     for (size_t s = begin; s < end; ++s) {
       const AlignedSite& site = aligned.sites[s];
       TrendNode& node = result.sites[s];
@@ -144,8 +149,16 @@ void FillSites(const FillContext& ctx, TrendResult& result, bool parallel) {
         site.alloc_values.DecodeTo(alloc_values.data());
         site.alloc_objects.DecodeTo(alloc_objects.data());
       }
-      ctx.statistics.Fill(
-          node, NodeBuild{values, objects, site.object_sizes, site.sizes_incomplete, alloc_values, alloc_objects});
+      by_size.resize(site.size_classes.size());
+      for (size_t c = 0; c < site.size_classes.size(); ++c) {
+        by_size[c].size = site.size_classes[c].size;
+        by_size[c].values.resize(n);
+        by_size[c].objects.resize(n);
+        site.size_classes[c].values.DecodeTo(by_size[c].values.data());
+        site.size_classes[c].objects.DecodeTo(by_size[c].objects.data());
+      }
+      ctx.statistics.Fill(node, NodeBuild{values, objects, site.object_sizes, site.sizes_incomplete, alloc_values,
+                                          alloc_objects, by_size});
       SplitBySize(node, site, ctx.statistics.StatSegments());
     }
   });
@@ -241,6 +254,8 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   // Step 2: the sites' statistics.
   const bool parallel = ctx.threads > 1 && aligned.sites.size() >= 10000;  // below that, threads cost more
   FillSites(ctx, result, parallel);
+  result.site_discoveries = ControlFalseDiscoveries(result.sites);
+  FindMoves(result.sites);
   // Step 3: the sites' ranking, the longest step left, beside the function
   // nodes' statistics (step 4), which only read the aligned table; then
   // their ranking.
@@ -253,9 +268,11 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
     Rank(result.sites, frame_order, 1);
   }
   FillFunctions(ctx, result);
+  result.function_discoveries = ControlFalseDiscoveries(result.functions);
   Rank(result.functions, frame_order, ctx.threads);
   if (rank_sites.joinable()) rank_sites.join();
   rank_errors.Rethrow();
+  RankMoves(result.sites);
   // Step 5: the captures' totals.
   std::vector<double> totals, total_objects;
   for (const auto& c : aligned.captures) {

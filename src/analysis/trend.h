@@ -83,10 +83,14 @@ struct TrendNode {
   // Captures that do not list the node although it may be there: partial
   // ones (tables cut short). Its statistics are those of the other captures.
   uint32_t unknown = 0;
+  // A site whose growth or shrinkage a sibling's (same function, same object
+  // size) offsets: the largest such sibling (analysis/moves).
+  std::optional<uint32_t> moved_with;
+  int moved_with_rank = 0;  // that site's rank (0: none)
 };
 
 // Whether a node counts as having grown (the table's rows): growing,
-// plateaued, new, or fluctuating with a net gain.
+// plateaued, step, new, or fluctuating with a net gain beyond the noise.
 bool Grew(const TrendNode& node);
 
 // The 95% half-width of an estimate of `objects` objects of the node (none
@@ -158,6 +162,14 @@ struct TrendResult {
   };
   using Restarts = std::vector<Restart>;
   Restarts restarts;
+  // The false-discovery control over the nodes' growth (analysis/discoveries).
+  struct Discoveries {
+    size_t tested = 0;       // nodes: each a hypothesis "it did not grow"
+    size_t candidates = 0;   // growth beyond kNoiseZ on its own
+    size_t withdrawn = 0;    // of those, not among the discoveries
+    double p_threshold = 0;  // the largest p-value kept (0: none kept)
+  };
+  Discoveries site_discoveries, function_discoveries;
   // Per capture: how it compares with the one before ([0]: nothing before).
   std::vector<NeighbourEvidence> neighbours;
   // Every capture is a process of its own: no pair lies within one process,

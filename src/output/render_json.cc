@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 
+#include "analysis/discoveries.h"
 #include "analysis/node_statistics.h"
 #include "base/json_writer.h"
 #include "base/units.h"
@@ -70,6 +71,18 @@ void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& ro
   w.Int(n.stats.steps_down);
   w.Key("score");
   w.Double(n.stats.score);
+  // The growth against the sampling noise: its one-sided p-value, and
+  // whether it counts (beyond the noise, among the kept discoveries).
+  w.Key("growth_p_value");
+  w.Double(n.stats.growth_p);
+  w.Key("growth_beyond_noise");
+  w.Bool(n.stats.beyond_noise);
+  w.Key("step_capture");  // class "step": the capture (0-based) the step arrived in; else null
+  n.stats.step_capture ? w.Int(static_cast<int64_t>(*n.stats.step_capture)) : w.Null();
+  // A move (class "moved", or the site it moved from): the rank of the site
+  // on the other side; else null.
+  w.Key("moved_with_rank");
+  n.moved_with_rank > 0 ? w.Int(n.moved_with_rank) : w.Null();
 }
 
 void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a) {
@@ -228,6 +241,27 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
   WriteProcesses(w, t);
   w.Key("rates_guessed");  // some capture times are files' modification times: every rate is a guess
   w.Bool(t.rates_guessed);
+  // Many sites, many tests: growth counts only among the discoveries
+  // Benjamini-Hochberg keeps at this false-discovery rate (README).
+  w.Key("false_discovery_control");
+  w.BeginObject();
+  w.Key("method");
+  w.String("benjamini-hochberg");
+  w.Key("rate");
+  w.Double(kFalseDiscoveryRate);
+  for (const auto& [name, d] :
+       {std::pair{"sites", &t.site_discoveries}, std::pair{"functions", &t.function_discoveries}}) {
+    w.Key(name);
+    w.BeginObject();
+    w.Key("tested");
+    w.Int(static_cast<int64_t>(d->tested));
+    w.Key("beyond_two_sd");
+    w.Int(static_cast<int64_t>(d->candidates));
+    w.Key("withdrawn");
+    w.Int(static_cast<int64_t>(d->withdrawn));
+    w.EndObject();
+  }
+  w.EndObject();
   w.Key("ordered_by");
   w.String(a.ordered_by_time ? "time" : "arguments");
   w.Key("span_seconds");

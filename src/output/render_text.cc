@@ -244,7 +244,9 @@ std::string Table(const Report& r) {
     for (const auto& [c, count] : r.rising_not_shown) {
       total += count;
       classes += fmt::format("{}{} {}{}", classes.empty() ? "" : ", ", count, TrendClassName(c),
-                             c == TrendClass::kStable ? " (within the sampling noise)" : "");
+                             c == TrendClass::kStable  ? " (within the sampling noise)"
+                             : c == TrendClass::kMoved ? " (memory that left another call path of the same function)"
+                                                       : "");
     }
     noise = fmt::format("({} with a rising trend {} not in the table: {})\n",
                         Plural(static_cast<int64_t>(total), "site"), total == 1 ? "is" : "are", classes);

@@ -132,6 +132,10 @@ RowCells FormatCells(const TrendResult& trend, const TrendNode& n, RateUnit unit
   cells.rate = n.stats.per_day
                    ? FormatNodeValue(trend, PerUnit(*n.stats.per_day, unit), true) + (trend.rates_guessed ? "?" : "")
                    : "-";
+  // A step has no pace (its slope says 0 beside a large growth): when it
+  // came. A new site's slope would be one pair's: none.
+  if (n.stats.step_capture) cells.rate = fmt::format("step at #{}", *n.stats.step_capture + 1);
+  if (n.stats.trend_class == TrendClass::kNew) cells.rate = "-";
   cells.bytes_per_object = "-";
   if (n.size.bytes_per_object && *n.size.bytes_per_object > 0)
     cells.bytes_per_object = (n.size.exact ? "" : "~") + FormatBytes(*n.size.bytes_per_object);

@@ -8,13 +8,24 @@
 namespace pprof_trend::sim {
 namespace {
 
-int64_t TrueAlive(const SiteSpec& s, int k, int captures) {
+// The capture a spike is at: inside one process, never its first or last
+// capture (there it would be a step, or growth).
+int SpikeAt(int captures, int restart_at) {
+  const int middle = std::max(1, captures / 2);
+  if (restart_at < 0 || (middle < restart_at - 1) || middle > restart_at) return middle;
+  return restart_at >= 3 ? restart_at / 2 : (restart_at + captures - 1) / 2;
+}
+
+// k: the capture; k_in_process: its index within its process.
+int64_t TrueAlive(const SiteSpec& s, int k, int k_in_process, int captures, int restart_at) {
   const double b = s.base, l = s.step;
   double n = b;
+  // A plateau grows until the last third of the steps (at least one), then stays.
+  const int stop = captures - 1 - std::max(1, (captures - 1) / 3);
   switch (s.pattern) {
-    case Pattern::kLeak: n = b + l * k; break;
-    case Pattern::kPlateau: n = b + l * std::min(k, static_cast<int>(std::ceil(2.0 * (captures - 1) / 3.0))); break;
-    case Pattern::kSpike: n = (k == std::max(1, captures / 2)) ? b + l : b; break;
+    case Pattern::kLeak: n = b + l * k_in_process; break;
+    case Pattern::kPlateau: n = b + l * std::min(k_in_process, stop); break;
+    case Pattern::kSpike: n = (k == SpikeAt(captures, restart_at)) ? b + l : b; break;
     case Pattern::kChurn:
     case Pattern::kFlat: n = b; break;
     case Pattern::kShrink: n = std::max(b - l * k, b / 4); break;
@@ -33,6 +44,7 @@ std::pair<int64_t, int64_t> Scale(int64_t count, int64_t bytes, int64_t rate) {
 
 struct SiteState {
   int64_t alive = 0, sampled_alive = 0, sampled_allocs = 0;
+  int64_t sampled_strays = 0;
 };
 
 int64_t Binomial(std::mt19937_64& rng, int64_t n, double p) {
@@ -42,7 +54,7 @@ int64_t Binomial(std::mt19937_64& rng, int64_t n, double p) {
 }
 
 // Of `alive` objects, `sampled` sampled, `freed` are freed at random: how
-// many sampled ones go (hypergeometric; drawn one by one when small).
+// many sampled ones go (hypergeometric; drawn one by one when few are sampled).
 int64_t FreedSampled(std::mt19937_64& rng, int64_t alive, int64_t sampled, int64_t freed) {
   if (freed <= 0 || sampled <= 0) return 0;
   if (freed >= alive) return sampled;
@@ -58,7 +70,14 @@ int64_t FreedSampled(std::mt19937_64& rng, int64_t alive, int64_t sampled, int64
     }
     return gone;
   }
-  return std::min(sampled, Binomial(rng, sampled, static_cast<double>(freed) / static_cast<double>(alive)));
+  // Hypergeometric, by its normal approximation (a binomial would ignore
+  // that the draws are without replacement: with most objects sampled, it
+  // would free more or fewer sampled ones than exist), kept within its range.
+  const double n = static_cast<double>(alive), k = static_cast<double>(sampled), f = static_cast<double>(freed);
+  const double mean = k * f / n, variance = mean * (1 - k / n) * (n - f) / std::max(1.0, n - 1);
+  const auto draw =
+      static_cast<int64_t>(std::llround(std::normal_distribution<double>(mean, std::sqrt(variance))(rng)));
+  return std::clamp(draw, std::max<int64_t>(0, freed - (alive - sampled)), std::min(sampled, freed));
 }
 
 }  // namespace
@@ -80,6 +99,7 @@ Series Simulate(const SeriesSpec& spec) {
   Series out;
   std::vector<SiteState> state(spec.sites.size());
   out.alive.assign(spec.sites.size(), {});
+  out.bytes.assign(spec.sites.size(), {});
   for (int k = 0; k < spec.captures; ++k) {
     const bool fresh = k == 0 || k == spec.restart_at;  // a process starts: everything allocated anew
     const int k_in_process = spec.restart_at >= 0 && k >= spec.restart_at ? k - spec.restart_at : k;
@@ -92,7 +112,7 @@ Series Simulate(const SeriesSpec& spec) {
       const SiteSpec& site = spec.sites[i];
       SiteState& st = state[i];
       const double p = 1 - std::exp(-static_cast<double>(site.size) / static_cast<double>(spec.rate));
-      const int64_t target = TrueAlive(site, k_in_process, spec.captures);
+      const int64_t target = TrueAlive(site, k, k_in_process, spec.captures, spec.restart_at);
       if (fresh) {
         st = SiteState{};
         // The first process ran a while (10 steps' churn) before its first
@@ -103,6 +123,10 @@ Series Simulate(const SeriesSpec& spec) {
         st.alive = target;
         st.sampled_alive = Binomial(rng, target, p);
         st.sampled_allocs = st.sampled_alive + before;
+        if (site.stray_objects > 0)
+          st.sampled_strays =
+              Binomial(rng, site.stray_objects,
+                       1 - std::exp(-static_cast<double>(site.stray_size) / static_cast<double>(spec.rate)));
       } else {
         // Turnover: old objects freed and new ones allocated; past 100% some
         // of the new ones are freed again before the capture.
@@ -117,12 +141,19 @@ Series Simulate(const SeriesSpec& spec) {
         st.sampled_alive += kept_sampled - freed_sampled;
         st.sampled_allocs += new_sampled;
       }
-      out.alive[i].push_back(st.alive);
-      if (st.sampled_allocs == 0) continue;
-      auto [alloc_objects, alloc_space] = Scale(st.sampled_allocs, st.sampled_allocs * site.size, spec.rate);
-      auto [inuse_objects, inuse_space] = Scale(st.sampled_alive, st.sampled_alive * site.size, spec.rate);
+      out.alive[i].push_back(st.alive + site.stray_objects);
+      out.bytes[i].push_back(st.alive * site.size + site.stray_objects * site.stray_size);
+      if (st.sampled_allocs == 0 && st.sampled_strays == 0) continue;
       const uint32_t loc = model.FrameLocation("sim.site" + std::to_string(i), "sim.go", static_cast<int64_t>(i + 1));
-      model.AddSample({loc}, {alloc_objects, alloc_space, inuse_objects, inuse_space}, site.size);
+      if (st.sampled_allocs > 0) {
+        auto [alloc_objects, alloc_space] = Scale(st.sampled_allocs, st.sampled_allocs * site.size, spec.rate);
+        auto [inuse_objects, inuse_space] = Scale(st.sampled_alive, st.sampled_alive * site.size, spec.rate);
+        model.AddSample({loc}, {alloc_objects, alloc_space, inuse_objects, inuse_space}, site.size);
+      }
+      if (st.sampled_strays > 0) {  // Go's bucket of the other size: same stack, its own `bytes` label
+        auto [objects, space] = Scale(st.sampled_strays, st.sampled_strays * site.stray_size, spec.rate);
+        model.AddSample({loc}, {objects, space, objects, space}, site.stray_size);
+      }
     }
     out.profiles.push_back(std::move(model).Finish());
   }
@@ -142,8 +173,9 @@ SeriesSpec RandomSeries(std::mt19937_64& rng, uint64_t seed) {
   const int64_t sizes[] = {16, 32, 64, 256, 1024, 4096, 65536, 1 << 20};
   std::uniform_int_distribution<int> size_index(0, 7);
   std::uniform_real_distribution<double> unit(0, 1);
+  int leaks = 0;
   for (Pattern pattern : {Pattern::kLeak, Pattern::kLeak, Pattern::kPlateau, Pattern::kSpike, Pattern::kChurn,
-                          Pattern::kFlat, Pattern::kShrink, Pattern::kChurn}) {
+                          Pattern::kFlat, Pattern::kShrink, Pattern::kChurn, Pattern::kLeak}) {
     SiteSpec site;
     site.pattern = pattern;
     site.size = sizes[size_index(rng)];
@@ -157,11 +189,36 @@ SeriesSpec RandomSeries(std::mt19937_64& rng, uint64_t seed) {
     // Turnover: none on flat sites; 50% to 300% per step on churn; on the
     // others none in 7 of 10 sites (an allocation site that leaks usually
     // only leaks) and up to 30% otherwise.
-    if (pattern == Pattern::kChurn) {
+    const bool churning_leak = pattern == Pattern::kLeak && ++leaks == 3;
+    if (pattern == Pattern::kChurn || churning_leak) {
       site.turnover = 0.5 + unit(rng) * 2.5;
     } else if (pattern != Pattern::kFlat && unit(rng) < 0.3) {
       site.turnover = unit(rng) * 0.3;
     }
+    spec.sites.push_back(site);
+  }
+  return spec;
+}
+
+SeriesSpec RandomNullSeries(std::mt19937_64& rng, uint64_t seed, size_t sites) {
+  SeriesSpec spec;
+  spec.seed = seed;
+  spec.captures = std::uniform_int_distribution<int>(3, 10)(rng);
+  spec.interval_seconds = 3600;
+  const int64_t sizes[] = {16, 32, 64, 256, 1024, 4096, 65536, 1 << 20};
+  std::uniform_int_distribution<int> size_index(0, 7);
+  std::uniform_real_distribution<double> unit(0, 1);
+  const Pattern patterns[] = {Pattern::kFlat, Pattern::kChurn, Pattern::kSpike, Pattern::kShrink};
+  for (size_t i = 0; i < sites; ++i) {
+    SiteSpec site;
+    site.pattern = patterns[i % 4];
+    site.size = sizes[size_index(rng)];
+    // A real profile's many sites are small: 64 KiB to 64 MiB each.
+    const double bytes = std::exp(std::log(64.0 * 1024) + unit(rng) * std::log(1024.0));
+    site.base = std::max(1.0, std::round(bytes / static_cast<double>(site.size)));
+    if (site.pattern == Pattern::kSpike) site.step = std::max(1.0, std::round(site.base * (0.2 + unit(rng))));
+    if (site.pattern == Pattern::kShrink) site.step = std::max(1.0, std::round(site.base * 0.75 / spec.captures));
+    if (site.pattern == Pattern::kChurn) site.turnover = 0.5 + unit(rng) * 2.5;
     spec.sites.push_back(site);
   }
   return spec;

@@ -22,8 +22,8 @@ namespace pprof_trend::sim {
 
 enum class Pattern {
   kLeak,     // N_k = B + L*k: objects kept and never freed
-  kPlateau,  // a leak that stops after two thirds of the steps
-  kSpike,    // B, then B + X at one capture only, then B again
+  kPlateau,  // a leak that stops for the last third of the steps (at least one)
+  kSpike,    // B, then B + X at one capture inside a process only, then B again
   kChurn,    // B, with a turnover of T objects freed and allocated per step
   kFlat,     // B, nothing allocated or freed
   kShrink,   // N_k = max(B - L*k, B/4): a cache trimmed over time
@@ -36,6 +36,10 @@ struct SiteSpec {
   double base = 1000;   // B: objects alive at the first capture
   double step = 100;    // L (or X for a spike): objects per step
   double turnover = 0;  // T: share of the alive objects freed and replaced per step
+  // Objects of another size at the same site, alive from the start and
+  // never freed (one stray 288-byte object beside 4 KiB leaks): 0, none.
+  int64_t stray_size = 0;
+  int64_t stray_objects = 0;
 };
 
 struct SeriesSpec {
@@ -49,7 +53,8 @@ struct SeriesSpec {
 
 struct Series {
   std::vector<Profile> profiles;            // one per capture
-  std::vector<std::vector<int64_t>> alive;  // per site, per capture: the true number of objects
+  std::vector<std::vector<int64_t>> alive;  // per site, per capture: the true number of objects (strays included)
+  std::vector<std::vector<int64_t>> bytes;  // per site, per capture: their true bytes
 };
 
 // Site i is the function "sim.site<i>" (one stack of its own).
@@ -58,6 +63,12 @@ Series Simulate(const SeriesSpec& spec);
 // A random series of the mix the accuracy is measured on: 3 to 30
 // captures, minutes to days apart, sizes 16 B to 1 MiB, leaks of 1% to 30%
 // of the level per step, turnover 0 to 300%, one restart in 1 of 10.
+// Since the second round of statistics: a third leak churning 50% to 300%
+// of its level per step.
 SeriesSpec RandomSeries(std::mt19937_64& rng, uint64_t seed);
+
+// A series in which nothing leaks: `sites` flat, churning, spiking and
+// shrinking sites (a quarter each), 3 to 10 captures, one process.
+SeriesSpec RandomNullSeries(std::mt19937_64& rng, uint64_t seed, size_t sites);
 
 }  // namespace pprof_trend::sim
