@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "analysis/residence.h"
 #include "input/gzip.h"
 #include "input/load.h"
 #include "input/profile_reader.h"
@@ -520,6 +521,43 @@ TEST(ProcessesTest, ANewBuildIdOrMovedMappingsAreRestartsWithoutAllocCounters) {
   TrendResult same = InUseSeries({{"aaaa", 0x400000}, {"aaaa", 0x400000}, {"aaaa", 0x400000}, {"aaaa", 0x400000}});
   EXPECT_EQ(same.processes, TrendResult::Processes::kUnknown);
   EXPECT_TRUE(same.restarts.empty());
+}
+
+// Issue 29, Little's law on real captures (testdata/residence: Go 1.19,
+// two sites of 4 KiB objects that grow alike): the leak's objects stay
+// longer and longer (about one second more per second), the expiring
+// cache's stay its 0.5 s ttl. Where the law does not hold, nothing is said.
+TEST_F(SaramaTrendTest, ResidenceTellsALeakFromACacheThatGrowsWithItsLoad) {
+  std::vector<std::string> paths;
+  for (int k = 1; k <= 5; ++k)
+    paths.push_back(testing::SourcePath("testdata/residence/heap-" + std::to_string(k) + ".pb.gz"));
+  TrendResult t = Run(paths);
+  const TrendNode* leak = Site(t, "main.leakRequest");
+  const TrendNode* cache = Site(t, "main.cacheResponse");
+  ASSERT_TRUE(leak && cache);
+  // Sizes and counts alike: both growing, 4 KiB, about +3,200 objects.
+  EXPECT_EQ(leak->stats.trend_class, TrendClass::kGrowing);
+  EXPECT_EQ(cache->stats.trend_class, TrendClass::kGrowing);
+  const std::optional<Residence> kept = ResidenceOf(t, *leak, SeriesOf(t, *leak));
+  const std::optional<Residence> expiring = ResidenceOf(t, *cache, SeriesOf(t, *cache));
+  ASSERT_TRUE(kept && expiring);
+  EXPECT_FALSE(kept->seconds[0].has_value());  // no interval ends at the first capture
+  ASSERT_TRUE(kept->trend && expiring->trend);
+  EXPECT_EQ(*kept->trend, Residence::Trend::kRising);
+  EXPECT_EQ(*expiring->trend, Residence::Trend::kLevel);
+  const double span = t.seconds[4] - t.seconds[1];
+  const double per_second = (*kept->seconds[4] - *kept->seconds[1]) / span;
+  EXPECT_GT(per_second, 0.6);
+  EXPECT_LT(per_second, 1.3);
+  for (size_t k = 1; k < 5; ++k) {
+    EXPECT_NEAR(*expiring->seconds[k], 0.5, 0.15) << k;
+    EXPECT_LE(std::fabs(*expiring->seconds[k] - 0.5), *expiring->error95[k] + 0.05) << k;
+  }
+  // Functions, and profiles without allocation counters: none.
+  EXPECT_FALSE(ResidenceOf(t, t.functions.front(), SeriesOf(t, t.functions.front())).has_value());
+  NodeSeries no_counters = SeriesOf(t, *leak);
+  no_counters.alloc_objects.clear();
+  EXPECT_FALSE(ResidenceOf(t, *leak, no_counters).has_value());
 }
 
 }  // namespace

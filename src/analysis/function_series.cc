@@ -19,6 +19,7 @@ NodeSeries SeriesOf(const TrendResult& trend, const TrendNode& node) {
     };
     out.values = to_double(site.values);
     out.objects = to_double(site.objects);
+    if (a.has_alloc) out.alloc_objects = to_double(site.alloc_objects);
     return out;
   }
   const TrendNode* one = &node;

@@ -103,6 +103,7 @@ std::optional<double> ObjectsError95(const TrendNode& node, double objects);
 struct NodeSeries {
   std::vector<double> values, objects;
   std::vector<double> cum_values, cum_objects;  // functions only
+  std::vector<double> alloc_objects;            // sites with alloc_* types only
 };
 struct TrendResult;
 // A site's series, or one function's (a pass over every site: for many

@@ -66,6 +66,8 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const ReportRow& row, const 
   WriteNodeStats(w, t, row, series);
   w.Key("phrase");
   w.String(row.objects_phrase);
+  w.Key("residence");  // the text's residence line ("" where Little's law cannot be applied)
+  w.String(ResidencePhrase(t, n, series));
   w.Key("stack");
   std::vector<int64_t> stack;
   for (uint32_t f : n.stack) stack.push_back(frames.Index(f));

@@ -5,6 +5,7 @@
 
 #include "analysis/discoveries.h"
 #include "analysis/node_statistics.h"
+#include "analysis/residence.h"
 #include "base/json_writer.h"
 #include "base/units.h"
 
@@ -83,6 +84,22 @@ void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& ro
   // on the other side; else null.
   w.Key("moved_with_rank");
   n.moved_with_rank > 0 ? w.Int(n.moved_with_rank) : w.Null();
+  // Little's law (README "How long what is allocated stays"): per capture,
+  // the mean seconds an object of the site stays, over the interval ending
+  // there, and its 95% half-width; null where it cannot be applied (the
+  // whole field null for functions and without alloc_* counters or times).
+  const std::optional<Residence> residence = ResidenceOf(trend, n, series);
+  auto write_per_capture = [&](const char* key, const std::vector<std::optional<double>>* values) {
+    w.Key(key);
+    if (!values) return w.Null();
+    w.BeginArray();
+    for (const auto& v : *values) w.OptionalDouble(v);
+    w.EndArray();
+  };
+  write_per_capture("residence_seconds", residence ? &residence->seconds : nullptr);
+  write_per_capture("residence_error95", residence ? &residence->error95 : nullptr);
+  w.Key("residence_trend");  // "rising" (a leak's signature), "level" (growth follows allocations), "falling"
+  residence && residence->trend ? w.String(ResidenceTrendName(*residence->trend)) : w.Null();
 }
 
 void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a) {

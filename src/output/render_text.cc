@@ -303,6 +303,8 @@ std::string Paths(const Report& r) {
                            values.size());
     }
     out += fmt::format("      {}{}\n", row.objects_phrase.empty() ? "" : row.objects_phrase + "; ", series);
+    if (const std::string residence = ResidencePhrase(*r.trend, n, r.growing_series[i]); !residence.empty())
+      out += fmt::format("      {}\n", residence);
     const AlignedSite& site = a.sites[n.site_index];
     // A one-frame site without a file (a .NET type) has no path to show.
     if (n.stack.size() == 1 && a.frames[n.stack[0]].file.empty()) {

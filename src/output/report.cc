@@ -6,6 +6,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "analysis/residence.h"
 #include "base/units.h"
 #include "base/utf8.h"
 
@@ -168,6 +169,34 @@ void ForEachListedSeries(const Report& report, std::span<const TrendNode* const>
     return;
   }
   for (const TrendNode* n : nodes) consume(*n, SeriesOf(*report.trend, *n));
+}
+
+// "an object stays ~1.61 s -> ... -> ~4.29 s (±0.87 s at most): rising, it
+// keeps what it allocates (a leak)": Little's law, where it holds
+// (analysis/residence.h).
+std::string ResidencePhrase(const TrendResult& t, const TrendNode& n, const NodeSeries& series) {
+  const std::optional<Residence> residence = ResidenceOf(t, n, series);
+  if (!residence) return "";
+  std::vector<std::string> shown;
+  double widest = 0;
+  const std::string est = n.size.objects_estimated ? "~" : "";
+  for (size_t k = 0; k < residence->seconds.size(); ++k) {
+    if (!residence->seconds[k]) continue;
+    shown.push_back(est + FormatSpan(*residence->seconds[k]));
+    widest = std::max(widest, *residence->error95[k]);
+  }
+  std::string list;
+  if (shown.size() <= 4) {
+    for (const std::string& s : shown) list += (list.empty() ? "" : " -> ") + s;
+  } else {
+    list = shown.front() + " -> ... -> " + shown.back();
+  }
+  if (widest > 0) list += fmt::format(" (±{} at most)", FormatSpan(widest));
+  std::string verdict;
+  if (residence->trend == Residence::Trend::kRising) verdict = ": rising, it keeps what it allocates (a leak)";
+  if (residence->trend == Residence::Trend::kLevel) verdict = ": level, it grows with its allocations (cache, load)";
+  if (residence->trend == Residence::Trend::kFalling) verdict = ": falling";
+  return "an object stays " + list + verdict;
 }
 
 std::optional<std::vector<double>> ObjectsErrors95(const TrendNode& node, const NodeSeries& series) {

@@ -91,6 +91,11 @@ void ForEachListedSeries(const Report& report, std::span<const TrendNode* const>
 
 // Per capture, the 95% half-width of a node's estimated object counts; none
 // when its counts are exact.
+// "an object stays ~1.61 s -> ~4.29 s (±0.87 s at most): rising, it keeps what
+// it allocates (a leak)": a site's residence (analysis/residence.h) said for
+// a reader; empty where Little's law cannot be applied.
+std::string ResidencePhrase(const TrendResult& t, const TrendNode& n, const NodeSeries& series);
+
 std::optional<std::vector<double>> ObjectsErrors95(const TrendNode& node, const NodeSeries& series);
 
 // The call-path tree of the growth (the HTML report's flame graph), built

@@ -337,6 +337,7 @@
     d.appendChild(el('h3', { 'class': 'mono' }, '#' + s.rank + ' ' + s.name));
     d.appendChild(el('p', {}, s['class'] + ': ' + pretty(s.display.growth) + ' from first to last capture' +
       (s.bytes_per_day !== null ? ', ' + pretty(s.display.per_day) + ' per ' + D.rate_unit : '') + (s.phrase ? ' (' + pretty(s.phrase) + ')' : '') + '.'));
+    if (s.residence) d.appendChild(el('p', {}, pretty(s.residence.charAt(0).toUpperCase() + s.residence.slice(1)) + '.'));
     var charts = el('div', { 'class': 'detail-chart' });
     d.appendChild(charts);
     // Error bars on bytes only where each object has one known size.

@@ -1,0 +1,3 @@
+module residence
+
+go 1.19
