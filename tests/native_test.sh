@@ -112,8 +112,20 @@ out=$("$binary" --nodecount 5 je1.phase1.heap je1.phase2.heap je1.phase3.heap je
 check_exact_series jemalloc "$out"
 grep -q "libjemalloc" <<<"$(row 1 "$out")" && fail "jemalloc: a site is named by jemalloc's own frame"
 
-# 3. jemalloc, sampled: 1 KiB on average
-MALLOC_CONF=prof:true,lg_prof_sample:10,prof_accum:true ./leaker-je "$work/js" 3 || fail "leaker-je (sampled) did not run"
+# 3. jemalloc, sampled: 1 KiB on average. jemalloc draws its bytes-until-
+# sample from a geometric distribution (src/prof.c,
+# prof_sample_new_event_wait), memoryless like Go's, so each allocation of
+# usize s is sampled with p = 1 - (1 - 2^-lg)^s independently: the intervals'
+# model. Measured (issue 29): 400 runs, (estimate - truth) / sd had mean
+# -0.10 and sd 1.05; 4.75% beyond 2 sd; 1 of 400 beyond the bound below.
+# The sampler's PRNG is seeded from its thread's address: run without
+# address randomization (setarch -R) the sampling is the same every run, so
+# this check does not flake; where setarch cannot, it runs randomized and
+# fails about once in 400 runs (said).
+no_aslr=(setarch "$(uname -m)" -R)
+"${no_aslr[@]}" true 2>/dev/null || { no_aslr=(); echo "note: setarch -R unavailable: the sampled jemalloc run is randomized" >&2; }
+MALLOC_CONF=prof:true,lg_prof_sample:10,prof_accum:true "${no_aslr[@]}" ./leaker-je "$work/js" 3 ||
+  fail "leaker-je (sampled) did not run"
 out=$("$binary" js.phase1.heap js.phase2.heap js.phase3.heap 2>"$work/err3")
 top=$(row 1 "$out")
 grep -qE "growing +leak_small$" <<<"$top" || fail "sampled jemalloc: rank 1 is not leak_small: $out"
