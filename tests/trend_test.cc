@@ -560,5 +560,28 @@ TEST_F(SaramaTrendTest, ResidenceTellsALeakFromACacheThatGrowsWithItsLoad) {
   EXPECT_FALSE(ResidenceOf(t, *leak, no_counters).has_value());
 }
 
+// Issue 29, one leak shown as two sites (testdata/node-jit: Node 20, V8's
+// sampling heap profiler): once TurboFan inlines openSession into
+// serveRequests, its allocations are sampled under serveRequests alone.
+// The two sites are linked; each keeps its own class.
+TEST_F(SaramaTrendTest, ALeakTheJitMovesToItsCallerIsLinkedAcrossTheTwoSites) {
+  std::vector<std::string> paths;
+  for (int k = 1; k <= 6; ++k)
+    paths.push_back(testing::SourcePath("testdata/node-jit/jit-" + std::to_string(k) + ".pb.gz"));
+  TrendResult t = Run(paths);
+  const TrendNode* callee = Site(t, "openSession");
+  const TrendNode* caller = Site(t, "serveRequests");
+  ASSERT_TRUE(callee && caller);
+  EXPECT_EQ(callee->stats.trend_class, TrendClass::kStep);
+  EXPECT_EQ(caller->stats.trend_class, TrendClass::kGrowing);
+  EXPECT_EQ(callee->continued_by_rank, caller->rank);
+  EXPECT_EQ(caller->continues_rank, callee->rank);
+  // No other site is linked.
+  for (const TrendNode& n : t.sites)
+    if (&n != callee && &n != caller) {
+      EXPECT_EQ(n.continues_rank + n.continued_by_rank, 0);
+    }
+}
+
 }  // namespace
 }  // namespace pprof_trend

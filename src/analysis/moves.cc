@@ -56,13 +56,72 @@ void FindMoves(std::vector<TrendNode>& sites) {
   }
 }
 
+namespace {
+
+// The capture after which a site that grew and then stopped stopped: a
+// step's, or a plateau's last third.
+std::optional<size_t> StoppedAt(const TrendNode& n, size_t captures) {
+  if (n.stats.trend_class == TrendClass::kStep && n.stats.step_capture) return *n.stats.step_capture;
+  if (n.stats.trend_class == TrendClass::kPlateaued) return captures - 1 - std::max<size_t>(1, (captures - 1) / 3);
+  return std::nullopt;
+}
+
+// Bytes per object of a site: exact, or its regression's estimate.
+std::optional<double> BytesPerObject(const TrendNode& n) {
+  if (n.size.bytes_per_object && *n.size.bytes_per_object > 0) return n.size.bytes_per_object;
+  return std::nullopt;
+}
+
+}  // namespace
+
+void FindContinuations(std::vector<TrendNode>& sites, const AlignedProfiles& aligned) {
+  const size_t captures = aligned.captures.size();
+  if (captures < 3) return;
+  // The sites that grew, by their stack's frames (a caller's stack is a
+  // prefix of its callee's).
+  std::map<std::vector<uint32_t>, size_t> grew_by_stack;
+  for (size_t i = 0; i < sites.size(); ++i)
+    if (Grew(sites[i])) grew_by_stack.emplace(std::vector<uint32_t>(sites[i].stack.begin(), sites[i].stack.end()), i);
+  if (grew_by_stack.empty()) return;
+  for (size_t a = 0; a < sites.size(); ++a) {
+    TrendNode& callee = sites[a];
+    const std::optional<size_t> stopped = StoppedAt(callee, captures);
+    if (!stopped || callee.stack.size() < 2) continue;
+    // The nearest caller's site that grew: the stack without one leaf frame, then two, ...
+    for (size_t keep = callee.stack.size() - 1; keep >= 1; --keep) {
+      auto it = grew_by_stack.find(std::vector<uint32_t>(callee.stack.begin(), callee.stack.begin() + keep));
+      if (it == grew_by_stack.end()) continue;
+      TrendNode& caller = sites[it->second];
+      if (caller.continues) break;
+      // Objects of about the same size (within a quarter), when both are known.
+      const auto s1 = BytesPerObject(callee), s2 = BytesPerObject(caller);
+      if (s1 && s2 && std::fabs(*s1 - *s2) > 0.25 * std::max(*s1, *s2)) break;
+      // The caller's growth came after the callee stopped (most of it).
+      const AlignedSite& site = aligned.sites[caller.site_index];
+      const double before = static_cast<double>(site.values[*stopped] - site.values[0]);
+      const double all = static_cast<double>(site.values[captures - 1] - site.values[0]);
+      if (all <= 0 || before > 0.5 * all) break;
+      callee.continued_by = caller.site_index;
+      caller.continues = callee.site_index;
+      break;
+    }
+  }
+}
+
 void RankMoves(std::vector<TrendNode>& sites) {
-  if (std::none_of(sites.begin(), sites.end(), [](const TrendNode& n) { return n.moved_with.has_value(); })) return;
+  const bool any = std::any_of(sites.begin(), sites.end(), [](const TrendNode& n) {
+    return n.moved_with.has_value() || n.continued_by.has_value() || n.continues.has_value();
+  });
+  if (!any) return;
   std::vector<int> rank_of(sites.size(), 0);
   for (const TrendNode& n : sites)
     if (n.site_index < rank_of.size()) rank_of[n.site_index] = n.rank;
-  for (TrendNode& n : sites)
-    if (n.moved_with && *n.moved_with < rank_of.size()) n.moved_with_rank = rank_of[*n.moved_with];
+  auto rank = [&](const std::optional<uint32_t>& site) { return site && *site < rank_of.size() ? rank_of[*site] : 0; };
+  for (TrendNode& n : sites) {
+    n.moved_with_rank = rank(n.moved_with);
+    n.continued_by_rank = rank(n.continued_by);
+    n.continues_rank = rank(n.continues);
+  }
 }
 
 }  // namespace pprof_trend

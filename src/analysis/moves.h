@@ -16,7 +16,18 @@ namespace pprof_trend {
 
 // Marks the moves among `sites` (before ranking: a move does not count as growth).
 void FindMoves(std::vector<TrendNode>& sites);
-// Once the sites are ranked: each move's moved_with_rank.
+
+// Continuations: one leak shown as two sites. When a JIT inlines a function
+// into its caller after warm-up (V8's sampling heap profiler walks frames,
+// not the functions inlined into them), its allocations move to the
+// caller's stack: the callee's site grows, then stops (a step or a
+// plateau), while the caller's site, whose stack is the callee's without
+// its leaf frames, starts growing with objects of about the same size. Such
+// a pair is linked (continued_by on the one that stopped, continues on the
+// other); their classes and figures stay their own.
+void FindContinuations(std::vector<TrendNode>& sites, const AlignedProfiles& aligned);
+// Once the sites are ranked: each move's moved_with_rank, each
+// continuation's continues_rank and continued_by_rank.
 void RankMoves(std::vector<TrendNode>& sites);
 
 }  // namespace pprof_trend

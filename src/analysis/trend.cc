@@ -256,6 +256,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   FillSites(ctx, result, parallel);
   result.site_discoveries = ControlFalseDiscoveries(result.sites);
   FindMoves(result.sites);
+  FindContinuations(result.sites, aligned);
   // Step 3: the sites' ranking, the longest step left, beside the function
   // nodes' statistics (step 4), which only read the aligned table; then
   // their ranking.

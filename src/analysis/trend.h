@@ -87,6 +87,11 @@ struct TrendNode {
   // size) offsets: the largest such sibling (analysis/moves).
   std::optional<uint32_t> moved_with;
   int moved_with_rank = 0;  // that site's rank (0: none)
+  // One leak shown as two sites (analysis/moves: a JIT inlined the site's
+  // function into its caller): the site that took over its growth, or the
+  // one whose growth it took over; and their ranks (0: none).
+  std::optional<uint32_t> continued_by, continues;
+  int continued_by_rank = 0, continues_rank = 0;
 };
 
 // Whether a node counts as having grown (the table's rows): growing,

@@ -84,6 +84,13 @@ void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& ro
   // on the other side; else null.
   w.Key("moved_with_rank");
   n.moved_with_rank > 0 ? w.Int(n.moved_with_rank) : w.Null();
+  // One leak shown as two sites (a JIT inlined this site's function into its
+  // caller): the rank of the site that took over its growth, or of the one
+  // whose growth it took over; else null.
+  w.Key("continued_by_rank");
+  n.continued_by_rank > 0 ? w.Int(n.continued_by_rank) : w.Null();
+  w.Key("continues_rank");
+  n.continues_rank > 0 ? w.Int(n.continues_rank) : w.Null();
   // Little's law (README "How long what is allocated stays"): per capture,
   // the mean seconds an object of the site stays, over the interval ending
   // there, and its 95% half-width; null where it cannot be applied (the

@@ -284,6 +284,23 @@ std::string Table(const Report& r) {
   return out;
 }
 
+// A move or a continuation names the site on its other side.
+std::string LinkedSitePhrase(const Report& r, const TrendNode& n) {
+  auto name = [&](int rank) {
+    const TrendNode& other = r.trend->sites[static_cast<size_t>(rank - 1)];
+    return fmt::format("#{} {}", rank, ShortenFunctionName(TerminalSafe(NodeName(r.trend->aligned, other))));
+  };
+  if (n.continues_rank > 0)
+    return fmt::format("continues {}, which stopped growing as this one started: one leak (a JIT inlined it here?)",
+                       name(n.continues_rank));
+  if (n.continued_by_rank > 0)
+    return fmt::format("its growth goes on at {}, its caller's site: one leak (a JIT inlined it there?)",
+                       name(n.continued_by_rank));
+  if (n.moved_with_rank > 0)
+    return fmt::format("moved: {} lost as much (same function, same object size)", name(n.moved_with_rank));
+  return "";
+}
+
 std::string Paths(const Report& r) {
   std::string out;
   const AlignedProfiles& a = r.trend->aligned;
@@ -305,6 +322,7 @@ std::string Paths(const Report& r) {
     out += fmt::format("      {}{}\n", row.objects_phrase.empty() ? "" : row.objects_phrase + "; ", series);
     if (const std::string residence = ResidencePhrase(*r.trend, n, r.growing_series[i]); !residence.empty())
       out += fmt::format("      {}\n", residence);
+    if (const std::string linked = LinkedSitePhrase(r, n); !linked.empty()) out += fmt::format("      {}\n", linked);
     const AlignedSite& site = a.sites[n.site_index];
     // A one-frame site without a file (a .NET type) has no path to show.
     if (n.stack.size() == 1 && a.frames[n.stack[0]].file.empty()) {
