@@ -22,22 +22,23 @@ TEST(AccuracyTest, ClassifiesSimulatedSeriesAboveTheFloors) {
   SCOPED_TRACE(acc.Table());
   EXPECT_EQ(acc.series, 2000u);
   // Since issue 29 each series adds a leak churning 50-300% of its level
-  // per step: many of those are noise to any method (their expected z is
-  // under 2), so the floors on every leak fell with the mix; the leaks of
-  // the earlier mix (churn up to 30%) have a floor of their own, above
-  // the earlier one (88%).
-  EXPECT_GE(acc.RecallCalm(), 0.92);     // churn <= 30%, E >= 10 new sampled objects
-  EXPECT_GE(acc.RecallVisible(), 0.98);  // an expected z of 4 or more, churn included
-  EXPECT_GE(acc.Recall(), 0.62);         // every leak, the invisible ones included
+  // per step: some of those are noise to any method (their expected z is
+  // under 2), so the floor on every leak fell with the mix; the leaks of the
+  // earlier mix (churn up to 30%) with E >= 10 have a floor of their own,
+  // above the earlier one (88%).
+  EXPECT_GE(acc.RecallCalm(), 0.92);        // churn <= 30%, E >= 10 new sampled objects
+  EXPECT_GE(acc.RecallDetectable(), 0.82);  // E >= 10, every churn
+  EXPECT_GE(acc.RecallVisible(), 0.98);     // an expected z of 4 or more, churn included
+  EXPECT_GE(acc.Recall(), 0.72);            // every leak, the invisible ones included
   EXPECT_GE(acc.Precision(), 0.99);
   EXPECT_LE(acc.FalseGrowing(), 0.003);
-  EXPECT_GE(acc.PlateausRecognised(), 0.80);  // of one process, E >= 10
+  EXPECT_GE(acc.PlateausRecognised(), 0.82);  // of one process, E >= 10
   EXPECT_GE(static_cast<double>(acc.rank1_leak) / static_cast<double>(acc.rank1), 0.98);
   EXPECT_LE(acc.Rate("flat", "growing"), 0.0);
   EXPECT_GE(acc.Coverage(), 0.93);  // 95% intervals: close to 95%, never far under
-  EXPECT_LE(acc.Coverage(), 0.985);
+  EXPECT_LE(acc.Coverage(), 0.975);
   EXPECT_GE(acc.BytesCoverage(), 0.93);
-  EXPECT_LE(acc.BytesCoverage(), 0.985);
+  EXPECT_LE(acc.BytesCoverage(), 0.975);
 }
 
 // Many sites, many tests: in series of 20,000 sites none of which leaks,

@@ -157,7 +157,8 @@ void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
   // an object sampled at allocation stays until it is freed, so two
   // captures differ by the objects allocated or freed between them: the
   // variance of the change is (allocated + freed)(1-p)/p, with allocated
-  // from alloc_objects and freed = allocated - the change in objects.
+  // from alloc_objects and freed = allocated - the change in objects, less
+  // twice the objects that must have been allocated and freed in between.
   // Across processes (or without alloc_*) the captures are independent:
   // (N_i + N_j)(1-p)/p. A site of several object sizes has a p per size:
   // the variances of its sizes are summed (in bytes, each times s^2), the
@@ -180,9 +181,20 @@ void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
           const double all = std::fabs(objects[i]) + std::fabs(objects[j]);
           allocated *= all > 0 ? (std::fabs(at_i) + std::fabs(at_j)) / all : 1.0 / static_cast<double>(parts.size());
         }
-        churn = std::max(std::fabs(change), 2 * allocated - change);
+        // Allocated A and freed F = A - change, less the objects both
+        // allocated and freed in between (they change nothing): at least
+        // A - N_j of them (the new ones alive at j are at most N_j) and
+        // F - N_i (the old ones freed are at most N_i).
+        const double freed = allocated - change;
+        const double transient = std::max({0.0, allocated - std::fabs(at_j), freed - std::fabs(at_i)});
+        churn = std::max(std::fabs(change), allocated + freed - 2 * transient);
+        // Every old object freed: the captures are independent samples (below).
+        if (freed >= std::fabs(at_i)) churn = std::max(churn, 2 * std::max(std::fabs(at_i), std::fabs(at_j)));
       } else {
-        churn = std::fabs(at_i) + std::fabs(at_j);
+        // Independent samples, judged as if nothing changed: both of the
+        // larger count (an unlucky capture that saw few of many large,
+        // often-sampled objects would otherwise look exact).
+        churn = 2 * std::max(std::fabs(at_i), std::fabs(at_j));
       }
       const double v = SampledCountVariance(churn, part.p);
       in_objects += v;
