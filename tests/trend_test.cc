@@ -162,6 +162,12 @@ class SaramaTrendTest : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << s.message();
     return ComputeTrends(std::move(aligner).Finish(keep_order));
   }
+  // PREFIX1.pb.gz ... PREFIXcount.pb.gz under the source tree.
+  static std::vector<std::string> Numbered(const std::string& prefix, int count) {
+    std::vector<std::string> paths;
+    for (int k = 1; k <= count; ++k) paths.push_back(testing::SourcePath(prefix + std::to_string(k) + ".pb.gz"));
+    return paths;
+  }
   static const TrendNode* Site(const TrendResult& t, const std::string& name) {
     for (const auto& n : t.sites)
       if (t.aligned.frames[n.name_frame].function == name) return &n;
@@ -528,10 +534,7 @@ TEST(ProcessesTest, ANewBuildIdOrMovedMappingsAreRestartsWithoutAllocCounters) {
 // longer and longer (about one second more per second), the expiring
 // cache's stay its 0.5 s ttl. Where the law does not hold, nothing is said.
 TEST_F(SaramaTrendTest, ResidenceTellsALeakFromACacheThatGrowsWithItsLoad) {
-  std::vector<std::string> paths;
-  for (int k = 1; k <= 5; ++k)
-    paths.push_back(testing::SourcePath("testdata/residence/heap-" + std::to_string(k) + ".pb.gz"));
-  TrendResult t = Run(paths);
+  TrendResult t = Run(Numbered("testdata/residence/heap-", 5));
   const TrendNode* leak = Site(t, "main.leakRequest");
   const TrendNode* cache = Site(t, "main.cacheResponse");
   ASSERT_TRUE(leak && cache);
@@ -565,10 +568,7 @@ TEST_F(SaramaTrendTest, ResidenceTellsALeakFromACacheThatGrowsWithItsLoad) {
 // serveRequests, its allocations are sampled under serveRequests alone.
 // The two sites are linked; each keeps its own class.
 TEST_F(SaramaTrendTest, ALeakTheJitMovesToItsCallerIsLinkedAcrossTheTwoSites) {
-  std::vector<std::string> paths;
-  for (int k = 1; k <= 6; ++k)
-    paths.push_back(testing::SourcePath("testdata/node-jit/jit-" + std::to_string(k) + ".pb.gz"));
-  TrendResult t = Run(paths);
+  TrendResult t = Run(Numbered("testdata/node-jit/jit-", 6));
   const TrendNode* callee = Site(t, "openSession");
   const TrendNode* caller = Site(t, "serveRequests");
   ASSERT_TRUE(callee && caller);

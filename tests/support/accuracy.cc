@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "analysis/align.h"
 #include "analysis/trend.h"
@@ -83,17 +84,22 @@ std::string Accuracy::Table() const {
   return out;
 }
 
+std::optional<TrendResult> TrendOf(const Series& series) {
+  Aligner aligner(AlignOptions{}, series.profiles.size());
+  for (size_t i = 0; i < series.profiles.size(); ++i)
+    if (!aligner.Add(i, series.profiles[i]).ok()) return std::nullopt;
+  return ComputeTrends(std::move(aligner).Finish(false));
+}
+
 Accuracy MeasureAccuracy(uint64_t first_seed, size_t count) {
   Accuracy acc;
   std::mt19937_64 rng(first_seed * 7919 + 17);
   for (size_t n = 0; n < count; ++n) {
     const SeriesSpec spec = RandomSeries(rng, first_seed + n);
     Series series = Simulate(spec);
-    Aligner aligner(AlignOptions{}, series.profiles.size());
-    bool ok = true;
-    for (size_t i = 0; i < series.profiles.size() && ok; ++i) ok = aligner.Add(i, series.profiles[i]).ok();
-    if (!ok) continue;
-    TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
+    std::optional<TrendResult> trend = TrendOf(series);
+    if (!trend) continue;
+    const TrendResult& t = *trend;
     ++acc.series;
     bool has_leak = false;
     for (const SiteSpec& s : spec.sites) has_leak = has_leak || s.pattern == Pattern::kLeak;
@@ -174,13 +180,9 @@ NullResult MeasureNull(uint64_t first_seed, size_t count, size_t sites) {
   NullResult r;
   std::mt19937_64 rng(first_seed * 104729 + 3);
   for (size_t n = 0; n < count; ++n) {
-    const SeriesSpec spec = RandomNullSeries(rng, first_seed + n, sites);
-    Series series = Simulate(spec);
-    Aligner aligner(AlignOptions{}, series.profiles.size());
-    bool ok = true;
-    for (size_t i = 0; i < series.profiles.size() && ok; ++i) ok = aligner.Add(i, series.profiles[i]).ok();
-    if (!ok) continue;
-    TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
+    std::optional<TrendResult> trend = TrendOf(Simulate(RandomNullSeries(rng, first_seed + n, sites)));
+    if (!trend) continue;
+    const TrendResult& t = *trend;
     ++r.series;
     r.sites += t.sites.size();
     r.candidates += t.site_discoveries.candidates;

@@ -5,7 +5,11 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+
+#include "analysis/trend.h"
+#include "support/heap_simulator.h"
 
 namespace pprof_trend::sim {
 
@@ -54,6 +58,9 @@ struct Accuracy {
   double Coverage() const { return intervals == 0 ? 1 : static_cast<double>(covered) / static_cast<double>(intervals); }
   std::string Table() const;
 };
+
+// The trend of a simulated series (none if a capture would not align).
+std::optional<TrendResult> TrendOf(const Series& series);
 
 // Classifies `count` random series (seeds first_seed, first_seed + 1, ...).
 Accuracy MeasureAccuracy(uint64_t first_seed, size_t count);
