@@ -87,8 +87,12 @@ void FindContinuations(std::vector<TrendNode>& sites, const AlignedProfiles& ali
     TrendNode& callee = sites[a];
     const std::optional<size_t> stopped = StoppedAt(callee, captures);
     if (!stopped || callee.stack.size() < 2) continue;
-    // The nearest caller's site that grew: the stack without one leaf frame, then two, ...
-    for (size_t keep = callee.stack.size() - 1; keep >= 1; --keep) {
+    // The nearest caller's site that grew: the stack without one leaf frame,
+    // then two, ... up to kMaxInlined (a JIT inlines a few levels; a deep
+    // stack must not make this quadratic).
+    constexpr size_t kMaxInlined = 8;
+    const size_t shortest = callee.stack.size() > kMaxInlined ? callee.stack.size() - kMaxInlined : 1;
+    for (size_t keep = callee.stack.size() - 1; keep >= shortest; --keep) {
       auto it = grew_by_stack.find(std::vector<uint32_t>(callee.stack.begin(), callee.stack.begin() + keep));
       if (it == grew_by_stack.end()) continue;
       TrendNode& caller = sites[it->second];

@@ -22,7 +22,7 @@ void FindMoves(std::vector<TrendNode>& sites);
 // not the functions inlined into them), its allocations move to the
 // caller's stack: the callee's site grows, then stops (a step or a
 // plateau), while the caller's site, whose stack is the callee's without
-// its leaf frames, starts growing with objects of about the same size. Such
+// its leaf frames (up to 8 of them), starts growing with objects of about the same size. Such
 // a pair is linked (continued_by on the one that stopped, continues on the
 // other); their classes and figures stay their own.
 void FindContinuations(std::vector<TrendNode>& sites, const AlignedProfiles& aligned);
