@@ -42,6 +42,15 @@ double Accuracy::FalseGrowing() const {
   return all == 0 ? 0 : static_cast<double>(wrong) / static_cast<double>(all);
 }
 
+double Accuracy::FalseRankedAsGrowth() const {
+  size_t all = 0;
+  for (const char* p : {"flat", "spike", "churn", "shrink"}) {
+    auto s = sites.find(p);
+    if (s != sites.end()) all += s->second;
+  }
+  return all == 0 ? 0 : static_cast<double>(ranked_as_growth_false) / static_cast<double>(all);
+}
+
 std::string Accuracy::Table() const {
   std::string out = fmt::format("{} simulated series\n\n{:<8} {:>6}", series, "pattern", "sites");
   const char* cls[] = {"growing", "plateaued", "step", "fluctuating", "stable", "shrinking", "new", "gone", "moved"};
@@ -72,6 +81,7 @@ std::string Accuracy::Table() const {
         leaks_by_z[b]);
   out += fmt::format("precision of growing (leaks or plateaus) {:6.1f}%\n", 100 * Precision());
   out += fmt::format("false growing on flat/spike/churn/shrink {:6.2f}%\n", 100 * FalseGrowing());
+  out += fmt::format("  ranked as growth (any class)           {:6.2f}%\n", 100 * FalseRankedAsGrowth());
   out += fmt::format("plateaus classed plateaued               {:6.1f}%\n", 100 * Rate("plateau", "plateaued"));
   out += fmt::format("  of one process, E >= 10                {:6.1f}% of {}\n", 100 * PlateausRecognised(),
                      plateaus_visible);
@@ -112,6 +122,8 @@ Accuracy MeasureAccuracy(uint64_t first_seed, size_t count) {
       const std::string cls(TrendClassName(node.stats.trend_class));
       ++acc.sites[pattern];
       ++acc.classes[pattern][cls];
+      if (Grew(node) && site.pattern != Pattern::kLeak && site.pattern != Pattern::kPlateau)
+        ++acc.ranked_as_growth_false;
       if (cls == "growing") {
         ++acc.growing;
         if (site.pattern == Pattern::kLeak || site.pattern == Pattern::kPlateau) ++acc.growing_true;

@@ -18,6 +18,7 @@ struct Accuracy {
   std::map<std::string, size_t> sites;                           // by pattern
   std::map<std::string, std::map<std::string, size_t>> classes;  // pattern -> class -> sites
   size_t growing = 0, growing_true = 0;  // classed growing; of those, leaks or plateaus (memory that grew)
+  size_t ranked_as_growth_false = 0;     // flat/spike/churn/shrink sites ranked as growth (Grew: the table's rows)
   size_t rank1 = 0, rank1_leak = 0;      // series with a leak; those whose rank 1 site is a leak or plateau
   // Leaks by how many of their new objects the sampler is expected to see
   // over the series (E = leaked objects x p): below ~10 no method can tell
@@ -54,7 +55,8 @@ struct Accuracy {
   double Precision() const {
     return growing == 0 ? 1 : static_cast<double>(growing_true) / static_cast<double>(growing);
   }
-  double FalseGrowing() const;  // on flat, spike, churn and shrink sites
+  double FalseGrowing() const;         // on flat, spike, churn and shrink sites
+  double FalseRankedAsGrowth() const;  // the same, any class that ranks as growth (fluctuating with a gain too)
   double Coverage() const { return intervals == 0 ? 1 : static_cast<double>(covered) / static_cast<double>(intervals); }
   std::string Table() const;
 };

@@ -298,6 +298,7 @@
     more.textContent = 'show more (' + (list.length - shown) + ' more)';
     document.getElementById('count').textContent = list.length + ' of ' + D.sites.length + ' sites' +
       (D.sites_omitted ? ' (' + D.sites_omitted + ' stable sites not included)' : '');
+    document.getElementById('no-sites').hidden = D.sites.length > 0;
     // The detail panel shows the selected site only while the table does.
     var visible = selected !== null && list.indexOf(selected) >= 0;
     var d = document.getElementById('detail');
@@ -557,6 +558,8 @@
     var site = tbody.querySelector('tr td.site');
     var r = site ? site.getBoundingClientRect() : null;
     st.setAttribute('data-site-cell', r ? Math.round(r.left) + '..' + Math.round(r.right) : 'none');
+    st.setAttribute('data-sites', String(D.sites.length));
+    st.setAttribute('data-no-sites-note', String(!document.getElementById('no-sites').hidden));
     st.setAttribute('data-site-visible', String(!!r && r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth));
     // The smallest chart text as rendered: font size times the SVG's scale.
     var smallest = Infinity;
