@@ -583,5 +583,24 @@ TEST_F(SaramaTrendTest, ALeakTheJitMovesToItsCallerIsLinkedAcrossTheTwoSites) {
     }
 }
 
+// Issue 29, a move on real captures (testdata/moved: Go 1.19): 40 buffers
+// of 400 KiB held through serveLegacy, then through serveV2, allocated by the
+// same function. The new path's growth is a move, not growth.
+TEST_F(SaramaTrendTest, BuffersHeldThroughAnotherCallPathAreAMove) {
+  TrendResult t = Run(Numbered("testdata/moved/heap-", 3));
+  const TrendNode *gained = nullptr, *lost = nullptr;
+  for (const TrendNode& n : t.sites) {
+    if (t.aligned.frames[n.name_frame].function != "main.newBuffer") continue;
+    (n.stats.within > 0 ? gained : lost) = &n;
+  }
+  ASSERT_TRUE(gained && lost);
+  EXPECT_EQ(gained->stats.trend_class, TrendClass::kMoved);
+  EXPECT_FALSE(Grew(*gained));
+  EXPECT_EQ(lost->stats.trend_class, TrendClass::kGone);
+  EXPECT_EQ(gained->moved_with_rank, lost->rank);
+  EXPECT_EQ(lost->moved_with_rank, gained->rank);
+  for (const TrendNode& n : t.sites) EXPECT_FALSE(Grew(n)) << t.aligned.frames[n.name_frame].function;
+}
+
 }  // namespace
 }  // namespace pprof_trend

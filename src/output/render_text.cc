@@ -354,9 +354,10 @@ std::string Shrinking(const Report& r) {
   size_t shown = std::min(r.options.shrinking_count, r.shrinking.size());
   for (size_t i = 0; i < shown; ++i) {
     const TrendNode& n = *r.shrinking[i].node;
-    out += fmt::format("{} {} {} ({} -> {}{})", i == 0 ? "" : ";", r.shrinking[i].short_name,
+    out += fmt::format("{} {} {} ({} -> {}{}{})", i == 0 ? "" : ";", r.shrinking[i].short_name,
                        SignedValue(r, r.shrinking[i].growth), Value(r, n.stats.first), Value(r, n.stats.last),
-                       n.stats.trend_class == TrendClass::kGone ? ", gone" : "");
+                       n.stats.trend_class == TrendClass::kGone ? ", gone" : "",
+                       n.moved_with_rank > 0 ? ", moved to another call path" : "");
   }
   if (r.shrinking_total > shown) out += fmt::format("; {} more", r.shrinking_total - shown);
   return out + "\n";

@@ -1,0 +1,3 @@
+module moved
+
+go 1.19
