@@ -63,6 +63,15 @@ const Part& DominantPart(const NodeBuild& build, const std::vector<Part>& parts)
   return *dominant;
 }
 
+// The p-value the false-discovery control ranks by, with a continuity
+// correction of half a sampled object: counts of a few samples are
+// discrete, and their tails heavier than the normal curve's.
+void CorrectForContinuity(SeriesStats& stats, const Part& dominant) {
+  if (stats.within_sd <= 0) return;
+  const double half_event = 0.5 * dominant.size / dominant.p;
+  stats.growth_p = NormalUpperTail((stats.within - half_event) / stats.within_sd);
+}
+
 }  // namespace
 
 void NodeStatistics::Fill(TrendNode& node, const NodeBuild& build) const {
@@ -207,6 +216,7 @@ void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
     return kNoiseZ * std::sqrt(variance(i, j).second) + rounding;
   };
   node.stats = ComputeSeriesStats(values, x_, x_in_days_, tolerance, StatSegments());
+  CorrectForContinuity(node.stats, DominantPart(build, parts));
   // The interval of the growth a reader sees (within each process).
   const Segments& segments = StatSegments();
   double variance_objects = 0, variance_bytes = 0;
