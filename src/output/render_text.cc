@@ -284,7 +284,8 @@ std::string Table(const Report& r) {
   return out;
 }
 
-// A move or a continuation names the site on its other side.
+// A continuation names the site on its other side. (A move is no growth, so
+// no row: its shrinking side says it, see Shrinking.)
 std::string LinkedSitePhrase(const Report& r, const TrendNode& n) {
   auto name = [&](int rank) {
     const TrendNode& other = r.trend->sites[static_cast<size_t>(rank - 1)];
@@ -296,8 +297,6 @@ std::string LinkedSitePhrase(const Report& r, const TrendNode& n) {
   if (n.continued_by_rank > 0)
     return fmt::format("its growth goes on at {}, its caller's site: one leak (a JIT inlined it there?)",
                        name(n.continued_by_rank));
-  if (n.moved_with_rank > 0)
-    return fmt::format("moved: {} lost as much (same function, same object size)", name(n.moved_with_rank));
   return "";
 }
 
