@@ -71,11 +71,8 @@ TEST(MovesTest, GrowthOffsetByASiblingOfTheSameFunctionAndSizeIsAMove) {
   EXPECT_EQ(*sites[1].moved_with, 0u);
   EXPECT_EQ(sites[2].stats.trend_class, TrendClass::kGrowing);
   EXPECT_FALSE(sites[2].moved_with.has_value());
-  for (size_t i = 0; i < sites.size(); ++i) sites[i].rank = static_cast<int>(i + 1);
-  RankMoves(sites);
-  EXPECT_EQ(sites[0].moved_with_rank, 2);
-  EXPECT_EQ(sites[1].moved_with_rank, 1);
-  EXPECT_EQ(sites[2].moved_with_rank, 0);
+  EXPECT_FALSE(sites[3].moved_with.has_value());  // another function's
+  EXPECT_FALSE(sites[4].moved_with.has_value());  // another size's
   // Half of it offset is growth still.
   std::vector<TrendNode> half{Site(0, 7, 409600, 8 * 409600, TrendClass::kGrowing),
                               Site(1, 7, 409600, -4 * 409600, TrendClass::kShrinking)};

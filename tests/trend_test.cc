@@ -574,12 +574,18 @@ TEST_F(SaramaTrendTest, ALeakTheJitMovesToItsCallerIsLinkedAcrossTheTwoSites) {
   ASSERT_TRUE(callee && caller);
   EXPECT_EQ(callee->stats.trend_class, TrendClass::kStep);
   EXPECT_EQ(caller->stats.trend_class, TrendClass::kGrowing);
-  EXPECT_EQ(callee->continued_by_rank, caller->rank);
-  EXPECT_EQ(caller->continues_rank, callee->rank);
+  ASSERT_TRUE(callee->continued_by && caller->continues);
+  EXPECT_EQ(*callee->continued_by, caller->site_index);
+  EXPECT_EQ(*caller->continues, callee->site_index);
+  // The rows (every output's) name each other's rank.
+  const Report report = BuildReport(t, ReportOptions{});
+  EXPECT_EQ(MakeRow(report, *callee).continued_by_rank, caller->rank);
+  EXPECT_EQ(MakeRow(report, *caller).continues_rank, callee->rank);
   // No other site is linked.
   for (const TrendNode& n : t.sites)
     if (&n != callee && &n != caller) {
-      EXPECT_EQ(n.continues_rank + n.continued_by_rank, 0);
+      EXPECT_FALSE(n.continues || n.continued_by);
+      EXPECT_EQ(MakeRow(report, n).continues_rank + MakeRow(report, n).continued_by_rank, 0);
     }
 }
 
@@ -597,8 +603,9 @@ TEST_F(SaramaTrendTest, BuffersHeldThroughAnotherCallPathAreAMove) {
   EXPECT_EQ(gained->stats.trend_class, TrendClass::kMoved);
   EXPECT_FALSE(Grew(*gained));
   EXPECT_EQ(lost->stats.trend_class, TrendClass::kGone);
-  EXPECT_EQ(gained->moved_with_rank, lost->rank);
-  EXPECT_EQ(lost->moved_with_rank, gained->rank);
+  const Report report = BuildReport(t, ReportOptions{});
+  EXPECT_EQ(MakeRow(report, *gained).moved_with_rank, lost->rank);
+  EXPECT_EQ(MakeRow(report, *lost).moved_with_rank, gained->rank);
   for (const TrendNode& n : t.sites) EXPECT_FALSE(Grew(n)) << t.aligned.frames[n.name_frame].function;
 }
 

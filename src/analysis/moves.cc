@@ -77,6 +77,7 @@ std::optional<double> BytesPerObject(const TrendNode& n) {
 void FindContinuations(std::vector<TrendNode>& sites, const AlignedProfiles& aligned) {
   const size_t captures = aligned.captures.size();
   if (captures < 3) return;
+  if (std::none_of(sites.begin(), sites.end(), [&](const TrendNode& n) { return StoppedAt(n, captures); })) return;
   // The sites that grew, by their stack's frames (a caller's stack is a
   // prefix of its callee's).
   std::map<std::vector<uint32_t>, size_t> grew_by_stack;
@@ -109,22 +110,6 @@ void FindContinuations(std::vector<TrendNode>& sites, const AlignedProfiles& ali
       caller.continues = callee.site_index;
       break;
     }
-  }
-}
-
-void RankMoves(std::vector<TrendNode>& sites) {
-  const bool any = std::any_of(sites.begin(), sites.end(), [](const TrendNode& n) {
-    return n.moved_with.has_value() || n.continued_by.has_value() || n.continues.has_value();
-  });
-  if (!any) return;
-  std::vector<int> rank_of(sites.size(), 0);
-  for (const TrendNode& n : sites)
-    if (n.site_index < rank_of.size()) rank_of[n.site_index] = n.rank;
-  auto rank = [&](const std::optional<uint32_t>& site) { return site && *site < rank_of.size() ? rank_of[*site] : 0; };
-  for (TrendNode& n : sites) {
-    n.moved_with_rank = rank(n.moved_with);
-    n.continued_by_rank = rank(n.continued_by);
-    n.continues_rank = rank(n.continues);
   }
 }
 

@@ -26,8 +26,5 @@ void FindMoves(std::vector<TrendNode>& sites);
 // a pair is linked (continued_by on the one that stopped, continues on the
 // other); their classes and figures stay their own.
 void FindContinuations(std::vector<TrendNode>& sites, const AlignedProfiles& aligned);
-// Once the sites are ranked: each move's moved_with_rank, each
-// continuation's continues_rank and continued_by_rank.
-void RankMoves(std::vector<TrendNode>& sites);
 
 }  // namespace pprof_trend

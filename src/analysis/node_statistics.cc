@@ -216,7 +216,8 @@ void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
     return kNoiseZ * std::sqrt(variance(i, j).second) + rounding;
   };
   node.stats = ComputeSeriesStats(values, x_, x_in_days_, tolerance, StatSegments());
-  CorrectForContinuity(node.stats, DominantPart(build, parts));
+  const Part& dominant = DominantPart(build, parts);
+  CorrectForContinuity(node.stats, dominant);
   // The interval of the growth a reader sees (within each process).
   const Segments& segments = StatSegments();
   double variance_objects = 0, variance_bytes = 0;
@@ -227,7 +228,7 @@ void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
   });
   node.delta_objects_error95 = kInterval95 * std::sqrt(variance_objects);
   // Per-capture intervals: the probability of the size that holds the most bytes.
-  if (has_objects_) size.sample_probability = DominantPart(build, parts).p;
+  if (has_objects_) size.sample_probability = dominant.p;
   node.delta_error95 = kInterval95 * std::sqrt(variance_bytes);
 }
 

@@ -140,16 +140,15 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
   s.within = within;
   s.within_sd = std::sqrt(variance);
   const double tolerance_within = kNoiseZ * s.within_sd;
-  s.growth_z = s.within_sd > 0 ? within / s.within_sd : (within > 0 ? HUGE_VAL : within < 0 ? -HUGE_VAL : 0.0);
-  s.growth_p = NormalUpperTail(s.growth_z);
+  const double z = s.within_sd > 0 ? within / s.within_sd : (within > 0 ? HUGE_VAL : within < 0 ? -HUGE_VAL : 0.0);
+  s.growth_p = NormalUpperTail(z);
   s.beyond_noise = within > tolerance_within;
   // Steady: Kendall's tau of at least 0.6; or a Mann-Kendall trend
   // significant at 5% one-sided, its variance from the pairs that count
   // (within each process); or a series that never moved the other way and
   // moved over two steps or more, no one of them three quarters of the
   // change (one jump is a step, or an outlier at the end).
-  const std::vector<size_t> segment_sizes = SegmentSizes(n, segments);
-  const double mann_kendall_z = kendall.MannKendallZ(segment_sizes);
+  const double mann_kendall_z = kendall.MannKendallZ(n, segments);
   const bool rose_steadily = never_fell && rose >= 2 && largest_rise <= 0.75 * within;
   const bool fell_steadily = never_rose && fell >= 2 && largest_fall <= -0.75 * within;
   const bool steady_up = s.kendall_tau >= kSteadyTau || mann_kendall_z >= kSteadyZ || rose_steadily;
@@ -166,7 +165,7 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
   } else if (s.beyond_noise) {
     if (auto jump = StepUp(y, tolerance, s, one_process)) {
       s.trend_class = TrendClass::kStep;
-      s.step_capture = *jump + 1;
+      s.step_capture = static_cast<uint32_t>(*jump + 1);
     } else if (steady_up && (slope > 0 || (slope == 0 && rose_steadily))) {
       s.trend_class = Plateaued(y, tolerance, one_process) ? TrendClass::kPlateaued : TrendClass::kGrowing;
     } else {

@@ -3,6 +3,7 @@
 // ranking score, with changes within the noise counted as none.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -34,15 +35,15 @@ struct SeriesStats {
   TrendClass trend_class = TrendClass::kStable;
   double score = 0;
   // The sampling noise of `within`: its standard deviation (0: exact
-  // counts), the growth in those units (z) and the one-sided p-value of a
-  // growth this large from noise alone (normal approximation).
-  double within_sd = 0, growth_z = 0, growth_p = 1;
+  // counts) and the one-sided p-value of a growth this large from noise
+  // alone (normal approximation).
+  double within_sd = 0, growth_p = 1;
   // The growth is beyond the noise: z > kNoiseZ, and, across the many nodes
   // of a profile, among the discoveries the false-discovery control keeps
   // (analysis/discoveries). Every class that counts as growth needs it.
   bool beyond_noise = false;
   // kStep: the capture the step up arrived in (0-based).
-  std::optional<size_t> step_capture;
+  std::optional<uint32_t> step_capture;
 };
 
 // The class a node whose growth is not beyond the noise gets: stable when no

@@ -41,19 +41,13 @@ double KendallPairs::Tau() const {
   return (concordant - discordant) / std::sqrt(pairs * (pairs - ties));
 }
 
-double KendallPairs::MannKendallZ(const std::vector<size_t>& segment_sizes) const {
+double KendallPairs::MannKendallZ(size_t n, const Segments& segments) const {
   double variance = 0;
-  for (size_t size : segment_sizes) {
-    const double m = static_cast<double>(size);
+  ForEachSegment(n, segments, [&](size_t first, size_t last) {
+    const double m = static_cast<double>(last - first + 1);
     variance += m * (m - 1) * (2 * m + 5) / 18;
-  }
+  });
   return variance > 0 ? (concordant - discordant) / std::sqrt(variance) : 0.0;
-}
-
-std::vector<size_t> SegmentSizes(size_t n, const Segments& segments) {
-  std::vector<size_t> sizes;
-  ForEachSegment(n, segments, [&](size_t first, size_t last) { sizes.push_back(last - first + 1); });
-  return sizes;
 }
 
 double NormalUpperTail(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }

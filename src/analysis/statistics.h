@@ -81,12 +81,11 @@ struct KendallPairs {
   double concordant = 0, discordant = 0, pairs = 0;
   double Tau() const;  // tau-b: (C - D) / sqrt(pairs (pairs - ties)); 0 when every pair ties
   // Mann-Kendall's S = C - D over its standard deviation under "no trend",
-  // with the variance of the pairs that count: sum over the segments of
-  // n(n-1)(2n+5)/18 (ties only make it smaller). 0 without a pair.
-  double MannKendallZ(const std::vector<size_t>& segment_sizes) const;
+  // for a series of n captures in `segments`, with the variance of the pairs
+  // that count: sum over the segments of m(m-1)(2m+5)/18 (ties only make it
+  // smaller). 0 without a pair.
+  double MannKendallZ(size_t n, const Segments& segments) const;
 };
-// The sizes of the runs ForEachSegment visits.
-std::vector<size_t> SegmentSizes(size_t n, const Segments& segments);
 
 // Kendall's tau-b of y against its order; pairs within `noise` are ties.
 double KendallTau(const std::vector<double>& y, const NoiseModel& noise);

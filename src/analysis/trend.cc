@@ -273,7 +273,6 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   Rank(result.functions, frame_order, ctx.threads);
   if (rank_sites.joinable()) rank_sites.join();
   rank_errors.Rethrow();
-  RankMoves(result.sites);
   // Step 5: the captures' totals.
   std::vector<double> totals, total_objects;
   for (const auto& c : aligned.captures) {

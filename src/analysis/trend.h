@@ -84,14 +84,12 @@ struct TrendNode {
   // ones (tables cut short). Its statistics are those of the other captures.
   uint32_t unknown = 0;
   // A site whose growth or shrinkage a sibling's (same function, same object
-  // size) offsets: the largest such sibling (analysis/moves).
+  // size) offsets: the largest such sibling (analysis/moves; its site index).
   std::optional<uint32_t> moved_with;
-  int moved_with_rank = 0;  // that site's rank (0: none)
   // One leak shown as two sites (analysis/moves: a JIT inlined the site's
   // function into its caller): the site that took over its growth, or the
-  // one whose growth it took over; and their ranks (0: none).
+  // one whose growth it took over. (Their ranks are the Report's rows'.)
   std::optional<uint32_t> continued_by, continues;
-  int continued_by_rank = 0, continues_rank = 0;
 };
 
 // Whether a node counts as having grown (the table's rows): growing,

@@ -63,11 +63,12 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const ReportRow& row, const 
   w.DoubleArray(series.values);
   w.Key("objects");
   w.DoubleArray(series.objects);
-  WriteNodeStats(w, t, row, series);
+  const std::optional<Residence> residence = ResidenceOf(t, n, series);
+  WriteNodeStats(w, t, row, series, residence);
   w.Key("phrase");
   w.String(row.objects_phrase);
   w.Key("residence");  // the text's residence line ("" where Little's law cannot be applied)
-  w.String(ResidencePhrase(t, n, series));
+  w.String(ResidencePhrase(n, residence));
   w.Key("stack");
   std::vector<int64_t> stack;
   for (uint32_t f : n.stack) stack.push_back(frames.Index(f));

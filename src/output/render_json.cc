@@ -5,7 +5,6 @@
 
 #include "analysis/discoveries.h"
 #include "analysis/node_statistics.h"
-#include "analysis/residence.h"
 #include "base/json_writer.h"
 #include "base/units.h"
 
@@ -18,7 +17,8 @@ void WriteRateFields(JsonWriter& w, std::optional<double> per_day) {
   w.OptionalDouble(per_day ? std::optional<double>(*per_day / kSecondsPerDay) : std::nullopt);
 }
 
-void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& row, const NodeSeries& series) {
+void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& row, const NodeSeries& series,
+                    const std::optional<Residence>& residence) {
   const TrendNode& n = *row.node;
   w.Key("delta_bytes");
   w.Double(n.stats.delta);
@@ -83,19 +83,18 @@ void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& ro
   // A move (class "moved", or the site it moved from): the rank of the site
   // on the other side; else null.
   w.Key("moved_with_rank");
-  n.moved_with_rank > 0 ? w.Int(n.moved_with_rank) : w.Null();
+  row.moved_with_rank > 0 ? w.Int(row.moved_with_rank) : w.Null();
   // One leak shown as two sites (a JIT inlined this site's function into its
   // caller): the rank of the site that took over its growth, or of the one
   // whose growth it took over; else null.
   w.Key("continued_by_rank");
-  n.continued_by_rank > 0 ? w.Int(n.continued_by_rank) : w.Null();
+  row.continued_by_rank > 0 ? w.Int(row.continued_by_rank) : w.Null();
   w.Key("continues_rank");
-  n.continues_rank > 0 ? w.Int(n.continues_rank) : w.Null();
+  row.continues_rank > 0 ? w.Int(row.continues_rank) : w.Null();
   // Little's law (README "How long what is allocated stays"): per capture,
   // the mean seconds an object of the site stays, over the interval ending
   // there, and its 95% half-width; null where it cannot be applied (the
   // whole field null for functions and without alloc_* counters or times).
-  const std::optional<Residence> residence = ResidenceOf(trend, n, series);
   auto write_per_capture = [&](const char* key, const std::vector<std::optional<double>>* values) {
     w.Key(key);
     if (!values) return w.Null();
@@ -247,7 +246,7 @@ void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const No
     w.Key("cum_objects");
     w.DoubleArray(series.cum_objects);
   }
-  WriteNodeStats(w, *report.trend, MakeRow(report, n), series);
+  WriteNodeStats(w, *report.trend, MakeRow(report, n), series, ResidenceOf(*report.trend, n, series));
   w.EndObject();
 }
 

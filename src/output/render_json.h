@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string>
 
+#include "analysis/residence.h"
 #include "output/report.h"
 
 namespace pprof_trend {
@@ -21,10 +22,11 @@ void RenderJson(const Report& report, const JsonOptions& options, std::ostream& 
 std::string RenderJson(const Report& report, const JsonOptions& options);
 
 class JsonWriter;
-// A node's growth, rate, bytes-per-object evidence and class, as keys of the
-// object being written (shared with the HTML report's data); `series` is
-// SeriesOf(t, n).
-void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& row, const NodeSeries& series);
+// A node's growth, rate, bytes-per-object evidence, class and residence, as
+// keys of the object being written (shared with the HTML report's data);
+// `series` is SeriesOf(t, n), `residence` ResidenceOf(t, n, series).
+void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& row, const NodeSeries& series,
+                    const std::optional<Residence>& residence);
 // What was ranked: sample_index, objects_index, unit, granularity, as keys of
 // the object being written (the JSON output and the HTML data share them).
 void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a);

@@ -286,17 +286,17 @@ std::string Table(const Report& r) {
 
 // A continuation names the site on its other side. (A move is no growth, so
 // no row: its shrinking side says it, see Shrinking.)
-std::string LinkedSitePhrase(const Report& r, const TrendNode& n) {
+std::string LinkedSitePhrase(const Report& r, const ReportRow& row) {
   auto name = [&](int rank) {
     const TrendNode& other = r.trend->sites[static_cast<size_t>(rank - 1)];
     return fmt::format("#{} {}", rank, ShortenFunctionName(TerminalSafe(NodeName(r.trend->aligned, other))));
   };
-  if (n.continues_rank > 0)
+  if (row.continues_rank > 0)
     return fmt::format("continues {}, which stopped growing as this one started: one leak (a JIT inlined it here?)",
-                       name(n.continues_rank));
-  if (n.continued_by_rank > 0)
+                       name(row.continues_rank));
+  if (row.continued_by_rank > 0)
     return fmt::format("its growth goes on at {}, its caller's site: one leak (a JIT inlined it there?)",
-                       name(n.continued_by_rank));
+                       name(row.continued_by_rank));
   return "";
 }
 
@@ -319,9 +319,10 @@ std::string Paths(const Report& r) {
                            values.size());
     }
     out += fmt::format("      {}{}\n", row.objects_phrase.empty() ? "" : row.objects_phrase + "; ", series);
-    if (const std::string residence = ResidencePhrase(*r.trend, n, r.growing_series[i]); !residence.empty())
+    if (const std::string residence = ResidencePhrase(n, ResidenceOf(*r.trend, n, r.growing_series[i]));
+        !residence.empty())
       out += fmt::format("      {}\n", residence);
-    if (const std::string linked = LinkedSitePhrase(r, n); !linked.empty()) out += fmt::format("      {}\n", linked);
+    if (const std::string linked = LinkedSitePhrase(r, row); !linked.empty()) out += fmt::format("      {}\n", linked);
     const AlignedSite& site = a.sites[n.site_index];
     // A one-frame site without a file (a .NET type) has no path to show.
     if (n.stack.size() == 1 && a.frames[n.stack[0]].file.empty()) {
@@ -356,7 +357,7 @@ std::string Shrinking(const Report& r) {
     out += fmt::format("{} {} {} ({} -> {}{}{})", i == 0 ? "" : ";", r.shrinking[i].short_name,
                        SignedValue(r, r.shrinking[i].growth), Value(r, n.stats.first), Value(r, n.stats.last),
                        n.stats.trend_class == TrendClass::kGone ? ", gone" : "",
-                       n.moved_with_rank > 0 ? ", moved to another call path" : "");
+                       r.shrinking[i].moved_with_rank > 0 ? ", moved to another call path" : "");
   }
   if (r.shrinking_total > shown) out += fmt::format("; {} more", r.shrinking_total - shown);
   return out + "\n";

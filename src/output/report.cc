@@ -6,7 +6,6 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "analysis/residence.h"
 #include "base/units.h"
 #include "base/utf8.h"
 
@@ -158,6 +157,12 @@ ReportRow MakeRow(const Report& report, const TrendNode& node) {
   row.by_size = GrowthBySize(trend, node);
   row.growth = Growth(trend, node);
   row.growth_objects = GrowthObjects(trend, node);
+  auto rank = [&](const std::optional<uint32_t>& site) {
+    return site && *site < report.rank_of_site.size() ? report.rank_of_site[*site] : 0;
+  };
+  row.moved_with_rank = rank(node.moved_with);
+  row.continued_by_rank = rank(node.continued_by);
+  row.continues_rank = rank(node.continues);
   return row;
 }
 
@@ -174,8 +179,7 @@ void ForEachListedSeries(const Report& report, std::span<const TrendNode* const>
 // "an object stays ~1.61 s -> ... -> ~4.29 s (±0.87 s at most): rising, it
 // keeps what it allocates (a leak)": Little's law, where it holds
 // (analysis/residence.h).
-std::string ResidencePhrase(const TrendResult& t, const TrendNode& n, const NodeSeries& series) {
-  const std::optional<Residence> residence = ResidenceOf(t, n, series);
+std::string ResidencePhrase(const TrendNode& n, const std::optional<Residence>& residence) {
   if (!residence) return "";
   std::vector<std::string> shown;
   double widest = 0;
@@ -248,6 +252,12 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   report.trend = &trend;
   report.options = std::move(options);
   report.rate_unit = RateUnitForSpan(trend.span_seconds);
+  if (std::any_of(trend.sites.begin(), trend.sites.end(),
+                  [](const TrendNode& n) { return n.moved_with || n.continued_by || n.continues; })) {
+    report.rank_of_site.assign(trend.sites.size(), 0);
+    for (const TrendNode& n : trend.sites)
+      if (n.site_index < report.rank_of_site.size()) report.rank_of_site[n.site_index] = n.rank;
+  }
   // The sites are ranked with those that grew first: the table is the
   // first node_count of them.
   for (const TrendNode& node : trend.sites) {

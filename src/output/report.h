@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/residence.h"
 #include "analysis/trend.h"
 #include "base/units.h"
 
@@ -54,6 +55,9 @@ struct ReportRow {
   RowCells cells;
   std::vector<SizeGrowth> by_size;        // sites: the growth by object size, largest |bytes| first
   double growth = 0, growth_objects = 0;  // Growth(), GrowthObjects(): what the table and check print
+  // The ranks of the sites the node's moved_with, continued_by and continues
+  // name (0: none).
+  int moved_with_rank = 0, continued_by_rank = 0, continues_rank = 0;
 };
 
 struct Report {
@@ -74,6 +78,9 @@ struct Report {
   // gone, fell back), counted by class so that nothing is silent.
   std::vector<std::pair<TrendClass, size_t>> rising_not_shown;
   bool any_estimate = false;  // some shown count is scaled from samples
+  // Each site's rank by its site index, when some site names another
+  // (moves, continuations); else empty.
+  std::vector<int> rank_of_site;
 };
 
 Report BuildReport(const TrendResult& trend, ReportOptions options);
@@ -94,7 +101,7 @@ void ForEachListedSeries(const Report& report, std::span<const TrendNode* const>
 // "an object stays ~1.61 s -> ~4.29 s (±0.87 s at most): rising, it keeps what
 // it allocates (a leak)": a site's residence (analysis/residence.h) said for
 // a reader; empty where Little's law cannot be applied.
-std::string ResidencePhrase(const TrendResult& t, const TrendNode& n, const NodeSeries& series);
+std::string ResidencePhrase(const TrendNode& n, const std::optional<Residence>& residence);
 
 std::optional<std::vector<double>> ObjectsErrors95(const TrendNode& node, const NodeSeries& series);
 
