@@ -38,8 +38,9 @@ grep -q "(anonymous:L#1:C#1)" < <(gzip -dc node-heap-1.pb.gz | strings) ||
   echo "note: V8 did not write (anonymous:L#1:C#1) in the first capture this time: the rename was not exercised" >&2
 # One leak the JIT moves to its caller (tests/node/jit.js, issue 29): once
 # TurboFan inlines openSession into serveRequests, V8 samples its objects
-# under serveRequests alone; the two sites are linked as one leak.
-timeout 120 node --expose-gc jit.js "$work" 6 >jit.log 2>&1 || fail "jit.js did not run: $(cat jit.log)"
+# under serveRequests alone; the two sites are linked as one leak. The
+# script picks the capture at which TurboFan optimizes (see its header).
+timeout 120 node --expose-gc --allow-natives-syntax --interrupt-budget=1000000000 jit.js "$work" 6 >jit.log 2>&1 || fail "jit.js did not run: $(cat jit.log)"
 jit=$("$binary" jit-{1,2,3,4,5,6}.pb.gz 2>jit-err.txt)
 grep -qE "continues #[0-9]+ openSession" <<<"$jit" || fail "serveRequests does not continue openSession (inlined): $jit"
 grep -qE "its growth goes on at #[0-9]+ serveRequests" <<<"$jit" || fail "openSession is not linked to serveRequests: $jit"
