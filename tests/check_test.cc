@@ -94,6 +94,32 @@ TEST_F(CheckSaramaTest, ForbidIgnoresSitesThatAreNotGrowing) {
   EXPECT_TRUE(r->passed);
 }
 
+// Issue 28: a typo in --forbid used to pass CI ("0 growing sites"). A
+// forbid that matches no function or file of any capture fails, naming the
+// closest function; an --allow that matches nothing fails nothing (it
+// leaves no site out) but is said.
+TEST_F(CheckSaramaTest, APatternThatMatchesNothingIsSaidWithTheClosestName) {
+  Budgets b;
+  b.forbid = {"recordSesion", "loadCache", "zzqqxxyy"};
+  b.allow = {"newPartitionProducr", "main\\.loadCache"};
+  auto r = RunCheck(Trend(), b);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->passed);
+  ASSERT_EQ(r->verdicts.size(), 3u);
+  EXPECT_TRUE(r->verdicts[0].matched_nothing);
+  EXPECT_FALSE(r->verdicts[0].passed);
+  EXPECT_EQ(r->verdicts[0].closest_name, "main.recordSession");
+  EXPECT_FALSE(r->verdicts[1].matched_nothing);
+  EXPECT_TRUE(r->verdicts[1].passed);
+  EXPECT_TRUE(r->verdicts[2].matched_nothing);
+  EXPECT_EQ(r->verdicts[2].closest_name, "");
+  ASSERT_EQ(r->unmatched_allow.size(), 1u);
+  EXPECT_EQ(r->unmatched_allow[0].pattern, "newPartitionProducr");
+  EXPECT_EQ(r->unmatched_allow[0].closest_name, "github.com/Shopify/sarama.(*asyncProducer).newPartitionProducer");
+  // The allow that matched nothing left the leak in the budgets.
+  EXPECT_EQ(r->allowed_sites, 1u);
+}
+
 TEST_F(CheckSaramaTest, MaxRateIsPerTheGivenDuration) {
   Budgets b;
   b.max_rate = RateLimit{1.0 * 1048576, 3600, "1MiB/h"};

@@ -118,6 +118,43 @@ TEST_F(CliTest, EmptyDirectoryInsteadOfFile) {
 
 TEST_F(CliTest, MissingFile) { ExpectInputError(Day(1) + " nope.pb.gz", "nope.pb.gz: no such file"); }
 
+// Issue 28: each mistake gets the message that names it, not "a trend needs
+// two or more profiles (got 1)".
+TEST_F(CliTest, APathThatNamesNothingIsSaidForWhatItIs) {
+  ExpectInputError("'captures/heap-*.pb.gz'",
+                   "captures/heap-*.pb.gz: no file matches this pattern (the shell passes a pattern that matches "
+                   "nothing on as it is)");
+  ExpectInputError("nodir/", "nodir/: no such directory");
+  ExpectInputError(Day(1) + " nodir/day2.pb.gz", "nodir/day2.pb.gz: no such file (there is no directory nodir)");
+  ExpectInputError("inspect nope.pb.gz", "nope.pb.gz: no such file");
+  ExpectInputError("check --max-growth 1MiB 'x-*.pb.gz'",
+                   "x-*.pb.gz: no file matches this pattern (the shell passes a pattern that matches nothing on as "
+                   "it is)");
+  // One profile that exists is still "two or more".
+  ExpectInputError(Day(1),
+                   "a trend needs two or more profiles (got 1); to look at one profile use: pprof-trend inspect FILE");
+}
+
+// Issue 28: a bare pprof-trend prints its usage (stderr, exit 2, as pprof);
+// `help` and `help COMMAND` are --help.
+TEST_F(CliTest, ABareCommandShowsUsageAndHelpIsAWord) {
+  RunResult bare = Run("");
+  EXPECT_EQ(bare.exit_code, 2);
+  EXPECT_EQ(bare.out, "");
+  EXPECT_TRUE(bare.err.starts_with("pprof-trend: finds memory leaks")) << bare.err;
+  EXPECT_NE(bare.err.find("pprof-trend check [budgets] PROFILE..."), std::string::npos);
+  RunResult help = Run("help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_EQ(help.out, Run("--help").out);
+  RunResult check = Run("help check");
+  EXPECT_EQ(check.exit_code, 0);
+  EXPECT_EQ(check.out, Run("check --help").out);
+  EXPECT_NE(check.out.find("--forbid"), std::string::npos);
+  // A file called help is a file.
+  Write("help", "x");
+  ExpectInputError("help " + Day(1), "help: text, not a profile; it begins \"x\"");
+}
+
 TEST_F(CliTest, ValidationRuleReachesTheUser) {
   perftools::profiles::Profile p;
   p.ParseFromString(testing::BuildProfile({}));
@@ -181,10 +218,14 @@ TEST_F(CliTest, RegexesAreRe2AsInPprof) {
   EXPECT_NE(r.out.find("newPartitionProducer"), std::string::npos) << r.out;
   // POSIX classes; case matters unless (?i) says otherwise.
   const std::string days = " " + Day(1) + " " + Day(2) + " " + Day(3);
+  // (Case-sensitive, it matches no function: since issue 28 that fails the
+  // check as a pattern that can hold nothing, and says so.)
   r = Run("check --forbid '[[:upper:]]\\w+Session'" + days);
-  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("matches no function or file in any capture"), std::string::npos) << r.out;
   r = Run("check --forbid '(?i)[[:upper:]]\\w+Session'" + days);
   EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("measured 1 growing site"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("recordSession"), std::string::npos) << r.out;
 }
 

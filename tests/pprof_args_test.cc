@@ -94,6 +94,24 @@ TEST(PprofArgsTest, UnknownOptionsGetDidYouMean) {
             "--sampleindex: unknown option; did you mean --sample-index? (--help lists them)");
   EXPECT_EQ(Error({"-heap"}), "-heap: unknown option (--help lists them)");
   EXPECT_EQ(ClosestMatch("frobnicate", {"focus", "ignore"}), "");
+  // Issue 28: two letters swapped are one edit; --foucs meant --focus, not
+  // --force (two replacements away).
+  EXPECT_EQ(Error({"--foucs", "x", "a"}), "--foucs: unknown option; did you mean --focus? (--help lists them)");
+  EXPECT_EQ(ClosestMatch("foucs", {"force", "focus"}), "focus");
+}
+
+// Issue 28: pprof reads "host:6060/debug/pprof/heap" as a URL when no file
+// has that name (its adjustURL); so does pprof-trend.
+TEST(PprofArgsTest, HostPortWithoutSchemeIsAUrlAsPprofReadsIt) {
+  EXPECT_EQ(Ok({"localhost:6060/debug/pprof/heap", "inspect"}),
+            (std::vector<std::string>{"http://localhost:6060/debug/pprof/heap", "inspect"}));
+  EXPECT_EQ(Ok({"inspect", "10.0.0.7:6060"}), (std::vector<std::string>{"inspect", "http://10.0.0.7:6060"}));
+  EXPECT_EQ(Ok({"[::1]:6060/heap"}), (std::vector<std::string>{"http://[::1]:6060/heap"}));
+  // Not host:port: files (or errors) as they are.
+  for (const char* file : {"heap.pb.gz", "a:b/heap", "dir/x:6060", "x:123456/heap", ":6060/heap"})
+    EXPECT_EQ(Ok({file}), (std::vector<std::string>{file})) << file;
+  // Option values are never touched.
+  EXPECT_EQ(Ok({"--focus", "host:6060", "a"}), (std::vector<std::string>{"--focus", "host:6060", "a"}));
 }
 
 }  // namespace

@@ -34,6 +34,16 @@ TEST(UrlTest, HeaderValuesAndUrlsAreRedactedFromACommandLine) {
   EXPECT_EQ(RedactCommandLine(8, argv),
             "pprof-trend --header Authorization: REDACTED --header=X-Api-Key: REDACTED http://REDACTED@h/heap --html "
             "r.html day1.pb.gz");
+  // host:port without a scheme (read as http://, pprof's habit) too.
+  const char* bare[] = {"pprof-trend", "alice:pw@127.0.0.1:6060/debug/pprof/heap?token=t", "b.pb.gz"};
+  EXPECT_EQ(RedactCommandLine(3, bare), "pprof-trend REDACTED@127.0.0.1:6060/debug/pprof/heap?token=REDACTED b.pb.gz");
+}
+
+TEST(UrlTest, HostPortWithoutSchemeIsKnown) {
+  for (const char* yes : {"localhost:6060", "h:1/debug/pprof/heap", "u:p@10.0.0.1:80/x", "[::1]:6060/heap"})
+    EXPECT_TRUE(IsHostPortWithoutScheme(yes)) << yes;
+  for (const char* no : {"heap.pb.gz", "http://h:1/x", "a:b/heap", ":6060", "h:", "h:123456", "dir/h:1", "C:\\x"})
+    EXPECT_FALSE(IsHostPortWithoutScheme(no)) << no;
 }
 
 }  // namespace

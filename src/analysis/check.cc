@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "base/closest_name.h"
 #include "base/units.h"
 
 namespace pprof_trend {
@@ -88,6 +89,23 @@ bool MatchesAny(const AlignedProfiles& aligned, const TrendNode& node, const std
   return std::any_of(res.begin(), res.end(), [&](const Regex& re) { return Matches(aligned, node, re); });
 }
 
+// Whether `re` matches any function or file name of the series, and if not,
+// the name it most likely meant (a pattern read as a word).
+bool MatchesAnyFrame(const AlignedProfiles& aligned, const Regex& re) {
+  return std::any_of(aligned.frames.begin(), aligned.frames.end(),
+                     [&](const AlignedFrame& f) { return FrameMatches(f, re); });
+}
+
+std::string ClosestFunction(const AlignedProfiles& aligned, const std::string& pattern) {
+  std::vector<std::string_view> names;
+  names.reserve(aligned.frames.size());
+  for (const AlignedFrame& f : aligned.frames)
+    if (f.function != kNoStackName) names.push_back(f.function);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return ClosestContaining(pattern, names);
+}
+
 constexpr size_t kMaxOffenders = 5;
 
 // The offenders to show, biggest first by the figure the table prints
@@ -110,6 +128,9 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
   ASSIGN_OR_RETURN(std::vector<Regex> forbid, Compile(budgets.forbid, "--forbid"));
 
   CheckResult result;
+  for (size_t i = 0; i < allow.size(); ++i)
+    if (!MatchesAnyFrame(aligned, allow[i]))
+      result.unmatched_allow.push_back({budgets.allow[i], ClosestFunction(aligned, budgets.allow[i])});
   std::vector<const TrendNode*> counted;  // sites not allowed, in rank order
   for (const TrendNode& site : trend.sites) {
     if (MatchesAny(aligned, site, allow)) {
@@ -128,7 +149,15 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
     if (Growth(trend, *site) > 0 && Grew(*site)) grew.push_back(site);
 
   if (budgets.max_growth) {
-    Verdict v{"max-growth", budgets.max_growth->text, budgets.max_growth->bytes, result.total_growth, true, {}, {}};
+    Verdict v{"max-growth",
+              budgets.max_growth->text,
+              budgets.max_growth->bytes,
+              result.total_growth,
+              true,
+              {},
+              {},
+              false,
+              {}};
     v.passed = v.measured <= v.limit_value;
     if (!v.passed) v.offenders = Biggest(trend, grew, false);
     result.verdicts.push_back(std::move(v));
@@ -150,7 +179,7 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
     for (size_t i = 0; i < n; ++i) days[i] = SecondsToDays(trend.seconds[i]);
     SeriesStats stats = ComputeSeriesStats(total, days, true, NoiseModel{});
     double per_limit_period = stats.per_day.value_or(0) * SecondsToDays(budgets.max_rate->seconds);
-    Verdict v{"max-rate", budgets.max_rate->text, budgets.max_rate->bytes, per_limit_period, true, {}, {}};
+    Verdict v{"max-rate", budgets.max_rate->text, budgets.max_rate->bytes, per_limit_period, true, {}, {}, false, {}};
     v.passed = v.measured <= v.limit_value;
     if (!v.passed) v.offenders = Biggest(trend, grew, true);
     result.verdicts.push_back(std::move(v));
@@ -164,7 +193,15 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
       largest = std::max(largest, growth);
       if (growth > budgets.max_node_growth->bytes) over.push_back(site);
     }
-    Verdict v{"max-node-growth", budgets.max_node_growth->text, budgets.max_node_growth->bytes, largest, true, {}, {}};
+    Verdict v{"max-node-growth",
+              budgets.max_node_growth->text,
+              budgets.max_node_growth->bytes,
+              largest,
+              true,
+              {},
+              {},
+              false,
+              {}};
     v.passed = over.empty();
     v.offenders = Biggest(trend, over, false);
     result.verdicts.push_back(std::move(v));
@@ -174,7 +211,8 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
     for (const TrendNode* site : counted)
       if (site->stats.trend_class == TrendClass::kGrowing && Matches(aligned, *site, forbid[i]))
         matching.push_back(site);
-    Verdict v{"forbid", budgets.forbid[i], 0, static_cast<double>(matching.size()), matching.empty(), {}, {}};
+    Verdict v{"forbid", budgets.forbid[i], 0, static_cast<double>(matching.size()), matching.empty(), {}, {}, false,
+              {}};
     v.offenders = Biggest(trend, matching, false);
     std::vector<const TrendNode*> unclassed;
     for (const TrendNode* site : counted)
@@ -182,6 +220,11 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
           Matches(aligned, *site, forbid[i]))
         unclassed.push_back(site);
     v.grew_unclassed = Biggest(trend, unclassed, false);
+    if (!MatchesAnyFrame(aligned, forbid[i])) {
+      v.matched_nothing = true;
+      v.passed = false;
+      v.closest_name = ClosestFunction(aligned, budgets.forbid[i]);
+    }
     result.verdicts.push_back(std::move(v));
   }
   for (const auto& v : result.verdicts) result.passed = result.passed && v.passed;

@@ -59,6 +59,19 @@ struct Verdict {
   // forbid: matching sites that grew but are not classed growing (within
   // the sampling noise, plateaued, fluctuating): not failures, but said.
   std::vector<const TrendNode*> grew_unclassed;
+  // forbid: the pattern matches no function or file of any capture (a
+  // typo, or code that is gone): the check cannot hold, so it fails, and
+  // the name it most likely meant is said ("" when none is close).
+  bool matched_nothing = false;
+  std::string closest_name;
+};
+
+// An --allow pattern that matches no function or file of any capture: it
+// leaves nothing out (the budgets still cover every site), so it fails
+// nothing, but it is said.
+struct UnmatchedPattern {
+  std::string pattern;
+  std::string closest_name;  // "" when none is close
 };
 
 struct CheckResult {
@@ -66,6 +79,7 @@ struct CheckResult {
   bool passed = true;
   size_t allowed_sites = 0;
   double total_growth = 0;  // of the sites not allowed
+  std::vector<UnmatchedPattern> unmatched_allow;
 };
 
 // Needs capture times for max-rate (a usage error otherwise).

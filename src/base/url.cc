@@ -20,6 +20,22 @@ bool LooksLikeCredential(std::string_view name) {
 
 }  // namespace
 
+bool IsHostPortWithoutScheme(std::string_view arg) {
+  if (arg.empty() || arg.find("://") != std::string_view::npos) return false;
+  std::string_view authority = arg.substr(0, arg.find('/'));
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  size_t colon = authority.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == authority.size()) return false;
+  std::string_view host = authority.substr(0, colon), port = authority.substr(colon + 1);
+  if (port.size() > 5) return false;
+  for (char c : port)
+    if (c < '0' || c > '9') return false;
+  if (host.front() == '[') return host.back() == ']';  // [::1]:6060
+  for (char c : host)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-')) return false;
+  return true;
+}
+
 std::string RedactUrl(std::string_view url) {
   if (!IsUrl(url)) return std::string(url);
   const size_t authority = url.find("://") + 3;
@@ -72,6 +88,8 @@ std::string RedactCommandLine(int argc, const char* const* argv) {
       const size_t eq = arg.find('=');
       const std::string_view value = arg.substr(eq + 1);
       shown = std::string(arg.substr(0, eq + 1)) + std::string(value.substr(0, value.find(':'))) + ": REDACTED";
+    } else if (IsHostPortWithoutScheme(arg)) {  // read as http://ARG (pprof's habit)
+      shown = RedactUrl("http://" + std::string(arg)).substr(7);
     } else {
       shown = RedactUrl(arg);
     }

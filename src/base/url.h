@@ -8,6 +8,11 @@ namespace pprof_trend {
 
 inline bool IsUrl(std::string_view arg) { return arg.starts_with("http://") || arg.starts_with("https://"); }
 
+// pprof's habit: "host:6060/debug/pprof/heap" (no scheme) is a URL, as
+// pprof reads it, when no file has that name. True for [user@]host:port
+// with an optional path; the caller checks that no such file exists.
+bool IsHostPortWithoutScheme(std::string_view arg);
+
 // A URL as it may reach an output, a file name or a message: user info
 // ("user:password@") becomes "REDACTED@", and the value of every query
 // parameter whose name looks like a credential (token, key, secret,

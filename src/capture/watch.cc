@@ -72,6 +72,7 @@ struct Instance {
   std::string name;   // the capture files' prefix
   int captures_taken = 0, failures = 0;
   std::string last_failure;  // what went wrong with the last capture that failed
+  bool said_add_gc = false;  // "add --gc", said once
   // The instance's series: each capture is folded once, when it is taken
   // (or read back from the directory on resume), and never decoded again;
   // through the same fold path as files given to the trend (symbolized).
@@ -290,7 +291,20 @@ std::string Watch::Take(Instance& in, const std::string& file, std::chrono::syst
     time = std::chrono::duration_cast<std::chrono::nanoseconds>(fetched_at.time_since_epoch()).count();
   Status folded = in.series->Append(std::move(*profile), time);
   PrintDiagnostics(err_, in.series->TakeNotes());
-  return folded.ok() ? "" : in.shown + ": " + folded.message();
+  if (!folded.ok()) return in.shown + ": " + folded.message();
+  // Go's heap profile is that of the last GC: two captures with no GC
+  // between them are one moment twice. Said once, as what to do.
+  const size_t n = in.series->num_captures();
+  if (!options_.gc && !in.said_add_gc && n >= 2) {
+    const Capture &last = in.series->capture(n - 1), &before = in.series->capture(n - 2);
+    if (last.cumulative_types && last.type_totals == before.type_totals) {
+      in.said_add_gc = true;
+      PrintDiagnostic(err_, Note(fmt::format("watch: {}: capture {} is capture {} again (no garbage collection ran "
+                                             "between them; Go's heap profile is that of the last one): add --gc",
+                                             in.shown, n, n - 1)));
+    }
+  }
+  return "";
 }
 
 // The baseline and the last `keep`, on disk and in the series.

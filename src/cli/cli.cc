@@ -536,6 +536,20 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   ExportFlags export_flags;
   CLI::App* export_command = AddExportCommand(app, export_flags);
 
+  // A bare `pprof-trend` is asked what it does: the usage, on standard error
+  // and with exit 2 as pprof does (a script that names no profile fails).
+  // `pprof-trend help [COMMAND]` is --help (unless a file is called "help").
+  if (argc <= 1) {
+    err << app.help();
+    return kExitInputError;
+  }
+  if (std::string_view(argv[1]) == "help" && !std::filesystem::exists("help")) {
+    const CLI::App* about = &app;
+    for (const CLI::App* command : {inspect, check, export_command, watch})
+      if (argc > 2 && command->get_name() == argv[2]) about = command;
+    out << (about == &app ? app.help() : about->help("pprof-trend"));
+    return kExitOk;
+  }
   // pprof's habits first (cli/pprof_args.h): a single-dash word must never
   // reach the parser, which would read `-hide` as -h and print the help.
   const std::vector<CommandOptions> commands = OptionsOf({&app, inspect, check, export_command, watch}, &app);

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
+#include "base/closest_name.h"
 #include "base/url.h"
 
 namespace pprof_trend {
@@ -82,36 +84,7 @@ std::vector<std::string> LongNames(const CommandOptions& c) {
   return names;
 }
 
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
-
-std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string best;
-  size_t best_distance = 3;
-  for (const auto& c : candidates) {
-    size_t d = EditDistance(word, c);
-    if (word.size() >= 3 && c.starts_with(word)) d = std::min<size_t>(d, 1);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c;
-    }
-  }
-  return best;
-}
 
 // An option that is neither ours nor an alias of ours: pprof's options that
 // mean nothing here are skipped or translated; any other is an error that
@@ -160,12 +133,17 @@ StatusOr<std::vector<std::string>> TranslatePprofArgs(const std::vector<std::str
   bool options_ended = false;    // after "--" everything is a file
   bool expect_value = false;     // the previous argument takes this one as its value
   bool positional_seen = false;  // a command name counts only before any file
-  for (const std::string& arg : args) {
+  for (const std::string& given : args) {
     if (expect_value) {
       expect_value = false;
-      out.push_back(arg);
+      out.push_back(given);
       continue;
     }
+    // pprof reads "host:6060/debug/pprof/heap" as a URL when no file has
+    // that name; so does pprof-trend.
+    std::error_code ec;
+    const std::string arg =
+        IsHostPortWithoutScheme(given) && !std::filesystem::exists(given, ec) ? "http://" + given : given;
     if (IsUrl(arg)) {  // a capture fetched now (capture/http.h)
       positional_seen = true;
       out.push_back(arg);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/closest_name.h"  // ClosestMatch, for "did you mean"
 #include "base/status.h"
 
 namespace pprof_trend {
@@ -29,9 +30,5 @@ struct CommandOptions {
 // trend command; a first argument naming another command selects it.
 StatusOr<std::vector<std::string>> TranslatePprofArgs(const std::vector<std::string>& args,
                                                       const std::vector<CommandOptions>& commands);
-
-// The closest of `candidates` to `word` (edit distance at most 2, or a
-// prefix), for "did you mean"; empty when none is close.
-std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace pprof_trend

@@ -120,12 +120,38 @@ std::string_view CaptureSuffix(std::string_view data) {
   return ".pb";
 }
 
+namespace {
+
+// A path that names nothing, said as what the user most likely did: a shell
+// passes a pattern that matched no file on unchanged ("heap-*.pb.gz").
+Status CheckExists(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(path, ec))) return Status();  // read (or refused) as it is
+  if (path.find_first_of("*?[") != std::string::npos)
+    return Status::InputError(fmt::format(
+        "{}: no file matches this pattern (the shell passes a pattern that matches nothing on as it is)", path));
+  const fs::path p(path);
+  const fs::path parent = p.parent_path();
+  if (path.ends_with('/')) return Status::InputError(fmt::format("{}: no such directory", path));
+  if (!parent.empty() && !fs::exists(parent, ec))
+    return Status::InputError(fmt::format("{}: no such file (there is no directory {})", path, parent.string()));
+  return Status::InputError(fmt::format("{}: no such file", path));
+}
+
+}  // namespace
+
 StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::string>& arguments, Diagnostics* notes) {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   for (const std::string& arg : arguments) {
     std::error_code ec;
-    if (arg == "-" || IsUrl(arg) || !fs::is_directory(arg, ec)) {
+    if (arg == "-" || IsUrl(arg)) {
+      out.push_back(arg);
+      continue;
+    }
+    if (!fs::is_directory(arg, ec)) {
+      RETURN_IF_ERROR(CheckExists(arg));
       out.push_back(arg);
       continue;
     }

@@ -12,7 +12,14 @@
 namespace pprof_trend {
 namespace {
 
+// "matches no function or file in any capture; did you mean main.openSession?"
+std::string NothingMatched(const std::string& closest) {
+  return "matches no function or file in any capture" +
+         (closest.empty() ? std::string() : fmt::format("; did you mean {}?", closest));
+}
+
 std::string Measured(const Verdict& v) {
+  if (v.matched_nothing) return NothingMatched(v.closest_name);
   if (v.budget == "forbid")
     return fmt::format("{} growing site{}", static_cast<int64_t>(v.measured), v.measured == 1 ? "" : "s");
   std::string value = FormatSignedBytes(v.measured);
@@ -60,9 +67,13 @@ std::string Text(const CheckResult& r, const Report& report) {
                      r.allowed_sites > 0 ? fmt::format(" ({} allowed site{} left out)", r.allowed_sites,
                                                        r.allowed_sites == 1 ? "" : "s")
                                          : "");
+  for (const UnmatchedPattern& u : r.unmatched_allow)
+    out += fmt::format("  note: --allow {} leaves no site out: it {}\n", TerminalSafe(u.pattern),
+                       TerminalSafe(NothingMatched(u.closest_name)));
   for (const auto& v : r.verdicts) {
-    out += fmt::format("  {}  {:<15} {:<24} measured {}\n", v.passed ? "PASS" : "FAIL", v.budget,
-                       FitWidth(TerminalSafe(v.limit), 24), Measured(v));
+    out += fmt::format("  {}  {:<15} {:<24} {}{}\n", v.passed ? "PASS" : "FAIL", v.budget,
+                       FitWidth(TerminalSafe(v.limit), 24), v.matched_nothing ? "" : "measured ",
+                       TerminalSafe(Measured(v)));
     if (!v.passed)
       for (const TrendNode* n : v.offenders) out += fmt::format("          {}\n", Offender(report, *n));
     for (const TrendNode* n : v.grew_unclassed)
@@ -118,6 +129,12 @@ void WriteVerdictJson(JsonWriter& w, const Verdict& v, const Report& report) {
   w.BeginArray();
   for (const TrendNode* n : v.grew_unclassed) WriteOffenderJson(w, n, report);
   w.EndArray();
+  if (v.budget == "forbid") {
+    w.Key("matched_nothing");  // no function or file of any capture matches: failed
+    w.Bool(v.matched_nothing);
+    w.Key("closest_name");
+    v.closest_name.empty() ? w.Null() : w.String(v.closest_name);
+  }
   w.EndObject();
 }
 
@@ -143,6 +160,17 @@ std::string Json(const CheckResult& r, const Report& report) {
   w.Double(r.total_growth);
   w.Key("allowed_sites");
   w.Int(static_cast<int64_t>(r.allowed_sites));
+  w.Key("allow_matched_nothing");  // --allow patterns that match no function or file (they fail nothing)
+  w.BeginArray();
+  for (const UnmatchedPattern& u : r.unmatched_allow) {
+    w.BeginObject();
+    w.Key("pattern");
+    w.String(u.pattern);
+    w.Key("closest_name");
+    u.closest_name.empty() ? w.Null() : w.String(u.closest_name);
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("budgets");
   w.BeginArray();
   for (const auto& v : r.verdicts) WriteVerdictJson(w, v, report);
@@ -165,7 +193,7 @@ std::string Junit(const CheckResult& r, const Report& report) {
       out += fmt::format("    <testcase classname=\"pprof-trend.check\" name=\"{}\"/>\n", name);
       continue;
     }
-    std::string message = fmt::format("measured {}, limit {}", Measured(v), Limit(v));
+    std::string message = v.matched_nothing ? Measured(v) : fmt::format("measured {}, limit {}", Measured(v), Limit(v));
     std::string detail;
     for (const TrendNode* n : v.offenders) detail += Offender(report, *n) + "\n";
     out += fmt::format("    <testcase classname=\"pprof-trend.check\" name=\"{}\">\n", name);
@@ -208,6 +236,9 @@ std::string GithubProperty(std::string_view s) {
 
 std::string Github(const CheckResult& r, const Report& report) {
   std::string out;
+  for (const UnmatchedPattern& u : r.unmatched_allow)
+    out += fmt::format("::warning title={}::{}\n", GithubProperty("pprof-trend allow " + u.pattern),
+                       GithubData("leaves no site out: it " + NothingMatched(u.closest_name)));
   for (const auto& v : r.verdicts) {
     for (const TrendNode* n : v.grew_unclassed)
       out += fmt::format("::notice title={}::{}\n", GithubProperty("pprof-trend " + v.budget),
@@ -217,7 +248,7 @@ std::string Github(const CheckResult& r, const Report& report) {
       out += fmt::format("pprof-trend check: PASS {} (limit {}, measured {})\n", v.budget, Limit(v), Measured(v));
       continue;
     }
-    std::string message = fmt::format("measured {}, limit {}", Measured(v), Limit(v));
+    std::string message = v.matched_nothing ? Measured(v) : fmt::format("measured {}, limit {}", Measured(v), Limit(v));
     for (const TrendNode* n : v.offenders) message += "\n" + Offender(report, *n);
     out += fmt::format("::error title={}::{}\n", GithubProperty("pprof-trend " + v.budget), GithubData(message));
   }
