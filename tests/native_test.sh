@@ -112,6 +112,26 @@ out=$("$binary" --nodecount 5 je1.phase1.heap je1.phase2.heap je1.phase3.heap je
 check_exact_series jemalloc "$out"
 grep -q "libjemalloc" <<<"$(row 1 "$out")" && fail "jemalloc: a site is named by jemalloc's own frame"
 
+# 2b. jemalloc linked statically into a stripped binary (as Rust's
+# tikv-jemallocator links it; issue 28): every stack ends in jemalloc's own
+# unnamed frames inside the binary. The sites are named by the program's
+# frames, three different names for the three sites, never one for all.
+if g++ -O2 -DWITH_JEMALLOC "$source/tests/native/leaker.cc" -o leaker-static -Wl,-Bstatic -ljemalloc -Wl,-Bdynamic \
+     -lpthread -ldl -lm 2>"$work/static.log" && strip -s leaker-static; then
+  MALLOC_CONF=prof:true,lg_prof_sample:0,prof_accum:true ./leaker-static "$work/st" 3 || fail "leaker-static did not run"
+  out=$("$binary" --nodecount 5 st.phase1.heap st.phase2.heap st.phase3.heap 2>"$work/err2b")
+  names=$(table "$out" | awk '{print $NF}')
+  [ "$(sort <<<"$names" | uniq -d)" = "" ] || fail "static jemalloc: two rows print one name: $out"
+  [ "$(table "$out" | grep -c "growing")" -ge 3 ] || fail "static jemalloc: fewer than 3 growing sites: $out"
+  grep -qE "~96B +\+10,000 .* growing +leaker-static\+0x[0-9a-f]+$" <<<"$(row 1 "$out")" ||
+    fail "static jemalloc: rank 1 is not the leak (+10,000 x ~96B) named by an address: $out"
+  # The leak's name is a frame of its own path, not one every site shares.
+  leak=$(awk '{print $NF}' <<<"$(row 1 "$out")")
+  [ "$(grep -c "$leak" <<<"$(table "$out")")" -eq 1 ] || fail "static jemalloc: the leak's name is shared: $out"
+else
+  echo "SKIPPED (part): cannot link jemalloc statically (libjemalloc.a): $(tail -2 "$work/static.log")" >&2
+fi
+
 # 3. jemalloc, sampled: 1 KiB on average. jemalloc draws its bytes-until-
 # sample from a geometric distribution (src/prof.c,
 # prof_sample_new_event_wait), memoryless like Go's, so each allocation of

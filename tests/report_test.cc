@@ -25,7 +25,8 @@ constexpr int64_t kMiB8 = 8 << 20;  // objects this large are exact: no sampling
 
 struct SiteSeries {
   std::string function;
-  std::vector<int64_t> inuse;  // objects of 8 MiB per capture
+  std::vector<int64_t> inuse;             // objects of 8 MiB per capture
+  std::vector<std::string> callers = {};  // above `function`, nearest first
 };
 
 // One capture per entry of the series; the allocation counters rise in every
@@ -38,8 +39,11 @@ TrendResult TrendOf(const std::vector<SiteSeries>& sites, size_t captures, const
     allocated += 10;
     testing::ProfileSpec spec;
     spec.time_nanos = (int64_t{1700000000} + static_cast<int64_t>(i) * 86400) * 1000000000;
-    for (const SiteSeries& s : sites)
-      spec.samples.push_back({{{s.function}}, {allocated, allocated * kMiB8, s.inuse[i], s.inuse[i] * kMiB8}, kMiB8});
+    for (const SiteSeries& s : sites) {
+      std::vector<testing::TestFrame> stack{{s.function}};
+      for (const std::string& caller : s.callers) stack.push_back({caller});
+      spec.samples.push_back({stack, {allocated, allocated * kMiB8, s.inuse[i], s.inuse[i] * kMiB8}, kMiB8});
+    }
     auto p = DecodePprof(testing::BuildProfile(spec), "c" + std::to_string(i));
     EXPECT_TRUE(p.ok()) << p.status().message();
     EXPECT_TRUE(aligner.Add(i, *p).ok());
@@ -141,6 +145,80 @@ TEST(ReportTest, CheckOffendersPrintTheTableFiguresAfterARestart) {
   EXPECT_EQ(offender["growth_bytes"].get<double>(), row.growth);
   EXPECT_EQ(offender["growth_objects"].get<double>(), row.growth_objects);
   EXPECT_EQ(offender["rank"].get<int>(), row.rank);
+}
+
+// Issue 28: a stripped binary with jemalloc linked in (tests/native_test.sh
+// runs the real one): every stack ends in the profiler's frames, and the
+// allocator's entry points (malloc, calloc) above them have no names
+// either. Sites are named by the program's frame, not "app+0x9e10f".
+TEST(ReportTest, TheProfilersOwnLeafFramesNameNoSite) {
+  const std::vector<std::string> profiler = {"app+0x9e800", "app+0x919d3", "app+0x22fb8"};
+  auto stack = [&](std::string entry, std::vector<std::string> program) {
+    std::vector<std::string> callers(profiler.begin() + 1, profiler.end());
+    callers.push_back(entry);
+    callers.insert(callers.end(), program.begin(), program.end());
+    return callers;
+  };
+  TrendResult t = TrendOf({{"app+0x9e10f", {1, 2, 3, 4}, stack("app+0x1000", {"app+0x17abd", "app+0x179b0"})},
+                           {"app+0x9e10f", {1, 1, 2, 3}, stack("app+0x1000", {"app+0x17b1a", "app+0x179b0"})},
+                           {"app+0x9e10f", {2, 2, 2, 3}, stack("app+0x2000", {"app+0x17bc9", "app+0x179b0"})},
+                           {"app+0x9e10f", {1, 1, 1, 2}, stack("app+0x2000", {"app+0x17abd", "app+0x179b0"})}},
+                          4);
+  std::vector<std::string> names;
+  for (const TrendNode& n : t.sites) names.push_back(t.aligned.frames[n.name_frame].function);
+  std::sort(names.begin(), names.end());
+  // app+0x17abd allocates through both entry points: two sites of one name.
+  EXPECT_EQ(names, (std::vector<std::string>{"app+0x17abd", "app+0x17abd", "app+0x17b1a", "app+0x17bc9"}));
+  // Their callers agree: the rows tell them apart by the entry below.
+  const Report report = BuildReport(t, ReportOptions{});
+  std::vector<std::string> rows;
+  for (const ReportRow& row : report.growing) rows.push_back(row.name);
+  std::sort(rows.begin(), rows.end());
+  EXPECT_EQ(rows, (std::vector<std::string>{"app+0x17abd (via app+0x1000)", "app+0x17abd (via app+0x2000)",
+                                            "app+0x17b1a", "app+0x17bc9"}));
+  // Not so where the shared leaf is named as an allocator's (Go's runtime):
+  // the frame above it is the program's, even when two sites share it.
+  TrendResult go = TrendOf({{"runtime.makeslice", {1, 2, 3}, {"main.a", "main.x"}},
+                            {"runtime.makeslice", {1, 2, 3}, {"main.a", "main.y"}},
+                            {"runtime.makeslice", {1, 2, 3}, {"main.b", "main.y"}}},
+                           3);
+  names.clear();
+  for (const TrendNode& n : go.sites) names.push_back(go.aligned.frames[n.name_frame].function);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"main.a", "main.a", "main.b"}));
+}
+
+// Issue 28: two rows never print the same name; where two sites' names
+// agree, each adds the first caller that tells it apart, in every output.
+TEST(ReportTest, SitesOfOneNameAreToldApartByTheirFirstDifferingCaller) {
+  TrendResult t = TrendOf({{"main.alloc", {1, 2, 3, 4}, {"main.decode", "main.serveA"}},
+                           {"main.alloc", {1, 2, 3, 5}, {"main.decode", "main.serveB"}},
+                           {"main.alloc", {1, 2, 4, 6}, {"main.encode", "main.serveA"}},
+                           {"main.other", {1, 2, 3, 4}, {"main.decode"}}},
+                          4);
+  const Report report = BuildReport(t, ReportOptions{});
+  std::vector<std::string> rows;
+  for (const ReportRow& row : report.growing) rows.push_back(row.name);
+  std::sort(rows.begin(), rows.end());
+  EXPECT_EQ(rows, (std::vector<std::string>{"main.alloc (from main.encode)", "main.alloc (from main.serveA)",
+                                            "main.alloc (from main.serveB)", "main.other"}));
+  // JSON keeps the frame's name in "function" and adds the row's.
+  const nlohmann::json json = nlohmann::json::parse(RenderJson(report, JsonOptions{}));
+  size_t told = 0;
+  for (const auto& node : json["nodes"]) {
+    if (node["kind"] != "site") continue;
+    if (node["function"] == "main.alloc") {
+      ++told;
+      EXPECT_EQ(node["name"], "main.alloc (from " + node["told_apart_by"].get<std::string>() + ")");
+    } else {
+      EXPECT_FALSE(node.contains("told_apart_by"));
+      EXPECT_EQ(node["name"], node["function"]);
+    }
+  }
+  EXPECT_EQ(told, 3u);
+  // check's offenders and the text table print the same names.
+  const std::string text = RenderText(report);
+  EXPECT_NE(text.find("main.alloc (from main.serveB)"), std::string::npos) << text;
 }
 
 }  // namespace

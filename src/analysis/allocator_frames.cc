@@ -1,6 +1,8 @@
 #include "analysis/allocator_frames.h"
 
+#include <algorithm>
 #include <array>
+#include <unordered_map>
 
 namespace pprof_trend {
 namespace {
@@ -23,7 +25,12 @@ constexpr std::array<std::string_view, 56> kNames = {
     "__rust_alloc", "__rust_alloc_zeroed", "__rust_realloc"};
 
 // Name prefixes: allocators' internals.
-constexpr std::array<std::string_view, 20> kPrefixes = {"je_",
+constexpr std::array<std::string_view, 25> kPrefixes = {"je_",
+                                                        "_rjem_",
+                                                        "tikv_jemallocator::",
+                                                        "<tikv_jemallocator::Jemalloc as ",
+                                                        "__rg_alloc",
+                                                        "__rg_realloc",
                                                         "prof_",
                                                         "imalloc",
                                                         "ialloc",
@@ -58,6 +65,37 @@ bool IsAllocatorFrame(std::string_view function, std::string_view file) {
   for (std::string_view library : kLibraries)
     if (base.starts_with(library)) return true;
   return false;
+}
+
+void MarkProfilerFrames(const AlignedProfiles& aligned, std::vector<char>& is_allocator) {
+  std::vector<std::span<const uint32_t>> stacks;
+  for (const AlignedSite& site : aligned.sites)
+    if (!site.frames.empty() && aligned.frames[site.frames.back()].function != kNoStackName)
+      stacks.push_back(site.frames);
+  if (stacks.size() < 2) return;
+  // The frames shared at the leaf: position d counts from the leaf (0).
+  size_t shared = 0;
+  const auto at = [](std::span<const uint32_t> stack, size_t d) { return stack[stack.size() - 1 - d]; };
+  while (std::all_of(stacks.begin(), stacks.end(),
+                     [&](auto s) { return s.size() > shared + 1 && at(s, shared) == at(stacks.front(), shared); }))
+    ++shared;
+  if (shared == 0) return;
+  bool named = false;
+  for (size_t d = 0; d < shared; ++d) {
+    named = named || is_allocator[at(stacks.front(), d)];
+    is_allocator[at(stacks.front(), d)] = 1;
+  }
+  if (named) return;
+  // The entry points: frames at position `shared` in two or more stacks and
+  // at no other position in any.
+  std::unordered_map<uint32_t, size_t> entry;  // frame -> stacks it is the entry of
+  for (auto s : stacks)
+    if (s.size() > shared) ++entry[at(s, shared)];
+  for (auto s : stacks)
+    for (size_t d = 0; d < s.size(); ++d)
+      if (d != shared) entry.erase(at(s, d));
+  for (const auto& [frame, count] : entry)
+    if (count >= 2) is_allocator[frame] = 1;
 }
 
 }  // namespace pprof_trend

@@ -251,6 +251,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
                   std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8)};
   for (size_t f = 0; f < aligned.frames.size(); ++f)
     ctx.is_allocator[f] = IsAllocatorFrame(aligned.frames[f].function, aligned.frames[f].file);
+  MarkProfilerFrames(aligned, ctx.is_allocator);
   // Step 2: the sites' statistics.
   const bool parallel = ctx.threads > 1 && aligned.sites.size() >= 10000;  // below that, threads cost more
   FillSites(ctx, result, parallel);

@@ -289,7 +289,7 @@ std::string Table(const Report& r) {
 std::string LinkedSitePhrase(const Report& r, const ReportRow& row) {
   auto name = [&](int rank) {
     const TrendNode& other = r.trend->sites[static_cast<size_t>(rank - 1)];
-    return fmt::format("#{} {}", rank, ShortenFunctionName(TerminalSafe(NodeName(r.trend->aligned, other))));
+    return fmt::format("#{} {}", rank, TerminalSafe(RowName(r, other, true)));
   };
   if (row.continues_rank > 0)
     return fmt::format("continues {}, which stopped growing as this one started: one leak (a JIT inlined it here?)",

@@ -64,6 +64,85 @@ std::string NodeName(const AlignedProfiles& aligned, const TrendNode& node) {
   return f.function;
 }
 
+std::string RowName(const Report& report, const TrendNode& node, bool shorten) {
+  const AlignedProfiles& aligned = report.trend->aligned;
+  std::string name = NodeName(aligned, node);
+  if (shorten) name = ShortenFunctionName(name);
+  if (node.kind != TrendNode::Kind::kSite) return name;
+  auto it = report.told_apart_by.find(node.site_index);
+  if (it == report.told_apart_by.end()) return name;
+  const ToldApart& by = it->second;
+  if (by.frame == UINT32_MAX) return fmt::format("{} (path {})", name, by.ordinal);
+  const AlignedFrame& f = aligned.frames[by.frame];
+  std::string frame =
+      aligned.granularity == Granularity::kLines ? fmt::format("{}:{}", f.function, f.line) : f.function;
+  return fmt::format("{} ({} {})", name, by.below ? "via" : "from", shorten ? ShortenFunctionName(frame) : frame);
+}
+
+namespace {
+
+// One group of sites of one name: callers one level further up at a time,
+// then the frames below the naming frame one level further down: a frame
+// that only one undecided site has there, and that no site of the group was
+// told apart by yet, tells that site apart. What is left is numbered.
+void TellApartOneGroup(std::vector<const TrendNode*> group, std::unordered_map<uint32_t, ToldApart>& out) {
+  constexpr uint32_t kNone = UINT32_MAX;
+  struct Undecided {
+    const TrendNode* node;
+    size_t position;  // of the naming frame in node->stack
+  };
+  std::vector<Undecided> undecided;
+  for (const TrendNode* n : group) {
+    size_t position = n->stack.size();
+    while (position > 0 && n->stack[position - 1] != n->name_frame) --position;
+    undecided.push_back({n, position > 0 ? position - 1 : 0});
+  }
+  std::vector<uint32_t> used;
+  for (bool below : {false, true}) {
+    for (size_t step = 1; !undecided.empty(); ++step) {
+      auto frame = [&](const Undecided& u) {
+        if (u.node->stack.empty()) return kNone;
+        if (!below) return u.position >= step ? u.node->stack[u.position - step] : kNone;
+        return u.position + step < u.node->stack.size() ? u.node->stack[u.position + step] : kNone;
+      };
+      std::vector<uint32_t> frames;
+      for (const Undecided& u : undecided) frames.push_back(frame(u));
+      if (std::all_of(frames.begin(), frames.end(), [&](uint32_t f) { return f == kNone; })) break;
+      std::sort(frames.begin(), frames.end());
+      std::erase_if(undecided, [&](const Undecided& u) {
+        const uint32_t f = frame(u);
+        auto [lo, hi] = std::equal_range(frames.begin(), frames.end(), f);
+        if (f == kNone || hi - lo != 1 || std::find(used.begin(), used.end(), f) != used.end()) return false;
+        used.push_back(f);
+        out.emplace(u.node->site_index, ToldApart{f, below, 0});
+        return true;
+      });
+    }
+  }
+  uint32_t ordinal = 0;
+  for (const Undecided& u : undecided) out.emplace(u.node->site_index, ToldApart{kNone, false, ++ordinal});
+}
+
+}  // namespace
+
+std::unordered_map<uint32_t, ToldApart> TellApartSitesOfOneName(const TrendResult& trend) {
+  // Sites by naming frame: sorted pairs, not a map of 2M entries.
+  std::vector<std::pair<uint32_t, uint32_t>> by_name;  // (name frame, index into trend.sites)
+  by_name.reserve(trend.sites.size());
+  for (size_t i = 0; i < trend.sites.size(); ++i)
+    by_name.emplace_back(trend.sites[i].name_frame, static_cast<uint32_t>(i));
+  std::sort(by_name.begin(), by_name.end());
+  std::unordered_map<uint32_t, ToldApart> out;
+  for (size_t begin = 0, end = 0; begin < by_name.size(); begin = end) {
+    for (end = begin + 1; end < by_name.size() && by_name[end].first == by_name[begin].first;) ++end;
+    if (end - begin < 2) continue;
+    std::vector<const TrendNode*> group;
+    for (size_t k = begin; k < end; ++k) group.push_back(&trend.sites[by_name[k].second]);
+    TellApartOneGroup(std::move(group), out);
+  }
+  return out;
+}
+
 std::string FrameLocation(const AlignedProfiles& aligned, const AlignedSite& site, size_t i) {
   const AlignedFrame& f = aligned.frames[site.frames[i]];
   if (f.file.empty()) return "";
@@ -150,8 +229,8 @@ ReportRow MakeRow(const Report& report, const TrendNode& node) {
   ReportRow row;
   row.node = &node;
   row.rank = node.rank;
-  row.name = TerminalSafe(NodeName(trend.aligned, node));
-  row.short_name = ShortenFunctionName(row.name);
+  row.name = TerminalSafe(RowName(report, node, false));
+  row.short_name = TerminalSafe(RowName(report, node, true));
   row.objects_phrase = ObjectsPhrase(trend, node);
   row.cells = FormatCells(trend, node, report.rate_unit);
   row.by_size = GrowthBySize(trend, node);
@@ -252,6 +331,7 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   report.trend = &trend;
   report.options = std::move(options);
   report.rate_unit = RateUnitForSpan(trend.span_seconds);
+  report.told_apart_by = TellApartSitesOfOneName(trend);
   if (std::any_of(trend.sites.begin(), trend.sites.end(),
                   [](const TrendNode& n) { return n.moved_with || n.continued_by || n.continues; })) {
     report.rank_of_site.assign(trend.sites.size(), 0);

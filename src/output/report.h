@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/residence.h"
@@ -60,6 +61,16 @@ struct ReportRow {
   int moved_with_rank = 0, continued_by_rank = 0, continues_rank = 0;
 };
 
+// What tells a site apart from others of its name: its first caller that
+// differs ("f (from g)"); else, when only the frames below its naming frame
+// differ (the allocator's entry: malloc or calloc), the first of those
+// ("f (via calloc)"); else its place among them ("f (path 2)").
+struct ToldApart {
+  uint32_t frame = UINT32_MAX;  // an aligned frame id; UINT32_MAX: by `ordinal`
+  bool below = false;           // `frame` is below the naming frame
+  uint32_t ordinal = 0;
+};
+
 struct Report {
   const TrendResult* trend = nullptr;
   ReportOptions options;
@@ -81,6 +92,9 @@ struct Report {
   // Each site's rank by its site index, when some site names another
   // (moves, continuations); else empty.
   std::vector<int> rank_of_site;
+  // Sites whose names agree with another site's, by site index: what tells
+  // each apart. Empty when every site's name is its own.
+  std::unordered_map<uint32_t, ToldApart> told_apart_by;
 };
 
 Report BuildReport(const TrendResult& trend, ReportOptions options);
@@ -131,6 +145,15 @@ std::string FitWidth(std::string_view s, size_t width);
 
 // A node's full display name (its naming frame; with :line at lines granularity).
 std::string NodeName(const AlignedProfiles& aligned, const TrendNode& node);
+
+// The name a row prints: NodeName, and where two sites' names agree, the
+// frame that tells this one apart: "f (from g)". `shorten` drops Go package
+// paths from both. Not yet TerminalSafe.
+std::string RowName(const Report& report, const TrendNode& node, bool shorten);
+
+// For each group of sites whose names agree, what tells each apart
+// (Report::told_apart_by).
+std::unordered_map<uint32_t, ToldApart> TellApartSitesOfOneName(const TrendResult& trend);
 
 // The line a frame of a site is shown with ("github.com/x/main.go:42").
 std::string FrameLocation(const AlignedProfiles& aligned, const AlignedSite& site, size_t frame_position);
