@@ -8,6 +8,7 @@
 
 #include "input/load.h"
 #include "input/profile_reader.h"
+#include "model/profile_kind.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 
@@ -217,6 +218,28 @@ TEST(AlignTest, ObjectsAndSpaceSampleTypesAreAHeapProfile) {
   ASSERT_EQ(a.sites.size(), 1u);
   EXPECT_EQ(Vec(a.sites[0].values), (std::vector<int64_t>{100, 300}));
   EXPECT_EQ(Vec(a.sites[0].objects), (std::vector<int64_t>{1, 3}));
+}
+
+// Issue 28: a JFR live-object profile (async-profiler --live, as Pyroscope
+// and jfr-parser export it: one sample type, live/count) is a heap profile
+// of counts: read as one, its count ranked, with no objects type.
+TEST(AlignTest, AJfrLiveObjectProfileIsAHeapProfileOfCounts) {
+  ProfileSpec day1, day2;
+  day1.sample_types = day2.sample_types = {{"live", "count"}};
+  day1.samples = {{Stack("com.example.Cache.put"), {2}}, {Stack("com.example.Main.run"), {5}}};
+  day2.samples = {{Stack("com.example.Cache.put"), {9}}, {Stack("com.example.Main.run"), {5}}};
+  auto a = AlignAll({BuildProfile(day1), BuildProfile(day2)});
+  EXPECT_EQ(a.value_type_name, "live");
+  EXPECT_EQ(a.value_unit, "count");
+  EXPECT_EQ(a.objects_type_name, "");
+  ASSERT_EQ(a.sites.size(), 2u);
+  // A count of some other unit is still no heap profile.
+  ProfileSpec other;
+  other.sample_types = {{"live", "nanoseconds"}};
+  other.samples = {{Stack("f"), {1}}};
+  auto p = DecodePprof(BuildProfile(other), "other.pb");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(FindHeapTypes(*p).space, -1);
 }
 
 // Every series of a table, by the site's frames, for comparing two tables.

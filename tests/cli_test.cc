@@ -135,6 +135,25 @@ TEST_F(CliTest, APathThatNamesNothingIsSaidForWhatItIs) {
                    "a trend needs two or more profiles (got 1); to look at one profile use: pprof-trend inspect FILE");
 }
 
+// Issue 28: JFR live-object profiles (live/count, as Pyroscope exports
+// them) were refused as "not a heap profile"; they are read as one, their
+// counts ranked and said for what they are.
+TEST_F(CliTest, JfrLiveObjectProfilesAreATrendOfCounts) {
+  for (int day = 1; day <= 3; ++day) {
+    testing::ProfileSpec spec;
+    spec.sample_types = {{"live", "count"}};
+    spec.time_nanos = (int64_t{1700000000} + day * 86400) * 1000000000;
+    spec.samples = {{{{"com.example.SessionCache.put", "SessionCache.java", 42}}, {1000 * day * day}},
+                    {{{"com.example.Main.run", "Main.java", 7}}, {50}}};
+    Write("live-" + std::to_string(day) + ".pb", testing::BuildProfile(spec));
+  }
+  RunResult r = Run("live-1.pb live-2.pb live-3.pb");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("3 profiles, live,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("growing      com.example.SessionCache.put"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("JFR live objects (async-profiler --live)"), std::string::npos) << r.err;
+}
+
 // Issue 28: a bare pprof-trend prints its usage (stderr, exit 2, as pprof);
 // `help` and `help COMMAND` are --help.
 TEST_F(CliTest, ABareCommandShowsUsageAndHelpIsAWord) {

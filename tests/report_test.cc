@@ -221,5 +221,17 @@ TEST(ReportTest, SitesOfOneNameAreToldApartByTheirFirstDifferingCaller) {
   EXPECT_NE(text.find("main.alloc (from main.serveB)"), std::string::npos) << text;
 }
 
+// Issue 28: a JVM array class has a '[' that never closes: kept as written,
+// its tail shown where it does not fit (as long .NET names), never "[...".
+TEST(ReportTest, ALongJavaArrayClassKeepsItsTail) {
+  const std::string flink =
+      "[Lorg.apache.flink.connector.base.source.reader.synchronization.FutureCompletingBlockingQueue$ConditionAndFlag;";
+  EXPECT_EQ(FitWidth(flink, 40), "...letingBlockingQueue$ConditionAndFlag;");
+  EXPECT_EQ(FitWidth("[[I", 40), "[[I");
+  // Generic arguments still go first.
+  EXPECT_EQ(FitWidth("System.Collections.Generic.Dictionary`2+Entry[[System.String],[System.Object]][]", 50),
+            "...m.Collections.Generic.Dictionary`2+Entry[...][]");
+}
+
 }  // namespace
 }  // namespace pprof_trend

@@ -14,6 +14,7 @@
 #include "analysis/series_builder.h"
 #include "base/phase_timer.h"
 #include "base/units.h"
+#include "model/profile_kind.h"
 
 namespace pprof_trend {
 namespace {
@@ -96,6 +97,8 @@ Diagnostics CaptureNotes(const AlignedProfiles& aligned) {
           "one moment twice (one capture in two formats, or a live Go process with no garbage collection between "
           "the two: its heap profile is that of the last GC; capture with ?gc=1, or watch --gc)"))
     notes.push_back(std::move(*d));
+  if (aligned.value_type_name == "live" && aligned.value_unit == "count")
+    notes.push_back(Note(std::string(kJfrLiveNote)));
   // SOS's "Free" rows: said once for the series, first and last.
   std::vector<const Capture*> with_free;
   for (const Capture& c : captures)

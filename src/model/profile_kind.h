@@ -20,12 +20,25 @@ struct HeapTypes {
   int space = -1;
   int objects = -1;
 };
+//
+// A JFR live-object profile (async-profiler --live, as Pyroscope and
+// jfr-parser export it: one type, live/count) is a heap profile of counts
+// only: its count is ranked (`space` names it, `objects` is -1).
 inline HeapTypes FindHeapTypes(const Profile& p) {
   HeapTypes t{p.FindSampleType("inuse_space"), p.FindSampleType("inuse_objects")};
   if (t.space < 0) t = HeapTypes{p.FindSampleType("space"), p.FindSampleType("objects")};
+  if (t.space < 0) {
+    const int live = p.FindSampleType("live");
+    if (live >= 0 && p.sample_types[static_cast<size_t>(live)].unit == "count") return HeapTypes{live, -1};
+  }
   if (t.space >= 0 && p.sample_types[static_cast<size_t>(t.space)].unit != "bytes") return HeapTypes{};
   return t;
 }
+
+// The note a series of JFR live-object profiles gets: what its counts are.
+inline constexpr std::string_view kJfrLiveNote =
+    "live/count: JFR live objects (async-profiler --live): counts of the sampled allocations still alive, "
+    "not of every object, and no sizes: ranked by that count";
 
 // The objects type that counts what `type` measures in bytes: alloc_space
 // -> alloc_objects, inuse_space -> inuse_objects, space -> objects; empty

@@ -23,8 +23,19 @@ std::string ShortenFunctionName(std::string_view name) {
 
 namespace {
 // "Dictionary`2+Node[[Key, A],[Value, B]]" -> "Dictionary`2+Node[...]": generic
-// arguments are the first thing to go when a name does not fit.
+// arguments are the first thing to go when a name does not fit. Only
+// brackets that close are arguments: a JVM array class
+// ("[Lorg.apache.flink.Foo$Bar;", "[[I") keeps its '[' as written.
 std::string CollapseBrackets(std::string_view s) {
+  std::vector<char> closes(s.size(), 0);  // a '[' at i has its ']'
+  std::vector<size_t> open;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '[') open.push_back(i);
+    if (s[i] == ']' && !open.empty()) {
+      closes[open.back()] = 1;
+      open.pop_back();
+    }
+  }
   std::string out;
   int depth = 0;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -34,12 +45,12 @@ std::string CollapseBrackets(std::string_view s) {
       ++i;
       continue;
     }
-    if (c == '[') {
+    if (c == '[' && closes[i]) {
       if (depth++ == 0) out += "[...";
       continue;
     }
-    if (c == ']') {
-      if (depth > 0 && --depth == 0) out += ']';
+    if (c == ']' && depth > 0) {
+      if (--depth == 0) out += ']';
       continue;
     }
     if (depth == 0) out += c;
