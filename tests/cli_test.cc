@@ -154,6 +154,36 @@ TEST_F(CliTest, JfrLiveObjectProfilesAreATrendOfCounts) {
   EXPECT_NE(r.err.find("JFR live objects (async-profiler --live)"), std::string::npos) << r.err;
 }
 
+// Issue 28: profiles with in-use bytes only have no object counts: check
+// printed "(0 objects)" and JSON 0. Unknown is nothing in text, null in JSON.
+TEST_F(CliTest, ObjectCountsOfProfilesWithoutAnObjectsTypeAreUnknownNotZero) {
+  for (int day = 1; day <= 3; ++day) {
+    testing::ProfileSpec spec;
+    spec.sample_types = {{"inuse_space", "bytes"}};
+    spec.time_nanos = (int64_t{1700000000} + day * 86400) * 1000000000;
+    spec.samples = {{{{"main.leak"}}, {int64_t{8} << (20 + day)}}, {{{"main.steady"}}, {4096}}};
+    Write("b-" + std::to_string(day) + ".pb", testing::BuildProfile(spec));
+  }
+  RunResult check = Run("check --max-growth 1MiB b-1.pb b-2.pb b-3.pb");
+  EXPECT_EQ(check.exit_code, 1) << check.err;
+  EXPECT_NE(check.out.find("+48MiB main.leak\n"), std::string::npos) << check.out;
+  EXPECT_EQ(check.out.find("objects"), std::string::npos) << check.out;
+  RunResult json = Run("b-1.pb b-2.pb b-3.pb --format json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json j = nlohmann::json::parse(json.out);
+  EXPECT_TRUE(j["total"]["delta_objects"].is_null());
+  ASSERT_FALSE(j["nodes"].empty());
+  for (const auto& node : j["nodes"]) {
+    EXPECT_TRUE(node["delta_objects"].is_null()) << node;
+    EXPECT_TRUE(node["objects"].is_null()) << node;
+  }
+  RunResult check_json = Run("check --max-growth 1MiB --format json b-1.pb b-2.pb b-3.pb");
+  const nlohmann::json c = nlohmann::json::parse(check_json.out);
+  ASSERT_FALSE(c["budgets"][0]["offenders"].empty());
+  EXPECT_TRUE(c["budgets"][0]["offenders"][0]["growth_objects"].is_null());
+  EXPECT_TRUE(c["budgets"][0]["offenders"][0]["delta_objects"].is_null());
+}
+
 // Issue 28: a bare pprof-trend prints its usage (stderr, exit 2, as pprof);
 // `help` and `help COMMAND` are --help.
 TEST_F(CliTest, ABareCommandShowsUsageAndHelpIsAWord) {

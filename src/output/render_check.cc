@@ -43,9 +43,13 @@ std::string Offender(const Report& report, const TrendNode& node) {
   if (node.size.bytes_per_object && *node.size.bytes_per_object > 0)
     size = fmt::format(", {}{}/object", node.size.exact ? "" : "~", FormatBytes(*node.size.bytes_per_object));
   // The table's figures: after a restart, the growth within each process.
-  return fmt::format("{}{} {} ({}{} objects{})", node.size.objects_estimated ? "~" : "", FormatSignedBytes(row.growth),
-                     name, node.size.objects_estimated ? "~" : "", FormatSignedCount(std::round(row.growth_objects)),
-                     size);
+  // With no objects type, no count (unknown, not 0).
+  const std::string growth =
+      fmt::format("{}{} {}", node.size.objects_estimated ? "~" : "", FormatSignedBytes(row.growth), name);
+  if (report.trend->aligned.objects_type_name.empty())
+    return size.empty() ? growth : fmt::format("{} ({})", growth, size.substr(2));
+  return fmt::format("{} ({}{} objects{})", growth, node.size.objects_estimated ? "~" : "",
+                     FormatSignedCount(std::round(row.growth_objects)), size);
 }
 
 std::string Summary(const CheckResult& r) {
@@ -95,12 +99,13 @@ void WriteOffenderJson(JsonWriter& w, const TrendNode* n, const Report& report) 
   w.String(TrendClassName(n->stats.trend_class));
   w.Key("delta_bytes");  // last - first, across any restart
   w.Double(n->stats.delta);
+  const bool objects_known = !t.aligned.objects_type_name.empty();  // else counts are unknown: null
   w.Key("delta_objects");
-  w.Double(n->delta_objects);
+  objects_known ? w.Double(n->delta_objects) : w.Null();
   w.Key("growth_bytes");  // the table's and the text offender's figure: within each process after a restart
   w.Double(row.growth);
   w.Key("growth_objects");
-  w.Double(row.growth_objects);
+  objects_known ? w.Double(row.growth_objects) : w.Null();
   WriteRateFields(w, n->stats.per_day);
   w.Key("bytes_per_object");
   w.OptionalDouble(n->size.bytes_per_object);

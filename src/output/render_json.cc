@@ -20,10 +20,13 @@ void WriteRateFields(JsonWriter& w, std::optional<double> per_day) {
 void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& row, const NodeSeries& series,
                     const std::optional<Residence>& residence) {
   const TrendNode& n = *row.node;
+  // Profiles with no objects type (in-use bytes only): object counts are
+  // unknown, null, never 0.
+  const bool objects_known = !trend.aligned.objects_type_name.empty();
   w.Key("delta_bytes");
   w.Double(n.stats.delta);
   w.Key("delta_objects");
-  w.Double(n.delta_objects);
+  objects_known ? w.Double(n.delta_objects) : w.Null();
   // The growth within each process (= delta_bytes without a restart); null
   // when every capture is a process of its own (no growth within any).
   w.Key("delta_within_processes");
@@ -54,7 +57,7 @@ void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& ro
     w.Key("size");
     w.Int(g.size);
     w.Key("delta_objects");
-    w.Double(g.delta_objects);
+    objects_known ? w.Double(g.delta_objects) : w.Null();
     w.Key("delta_bytes");
     w.Double(g.delta_bytes);
     w.EndObject();
@@ -241,8 +244,8 @@ void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const No
   w.EndArray();
   w.Key("bytes");
   w.DoubleArray(series.values);
-  w.Key("objects");
-  w.DoubleArray(series.objects);
+  w.Key("objects");  // null when the profiles have no objects type
+  a.objects_type_name.empty() ? w.Null() : w.DoubleArray(series.objects);
   // Captures (0-based) whose 0 above means "not listed in a partial capture":
   // unknown, not zero, and left out of the node's statistics.
   w.Key("unknown_captures");
@@ -255,7 +258,7 @@ void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const No
     w.Key("cum_bytes");
     w.DoubleArray(series.cum_values);
     w.Key("cum_objects");
-    w.DoubleArray(series.cum_objects);
+    a.objects_type_name.empty() ? w.Null() : w.DoubleArray(series.cum_objects);
   }
   WriteNodeStats(w, *report.trend, MakeRow(report, n), series, ResidenceOf(*report.trend, n, series));
   w.EndObject();
@@ -307,7 +310,7 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
   w.Key("delta_bytes");
   w.Double(t.total.delta);
   w.Key("delta_objects");
-  w.Double(t.total_delta_objects);
+  a.objects_type_name.empty() ? w.Null() : w.Double(t.total_delta_objects);
   WriteRateFields(w, t.total.per_day);
   w.Key("class");
   w.String(TrendClassName(t.total.trend_class));

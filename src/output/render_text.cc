@@ -370,13 +370,28 @@ std::string Notes(const Report& r) {
         "\n? guessed: some capture times are files' modification times (when a file was written, which may be a "
         "copy's),\n  so the rates are guesses; --times T1,T2,... gives the capture times.\n";
   if (r.any_estimate) {
-    double rate = 0;
-    for (const auto& c : r.trend->aligned.captures) rate = std::max(rate, static_cast<double>(c.period));
+    // The profiles' own sampling period; which sizes are exact is said only
+    // of the rows shown (Node's profiles have no bytes labels: averages).
+    double rate = 0, lowest = 0;
+    for (const auto& c : r.trend->aligned.captures) {
+      rate = std::max(rate, static_cast<double>(c.period));
+      if (c.period > 0) lowest = lowest == 0 ? static_cast<double>(c.period) : std::min(lowest, double(c.period));
+    }
+    bool exact = false, averaged = false;
+    for (const ReportRow& row : r.growing) {
+      if (!row.node->size.bytes_per_object) continue;
+      (row.node->size.exact ? exact : averaged) = true;
+    }
+    std::string sizes = exact && averaged ? "sizes per object come from the profiles' bytes labels (exact)\n  or, "
+                                            "marked ~, are averages (bytes / objects)"
+                        : exact           ? "sizes per object come from the profiles' bytes labels and are exact"
+                        : averaged        ? "sizes per object, marked ~, are averages (bytes / objects)"
+                                          : "";
     out += fmt::format(
-        "\n~ estimate: the heap profiler samples about one allocation per {} and scales the counts up, so\n"
-        "  counts of small objects are estimates; sizes per object come from the profiles' bytes labels and are "
-        "exact.\n",
-        FormatBytes(rate));
+        "\n~ estimate: the heap profiler samples about one allocation per {}{} and scales the counts up, so\n"
+        "  counts of small objects are estimates{}{}.\n",
+        lowest > 0 && lowest < rate ? FormatBytes(lowest) + " to " : "", FormatBytes(rate), sizes.empty() ? "" : "; ",
+        sizes);
   }
   return out;
 }
