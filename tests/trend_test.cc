@@ -156,8 +156,11 @@ TEST(SeriesStatsTest, WithoutTimesThereIsNoRatePerDay) {
 // The correctness bar on the real captures (see testdata/sarama/truth.json).
 class SaramaTrendTest : public ::testing::Test {
  protected:
-  static TrendResult Run(const std::vector<std::string>& paths, bool keep_order = false) {
-    Aligner aligner(AlignOptions{}, paths.size());
+  static TrendResult Run(const std::vector<std::string>& paths, bool keep_order = false,
+                         const std::string& sample_index = "") {
+    AlignOptions options;
+    options.value_type = sample_index;
+    Aligner aligner(options, paths.size());
     Status s = LoadEach(paths, LoadOptions{}, [&](size_t i, Profile&& p) { return aligner.Add(i, p); });
     EXPECT_TRUE(s.ok()) << s.message();
     return ComputeTrends(std::move(aligner).Finish(keep_order));
@@ -242,6 +245,21 @@ TEST_F(SaramaTrendTest, ReversedOrderTurnsGrowthIntoShrinkage) {
   EXPECT_EQ(n->stats.trend_class, TrendClass::kShrinking);
   EXPECT_EQ(n->delta_objects, -TruthNewPartitionProducers());
   EXPECT_EQ(Site(t, "main.buildCompactIndex")->stats.trend_class, TrendClass::kGrowing);
+}
+
+// Issue 28: the processes are told apart by the allocation counters
+// whatever is ranked: ranking alloc_space (the counters themselves) gave
+// "unknown" where the default gave "one".
+TEST_F(SaramaTrendTest, ProcessesAreFoundWhenAnAllocationTypeIsRanked) {
+  for (const char* type : {"alloc_space", "alloc_objects", "inuse_space", "inuse_objects"}) {
+    auto t = Run({testing::SaramaDay(1), testing::SaramaDay(2), testing::SaramaDay(3)}, false, type);
+    EXPECT_EQ(t.processes, TrendResult::Processes::kOne) << type;
+    // Day 1 after day 3: the counters fell, a restart.
+    auto restarted = Run({testing::SaramaDay(1), testing::SaramaDay(3), testing::SaramaDay(1)}, true, type);
+    EXPECT_EQ(restarted.processes, TrendResult::Processes::kRestarted) << type;
+    ASSERT_EQ(restarted.restarts.size(), 1u) << type;
+    EXPECT_EQ(restarted.restarts[0].capture, 2u) << type;
+  }
 }
 
 TEST_F(SaramaTrendTest, IdenticalInputsShowNoGrowth) {

@@ -8,20 +8,26 @@ namespace {
 
 // Per capture: whether a cumulative allocation count fell from the capture
 // before, at any site or in total (sampled allocations only accumulate).
+// The counters are the alloc_* twins of the in-use types ranked, or, when
+// an alloc_* type is ranked itself (--sample-index alloc_space), the ranked
+// values: either way the same allocation counters tell the processes apart.
 std::vector<char> CountersFell(const AlignedProfiles& aligned) {
   const size_t n = aligned.captures.size();
   std::vector<char> fell(n, 0);
-  if (!aligned.has_alloc) return fell;
+  if (!aligned.has_alloc && !aligned.cumulative) return fell;
   std::vector<int64_t> alloc(n);
   for (const AlignedSite& site : aligned.sites) {
-    if (site.alloc_values.width() == 0) continue;  // never changed: never fell
-    site.alloc_values.DecodeTo(alloc.data());
+    const PackedSeries& counter = aligned.has_alloc ? site.alloc_values : site.values;
+    if (counter.width() == 0) continue;  // never changed: never fell
+    counter.DecodeTo(alloc.data());
     for (size_t i = 1; i < n; ++i)
       if (alloc[i] < alloc[i - 1]) fell[i] = 1;
   }
   for (size_t i = 1; i < n; ++i) {
     const Capture &a = aligned.captures[i - 1], &b = aligned.captures[i];
-    if (b.total_alloc_value < a.total_alloc_value || b.total_alloc_objects < a.total_alloc_objects) fell[i] = 1;
+    if (aligned.has_alloc ? (b.total_alloc_value < a.total_alloc_value || b.total_alloc_objects < a.total_alloc_objects)
+                          : (b.total_value < a.total_value || b.total_objects < a.total_objects))
+      fell[i] = 1;
   }
   return fell;
 }
@@ -53,7 +59,7 @@ void DetectProcesses(const AlignedProfiles& aligned, TrendResult& result) {
   }
   if (!result.restarts.empty()) {
     result.processes = TrendResult::Processes::kRestarted;
-  } else if (aligned.has_alloc) {
+  } else if (aligned.has_alloc || aligned.cumulative) {
     result.processes = TrendResult::Processes::kOne;
   } else {
     result.segments.clear();  // unknown: independent samples
