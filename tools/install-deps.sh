@@ -14,6 +14,7 @@ packages=(
   libre2-dev                          # regular expressions with Go's (pprof's) syntax
   libcurl4-openssl-dev                # URL inputs (HTTP/HTTPS)
   libdw-dev libelf-dev                # symbols of native profiles (ELF and DWARF, elfutils)
+  help2man                            # the man page, made from --help (install target, .deb)
   libgtest-dev                        # tests
   nlohmann-json3-dev                  # tests: parse the JSON outputs instead of matching text
   "$@"

@@ -22,7 +22,10 @@
 
 namespace pprof_trend {
 
-inline constexpr std::string_view kVersion = "0.1.0";
+#ifndef PPROF_TREND_VERSION
+#error "PPROF_TREND_VERSION comes from CMakeLists.txt (project VERSION)"
+#endif
+inline constexpr std::string_view kVersion = PPROF_TREND_VERSION;
 // The JSON schema version (README "JSON output"); bump on any breaking change.
 inline constexpr int kJsonSchemaVersion = 1;
 
