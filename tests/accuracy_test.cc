@@ -2,7 +2,7 @@
 // truth (support/heap_simulator.h: Go's sampling, one process or restarts,
 // leaks (one of them churning), plateaus, spikes, churn, flat and shrinking
 // sites). The floors are a little under what this build measures on 2000
-// series (README "Accuracy", from tools/sim_accuracy, 3000 series): a
+// series (src/analysis/README.md "Accuracy", from tools/sim_accuracy, 3000 series): a
 // change that makes the engine worse fails here.
 #include "support/accuracy.h"
 

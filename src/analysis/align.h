@@ -136,7 +136,7 @@ struct AlignedSite {
   // A view into AlignedProfiles' arena.
   std::span<uint32_t> frames;  // indices into AlignedProfiles::frames, root first
   // One value per capture, in series order, each series packed (a site that
-  // never changes holds no bytes per capture; README "Long series").
+  // never changes holds no bytes per capture; src/analysis/README.md "Long series").
   PackedSeries values;
   PackedSeries objects;  // zeros when there is no objects type
   // The cumulative allocations of the same kind (alloc_space and

@@ -159,7 +159,7 @@ void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
         StatSegments());
     return;
   }
-  // The sampling noise of a change (README "How the trend is computed"):
+  // The sampling noise of a change (src/analysis/README.md):
   // each object of size s is in the profile with probability
   // p = 1 - exp(-s/rate), independently, and a count c of them is scaled
   // to c/p, whose variance is N(1-p)/p for N objects. Within one process

@@ -2,7 +2,7 @@
 // judged against the sampling noise of its object sizes, and the evidence of
 // its bytes per object.
 //
-// The noise model (README "How the trend is computed"): each object of size s
+// The noise model (src/analysis/README.md): each object of size s
 // is in the profile with probability p = 1 - exp(-s/rate), independently,
 // and a count c of them is scaled to c/p, whose variance is N(1-p)/p for N
 // objects. Within one process two captures differ by the objects allocated

@@ -1,6 +1,6 @@
 // The statistics the trend engine is built from, each a pure function of a
 // series: the sampling-noise model, the Theil-Sen slope, Kendall's tau-b and
-// the least-squares slope. See README "How the trend is computed".
+// the least-squares slope. See src/analysis/README.md.
 #pragma once
 
 #include <algorithm>
@@ -59,7 +59,7 @@ double Median(std::vector<double>& v);
 // Series of up to this many captures are judged over every pair of captures
 // (O(n^2)); longer ones by the O(n log n) methods below, which give the same
 // slope (up to the rounding of the slopes) and a tau whose ties are judged
-// with one tolerance per capture instead of one per pair. README "Long
+// with one tolerance per capture instead of one per pair. src/analysis/README.md "Long
 // series".
 inline constexpr size_t kAllPairsUpTo = 128;
 

@@ -1,4 +1,4 @@
-// Exit codes: a public interface (README "Exit codes"), shared by every
+// Exit codes: a public interface (README "Exit codes and limits"), shared by every
 // command and by watch.
 //   0  success
 //   1  `check` (or watch's budgets): a budget was exceeded

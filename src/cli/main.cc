@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     // holds): said, exit 2, never an abort.
     std::cout.flush();
     std::cerr << "pprof-trend: out of memory: the inputs need more memory than this process may use (README "
-                 "\"Limits\": --max-samples and --max-decompressed bound what is read)\n";
+                 "\"Exit codes and limits\": --max-samples and --max-decompressed bound what is read)\n";
     return 2;
   }
 }

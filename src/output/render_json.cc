@@ -94,7 +94,7 @@ void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& ro
   row.continued_by_rank > 0 ? w.Int(row.continued_by_rank) : w.Null();
   w.Key("continues_rank");
   row.continues_rank > 0 ? w.Int(row.continues_rank) : w.Null();
-  // Little's law (README "How long what is allocated stays"): per capture,
+  // Little's law (src/analysis/README.md "How long what is allocated stays"): per capture,
   // the mean seconds an object of the site stays, over the interval ending
   // there, and its 95% half-width; null where it cannot be applied (the
   // whole field null for functions and without alloc_* counters or times).
