@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Real-browser test of the HTML report. Headless Chromium opens reports of
-# three series (the sarama captures: days; tests' live Go service: seconds,
+# four series (the sarama captures: days; tests' live Go service: seconds,
 # estimated counts with intervals, two object sizes; testdata/long: a
-# restart at every capture, and no site beyond the noise to list) at 390x844
+# restart at every capture, and no site beyond the noise to list;
+# testdata/long-leak: 17 captures of a leak) at 390x844
 # (a phone) and 1400x900, light and dark. The page checks itself when its address ends in #selftest (see
 # selfTest in src/output/html/report.js): the page never scrolls sideways,
 # the site column of the top row is inside the viewport, no chart text
 # renders below 10 px, and clicking a row, filtering it away and clearing the
-# filter keep the table and the detail panel consistent. A headless window
+# filter keep the table and the detail panel consistent, the top site's row
+# begins on the first screen, and a long series folds its middle captures
+# behind a control that shows them. A headless window
 # is at least 500 px wide, so the report is opened in a frame of the exact
 # size, and sends its results to the page around it. Screenshots of every
 # case go to ARTIFACT_DIR (CI keeps them).
@@ -33,6 +36,7 @@ make_report() {  # make_report NAME PROFILES...
 make_report sarama testdata/sarama/day{1,2,3}.pb.gz
 make_report seconds testdata/real/leaksvc-snap1.pb.gz testdata/real/leaksvc-snap4.pb.gz
 make_report long testdata/long/day*.pb.gz
+make_report longleak testdata/long-leak/heap-*.pb.gz
 
 # run NAME WIDTH HEIGHT MODE: the page's self-test results as attributes, and a screenshot.
 run() {
@@ -71,7 +75,7 @@ attr() { sed -n "s/.* $1=\"\\([^\"]*\\)\".*/\\1/p" <<<"$result"; }
 # expect CASE ATTRIBUTE PATTERN WHAT
 expect() { grep -qE -- "^($3)\$" <<<"$(attr "$2")" || failed "$1: $4 ($2=\"$(attr "$2")\")"; }
 
-for name in sarama seconds long; do
+for name in sarama seconds long longleak; do
   sizes="390x844 1400x900"
   # A page that overflows only once its last chart is drawn: the scrollbar
   # that appears then must not push the first chart out of the page.
@@ -99,6 +103,10 @@ for name in sarama seconds long; do
         expect "$c" data-no-sites-note false "no 'nothing to list' note beside listed sites"
         expect "$c" data-site-visible true "the site column of the top row inside the viewport ($(attr data-site-cell))"
         expect "$c" data-selection "clicked:true filtered:true cleared:true" "selection, filter and detail consistent"
+        # The leak on the first screen (issue 28): the top site's row begins
+        # within the viewport's height, unscrolled.
+        top=$(attr data-first-site-top) vh=${size#*x}
+        [ -n "$top" ] && [ "$top" -lt "$vh" ] || failed "$c: the top site's row begins at $top px, below the first screen ($vh px)"
       fi
       font=$(attr data-min-chart-font)
       awk -v f="$font" 'BEGIN { exit !(f + 0 >= 10) }' || failed "$c: chart text renders at $font px (< 10)"
@@ -123,9 +131,13 @@ for name in sarama seconds long; do
           expect "$c" data-size-rows 2 "the growth split by object size" ;;
         long)
           expect "$c" data-restart-marks 14 "a mark per restart" ;;
+        longleak)
+          expect "$c" data-capture-rows 6 "17 captures folded to the first and last 3"
+          expect "$c" data-capture-rows-all 17 "all 17 captures once unfolded"
+          expect "$c" data-top-row '1.*growingmain.leakRequest' "the leak ranked first" ;;
       esac
     done
   done
 done
-[ $fail -eq 0 ] && echo "browser test passed: 3 reports x 390x844, 1400x900 (and 390x2600 for one) x light, dark; screenshots in $artifacts"
+[ $fail -eq 0 ] && echo "browser test passed: 4 reports x 390x844, 1400x900 (and 390x2600 for one) x light, dark; screenshots in $artifacts"
 exit $fail

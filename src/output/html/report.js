@@ -211,8 +211,12 @@
   document.querySelectorAll('#summary b').forEach(function (b) { b.textContent = pretty(b.textContent); });
   var inputs = document.getElementById('inputs');
   var captureHeadings = Array.prototype.map.call(document.querySelectorAll('#captures thead th'), function (th) { return th.textContent; });
+  // A long series shows its first and last captures, the middle folded
+  // behind a control, as the text output does: the sites stay near the top.
+  var FOLD_KEEP = 3, foldable = D.profiles.length > 2 * FOLD_KEEP + 2, foldRow = null;
   D.profiles.forEach(function (p, i) {
     var tr = el('tr');
+    if (foldable && i >= FOLD_KEEP && i < D.profiles.length - FOLD_KEEP) tr.className = 'folded';
     [[String(i + 1), 'num number'], [p.path, 'mono path-cell'],
      [fmtTime(p, i) + (restarts.indexOf(i) >= 0 ? ' (restarted)' : '') +
       (p.partial ? ' (partial table: ' + (100 * p.coverage).toFixed(1) + '% of its objects)' : ''), 'time'],
@@ -220,6 +224,25 @@
     ].forEach(function (c, k) { tr.appendChild(el('td', { 'class': c[1], 'data-label': captureHeadings[k] }, c[0])); });
     inputs.appendChild(tr);
   });
+  function foldCaptures(fold) {
+    if (!foldable) return;
+    inputs.querySelectorAll('tr.folded').forEach(function (r) { r.hidden = fold; });
+    if (fold && !foldRow) {
+      var hidden = D.profiles.length - 2 * FOLD_KEEP;
+      var button = el('button', { type: 'button', 'class': 'action', id: 'show-captures' },
+                      'show the ' + hidden + ' captures between #' + FOLD_KEEP + ' and #' + (D.profiles.length - FOLD_KEEP + 1));
+      button.addEventListener('click', function () { foldCaptures(false); });
+      foldRow = el('tr', { id: 'captures-fold' });
+      var cell = el('td', { colspan: '5' });
+      cell.appendChild(button);
+      foldRow.appendChild(cell);
+      inputs.insertBefore(foldRow, inputs.children[FOLD_KEEP]);
+    } else if (!fold && foldRow) {
+      inputs.removeChild(foldRow);
+      foldRow = null;
+    }
+  }
+  foldCaptures(true);
 
   // Memory over time: the top growing sites stacked under the total.
   var top = D.sites.filter(function (s) { return s.grew; }).slice(0, 5);
@@ -561,6 +584,18 @@
     st.setAttribute('data-sites', String(D.sites.length));
     st.setAttribute('data-no-sites-note', String(!document.getElementById('no-sites').hidden));
     st.setAttribute('data-site-visible', String(!!r && r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth));
+    // The first screen: where the top site's row (or the note that there is
+    // none) begins, unscrolled; the captures' rows shown, then all of them.
+    var first = tbody.querySelector('tr') || document.getElementById('no-sites');
+    st.setAttribute('data-first-site-top', String(Math.round(first.getBoundingClientRect().top + window.scrollY)));
+    var shownRows = function () {
+      return Array.prototype.filter.call(inputs.querySelectorAll('tr'), function (x) { return !x.hidden && x.id !== 'captures-fold'; }).length;
+    };
+    st.setAttribute('data-capture-rows', String(shownRows()));
+    var unfold = document.getElementById('show-captures');
+    if (unfold) unfold.click();
+    st.setAttribute('data-capture-rows-all', String(shownRows()));
+    foldCaptures(true);  // as a reader finds the page (the screenshot)
     // The smallest chart text as rendered: font size times the SVG's scale.
     var smallest = Infinity;
     document.querySelectorAll('svg.chart text').forEach(function (t) {
