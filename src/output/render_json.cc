@@ -217,17 +217,19 @@ void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const No
   w.String(site ? "site" : "function");
   w.Key("function");
   w.String(NodeName(a, n));
-  if (auto it = report.told_apart_by.find(n.site_index);
-      site && it != report.told_apart_by.end() && it->second.frame != UINT32_MAX) {
-    // Another site has the same name: this one's first caller that differs
-    // (or, with told_apart_below, its first frame below the name that does).
-    w.Key("told_apart_by");
-    w.String(a.frames[it->second.frame].function);
-    w.Key("told_apart_below");
-    w.Bool(it->second.below);
+  if (auto it = report.told_apart_by.find(n.site_index); site && it != report.told_apart_by.end()) {
+    // Another site has the same name: the name the rows print, "f (from g)",
+    // and the frame that tells this one apart (its first caller that
+    // differs, or with told_apart_below, its first frame below the name).
+    w.Key("name");
+    w.String(RowName(report, n, false));
+    if (it->second.frame != UINT32_MAX) {
+      w.Key("told_apart_by");
+      w.String(a.frames[it->second.frame].function);
+      w.Key("told_apart_below");
+      w.Bool(it->second.below);
+    }
   }
-  w.Key("name");  // as the text and HTML rows print it: "f (from g)" where names agree
-  w.String(RowName(report, n, false));
   w.Key("stack");
   w.BeginArray();
   for (size_t i = 0; i < n.stack.size(); ++i) {

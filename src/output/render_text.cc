@@ -268,7 +268,7 @@ std::string Table(const Report& r) {
     out += fmt::format("{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {}  {:<11}  {}\n", row.rank, cells.growth, cells.rate,
                        cells.bytes_per_object, cells.objects,
                        PadColumns(Sparkline(values, kSparkWidth, unknown), spark_columns, kSparkWidth),
-                       TrendClassName(n.stats.trend_class), FitWidth(row.short_name, name_width));
+                       TrendClassName(n.stats.trend_class), FitRowName(row, name_width));
   }
   if (r.growing_total > r.growing.size())
     out += fmt::format("      ({} more growing {}; --nodecount shows more)\n", r.growing_total - r.growing.size(),

@@ -69,6 +69,22 @@ std::string FitWidth(std::string_view s, size_t width) {
   return "..." + std::string(s.substr(s.size() - (width - 3)));
 }
 
+std::string FitRowName(const ReportRow& row, size_t width) {
+  if (row.short_name.size() <= width || row.short_qualifier.empty()) return FitWidth(row.short_name, width);
+  const std::string_view base =
+      std::string_view(row.short_name).substr(0, row.short_name.size() - row.short_qualifier.size());
+  std::string qualifier = row.short_qualifier;
+  if (qualifier.size() > width / 2) {
+    // " (from X)": X keeps its end.
+    const size_t open = qualifier.find('(');
+    const size_t space = qualifier.find(' ', open);
+    const std::string head = qualifier.substr(0, space + 1);
+    const std::string inner = qualifier.substr(space + 1, qualifier.size() - space - 2);
+    qualifier = head + FitWidth(inner, width / 2 - head.size() - 1) + ")";
+  }
+  return FitWidth(base, width - qualifier.size()) + qualifier;
+}
+
 std::string NodeName(const AlignedProfiles& aligned, const TrendNode& node) {
   const AlignedFrame& f = aligned.frames[node.name_frame];
   if (aligned.granularity == Granularity::kLines) return fmt::format("{}:{}", f.function, f.line);
@@ -136,21 +152,12 @@ void TellApartOneGroup(std::vector<const TrendNode*> group, std::unordered_map<u
 
 }  // namespace
 
-std::unordered_map<uint32_t, ToldApart> TellApartSitesOfOneName(const TrendResult& trend) {
-  // Sites by naming frame: sorted pairs, not a map of 2M entries.
-  std::vector<std::pair<uint32_t, uint32_t>> by_name;  // (name frame, index into trend.sites)
-  by_name.reserve(trend.sites.size());
-  for (size_t i = 0; i < trend.sites.size(); ++i)
-    by_name.emplace_back(trend.sites[i].name_frame, static_cast<uint32_t>(i));
-  std::sort(by_name.begin(), by_name.end());
+std::unordered_map<uint32_t, ToldApart> TellApartSitesOfOneName(std::span<const TrendNode* const> sites) {
+  std::unordered_map<uint32_t, std::vector<const TrendNode*>> by_name;
+  for (const TrendNode* n : sites) by_name[n->name_frame].push_back(n);
   std::unordered_map<uint32_t, ToldApart> out;
-  for (size_t begin = 0, end = 0; begin < by_name.size(); begin = end) {
-    for (end = begin + 1; end < by_name.size() && by_name[end].first == by_name[begin].first;) ++end;
-    if (end - begin < 2) continue;
-    std::vector<const TrendNode*> group;
-    for (size_t k = begin; k < end; ++k) group.push_back(&trend.sites[by_name[k].second]);
-    TellApartOneGroup(std::move(group), out);
-  }
+  for (auto& [frame, group] : by_name)
+    if (group.size() > 1) TellApartOneGroup(std::move(group), out);
   return out;
 }
 
@@ -242,6 +249,10 @@ ReportRow MakeRow(const Report& report, const TrendNode& node) {
   row.rank = node.rank;
   row.name = TerminalSafe(RowName(report, node, false));
   row.short_name = TerminalSafe(RowName(report, node, true));
+  if (node.kind == TrendNode::Kind::kSite && report.told_apart_by.count(node.site_index) > 0) {
+    const std::string base = TerminalSafe(ShortenFunctionName(NodeName(trend.aligned, node)));
+    if (row.short_name.starts_with(base)) row.short_qualifier = row.short_name.substr(base.size());
+  }
   row.objects_phrase = ObjectsPhrase(trend, node);
   row.cells = FormatCells(trend, node, report.rate_unit);
   row.by_size = GrowthBySize(trend, node);
@@ -342,7 +353,13 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   report.trend = &trend;
   report.options = std::move(options);
   report.rate_unit = RateUnitForSpan(trend.span_seconds);
-  report.told_apart_by = TellApartSitesOfOneName(trend);
+  // JSON lists listed_per_kind of each kind, HTML html_sites sites: both
+  // prefixes of these. Names are told apart among them: a site no output
+  // lists (stable) makes no other site's name longer.
+  const size_t cap = report.options.listed_per_kind;
+  report.listed_sites = Listed(trend.sites, std::max(cap, report.options.html_sites));
+  report.listed_functions = Listed(trend.functions, cap);
+  report.told_apart_by = TellApartSitesOfOneName(report.listed_sites);
   if (std::any_of(trend.sites.begin(), trend.sites.end(),
                   [](const TrendNode& n) { return n.moved_with || n.continued_by || n.continues; })) {
     report.rank_of_site.assign(trend.sites.size(), 0);
@@ -383,11 +400,6 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   lost.resize(std::min(lost.size(), report.options.shrinking_count));
   for (const TrendNode* node : lost) report.shrinking.push_back(MakeRow(report, *node));
   for (const auto& row : report.growing) report.any_estimate = report.any_estimate || row.node->size.objects_estimated;
-  // JSON lists listed_per_kind of each kind, HTML html_sites sites: both
-  // prefixes of these.
-  const size_t cap = report.options.listed_per_kind;
-  report.listed_sites = Listed(trend.sites, std::max(cap, report.options.html_sites));
-  report.listed_functions = Listed(trend.functions, cap);
   return report;
 }
 

@@ -53,6 +53,10 @@ struct ReportRow {
   int rank = 0;            // the node's rank: its position in every output's list
   std::string name;        // full function name of the naming frame (TerminalSafe)
   std::string short_name;  // Go package path dropped: "sarama.(*asyncProducer).newPartitionProducer"
+  // Where another listed site has the same name: what short_name ends with
+  // to tell them apart, " (from g)" (else empty), so that a narrow column
+  // can shorten the name and the qualifier each (FitRowName).
+  std::string short_qualifier;
   // The growth in objects of one size, when that is what it is:
   // "+17 objects of 8MiB" (exact) or "~+96.2k objects of 256B" (estimated count).
   std::string objects_phrase;
@@ -146,6 +150,11 @@ std::string ShortenFunctionName(std::string_view name);
 // Shortens to at most `width` characters, keeping the end (the most specific part).
 std::string FitWidth(std::string_view s, size_t width);
 
+// A row's short name in `width` characters: the name and what tells it
+// apart are shortened each (the qualifier to at most half), so that neither
+// is cut away.
+std::string FitRowName(const ReportRow& row, size_t width);
+
 // A node's full display name (its naming frame; with :line at lines granularity).
 std::string NodeName(const AlignedProfiles& aligned, const TrendNode& node);
 
@@ -154,9 +163,9 @@ std::string NodeName(const AlignedProfiles& aligned, const TrendNode& node);
 // paths from both. Not yet TerminalSafe.
 std::string RowName(const Report& report, const TrendNode& node, bool shorten);
 
-// For each group of sites whose names agree, what tells each apart
-// (Report::told_apart_by).
-std::unordered_map<uint32_t, ToldApart> TellApartSitesOfOneName(const TrendResult& trend);
+// For each group of `sites` (the listed ones: what any output prints) whose
+// names agree, what tells each apart (Report::told_apart_by).
+std::unordered_map<uint32_t, ToldApart> TellApartSitesOfOneName(std::span<const TrendNode* const> sites);
 
 // The line a frame of a site is shown with ("github.com/x/main.go:42").
 std::string FrameLocation(const AlignedProfiles& aligned, const AlignedSite& site, size_t frame_position);
