@@ -1,6 +1,7 @@
 // The real binary on bad inputs and bad command lines: a one-line error that
 // names the file and the defect, exit code 2, nothing on stdout.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -182,6 +183,35 @@ TEST_F(CliTest, ObjectCountsOfProfilesWithoutAnObjectsTypeAreUnknownNotZero) {
   ASSERT_FALSE(c["budgets"][0]["offenders"].empty());
   EXPECT_TRUE(c["budgets"][0]["offenders"][0]["growth_objects"].is_null());
   EXPECT_TRUE(c["budgets"][0]["offenders"][0]["delta_objects"].is_null());
+}
+
+// Issue 28: dotnet-gcdump report prints one object's size per type, so an
+// array type's bytes are that size times the count: a type whose count rose
+// by 21 ranked first with +9.63MiB (~469.68KiB/object). Such a series is
+// ranked by its exact counts, and no size per object comes from the
+// estimated bytes.
+TEST_F(CliTest, AGcdumpSeriesIsRankedByItsExactCounts) {
+  const int64_t arrays[] = {100, 110, 121}, sessions[] = {10000, 20000, 30000};
+  for (int day = 0; day < 3; ++day) {
+    const int64_t objects = arrays[day] + sessions[day];
+    Write("gc-" + std::to_string(day + 1) + ".txt",
+          fmt::format("{:>15}  GC Heap bytes\n{:>15}  GC Heap objects\n\n   Object Bytes     Count  Type\n"
+                      "{:>15} {:>9}  System.Byte[]  [System.Private.CoreLib.dll]\n"
+                      "{:>15} {:>9}  MyApp.Session  [MyApp.dll]\n",
+                      480950 * arrays[day] + 24 * sessions[day], objects, 480950, arrays[day], 24, sessions[day]));
+  }
+  RunResult r = Run("--times 2024-01-01,2024-01-02,2024-01-03 gc-1.txt gc-2.txt gc-3.txt");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string table = r.out.substr(r.out.find("rank "));
+  EXPECT_NE(table.find("   1     +20,000     +10,000        24B                 -  "), std::string::npos) << r.out;
+  EXPECT_NE(table.find("growing      MyApp.Session"), std::string::npos) << r.out;
+  EXPECT_LT(table.find("MyApp.Session"), table.find("System.Byte[]")) << r.out;
+  EXPECT_EQ(table.find("KiB"), std::string::npos) << r.out;  // no size from estimated bytes
+  EXPECT_NE(r.err.find("ranked by inuse_objects, the exact object counts"), std::string::npos) << r.err;
+  // --sample-index still ranks the bytes.
+  RunResult bytes =
+      Run("--times 2024-01-01,2024-01-02,2024-01-03 --sample-index inuse_space gc-1.txt gc-2.txt gc-3.txt");
+  EXPECT_NE(bytes.out.find("3 profiles, inuse_space"), std::string::npos) << bytes.out;
 }
 
 // Issue 28: a bare pprof-trend prints its usage (stderr, exit 2, as pprof);

@@ -220,11 +220,14 @@ TEST(PipelineTest, ALongSeriesOfWarnedCapturesGivesAFewWarningsAndACount) {
   }
   auto analysis = Analyze(options);
   ASSERT_TRUE(analysis.ok()) << analysis.status().message();
-  ASSERT_EQ(analysis->notes.size(), 7u);
+  ASSERT_EQ(analysis->notes.size(), 8u);
   EXPECT_NE(Labeled(analysis->notes[0]).find("report-0.txt: 2 array and string types"), std::string::npos)
       << Labeled(analysis->notes[0]);
   EXPECT_EQ(Labeled(analysis->notes[6]),
             "warning: 4 more like these about the other captures (pprof-trend inspect FILE shows a file's)");
+  // Then, once for the series: its estimated bytes made it ranked by count (issue 28).
+  EXPECT_TRUE(Labeled(analysis->notes[7]).starts_with("note: ranked by inuse_objects, the exact object counts"))
+      << Labeled(analysis->notes[7]);
 }
 
 }  // namespace

@@ -67,6 +67,14 @@ Status Aligner::ResolveSampleTypes(const Profile& profile) {
     const HeapTypes heap = FindHeapTypes(profile);
     value_index_ = heap.space;
     objects_index_ = heap.objects;
+    // Bytes that are estimates for some types (dotnet-gcdump report's
+    // arrays and strings: one object's size times the count) would rank a
+    // type whose count rose by 21 first: the exact counts are ranked.
+    if (profile.estimated_bytes_types > 0 && heap.objects >= 0) {
+      value_index_ = heap.objects;
+      objects_index_ = -1;
+      result_.ranked_by_count = true;
+    }
     if (value_index_ < 0)
       return Status::InputError(fmt::format("{}: not a heap profile (sample types: {}); pick one with --sample-index",
                                             profile.source, TypeList(profile)));
@@ -287,6 +295,7 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
   copy.value_unit = result_.value_unit;
   copy.objects_type_name = result_.objects_type_name;
   copy.cumulative = result_.cumulative;
+  copy.ranked_by_count = result_.ranked_by_count;
   copy.has_alloc = result_.has_alloc;
   copy.captures = result_.captures;
   copy.frames = result_.frames;

@@ -180,6 +180,9 @@ struct AlignedProfiles {
   // (alloc_space, alloc_objects): it only grows, and its growth is the
   // allocation rate, not memory held.
   bool cumulative = false;
+  // The profiles' bytes are estimates for some types, so their exact
+  // counts are ranked (dotnet-gcdump report; --sample-index overrides).
+  bool ranked_by_count = false;
   bool has_alloc = false;              // sites carry alloc_values/alloc_objects
   std::vector<Capture> captures;       // in series order
   std::vector<size_t> argument_index;  // per capture: its position on the command line

@@ -111,19 +111,16 @@ void NodeStatistics::FillKnown(TrendNode& node, const NodeBuild& build, const st
       node, NodeBuild{values, objects, build.sizes, build.sizes_incomplete, alloc_values, alloc_objects, by_size});
 }
 
-void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
-  // The series as doubles, in buffers each thread reuses: a node keeps
-  // none of them (SeriesOf makes them again for the nodes shown).
-  thread_local std::vector<double> values, objects;
-  values.assign(build.values.begin(), build.values.end());
-  objects.assign(build.objects.begin(), build.objects.end());
+// The change in objects and the bytes per object: from a single size label
+// (exact), else the least-squares fit of bytes over objects.
+void NodeStatistics::FillObjects(TrendNode& node, const NodeBuild& build, const std::vector<double>& values,
+                                 const std::vector<double>& objects) const {
   ObjectSizeEvidence& size = node.size;
   size.label_sizes.assign(build.sizes.begin(), build.sizes.end());
   const bool single_label = !build.sizes_incomplete && build.sizes.size() == 1;
   if (has_objects_) {
     node.delta_objects = objects.back() - objects.front();
-    const Segments& segments = StatSegments();
-    ForEachSegment(objects.size(), segments,
+    ForEachSegment(objects.size(), StatSegments(),
                    [&](size_t first, size_t last) { node.delta_objects_within += objects[last] - objects[first]; });
     if (objects.size() >= 3) {
       size.regression = OlsSlope(values, objects);
@@ -136,7 +133,21 @@ void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
     } else {
       size.bytes_per_object = size.regression;
     }
+  } else if (single_label) {
+    // A count ranked with no bytes beside it: a size label is still exact.
+    size.bytes_per_object = static_cast<double>(build.sizes[0]);
+    size.exact = true;
   }
+}
+
+void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
+  // The series as doubles, in buffers each thread reuses: a node keeps
+  // none of them (SeriesOf makes them again for the nodes shown).
+  thread_local std::vector<double> values, objects;
+  values.assign(build.values.begin(), build.values.end());
+  objects.assign(build.objects.begin(), build.objects.end());
+  ObjectSizeEvidence& size = node.size;
+  FillObjects(node, build, values, objects);
   // Objects this large are sampled with probability > 0.999: counts are exact.
   double typical = 0;
   if (!build.sizes.empty()) {

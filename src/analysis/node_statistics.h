@@ -84,6 +84,8 @@ class NodeStatistics {
   // The statistics of the points `known` (capture indices) only.
   void FillKnown(TrendNode& node, const NodeBuild& build, const std::vector<size_t>& known) const;
   void FillAll(TrendNode& node, const NodeBuild& build) const;
+  void FillObjects(TrendNode& node, const NodeBuild& build, const std::vector<double>& values,
+                   const std::vector<double>& objects) const;
 
   const std::vector<double>& x_;
   bool x_in_days_;

@@ -99,6 +99,11 @@ Diagnostics CaptureNotes(const AlignedProfiles& aligned) {
     notes.push_back(std::move(*d));
   if (aligned.value_type_name == "live" && aligned.value_unit == "count")
     notes.push_back(Note(std::string(kJfrLiveNote)));
+  if (aligned.ranked_by_count)
+    notes.push_back(Note(fmt::format(
+        "ranked by {}, the exact object counts: \"dotnet-gcdump report\" prints one object's size per type, so the "
+        "bytes of its array and string types are estimates (--sample-index inuse_space ranks the bytes)",
+        aligned.value_type_name)));
   // SOS's "Free" rows: said once for the series, first and last.
   std::vector<const Capture*> with_free;
   for (const Capture& c : captures)

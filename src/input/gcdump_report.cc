@@ -107,6 +107,7 @@ StatusOr<Profile> ParseGcdumpReport(std::string_view data, const std::string& so
   }
   Profile profile = std::move(model).Finish();
   profile.runtime = ".NET";
+  profile.estimated_bytes_types = estimated_types;
   if (heap_bytes >= 0) profile.stated_bytes = heap_bytes;
   if (!ValueTotalsFit(profile))
     return Status::InputError(fmt::format("{}: sample values too large (their totals overflow 64 bits)", source));

@@ -125,6 +125,11 @@ struct Profile {
   // .NET heap tables: the bytes of SOS's "Free" row (gaps between objects,
   // counted by the footer, no type), left out of the samples; -1: none.
   int64_t free_bytes = -1;
+  // Heap tables whose bytes per type are estimates for some types
+  // (`dotnet-gcdump report`: one object's size times the count for arrays
+  // and strings): how many such types; the series is then ranked by its
+  // exact counts unless --sample-index says otherwise.
+  int64_t estimated_bytes_types = 0;
   // The runtime the format belongs to ("Java", ".NET") when the format says
   // (heap tables, Java heap profiles); empty for pprof and legacy profiles.
   std::string runtime;
