@@ -183,6 +183,21 @@ std::string ObjectsError(const TrendNode& node) {
 
 // "+3,981 x 4KiB, +2 x 1.13MiB": the growth of each object size, when a
 // site's growth holds more than one; empty otherwise.
+// One object far larger than the objects the site adds most of, and one
+// more of it: a container's backing array grown (Go's map buckets, a
+// slice's array), which Go's heap profile records under the same frames as
+// the elements put in it. Said as the guess it is.
+bool LooksLikeBackingArray(const TrendNode& node, const SizeGrowth& g) {
+  double most = 0;
+  int64_t dominant = 0;
+  for (const SizeGrowth& other : node.size.by_size)
+    if (std::fabs(other.delta_objects) > most) {
+      most = std::fabs(other.delta_objects);
+      dominant = other.size;
+    }
+  return std::round(g.delta_objects) == 1 && dominant > 0 && g.size >= 64 * dominant && most >= 100;
+}
+
 std::string SizeSplit(const TrendNode& node) {
   std::string out;
   size_t parts = 0;
@@ -191,8 +206,9 @@ std::string SizeSplit(const TrendNode& node) {
     if (objects == 0) continue;
     const std::string each = g.size > 0 ? FormatBytes(static_cast<double>(g.size))
                                         : (g.size == 0 ? std::string("unknown size") : std::string("other sizes"));
-    out += fmt::format("{}{}{} x {}", out.empty() ? "" : ", ", node.size.objects_estimated ? "~" : "",
-                       FormatSignedCount(objects), each);
+    out += fmt::format("{}{}{} x {}{}", out.empty() ? "" : ", ", node.size.objects_estimated ? "~" : "",
+                       FormatSignedCount(objects), each,
+                       LooksLikeBackingArray(node, g) ? " (a map's or slice's backing array, grown?)" : "");
     ++parts;
   }
   return parts >= 2 ? out : "";

@@ -1,0 +1,2 @@
+module mapleak
+go 1.19
