@@ -207,9 +207,15 @@ std::string Header(const Report& r) {
                : "");
   }
   std::string span = t.span_seconds > 0 ? fmt::format("span {}, ", FormatSpan(t.span_seconds)) : "";
-  std::string rate = t.total.per_day ? fmt::format(" ({}/{}{})", SignedValue(r, PerUnit(*t.total.per_day, r.rate_unit)),
-                                                   r.rate_unit.name, t.rates_guessed ? "?" : "")
-                                     : "";
+  // The rate is the trend over every capture (Theil-Sen); where its sign
+  // differs from first -> last (a fall at the end of a rise), both are named.
+  const bool signs_differ = t.total.per_day && (*t.total.per_day > 0) != (t.total.delta > 0) && t.total.delta != 0;
+  std::string rate =
+      t.total.per_day
+          ? fmt::format(" ({}{}/{}{})", signs_differ ? "first -> last; the trend over every capture is " : "",
+                        SignedValue(r, PerUnit(*t.total.per_day, r.rate_unit)), r.rate_unit.name,
+                        t.rates_guessed ? "?" : "")
+          : "";
   std::string objs = objects ? fmt::format(", {} objects", FormatSignedCount(t.total_delta_objects)) : "";
   out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
   out += DifferentProgramsLine(t);
@@ -365,6 +371,15 @@ std::string Shrinking(const Report& r) {
 
 std::string Notes(const Report& r) {
   std::string out;
+  // Sites of several object sizes: a function's lines may tell them apart.
+  const auto& captures = r.trend->aligned.captures;
+  if (r.trend->aligned.granularity == Granularity::kFunctions &&
+      std::all_of(captures.begin(), captures.end(), [](const Capture& c) { return c.runtime.empty(); }) &&
+      std::any_of(r.growing.begin(), r.growing.end(), [](const ReportRow& row) {
+        return std::count_if(row.by_size.begin(), row.by_size.end(),
+                             [](const SizeGrowth& g) { return std::round(g.delta_objects) != 0; }) >= 2;
+      }))
+    out += "\nsizes mix in a site above: --granularity lines splits a function's allocations by line.\n";
   if (r.trend->rates_guessed)
     out +=
         "\n? guessed: some capture times are files' modification times (when a file was written, which may be a "
