@@ -6,11 +6,27 @@
 
 namespace pprof_trend {
 
+std::string_view ModelBuilder::Store(std::string_view s) {
+  constexpr size_t kChunk = 1 << 20;
+  if (s.size() > arena_left_) {
+    const size_t size = std::max(kChunk, s.size());
+    arena_.push_back(std::make_unique<char[]>(size));
+    arena_next_ = arena_.back().get();
+    arena_left_ = size;
+  }
+  char* at = arena_next_;
+  s.copy(at, s.size());
+  arena_next_ += s.size();
+  arena_left_ -= s.size();
+  return {at, s.size()};
+}
+
 uint32_t ModelBuilder::Intern(std::string_view s) {
   if (auto it = string_ids_.find(s); it != string_ids_.end()) return it->second;
   const auto id = static_cast<uint32_t>(strings_.size());
-  string_ids_.emplace(std::string(s), id);
-  strings_.emplace_back(s);
+  const std::string_view stored = Store(s);
+  string_ids_.emplace(stored, id);
+  strings_.push_back(stored);
   return id;
 }
 
@@ -89,12 +105,13 @@ Profile ModelBuilder::Finish() && {
   location_ids_ = {};
   address_locations_ = {};
   size_t total = 0;
-  for (const auto& s : strings_) total += s.size();
+  for (std::string_view s : strings_) total += s.size();
   profile_.pool.Reserve(total);
   std::vector<std::string_view> views;
   views.reserve(strings_.size());
-  for (const auto& s : strings_) views.push_back(profile_.pool.Add(s));
+  for (std::string_view s : strings_) views.push_back(profile_.pool.Add(s));
   strings_ = {};
+  arena_.clear();
   for (const auto& [type, unit] : types_) profile_.sample_types.push_back(ValueType{views[type], views[unit]});
   if (period_type_.first != UINT32_MAX)
     profile_.period_type = ValueType{views[period_type_.first], views[period_type_.second]};

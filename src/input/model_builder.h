@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,14 +53,19 @@ class ModelBuilder {
  private:
   uint32_t Intern(std::string_view s);
 
+  // Copies `s` into the arena: the strings' only copy until Finish.
+  std::string_view Store(std::string_view s);
+
   Profile profile_;
-  std::vector<std::string> strings_;
-  // Looked up by string_view without making a string (C++20 heterogeneous lookup).
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> string_ids_;
+  // Each distinct string once, in chunks that never move (a heap table's
+  // two million type names were a std::string each, twice: in the list and
+  // as the lookup's key, ~130 bytes of overhead per name); the lookup is
+  // keyed by views into them.
+  std::vector<std::unique_ptr<char[]>> arena_;
+  size_t arena_left_ = 0;
+  char* arena_next_ = nullptr;
+  std::vector<std::string_view> strings_;
+  std::unordered_map<std::string_view, uint32_t> string_ids_;
   struct PendingFunction {
     uint32_t name, file;
   };
