@@ -207,7 +207,20 @@
   }
 
   // Header.
-  document.getElementById('command').textContent = D.command;
+  // The command line: a long one (a glob of many captures) shows its first
+  // lines and a control for the rest, so the sites stay on the first screen.
+  var command = document.getElementById('command');
+  command.textContent = D.command;
+  var commandMore = document.getElementById('command-more');
+  if (command.scrollHeight > command.clientHeight + 1) {
+    commandMore.hidden = false;
+    commandMore.addEventListener('click', function () {
+      command.classList.remove('clamped');
+      commandMore.hidden = true;
+    });
+  } else {
+    command.classList.remove('clamped');
+  }
   document.querySelectorAll('#summary b').forEach(function (b) { b.textContent = pretty(b.textContent); });
   var inputs = document.getElementById('inputs');
   var captureHeadings = Array.prototype.map.call(document.querySelectorAll('#captures thead th'), function (th) { return th.textContent; });
