@@ -262,6 +262,24 @@ TEST_F(SaramaTrendTest, ProcessesAreFoundWhenAnAllocationTypeIsRanked) {
   }
 }
 
+// Issue 28: ranking alloc_space, the values are allocation counters: within
+// one process a change is the allocations between two captures, each
+// sampled on its own (the later capture holds every sample of the
+// earlier), not two independent samples. The sessions' interval holds the
+// truth (truth.json: 48,178 -> 143,875 leaked, never freed) and is no
+// wider than that model gives (it was ±49,000 as independent samples).
+TEST_F(SaramaTrendTest, AllocationCountersAreJudgedByTheAllocationsBetweenCaptures) {
+  auto t = Run({testing::SaramaDay(1), testing::SaramaDay(2), testing::SaramaDay(3)}, false, "alloc_space");
+  ASSERT_EQ(t.processes, TrendResult::Processes::kOne);
+  const TrendNode* sessions = Site(t, "main.recordSession");
+  ASSERT_NE(sessions, nullptr);
+  ASSERT_TRUE(sessions->delta_objects_error95.has_value());
+  const double truth = 143875 - 48178, error = *sessions->delta_objects_error95;
+  EXPECT_LE(std::fabs(sessions->delta_objects - truth), error) << sessions->delta_objects << " ±" << error;
+  EXPECT_LT(error, 35000);
+  EXPECT_EQ(sessions->stats.trend_class, TrendClass::kGrowing);
+}
+
 TEST_F(SaramaTrendTest, IdenticalInputsShowNoGrowth) {
   auto t = Run({testing::SaramaDay(2), testing::SaramaDay(2), testing::SaramaDay(2)});
   for (const auto& n : t.sites) {

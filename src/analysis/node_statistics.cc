@@ -195,7 +195,11 @@ void NodeStatistics::FillAll(TrendNode& node, const NodeBuild& build) const {
     for (const Part& part : parts) {
       const double at_i = objects_at(part, i), at_j = objects_at(part, j), change = at_j - at_i;
       double churn;
-      if (one_process && SameSegment(segments_, i, j)) {
+      if (counts_allocations_ && !segments_.empty() && SameSegment(segments_, i, j)) {
+        // Counters of allocations in one process: the later capture holds
+        // every sample of the earlier; only the allocations between are new.
+        churn = std::fabs(change);
+      } else if (one_process && SameSegment(segments_, i, j)) {
         double allocated = std::max(0.0, static_cast<double>(build.alloc_objects[j] - build.alloc_objects[i]));
         if (parts.size() > 1) {
           const double all = std::fabs(objects[i]) + std::fabs(objects[j]);

@@ -48,7 +48,11 @@ void MergeSizes(FunctionSizes& into, const AlignedSite& site);
 class NodeStatistics {
  public:
   NodeStatistics(const AlignedProfiles& aligned, const std::vector<double>& x, bool x_in_days, const Segments& segments)
-      : x_(x), x_in_days_(x_in_days), has_objects_(!aligned.objects_type_name.empty()), segments_(segments) {
+      : x_(x),
+        x_in_days_(x_in_days),
+        has_objects_(!aligned.objects_type_name.empty()),
+        counts_allocations_(aligned.cumulative && !aligned.has_alloc),
+        segments_(segments) {
     bool sampled = aligned.value_unit == "bytes";
     for (const auto& c : aligned.captures) {
       sampled = sampled && c.period > 0 && c.period_unit == "bytes";
@@ -80,7 +84,12 @@ class NodeStatistics {
  private:
   // The same model over other points (FillKnown's subset of the captures).
   NodeStatistics(const NodeStatistics& all, const std::vector<double>& x, const Segments& segments)
-      : x_(x), x_in_days_(all.x_in_days_), has_objects_(all.has_objects_), segments_(segments), rate_(all.rate_) {}
+      : x_(x),
+        x_in_days_(all.x_in_days_),
+        has_objects_(all.has_objects_),
+        counts_allocations_(all.counts_allocations_),
+        segments_(segments),
+        rate_(all.rate_) {}
   // The statistics of the points `known` (capture indices) only.
   void FillKnown(TrendNode& node, const NodeBuild& build, const std::vector<size_t>& known) const;
   void FillAll(TrendNode& node, const NodeBuild& build) const;
@@ -90,6 +99,10 @@ class NodeStatistics {
   const std::vector<double>& x_;
   bool x_in_days_;
   bool has_objects_;
+  // The ranked values are allocation counters themselves (alloc_space):
+  // within one process a change is what was allocated between, each
+  // allocation sampled on its own, nothing freed.
+  bool counts_allocations_;
   const Segments& segments_;
   double rate_ = 0;
   std::vector<char> partial_;  // per capture: a table cut short (empty: none is)
