@@ -93,6 +93,10 @@ void WriteOffenderJson(JsonWriter& w, const TrendNode* n, const Report& report) 
   w.BeginObject();
   w.Key("function");
   w.String(NodeName(t.aligned, *n));
+  if (report.told_apart_by.count(n->site_index) > 0) {
+    w.Key("name");  // another site has the same name: as the text prints it, "f (from g)"
+    w.String(RowName(report, *n, false));
+  }
   w.Key("rank");
   w.Int(n->rank);
   w.Key("class");
