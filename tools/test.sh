@@ -4,7 +4,8 @@
 # headless Chromium, inspect against go tool pprof, the layout of every C++
 # file against .clang-format, no function over 120 lines) twice:
 #   1. build/       Release, warnings as errors;
-#   2. build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer.
+#   2. build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer (-O1 -g1), without
+#                   the tests labelled `once` (tests/CMakeLists.txt says which and why).
 # Ends with one verdict line ("tests: N passed, N failed, N skipped"); a
 # skipped test is named loudly. Artifacts (a screenshot of the report) land
 # in build/artifacts/.
@@ -16,12 +17,13 @@ echo "test.sh: installing what is missing (chromium for the HTML report, golang-
 
 passed=0 failed=0 skipped=0
 skipped_names=()
-# run_suite NAME DIR: runs ctest in DIR and adds up its counts.
+# run_suite NAME DIR [CTEST ARGS...]: runs ctest in DIR and adds up its counts.
 run_suite() {
   local name=$1 dir=$2 log
+  shift 2
   log=$(mktemp)
   echo "test.sh: == the suite in $dir ($name)"
-  (cd "$dir" && ctest --output-on-failure -j"$(nproc)") 2>&1 | tee "$log" | grep -E "tests passed|Failed|Not Run|\*\*\*|Skipped" || true
+  (cd "$dir" && ctest --output-on-failure -j"$(nproc)" "$@") 2>&1 | tee "$log" | grep -E "tests passed|Failed|Not Run|\*\*\*|Skipped" || true
   local total fails notrun
   # On a failure the whole ctest log (--output-on-failure: the failed tests' own output) is shown.
   if ! grep -q " 0 tests failed out of" "$log"; then
@@ -52,7 +54,11 @@ echo "test.sh: building the same suite under AddressSanitizer and UndefinedBehav
 if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPPROF_TREND_SANITIZE=ON -DPPROF_TREND_WERROR=OFF >/dev/null &&
    cmake --build build-asan -j"$(nproc)" >/dev/null; then
   export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
-  run_suite ASan build-asan
+  # Tests labelled `once` test what does not depend on the build (statistical
+  # accuracy rates, the page in a browser, the Release package): Release only.
+  once=$(cd build-asan && ctest -N -L once | sed -nE 's/^Total Tests: ([0-9]+)/\1/p')
+  echo "test.sh: the ${once:-?} tests labelled 'once' (accuracy rates, the page in Chromium, the package) ran in the Release suite only"
+  run_suite ASan build-asan -LE once
 else
   echo "test.sh: the sanitizer build failed" >&2
   failed=$((failed + 1))
