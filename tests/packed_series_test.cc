@@ -23,15 +23,86 @@ TEST(PackedSeriesTest, AConstantSeriesHoldsNoBytes) {
 
 TEST(PackedSeriesTest, WidensOnlyAsFarAsTheValuesNeed) {
   PackedSeries s = PackedSeries::Zeros(3, 10);
-  s.push_back(100);  // an offset of 100 from the first value (0): one byte
+  s.push_back(100);  // the first value stored (the zeros before it are not): no bytes
+  EXPECT_EQ(s.width(), 0);
+  s.push_back(120);  // an offset of 20 from it: one byte
   EXPECT_EQ(s.width(), 1);
   s.push_back(-30000);
   EXPECT_EQ(s.width(), 2);
   s.push_back(int64_t{1} << 40);
   EXPECT_EQ(s.width(), 8);
-  EXPECT_EQ(s.ToVector(), (std::vector<int64_t>{0, 0, 0, 100, -30000, int64_t{1} << 40}));
+  EXPECT_EQ(s.ToVector(), (std::vector<int64_t>{0, 0, 0, 100, 120, -30000, int64_t{1} << 40}));
   EXPECT_EQ(s.front(), 0);
   EXPECT_EQ(s.back(), int64_t{1} << 40);
+}
+
+// A site that appears late in a long series (a month whose sites grow) holds
+// nothing for the captures before it, and nothing at all when it then stays
+// constant.
+TEST(PackedSeriesTest, ZerosBeforeTheFirstValueAreNotStored) {
+  PackedSeries s = PackedSeries::Zeros(0, 720);
+  for (int i = 0; i < 700; ++i) s.push_back(0);
+  for (int i = 0; i < 20; ++i) s.push_back(4096);
+  EXPECT_EQ(s.leading_zeros(), 700u);
+  EXPECT_EQ(s.packed_bytes(), 0u);
+  EXPECT_EQ(s[699], 0);
+  EXPECT_EQ(s[700], 4096);
+  PackedSeries varying = PackedSeries::Zeros(0, 720);
+  for (int i = 0; i < 720; ++i) varying.push_back(i < 700 ? 0 : 1000 + i);
+  EXPECT_EQ(varying.width(), 1);
+  EXPECT_LE(varying.packed_bytes(), 20u);
+  std::vector<int64_t> sums(720, 1);
+  varying.AddTo(sums.data());
+  EXPECT_EQ(sums[699], 1);
+  EXPECT_EQ(sums[719], 1720);
+  // A value set among the zeros, and copies, keep every value.
+  std::vector<int64_t> want = varying.ToVector();
+  varying.Set(3, -7);
+  want[3] = -7;
+  EXPECT_EQ(varying.ToVector(), want);
+  EXPECT_EQ(varying.leading_zeros(), 3u);
+  varying.Set(5, 0);  // a zero among the zeros: nothing changes
+  EXPECT_EQ(PackedSeries(varying).ToVector(), want);
+  varying.Erase(3);
+  want.erase(want.begin() + 3);
+  EXPECT_EQ(varying.ToVector(), want);
+  EXPECT_EQ(varying.leading_zeros(), 699u);
+}
+
+// A cumulative counter (alloc_space of a month of hourly captures) grows
+// without bound; stored along its rate it takes the width of the rate's
+// changes, not of its total.
+TEST(PackedSeriesTest, ARisingCounterIsStoredAlongItsRate) {
+  std::mt19937_64 rng(3);
+  PackedSeries plain = PackedSeries::Zeros(0, 720), rising = PackedSeries::Zeros(0, 720, /*rising=*/true);
+  std::vector<int64_t> want;
+  int64_t total = 0;
+  for (int i = 0; i < 720; ++i) {
+    total += 50'000'000 + static_cast<int64_t>(rng() % 1'000'000);  // ~50 MB an hour, +-1%
+    want.push_back(total);
+    plain.push_back(total);
+    rising.push_back(total);
+  }
+  EXPECT_EQ(plain.ToVector(), want);
+  EXPECT_EQ(rising.ToVector(), want);
+  EXPECT_EQ(plain.width(), 8);  // 36 GB from the first value
+  EXPECT_EQ(rising.width(), 4);
+  EXPECT_FALSE(rising.constant());
+  std::vector<int64_t> sums(720, 0);
+  rising.AddTo(sums.data());
+  EXPECT_EQ(sums, want);
+  // A steady rate holds no bytes; a copy, an edit and an erasure keep every value.
+  PackedSeries steady = PackedSeries::Zeros(3, 720, true);
+  for (int i = 0; i < 700; ++i) steady.push_back(1000 + 25 * i);
+  EXPECT_EQ(steady.packed_bytes(), 0u);
+  EXPECT_EQ(steady[702], 1000 + 25 * 699);
+  steady.Set(100, -5);
+  PackedSeries copy = steady;
+  EXPECT_EQ(copy[100], -5);
+  EXPECT_EQ(copy[101], 1000 + 25 * 98);
+  copy.Erase(100);
+  EXPECT_EQ(copy[100], 1000 + 25 * 98);
+  EXPECT_EQ(copy.size(), 702u);
 }
 
 TEST(PackedSeriesTest, EveryInt64RoundTrips) {
@@ -39,9 +110,14 @@ TEST(PackedSeriesTest, EveryInt64RoundTrips) {
   const int64_t extremes[] = {INT64_MIN, INT64_MAX, 0, -1, 1, INT32_MIN, INT32_MAX, INT16_MIN, INT8_MAX + 1};
   for (int round = 0; round < 200; ++round) {
     std::vector<int64_t> want;
-    PackedSeries s;
+    PackedSeries s = PackedSeries::Zeros(0, 0, /*rising=*/round % 2 == 1);
     const int n = 1 + static_cast<int>(rng() % 50);
-    for (int i = 0; i < n; ++i) {
+    const int zeros = rng() % 3 == 0 ? static_cast<int>(rng() % 10) : 0;  // leading zeros, sometimes
+    for (int i = 0; i < zeros && i < n; ++i) {
+      want.push_back(0);
+      s.push_back(0);
+    }
+    for (int i = static_cast<int>(want.size()); i < n; ++i) {
       const uint64_t pick = rng() % 4;
       int64_t v = pick == 0   ? extremes[rng() % std::size(extremes)]
                   : pick == 1 ? static_cast<int64_t>(rng())

@@ -152,11 +152,12 @@ uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h
   site.frames = result_.frame_arena.Allocate(leaf_first.size());
   std::copy(leaf_first.rbegin(), leaf_first.rend(), site.frames.begin());
   // Zeros for the captures before this one.
-  site.values = PackedSeries::Zeros(folded_, num_captures_);
-  site.objects = PackedSeries::Zeros(folded_, num_captures_);
+  // Cumulative counters are stored along their rate (base/packed_series.h).
+  site.values = PackedSeries::Zeros(folded_, num_captures_, result_.cumulative);
+  site.objects = PackedSeries::Zeros(folded_, num_captures_, result_.cumulative);
   if (result_.has_alloc) {
-    site.alloc_values = PackedSeries::Zeros(folded_, num_captures_);
-    site.alloc_objects = PackedSeries::Zeros(folded_, num_captures_);
+    site.alloc_values = PackedSeries::Zeros(folded_, num_captures_, true);
+    site.alloc_objects = PackedSeries::Zeros(folded_, num_captures_, true);
   }
   site.example_lines = result_.line_arena.Allocate(leaf_first.size());
   result_.sites.push_back(std::move(site));
@@ -182,8 +183,8 @@ void Aligner::FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t o
     it = std::find_if(classes.begin(), classes.end(), [&](const auto& c) { return c.size == size; });
   }
   if (it == classes.end()) {
-    classes.push_back(AlignedSite::SizeClass{size, PackedSeries::Zeros(folded_, num_captures_),
-                                             PackedSeries::Zeros(folded_, num_captures_)});
+    classes.push_back(AlignedSite::SizeClass{size, PackedSeries::Zeros(folded_, num_captures_, result_.cumulative),
+                                             PackedSeries::Zeros(folded_, num_captures_, result_.cumulative)});
     it = classes.end() - 1;
   }
   it->folding_values += value;
@@ -333,7 +334,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
         return InternFrame(function, file, line);
       },
       ValueIndices{value_index_, objects_index_, alloc_value_index_, result_.has_alloc ? alloc_objects_index_ : -1});
-  if (result_.sites.capacity() < profile.samples.size()) ReserveHuge(result_.sites, profile.samples.size());
+  GrowHuge(result_.sites, profile.samples.size());
   site_table_.Reserve(profile.samples.size());
   // Step 4: its samples, a chunk at a time: resolved (on a second thread for
   // a large profile) and folded into their sites, in sample order.

@@ -18,7 +18,7 @@ std::vector<char> CountersFell(const AlignedProfiles& aligned) {
   std::vector<int64_t> alloc(n);
   for (const AlignedSite& site : aligned.sites) {
     const PackedSeries& counter = aligned.has_alloc ? site.alloc_values : site.values;
-    if (counter.width() == 0) continue;  // never changed: never fell
+    if (counter.constant()) continue;  // never changed: never fell
     counter.DecodeTo(alloc.data());
     for (size_t i = 1; i < n; ++i)
       if (alloc[i] < alloc[i - 1]) fell[i] = 1;

@@ -32,7 +32,7 @@ SharedBytes MeasureShared(const AlignedProfiles& aligned) {
   SharedBytes s{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
   std::vector<int64_t> v(n);
   for (const AlignedSite& site : aligned.sites) {
-    if (site.values.width() == 0) {  // the same value in every capture
+    if (site.values.constant()) {  // the same value in every capture
       const double a = std::abs(static_cast<double>(site.values.front()));
       if (a == 0) continue;
       for (size_t i = 0; i < n; ++i) {

@@ -25,7 +25,7 @@ void SiteTable::Insert(size_t slot, SiteId id, uint64_t hash) {
 void SiteTable::Reserve(size_t sites) {
   // Most sites of a capture are in the next one too: sized for a profile
   // once instead of growing sample by sample.
-  if (hashes_.capacity() < sites) ReserveHuge(hashes_, sites);
+  GrowHuge(hashes_, sites);
   size_t size = slots_.size();
   while (sites * 2 > size) size *= 2;  // keep the load factor under 1/2
   if (size != slots_.size()) Rebuild(size);

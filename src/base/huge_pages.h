@@ -6,6 +6,7 @@
 // same bytes. A hint only: where THP is off or the call fails, nothing changes.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 
 namespace pprof_trend {
@@ -20,6 +21,15 @@ template <class Vector>
 void ReserveHuge(Vector& v, size_t n) {
   v.reserve(n);
   AdviseHugePages(v.data(), v.capacity() * sizeof(typename Vector::value_type));
+}
+
+// Room for `n` elements in `v` that already holds some: at least half as
+// much again as it has, so an array that grows a little with every capture
+// (a series whose sites grow) is moved O(log n) times, not once a capture.
+template <class Vector>
+void GrowHuge(Vector& v, size_t n) {
+  if (v.capacity() >= n) return;
+  ReserveHuge(v, v.capacity() == 0 ? n : std::max(n, v.capacity() + v.capacity() / 2));
 }
 
 }  // namespace pprof_trend

@@ -7,58 +7,82 @@ namespace pprof_trend {
 PackedSeries& PackedSeries::operator=(const PackedSeries& other) {
   if (this == &other) return *this;
   base_ = other.base_;
+  slope_ = other.slope_;
   size_ = other.size_;
+  lead_ = other.lead_;
   packed_ = other.packed_;
-  SetCapacity(other.size_);  // a copy has no room to spare
+  rising_ = other.rising_;
+  refits_ = other.refits_;
+  SetCapacity(size_ - lead_);  // a copy has no room to spare
   bytes_.reset();
   if (other.bytes_ && width() != 0) {
-    const size_t n = size_t{size_} * width();
+    const size_t n = size_t{size_ - lead_} * width();
     bytes_ = std::make_unique_for_overwrite<uint8_t[]>(std::max<size_t>(n, 1));
     std::memcpy(bytes_.get(), other.bytes_.get(), n);
   }
   return *this;
 }
 
-void PackedSeries::Grow(int new_width, size_t capacity) {
-  std::vector<int64_t> offsets(size_);
-  for (size_t i = 0; i < size_; ++i) offsets[i] = Minus((*this)[i]);
-  SetCapacity(std::max<size_t>({capacity, size_, 1}));
-  bytes_ = std::make_unique_for_overwrite<uint8_t[]>(Capacity() * static_cast<size_t>(new_width));
+void PackedSeries::Rewrite(size_t j, int64_t v, size_t capacity, bool refit) {
+  const size_t stored = size_ - lead_;
+  std::vector<int64_t> values(stored);
+  for (size_t k = 0; k < stored; ++k) values[k] = k == j ? v : Stored(k);
+  if (refit && rising_ && refits_ < kMaxRefits && stored >= 2) {
+    ++refits_;
+    base_ = values[0];
+    const auto rise = Wrap(static_cast<uint64_t>(values.back()) - static_cast<uint64_t>(values[0]));
+    slope_ = rise / static_cast<int64_t>(stored - 1);
+  }
+  int new_width = 0;
+  for (size_t k = 0; k < stored; ++k) new_width = std::max(new_width, WidthFor(Minus(k, values[k])));
+  SetCapacity(std::max<size_t>({capacity, stored, 1}));
   SetWidth(new_width);
-  for (size_t i = 0; i < size_; ++i) {
-    switch (width()) {
-      case 1: bytes_[i] = static_cast<uint8_t>(offsets[i]); break;
-      case 2: Store(i, static_cast<int16_t>(offsets[i])); break;
-      case 4: Store(i, static_cast<int32_t>(offsets[i])); break;
-      default: Store(i, offsets[i]); break;
+  bytes_.reset();
+  if (new_width == 0) return;
+  bytes_ = std::make_unique_for_overwrite<uint8_t[]>(Capacity() * static_cast<size_t>(new_width));
+  for (size_t k = 0; k < stored; ++k) {
+    const int64_t offset = Minus(k, values[k]);
+    switch (new_width) {
+      case 1: bytes_[k] = static_cast<uint8_t>(offset); break;
+      case 2: Store(k, static_cast<int16_t>(offset)); break;
+      case 4: Store(k, static_cast<int32_t>(offset)); break;
+      default: Store(k, offset); break;
     }
   }
 }
 
 void PackedSeries::AddTo(int64_t* acc) const {
+  const size_t n = size_ - lead_;
+  acc += lead_;  // the leading zeros add nothing
   switch (width()) {
     case 0:
-      for (size_t i = 0; i < size_; ++i) acc[i] += base_;
+      for (size_t k = 0; k < n; ++k) acc[k] += Predicted(k);
       return;
     case 1:
-      for (size_t i = 0; i < size_; ++i) acc[i] += Plus(static_cast<int8_t>(bytes_[i]));
+      for (size_t k = 0; k < n; ++k) acc[k] += Plus(k, static_cast<int8_t>(bytes_[k]));
       return;
     case 2:
-      for (size_t i = 0; i < size_; ++i) acc[i] += Plus(Load<int16_t>(i));
+      for (size_t k = 0; k < n; ++k) acc[k] += Plus(k, Load<int16_t>(k));
       return;
     case 4:
-      for (size_t i = 0; i < size_; ++i) acc[i] += Plus(Load<int32_t>(i));
+      for (size_t k = 0; k < n; ++k) acc[k] += Plus(k, Load<int32_t>(k));
       return;
     default:
-      for (size_t i = 0; i < size_; ++i) acc[i] += Plus(Load<int64_t>(i));
+      for (size_t k = 0; k < n; ++k) acc[k] += Plus(k, Load<int64_t>(k));
       return;
   }
 }
 
 void PackedSeries::Assign(std::span<const int64_t> values) {
-  PackedSeries s = Zeros(0, values.size());
+  PackedSeries s = Zeros(0, values.size(), rising_);
   for (int64_t v : values) s.push_back(v);
   *this = std::move(s);
+}
+
+void PackedSeries::SetLeading(size_t i, int64_t v) {
+  std::vector<int64_t> values = ToVector();
+  values[i] = v;
+  Assign(values);
 }
 
 void PackedSeries::Erase(size_t i) {
