@@ -19,6 +19,7 @@ using testing::BuildProfile;
 using testing::HeapSample;
 using testing::ProfileSpec;
 using testing::TestFrame;
+using testing::TestSample;
 
 Profile Decode(const std::string& bytes, const std::string& name) {
   auto p = DecodePprof(bytes, name);
@@ -472,6 +473,53 @@ TEST(AlignTest, DeepInlinedLocationsGrowTheResolveBuffersMidSample) {
     for (uint32_t f : site.frames) got_names.emplace_back(a.frames[f].function);
     EXPECT_EQ(got_names, want_names);
     EXPECT_EQ(Vec(site.example_lines), want_lines);
+  }
+}
+
+// The memory formula of src/analysis/README.md ("Long series"): a site's
+// series hold nothing for the captures before it appears, nothing for a
+// value that stays the same, and nothing for a cumulative counter that rises
+// at a steady rate; a counter whose rate wanders holds the width of its
+// wandering from its first point on only.
+TEST(AlignTest, ASeriesWhoseSitesGrowHoldsOnlyThePointsItHas) {
+  const int captures = 200;
+  std::vector<std::string> bytes;
+  for (int c = 0; c < captures; ++c) {
+    ProfileSpec spec;
+    for (int k = 0; k <= c; ++k) {
+      const int64_t steps = c - k + 1;
+      // Site "k.steady" allocates 10 objects of 64 bytes a capture and keeps one; "k.wandering"
+      // allocates 10 +- 3.
+      TestSample steady = HeapSample(Stack("k.steady" + std::to_string(k)), 1, 64, 64);
+      steady.values = {10 * steps, 640 * steps, 1, 64};
+      int64_t wandered = 0;
+      for (int64_t j = 0; j < steps; ++j) wandered += 10 + (j * 7 + k) % 7 - 3;
+      TestSample wandering = HeapSample(Stack("k.wandering" + std::to_string(k)), 1, 64, 64);
+      wandering.values = {wandered, 64 * wandered, 1, 64};
+      spec.samples.push_back(steady);
+      spec.samples.push_back(wandering);
+    }
+    bytes.push_back(BuildProfile(spec));
+  }
+  const AlignedProfiles a = AlignAll(bytes);
+  ASSERT_EQ(a.sites.size(), 2u * captures);
+  ASSERT_TRUE(a.has_alloc);
+  for (int k = 0; k < captures; k += 37) {
+    const AlignedSite* steady = FindSite(a, "k.steady" + std::to_string(k));
+    const AlignedSite* wandering = FindSite(a, "k.wandering" + std::to_string(k));
+    ASSERT_NE(steady, nullptr);
+    ASSERT_NE(wandering, nullptr);
+    EXPECT_EQ(steady->values.leading_zeros(), static_cast<size_t>(k));
+    EXPECT_EQ(steady->values[static_cast<size_t>(k)], 64);
+    EXPECT_EQ(steady->alloc_values.back(), 640 * (captures - k));
+    for (const PackedSeries* series : {&steady->values, &steady->objects, &steady->alloc_values, &steady->alloc_objects,
+                                       &wandering->values, &wandering->objects})
+      EXPECT_EQ(series->packed_bytes(), 0u) << k;
+    // +-3 objects a capture around the rate: within a byte of the line, from the site's first capture on.
+    for (const PackedSeries* series : {&wandering->alloc_objects, &wandering->alloc_values}) {
+      EXPECT_LE(series->width(), series == &wandering->alloc_values ? 2 : 1) << k;
+      EXPECT_LE(series->packed_bytes(), static_cast<size_t>(captures - k) * static_cast<size_t>(series->width())) << k;
+    }
   }
 }
 
