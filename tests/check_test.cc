@@ -33,7 +33,8 @@ TEST(RulesTest, EachKindOfMistakeNamesTheLine) {
   };
   for (const auto& c : std::vector<Case>{
            {"max-growth 1MiB\nmax-groth 1MiB\n",
-            "r.rules:2: unknown key \"max-groth\" (keys: max-growth, max-rate, max-node-growth, forbid, allow)"},
+            "r.rules:2: unknown key \"max-groth\" (keys: max-growth, max-rate, max-node-growth, forbid, allow, limit, "
+            "min-time-to-limit)"},
            {"\nmax-growth lots\n", "r.rules:2: \"lots\" is not a size (examples: 64MiB, 500KB, 1.5GiB)"},
            {"max-node-growth -5MiB", "r.rules:1: \"-5MiB\" is not a size (examples: 64MiB, 500KB, 1.5GiB)"},
            {"max-rate 10MiB", "r.rules:1: \"10MiB\" is not a rate (examples: 10MiB/day, 200KiB/h)"},

@@ -781,5 +781,64 @@ TEST_F(CliTest, OutOfMemoryIsAMessageNotAnAbort) {
 }
 #endif
 
+// --limit: when the in-use total reaches it, in text and JSON, on a live
+// leak's 17 captures (testdata/long-leak: +5.7MiB/s, 52.6MiB at the last).
+TEST_F(CliTest, LimitProjectsWhenTheInUseTotalReachesIt) {
+  const std::string dir = testing::SourcePath("testdata/long-leak/");
+  RunResult text = Run("--limit 64MiB " + dir);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("  limit 64MiB: reached in ~1.99 s (95%: 1.84 s - 2.15 s), on "), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("at +5.74MiB/s from 52.60MiB; 50% of the growth is main.leakRequest, 50% of the growth is "
+                          "main.cacheResponse\n"),
+            std::string::npos)
+      << text.out;
+  RunResult json = Run("--limit 64MiB --format json " + dir);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  for (const char* field : {"\"projection\": {", "\"limit_bytes\": 67108864", "\"outcome\": \"reaches\"",
+                            "\"seconds_to_limit_95\": [", "\"reaches_limit_at\": \"", "\"top_contributors\": ["})
+    EXPECT_NE(json.out.find(field), std::string::npos) << field;
+  // Without --limit, no projection.
+  EXPECT_EQ(Run("--format json " + dir).out.find("\"projection\""), std::string::npos);
+  // Already over it; not a size; a cumulative type.
+  EXPECT_NE(Run("--limit 10MiB " + dir).out.find("limit 10MiB: already reached: the in-use total is "),
+            std::string::npos);
+  RunResult bad = Run("--limit lots " + dir);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "pprof-trend: --limit: \"lots\" is not a size (examples: 64MiB, 500KB, 1.5GiB)\n");
+  RunResult alloc = Run("--limit 1GiB --sample-index alloc_space " + dir);
+  EXPECT_EQ(alloc.exit_code, 2);
+  EXPECT_NE(alloc.err.find("--limit projects the memory in use; alloc_space counts every allocation"),
+            std::string::npos)
+      << alloc.err;
+}
+
+// check --limit SIZE --min-time-to-limit DURATION fails (exit 1) when the
+// projection's interval begins sooner, and says the projection.
+TEST_F(CliTest, CheckFailsWhenTheLimitMayBeReachedSooner) {
+  const std::string dir = testing::SourcePath("testdata/long-leak/");
+  RunResult soon = Run("check --limit 64MiB --min-time-to-limit 1m " + dir);
+  EXPECT_EQ(soon.exit_code, 1) << soon.out << soon.err;
+  EXPECT_NE(soon.out.find("FAIL  min-time-to-limit 1m"), std::string::npos) << soon.out;
+  EXPECT_NE(soon.out.find("measured limit 64MiB: reached in ~1.99 s"), std::string::npos) << soon.out;
+  EXPECT_NE(soon.out.find("main.leakRequest"), std::string::npos) << soon.out;  // an offender
+  RunResult later = Run("check --limit 64MiB --min-time-to-limit 1s " + dir);
+  EXPECT_EQ(later.exit_code, 0) << later.out << later.err;
+  RunResult json = Run("check --limit 64MiB --min-time-to-limit 1m --format json " + dir);
+  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_NE(json.out.find("\"budget\": \"min-time-to-limit\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"reaches_limit_at\""), std::string::npos) << json.out;
+  RunResult github = Run("check --limit 64MiB --min-time-to-limit 1m --format github " + dir);
+  EXPECT_NE(github.out.find("::error title=pprof-trend min-time-to-limit::measured limit 64MiB: reached in"),
+            std::string::npos)
+      << github.out;
+  // In a rules file too; without --limit it cannot hold: a usage error.
+  Write("rules.txt", "limit 64MiB\nmin-time-to-limit 1m\n");
+  EXPECT_EQ(Run("check --rules rules.txt " + dir).exit_code, 1);
+  RunResult no_limit = Run("check --min-time-to-limit 7d " + dir);
+  EXPECT_EQ(no_limit.exit_code, 2);
+  EXPECT_EQ(no_limit.err, "pprof-trend: --min-time-to-limit needs --limit SIZE (the memory limit)\n");
+}
+
 }  // namespace
 }  // namespace pprof_trend

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
+#include "analysis/projection.h"
 #include "base/closest_name.h"
 #include "base/units.h"
 
@@ -14,6 +16,13 @@ StatusOr<SizeLimit> ParseSizeLimit(const std::string& text, std::string_view whe
   if (!bytes)
     return Status::UsageError(fmt::format("{}: \"{}\" is not a size (examples: 64MiB, 500KB, 1.5GiB)", where, text));
   return SizeLimit{*bytes, text};
+}
+
+StatusOr<DurationLimit> ParseDurationLimit(const std::string& text, std::string_view where) {
+  auto seconds = ParseDuration(text);
+  if (!seconds || *seconds <= 0)
+    return Status::UsageError(fmt::format("{}: \"{}\" is not a duration (examples: 7d, 36h, 90m)", where, text));
+  return DurationLimit{*seconds, text};
 }
 
 StatusOr<RateLimit> ParseRateLimit(const std::string& text, std::string_view where) {
@@ -60,9 +69,15 @@ Status ParseRules(std::string_view text, const std::string& path, Budgets* budge
       budgets->forbid.push_back(value);
     } else if (key == "allow") {
       budgets->allow.push_back(value);
+    } else if (key == "limit") {
+      ASSIGN_OR_RETURN(budgets->limit, ParseSizeLimit(value, where));
+    } else if (key == "min-time-to-limit") {
+      ASSIGN_OR_RETURN(budgets->min_time_to_limit, ParseDurationLimit(value, where));
     } else {
-      return Status::UsageError(fmt::format(
-          "{}: unknown key \"{}\" (keys: max-growth, max-rate, max-node-growth, forbid, allow)", where, key));
+      return Status::UsageError(
+          fmt::format("{}: unknown key \"{}\" (keys: max-growth, max-rate, max-node-growth, forbid, allow, limit, "
+                      "min-time-to-limit)",
+                      where, key));
     }
     if (end == text.size()) break;
   }
@@ -118,6 +133,32 @@ std::vector<const TrendNode*> Biggest(const TrendResult& trend, std::vector<cons
   });
   if (nodes.size() > kMaxOffenders) nodes.resize(kMaxOffenders);
   return nodes;
+}
+
+// min-time-to-limit: fails when the in-use total may reach --limit sooner
+// (the lower end of the projection's 95% interval), or has reached it.
+StatusOr<Verdict> TimeToLimitVerdict(const TrendResult& trend, const Budgets& budgets) {
+  if (!budgets.limit) return Status::UsageError("--min-time-to-limit needs --limit SIZE (the memory limit)");
+  if (std::string why = NotProjectable(trend.aligned); !why.empty()) return Status::UsageError(why);
+  const Projection p = ProjectToLimit(trend, budgets.limit->bytes);
+  if (p.outcome == Projection::Outcome::kNoTimes)
+    return Status::UsageError(
+        "--min-time-to-limit needs a capture time in every profile, in increasing order (--times)");
+  if (p.outcome == Projection::Outcome::kTooFew)
+    return Status::UsageError(
+        fmt::format("--min-time-to-limit needs at least {} captures of the last process; it has {}",
+                    Projection::kMinCaptures, p.captures));
+  Verdict v;
+  v.budget = "min-time-to-limit";
+  v.limit = budgets.min_time_to_limit->text;
+  v.limit_value = budgets.min_time_to_limit->seconds;
+  v.measured = p.outcome == Projection::Outcome::kReaches ? p.seconds_low
+               : p.outcome == Projection::Outcome::kOver  ? 0
+                                                          : INFINITY;  // not reached at the current trend
+  v.passed = v.measured >= v.limit_value;
+  if (!v.passed)
+    for (const Projection::Contributor& c : p.contributors) v.offenders.push_back(c.site);
+  return v;
 }
 
 }  // namespace
@@ -225,6 +266,10 @@ StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets)
       v.passed = false;
       v.closest_name = ClosestFunction(aligned, budgets.forbid[i]);
     }
+    result.verdicts.push_back(std::move(v));
+  }
+  if (budgets.min_time_to_limit) {
+    ASSIGN_OR_RETURN(Verdict v, TimeToLimitVerdict(trend, budgets));
     result.verdicts.push_back(std::move(v));
   }
   for (const auto& v : result.verdicts) result.passed = result.passed && v.passed;

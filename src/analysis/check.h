@@ -6,6 +6,8 @@
 //   max-node-growth SIZE   growth of any single site
 //   forbid REGEX           no site whose frames match may be classed growing
 //   allow REGEX            sites whose frames match are left out of every budget
+//   limit SIZE             the memory limit the in-use total is projected to (analysis/projection)
+//   min-time-to-limit DURATION  the projection's 95% interval may not begin sooner
 // A site matches a REGEX when any frame of its path (function or file name)
 // contains a match. Budgets come from flags and from a rules file (one
 // `key value` per line, `#` comments); flags override the file's limits,
@@ -32,18 +34,26 @@ struct RateLimit {
   std::string text;    // "10MiB/day"
 };
 
+struct DurationLimit {
+  double seconds = 0;
+  std::string text;  // "7d"
+};
+
 struct Budgets {
   std::optional<SizeLimit> max_growth;
   std::optional<RateLimit> max_rate;
   std::optional<SizeLimit> max_node_growth;
   std::vector<std::string> forbid;
   std::vector<std::string> allow;
+  std::optional<SizeLimit> limit;  // --limit: what min-time-to-limit projects to
+  std::optional<DurationLimit> min_time_to_limit;
 
-  bool empty() const { return !max_growth && !max_rate && !max_node_growth && forbid.empty(); }
+  bool empty() const { return !max_growth && !max_rate && !max_node_growth && forbid.empty() && !min_time_to_limit; }
 };
 
 StatusOr<SizeLimit> ParseSizeLimit(const std::string& text, std::string_view where);
 StatusOr<RateLimit> ParseRateLimit(const std::string& text, std::string_view where);
+StatusOr<DurationLimit> ParseDurationLimit(const std::string& text, std::string_view where);
 
 // Parses a rules file's text into `budgets` (limits set only where the file
 // has them). Errors name `path` and the line: "rules.txt:3: unknown key ...".

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "analysis/projection.h"
 #include "analysis/series_builder.h"
 #include "base/diagnostic.h"
 #include "base/exit_codes.h"
@@ -226,6 +227,11 @@ Outcome Watch::Analyse(const Instance& in, bool final_report) {
   const TrendResult& t = analysis.trend;
   ReportOptions report_options;
   report_options.command_line = "pprof-trend watch";
+  // --limit: the projection in the report (and the check's words for it).
+  if (options_.budgets.limit && NotProjectable(t.aligned).empty()) {
+    report_options.memory_limit = options_.budgets.limit->bytes;
+    report_options.memory_limit_text = options_.budgets.limit->text;
+  }
   Report report = BuildReport(t, report_options);
   std::string growing;
   for (size_t i = 0; i < std::min<size_t>(3, report.growing.size()); ++i) {

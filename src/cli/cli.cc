@@ -12,6 +12,7 @@
 
 #include "analysis/check.h"
 #include "analysis/pipeline.h"
+#include "analysis/projection.h"
 #include "base/phase_timer.h"
 #include "base/units.h"
 #include "base/utf8.h"
@@ -65,6 +66,7 @@ struct TrendFlags {
   std::string html;    // also write the HTML report here
   bool force = false;  // --html may replace an existing file that is no profile
   std::optional<size_t> node_count;
+  std::string memory_limit;  // --limit SIZE
 };
 
 struct ExportFlags {
@@ -77,6 +79,7 @@ struct CheckFlags {
   AnalysisFlags analysis;
   std::string format = "text";
   std::string max_growth, max_rate, max_node_growth, rules, baseline;
+  std::string memory_limit, min_time_to_limit;  // --limit SIZE, --min-time-to-limit DURATION
   std::vector<std::string> forbid, allow;
 };
 
@@ -228,10 +231,21 @@ int RunTrend(const TrendFlags& flags, const std::vector<std::string>& arguments,
                                  flags.force);
     if (!s.ok()) return ExitFor(s, err);
   }
+  std::optional<SizeLimit> memory_limit;
+  if (!flags.memory_limit.empty()) {
+    auto limit = ParseSizeLimit(flags.memory_limit, "--limit");
+    if (!limit.ok()) return ExitFor(limit.status(), err);
+    memory_limit = *limit;
+  }
   auto trend = AnalyzeFlags(flags.analysis, err);
   if (!trend.ok()) return ExitFor(trend.status(), err);
   ReportOptions report_options;
   report_options.command_line = command_line;
+  if (memory_limit) {
+    if (std::string why = NotProjectable(trend->aligned); !why.empty()) return ExitFor(Status::UsageError(why), err);
+    report_options.memory_limit = memory_limit->bytes;
+    report_options.memory_limit_text = memory_limit->text;
+  }
   if (flags.node_count) report_options.node_count = report_options.listed_per_kind = *flags.node_count;
   PhaseTimer timer;
   Report report = BuildReport(*trend, report_options);
@@ -269,11 +283,20 @@ StatusOr<Budgets> CollectBudgets(const CheckFlags& flags, bool required = true) 
   if (!flags.max_node_growth.empty()) {
     ASSIGN_OR_RETURN(budgets.max_node_growth, ParseSizeLimit(flags.max_node_growth, "--max-node-growth"));
   }
+  if (!flags.memory_limit.empty()) {
+    ASSIGN_OR_RETURN(budgets.limit, ParseSizeLimit(flags.memory_limit, "--limit"));
+  }
+  if (!flags.min_time_to_limit.empty()) {
+    ASSIGN_OR_RETURN(budgets.min_time_to_limit, ParseDurationLimit(flags.min_time_to_limit, "--min-time-to-limit"));
+  }
+  if (budgets.min_time_to_limit && !budgets.limit)
+    return Status::UsageError("--min-time-to-limit needs --limit SIZE (the memory limit)");
   budgets.forbid.insert(budgets.forbid.end(), flags.forbid.begin(), flags.forbid.end());
   budgets.allow.insert(budgets.allow.end(), flags.allow.begin(), flags.allow.end());
   if (budgets.empty() && required)
     return Status::UsageError(
-        "check needs at least one budget: --max-growth, --max-rate, --max-node-growth, --forbid or --rules");
+        "check needs at least one budget: --max-growth, --max-rate, --max-node-growth, --forbid, "
+        "--min-time-to-limit (with --limit) or --rules");
   return budgets;
 }
 
@@ -293,7 +316,12 @@ int RunCheckCommand(CheckFlags flags, std::ostream& out, std::ostream& err, Exit
                        : flags.format == "junit"  ? CheckFormat::kJunit
                        : flags.format == "github" ? CheckFormat::kGithub
                                                   : CheckFormat::kText;
-  out << RenderCheck(*result, BuildReport(*trend, ReportOptions{}), format);
+  ReportOptions report_options;
+  if (budgets->limit && NotProjectable(trend->aligned).empty()) {
+    report_options.memory_limit = budgets->limit->bytes;
+    report_options.memory_limit_text = budgets->limit->text;
+  }
+  out << RenderCheck(*result, BuildReport(*trend, report_options), format);
   return Finish(result->passed ? kExitOk : kExitCheckFailed, out, err, exit_now);
 }
 
@@ -414,6 +442,11 @@ void AddBudgetOptions(CLI::App* app, CheckFlags& flags) {
   app->add_option("--allow", flags.allow, "REGEX: leave sites with a matching frame out of every budget (repeatable)")
       ->allow_extra_args(false);
   app->add_option("--rules", flags.rules, "FILE: budgets, one `key value` per line, # comments");
+  app->add_option("--limit", flags.memory_limit,
+                  "SIZE: the memory limit (a container's, say) the in-use total is projected to");
+  app->add_option(
+      "--min-time-to-limit", flags.min_time_to_limit,
+      "DURATION: fail if the in-use total may reach --limit sooner (the 95% interval's lower end), e.g. 7d");
 }
 
 // The subcommands' options, each into its flags.
@@ -524,6 +557,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->capture_default_str();
   app.add_option("--html", flags.html, "FILE: also write a self-contained HTML report there");
   app.add_flag("--force", flags.force, "let --html replace an existing file that is no profile and no earlier report");
+  app.add_option("--limit", flags.memory_limit,
+                 "SIZE: the memory limit (a container's, say): when the in-use total reaches it at its trend, with a "
+                 "95% interval, and which sites carry the growth");
   app.add_option("--nodecount", flags.node_count, "show at most N sites (text default 10; JSON: all)")
       ->check(CLI::PositiveNumber);
   AddAnalysisOptions(&app, flags.analysis);

@@ -18,8 +18,14 @@ std::string NothingMatched(const std::string& closest) {
          (closest.empty() ? std::string() : fmt::format("; did you mean {}?", closest));
 }
 
-std::string Measured(const Verdict& v) {
+std::string Measured(const Verdict& v, const Report& report) {
   if (v.matched_nothing) return NothingMatched(v.closest_name);
+  // The projection said whole: "limit 2GiB: reached in ~3.1 days (95%: 2.0 days - 4.5 days), on ...".
+  if (v.budget == "min-time-to-limit") {
+    if (report.projection) return ProjectionLine(report);
+    return std::isfinite(v.measured) ? "reached in " + FormatSpan(v.measured) + " at the earliest (95%)"
+                                     : "not reached at the current trend";
+  }
   if (v.budget == "forbid")
     return fmt::format("{} growing site{}", static_cast<int64_t>(v.measured), v.measured == 1 ? "" : "s");
   std::string value = FormatSignedBytes(v.measured);
@@ -77,7 +83,7 @@ std::string Text(const CheckResult& r, const Report& report) {
   for (const auto& v : r.verdicts) {
     out += fmt::format("  {}  {:<15} {:<24} {}{}\n", v.passed ? "PASS" : "FAIL", v.budget,
                        FitWidth(TerminalSafe(v.limit), 24), v.matched_nothing ? "" : "measured ",
-                       TerminalSafe(Measured(v)));
+                       TerminalSafe(Measured(v, report)));
     if (!v.passed)
       for (const TrendNode* n : v.offenders) out += fmt::format("          {}\n", Offender(report, *n));
     for (const TrendNode* n : v.grew_unclassed)
@@ -180,6 +186,7 @@ std::string Json(const CheckResult& r, const Report& report) {
     w.EndObject();
   }
   w.EndArray();
+  if (report.projection) WriteProjectionJson(w, report);
   w.Key("budgets");
   w.BeginArray();
   for (const auto& v : r.verdicts) WriteVerdictJson(w, v, report);
@@ -202,7 +209,8 @@ std::string Junit(const CheckResult& r, const Report& report) {
       out += fmt::format("    <testcase classname=\"pprof-trend.check\" name=\"{}\"/>\n", name);
       continue;
     }
-    std::string message = v.matched_nothing ? Measured(v) : fmt::format("measured {}, limit {}", Measured(v), Limit(v));
+    std::string message =
+        v.matched_nothing ? Measured(v, report) : fmt::format("measured {}, limit {}", Measured(v, report), Limit(v));
     std::string detail;
     for (const TrendNode* n : v.offenders) detail += Offender(report, *n) + "\n";
     out += fmt::format("    <testcase classname=\"pprof-trend.check\" name=\"{}\">\n", name);
@@ -254,10 +262,12 @@ std::string Github(const CheckResult& r, const Report& report) {
                          GithubData(fmt::format("matches and grew, classed {} (not growing): {}",
                                                 TrendClassName(n->stats.trend_class), Offender(report, *n))));
     if (v.passed) {
-      out += fmt::format("pprof-trend check: PASS {} (limit {}, measured {})\n", v.budget, Limit(v), Measured(v));
+      out +=
+          fmt::format("pprof-trend check: PASS {} (limit {}, measured {})\n", v.budget, Limit(v), Measured(v, report));
       continue;
     }
-    std::string message = v.matched_nothing ? Measured(v) : fmt::format("measured {}, limit {}", Measured(v), Limit(v));
+    std::string message =
+        v.matched_nothing ? Measured(v, report) : fmt::format("measured {}, limit {}", Measured(v, report), Limit(v));
     for (const TrendNode* n : v.offenders) message += "\n" + Offender(report, *n);
     out += fmt::format("::error title={}::{}\n", GithubProperty("pprof-trend " + v.budget), GithubData(message));
   }

@@ -1,6 +1,7 @@
 #include "output/render_json.h"
 
 #include <algorithm>
+#include <cmath>
 #include <span>
 
 #include "analysis/discoveries.h"
@@ -317,6 +318,7 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
   w.Key("class");
   w.String(TrendClassName(t.total.trend_class));
   w.EndObject();
+  if (report.projection) WriteProjectionJson(w, report);
   w.Key("nodes");
   w.BeginArray();
   // The report's lists, in rank order: the text table's rows come first.
@@ -335,6 +337,71 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
 }
 
 }  // namespace
+
+// --limit: when the in-use total reaches the limit (analysis/projection.h).
+void WriteProjectionJson(JsonWriter& w, const Report& report) {
+  const Projection& p = *report.projection;
+  const auto& captures = report.trend->aligned.captures;
+  w.Key("projection");
+  w.BeginObject();
+  w.Key("limit_bytes");
+  w.Double(p.limit);
+  w.Key("outcome");
+  w.String(ProjectionOutcomeName(p.outcome));
+  w.Key("text");
+  w.String(ProjectionLine(report));
+  w.Key("basis");  // the captures the rate is fitted to: the last process's
+  w.BeginObject();
+  w.Key("first_capture");
+  w.Int(static_cast<int64_t>(p.first_capture));
+  w.Key("captures");
+  w.Int(static_cast<int64_t>(p.captures));
+  w.Key("times_guessed");
+  w.Bool(p.times_guessed);
+  w.EndObject();
+  const bool fitted = p.outcome != Projection::Outcome::kNoTimes && p.outcome != Projection::Outcome::kTooFew;
+  w.Key("level_bytes");
+  fitted ? w.Double(p.level) : w.Null();
+  w.Key("rate_bytes_per_second");
+  fitted ? w.Double(p.rate) : w.Null();
+  w.Key("rate_bytes_per_second_95");
+  if (fitted && std::isfinite(p.rate_low) && std::isfinite(p.rate_high)) {
+    w.BeginArray();
+    w.Double(p.rate_low);
+    w.Double(p.rate_high);
+    w.EndArray();
+  } else {
+    w.Null();
+  }
+  const bool reaches = p.outcome == Projection::Outcome::kReaches;
+  w.Key("seconds_to_limit");
+  reaches ? w.Double(p.seconds) : w.Null();
+  w.Key("seconds_to_limit_95");  // [low, high]; high null: not bounded
+  if (reaches) {
+    w.BeginArray();
+    w.Double(p.seconds_low);
+    w.OptionalDouble(p.seconds_high);
+    w.EndArray();
+  } else {
+    w.Null();
+  }
+  w.Key("reaches_limit_at");
+  reaches&& captures.back().time_nanos != 0 ? w.String(FormatTimeRfc3339(p.reaches_at_nanos)) : w.Null();
+  w.Key("top_contributors");
+  w.BeginArray();
+  for (const Projection::Contributor& c : p.contributors) {
+    w.BeginObject();
+    w.Key("name");
+    w.String(MakeRow(report, *c.site).name);
+    w.Key("rank");
+    w.Int(c.site->rank);
+    w.Key("share");
+    w.Double(c.share);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
 
 void RenderJson(const Report& report, const JsonOptions& options, std::ostream& out) {
   JsonWriter w(2, &out);

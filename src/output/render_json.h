@@ -37,5 +37,7 @@ void WriteRateFields(JsonWriter& w, std::optional<double> per_day);
 void WriteProcesses(JsonWriter& w, const TrendResult& t);
 // The captures, in series order, as the value being written (an array).
 void WriteCaptures(JsonWriter& w, const AlignedProfiles& a);
+// --limit: the key "projection" and its object (report.projection is set).
+void WriteProjectionJson(JsonWriter& w, const Report& report);
 
 }  // namespace pprof_trend

@@ -416,7 +416,59 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   lost.resize(std::min(lost.size(), report.options.shrinking_count));
   for (const TrendNode* node : lost) report.shrinking.push_back(MakeRow(report, *node));
   for (const auto& row : report.growing) report.any_estimate = report.any_estimate || row.node->size.objects_estimated;
+  if (report.options.memory_limit) report.projection = ProjectToLimit(trend, *report.options.memory_limit);
   return report;
+}
+
+std::string_view ProjectionOutcomeName(Projection::Outcome outcome) {
+  switch (outcome) {
+    case Projection::Outcome::kReaches: return "reaches";
+    case Projection::Outcome::kOver: return "over";
+    case Projection::Outcome::kNotGrowing: return "not_growing";
+    case Projection::Outcome::kPlateau: return "plateau";
+    case Projection::Outcome::kNoTimes: return "no_times";
+    case Projection::Outcome::kTooFew: return "too_few";
+  }
+  return "too_few";
+}
+
+std::string ProjectionLine(const Report& report) {
+  if (!report.projection) return "";
+  const Projection& p = *report.projection;
+  const std::string head = fmt::format("limit {}: ", report.options.memory_limit_text);
+  const std::string guessed = p.times_guessed ? " (times from the files' modification times: a guess)" : "";
+  switch (p.outcome) {
+    case Projection::Outcome::kNoTimes: return head + "no projection: the captures have no times (--times gives them)";
+    case Projection::Outcome::kTooFew:
+      return head + fmt::format("no projection: {} of the last process (at least {} are needed)",
+                                Plural(static_cast<int64_t>(p.captures), "capture"), Projection::kMinCaptures);
+    case Projection::Outcome::kOver:
+      return head + fmt::format("already reached: the in-use total is {} at the last capture", FormatBytes(p.level));
+    case Projection::Outcome::kNotGrowing:
+      return head + fmt::format("not reached at the current trend (the total does not grow: {}/{})",
+                                FormatSignedBytes(PerUnit(p.rate * kSecondsPerDay, report.rate_unit)),
+                                report.rate_unit.name);
+    case Projection::Outcome::kPlateau:
+      return head + fmt::format("not reached at the current trend (its growth stopped: no rise over the last {})",
+                                Plural(static_cast<int64_t>(p.plateau_captures), "capture"));
+    case Projection::Outcome::kReaches: break;
+  }
+  // The interval: "95%: 3.90 days - 7.80 days"; open above when the rate's
+  // interval reaches 0; not bounded at all with too few captures.
+  const std::string interval = p.seconds_high
+                                   ? fmt::format("95%: {} - {}", FormatSpan(p.seconds_low), FormatSpan(*p.seconds_high))
+                               : p.seconds_low > 0 ? fmt::format("95%: {} or later", FormatSpan(p.seconds_low))
+                                                   : "no bounded 95% interval: too few captures, or too much scatter";
+  std::string out = head + fmt::format("reached in ~{} ({}), on {}, at {}/{} from {}{}", FormatSpan(p.seconds),
+                                       interval, FormatTimeUtc(p.reaches_at_nanos),
+                                       FormatSignedBytes(PerUnit(p.rate * kSecondsPerDay, report.rate_unit)),
+                                       report.rate_unit.name, FormatBytes(p.level), guessed);
+  for (size_t i = 0; i < p.contributors.size(); ++i)
+    out += fmt::format("{} {:.0f}% of the growth is {}", i == 0 ? ";" : ",", 100 * p.contributors[i].share,
+                       MakeRow(report, *p.contributors[i].site).short_name);
+  if (p.first_capture > 0 || !p.whole_process)
+    out += fmt::format(" (from the last {})", Plural(static_cast<int64_t>(p.captures), "capture"));
+  return out;
 }
 
 }  // namespace pprof_trend

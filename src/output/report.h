@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/projection.h"
 #include "analysis/residence.h"
 #include "analysis/trend.h"
 #include "base/units.h"
@@ -39,6 +40,9 @@ struct ReportOptions {
   size_t listed_per_kind = SIZE_MAX;  // JSON (--nodecount)
   size_t html_sites = 5000;           // the HTML report embeds at most this many sites
   std::string command_line;
+  // --limit: the memory limit the in-use total is projected to (bytes), as written.
+  std::optional<double> memory_limit;
+  std::string memory_limit_text;
 };
 
 // The table cells every renderer prints for a node, "~" marking estimates:
@@ -102,7 +106,15 @@ struct Report {
   // Sites whose names agree with another site's, by site index: what tells
   // each apart. Empty when every site's name is its own.
   std::unordered_map<uint32_t, ToldApart> told_apart_by;
+  // With --limit: when the in-use total reaches it (analysis/projection).
+  std::optional<Projection> projection;
 };
+
+// "limit 2GiB: reached in ~5.2 days (95%: 3.9 days - 7.8 days), on 2026-12-10 14:00:00 UTC, at +340MiB/day from
+// 1.4GiB; 82% of the growth is newPartitionProducer" (no newline).
+std::string ProjectionLine(const Report& report);
+// The projection's outcome as JSON names it: "reaches", "over", "not_growing", "plateau", "no_times", "too_few".
+std::string_view ProjectionOutcomeName(Projection::Outcome outcome);
 
 Report BuildReport(const TrendResult& trend, ReportOptions options);
 
