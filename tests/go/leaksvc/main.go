@@ -75,9 +75,13 @@ func main() {
 	rate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate (0: the default, 512 KiB)")
 	prefill := flag.Int("prefill", 0, "objects leaked before serving (the leak's level at the first capture)")
 	serveFiles := flag.String("serve-files", "", "comma-separated files GET /capture serves in turn")
+	presize := flag.Bool("presize", false, "size the leak's map for -max objects first: the leak grows by exactly -size bytes an object")
 	flag.Parse()
 	if *rate > 0 {
 		runtime.MemProfileRate = *rate
+	}
+	if *presize {
+		leaked = make(map[int][]byte, *limit)
 	}
 	fillCache(64, 64<<10)
 	ln, err := net.Listen("tcp", *addr)
