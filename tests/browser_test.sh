@@ -3,7 +3,7 @@
 # four series (the sarama captures: days; tests' live Go service: seconds,
 # estimated counts with intervals, two object sizes; testdata/long: a
 # restart at every capture, and no site beyond the noise to list;
-# testdata/long-leak: 17 captures of a leak) at 390x844
+# testdata/long-leak: 17 captures of a leak, with --limit) at 390x844
 # (a phone) and 1400x900, light and dark. The page checks itself when its address ends in #selftest (see
 # selfTest in src/output/html/report.js): the page never scrolls sideways,
 # the site column of the top row is inside the viewport, no chart text
@@ -36,7 +36,7 @@ make_report() {  # make_report NAME PROFILES...
 make_report sarama testdata/sarama/day{1,2,3}.pb.gz
 make_report seconds testdata/real/leaksvc-snap1.pb.gz testdata/real/leaksvc-snap4.pb.gz
 make_report long testdata/long/day*.pb.gz
-make_report longleak testdata/long-leak/heap-*.pb.gz
+make_report longleak --limit 64MiB testdata/long-leak/heap-*.pb.gz
 
 # run NAME WIDTH HEIGHT MODE: the page's self-test results as attributes, and a screenshot.
 run() {
@@ -134,7 +134,9 @@ for name in sarama seconds long longleak; do
         longleak)
           expect "$c" data-capture-rows 6 "17 captures folded to the first and last 3"
           expect "$c" data-capture-rows-all 17 "all 17 captures once unfolded"
-          expect "$c" data-top-row '1.*growingmain.leakRequest' "the leak ranked first" ;;
+          expect "$c" data-top-row '1.*growingmain.leakRequest' "the leak ranked first"
+          expect "$c" data-limit-lines 1 "--limit 64MiB drawn as a line on the memory chart"
+          expect "$c" data-limit-label 'limit 64MiB: reached ~2026-12-06 05:20:24 UTC' "the limit's line says when it is reached" ;;
       esac
     done
   done

@@ -114,6 +114,7 @@ void WriteHtmlData(JsonWriter& w, const Report& report, const HtmlOptions& optio
   w.String(report.rate_unit.name);
   w.Key("profiles");
   WriteCaptures(w, a);
+  if (report.projection) WriteProjectionJson(w, report);  // --limit: the memory chart's limit line
   w.Key("sites");
   w.BeginArray();
   // The report's list, in rank order: the text table's rows come first.
@@ -166,6 +167,11 @@ std::string Summary(const Report& report) {
     out += item("rate", FormatNodeValue(t, PerUnit(*t.total.per_day, report.rate_unit), true) + "/" +
                             std::string(report.rate_unit.name) +
                             (t.rates_guessed ? " (guessed: from files' modification times)" : ""));
+  if (report.projection) {  // --limit: the time to it, as the text's line says it
+    const std::string line = ProjectionLine(report);
+    const size_t colon = line.find(": ");
+    out += item(line.substr(0, colon), colon == std::string::npos ? line : line.substr(colon + 2));
+  }
   if (!report.growing.empty()) {
     const ReportRow& top = report.growing.front();
     out += item("top growing site", top.short_name + (top.objects_phrase.empty() ? "" : ": " + top.objects_phrase));

@@ -108,6 +108,9 @@
       });
       maxY = Math.max(maxY, acc);
     }
+    // A limit (--limit) within twice the data's height widens the scale to show it.
+    var limit = opts.limit && opts.limit.bytes <= 2 * maxY ? opts.limit : null;
+    if (limit) maxY = Math.max(maxY, limit.bytes);
     var ticks = axisTicks(maxY, narrow ? 3 : 4, opts.format === fmtBytes && D.unit === 'bytes');
     maxY = ticks[ticks.length - 1];
     var L = 10 + Math.max.apply(null, ticks.map(function (v) { return textWidth(opts.format(v)); }));
@@ -155,6 +158,19 @@
       lastRestartLabel = x;
       s.appendChild(svg('text', { x: x + 3, y: T + 8, 'class': 'restart-label' }, 'restart'));
     });
+    if (opts.limit) {
+      // The limit: a dashed line where it fits the scale, else a note at the top.
+      var said = 'limit ' + opts.limit.text + (opts.limit.when ? ': ' + opts.limit.when : '');
+      if (limit) {
+        var ly = Y(limit.bytes);
+        s.appendChild(svg('line', { x1: L, x2: W - R, y1: ly, y2: ly, 'class': 'limit' }));
+        s.lastChild.appendChild(svg('title', {}, opts.limit.line));
+      }
+      var lt = svg('text', { x: W - R, y: limit ? Math.max(T + 8, Y(limit.bytes) - 4) : T + 8, 'text-anchor': 'end', 'class': 'limit-label' },
+        limit ? said : said + ' (above the scale)');
+      lt.appendChild(svg('title', {}, opts.limit.line));
+      s.appendChild(lt);
+    }
     var base = new Array(n).fill(0);
     series.forEach(function (se) {
       var pts = [];
@@ -264,10 +280,19 @@
     return p.total_bytes - top.reduce(function (a, s) { return a + s.bytes[i]; }, 0);
   });
   overviewSeries.push({ name: 'everything else', values: rest, color: COLORS[5] });
+  // --limit: the line on the memory chart and what the projection says.
+  function limitOpts() {
+    var p = D.projection;
+    if (!p) return null;
+    var m = /^limit ([^:]+): (.*)$/.exec(p.text) || [null, fmtBytes(p.limit_bytes), p.text];
+    var when = p.outcome === 'reaches' && p.reaches_limit_at ? 'reached ~' + p.reaches_limit_at.replace('T', ' ').replace('Z', ' UTC') :
+      p.outcome === 'over' ? 'already reached' : (p.outcome === 'not_growing' || p.outcome === 'plateau') ? 'not at the current trend' : '';
+    return { bytes: p.limit_bytes, text: m[1], when: when, line: p.text };
+  }
   function renderOverview() {
     var host = document.getElementById('overview');
     host.textContent = '';
-    chart(host, overviewSeries, { stacked: true, legend: true, format: fmtBytes, label: 'in-use memory over the captures' });
+    chart(host, overviewSeries, { stacked: true, legend: true, format: fmtBytes, label: 'in-use memory over the captures', limit: limitOpts() });
   }
 
   // The ranked table.
@@ -626,6 +651,9 @@
     document.querySelectorAll('#overview svg text[text-anchor="end"]').forEach(function (t) { ticks.push(t.textContent); });
     st.setAttribute('data-y-ticks', ticks.join('|'));
     st.setAttribute('data-restart-marks', String(document.querySelectorAll('#overview svg line.restart').length));
+    st.setAttribute('data-limit-lines', String(document.querySelectorAll('#overview svg line.limit').length));
+    var limitLabel = document.querySelector('#overview svg text.limit-label');
+    st.setAttribute('data-limit-label', limitLabel ? limitLabel.firstChild.nodeValue : '');  // its text, not its title
     st.setAttribute('data-error-bars', String(document.querySelectorAll('#detail svg .errorbar').length));
     st.setAttribute('data-size-rows', String(document.querySelectorAll('#detail .size-row').length));
     // Selection, filter, detail: click the top row, filter it away, clear.
