@@ -29,6 +29,33 @@ TEST(LegacyHeapTest, TotalsEqualGoToolPprof) {
   }
 }
 
+// The runtime.MemStats block that ends a ?debug=1 heap profile (a real
+// capture's), "# Stack = in use / from the OS" included; a file without it
+// has none (-1).
+TEST(LegacyHeapTest, ReadsTheRuntimesMemStats) {
+  auto p = LoadProfile(testing::SourcePath("testdata/sarama/day1.heap.txt"), LoadOptions{});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  const ProcessMemory& m = p->process_memory;
+  EXPECT_EQ(m.sys, 396489048);
+  EXPECT_EQ(m.heap_alloc, 207351416);
+  EXPECT_EQ(m.heap_sys, 372834304);
+  EXPECT_EQ(m.heap_idle, 164077568);
+  EXPECT_EQ(m.heap_inuse, 208756736);
+  EXPECT_EQ(m.heap_released, 5545984);
+  EXPECT_EQ(m.stack_inuse, 425984);
+  EXPECT_EQ(m.stack_sys, 425984);
+  EXPECT_EQ(m.mspan_sys, 911232);
+  EXPECT_EQ(m.mcache_sys, 15600);
+  EXPECT_EQ(m.next_gc, 412379024);
+  EXPECT_EQ(m.num_gc, 11);
+  ASSERT_TRUE(m.complete());
+  // Sys is the sum of its parts.
+  EXPECT_EQ(m.sys, m.heap_sys + m.stack_sys + m.mspan_sys + m.mcache_sys + m.buckhash_sys + m.gc_sys + m.other_sys);
+  auto pb = LoadProfile(testing::SaramaDay(1), LoadOptions{});
+  ASSERT_TRUE(pb.ok());
+  EXPECT_EQ(pb->process_memory.sys, -1);
+}
+
 TEST(LegacyHeapTest, UnsamplesEachRecordAsPprofDoes) {
   // One record of 3 objects of 1000 bytes at rate 524288 (header heap/1048576).
   std::string text =

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <vector>
 
@@ -146,6 +147,48 @@ Status AddRecord(const TextInput& input, const Sampling& sampling, Record& r, Mo
 
 }  // namespace
 
+// "# HeapInuse = 208756736", "# Stack = 425984 / 425984" (in use / from the
+// OS): a line of the runtime.MemStats block, into `memory`. Other lines
+// (PauseNs arrays, flags) and values that are no counts are left out.
+void ParseMemStatsLine(std::string_view line, ProcessMemory& memory) {
+  const size_t eq = line.find(" = ");
+  if (eq == std::string_view::npos) return;
+  std::string_view name = line.substr(0, eq), value = line.substr(eq + 3);
+  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+  auto number = [](std::string_view text) -> int64_t {
+    int64_t v = -1;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    return ec == std::errc() && v >= 0 ? v : -1;
+  };
+  const size_t slash = value.find(" / ");
+  const int64_t first = number(value.substr(0, slash));
+  const int64_t second = slash == std::string_view::npos ? -1 : number(value.substr(slash + 3));
+  struct Field {
+    std::string_view name;
+    int64_t* target;
+    bool second;  // "in use / from the OS": the second number
+  };
+  const Field fields[] = {{"Sys", &memory.sys, false},
+                          {"HeapAlloc", &memory.heap_alloc, false},
+                          {"HeapSys", &memory.heap_sys, false},
+                          {"HeapIdle", &memory.heap_idle, false},
+                          {"HeapInuse", &memory.heap_inuse, false},
+                          {"HeapReleased", &memory.heap_released, false},
+                          {"BuckHashSys", &memory.buckhash_sys, false},
+                          {"GCSys", &memory.gc_sys, false},
+                          {"OtherSys", &memory.other_sys, false},
+                          {"NextGC", &memory.next_gc, false},
+                          {"NumGC", &memory.num_gc, false},
+                          {"MSpan", &memory.mspan_sys, true},
+                          {"MCache", &memory.mcache_sys, true}};
+  for (const Field& f : fields)
+    if (name == f.name) *f.target = f.second ? second : first;
+  if (name == "Stack") {
+    memory.stack_inuse = first;
+    memory.stack_sys = second;
+  }
+}
+
 StatusOr<Profile> ParseGoHeapText(TextInput& input, std::string_view header) {
   ASSIGN_OR_RETURN(const Sampling sampling, ParseHeader(input, header));
   ModelBuilder model(input.source());
@@ -153,6 +196,7 @@ StatusOr<Profile> ParseGoHeapText(TextInput& input, std::string_view header) {
       {{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   model.SetPeriod("space", "bytes", sampling.rate);
   Record record;
+  ProcessMemory memory;
   std::string_view line;
   while (input.Next(&line)) {
     Scanner s(line);
@@ -168,7 +212,10 @@ StatusOr<Profile> ParseGoHeapText(TextInput& input, std::string_view header) {
     }
     std::string_view trimmed = s.Rest();
     if (trimmed.starts_with("#")) {
-      if (!record.open) continue;
+      if (!record.open) {
+        ParseMemStatsLine(trimmed.substr(1), memory);
+        continue;
+      }
       ASSIGN_OR_RETURN(std::optional<Frame> frame, ParseFrameLine(input, trimmed.substr(1)));
       if (frame) record.frames.push_back(*frame);
       continue;
@@ -178,6 +225,7 @@ StatusOr<Profile> ParseGoHeapText(TextInput& input, std::string_view header) {
   }
   RETURN_IF_ERROR(AddRecord(input, sampling, record, model));
   ASSIGN_OR_RETURN(Profile profile, FinishHeapProfile(std::move(model), input));
+  profile.process_memory = memory;
   // The header counts every record's in-use objects: records that hold
   // fewer are a file cut short (a paste, a truncated copy), partial as a
   // cut table is.

@@ -32,6 +32,7 @@ Capture CaptureOf(const Profile& profile) {
   capture.stated_bytes = profile.stated_bytes;
   capture.free_bytes = profile.free_bytes;
   capture.runtime = profile.runtime;
+  capture.process_memory = profile.process_memory;
   capture.view_filter = profile.view_filter;
   return capture;
 }

@@ -39,6 +39,7 @@ struct Capture {
   int64_t free_bytes = -1;            // .NET heap tables: SOS's "Free" bytes, left out of the sites; -1: none
   std::string runtime;                // "Java", ".NET" when the format says; else empty
   std::string view_filter;            // heap tables: not the whole heap (Profile::view_filter)
+  ProcessMemory process_memory;       // Go's MemStats, where the capture carries them
 };
 
 // Everything a Capture says of `profile` but the totals of the ranked types

@@ -96,6 +96,19 @@ struct Sample {
   uint32_t num_labels = 0;
 };
 
+// The Go runtime's memory statistics a capture carries (the "# runtime.MemStats"
+// block that ends a ?debug=1 heap profile), in bytes; -1 where not given.
+struct ProcessMemory {
+  int64_t sys = -1, heap_alloc = -1, heap_sys = -1, heap_idle = -1, heap_inuse = -1, heap_released = -1;
+  int64_t stack_inuse = -1, stack_sys = -1, mspan_sys = -1, mcache_sys = -1;
+  int64_t buckhash_sys = -1, gc_sys = -1, other_sys = -1, next_gc = -1, num_gc = -1;
+  // Sys and the parts it is the sum of (HeapSys, StackSys, MSpan, MCache, BuckHash, GC, Other) are all given.
+  bool complete() const {
+    return sys >= 0 && heap_sys >= 0 && heap_idle >= 0 && heap_inuse >= 0 && heap_released >= 0 && stack_sys >= 0 &&
+           mspan_sys >= 0 && mcache_sys >= 0 && buckhash_sys >= 0 && gc_sys >= 0 && other_sys >= 0;
+  }
+};
+
 struct Profile {
   std::string source;  // the path the profile was read from ("-" for stdin)
   StringPool pool;
@@ -133,6 +146,7 @@ struct Profile {
   // The runtime the format belongs to ("Java", ".NET") when the format says
   // (heap tables, Java heap profiles); empty for pprof and legacy profiles.
   std::string runtime;
+  ProcessMemory process_memory;  // Go's ?debug=1 heap text: its MemStats
   std::string view_filter;
   std::string_view drop_frames;
   std::string_view keep_frames;

@@ -174,6 +174,28 @@ void WriteProcesses(JsonWriter& w, const TrendResult& t) {
   w.EndArray();
 }
 
+// A capture's Go MemStats (bytes): the key "process_memory", each field present where known.
+void WriteProcessMemory(JsonWriter& w, const ProcessMemory& m) {
+  w.Key("process_memory");
+  w.BeginObject();
+  const std::pair<const char*, int64_t> fields[] = {{"sys", m.sys},
+                                                    {"heap_alloc", m.heap_alloc},
+                                                    {"heap_sys", m.heap_sys},
+                                                    {"heap_inuse", m.heap_inuse},
+                                                    {"heap_idle", m.heap_idle},
+                                                    {"heap_released", m.heap_released},
+                                                    {"stack_inuse", m.stack_inuse},
+                                                    {"stack_sys", m.stack_sys},
+                                                    {"next_gc", m.next_gc},
+                                                    {"num_gc", m.num_gc}};
+  for (const auto& [key, value] : fields) {
+    if (value < 0) continue;
+    w.Key(key);
+    w.Int(value);
+  }
+  w.EndObject();
+}
+
 void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
   w.BeginArray();
   for (size_t i = 0; i < a.captures.size(); ++i) {
@@ -201,6 +223,7 @@ void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
     c.stated_bytes >= 0 ? w.Int(c.stated_bytes) : w.Null();
     w.Key("free_bytes");  // .NET heap tables: SOS's "Free" row, left out of total_bytes
     c.free_bytes >= 0 ? w.Int(c.free_bytes) : w.Null();
+    if (c.process_memory.sys >= 0) WriteProcessMemory(w, c.process_memory);
     w.EndObject();
   }
   w.EndArray();
@@ -319,6 +342,30 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
   w.String(TrendClassName(t.total.trend_class));
   w.EndObject();
   if (report.projection) WriteProjectionJson(w, report);
+  if (report.memory) {  // Go captures with MemStats: the process's memory against the sampled heap
+    const MemoryAccount& m = *report.memory;
+    w.Key("process_memory_growth");
+    w.BeginObject();
+    w.Key("first_capture");
+    w.Int(static_cast<int64_t>(m.first));
+    w.Key("last_capture");
+    w.Int(static_cast<int64_t>(m.last));
+    w.Key("held_bytes");  // Sys - HeapReleased, its change; the five parts below add up to it
+    w.Double(m.held);
+    w.Key("sampled_heap_bytes");
+    w.Double(m.sampled);
+    w.Key("heap_beyond_sampled_bytes");
+    w.Double(m.heap_beyond_sampled);
+    w.Key("idle_not_released_bytes");
+    w.Double(m.idle_not_released);
+    w.Key("stacks_bytes");
+    w.Double(m.stacks);
+    w.Key("runtime_metadata_bytes");
+    w.Double(m.metadata);
+    w.Key("text");
+    w.String(MemoryLine(report));
+    w.EndObject();
+  }
   w.Key("nodes");
   w.BeginArray();
   // The report's lists, in rank order: the text table's rows come first.

@@ -219,6 +219,7 @@ std::string Header(const Report& r) {
   std::string objs = objects ? fmt::format(", {} objects", FormatSignedCount(t.total_delta_objects)) : "";
   out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
   if (r.projection) out += "  " + TerminalSafe(ProjectionLine(r)) + "\n";
+  if (r.memory) out += "  " + MemoryLine(r) + "\n";
   out += DifferentProgramsLine(t);
   out += PartialLine(t);
   switch (t.processes) {

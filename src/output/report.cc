@@ -417,6 +417,7 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   for (const TrendNode* node : lost) report.shrinking.push_back(MakeRow(report, *node));
   for (const auto& row : report.growing) report.any_estimate = report.any_estimate || row.node->size.objects_estimated;
   if (report.options.memory_limit) report.projection = ProjectToLimit(trend, *report.options.memory_limit);
+  report.memory = AccountMemory(trend);
   return report;
 }
 
@@ -468,6 +469,26 @@ std::string ProjectionLine(const Report& report) {
                        MakeRow(report, *p.contributors[i].site).short_name);
   if (p.first_capture > 0 || !p.whole_process)
     out += fmt::format(" (from the last {})", Plural(static_cast<int64_t>(p.captures), "capture"));
+  return out;
+}
+
+std::string MemoryLine(const Report& report) {
+  if (!report.memory) return "";
+  const MemoryAccount& m = *report.memory;
+  std::string out = fmt::format(
+      "process memory (runtime.MemStats, captures {} -> {}): held from the OS (Sys - HeapReleased) {} -> {} ({})",
+      m.first + 1, m.last + 1, FormatBytes(m.held_first), FormatBytes(m.held_last), FormatSignedBytes(m.held));
+  if (m.held > 0) {
+    out += fmt::format("; the sampled heap explains ~{} ({:.0f}%)", FormatSignedBytes(m.sampled),
+                       100 * std::clamp(m.sampled / m.held, -9.99, 9.99));
+  } else {
+    out += fmt::format("; the sampled heap ~{}", FormatSignedBytes(m.sampled));
+  }
+  out += fmt::format(
+      "; the rest: heap spans beyond the sampled objects {}, free heap not returned to the OS {}, goroutine stacks "
+      "{}, runtime metadata {}",
+      FormatSignedBytes(m.heap_beyond_sampled), FormatSignedBytes(m.idle_not_released), FormatSignedBytes(m.stacks),
+      FormatSignedBytes(m.metadata));
   return out;
 }
 
