@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "input/gzip.h"
+#include "splitmix.h"
 
 namespace {
 
@@ -47,13 +48,6 @@ struct Options {
   int64_t interval = 86400;  // seconds between captures
   uint64_t seed = 1;
 };
-
-uint64_t Mix(uint64_t x) {  // splitmix64
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 bool ParseArgs(int argc, char** argv, Options* o) {
   for (int i = 1; i + 1 < argc; i += 2) {

@@ -16,6 +16,7 @@
 
 #include "input/gzip.h"
 #include "proto/profile.pb.h"
+#include "splitmix.h"
 
 namespace pb = perftools::profiles;
 
@@ -30,14 +31,6 @@ struct Options {
   int depth = 30;
   uint64_t seed = 1;
 };
-
-// splitmix64: portable, so the same seed gives the same files everywhere.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 bool ParseArgs(int argc, char** argv, Options* o) {
   for (int i = 1; i + 1 < argc; i += 2) {
