@@ -835,6 +835,18 @@ TEST_F(CliTest, CheckFailsWhenTheLimitMayBeReachedSooner) {
   // In a rules file too; without --limit it cannot hold: a usage error.
   Write("rules.txt", "limit 64MiB\nmin-time-to-limit 1m\n");
   EXPECT_EQ(Run("check --rules rules.txt " + dir).exit_code, 1);
+  // Times that are only files' modification times (heap text has none of
+  // its own; the copies are written an hour apart): refused, as --max-rate refuses them.
+  for (int day = 1; day <= 3; ++day) {
+    const std::string name = "day" + std::to_string(day) + ".heap.txt";
+    Write(name, testing::ReadFileOrDie(testing::SourcePath("testdata/sarama/" + name)));
+    const auto when = fs::file_time_type::clock::now() - std::chrono::hours(4 - day);
+    fs::last_write_time(Path(name), when);
+  }
+  RunResult guessed = Run("check --limit 2GiB --min-time-to-limit 7d day1.heap.txt day2.heap.txt day3.heap.txt");
+  EXPECT_EQ(guessed.exit_code, 2) << guessed.out << guessed.err;
+  EXPECT_NE(guessed.err.find("--min-time-to-limit needs a capture time in every profile"), std::string::npos)
+      << guessed.err;
   RunResult no_limit = Run("check --min-time-to-limit 7d " + dir);
   EXPECT_EQ(no_limit.exit_code, 2);
   EXPECT_EQ(no_limit.err, "pprof-trend: --min-time-to-limit needs --limit SIZE (the memory limit)\n");

@@ -141,9 +141,11 @@ StatusOr<Verdict> TimeToLimitVerdict(const TrendResult& trend, const Budgets& bu
   if (!budgets.limit) return Status::UsageError("--min-time-to-limit needs --limit SIZE (the memory limit)");
   if (std::string why = NotProjectable(trend.aligned); !why.empty()) return Status::UsageError(why);
   const Projection p = ProjectToLimit(trend, budgets.limit->bytes);
-  if (p.outcome == Projection::Outcome::kNoTimes)
+  // As --max-rate: a CI gate on when files were written, not captured, would pass or fail by chance.
+  if (p.outcome == Projection::Outcome::kNoTimes || p.times_guessed)
     return Status::UsageError(
-        "--min-time-to-limit needs a capture time in every profile, in increasing order (--times)");
+        "--min-time-to-limit needs a capture time in every profile, in increasing order (--times T1,T2,...; "
+        "files' modification times say when they were written, not captured)");
   if (p.outcome == Projection::Outcome::kTooFew)
     return Status::UsageError(
         fmt::format("--min-time-to-limit needs at least {} captures of the last process; it has {}",
