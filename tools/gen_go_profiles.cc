@@ -32,6 +32,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/write_file.h"
 #include "input/gzip.h"
 #include "splitmix.h"
 
@@ -339,25 +340,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   const Program prog = MakeProgram(o);
-  const int64_t most = std::max(o.samples, o.grow_to);
   std::vector<Site> sites;
   const int digits = static_cast<int>(std::to_string(o.captures).size());
   for (int c = 0; c < o.captures; ++c) {
     int64_t n = o.samples;
     if (o.grow_to > 0 && o.captures > 1) n = o.samples + (o.grow_to - o.samples) * c / (o.captures - 1);
-    while (static_cast<int64_t>(sites.size()) < std::min(n, most)) sites.push_back(MakeSite(o, sites));
+    while (static_cast<int64_t>(sites.size()) < n) sites.push_back(MakeSite(o, sites));
     std::string raw = WriteCapture(o, prog, sites, c);
     char name[64];
     std::snprintf(name, sizeof name, "/capture%0*d.pb.gz", std::max(digits, 2), c + 1);
-    std::string path = o.out + name;
-    FILE* f = std::fopen(path.c_str(), "wb");
-    if (f == nullptr) {
-      std::perror(path.c_str());
+    const std::string path = o.out + name, gz = pprof_trend::Gzip(raw);
+    if (pprof_trend::Status written = pprof_trend::WriteFileAtomically(path, gz); !written.ok()) {
+      std::fprintf(stderr, "%s\n", written.message().c_str());
       return 1;
     }
-    std::string gz = pprof_trend::Gzip(raw);
-    std::fwrite(gz.data(), 1, gz.size(), f);
-    std::fclose(f);
     if (o.captures <= 10 || c == 0 || c + 1 == o.captures)
       std::printf("%s: %zu samples, %zu bytes raw, %zu gzipped\n", path.c_str(), sites.size(), raw.size(), gz.size());
   }

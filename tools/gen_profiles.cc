@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/write_file.h"
 #include "input/gzip.h"
 #include "proto/profile.pb.h"
 #include "splitmix.h"
@@ -178,14 +179,11 @@ int main(int argc, char** argv) {
     char name[64];
     std::snprintf(name, sizeof name, "/day%02d.pb.gz", c + 1);
     std::string path = o.out + name;
-    FILE* f = std::fopen(path.c_str(), "wb");
-    if (f == nullptr) {
-      std::perror(path.c_str());
+    const std::string gz = pprof_trend::Gzip(raw);
+    if (pprof_trend::Status written = pprof_trend::WriteFileAtomically(path, gz); !written.ok()) {
+      std::fprintf(stderr, "%s\n", written.message().c_str());
       return 1;
     }
-    std::string gz = pprof_trend::Gzip(raw);
-    std::fwrite(gz.data(), 1, gz.size(), f);
-    std::fclose(f);
     std::printf("%s: %zu bytes raw, %zu gzipped\n", path.c_str(), raw.size(), gz.size());
   }
   return 0;
