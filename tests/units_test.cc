@@ -57,6 +57,7 @@ TEST(UnitsTest, ParsesSizes) {
 TEST(UnitsTest, ParsesDurations) {
   EXPECT_EQ(ParseDuration("day"), 86400.0);
   EXPECT_EQ(ParseDuration("h"), 3600.0);
+  EXPECT_EQ(ParseDuration("500ms"), 0.5);  // Go's and pprof's unit for short durations
   EXPECT_EQ(ParseDuration("12h"), 43200.0);
   EXPECT_EQ(ParseDuration("30min"), 1800.0);
   EXPECT_EQ(ParseDuration("2w"), 1209600.0);

@@ -75,6 +75,9 @@ Status Aligner::ResolveSampleTypes(const Profile& profile) {
       objects_index_ = -1;
       result_.ranked_by_count = true;
     }
+    // A goroutine profile: its exact counts are ranked (a series of them
+    // finds goroutines that leak).
+    if (value_index_ < 0 && (value_index_ = FindGoroutineType(profile)) >= 0) result_.goroutines = true;
     if (value_index_ < 0)
       return Status::InputError(fmt::format("{}: not a heap profile (sample types: {}); pick one with --sample-index",
                                             profile.source, TypeList(profile)));
@@ -213,6 +216,12 @@ Status Aligner::CheckSampleTypes(const Profile& profile) {
     bool same = profile.sample_types.size() == first_types_.size();
     for (size_t i = 0; same && i < first_types_.size(); ++i)
       same = fmt::format("{}/{}", profile.sample_types[i].type, profile.sample_types[i].unit) == first_types_[i];
+    if (!same && (result_.goroutines ? FindHeapTypes(profile).space >= 0 : FindGoroutineType(profile) >= 0))
+      return Status::InputError(fmt::format(
+          "{}: a {} profile, and {} a {} profile: a series is of one kind; give the goroutine profiles and the heap "
+          "profiles as two series (watch --goroutines keeps its goroutine captures in a goroutines/ folder)",
+          profile.source, result_.goroutines ? "heap" : "goroutine", first_source_,
+          result_.goroutines ? "goroutine" : "heap"));
     if (!same) {
       std::string first;
       for (const auto& t : first_types_) first += (first.empty() ? "" : ", ") + t;
@@ -297,6 +306,7 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
   copy.objects_type_name = result_.objects_type_name;
   copy.cumulative = result_.cumulative;
   copy.ranked_by_count = result_.ranked_by_count;
+  copy.goroutines = result_.goroutines;
   copy.has_alloc = result_.has_alloc;
   copy.captures = result_.captures;
   copy.frames = result_.frames;

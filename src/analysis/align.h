@@ -183,6 +183,9 @@ struct AlignedProfiles {
   // The profiles' bytes are estimates for some types, so their exact
   // counts are ranked (dotnet-gcdump report; --sample-index overrides).
   bool ranked_by_count = false;
+  // Go goroutine profiles (goroutine/count): the sites are stacks of
+  // goroutines, their values exact counts of goroutines that exist.
+  bool goroutines = false;
   bool has_alloc = false;              // sites carry alloc_values/alloc_objects
   std::vector<Capture> captures;       // in series order
   std::vector<size_t> argument_index;  // per capture: its position on the command line

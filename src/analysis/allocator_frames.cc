@@ -67,6 +67,75 @@ bool IsAllocatorFrame(std::string_view function, std::string_view file) {
   return false;
 }
 
+bool IsGoroutineWaitFrame(std::string_view function) {
+  // The scheduler's parking functions and the waits that call them.
+  static constexpr std::array<std::string_view, 24> kWaitNames = {"runtime.gopark",
+                                                                  "runtime.goparkunlock",
+                                                                  "runtime.chanrecv",
+                                                                  "runtime.chanrecv1",
+                                                                  "runtime.chanrecv2",
+                                                                  "runtime.chansend",
+                                                                  "runtime.chansend1",
+                                                                  "runtime.selectgo",
+                                                                  "runtime.block",
+                                                                  "runtime.semacquire",
+                                                                  "runtime.semacquire1",
+                                                                  "runtime.netpollblock",
+                                                                  "runtime.notetsleepg",
+                                                                  "runtime.selectnbrecv",
+                                                                  "runtime.selectnbsend",
+                                                                  "runtime.Gosched",
+                                                                  "runtime.goyield",
+                                                                  "runtime.park_m",
+                                                                  "runtime.mcall",
+                                                                  "runtime.gcParkAssist",
+                                                                  "runtime.goroutineProfileWithLabels",
+                                                                  "runtime.pprof_goroutineProfileWithLabels",
+                                                                  "runtime.notetsleep",
+                                                                  "runtime.usleep"};
+  static constexpr std::array<std::string_view, 5> kWaitPrefixes = {"sync.", "internal/poll.", "syscall.", "time.Sleep",
+                                                                    "runtime/internal/syscall."};
+  for (std::string_view name : kWaitNames)
+    if (function == name) return true;
+  for (std::string_view prefix : kWaitPrefixes)
+    if (function.starts_with(prefix)) return true;
+  return false;
+}
+
+std::string_view GoroutineWaitReason(std::span<const std::string_view> functions_leaf_first) {
+  // The first telling frame from the leaf, past runtime.gopark.
+  struct Reason {
+    std::string_view function, reason;
+    bool prefix;
+  };
+  static constexpr std::array<Reason, 14> kReasons = {{
+      {"runtime.chanrecv", "chan receive", true},
+      {"runtime.chansend", "chan send", true},
+      {"runtime.selectnbrecv", "chan receive", false},
+      {"runtime.selectnbsend", "chan send", false},
+      {"runtime.selectgo", "select", false},
+      {"runtime.block", "select (no cases)", false},
+      {"runtime.netpollblock", "IO wait", false},
+      {"time.Sleep", "sleep", false},
+      {"sync.(*Mutex).", "sync.Mutex.Lock", true},
+      {"sync.(*RWMutex).", "sync.RWMutex.Lock", true},
+      {"sync.(*WaitGroup).Wait", "sync.WaitGroup.Wait", false},
+      {"sync.(*Cond).Wait", "sync.Cond.Wait", false},
+      {"sync.runtime_notifyListWait", "sync.Cond.Wait", false},
+      {"syscall.", "syscall", true},
+  }};
+  // Mutexes and wait groups reach gopark through semacquire: the sync frame
+  // above it says which.
+  bool semacquire = false;
+  for (std::string_view f : functions_leaf_first) {
+    if (!IsGoroutineWaitFrame(f)) break;
+    for (const Reason& r : kReasons)
+      if (r.prefix ? f.starts_with(r.function) : f == r.function) return r.reason;
+    semacquire = semacquire || f.starts_with("runtime.semacquire") || f.starts_with("sync.runtime_Semacquire");
+  }
+  return semacquire ? "semacquire" : "";
+}
+
 void MarkProfilerFrames(const AlignedProfiles& aligned, std::vector<char>& is_allocator) {
   std::vector<std::span<const uint32_t>> stacks;
   for (const AlignedSite& site : aligned.sites)

@@ -4,6 +4,7 @@
 // new, gperftools/tcmalloc, jemalloc and Rust's alloc.
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +15,19 @@ namespace pprof_trend {
 // `function` as aligned (demangled, without parameters); `file` the source
 // file or, for a frame without symbols, the mapped file.
 bool IsAllocatorFrame(std::string_view function, std::string_view file);
+
+// Go's scheduler and blocking frames at a goroutine's leaf (runtime.gopark,
+// chanrecv, selectgo, sync's and internal/poll's waits, time.Sleep,
+// syscall): in a goroutine profile a stack is named by its deepest frame
+// that is none of these, the code that waits.
+bool IsGoroutineWaitFrame(std::string_view function);
+
+// What a goroutine with this stack (function names, leaf first) waits on,
+// in the words of Go's goroutine dump: "chan receive", "chan send",
+// "select", "select (no cases)", "sync.Mutex.Lock", "sync.WaitGroup.Wait",
+// "sync.Cond.Wait", "semacquire", "IO wait", "sleep", "syscall"; empty when
+// the stack shows no wait (running).
+std::string_view GoroutineWaitReason(std::span<const std::string_view> functions_leaf_first);
 
 // The profiler's own frames, found by their place rather than their name
 // (a statically linked jemalloc in a stripped binary: "app+0x9e10f"):

@@ -29,6 +29,11 @@ std::optional<MemoryAccount> AccountMemory(const TrendResult& trend) {
   a.metadata = change(&ProcessMemory::mspan_sys) + change(&ProcessMemory::mcache_sys) +
                change(&ProcessMemory::buckhash_sys) + change(&ProcessMemory::gc_sys) +
                change(&ProcessMemory::other_sys);
+  if (m0.rss >= 0 && m1.rss >= 0) {
+    a.rss_first = static_cast<double>(m0.rss);
+    a.rss_last = static_cast<double>(m1.rss);
+    a.outside_go = (*a.rss_last - *a.rss_first) - a.held;
+  }
   return a;
 }
 

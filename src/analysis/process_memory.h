@@ -28,6 +28,10 @@ struct MemoryAccount {
   double held = 0;                       // its change, the sum of the parts below
   double sampled = 0;                    // the profile's in-use total's change
   double heap_beyond_sampled = 0, idle_not_released = 0, stacks = 0, metadata = 0;
+  // Where both captures have the process's RSS (watch --pid): its change,
+  // and the part of it outside what Go holds from the OS (cgo, mmap, the
+  // binary's pages): RSS's change less `held`'s.
+  std::optional<double> rss_first, rss_last, outside_go;
 };
 
 // None unless two captures of the last process carry complete MemStats and

@@ -91,10 +91,21 @@ Projection ProjectToLimit(const TrendResult& trend, double limit) {
     p.outcome = Projection::Outcome::kTooFew;
     return p;
   }
+  auto every = [&](int64_t ProcessMemory::*field) {
+    for (size_t i = first; i < n; ++i)
+      if (captures[i].process_memory.*field < 0) return false;
+    return true;
+  };
+  p.measure = every(&ProcessMemory::cgroup_current) ? Projection::Measure::kCgroup
+              : every(&ProcessMemory::rss)          ? Projection::Measure::kRss
+                                                    : Projection::Measure::kInUse;
   std::vector<double> x, y;
   for (size_t i = first; i < n; ++i) {
     x.push_back(trend.seconds[i]);
-    y.push_back(static_cast<double>(captures[i].total_value));
+    const ProcessMemory& m = captures[i].process_memory;
+    y.push_back(static_cast<double>(p.measure == Projection::Measure::kCgroup ? m.cgroup_current
+                                    : p.measure == Projection::Measure::kRss  ? m.rss
+                                                                              : captures[i].total_value));
   }
   const SenSlope fit = SenSlopeInterval(x, y);
   p.rate = fit.slope, p.rate_low = fit.low, p.rate_high = fit.high;

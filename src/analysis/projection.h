@@ -46,6 +46,11 @@ struct Projection {
   int64_t reaches_at_nanos = 0;                  // the last capture's time + seconds
   size_t plateau_captures = 0;
   bool times_guessed = false;  // some time is a file's modification time
+  // What is projected: the process's memory as the kernel counts it where
+  // every capture of the basis carries it (watch --pid: the cgroup's usage,
+  // else the RSS), else the heap profile's in-use total.
+  enum class Measure { kInUse, kCgroup, kRss };
+  Measure measure = Measure::kInUse;
   // The sites whose growth makes up most of the total's (share of its rate,
   // largest first, at least kMinShare each, at most kMaxContributors).
   struct Contributor {

@@ -250,8 +250,11 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   FillContext ctx{aligned, statistics, std::vector<char>(aligned.frames.size()),
                   std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8)};
   for (size_t f = 0; f < aligned.frames.size(); ++f)
-    ctx.is_allocator[f] = IsAllocatorFrame(aligned.frames[f].function, aligned.frames[f].file);
-  MarkProfilerFrames(aligned, ctx.is_allocator);
+    ctx.is_allocator[f] = aligned.goroutines ? IsGoroutineWaitFrame(aligned.frames[f].function)
+                                             : IsAllocatorFrame(aligned.frames[f].function, aligned.frames[f].file);
+  // Goroutine stacks share runtime.goexit or runtime.main at the root, not
+  // a profiler's frames at the leaf.
+  if (!aligned.goroutines) MarkProfilerFrames(aligned, ctx.is_allocator);
   // Step 2: the sites' statistics.
   const bool parallel = ctx.threads > 1 && aligned.sites.size() >= 10000;  // below that, threads cost more
   FillSites(ctx, result, parallel);

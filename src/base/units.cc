@@ -216,9 +216,9 @@ std::optional<double> ParseDuration(std::string_view text) {
   std::string unit;
   if (!SplitNumber(text, true, &number, &unit)) return std::nullopt;
   static const std::pair<const char*, double> kUnits[] = {
-      {"s", 1},       {"sec", 1},      {"second", 1}, {"seconds", 1},   {"m", 60},        {"min", 60},
-      {"minute", 60}, {"minutes", 60}, {"h", 3600},   {"hour", 3600},   {"hours", 3600},  {"d", 86400},
-      {"day", 86400}, {"days", 86400}, {"w", 604800}, {"week", 604800}, {"weeks", 604800}};
+      {"ms", 0.001}, {"s", 1},       {"sec", 1},      {"second", 1}, {"seconds", 1},   {"m", 60},
+      {"min", 60},   {"minute", 60}, {"minutes", 60}, {"h", 3600},   {"hour", 3600},   {"hours", 3600},
+      {"d", 86400},  {"day", 86400}, {"days", 86400}, {"w", 604800}, {"week", 604800}, {"weeks", 604800}};
   for (const auto& [name, factor] : kUnits)
     if (unit == name) {
       if (number <= 0) return std::nullopt;

@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "analysis/projection.h"
+#include "analysis/related.h"
 #include "analysis/series_builder.h"
 #include "base/diagnostic.h"
 #include "base/exit_codes.h"
@@ -17,6 +20,7 @@
 #include "base/url.h"
 #include "base/utf8.h"
 #include "base/write_file.h"
+#include "capture/process_probe.h"
 #include "input/load.h"
 #include "model/profile_kind.h"
 #include "output/render_check.h"
@@ -65,20 +69,61 @@ std::vector<std::string> ListCaptures(const std::string& dir, const std::string&
   return files;
 }
 
-std::string WithGc(const std::string& url) { return url + (url.find('?') == std::string::npos ? "?gc=1" : "&gc=1"); }
+std::string WithQuery(const std::string& url, std::string_view query) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + std::string(query);
+}
+
+// The profile `name` ("goroutine") beside a heap profile's URL: its path's
+// last part "heap" replaced; empty when the path does not end in /heap.
+std::string SiblingUrl(const std::string& url, std::string_view name) {
+  const size_t end = std::min(url.find_first_of("?#"), url.size());
+  const std::string_view path(url.data(), end);
+  if (!path.ends_with("/heap")) return "";
+  return url.substr(0, end - 4) + std::string(name) + url.substr(end);
+}
+
+// "NAME-TIME-high-123456B.pb.gz": the figure a high-water capture passed.
+std::optional<double> HighWaterFigure(const std::string& path) {
+  const std::string name = fs::path(path).filename().string();
+  const size_t at = name.rfind("-high-");
+  if (at == std::string::npos) return std::nullopt;
+  double v = 0;
+  auto [end, ec] = std::from_chars(name.data() + at + 6, name.data() + name.size(), v);
+  if (ec != std::errc() || end == name.data() + name.size() || *end != 'B') return std::nullopt;
+  return v;
+}
 
 struct Instance {
   std::string url;    // as given: what is fetched
   std::string shown;  // as it may be printed or saved: without credentials (RedactUrl)
   std::string name;   // the capture files' prefix
   int captures_taken = 0, failures = 0;
-  std::string last_failure;  // what went wrong with the last capture that failed
-  bool said_add_gc = false;  // "add --gc", said once
+  std::string last_failure;   // what went wrong with the last capture that failed
+  bool said_add_gc = false;   // "add --gc", said once
+  std::string goroutine_url;  // --goroutines: the goroutine profile beside the heap's
+  // --goroutines: the instance's goroutine series (captures in DIR/goroutines/).
+  std::unique_ptr<SeriesBuilder> goroutines;
+  ProcessMemory last_memory;  // what --memstats and --pid said at the last capture
+  double high = 0;            // --on-high-water: the highest in-use total (RSS with --pid) seen
+  int high_water_captures = 0;
   // The instance's series: each capture is folded once, when it is taken
   // (or read back from the directory on resume), and never decoded again;
   // through the same fold path as files given to the trend (symbolized).
   std::unique_ptr<SeriesBuilder> series;
 };
+
+// The update's first `count` growing rows: "f +10MiB (+17 objects of 8MiB)";
+// for goroutine stacks, what they wait on.
+std::string GrowingPhrase(const Report& report, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < std::min(count, report.growing.size()); ++i) {
+    const ReportRow& row = report.growing[i];
+    const std::string& phrase = report.trend->aligned.goroutines ? row.wait_reason : row.objects_phrase;
+    out += fmt::format("{}{} {}{}", i == 0 ? "" : "; ", FitWidth(row.short_name, 60), row.cells.growth,
+                       phrase.empty() ? "" : " (" + phrase + ")");
+  }
+  return out;
+}
 
 // What one analysis of an instance gave, for the update and the final report.
 struct Outcome {
@@ -128,6 +173,7 @@ class Watch {
     // server does (a fetch that never answers stalled it for minutes).
     fetch_ = options_.fetch;
     fetch_.cancelled = [this] { return StopPending() || OverTime(); };
+    budgets_ = options_.budgets;
   }
 
   // The capture directory, the instances, and the captures an earlier run
@@ -140,6 +186,14 @@ class Watch {
   bool WaitUntil(Deadline next, const sigset_t& stop_signals);
   // The final report of every instance, and the exit code.
   int Finish();
+  // --on-high-water: looks at each instance's in-use total (RSS with
+  // --pid) and captures it into DIR/highest/ when it passes its high.
+  void HighWater();
+  // How often HighWater looks.
+  double PollSeconds() const {
+    if (options_.poll_seconds > 0) return options_.poll_seconds;
+    return options_.pid > 0 ? 1.0 : std::max(5.0, options_.every_seconds / 10);
+  }
 
  private:
   Outcome Analyse(const Instance& in, bool final_report);
@@ -147,6 +201,16 @@ class Watch {
   std::string Take(Instance& in, const std::string& file, std::chrono::system_clock::time_point fetched_at,
                    const StatusOr<std::string>& body);
   void DropOldCaptures(Instance& in);
+  // --memstats and --pid: the process's memory now, into `memory`; "" or
+  // what went wrong.
+  std::string ProcessMemoryNow(const Instance& in, ProcessMemory& memory);
+  // --goroutines: fetches, folds and saves the goroutine profile; "" or
+  // what went wrong.
+  std::string TakeGoroutines(Instance& in, std::chrono::system_clock::time_point fetched_at);
+  // Analyses the instance's goroutine series: the update's words, and the
+  // final report's section (text).
+  void AnalyseGoroutines(const Instance& in, const TrendResult* heap, bool final_report, Outcome& outcome);
+  std::string Subdir(const char* name) const { return (fs::path(options_.dir) / name).string(); }
 
   bool StopPending() const {
     sigset_t pending;
@@ -167,6 +231,7 @@ class Watch {
   std::ostream& err_;
   const Clock::time_point start_;
   FetchOptions fetch_;
+  Budgets budgets_;  // the options', and --pid's cgroup limit as --limit when none was given
   std::vector<Instance> instances_;
   bool budget_failed_ = false, disk_error_ = false;  // budget_failed_: during the run (--fail-fast)
   bool final_write_failed_ = false;                  // the final --html report could not be written: exit 2
@@ -193,7 +258,46 @@ bool Watch::Start() {
     for (const Instance& other : instances_)
       if (other.name == in.name) in.name += "_" + std::to_string(instances_.size() + 1);
     in.series = std::make_unique<SeriesBuilder>(*align, options_.pipeline.symbolize);
+    if (options_.goroutines) {
+      in.goroutine_url = SiblingUrl(url, "goroutine");
+      if (in.goroutine_url.empty()) {
+        PrintDiagnostic(err_, Error(fmt::format("watch --goroutines: {} does not end in /heap, so the goroutine "
+                                                "profile beside it is unknown (give .../debug/pprof/heap)",
+                                                in.shown)));
+        return false;
+      }
+      AlignOptions goroutine_align = *align;
+      goroutine_align.value_type.clear();  // --sample-index names a heap type
+      in.goroutines = std::make_unique<SeriesBuilder>(goroutine_align, options_.pipeline.symbolize);
+    }
     instances_.push_back(std::move(in));
+  }
+  for (const char* sub : {"goroutines", "highest"}) {
+    if ((sub[0] == 'g' && !options_.goroutines) || (sub[0] == 'h' && !options_.on_high_water)) continue;
+    fs::create_directories(Subdir(sub), ec);
+    if (ec) {
+      PrintDiagnostic(err_, Error(fmt::format("watch: cannot make {} ({})", Subdir(sub), ec.message())));
+      return false;
+    }
+  }
+  if (options_.pid > 0) {
+    auto probe = ProbeProcess(options_.pid);
+    if (!probe.ok()) {
+      PrintDiagnostic(err_, Error("watch: " + probe.status().message()));
+      return false;
+    }
+    // The limit the kernel enforces is the one to project to, unless given.
+    if (probe->cgroup_max >= 0 && !budgets_.limit) {
+      budgets_.limit =
+          SizeLimit{static_cast<double>(probe->cgroup_max), FormatBytes(static_cast<double>(probe->cgroup_max))};
+      PrintDiagnostic(err_, Info(fmt::format("watch: --pid {}: its memory cgroup {} has a limit of {}: the --limit",
+                                             options_.pid, probe->cgroup, budgets_.limit->text)));
+    } else if (probe->cgroup_max < 0 && !budgets_.limit) {
+      PrintDiagnostic(
+          err_, Info(fmt::format("watch: --pid {}: {}; no limit to project to (--limit gives one)", options_.pid,
+                                 probe->cgroup.empty() ? "no memory cgroup found"
+                                                       : "its memory cgroup " + probe->cgroup + " has no limit")));
+    }
   }
   // Captures already in the directory start the series; one that cannot be
   // read or does not fit the others is named and left out.
@@ -205,6 +309,12 @@ bool Watch::Start() {
       if (!folded.ok()) PrintDiagnostic(err_, Warning("watch: left out of the series: " + folded.message()));
     }
     PrintDiagnostics(err_, in.series->TakeNotes());
+    if (in.goroutines)
+      for (const std::string& path : ListCaptures(Subdir("goroutines"), in.name)) {
+        auto profile = LoadProfile(path, options_.pipeline.load);
+        Status folded = profile.ok() ? in.goroutines->Append(std::move(*profile)) : profile.status();
+        if (!folded.ok()) PrintDiagnostic(err_, Warning("watch: left out of the series: " + folded.message()));
+      }
     if (!saved.empty())
       PrintDiagnostic(
           err_, Info(fmt::format("watch: {}: {} earlier capture{} in {} continue the series", in.shown,
@@ -228,25 +338,20 @@ Outcome Watch::Analyse(const Instance& in, bool final_report) {
   ReportOptions report_options;
   report_options.command_line = "pprof-trend watch";
   // --limit: the projection in the report (and the check's words for it).
-  if (options_.budgets.limit && NotProjectable(t.aligned).empty()) {
-    report_options.memory_limit = options_.budgets.limit->bytes;
-    report_options.memory_limit_text = options_.budgets.limit->text;
+  if (budgets_.limit && NotProjectable(t.aligned).empty()) {
+    report_options.memory_limit = budgets_.limit->bytes;
+    report_options.memory_limit_text = budgets_.limit->text;
   }
   Report report = BuildReport(t, report_options);
-  std::string growing;
-  for (size_t i = 0; i < std::min<size_t>(3, report.growing.size()); ++i) {
-    const ReportRow& row = report.growing[i];
-    growing += fmt::format("{}{} {}{}", i == 0 ? "" : "; ", FitWidth(row.short_name, 60), row.cells.growth,
-                           row.objects_phrase.empty() ? "" : " (" + row.objects_phrase + ")");
-  }
+  const std::string growing = GrowingPhrase(report, 3);
   outcome.update = fmt::format("{} captures over {}, total {} {}; growing: {}", t.aligned.captures.size(),
                                FormatSpan(t.span_seconds), t.aligned.value_type_name,
                                FormatNodeValue(t, t.total.delta, true), growing.empty() ? "none" : growing);
   if (!t.restarts.empty())
     outcome.update += fmt::format("; restarted {} time{}", t.restarts.size(), t.restarts.size() == 1 ? "" : "s");
   std::string check_text;
-  if (!options_.budgets.empty()) {
-    auto result = RunCheck(t, options_.budgets);
+  if (!budgets_.empty()) {
+    auto result = RunCheck(t, budgets_);
     if (result.ok()) {
       outcome.budgets_failed = !result->passed;
       check_text = RenderCheck(*result, report, CheckFormat::kText);
@@ -267,8 +372,7 @@ Outcome Watch::Analyse(const Instance& in, bool final_report) {
   }
   if (options_.jsonl)
     out_ << AnalysisEvent(in.shown, report,
-                          options_.budgets.empty() ? std::nullopt : std::optional<bool>(!outcome.budgets_failed),
-                          final_report);
+                          budgets_.empty() ? std::nullopt : std::optional<bool>(!outcome.budgets_failed), final_report);
   if (final_report && !options_.jsonl) {
     out_ << fmt::format("\n== {} ({})\n", in.shown, in.name) << RenderText(report);
     if (in.failures > 0)
@@ -277,7 +381,42 @@ Outcome Watch::Analyse(const Instance& in, bool final_report) {
     if (!check_text.empty()) out_ << "\n" << check_text;
   }
   if (final_report) PrintDiagnostics(err_, analysis.notes);
+  AnalyseGoroutines(in, &t, final_report, outcome);
   return outcome;
+}
+
+void Watch::AnalyseGoroutines(const Instance& in, const TrendResult* heap, bool final_report, Outcome& outcome) {
+  if (!in.goroutines) return;
+  const size_t captures = in.goroutines->num_captures();
+  if (captures < 2) {
+    outcome.update += fmt::format("; goroutines: {}", Plural(static_cast<int64_t>(captures), "capture"));
+    return;
+  }
+  Analysis analysis =
+      AnalyzeAligned(in.goroutines->Snapshot(options_.pipeline.keep_order), options_.pipeline.keep_order);
+  const TrendResult& g = analysis.trend;
+  ReportOptions report_options;
+  report_options.command_line = "pprof-trend watch --goroutines";
+  Report report = BuildReport(g, report_options);
+  const std::string growing = GrowingPhrase(report, 2);
+  outcome.update += fmt::format("; goroutines {} ({}), growing: {}",
+                                FormatCount(static_cast<double>(g.aligned.captures.back().total_value)),
+                                FormatNodeValue(g, g.total.delta, true), growing.empty() ? "none" : growing);
+  // One leak seen twice: the goroutines and what each holds on the heap.
+  std::string related;
+  if (heap != nullptr)
+    for (const Relation& r : RelateGoroutinesToHeap(*heap, g))
+      related += fmt::format(
+          "related: goroutine stack #{} and heap site #{} grow together through {} (r = {:.2f} over {} captures): "
+          "{} and {} of heap per goroutine\n",
+          r.goroutine_stack->rank, r.heap_site->rank, TerminalSafe(r.function), r.correlation, r.shared_captures,
+          heap->aligned.objects_type_name.empty() ? "-" : fmt::format("~{:.1f} objects", r.objects_per_goroutine),
+          FormatBytes(r.bytes_per_goroutine));
+  if (options_.jsonl) out_ << AnalysisEvent(in.shown + " goroutines", report, std::nullopt, final_report);
+  if (final_report && !options_.jsonl)
+    out_ << fmt::format("\n== {} goroutines ({}/goroutines)\n", in.shown, options_.dir) << RenderText(report)
+         << (related.empty() ? "" : "\n" + related);
+  if (final_report) PrintDiagnostics(err_, analysis.notes);
 }
 
 std::string Watch::Take(Instance& in, const std::string& file, std::chrono::system_clock::time_point fetched_at,
@@ -295,6 +434,8 @@ std::string Watch::Take(Instance& in, const std::string& file, std::chrono::syst
   std::optional<int64_t> time;
   if (profile->time_nanos == 0)
     time = std::chrono::duration_cast<std::chrono::nanoseconds>(fetched_at.time_since_epoch()).count();
+  if (std::string problem = ProcessMemoryNow(in, profile->process_memory); !problem.empty()) return problem;
+  in.last_memory = profile->process_memory;
   Status folded = in.series->Append(std::move(*profile), time);
   PrintDiagnostics(err_, in.series->TakeNotes());
   if (!folded.ok()) return in.shown + ": " + folded.message();
@@ -313,6 +454,112 @@ std::string Watch::Take(Instance& in, const std::string& file, std::chrono::syst
   return "";
 }
 
+std::string Watch::ProcessMemoryNow(const Instance& in, ProcessMemory& memory) {
+  if (options_.memstats) {
+    // Go's ?debug=1 heap text ends with the runtime's MemStats. A failure
+    // loses them for this capture only (said; the capture is kept).
+    auto text = http_.Fetch(WithQuery(in.url, "debug=1"), fetch_);
+    LoadOptions check;
+    check.limits = options_.pipeline.load.limits;
+    auto stats = text.ok() ? DecodeInput(InputBytes{*text, 0}, in.shown + " (?debug=1)", check)
+                           : StatusOr<Profile>(text.status());
+    if (stats.ok() && stats->process_memory.sys >= 0) {
+      const ProcessMemory kernel = memory;
+      memory = stats->process_memory;
+      memory.rss = kernel.rss, memory.cgroup_current = kernel.cgroup_current, memory.cgroup_max = kernel.cgroup_max;
+    } else {
+      PrintDiagnostic(
+          err_, Warning(fmt::format("watch: [{}] {}: no runtime.MemStats for this capture ({})", ClockTime(), in.shown,
+                                    stats.ok() ? "?debug=1 has none: not a Go service?" : stats.status().message())));
+    }
+  }
+  if (options_.pid > 0) {
+    auto probe = ProbeProcess(options_.pid);
+    if (!probe.ok()) return probe.status().message() + " (it ended?)";
+    memory.rss = probe->rss, memory.cgroup_current = probe->cgroup_current, memory.cgroup_max = probe->cgroup_max;
+  }
+  return "";
+}
+
+std::string Watch::TakeGoroutines(Instance& in, std::chrono::system_clock::time_point fetched_at) {
+  auto body = http_.Fetch(in.goroutine_url, fetch_);
+  if (!body.ok()) return body.status().message();
+  const std::string file =
+      (fs::path(Subdir("goroutines")) / (in.name + "-" + FileTime(fetched_at) + std::string(CaptureSuffix(*body))))
+          .string();
+  LoadOptions check;
+  check.limits = options_.pipeline.load.limits;
+  auto profile = DecodeInput(InputBytes{*body, 0}, RedactUrl(in.goroutine_url), check);
+  if (!profile.ok()) return profile.status().message();
+  if (FindGoroutineType(*profile) < 0) return RedactUrl(in.goroutine_url) + ": not a goroutine profile";
+  profile->source = file;
+  // The heap capture's MemStats: StackInuse over the goroutines is what each holds.
+  profile->process_memory = in.last_memory;
+  std::optional<int64_t> time;
+  if (profile->time_nanos == 0)
+    time = std::chrono::duration_cast<std::chrono::nanoseconds>(fetched_at.time_since_epoch()).count();
+  Status folded = in.goroutines->Append(std::move(*profile), time);
+  PrintDiagnostics(err_, in.goroutines->TakeNotes());
+  if (!folded.ok()) return folded.message();
+  Status saved = WriteFileAtomically(file, *body);
+  if (!saved.ok()) {
+    in.goroutines->RemoveCapture(in.goroutines->num_captures() - 1);
+    return saved.message();
+  }
+  return "";
+}
+
+void Watch::HighWater() {
+  for (Instance& in : instances_) {
+    const auto fetched_at = std::chrono::system_clock::now();
+    double figure = 0;
+    std::optional<std::string> body;
+    if (options_.pid > 0) {
+      auto probe = ProbeProcess(options_.pid);
+      if (!probe.ok() || probe->rss < 0) continue;
+      figure = static_cast<double>(probe->rss);
+      if (in.high > 0 && figure <= in.high * (1 + options_.high_water_margin)) continue;
+    }
+    auto fetched = http_.Fetch(in.url, fetch_);
+    if (!fetched.ok()) continue;
+    if (options_.pid <= 0) {
+      LoadOptions check;
+      check.limits = options_.pipeline.load.limits;
+      auto profile = DecodeInput(InputBytes{*fetched, 0}, in.shown, check);
+      if (!profile.ok()) continue;
+      const HeapTypes heap = FindHeapTypes(*profile);
+      if (heap.space < 0) continue;
+      for (size_t i = 0; i < profile->samples.size(); ++i)
+        figure += static_cast<double>(profile->Values(i)[static_cast<size_t>(heap.space)]);
+    }
+    // The first look sets the high; a capture only when it is passed by the margin.
+    const bool passed = in.high > 0 && figure > in.high * (1 + options_.high_water_margin);
+    in.high = std::max(in.high, figure);
+    if (!passed) continue;
+    const std::string file =
+        (fs::path(Subdir("highest")) /
+         fmt::format("{}-{}-high-{:.0f}B{}", in.name, FileTime(fetched_at), figure, CaptureSuffix(*fetched)))
+            .string();
+    if (Status saved = WriteFileAtomically(file, *fetched); !saved.ok()) {
+      PrintDiagnostic(err_, Warning("watch: high-water capture: " + saved.message()));
+      continue;
+    }
+    ++in.high_water_captures;
+    if (!options_.jsonl)
+      out_ << fmt::format("[{}] {}: high water, {} {}: saved {}\n", ClockTime(), in.name,
+                          options_.pid > 0 ? "RSS" : "in-use total", FormatBytes(figure),
+                          fs::path(file).filename().string());
+    // The K highest stay.
+    std::vector<std::pair<double, std::string>> kept;
+    for (const std::string& path : ListCaptures(Subdir("highest"), in.name))
+      if (auto v = HighWaterFigure(path)) kept.emplace_back(*v, path);
+    std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::error_code ec;
+    for (size_t i = options_.keep_highest; i < kept.size(); ++i) fs::remove(kept[i].second, ec);
+  }
+  out_.flush();
+}
+
 // The baseline and the last `keep`, on disk and in the series.
 void Watch::DropOldCaptures(Instance& in) {
   std::error_code ec;
@@ -327,7 +574,7 @@ void Watch::DropOldCaptures(Instance& in) {
 
 bool Watch::CaptureAll() {
   for (Instance& in : instances_) {
-    const std::string url = options_.gc ? WithGc(in.url) : in.url;
+    const std::string url = options_.gc ? WithQuery(in.url, "gc=1") : in.url;
     const auto fetched_at = std::chrono::system_clock::now();
     auto body = http_.Fetch(url, fetch_);
     // Saved under the suffix of its format: a legacy text capture is text.
@@ -352,6 +599,14 @@ bool Watch::CaptureAll() {
     }
     ++in.captures_taken;
     if (options_.keep > 0) DropOldCaptures(in);
+    // The scheduled capture's figure counts toward the high water.
+    const Capture& taken = in.series->capture(in.series->num_captures() - 1);
+    in.high = std::max(in.high, options_.pid > 0 ? static_cast<double>(taken.process_memory.rss)
+                                                 : static_cast<double>(taken.total_value));
+    if (in.goroutines)
+      if (std::string failed = TakeGoroutines(in, fetched_at); !failed.empty())
+        PrintDiagnostic(err_, Warning(fmt::format("watch: [{}] goroutines: {} (not saved; the watch goes on)",
+                                                  ClockTime(), failed)));
     Outcome outcome = Analyse(in, false);
     budget_failed_ = budget_failed_ || outcome.budgets_failed;
     if (!options_.jsonl)
@@ -407,7 +662,7 @@ int Watch::Finish() {
     PrintDiagnostic(err_, Error("watch: no capture could be taken"));
     return kExitInputError;
   }
-  if (!options_.budgets.empty() && !evaluated) {
+  if (!budgets_.empty() && !evaluated) {
     PrintDiagnostic(err_, Error("watch: fewer than two captures of an instance: its budgets could not be checked"));
     return kExitInputError;
   }
@@ -432,7 +687,19 @@ int RunWatch(const WatchOptions& options, const HttpSession& http, const sigset_
     }
     if (options.for_seconds > 0 && std::chrono::duration<double>(next - start).count() > options.for_seconds + 1e-6)
       break;
-    if (watch.WaitUntil(next, stop_signals)) break;
+    // --on-high-water looks between the scheduled captures.
+    bool stopped = false;
+    if (options.on_high_water) {
+      while (!stopped && Clock::now() < next) {
+        const Deadline look =
+            std::min(next, Deadline(Clock::now()) + std::chrono::duration<double>(watch.PollSeconds()));
+        stopped = watch.WaitUntil(look, stop_signals);
+        if (!stopped && look < next) watch.HighWater();
+      }
+    } else {
+      stopped = watch.WaitUntil(next, stop_signals);
+    }
+    if (stopped) break;
   }
   return watch.Finish();
 }

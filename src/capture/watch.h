@@ -38,6 +38,17 @@ struct WatchOptions {
   bool fail_fast = false;    // exit 1 as soon as a budget is exceeded
   bool jsonl = false;        // one JSON event per capture instead of text updates
   std::string html;          // rewritten after each capture (the first instance's series)
+  int pid = 0;               // --pid: its RSS and memory cgroup at each capture (0: none)
+  bool memstats = false;     // --memstats: ?debug=1 beside each capture, for Go's runtime.MemStats
+  bool goroutines = false;   // --goroutines: /debug/pprof/goroutine beside each capture
+  // --on-high-water: a capture besides the schedule when the in-use total
+  // (RSS with --pid) passes its highest so far by the margin (a share),
+  // looked at every poll_seconds (0: 1 s with --pid, else every/10, at least
+  // 5 s); the keep_highest highest such captures are kept in DIR/highest/.
+  bool on_high_water = false;
+  double high_water_margin = 0.1;
+  double poll_seconds = 0;
+  size_t keep_highest = 3;
 };
 
 // The file name prefix of an instance: "127.0.0.1_6060" for Go's default

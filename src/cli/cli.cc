@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -364,6 +365,10 @@ struct WatchFlags {
   std::string every = "10m", for_duration, dir = "captures", html, format = "text";
   size_t keep = 0;
   bool gc = false, fail_fast = false;
+  int pid = 0;
+  bool memstats = false, goroutines = false, on_high_water = false;
+  std::string high_water_margin = "10%", poll;
+  size_t keep_highest = 3;
 };
 
 int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
@@ -400,6 +405,34 @@ int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments,
           Status::UsageError(fmt::format("--for: \"{}\" is not a duration (30s, 15m, 2h)", flags.for_duration)), err);
     options.for_seconds = *for_seconds;
   }
+  if (flags.pid < 0) return ExitFor(Status::UsageError(fmt::format("--pid {}: not a process id", flags.pid)), err);
+  options.pid = flags.pid;
+  options.memstats = flags.memstats;
+  options.goroutines = flags.goroutines;
+  options.on_high_water = flags.on_high_water;
+  {
+    std::string_view margin = flags.high_water_margin;
+    const bool percent = margin.ends_with('%');
+    if (percent) margin.remove_suffix(1);
+    double value = 0;
+    auto [end, ec] = std::from_chars(margin.data(), margin.data() + margin.size(), value);
+    if (ec != std::errc() || end != margin.data() + margin.size() || !(value > 0) || value > (percent ? 1000 : 10))
+      return ExitFor(Status::UsageError(fmt::format("--high-water-margin: \"{}\" is not a margin (10%, 0.25)",
+                                                    flags.high_water_margin)),
+                     err);
+    options.high_water_margin = percent ? value / 100 : value;
+  }
+  if (!flags.poll.empty()) {
+    auto poll = ParseDuration(flags.poll);
+    if (!poll || *poll < kMinEverySeconds)
+      return ExitFor(Status::UsageError(fmt::format("--poll: \"{}\" is not a duration of 100ms or more", flags.poll)),
+                     err);
+    options.poll_seconds = *poll;
+  }
+  if (flags.keep_highest == 0)
+    return ExitFor(Status::UsageError("--keep-highest 0: keep at least one capture (or leave out --on-high-water)"),
+                   err);
+  options.keep_highest = flags.keep_highest;
   options.dir = flags.dir;
   options.keep = flags.keep;
   options.gc = flags.gc;
@@ -497,6 +530,21 @@ CLI::App* AddWatchCommand(CLI::App& app, WatchFlags& watch_flags) {
       ->check(CLI::IsMember({"text", "jsonl"}))
       ->capture_default_str();
   watch->add_flag("--fail-fast", watch_flags.fail_fast, "exit 1 as soon as a budget is exceeded");
+  watch->add_option("--pid", watch_flags.pid,
+                    "PID of the (local) process: its RSS and memory cgroup at each capture; the cgroup's limit "
+                    "becomes --limit");
+  watch->add_flag("--memstats", watch_flags.memstats,
+                  "fetch ?debug=1 beside each capture: Go's runtime.MemStats against the sampled heap");
+  watch->add_flag("--goroutines", watch_flags.goroutines,
+                  "capture /debug/pprof/goroutine beside each heap capture (into DIR/goroutines/): goroutine leaks");
+  watch->add_flag("--on-high-water", watch_flags.on_high_water,
+                  "also capture (into DIR/highest/) when the in-use total, or RSS with --pid, passes its high");
+  watch->add_option("--high-water-margin", watch_flags.high_water_margin, "by how much a new high must pass the last")
+      ->capture_default_str();
+  watch->add_option("--keep-highest", watch_flags.keep_highest, "K: the high-water captures kept, the highest")
+      ->capture_default_str();
+  watch->add_option("--poll", watch_flags.poll,
+                    "DURATION between high-water looks (default 1s with --pid, else --every/10, at least 5s)");
   AddBudgetOptions(watch, watch_flags.check);
   AddAnalysisOptions(watch, watch_flags.check.analysis);
   return watch;

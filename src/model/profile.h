@@ -102,6 +102,10 @@ struct ProcessMemory {
   int64_t sys = -1, heap_alloc = -1, heap_sys = -1, heap_idle = -1, heap_inuse = -1, heap_released = -1;
   int64_t stack_inuse = -1, stack_sys = -1, mspan_sys = -1, mcache_sys = -1;
   int64_t buckhash_sys = -1, gc_sys = -1, other_sys = -1, next_gc = -1, num_gc = -1;
+  // What the kernel counts for the process (watch --pid): its resident set,
+  // its memory cgroup's usage and enforced limit.
+  int64_t rss = -1, cgroup_current = -1, cgroup_max = -1;
+  bool any() const { return sys >= 0 || rss >= 0 || cgroup_current >= 0 || cgroup_max >= 0; }
   // Sys and the parts it is the sum of (HeapSys, StackSys, MSpan, MCache, BuckHash, GC, Other) are all given.
   bool complete() const {
     return sys >= 0 && heap_sys >= 0 && heap_idle >= 0 && heap_inuse >= 0 && heap_released >= 0 && stack_sys >= 0 &&

@@ -35,6 +35,18 @@ inline HeapTypes FindHeapTypes(const Profile& p) {
   return t;
 }
 
+// Go's goroutine profile (/debug/pprof/goroutine, protobuf): one type,
+// goroutine/count, a sample per distinct stack of the goroutines that exist
+// at the capture, counted exactly (not sampled). Its index, or -1.
+inline int FindGoroutineType(const Profile& p) {
+  const int i = p.FindSampleType("goroutine");
+  return i >= 0 && p.sample_types[static_cast<size_t>(i)].unit == "count" ? i : -1;
+}
+
+// The smallest stack a goroutine has (Go's _StackMin since Go 1.4): what
+// each goroutine holds at least, where the runtime's StackInuse is unknown.
+inline constexpr int64_t kGoMinStackBytes = 2048;
+
 // The note a series of JFR live-object profiles gets: what its counts are.
 inline constexpr std::string_view kJfrLiveNote =
     "live/count: JFR live objects (async-profiler --live): counts of the sampled allocations still alive, "

@@ -123,6 +123,8 @@ void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a) {
   w.String(GranularityName(a.granularity));
   w.Key("cumulative");  // alloc_*: growth is the allocation rate since start, not memory held
   w.Bool(a.cumulative);
+  w.Key("goroutines");  // a series of Go goroutine profiles: sites are stacks, values exact goroutine counts
+  w.Bool(a.goroutines);
 }
 
 void WriteProcesses(JsonWriter& w, const TrendResult& t) {
@@ -187,7 +189,10 @@ void WriteProcessMemory(JsonWriter& w, const ProcessMemory& m) {
                                                     {"stack_inuse", m.stack_inuse},
                                                     {"stack_sys", m.stack_sys},
                                                     {"next_gc", m.next_gc},
-                                                    {"num_gc", m.num_gc}};
+                                                    {"num_gc", m.num_gc},
+                                                    {"rss", m.rss},
+                                                    {"cgroup_current", m.cgroup_current},
+                                                    {"cgroup_max", m.cgroup_max}};
   for (const auto& [key, value] : fields) {
     if (value < 0) continue;
     w.Key(key);
@@ -223,7 +228,7 @@ void WriteCaptures(JsonWriter& w, const AlignedProfiles& a) {
     c.stated_bytes >= 0 ? w.Int(c.stated_bytes) : w.Null();
     w.Key("free_bytes");  // .NET heap tables: SOS's "Free" row, left out of total_bytes
     c.free_bytes >= 0 ? w.Int(c.free_bytes) : w.Null();
-    if (c.process_memory.sys >= 0) WriteProcessMemory(w, c.process_memory);
+    if (c.process_memory.any()) WriteProcessMemory(w, c.process_memory);
     w.EndObject();
   }
   w.EndArray();
@@ -286,7 +291,16 @@ void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const No
     w.Key("cum_objects");
     a.objects_type_name.empty() ? w.Null() : w.DoubleArray(series.cum_objects);
   }
-  WriteNodeStats(w, *report.trend, MakeRow(report, n), series, ResidenceOf(*report.trend, n, series));
+  const ReportRow row = MakeRow(report, n);
+  if (a.goroutines && site) {
+    // What the goroutines wait on (Go's words; null: running or unknown)
+    // and the stack memory they hold at least at the last capture.
+    w.Key("goroutine_wait");
+    row.wait_reason.empty() ? w.Null() : w.String(row.wait_reason);
+    w.Key("stack_bytes_at_least");
+    w.Double(row.stack_bytes_at_least);
+  }
+  WriteNodeStats(w, *report.trend, row, series, ResidenceOf(*report.trend, n, series));
   w.EndObject();
 }
 
@@ -362,6 +376,12 @@ void WriteDocument(JsonWriter& w, const Report& report, const JsonOptions& optio
     w.Double(m.stacks);
     w.Key("runtime_metadata_bytes");
     w.Double(m.metadata);
+    if (m.outside_go) {
+      w.Key("rss_bytes");  // RSS's change (watch --pid), and its part outside Go's runtime (cgo, mmap)
+      w.Double(*m.rss_last - *m.rss_first);
+      w.Key("outside_go_bytes");
+      w.Double(*m.outside_go);
+    }
     w.Key("text");
     w.String(MemoryLine(report));
     w.EndObject();
@@ -405,6 +425,10 @@ void WriteProjectionJson(JsonWriter& w, const Report& report) {
   w.Int(static_cast<int64_t>(p.captures));
   w.Key("times_guessed");
   w.Bool(p.times_guessed);
+  w.Key("measure");  // "in_use" (the heap profile's total), "cgroup" (memory.current) or "rss"
+  w.String(p.measure == Projection::Measure::kCgroup ? "cgroup"
+           : p.measure == Projection::Measure::kRss  ? "rss"
+                                                     : "in_use");
   w.EndObject();
   const bool fitted = p.outcome != Projection::Outcome::kNoTimes && p.outcome != Projection::Outcome::kTooFew;
   w.Key("level_bytes");

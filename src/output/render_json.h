@@ -35,6 +35,8 @@ void WriteSeriesKind(JsonWriter& w, const AlignedProfiles& a);
 void WriteRateFields(JsonWriter& w, std::optional<double> per_day);
 // Which processes the captures came from: processes, restarts.
 void WriteProcesses(JsonWriter& w, const TrendResult& t);
+// The key "process_memory" and its object: the fields known (>= 0).
+void WriteProcessMemory(JsonWriter& w, const ProcessMemory& m);
 // The captures, in series order, as the value being written (an array).
 void WriteCaptures(JsonWriter& w, const AlignedProfiles& a);
 // --limit: the key "projection" and its object (report.projection is set).

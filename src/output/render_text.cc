@@ -218,6 +218,14 @@ std::string Header(const Report& r) {
           : "";
   std::string objs = objects ? fmt::format(", {} objects", FormatSignedCount(t.total_delta_objects)) : "";
   out += fmt::format("  {}total {} {}{}{}\n", span, a.value_type_name, SignedValue(r, t.total.delta), rate, objs);
+  if (a.goroutines) {
+    const GoroutineStack stack = GoroutineStackBytes(t);
+    out += fmt::format(
+        "  goroutines: the goroutines alive at each capture, counted exactly (not sampled); each holds {} of stack "
+        "{}\n",
+        FormatBytes(stack.bytes_each),
+        stack.basis == "measured" ? "(StackInuse / goroutines at the last capture)" : "at least (Go's smallest stack)");
+  }
   if (r.projection) out += "  " + TerminalSafe(ProjectionLine(r)) + "\n";
   if (r.memory) out += "  " + MemoryLine(r) + "\n";
   out += DifferentProgramsLine(t);
@@ -259,10 +267,15 @@ std::string Table(const Report& r) {
     noise = fmt::format("({} with a rising trend {} not in the table: {})\n",
                         Plural(static_cast<int64_t>(total), "site"), total == 1 ? "is" : "are", classes);
   }
-  if (r.growing.empty()) return "\nno growing allocation sites.\n" + (noise.empty() ? "" : "      " + noise);
-  std::string out =
-      fmt::format("\n{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {:<8}  {:<11}  {}\n", "rank", "growth",
-                  fmt::format("per {}", r.rate_unit.name), "B/object", "objects", "series", "class", "allocation site");
+  if (r.growing.empty())
+    return (r.trend->aligned.goroutines ? "\nno growing goroutine stacks.\n" : "\nno growing allocation sites.\n") +
+           (noise.empty() ? "" : "      " + noise);
+  // A goroutine series: the stack memory and the wait in the size columns.
+  const bool goroutines = r.trend->aligned.goroutines;
+  std::string out = fmt::format("\n{:>4}  {:>10}  {:>10}  {:>9}  {:>16}  {:<8}  {:<11}  {}\n", "rank", "growth",
+                                fmt::format("per {}", r.rate_unit.name), goroutines ? "stack >=" : "B/object",
+                                goroutines ? "waiting in" : "objects", "series", "class",
+                                goroutines ? "goroutine stack" : "allocation site");
   const size_t name_width = 120 - (4 + 2 + 10 + 2 + 10 + 2 + 9 + 2 + 16 + 2 + 8 + 2 + 11 + 2);
   for (size_t i = 0; i < r.growing.size(); ++i) {
     const ReportRow& row = r.growing[i];

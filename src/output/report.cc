@@ -6,8 +6,10 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "analysis/allocator_frames.h"
 #include "base/units.h"
 #include "base/utf8.h"
+#include "model/profile_kind.h"
 
 namespace pprof_trend {
 
@@ -258,6 +260,29 @@ RowCells FormatCells(const TrendResult& trend, const TrendNode& n, RateUnit unit
   return cells;
 }
 
+GoroutineStack GoroutineStackBytes(const TrendResult& trend) {
+  const Capture& last = trend.aligned.captures.back();
+  if (last.process_memory.stack_inuse > 0 && last.total_value > 0)
+    return {static_cast<double>(last.process_memory.stack_inuse) / static_cast<double>(last.total_value), "measured"};
+  return {static_cast<double>(kGoMinStackBytes), "minimum"};
+}
+
+namespace {
+
+// A goroutine stack's row: what it waits on, and its stack bytes (the cells
+// a heap site gives its object size and count).
+void FillGoroutineRow(const TrendResult& trend, const TrendNode& node, ReportRow& row) {
+  std::vector<std::string_view> leaf_first;
+  for (auto it = node.stack.rbegin(); it != node.stack.rend(); ++it)
+    leaf_first.push_back(trend.aligned.frames[*it].function);
+  row.wait_reason = std::string(GoroutineWaitReason(leaf_first));
+  row.stack_bytes_at_least = std::max(0.0, node.stats.last) * GoroutineStackBytes(trend).bytes_each;
+  row.cells.bytes_per_object = FormatBytes(row.stack_bytes_at_least);
+  row.cells.objects = row.wait_reason.empty() ? "-" : row.wait_reason;
+}
+
+}  // namespace
+
 ReportRow MakeRow(const Report& report, const TrendNode& node) {
   const TrendResult& trend = *report.trend;
   ReportRow row;
@@ -280,6 +305,7 @@ ReportRow MakeRow(const Report& report, const TrendNode& node) {
   row.moved_with_rank = rank(node.moved_with);
   row.continued_by_rank = rank(node.continued_by);
   row.continues_rank = rank(node.continues);
+  if (trend.aligned.goroutines && node.kind == TrendNode::Kind::kSite) FillGoroutineRow(trend, node, row);
   return row;
 }
 
@@ -436,7 +462,11 @@ std::string_view ProjectionOutcomeName(Projection::Outcome outcome) {
 std::string ProjectionLine(const Report& report) {
   if (!report.projection) return "";
   const Projection& p = *report.projection;
-  const std::string head = fmt::format("limit {}: ", report.options.memory_limit_text);
+  const std::string measured = p.measure == Projection::Measure::kCgroup ? "the cgroup's memory"
+                               : p.measure == Projection::Measure::kRss  ? "the process's RSS"
+                                                                         : "the in-use total";
+  const std::string head = fmt::format("limit {}{}: ", report.options.memory_limit_text,
+                                       p.measure == Projection::Measure::kInUse ? "" : fmt::format(" ({})", measured));
   const std::string guessed = p.times_guessed ? " (times from the files' modification times: a guess)" : "";
   switch (p.outcome) {
     case Projection::Outcome::kNoTimes: return head + "no projection: the captures have no times (--times gives them)";
@@ -444,7 +474,7 @@ std::string ProjectionLine(const Report& report) {
       return head + fmt::format("no projection: {} of the last process (at least {} are needed)",
                                 Plural(static_cast<int64_t>(p.captures), "capture"), Projection::kMinCaptures);
     case Projection::Outcome::kOver:
-      return head + fmt::format("already reached: the in-use total is {} at the last capture", FormatBytes(p.level));
+      return head + fmt::format("already reached: {} is {} at the last capture", measured, FormatBytes(p.level));
     case Projection::Outcome::kNotGrowing:
       return head + fmt::format("not reached at the current trend (the total does not grow: {}/{})",
                                 FormatSignedBytes(PerUnit(p.rate * kSecondsPerDay, report.rate_unit)),
@@ -489,6 +519,14 @@ std::string MemoryLine(const Report& report) {
       "{}, runtime metadata {}",
       FormatSignedBytes(m.heap_beyond_sampled), FormatSignedBytes(m.idle_not_released), FormatSignedBytes(m.stacks),
       FormatSignedBytes(m.metadata));
+  // RSS against what Go holds: more is memory outside Go's runtime; less is
+  // memory Go holds but never touched (fresh pages of large objects).
+  if (m.outside_go)
+    out += fmt::format(
+        "; RSS {} -> {} ({}), {} {}", FormatBytes(*m.rss_first), FormatBytes(*m.rss_last),
+        FormatSignedBytes(*m.rss_last - *m.rss_first),
+        *m.outside_go >= 0 ? "of which outside Go's runtime (cgo, mmap)" : "less than Go's by (held but never touched)",
+        *m.outside_go >= 0 ? FormatSignedBytes(*m.outside_go) : FormatBytes(-*m.outside_go));
   return out;
 }
 

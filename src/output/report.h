@@ -71,7 +71,22 @@ struct ReportRow {
   // The ranks of the sites the node's moved_with, continued_by and continues
   // name (0: none).
   int moved_with_rank = 0, continued_by_rank = 0, continues_rank = 0;
+  // Goroutine series: what the stack's goroutines wait on ("chan receive";
+  // empty: running or unknown) and the stack memory they hold at least at
+  // the last capture (GoroutineStackBytes each); -1 for heap series.
+  std::string wait_reason;
+  double stack_bytes_at_least = -1;
 };
+
+// A goroutine series: the stack bytes each goroutine holds at the last
+// capture, and how that is known: the runtime's StackInuse over the
+// goroutines where the capture carries Go's MemStats ("measured"), else Go's
+// smallest stack, 2 KiB ("minimum").
+struct GoroutineStack {
+  double bytes_each = 0;
+  std::string basis;  // "measured" or "minimum"
+};
+GoroutineStack GoroutineStackBytes(const TrendResult& trend);
 
 // What tells a site apart from others of its name: its first caller that
 // differs ("f (from g)"); else, when only the frames below its naming frame

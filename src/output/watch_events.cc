@@ -1,6 +1,7 @@
 #include "output/watch_events.h"
 
 #include "base/json_writer.h"
+#include "output/render_json.h"
 
 namespace pprof_trend {
 
@@ -36,6 +37,10 @@ std::string AnalysisEvent(const std::string& instance, const Report& report, std
   w.EndArray();
   w.Key("budgets_passed");
   budgets_passed ? w.Bool(*budgets_passed) : w.Null();
+  // The last capture's process memory (--memstats, --pid) and the
+  // projection to the limit, where known.
+  if (const ProcessMemory& m = t.aligned.captures.back().process_memory; m.any()) WriteProcessMemory(w, m);
+  if (report.projection) WriteProjectionJson(w, report);
   w.EndObject();
   return w.str();
 }

@@ -6,6 +6,9 @@
 //	leaksvc -addr 127.0.0.1:0 -size 4096 -per-tick 1000 -tick 1s -portfile port.txt
 //
 // GET /truth returns the leaked object count so far ("leaked N size S").
+// With -goroutines-per-tick N it also leaks N goroutines a tick, each
+// blocked for ever in waitForReply on a channel nobody writes to; GET
+// /truth then adds their count ("goroutines N").
 // GET /redirect?to=URL answers 302 to URL; GET /seen returns the X-Api-Key
 // header of the requests so far, one line each ("key VALUE"), so a test can
 // check which headers a client sent where. GET /hang never answers (until
@@ -30,6 +33,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,6 +51,21 @@ func leakBuffer(i, size int) {
 	mu.Lock()
 	leaked[i] = make([]byte, size)
 	mu.Unlock()
+}
+
+// blocked holds the channel leaked goroutines wait on: nothing ever sends.
+var blocked = make(chan struct{})
+
+var goroutinesLeaked atomic.Int64
+
+// waitForReply is the goroutine leak: each waits on a channel nobody
+// writes to (a request whose reply never comes).
+//
+//go:noinline
+func waitForReply(size int) {
+	buf := make([]byte, size) // held while it waits: the heap leak beside the goroutine leak
+	<-blocked
+	buf[0]++
 }
 
 //go:noinline
@@ -75,6 +94,9 @@ func main() {
 	rate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate (0: the default, 512 KiB)")
 	prefill := flag.Int("prefill", 0, "objects leaked before serving (the leak's level at the first capture)")
 	serveFiles := flag.String("serve-files", "", "comma-separated files GET /capture serves in turn")
+	goroutinesPerTick := flag.Int("goroutines-per-tick", 0, "goroutines leaked per tick, each blocked on a channel for ever")
+	goroutinesMax := flag.Int("goroutines-max", 1000000, "stop leaking goroutines after this many")
+	goroutineBytes := flag.Int("goroutine-bytes", 1024, "bytes each leaked goroutine allocates and holds")
 	presize := flag.Bool("presize", false, "size the leak's map for -max objects first: the leak grows by exactly -size bytes an object")
 	flag.Parse()
 	if *rate > 0 {
@@ -102,6 +124,7 @@ func main() {
 		mu.Lock()
 		defer mu.Unlock()
 		fmt.Fprintf(w, "leaked %d size %d\n", len(leaked), *size)
+		fmt.Fprintf(w, "goroutines %d\n", goroutinesLeaked.Load())
 	})
 	served := 0
 	http.HandleFunc("/capture", func(w http.ResponseWriter, r *http.Request) {
@@ -162,6 +185,10 @@ func main() {
 			for i := 0; i < *perTick && n < *limit; i++ {
 				leakBuffer(n, *size)
 				n++
+			}
+			for i := 0; i < *goroutinesPerTick && goroutinesLeaked.Load() < int64(*goroutinesMax); i++ {
+				goroutinesLeaked.Add(1)
+				go waitForReply(*goroutineBytes)
 			}
 			churn(2000)
 		}
