@@ -172,6 +172,12 @@ std::string Summary(const Report& report) {
     const size_t colon = line.find(": ");
     out += item(line.substr(0, colon), colon == std::string::npos ? line : line.substr(colon + 2));
   }
+  if (report.memory && report.memory->held != 0) {  // Go's MemStats: the process's memory against its sampled heap
+    const MemoryAccount& m = *report.memory;
+    out += item("held from the OS (MemStats)",
+                fmt::format("{}, the sampled heap ~{:.0f}% of it", FormatSignedBytes(m.held),
+                            100 * std::clamp(m.sampled / m.held, -9.99, 9.99)));
+  }
   if (!report.growing.empty()) {
     const ReportRow& top = report.growing.front();
     out += item("top growing site", top.short_name + (top.objects_phrase.empty() ? "" : ": " + top.objects_phrase));

@@ -108,6 +108,10 @@
       });
       maxY = Math.max(maxY, acc);
     }
+    // Lines over the series (the process's memory): in the scale too.
+    (opts.lines || []).forEach(function (ln) {
+      ln.values.forEach(function (v) { if (v != null) maxY = Math.max(maxY, v); });
+    });
     // A limit (--limit) within twice the data's height widens the scale to show it.
     var limit = opts.limit && opts.limit.bytes <= 2 * maxY ? opts.limit : null;
     if (limit) maxY = Math.max(maxY, limit.bytes);
@@ -201,10 +205,25 @@
         });
       }
     });
+    // The process's memory (Go's MemStats, watch --pid): a line through the
+    // captures that know it, a dot and a tip at each.
+    (opts.lines || []).forEach(function (ln) {
+      var pts = [];
+      ln.values.forEach(function (v, i) { if (v != null) pts.push([X(xs[i]), Y(v), i, v]); });
+      var pl = svg('polyline', { points: pts.map(function (p) { return p[0].toFixed(1) + ',' + p[1].toFixed(1); }).join(' '), 'class': 'process ' + ln.cls });
+      pl.appendChild(svg('title', {}, ln.name));
+      s.appendChild(pl);
+      pts.forEach(function (p) {
+        var c = svg('circle', { cx: p[0], cy: p[1], r: 2.5, 'class': 'process ' + ln.cls });
+        c.appendChild(svg('title', {}, ln.name + ' at ' + fmtTime(D.profiles[p[2]], p[2]) + ': ' + opts.format(p[3])));
+        s.appendChild(c);
+      });
+    });
     container.appendChild(s);
     if (opts.legend) {
       var lg = el('div', { 'class': 'legend' });
       series.forEach(function (se) { var sp = el('span', { style: '--c:' + se.color }, se.name); lg.appendChild(sp); });
+      (opts.lines || []).forEach(function (ln) { lg.appendChild(el('span', { 'class': 'line ' + ln.cls }, ln.name)); });
       if (series.some(function (se) { return se.errors; })) lg.appendChild(el('span', { 'class': 'plain' }, 'bars: 95% interval of the estimate'));
       container.appendChild(lg);
     }
@@ -289,10 +308,25 @@
       p.outcome === 'over' ? 'already reached' : (p.outcome === 'not_growing' || p.outcome === 'plateau') ? 'not at the current trend' : '';
     return { bytes: p.limit_bytes, text: m[1], when: when, line: p.text };
   }
+  // The process's memory where the captures carry it (Go's MemStats from
+  // ?debug=1 heap text, watch --pid): what Go holds from the OS, the RSS, the
+  // memory cgroup's usage; a line each that two or more captures know.
+  function processLines() {
+    var defs = [
+      ['held from the OS (Sys - HeapReleased)', 'held', function (m) { return m.sys != null && m.heap_released != null ? m.sys - m.heap_released : null; }],
+      ['RSS', 'rss', function (m) { return m.rss != null ? m.rss : null; }],
+      ['cgroup memory', 'cgroup', function (m) { return m.cgroup_current != null ? m.cgroup_current : null; }]];
+    var lines = [];
+    defs.forEach(function (d) {
+      var values = D.profiles.map(function (p) { return p.process_memory ? d[2](p.process_memory) : null; });
+      if (values.filter(function (v) { return v != null; }).length >= 2) lines.push({ name: d[0], cls: d[1], values: values });
+    });
+    return lines;
+  }
   function renderOverview() {
     var host = document.getElementById('overview');
     host.textContent = '';
-    chart(host, overviewSeries, { stacked: true, legend: true, format: fmtBytes, label: 'in-use memory over the captures', limit: limitOpts() });
+    chart(host, overviewSeries, { stacked: true, legend: true, format: fmtBytes, label: 'in-use memory over the captures', limit: limitOpts(), lines: processLines() });
   }
 
   // The ranked table.
@@ -652,6 +686,8 @@
     st.setAttribute('data-y-ticks', ticks.join('|'));
     st.setAttribute('data-restart-marks', String(document.querySelectorAll('#overview svg line.restart').length));
     st.setAttribute('data-limit-lines', String(document.querySelectorAll('#overview svg line.limit').length));
+    st.setAttribute('data-process-lines', Array.prototype.map.call(document.querySelectorAll('#overview svg polyline.process'),
+      function (p) { return p.getAttribute('class').replace('process ', '') + ':' + p.getAttribute('points').split(' ').length; }).join(','));
     var limitLabel = document.querySelector('#overview svg text.limit-label');
     st.setAttribute('data-limit-label', limitLabel ? limitLabel.firstChild.nodeValue : '');  // its text, not its title
     st.setAttribute('data-error-bars', String(document.querySelectorAll('#detail svg .errorbar').length));
