@@ -426,8 +426,8 @@ std::string Watch::Take(Instance& in, const std::string& file, std::chrono::syst
   check.limits = options_.pipeline.load.limits;
   auto profile = DecodeInput(InputBytes{body.value(), 0}, in.shown, check);
   if (!profile.ok()) return profile.status().message();
-  if (FindHeapTypes(*profile).space < 0 && options_.pipeline.sample_index.empty())
-    return in.shown + ": not a heap profile";
+  if (FindHeapTypes(*profile).space < 0 && FindGoroutineType(*profile) < 0 && options_.pipeline.sample_index.empty())
+    return in.shown + ": not a heap profile (nor a goroutine profile)";
   // Folded now, as the file it is saved as; a profile without a time of its
   // own (legacy text) gets the time it was fetched.
   profile->source = file;
