@@ -21,21 +21,31 @@ std::string_view ModelBuilder::Store(std::string_view s) {
   return {at, s.size()};
 }
 
+namespace {
+
+uint64_t Mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
 uint32_t ModelBuilder::Intern(std::string_view s) {
-  if (auto it = string_ids_.find(s); it != string_ids_.end()) return it->second;
-  const auto id = static_cast<uint32_t>(strings_.size());
-  const std::string_view stored = Store(s);
-  string_ids_.emplace(stored, id);
-  strings_.push_back(stored);
+  const auto next = static_cast<uint32_t>(strings_.size());
+  const uint32_t id = string_ids_.FindOrInsert(Mix(std::hash<std::string_view>{}(s)), next,
+                                               [&](uint32_t other) { return strings_[other] == s; });
+  if (id == next) strings_.push_back(Store(s));
   return id;
 }
 
 void ModelBuilder::ReserveFrames(size_t frames) {
-  string_ids_.reserve(frames + 16);
+  string_ids_.Reserve(frames + 16);
   strings_.reserve(frames + 16);
-  function_ids_.reserve(frames);
+  function_ids_.Reserve(frames);
   functions_.reserve(frames);
-  location_ids_.reserve(frames);
+  location_ids_.Reserve(frames);
   profile_.locations.reserve(frames);
   profile_.lines.reserve(frames);
 }
@@ -51,21 +61,29 @@ void ModelBuilder::SetPeriod(std::string_view type, std::string_view unit, int64
 }
 
 uint32_t ModelBuilder::FrameLocation(std::string_view function, std::string_view file, int64_t line, uint64_t address) {
-  uint32_t name = Intern(function), file_id = Intern(file);
-  uint64_t fkey = (static_cast<uint64_t>(name) << 32) | file_id;
-  auto [fit, fnew] = function_ids_.try_emplace(fkey, static_cast<uint32_t>(functions_.size()));
-  if (fnew) functions_.push_back({name, file_id});
-  auto [lit, lnew] = location_ids_.try_emplace(LocationKey{fit->second, line, address},
-                                               static_cast<uint32_t>(profile_.locations.size()));
-  if (lnew) {
+  const uint32_t name = Intern(function), file_id = Intern(file);
+  const auto next_function = static_cast<uint32_t>(functions_.size());
+  const uint32_t f = function_ids_.FindOrInsert(
+      Mix((static_cast<uint64_t>(name) << 32) | file_id), next_function,
+      [&](uint32_t other) { return functions_[other].name == name && functions_[other].file == file_id; });
+  if (f == next_function) functions_.push_back({name, file_id});
+  const auto next_location = static_cast<uint32_t>(profile_.locations.size());
+  const uint32_t at = location_ids_.FindOrInsert(Mix(Mix(f ^ Mix(static_cast<uint64_t>(line))) ^ address),
+                                                 next_location, [&](uint32_t other) {
+                                                   const Location& loc = profile_.locations[other];
+                                                   if (loc.num_lines != 1 || loc.address != address) return false;
+                                                   const Line& l = profile_.lines[loc.first_line];
+                                                   return l.function == f && l.line == line;
+                                                 });
+  if (at == next_location) {
     Location loc;
     loc.address = address;
     loc.first_line = static_cast<uint32_t>(profile_.lines.size());
     loc.num_lines = 1;
-    profile_.lines.push_back(Line{fit->second, line});
+    profile_.lines.push_back(Line{f, line});
     profile_.locations.push_back(loc);
   }
-  return lit->second;
+  return at;
 }
 
 uint32_t ModelBuilder::AddressLocation(uint64_t address) {
@@ -100,9 +118,9 @@ void ModelBuilder::AddSample(const std::vector<uint32_t>& locations, const std::
 Profile ModelBuilder::Finish() && {
   // The lookup tables are done with: freed before the pool is made, so that
   // they, the strings and the pool are never all alive at once.
-  string_ids_ = {};
-  function_ids_ = {};
-  location_ids_ = {};
+  string_ids_.Clear();
+  function_ids_.Clear();
+  location_ids_.Clear();
   address_locations_ = {};
   size_t total = 0;
   for (std::string_view s : strings_) total += s.size();

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/id_table.h"
 #include "model/profile.h"
 
 namespace pprof_trend {
@@ -64,28 +65,16 @@ class ModelBuilder {
   std::vector<std::unique_ptr<char[]>> arena_;
   size_t arena_left_ = 0;
   char* arena_next_ = nullptr;
+  // The lookups keep ids only (base/id_table.h); the keys are the
+  // strings, functions and locations themselves.
   std::vector<std::string_view> strings_;
-  std::unordered_map<std::string_view, uint32_t> string_ids_;
+  IdTable string_ids_;
   struct PendingFunction {
     uint32_t name, file;
   };
   std::vector<PendingFunction> functions_;
-  std::unordered_map<uint64_t, uint32_t> function_ids_;  // (name << 32 | file) -> function
-  struct LocationKey {
-    uint32_t function;
-    int64_t line;
-    uint64_t address;
-    bool operator==(const LocationKey&) const = default;
-  };
-  struct LocationKeyHash {
-    size_t operator()(const LocationKey& k) const {
-      uint64_t h = k.function * 0x9e3779b97f4a7c15ull;
-      h ^= static_cast<uint64_t>(k.line) + 0x632be59bd9b4e019ull + (h << 6) + (h >> 2);
-      h ^= k.address + 0x85ebca77c2b2ae63ull + (h << 6) + (h >> 2);
-      return h;
-    }
-  };
-  std::unordered_map<LocationKey, uint32_t, LocationKeyHash> location_ids_;
+  IdTable function_ids_;  // keyed by (name, file)
+  IdTable location_ids_;  // keyed by (function, line, address) of frame locations
   std::unordered_map<uint64_t, uint32_t> address_locations_;
   std::vector<std::pair<uint32_t, uint32_t>> types_;  // string ids
   std::pair<uint32_t, uint32_t> period_type_{UINT32_MAX, UINT32_MAX};
