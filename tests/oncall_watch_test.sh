@@ -84,6 +84,7 @@ grep -q "related: goroutine stack #1 and heap site #[0-9]* grow together through
 grep -q "process memory (runtime.MemStats" "$work/watch.txt" || fail "watch's report has no process memory line"
 grep -q "RSS .* -> " "$work/watch.txt" || fail "watch's report does not give the RSS"
 "$binary" watch --every 1s --for 2s --dir "$work/cap-jsonl" --pid "$pid" --memstats --format jsonl \
+  --on-high-water --poll 200ms --high-water-margin 5% \
   "$base/debug/pprof/heap" >"$work/events.jsonl" 2>"$work/events.err" || fail "watch --format jsonl: $(cat "$work/events.err")"
 python3 -c '
 import json, sys
@@ -93,6 +94,10 @@ m = final[0].get("process_memory") or {}
 want = ["sys", "heap_inuse", "stack_inuse", "rss"] + (["cgroup_current", "cgroup_max"] if sys.argv[2] == "yes" else [])
 missing = [k for k in want if k not in m]
 assert not missing, "process_memory lacks " + ", ".join(missing) + ": " + json.dumps(m)
+import os
+high = [e for e in map(json.loads, open(sys.argv[1])) if e["event"] == "high_water"]
+assert high and all(e["measure"] == "rss" and e["bytes"] > 0 for e in high), "no high_water event: %r" % high
+assert os.path.exists(high[-1]["file"]), "the last high_water event names no file on disk: " + high[-1]["file"]
 if sys.argv[2] == "yes":
     assert m["cgroup_max"] == 1 << 30, m["cgroup_max"]
     assert final[0]["projection"]["basis"]["measure"] == "cgroup", final[0]["projection"]["basis"]

@@ -513,14 +513,13 @@ void Watch::HighWater() {
   for (Instance& in : instances_) {
     const auto fetched_at = std::chrono::system_clock::now();
     double figure = 0;
-    std::optional<std::string> body;
     if (options_.pid > 0) {
       auto probe = ProbeProcess(options_.pid);
       if (!probe.ok() || probe->rss < 0) continue;
       figure = static_cast<double>(probe->rss);
       if (in.high > 0 && figure <= in.high * (1 + options_.high_water_margin)) continue;
     }
-    auto fetched = http_.Fetch(in.url, fetch_);
+    auto fetched = http_.Fetch(options_.gc ? WithQuery(in.url, "gc=1") : in.url, fetch_);
     if (!fetched.ok()) continue;
     if (options_.pid <= 0) {
       LoadOptions check;
@@ -545,6 +544,7 @@ void Watch::HighWater() {
       continue;
     }
     ++in.high_water_captures;
+    if (options_.jsonl) out_ << HighWaterEvent(in.shown, options_.pid > 0 ? "rss" : "in_use", figure, file);
     if (!options_.jsonl)
       out_ << fmt::format("[{}] {}: high water, {} {}: saved {}\n", ClockTime(), in.name,
                           options_.pid > 0 ? "RSS" : "in-use total", FormatBytes(figure),

@@ -45,6 +45,24 @@ std::string AnalysisEvent(const std::string& instance, const Report& report, std
   return w.str();
 }
 
+std::string HighWaterEvent(const std::string& instance, const std::string& measure, double bytes,
+                           const std::string& file) {
+  JsonWriter w(0);
+  w.BeginObject();
+  w.Key("event");
+  w.String("high_water");
+  w.Key("instance");
+  w.String(instance);
+  w.Key("measure");
+  w.String(measure);
+  w.Key("bytes");
+  w.Double(bytes);
+  w.Key("file");
+  w.String(file);
+  w.EndObject();
+  return w.str();
+}
+
 std::string ErrorEvent(const std::string& instance, const std::string& message) {
   JsonWriter w(0);
   w.BeginObject();

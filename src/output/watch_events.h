@@ -20,6 +20,11 @@ namespace pprof_trend {
 // The watch's last one, when it ends, is "final" (the same fields).
 std::string AnalysisEvent(const std::string& instance, const Report& report, std::optional<bool> budgets_passed,
                           bool final_report = false);
+// --on-high-water: a capture taken because `measure` ("rss" or "in_use")
+// passed its high, saved as `file`:
+//   {"event":"high_water","instance":URL,"measure":"rss","bytes":B,"file":"..."}
+std::string HighWaterEvent(const std::string& instance, const std::string& measure, double bytes,
+                           const std::string& file);
 // A capture that failed (fetch, decode, fold): not saved, the watch goes on.
 // Each event is one line, its newline included.
 std::string ErrorEvent(const std::string& instance, const std::string& message);
