@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Real-browser test of the HTML report. Headless Chromium opens reports of
-# five series (the sarama captures: days; tests' live Go service: seconds,
+# six series (the sarama captures: days; tests' live Go service: seconds,
 # estimated counts with intervals, two object sizes; testdata/long: a
 # restart at every capture, and no site beyond the noise to list;
 # testdata/long-leak: 17 captures of a leak, with --limit; the sarama
-# captures as ?debug=1 text: Go's MemStats as a line on the chart) at 390x844
+# captures as ?debug=1 text: Go's MemStats as a line on the chart;
+# testdata/goroutines: a goroutine leak, its table's own headings) at 390x844
 # (a phone) and 1400x900, light and dark. The page checks itself when its address ends in #selftest (see
 # selfTest in src/output/html/report.js): the page never scrolls sideways,
 # the site column of the top row is inside the viewport, no chart text
@@ -40,6 +41,7 @@ make_report long testdata/long/day*.pb.gz
 make_report longleak --limit 64MiB testdata/long-leak/heap-*.pb.gz
 make_report memstats --times 2022-02-11T10:00:00+08:00,2022-02-14T10:00:00+08:00,2022-02-15T10:00:00+08:00 \
   testdata/sarama/day{1,2,3}.heap.txt
+make_report goroutines testdata/goroutines/goroutine-*.pb.gz
 
 # run NAME WIDTH HEIGHT MODE: the page's self-test results as attributes, and a screenshot.
 run() {
@@ -78,7 +80,7 @@ attr() { sed -n "s/.* $1=\"\\([^\"]*\\)\".*/\\1/p" <<<"$result"; }
 # expect CASE ATTRIBUTE PATTERN WHAT
 expect() { grep -qE -- "^($3)\$" <<<"$(attr "$2")" || failed "$1: $4 ($2=\"$(attr "$2")\")"; }
 
-for name in sarama seconds long longleak memstats; do
+for name in sarama seconds long longleak memstats goroutines; do
   sizes="390x844 1400x900"
   # A page that overflows only once its last chart is drawn: the scrollbar
   # that appears then must not push the first chart out of the page.
@@ -142,9 +144,12 @@ for name in sarama seconds long longleak memstats; do
           expect "$c" data-limit-label 'limit 64MiB: reached ~2026-12-06 05:20:24 UTC' "the limit's line says when it is reached" ;;
         memstats)
           expect "$c" data-process-lines 'held:3' "Go's memory held from the OS (MemStats) drawn as a line through the 3 captures" ;;
+        goroutines)
+          expect "$c" data-top-row '1\+132\+30324KiBchan receivegrowingmain.waitForReply' \
+            "the leaking goroutine stack first, with its stack memory and its wait" ;;
       esac
     done
   done
 done
-[ $fail -eq 0 ] && echo "browser test passed: 5 reports x 390x844, 1400x900 (and 390x2600 for one) x light, dark; screenshots in $artifacts"
+[ $fail -eq 0 ] && echo "browser test passed: 6 reports x 390x844, 1400x900 (and 390x2600 for one) x light, dark; screenshots in $artifacts"
 exit $fail

@@ -165,11 +165,34 @@ StatusOr<Verdict> TimeToLimitVerdict(const TrendResult& trend, const Budgets& bu
 
 }  // namespace
 
+// A series of counts (goroutines, JFR live objects): a budget is a number
+// of them; one with a byte unit is a mistake, not bytes.
+Status RefuseByteBudgetsForCounts(const AlignedProfiles& aligned, const Budgets& budgets) {
+  if (aligned.value_unit == "bytes") return Status();
+  auto in_bytes = [](const std::string& text) {
+    return !text.empty() &&
+           std::any_of(text.begin(), text.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+  };
+  const std::pair<const char*, const std::optional<SizeLimit>*> sizes[] = {
+      {"--max-growth", &budgets.max_growth}, {"--max-node-growth", &budgets.max_node_growth}};
+  for (const auto& [flag, limit] : sizes)
+    if (*limit && in_bytes((*limit)->text))
+      return Status::UsageError(fmt::format("{} {}: the series counts {} ({}), not bytes: give a number ({} 100)", flag,
+                                            (*limit)->text, aligned.value_type_name, aligned.value_unit, flag));
+  if (budgets.max_rate && in_bytes(budgets.max_rate->text.substr(0, budgets.max_rate->text.find('/'))))
+    return Status::UsageError(
+        fmt::format("--max-rate {}: the series counts {} ({}), not bytes: give a number per "
+                    "time (--max-rate 100/h)",
+                    budgets.max_rate->text, aligned.value_type_name, aligned.value_unit));
+  return Status();
+}
+
 StatusOr<CheckResult> RunCheck(const TrendResult& trend, const Budgets& budgets) {
   const AlignedProfiles& aligned = trend.aligned;
   ASSIGN_OR_RETURN(std::vector<Regex> allow, Compile(budgets.allow, "--allow"));
   ASSIGN_OR_RETURN(std::vector<Regex> forbid, Compile(budgets.forbid, "--forbid"));
 
+  RETURN_IF_ERROR(RefuseByteBudgetsForCounts(aligned, budgets));
   CheckResult result;
   for (size_t i = 0; i < allow.size(); ++i)
     if (!MatchesAnyFrame(aligned, allow[i]))

@@ -28,7 +28,7 @@ std::string Measured(const Verdict& v, const Report& report) {
   }
   if (v.budget == "forbid")
     return fmt::format("{} growing site{}", static_cast<int64_t>(v.measured), v.measured == 1 ? "" : "s");
-  std::string value = FormatSignedBytes(v.measured);
+  std::string value = FormatNodeValue(*report.trend, v.measured, true);
   if (v.budget == "max-rate") {
     size_t slash = v.limit.find('/');
     return value + "/" + v.limit.substr(slash + 1);
@@ -50,8 +50,8 @@ std::string Offender(const Report& report, const TrendNode& node) {
     size = fmt::format(", {}{}/object", node.size.exact ? "" : "~", FormatBytes(*node.size.bytes_per_object));
   // The table's figures: after a restart, the growth within each process.
   // With no objects type, no count (unknown, not 0).
-  const std::string growth =
-      fmt::format("{}{} {}", node.size.objects_estimated ? "~" : "", FormatSignedBytes(row.growth), name);
+  const std::string growth = fmt::format("{}{} {}", node.size.objects_estimated ? "~" : "",
+                                         FormatNodeValue(*report.trend, row.growth, true), name);
   if (report.trend->aligned.objects_type_name.empty())
     return size.empty() ? growth : fmt::format("{} ({})", growth, size.substr(2));
   return fmt::format("{} ({}{} objects{})", growth, node.size.objects_estimated ? "~" : "",
@@ -73,7 +73,7 @@ std::string Text(const CheckResult& r, const Report& report) {
                                 TerminalSafe(a.captures.front().path), TerminalSafe(a.captures.back().path));
   if (t.span_seconds > 0) out += fmt::format(" ({})", FormatSpan(t.span_seconds));
   out += "\n";
-  out += fmt::format("  growth of the sites counted: {}{}\n", FormatSignedBytes(r.total_growth),
+  out += fmt::format("  growth of the sites counted: {}{}\n", FormatNodeValue(t, r.total_growth, true),
                      r.allowed_sites > 0 ? fmt::format(" ({} allowed site{} left out)", r.allowed_sites,
                                                        r.allowed_sites == 1 ? "" : "s")
                                          : "");

@@ -180,7 +180,8 @@ std::string Summary(const Report& report) {
   }
   if (!report.growing.empty()) {
     const ReportRow& top = report.growing.front();
-    out += item("top growing site", top.short_name + (top.objects_phrase.empty() ? "" : ": " + top.objects_phrase));
+    out += item(t.aligned.goroutines ? "top growing goroutine stack" : "top growing site",
+                top.short_name + (top.objects_phrase.empty() ? "" : ": " + top.objects_phrase));
   }
   return out;
 }

@@ -20,6 +20,15 @@ void WriteRateFields(JsonWriter& w, std::optional<double> per_day) {
 
 void WriteNodeStats(JsonWriter& w, const TrendResult& trend, const ReportRow& row, const NodeSeries& series,
                     const std::optional<Residence>& residence) {
+  if (row.stack_bytes_at_least >= 0) {
+    // A goroutine stack: what its goroutines wait on (Go's words; null:
+    // running or unknown) and the stack memory they hold at least at the
+    // last capture.
+    w.Key("goroutine_wait");
+    row.wait_reason.empty() ? w.Null() : w.String(row.wait_reason);
+    w.Key("stack_bytes_at_least");
+    w.Double(row.stack_bytes_at_least);
+  }
   const TrendNode& n = *row.node;
   // Profiles with no objects type (in-use bytes only): object counts are
   // unknown, null, never 0.
@@ -291,16 +300,7 @@ void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const No
     w.Key("cum_objects");
     a.objects_type_name.empty() ? w.Null() : w.DoubleArray(series.cum_objects);
   }
-  const ReportRow row = MakeRow(report, n);
-  if (a.goroutines && site) {
-    // What the goroutines wait on (Go's words; null: running or unknown)
-    // and the stack memory they hold at least at the last capture.
-    w.Key("goroutine_wait");
-    row.wait_reason.empty() ? w.Null() : w.String(row.wait_reason);
-    w.Key("stack_bytes_at_least");
-    w.Double(row.stack_bytes_at_least);
-  }
-  WriteNodeStats(w, *report.trend, row, series, ResidenceOf(*report.trend, n, series));
+  WriteNodeStats(w, *report.trend, MakeRow(report, n), series, ResidenceOf(*report.trend, n, series));
   w.EndObject();
 }
 

@@ -330,6 +330,15 @@
   }
 
   // The ranked table.
+  // A goroutine series: its nodes are stacks of goroutines, not allocation sites.
+  if (D.goroutines) {
+    var relabel = { bpo: 'stack \u2265', objects: 'waiting in', name: 'goroutine stack' };
+    Object.keys(relabel).forEach(function (k) { document.querySelector('#sites th button[data-key="' + k + '"]').textContent = relabel[k]; });
+    document.getElementById('sites-heading').textContent = 'Goroutine stacks';
+    document.getElementById('overview-heading').textContent = 'Goroutines over time';
+    document.getElementById('overview-text').textContent = 'Goroutines alive at each capture: the top growing stacks stacked under everything else.';
+    document.getElementById('no-sites').textContent = 'No goroutine stack changed: there is nothing to list.';
+  }
   var tbody = document.getElementById('sites-body');
   var search = document.getElementById('search');
   var shown = 100, sortKey = 'rank', sortDir = 1;
@@ -338,7 +347,10 @@
     rank: function (s) { return s.rank; },
     growth: function (s) { return s.delta_bytes; },
     per_day: function (s) { return s.bytes_per_day === null ? -Infinity : s.bytes_per_day; },
-    bpo: function (s) { return s.bytes_per_object === null ? -Infinity : s.bytes_per_object; },
+    bpo: function (s) {
+      if (D.goroutines) return s.stack_bytes_at_least == null ? -Infinity : s.stack_bytes_at_least;
+      return s.bytes_per_object === null ? -Infinity : s.bytes_per_object;
+    },
     objects: function (s) { return s.delta_objects; },
     'class': function (s) { return s['class']; },
     name: function (s) { return s.short; }
@@ -447,6 +459,12 @@
     }
     if (s.growth_by_size && s.growth_by_size.length > 1) d.appendChild(sizeSplit(s));
     var ev = el('p');
+    if (D.goroutines) {
+      // A goroutine stack: exact counts, the wait, the stack memory held.
+      ev.textContent = 'Goroutines counted exactly (not sampled)' + (s.goroutine_wait ? ', waiting in ' + s.goroutine_wait : '') +
+        '; their stacks hold ' + s.display.bytes_per_object + ' at least at the last capture.';
+      d.appendChild(ev);
+    }
     var evidence = 'Bytes per object: ' + s.display.bytes_per_object;
     if (s.bytes_per_object_exact && s.object_sizes.length > 1) evidence += ', exact: the size of most of the growth; the samples carry the bytes labels ' + s.object_sizes.join(', ') + ' (see the growth by object size).';
     else if (s.bytes_per_object_exact) evidence += ', exact: every sample of this site carries the bytes label ' + s.object_sizes[0] + '.';
@@ -454,8 +472,10 @@
     else evidence += '.';
     if (s.bytes_per_object_regression !== null) evidence += ' Fit of bytes on objects: ' + s.bytes_per_object_regression.toFixed(1) + ' bytes per object.';
     if (s.objects_estimated) evidence += ' Object counts are estimates: the profiler samples small allocations and scales them up.';
-    ev.textContent = evidence;
-    d.appendChild(ev);
+    if (!D.goroutines) {
+      ev.textContent = evidence;
+      d.appendChild(ev);
+    }
     d.appendChild(el('h4', {}, 'Call path (root to leaf)'));
     var ol = el('ol', { 'class': 'path' });
     s.stack.forEach(function (f, i) {
