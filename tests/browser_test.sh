@@ -87,6 +87,11 @@ for name in sarama seconds long longleak memstats goroutines; do
   [ $name = long ] && sizes+=" 390x2600"
   for size in $sizes; do
     for mode in light dark; do
+      # The last two reports check what their data adds (a line, the
+      # headings), which neither the size nor the mode changes: one of each.
+      case $name in memstats | goroutines)
+        { [ $size = 390x844 ] && [ $mode = dark ]; } || { [ $size = 1400x900 ] && [ $mode = light ]; } || continue ;;
+      esac
       run "$name" "${size%x*}" "${size#*x}" "$mode"
       c="$name $size $mode"
       [ -n "$result" ] || { failed "$c: the page sent no self-test results ($(head -c 600 "$work/browser.log"))"; continue; }
@@ -151,5 +156,5 @@ for name in sarama seconds long longleak memstats goroutines; do
     done
   done
 done
-[ $fail -eq 0 ] && echo "browser test passed: 6 reports x 390x844, 1400x900 (and 390x2600 for one) x light, dark; screenshots in $artifacts"
+[ $fail -eq 0 ] && echo "browser test passed: 6 reports x 390x844, 1400x900 (and 390x2600 for one) x light, dark (the last two: 390x844 dark and 1400x900 light); screenshots in $artifacts"
 exit $fail
