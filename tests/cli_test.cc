@@ -739,6 +739,24 @@ TEST_F(CliTest, WatchEveryHasAFloor) {
                    "--every 0.000000001s: under the floor of 100ms between captures");
 }
 
+// watch's on-call options refuse what they cannot mean, before any fetch.
+TEST_F(CliTest, WatchOnCallOptionsAreChecked) {
+  const std::string url = "watch http://127.0.0.1:1/debug/pprof/heap --for 1s ";
+  ExpectInputError(url + "--on-high-water --high-water-margin lots",
+                   "--high-water-margin: \"lots\" is not a margin (10%, 0.25)");
+  ExpectInputError(url + "--on-high-water --keep-highest 0",
+                   "--keep-highest 0: keep at least one capture (or leave out --on-high-water)");
+  ExpectInputError(url + "--on-high-water --poll 1ms", "--poll: \"1ms\" is not a duration of 100ms or more");
+  ExpectInputError(url + "--pid -3", "--pid -3: not a process id");
+  // A process that does not exist: said before the first capture.
+  ExpectInputError(url + "--pid 2147483647 --dir " + Path("cap"),
+                   "watch: --pid 2147483647: no such process (cannot read /proc/2147483647/status)");
+  // --goroutines needs the heap URL to find the goroutine profile beside it.
+  ExpectInputError("watch http://127.0.0.1:1/custom --for 1s --goroutines --dir " + Path("cap"),
+                   "watch --goroutines: http://127.0.0.1:1/custom does not end in /heap, so the goroutine profile "
+                   "beside it is unknown (give .../debug/pprof/heap)");
+}
+
 // An earlier report is recognised by its whole shape, not by one string a
 // note could quote.
 TEST_F(CliTest, AFileQuotingTheReportTagIsNoReport) {

@@ -1,11 +1,10 @@
 // Ids of distinct keys that live elsewhere (a builder's own vectors): an
 // open-addressing table of (id, the high 32 bits of the key's hash, which
-// place it), 8 bytes a slot,
-// at most half full, so 8-16 bytes a key. The caller hashes its key and says
-// whether an id's key equals it. A std::unordered_map of the same keys costs
-// a node (key, id, next pointer, cached hash: 32-48 bytes and an allocation)
-// plus a bucket pointer a key: a heap table's two million rows took three
-// such maps of over 100 bytes a row.
+// also place it), 8 bytes a slot, at most half full: 8-16 bytes a key. The
+// caller hashes its key and says whether an id's key equals it. A
+// std::unordered_map of the same keys costs a node (key, id, next pointer,
+// cached hash: 32-48 bytes and an allocation) plus a bucket pointer a key: a
+// heap table's two million rows took three such maps of over 100 bytes a row.
 #pragma once
 
 #include <cstddef>
