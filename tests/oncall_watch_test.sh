@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # watch's on-call captures against a real Go service on 127.0.0.1
 # (tests/go/leaksvc) that leaks goroutines (5 every 100 ms, each blocked on a
-# channel holding a 1 KiB buffer) and 64 KiB buffers, inside a memory cgroup
+# channel holding a 1 KiB buffer) and 64 KiB buffers it writes (-touch: the
+# RSS grows with the leak), every allocation
+# profiled (the heap series exact, so that its relation to the goroutines is
+# not left to sampling noise), inside a memory cgroup
 # with a limit of 1 GiB that the test makes (v1 or v2, where this machine
 # lets it):
 #   watch --pid PID --memstats --goroutines --on-high-water --keep-highest 2
@@ -22,7 +25,7 @@ mkdir -p "$work"
 rm -rf "$work/cap" "$work/cap-jsonl"
 . "$source/tests/leaksvc.sh"
 build_leaksvc "$source" "$work"
-start_leaksvc oncall -size 65536 -per-tick 20 -tick 100ms -goroutines-per-tick 5 -memprofilerate 4096
+start_leaksvc oncall -size 65536 -per-tick 20 -tick 100ms -goroutines-per-tick 5 -memprofilerate 1 -touch
 pid=${leaksvc_pids[-1]}
 base="http://127.0.0.1:$(cat "$work/oncall.port")"
 status=0
@@ -83,8 +86,8 @@ grep -q "related: goroutine stack #1 and heap site #[0-9]* grow together through
 # events' process_memory: MemStats, RSS and the cgroup's numbers.
 grep -q "process memory (runtime.MemStats" "$work/watch.txt" || fail "watch's report has no process memory line"
 grep -q "RSS .* -> " "$work/watch.txt" || fail "watch's report does not give the RSS"
-"$binary" watch --every 1s --for 2s --dir "$work/cap-jsonl" --pid "$pid" --memstats --format jsonl \
-  --on-high-water --poll 200ms --high-water-margin 5% \
+"$binary" watch --every 1s --for 3s --dir "$work/cap-jsonl" --pid "$pid" --memstats --format jsonl \
+  --on-high-water --poll 200ms --high-water-margin 1% \
   "$base/debug/pprof/heap" >"$work/events.jsonl" 2>"$work/events.err" || fail "watch --format jsonl: $(cat "$work/events.err")"
 python3 -c '
 import json, sys

@@ -46,10 +46,21 @@ var (
 	sink     []byte             // churn: garbage
 )
 
+// touch: leakBuffer writes a byte of every page of what it leaks, so that
+// the pages are resident (the process's RSS grows with the leak, as a real
+// leak's data does; fresh pages nobody writes are not).
+var touch bool
+
 //go:noinline
 func leakBuffer(i, size int) {
+	buf := make([]byte, size)
+	if touch {
+		for at := 0; at < size; at += 4096 {
+			buf[at] = 1
+		}
+	}
 	mu.Lock()
-	leaked[i] = make([]byte, size)
+	leaked[i] = buf
 	mu.Unlock()
 }
 
@@ -98,6 +109,7 @@ func main() {
 	goroutinesMax := flag.Int("goroutines-max", 1000000, "stop leaking goroutines after this many")
 	goroutineBytes := flag.Int("goroutine-bytes", 1024, "bytes each leaked goroutine allocates and holds")
 	presize := flag.Bool("presize", false, "size the leak's map for -max objects first: the leak grows by exactly -size bytes an object")
+	flag.BoolVar(&touch, "touch", false, "write every page of each leaked buffer (the RSS grows with the leak)")
 	flag.Parse()
 	if *rate > 0 {
 		runtime.MemProfileRate = *rate
