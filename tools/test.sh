@@ -12,8 +12,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
-echo "test.sh: installing what is missing (chromium for the HTML report, golang-go and curl for go tool pprof and live Go services, gperftools and jemalloc for native profiles, clang-format for the layout check)"
-./tools/install-deps.sh chromium golang-go curl libgoogle-perftools-dev libjemalloc-dev clang-format || exit 1
+echo "test.sh: installing what is missing (chromium for the HTML report, golang-go and curl for go tool pprof and live Go services, gperftools and jemalloc for native profiles, clang-format for the layout check, clickhouse-server for push)"
+./tools/install-deps.sh chromium golang-go curl libgoogle-perftools-dev libjemalloc-dev clang-format clickhouse-server || exit 1
 
 passed=0 failed=0 skipped=0
 skipped_names=()

@@ -35,9 +35,9 @@ size_t Append(char* ptr, size_t size, size_t count, void* user) {
 }
 
 // The first line of an error page, short and safe to print.
-std::string FirstLine(const std::string& body) {
+std::string FirstLine(const std::string& body, size_t max = 80) {
   std::string line = body.substr(0, body.find('\n'));
-  if (line.size() > 80) line = line.substr(0, 77) + "...";
+  if (line.size() > max) line = line.substr(0, max - 3) + "...";
   return TerminalSafe(line);
 }
 
@@ -116,12 +116,17 @@ StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOpti
       curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
       curl_easy_setopt(c, CURLOPT_USERAGENT, "pprof-trend");
       if (headers && OriginOf(current) == origin) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+      if (options.post_body != nullptr) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, options.post_body->data());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(options.post_body->size()));
+      }
       rc = curl_easy_perform(c);
       status = 0;
       curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
       char* location = nullptr;
       if (rc != CURLE_OK || status < 300 || status >= 400 || redirects == kMaxRedirects ||
-          curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) != CURLE_OK || location == nullptr)
+          options.post_body != nullptr || curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) != CURLE_OK ||
+          location == nullptr)
         break;
       current = location;
     }
@@ -137,8 +142,10 @@ StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOpti
       continue;
     }
     if (status >= 200 && status < 300) return std::move(body.data);
-    last_error = fmt::format("HTTP {} ({})", status, FirstLine(body.data));
-    if (status < 500) return Status::InputError(fmt::format("{}: {}", shown, last_error));
+    // A database's refusal (a POST) is said whole enough to act on.
+    last_error = fmt::format("HTTP {} ({})", status, FirstLine(body.data, options.post_body != nullptr ? 240 : 80));
+    if (status < 500 || options.post_body != nullptr)
+      return Status::InputError(fmt::format("{}: {}", shown, TerminalSafe(last_error)));
   }
   return Status::InputError(fmt::format("{}: {} after {} {} in {:g} s at most", shown, TerminalSafe(last_error), tries,
                                         tries == 1 ? "try" : "tries", options.total_timeout_seconds));

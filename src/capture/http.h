@@ -29,6 +29,10 @@ struct FetchOptions {
   // abandons the fetch ("cancelled"): how watch ends within a second or two
   // on --for or a stop signal, whatever the server does.
   std::function<bool()> cancelled;
+  // A POST of this body (a database's query or insert) when set; else GET.
+  // A POST follows no redirect, and an HTTP 5xx answer to it is not tried
+  // again (a server that refused it says why in its body).
+  const std::string* post_body = nullptr;
 };
 
 // libcurl's global state, set up once for the process (main's lifetime).

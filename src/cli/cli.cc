@@ -12,12 +12,15 @@
 #include <optional>
 
 #include "analysis/check.h"
+#include "analysis/fleet_rows.h"
 #include "analysis/pipeline.h"
 #include "analysis/projection.h"
+#include "analysis/series_builder.h"
 #include "base/phase_timer.h"
 #include "base/units.h"
 #include "base/utf8.h"
 #include "base/write_file.h"
+#include "capture/clickhouse.h"
 #include "capture/http.h"
 #include "capture/watch.h"
 #include "cli/output_guard.h"
@@ -341,6 +344,95 @@ int RunExport(const ExportFlags& flags, const std::vector<std::string>& argument
   return Finish(kExitOk, out, err, exit_now);
 }
 
+void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags);
+
+struct PushFlags {
+  AnalysisFlags analysis;
+  std::string clickhouse, service, instance, version;
+  bool init = false;
+};
+
+// `push`: each capture folded here, its rows stored in ClickHouse
+// (capture/clickhouse.h; src/capture/FLEET.md).
+int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNow exit_now) {
+  if (!IsUrl(flags.clickhouse))
+    return ExitFor(Status::UsageError("push needs --clickhouse URL (the server's HTTP interface: "
+                                      "http://127.0.0.1:8123)"),
+                   err);
+  if (flags.service.empty() || flags.instance.empty())
+    return ExitFor(Status::UsageError("push needs --service NAME and --instance NAME"), err);
+  if (flags.analysis.profiles.empty())
+    return ExitFor(Status::UsageError("push needs one or more profiles (files, directories or URLs)"), err);
+  Diagnostics notes;
+  auto pipeline = MakePipelineOptions(flags.analysis, &notes);
+  if (!pipeline.ok()) return ExitFor(pipeline.status(), err);
+  PrintDiagnostics(err, notes);
+  auto align = MakeAlignOptions(*pipeline);
+  if (!align.ok()) return ExitFor(align.status(), err);
+  const ClickHouse server(PushTarget{flags.clickhouse, flags.service, flags.instance, flags.version},
+                          *flags.analysis.limit_flags.http,
+                          MakeFetchOptions(flags.analysis.limit_flags, pipeline->load.limits));
+  if (flags.init)
+    if (Status s = server.Init(); !s.ok()) return ExitFor(s, err);
+  std::vector<size_t> captures_per_path;
+  size_t captures = 0;
+  for (const std::string& path : pipeline->profiles) {
+    captures_per_path.push_back(CapturesIn(path, pipeline->load));
+    captures += captures_per_path.back();
+  }
+  if (!pipeline->times.empty() && pipeline->times.size() != captures)
+    return ExitFor(Status::UsageError(fmt::format("--times has {} for {} captures", pipeline->times.size(), captures)),
+                   err);
+  size_t pushed = 0, held = 0;
+  Status status = LoadEach(
+      pipeline->profiles, pipeline->load,
+      [&](size_t i, Profile&& profile) -> Status {
+        // A series of one capture: the same fold as a trend's. A fleet's
+        // series are in time: a capture without one is refused.
+        std::optional<int64_t> time;
+        if (!pipeline->times.empty()) time = pipeline->times[i];
+        if (!time && profile.time_nanos == 0)
+          return Status::InputError(
+              fmt::format("{}: no capture time (legacy text and heap tables carry none): push "
+                          "protobuf captures, or give --times T1,T2,...",
+                          profile.source));
+        SeriesBuilder series(*align, pipeline->symbolize, 1);
+        RETURN_IF_ERROR(series.Add(0, std::move(profile), time));
+        PrintDiagnostics(err, series.TakeNotes());
+        const AlignedProfiles aligned = std::move(series).Finish(true);
+        const FleetCapture rows = FleetRowsOf(aligned);
+        ASSIGN_OR_RETURN(bool stored, server.Push(aligned.captures.front(), rows));
+        const std::string& path = aligned.captures.front().path;
+        if (stored) {
+          ++pushed;
+          out << fmt::format("pushed {}: {} rows, {} sites\n", TerminalSafe(path), rows.rows.size(), rows.sites.size());
+        } else {
+          ++held;
+          out << fmt::format("{}: already stored for {}/{} (the same capture)\n", TerminalSafe(path),
+                             TerminalSafe(flags.service), TerminalSafe(flags.instance));
+        }
+        return Status();
+      },
+      captures_per_path);
+  if (!status.ok()) return ExitFor(status, err);
+  PrintDiagnostic(
+      err, Info(fmt::format("push: {} capture{} stored, {} already there", pushed, pushed == 1 ? "" : "s", held)));
+  return Finish(kExitOk, out, err, exit_now);
+}
+
+CLI::App* AddPushCommand(CLI::App& app, PushFlags& flags) {
+  CLI::App* push = app.add_subcommand(
+      "push", "fold captures here and store their rows in ClickHouse, for a fleet's trend (src/capture/FLEET.md)");
+  push->add_option("profiles", flags.analysis.profiles, "captures: files, directories or URLs");
+  push->add_option("--clickhouse", flags.clickhouse, "URL of the server's HTTP interface (http://127.0.0.1:8123)");
+  push->add_option("--service", flags.service, "NAME of the service the captures are of");
+  push->add_option("--instance", flags.instance, "NAME of the instance (a pod, a host)");
+  push->add_option("--version", flags.version, "V: the service's version (a label; default none)");
+  push->add_flag("--init", flags.init, "create the tables where they are missing");
+  AddAnalysisOptions(push, flags.analysis);
+  return push;
+}
+
 void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags) {
   app->add_option("--granularity", flags.granularity, "what a frame is: functions (name and file), lines, files")
       ->check(CLI::IsMember({"functions", "lines", "files"}))
@@ -588,7 +680,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       "  pprof-trend inspect PROFILE...             what one profile holds (totals, top functions)\n"
       "  pprof-trend check [budgets] PROFILE...     exit 1 when growth passes a budget (CI)\n"
       "  pprof-trend export -o growth.pb.gz PROFILE...  the growth as a pprof profile\n"
-      "  pprof-trend watch URL... --every 10m --dir captures/   capture a live service and report as it grows\n\n"
+      "  pprof-trend watch URL... --every 10m --dir captures/   capture a live service and report as it grows\n"
+      "  pprof-trend push --clickhouse URL --service S --instance I PROFILE...   a fleet's captures into ClickHouse\n\n"
       "Profiles (told apart by content, gzipped or not; \"-\" reads standard input, http:// URLs are fetched):\n"
       "  pprof protobuf (Go, Node.js, native), legacy Go heap text (?debug=1), gperftools heap\n"
       "  profiles, jemalloc prof.dump, pprof's Java heapz, .NET `dumpheap -stat` tables, `dotnet-gcdump\n"
@@ -619,6 +712,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App* watch = AddWatchCommand(app, watch_flags);
   ExportFlags export_flags;
   CLI::App* export_command = AddExportCommand(app, export_flags);
+  PushFlags push_flags;
+  CLI::App* push = AddPushCommand(app, push_flags);
 
   // A bare `pprof-trend` is asked what it does: the usage, on standard error
   // and with exit 2 as pprof does (a script that names no profile fails).
@@ -629,14 +724,14 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   }
   if (std::string_view(argv[1]) == "help" && !std::filesystem::exists("help")) {
     const CLI::App* about = &app;
-    for (const CLI::App* command : {inspect, check, export_command, watch})
+    for (const CLI::App* command : {inspect, check, export_command, watch, push})
       if (argc > 2 && command->get_name() == argv[2]) about = command;
     out << (about == &app ? app.help() : about->help("pprof-trend"));
     return kExitOk;
   }
   // pprof's habits first (cli/pprof_args.h): a single-dash word must never
   // reach the parser, which would read `-hide` as -h and print the help.
-  const std::vector<CommandOptions> commands = OptionsOf({&app, inspect, check, export_command, watch}, &app);
+  const std::vector<CommandOptions> commands = OptionsOf({&app, inspect, check, export_command, watch, push}, &app);
   auto translated = TranslatePprofArgs(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), commands);
   if (!translated.ok()) return ExitFor(translated.status(), err);
   try {
@@ -663,13 +758,14 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (any_url) http.emplace();
   for (LimitFlags* limits :
        {&flags.analysis.limit_flags, &check_flags.analysis.limit_flags, &export_flags.analysis.limit_flags,
-        &inspect_flags.limit_flags, &watch_flags.check.analysis.limit_flags})
+        &inspect_flags.limit_flags, &watch_flags.check.analysis.limit_flags, &push_flags.analysis.limit_flags})
     limits->http = http ? &*http : nullptr;
   if (inspect->parsed()) return Finish(RunInspect(inspect_flags, out, err), out, err, exit_now);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
   if (watch->parsed())
     return Finish(RunWatchCommand(std::move(watch_flags), *translated, out, err), out, err, exit_now);
   if (export_command->parsed()) return RunExport(export_flags, *translated, out, err, exit_now);
+  if (push->parsed()) return RunPush(push_flags, out, err, exit_now);
   return RunTrend(flags, *translated, RedactCommandLine(argc, argv), out, err, exit_now);
 }
 

@@ -1,0 +1,43 @@
+// What `push` sends of one capture to a fleet's store (src/capture/FLEET.md):
+// a row per allocation site and object size, each site keyed by a stable
+// hash of its frames, and each key's frames once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analysis/align.h"
+
+namespace pprof_trend {
+
+// The site's key: FNV-1a (64 bits) over each frame's function name, a 0
+// byte, its file, a 0 byte, root first. The same site has the same key on
+// every machine, run and build where the names agree (no address or id
+// enters it); a fixed function, so keys stored today match tomorrow's.
+uint64_t SiteKey(const AlignedProfiles& aligned, const AlignedSite& site);
+
+struct FleetRow {
+  uint64_t site = 0;
+  int64_t object_size = 0;  // the samples' bytes label; 0: none
+  int64_t inuse_bytes = 0, inuse_objects = 0;
+  // The site's allocations since start (alloc_*), on its first row only,
+  // so that sums over rows count them once; 0 without those types.
+  int64_t alloc_bytes = 0, alloc_objects = 0;
+};
+
+struct FleetSite {
+  uint64_t key = 0;
+  std::vector<std::string> functions, files;  // root first
+};
+
+struct FleetCapture {
+  std::vector<FleetRow> rows;
+  std::vector<FleetSite> sites;  // each key once
+};
+
+// The rows of capture `capture` of `aligned` (its sites that hold or
+// allocated anything there).
+FleetCapture FleetRowsOf(const AlignedProfiles& aligned, size_t capture = 0);
+
+}  // namespace pprof_trend

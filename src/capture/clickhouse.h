@@ -1,0 +1,44 @@
+// `pprof-trend push`: a capture's rows (analysis/fleet_rows) into a
+// ClickHouse server over its HTTP interface (libcurl, through HttpSession),
+// in the tables src/capture/FLEET.md describes. Idempotent per capture: a
+// capture whose content hash the server already holds for the instance is
+// not stored twice.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "analysis/fleet_rows.h"
+#include "base/status.h"
+#include "capture/http.h"
+#include "model/capture.h"
+
+namespace pprof_trend {
+
+struct PushTarget {
+  std::string url;  // the server's HTTP interface: http://127.0.0.1:8123 (user info and ?user= allowed)
+  std::string service, instance, version;
+};
+
+class ClickHouse {
+ public:
+  ClickHouse(PushTarget target, const HttpSession& http, FetchOptions fetch)
+      : target_(std::move(target)), http_(http), fetch_(std::move(fetch)) {}
+
+  // Creates the tables where they are missing (push --init).
+  Status Init() const;
+
+  // Stores one capture's rows; false (and nothing stored) when the server
+  // already holds it.
+  StatusOr<bool> Push(const Capture& capture, const FleetCapture& rows) const;
+
+ private:
+  // A statement (the body of a POST); `data` follows it for an INSERT.
+  StatusOr<std::string> Run(const std::string& statement, const std::string& data = "") const;
+
+  PushTarget target_;
+  const HttpSession& http_;
+  FetchOptions fetch_;
+};
+
+}  // namespace pprof_trend
