@@ -90,5 +90,29 @@ q "SELECT functions FROM pprof_trend_sites FINAL" | grep -q 'newPartitionProduce
 code=$?
 [ $code -eq 2 ] || fail "a refused insert exited $code, not 2"
 grep -q "Cannot insert into table in readonly mode" "$work/refused.err" || fail "the refusal does not say why: $(cat "$work/refused.err")"
-[ $status -eq 0 ] && echo "clickhouse: 3 captures pushed to clickhouse-server $(q 'SELECT version()') ($rows rows, their sums the captures' totals), again: none; a read-only user refused"
+
+# fleet: a generated fleet with known truth (tests/gen_fleet.py), stored as
+# push stores it: the three leaks first, in the right number of instances
+# and versions, and none of the 300 stable sites.
+python3 "$source/tests/gen_fleet.py" "$work" || fail "tests/gen_fleet.py"
+for table in samples captures sites; do
+  curl -sf --data-binary @"$work/$table.tsv" "$url/?query=INSERT%20INTO%20pprof_trend_$table%20FORMAT%20TabSeparated" ||
+    fail "inserting the generated fleet's $table"
+done
+"$binary" fleet --clickhouse "$url" --service fleetsvc --format json >"$work/fleet.json" 2>"$work/fleet.err" ||
+  fail "fleet: $(cat "$work/fleet.err")"
+python3 - "$work/fleet.json" <<'PY' || fail "fleet's answer: $(head -c 600 "$work/fleet.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = [(n["function"], n["instances_growing"], n["instances_seen"], n["versions"]) for n in d["nodes"]]
+want = [("leak.versionWide", 20, 20, ["v2.3.1"]), ("leak.someInstances", 7, 7, ["v2.3.1"]),
+        ("leak.oldVersion", 3, 3, ["v2.3.0"])]
+assert got == want, "got %r" % got
+assert d["instances"] == 40, d["instances"]
+worst = d["nodes"][0]["worst_instances"][0]
+assert worst["reproduce"].startswith("pprof-trend /captures/"), worst
+PY
+"$binary" fleet --clickhouse "$url" --service fleetsvc >"$work/fleet.txt" 2>&1 || fail "fleet (text): $(cat "$work/fleet.txt")"
+grep -q "20 of 20 .*leak.versionWide" "$work/fleet.txt" || fail "fleet's table: $(cat "$work/fleet.txt")"
+[ $status -eq 0 ] && echo "clickhouse: 3 captures pushed to clickhouse-server $(q 'SELECT version()') ($rows rows, their sums the captures' totals), again: none; a read-only user refused; fleet ranked the 3 planted leaks of 40 generated instances with their instance counts and versions"
 exit $status

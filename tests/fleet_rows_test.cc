@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/fleet.h"
 #include "analysis/pipeline.h"
 #include "test_paths.h"
 
@@ -58,6 +59,44 @@ TEST(FleetRowsTest, TheRowsHoldTheCapture) {
         }
     }
   EXPECT_TRUE(found);
+}
+
+FleetInstanceSeries Instance(std::string name, std::string version, std::vector<double> bytes,
+                             std::vector<std::string> processes = {}) {
+  FleetInstanceSeries s;
+  s.instance = std::move(name);
+  s.version = std::move(version);
+  for (size_t i = 0; i < bytes.size(); ++i) s.times.push_back(1764979200 + 3600 * static_cast<int64_t>(i));
+  s.processes = processes.empty() ? std::vector<std::string>(bytes.size(), "p") : std::move(processes);
+  s.bytes = std::move(bytes);
+  s.period = 524288;
+  return s;
+}
+
+TEST(FleetTest, SitesAreRankedByTheInstancesTheyGrowIn) {
+  const double mib = 1 << 20;
+  FleetSiteInput leak{1, {"main.main", "main.leak"}, {"main.go", "leak.go"}, {}};
+  leak.instances = {Instance("a", "v2", {8 * mib, 16 * mib, 24 * mib, 32 * mib, 40 * mib}),
+                    Instance("b", "v2", {8 * mib, 16 * mib, 24 * mib, 32 * mib, 40 * mib}),
+                    Instance("c", "v1", {8 * mib, 8 * mib, 8 * mib, 8 * mib, 8 * mib})};
+  // A restart: the bytes fall with the new process and grow again within it.
+  FleetSiteInput restarts{2, {"main.main", "runtime.mallocgc"}, {"main.go", "malloc.go"}, {}};
+  restarts.instances = {Instance("a", "v2", {8 * mib, 16 * mib, 24 * mib, 8 * mib, 16 * mib, 24 * mib},
+                                 {"p1", "p1", "p1", "p2", "p2", "p2"})};
+  FleetSiteInput stable{3, {"main.cache"}, {"cache.go"}, {}};
+  stable.instances = {Instance("a", "v2", {32 * mib, 32 * mib, 32 * mib, 32 * mib})};
+  const std::vector<FleetSiteResult> ranked = RankFleet({restarts, stable, leak});
+  ASSERT_EQ(ranked.size(), 2u);  // the stable site grows nowhere
+  EXPECT_EQ(ranked[0].site, 1u);
+  EXPECT_EQ(ranked[0].name, "main.leak");
+  EXPECT_EQ(ranked[0].instances_growing, 2u);
+  EXPECT_EQ(ranked[0].instances_seen, 3u);
+  EXPECT_EQ(ranked[0].versions, std::vector<std::string>{"v2"});
+  EXPECT_NEAR(ranked[0].median_per_day, 8 * mib * 24, 1);
+  EXPECT_EQ(ranked[1].site, 2u);
+  EXPECT_EQ(ranked[1].name, "main.main");  // named past the allocator's frame
+  EXPECT_EQ(ranked[1].instances_growing, 1u);
+  EXPECT_NEAR(ranked[1].growth, 32 * mib, 1);  // 16 MiB within each process, not 16 first -> last
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
+#include <map>
 
 #include "base/url.h"
 
@@ -84,6 +86,39 @@ std::string ProcessId(const Capture& c) {
                      c.placements.front().start);
 }
 
+// A TabSeparated answer's lines, each split at its tabs, escapes undone.
+std::vector<std::vector<std::string>> TsvRows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row(1);
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\t') {
+      row.emplace_back();
+    } else if (c == '\n') {
+      rows.push_back(std::move(row));
+      row.assign(1, "");
+    } else if (c == '\\' && i + 1 < text.size()) {
+      const char e = text[++i];
+      row.back() += e == 't' ? '\t' : e == 'n' ? '\n' : e == '0' ? '\0' : e;
+    } else {
+      row.back() += c;
+    }
+  }
+  if (row.size() > 1 || !row[0].empty()) rows.push_back(std::move(row));
+  return rows;
+}
+
+int64_t Int(const std::string& s) {
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+uint64_t Uint(const std::string& s) {
+  uint64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
 }  // namespace
 
 StatusOr<std::string> ClickHouse::Run(const std::string& statement, const std::string& data) const {
@@ -133,6 +168,102 @@ StatusOr<bool> ClickHouse::Push(const Capture& capture, const FleetCapture& rows
                                   capture.content_hash, time, Tsv(capture.path), rows.rows.size()))
                       .status());
   return true;
+}
+
+namespace {
+
+// The window's condition on `time`: back from the service's newest capture.
+std::string Window(const std::string& service, double since_seconds) {
+  if (since_seconds <= 0) return "1";
+  return fmt::format("time >= (SELECT max(time) FROM pprof_trend_captures WHERE service = {}) - {}", service,
+                     static_cast<int64_t>(since_seconds));
+}
+
+}  // namespace
+
+StatusOr<std::vector<FleetSiteInput>> ClickHouse::FleetInputs(double since_seconds, size_t max_sites) const {
+  const std::string service = Quoted(target_.service);
+  const std::string where = fmt::format("service = {} AND {}", service, Window(service, since_seconds));
+  // The prefilter: only sites whose bytes rose, first -> last, in some instance.
+  ASSIGN_OR_RETURN(std::string candidates,
+                   Run(fmt::format("SELECT site FROM (SELECT site, instance, argMax(b, time) - argMin(b, time) AS g "
+                                   "FROM (SELECT site, instance, time, sum(inuse_bytes) AS b FROM pprof_trend_samples "
+                                   "WHERE {} GROUP BY site, instance, time) GROUP BY site, instance) "
+                                   "GROUP BY site HAVING sumIf(g, g > 0) > 0 ORDER BY sumIf(g, g > 0) DESC LIMIT {}",
+                                   where, max_sites)));
+  std::string in_list;
+  std::vector<uint64_t> keys;
+  for (const auto& row : TsvRows(candidates)) {
+    keys.push_back(Uint(row[0]));
+    in_list += (in_list.empty() ? "" : ",") + row[0];
+  }
+  std::vector<FleetSiteInput> sites;
+  if (keys.empty()) return sites;
+  // Each instance's captures in the window: time, version, process, period.
+  struct Point {
+    int64_t time;
+    std::string version, process;
+    int64_t period;
+  };
+  std::map<std::string, std::vector<Point>> captures;
+  ASSIGN_OR_RETURN(std::string points,
+                   Run(fmt::format("SELECT instance, toUnixTimestamp(time), any(version), any(process_id), any(period) "
+                                   "FROM pprof_trend_samples WHERE {} GROUP BY instance, time ORDER BY instance, time",
+                                   where)));
+  for (const auto& row : TsvRows(points))
+    if (row.size() == 5) captures[row[0]].push_back(Point{Int(row[1]), row[2], row[3], Int(row[4])});
+  // The candidates' bytes per instance and capture.
+  std::map<uint64_t, std::map<std::string, std::map<int64_t, double>>> bytes;
+  ASSIGN_OR_RETURN(std::string values,
+                   Run(fmt::format("SELECT site, instance, toUnixTimestamp(time), sum(inuse_bytes) FROM "
+                                   "pprof_trend_samples WHERE {} AND site IN ({}) GROUP BY site, instance, time",
+                                   where, in_list)));
+  for (const auto& row : TsvRows(values))
+    if (row.size() == 4) bytes[Uint(row[0])][row[1]][Int(row[2])] = static_cast<double>(Int(row[3]));
+  std::map<uint64_t, std::pair<std::vector<std::string>, std::vector<std::string>>> frames;
+  ASSIGN_OR_RETURN(std::string names,
+                   Run(fmt::format("SELECT site, i, functions[i], files[i] FROM pprof_trend_sites FINAL ARRAY JOIN "
+                                   "arrayEnumerate(functions) AS i WHERE site IN ({}) ORDER BY site, i",
+                                   in_list)));
+  for (const auto& row : TsvRows(names))
+    if (row.size() == 4) {
+      frames[Uint(row[0])].first.push_back(row[2]);
+      frames[Uint(row[0])].second.push_back(row[3]);
+    }
+  for (uint64_t key : keys) {
+    FleetSiteInput site;
+    site.site = key;
+    site.functions = frames[key].first;
+    site.files = frames[key].second;
+    for (const auto& [instance, points_of] : captures) {
+      const auto& values_of = bytes[key][instance];
+      if (values_of.empty()) continue;  // never listed by this instance
+      FleetInstanceSeries series;
+      series.instance = instance;
+      series.version = points_of.back().version;
+      series.period = points_of.back().period;
+      for (const Point& p : points_of) {
+        series.times.push_back(p.time);
+        series.processes.push_back(p.process);
+        auto it = values_of.find(p.time);
+        series.bytes.push_back(it == values_of.end() ? 0 : it->second);
+      }
+      site.instances.push_back(std::move(series));
+    }
+    sites.push_back(std::move(site));
+  }
+  return sites;
+}
+
+StatusOr<std::vector<std::string>> ClickHouse::CapturePaths(const std::string& instance, double since_seconds) const {
+  const std::string service = Quoted(target_.service);
+  ASSIGN_OR_RETURN(std::string text,
+                   Run(fmt::format("SELECT path FROM pprof_trend_captures FINAL WHERE service = {} AND instance = {} "
+                                   "AND {} ORDER BY time",
+                                   service, Quoted(instance), Window(service, since_seconds))));
+  std::vector<std::string> paths;
+  for (const auto& row : TsvRows(text)) paths.push_back(row[0]);
+  return paths;
 }
 
 }  // namespace pprof_trend

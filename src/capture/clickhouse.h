@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "analysis/fleet.h"
 #include "analysis/fleet_rows.h"
 #include "base/status.h"
 #include "capture/http.h"
@@ -31,6 +32,16 @@ class ClickHouse {
   // Stores one capture's rows; false (and nothing stored) when the server
   // already holds it.
   StatusOr<bool> Push(const Capture& capture, const FleetCapture& rows) const;
+
+  // fleet: the prefilter in the server (per site and instance, the first
+  // and last bytes of the window; per site, the growth summed over the
+  // instances), then the `max_sites` candidates' per-instance series, each
+  // instance's captures with the site's bytes (0 where a capture does not
+  // list it). `since_seconds` (0: all) counts back from the service's newest
+  // capture.
+  StatusOr<std::vector<FleetSiteInput>> FleetInputs(double since_seconds, size_t max_sites) const;
+  // The paths the instance's captures were pushed from, in time order.
+  StatusOr<std::vector<std::string>> CapturePaths(const std::string& instance, double since_seconds) const;
 
  private:
   // A statement (the body of a POST); `data` follows it for an INSERT.

@@ -7,9 +7,11 @@
 #include <charconv>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <set>
 
 #include "analysis/check.h"
 #include "analysis/fleet_rows.h"
@@ -30,6 +32,7 @@
 #include "output/inspect.h"
 #include "output/profile_writer.h"
 #include "output/render_check.h"
+#include "output/render_fleet.h"
 #include "output/render_html.h"
 #include "output/render_json.h"
 #include "output/render_text.h"
@@ -361,7 +364,7 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
                    err);
   if (flags.service.empty() || flags.instance.empty())
     return ExitFor(Status::UsageError("push needs --service NAME and --instance NAME"), err);
-  if (flags.analysis.profiles.empty())
+  if (flags.analysis.profiles.empty() && !flags.init)
     return ExitFor(Status::UsageError("push needs one or more profiles (files, directories or URLs)"), err);
   Diagnostics notes;
   auto pipeline = MakePipelineOptions(flags.analysis, &notes);
@@ -374,6 +377,7 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
                           MakeFetchOptions(flags.analysis.limit_flags, pipeline->load.limits));
   if (flags.init)
     if (Status s = server.Init(); !s.ok()) return ExitFor(s, err);
+  if (flags.analysis.profiles.empty()) return Finish(kExitOk, out, err, exit_now);  // --init alone
   std::vector<size_t> captures_per_path;
   size_t captures = 0;
   for (const std::string& path : pipeline->profiles) {
@@ -418,6 +422,81 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
   PrintDiagnostic(
       err, Info(fmt::format("push: {} capture{} stored, {} already there", pushed, pushed == 1 ? "" : "s", held)));
   return Finish(kExitOk, out, err, exit_now);
+}
+
+struct FleetFlags {
+  LimitFlags limit_flags;
+  std::string clickhouse, service, since, format = "text";
+  size_t node_count = 10, candidates = 200;
+};
+
+// A word as a POSIX shell reads it: quoted unless it is plainly safe.
+std::string ShellQuote(const std::string& word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-_./:=@%+,", c) != nullptr;
+  });
+  if (plain) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// `fleet`: the prefilter in ClickHouse, the reduce here (analysis/fleet).
+int RunFleet(const FleetFlags& flags, std::ostream& out, std::ostream& err, ExitNow exit_now) {
+  if (!IsUrl(flags.clickhouse))
+    return ExitFor(Status::UsageError("fleet needs --clickhouse URL (the server's HTTP interface)"), err);
+  if (flags.service.empty()) return ExitFor(Status::UsageError("fleet needs --service NAME"), err);
+  double since = 0;
+  if (!flags.since.empty()) {
+    auto d = ParseDuration(flags.since);
+    if (!d)
+      return ExitFor(Status::UsageError(fmt::format("--since: \"{}\" is not a duration (7d, 12h)", flags.since)), err);
+    since = *d;
+  }
+  auto load = MakeLoadOptions(flags.limit_flags);
+  if (!load.ok()) return ExitFor(load.status(), err);
+  const ClickHouse server(PushTarget{flags.clickhouse, flags.service, "", ""}, *flags.limit_flags.http,
+                          MakeFetchOptions(flags.limit_flags, load->limits));
+  auto inputs = server.FleetInputs(since, flags.candidates);
+  if (!inputs.ok()) return ExitFor(inputs.status(), err);
+  FleetReport report;
+  report.service = flags.service;
+  report.candidates = inputs->size();
+  std::set<std::string> instances;
+  for (const FleetSiteInput& site : *inputs)
+    for (const FleetInstanceSeries& in : site.instances) instances.insert(in.instance);
+  report.instances = instances.size();
+  report.sites = RankFleet(*inputs);
+  // The worst instance of each of the first sites: its trend, reproduced
+  // locally from the paths its captures were pushed from.
+  for (size_t i = 0; i < std::min<size_t>(3, report.sites.size()); ++i) {
+    if (report.sites[i].worst.empty()) continue;
+    const std::string& instance = report.sites[i].worst.front().instance;
+    if (report.reproduce.count(instance) > 0) continue;
+    auto paths = server.CapturePaths(instance, since);
+    if (!paths.ok()) return ExitFor(paths.status(), err);
+    std::string command = "pprof-trend";
+    for (const std::string& p : *paths) command += " " + ShellQuote(p);
+    report.reproduce[instance] = command;
+  }
+  out << (flags.format == "json" ? RenderFleetJson(report) : RenderFleetText(report, flags.node_count));
+  return Finish(kExitOk, out, err, exit_now);
+}
+
+CLI::App* AddFleetCommand(CLI::App& app, FleetFlags& flags) {
+  CLI::App* fleet = app.add_subcommand(
+      "fleet", "rank the sites that grow across a fleet's instances, from ClickHouse (src/capture/FLEET.md)");
+  fleet->add_option("--clickhouse", flags.clickhouse, "URL of the server's HTTP interface (http://127.0.0.1:8123)");
+  fleet->add_option("--service", flags.service, "NAME of the service");
+  fleet->add_option("--since", flags.since, "DURATION back from the service's newest capture (default: all)");
+  fleet->add_option("--format", flags.format, "output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  fleet->add_option("--nodecount", flags.node_count, "show at most N sites (text)")->capture_default_str();
+  fleet->add_option("--candidates", flags.candidates, "N: the sites the server's prefilter lets through")
+      ->capture_default_str();
+  AddLimitOptions(fleet, flags.limit_flags);
+  return fleet;
 }
 
 CLI::App* AddPushCommand(CLI::App& app, PushFlags& flags) {
@@ -681,7 +760,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       "  pprof-trend check [budgets] PROFILE...     exit 1 when growth passes a budget (CI)\n"
       "  pprof-trend export -o growth.pb.gz PROFILE...  the growth as a pprof profile\n"
       "  pprof-trend watch URL... --every 10m --dir captures/   capture a live service and report as it grows\n"
-      "  pprof-trend push --clickhouse URL --service S --instance I PROFILE...   a fleet's captures into ClickHouse\n\n"
+      "  pprof-trend push --clickhouse URL --service S --instance I PROFILE...   a fleet's captures into ClickHouse\n"
+      "  pprof-trend fleet --clickhouse URL --service S   the sites that grow across the fleet's instances\n\n"
       "Profiles (told apart by content, gzipped or not; \"-\" reads standard input, http:// URLs are fetched):\n"
       "  pprof protobuf (Go, Node.js, native), legacy Go heap text (?debug=1), gperftools heap\n"
       "  profiles, jemalloc prof.dump, pprof's Java heapz, .NET `dumpheap -stat` tables, `dotnet-gcdump\n"
@@ -714,6 +794,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App* export_command = AddExportCommand(app, export_flags);
   PushFlags push_flags;
   CLI::App* push = AddPushCommand(app, push_flags);
+  FleetFlags fleet_flags;
+  CLI::App* fleet = AddFleetCommand(app, fleet_flags);
 
   // A bare `pprof-trend` is asked what it does: the usage, on standard error
   // and with exit 2 as pprof does (a script that names no profile fails).
@@ -724,14 +806,15 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   }
   if (std::string_view(argv[1]) == "help" && !std::filesystem::exists("help")) {
     const CLI::App* about = &app;
-    for (const CLI::App* command : {inspect, check, export_command, watch, push})
+    for (const CLI::App* command : {inspect, check, export_command, watch, push, fleet})
       if (argc > 2 && command->get_name() == argv[2]) about = command;
     out << (about == &app ? app.help() : about->help("pprof-trend"));
     return kExitOk;
   }
   // pprof's habits first (cli/pprof_args.h): a single-dash word must never
   // reach the parser, which would read `-hide` as -h and print the help.
-  const std::vector<CommandOptions> commands = OptionsOf({&app, inspect, check, export_command, watch, push}, &app);
+  const std::vector<CommandOptions> commands =
+      OptionsOf({&app, inspect, check, export_command, watch, push, fleet}, &app);
   auto translated = TranslatePprofArgs(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), commands);
   if (!translated.ok()) return ExitFor(translated.status(), err);
   try {
@@ -758,7 +841,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (any_url) http.emplace();
   for (LimitFlags* limits :
        {&flags.analysis.limit_flags, &check_flags.analysis.limit_flags, &export_flags.analysis.limit_flags,
-        &inspect_flags.limit_flags, &watch_flags.check.analysis.limit_flags, &push_flags.analysis.limit_flags})
+        &inspect_flags.limit_flags, &watch_flags.check.analysis.limit_flags, &push_flags.analysis.limit_flags,
+        &fleet_flags.limit_flags})
     limits->http = http ? &*http : nullptr;
   if (inspect->parsed()) return Finish(RunInspect(inspect_flags, out, err), out, err, exit_now);
   if (check->parsed()) return RunCheckCommand(std::move(check_flags), out, err, exit_now);
@@ -766,6 +850,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return Finish(RunWatchCommand(std::move(watch_flags), *translated, out, err), out, err, exit_now);
   if (export_command->parsed()) return RunExport(export_flags, *translated, out, err, exit_now);
   if (push->parsed()) return RunPush(push_flags, out, err, exit_now);
+  if (fleet->parsed()) return RunFleet(fleet_flags, out, err, exit_now);
   return RunTrend(flags, *translated, RedactCommandLine(argc, argv), out, err, exit_now);
 }
 

@@ -1,0 +1,129 @@
+#include "output/render_fleet.h"
+
+#include <fmt/format.h>
+
+#include "base/json_writer.h"
+#include "base/units.h"
+#include "base/utf8.h"
+#include "output/report.h"
+
+namespace pprof_trend {
+namespace {
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+std::string RenderFleetText(const FleetReport& r, size_t shown) {
+  std::string out = fmt::format("pprof-trend fleet: service {}, {} instances, {} of {} candidate sites grow\n",
+                                TerminalSafe(r.service), r.instances, r.sites.size(), r.candidates);
+  if (r.sites.empty()) return out + "\nno site grows in any instance.\n";
+  out += fmt::format("\n{:>4}  {:>12}  {:>12}  {:>12}  {:<20}  {}\n", "rank", "instances", "median/day", "worst/day",
+                     "versions", "allocation site");
+  const size_t n = std::min(shown, r.sites.size());
+  for (size_t i = 0; i < n; ++i) {
+    const FleetSiteResult& s = r.sites[i];
+    out += fmt::format("{:>4}  {:>12}  {:>12}  {:>12}  {:<20}  {}\n", i + 1,
+                       fmt::format("{} of {}", s.instances_growing, s.instances_seen),
+                       FormatSignedBytes(s.median_per_day), FormatSignedBytes(s.worst_per_day),
+                       FitWidth(TerminalSafe(Join(s.versions)), 20), TerminalSafe(s.name));
+  }
+  if (r.sites.size() > n) out += fmt::format("      ({} more; --nodecount shows more)\n", r.sites.size() - n);
+  out += fmt::format("\nworst instances of the top {}:\n", std::min<size_t>(3, n));
+  for (size_t i = 0; i < std::min<size_t>(3, n); ++i) {
+    const FleetSiteResult& s = r.sites[i];
+    out += fmt::format("{:>4}  {}\n", i + 1, TerminalSafe(s.name));
+    for (const FleetInstanceVerdict& v : s.worst) {
+      out += fmt::format("        {} ({}): {}/day, {} {}\n", TerminalSafe(v.instance),
+                         v.version.empty() ? "no version" : TerminalSafe(v.version), FormatSignedBytes(v.per_day),
+                         v.trend_class, FormatSignedBytes(v.growth));
+      if (auto it = r.reproduce.find(v.instance); it != r.reproduce.end() && &v == &s.worst.front())
+        out += "          reproduce: " + TerminalSafe(it->second) + "\n";
+    }
+  }
+  return out;
+}
+
+std::string RenderFleetJson(const FleetReport& r) {
+  JsonWriter w(2);
+  w.BeginObject();
+  w.Key("schema");
+  w.String("pprof-trend-fleet");
+  w.Key("version");
+  w.Int(1);
+  w.Key("service");
+  w.String(r.service);
+  w.Key("instances");
+  w.Int(static_cast<int64_t>(r.instances));
+  w.Key("candidates");
+  w.Int(static_cast<int64_t>(r.candidates));
+  w.Key("nodes");
+  w.BeginArray();
+  for (size_t i = 0; i < r.sites.size(); ++i) {
+    const FleetSiteResult& s = r.sites[i];
+    w.BeginObject();
+    w.Key("rank");
+    w.Int(static_cast<int64_t>(i + 1));
+    w.Key("kind");
+    w.String("site");
+    w.Key("function");
+    w.String(s.name);
+    w.Key("site_key");
+    w.String(fmt::format("{:016x}", s.site));
+    w.Key("stack");
+    w.BeginArray();
+    for (size_t k = 0; k < s.functions.size(); ++k) {
+      w.BeginObject();
+      w.Key("function");
+      w.String(s.functions[k]);
+      w.Key("file");
+      w.String(k < s.files.size() ? s.files[k] : "");
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("instances_growing");
+    w.Int(static_cast<int64_t>(s.instances_growing));
+    w.Key("instances_seen");
+    w.Int(static_cast<int64_t>(s.instances_seen));
+    w.Key("versions");
+    w.BeginArray();
+    for (const std::string& v : s.versions) w.String(v);
+    w.EndArray();
+    w.Key("median_bytes_per_day");
+    w.Double(s.median_per_day);
+    w.Key("worst_bytes_per_day");
+    w.Double(s.worst_per_day);
+    w.Key("growth_bytes");
+    w.Double(s.growth);
+    w.Key("worst_instances");
+    w.BeginArray();
+    for (const FleetInstanceVerdict& v : s.worst) {
+      w.BeginObject();
+      w.Key("instance");
+      w.String(v.instance);
+      w.Key("version");
+      w.String(v.version);
+      w.Key("bytes_per_day");
+      w.Double(v.per_day);
+      w.Key("growth_bytes");
+      w.Double(v.growth);
+      w.Key("class");
+      w.String(v.trend_class);
+      w.Key("reproduce");
+      auto it = r.reproduce.find(v.instance);
+      it == r.reproduce.end() ? w.Null() : w.String(it->second);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return w.str();
+}
+
+}  // namespace pprof_trend

@@ -1,0 +1,26 @@
+// `pprof-trend fleet`'s outputs: the ranked sites of a fleet (analysis/fleet)
+// as text or JSON.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analysis/fleet.h"
+
+namespace pprof_trend {
+
+struct FleetReport {
+  std::string service;
+  size_t candidates = 0;  // sites the server's prefilter let through
+  size_t instances = 0;   // instances with captures in the window
+  std::vector<FleetSiteResult> sites;
+  // Per instance among the worst: the command that reproduces its trend
+  // locally (pprof-trend on its captures' paths).
+  std::map<std::string, std::string> reproduce;
+};
+
+std::string RenderFleetText(const FleetReport& report, size_t shown);
+std::string RenderFleetJson(const FleetReport& report);
+
+}  // namespace pprof_trend
