@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # pprof-trend push against Debian's clickhouse-server, started here as a
 # plain process on 127.0.0.1 with its config in a temporary directory and
-# stopped by its PID (src/capture/FLEET.md): the sarama captures pushed
+# stopped by its PID (src/capture/FLEET.md), and a second one with it as a
+# two-shard cluster: the sarama captures pushed
 # with --init store, per capture, rows whose in-use bytes sum to the
 # capture's total as pprof-trend reads it; pushing them again stores
 # nothing more; a user the server makes read-only is refused with exit 2
-# and the server's reason. Exit 77 (skipped, loudly) without
+# and the server's reason; fleet ranks a generated fleet's planted leaks
+# with their instance counts and versions, and gives the same answer from
+# the two shards (a Distributed table sharded by site). Exit 77 (skipped, loudly) without
 # clickhouse-server (tools/install-deps.sh clickhouse-server).
 #   tests/clickhouse_push_test.sh PPROF_TREND SOURCE_DIR WORK_DIR
 set -uo pipefail
@@ -15,28 +18,39 @@ if ! command -v clickhouse-server >/dev/null 2>&1; then
   exit 77
 fi
 rm -rf "$work" && mkdir -p "$work" || exit 1
-read -r http_port tcp_port < <(python3 -c '
+read -r http_port tcp_port http_port2 tcp_port2 < <(python3 -c '
 import socket
-s = [socket.socket() for _ in range(2)]
+s = [socket.socket() for _ in range(4)]
 for x in s: x.bind(("127.0.0.1", 0))
 print(*[x.getsockname()[1] for x in s])')
-cat >"$work/config.xml" <<XML
+# config DIR HTTP_PORT TCP_PORT: a server's config in DIR, with the
+# cluster two_shards of both servers (the second starts for the cluster test).
+config() {
+  mkdir -p "$1"
+  cat >"$1/config.xml" <<XML
 <?xml version="1.0"?>
 <yandex>
-  <logger><level>warning</level><log>$work/server.log</log><errorlog>$work/server.err.log</errorlog></logger>
-  <http_port>$http_port</http_port>
-  <tcp_port>$tcp_port</tcp_port>
+  <logger><level>warning</level><log>$1/server.log</log><errorlog>$1/server.err.log</errorlog></logger>
+  <http_port>$2</http_port>
+  <tcp_port>$3</tcp_port>
   <listen_host>127.0.0.1</listen_host>
-  <path>$work/data/</path>
-  <tmp_path>$work/tmp/</tmp_path>
-  <user_files_path>$work/user_files/</user_files_path>
-  <format_schema_path>$work/format_schemas/</format_schema_path>
+  <path>$1/data/</path>
+  <tmp_path>$1/tmp/</tmp_path>
+  <user_files_path>$1/user_files/</user_files_path>
+  <format_schema_path>$1/format_schemas/</format_schema_path>
   <users_config>$work/users.xml</users_config>
   <default_profile>default</default_profile>
   <default_database>default</default_database>
   <mark_cache_size>268435456</mark_cache_size>
+  <remote_servers><two_shards>
+    <shard><replica><host>127.0.0.1</host><port>$tcp_port</port></replica></shard>
+    <shard><replica><host>127.0.0.1</host><port>$tcp_port2</port></replica></shard>
+  </two_shards></remote_servers>
 </yandex>
 XML
+}
+config "$work/one" "$http_port" "$tcp_port"
+config "$work/two" "$http_port2" "$tcp_port2"
 cat >"$work/users.xml" <<'XML'
 <?xml version="1.0"?>
 <yandex>
@@ -48,18 +62,27 @@ cat >"$work/users.xml" <<'XML'
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 XML
-clickhouse-server --config-file="$work/config.xml" >"$work/stdout.log" 2>&1 &
-server=$!
+servers=()
 stop() {
-  kill "$server" 2>/dev/null
-  for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.2; done
-  kill -9 "$server" 2>/dev/null
-  wait "$server" 2>/dev/null
+  for server in "${servers[@]}"; do kill "$server" 2>/dev/null; done
+  for server in "${servers[@]}"; do
+    for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$server" 2>/dev/null
+    wait "$server" 2>/dev/null
+  done
 }
 trap stop EXIT
+# start DIR HTTP_PORT: a server, stopped by its PID when the test ends.
+start() {
+  clickhouse-server --config-file="$1/config.xml" >"$1/stdout.log" 2>&1 &
+  servers+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$2/?query=SELECT%201" >/dev/null 2>&1 && return; sleep 0.2; done
+  echo "FAIL: clickhouse-server did not start: $(tail -3 "$1/server.err.log" "$1/stdout.log")"
+  exit 1
+}
+start "$work/one" "$http_port"
+start "$work/two" "$http_port2"
 url="http://127.0.0.1:$http_port"
-for _ in $(seq 100); do curl -sf "$url/?query=SELECT%201" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -sf "$url/?query=SELECT%201" >/dev/null || { echo "FAIL: clickhouse-server did not start: $(tail -3 "$work/server.err.log" "$work/stdout.log")"; exit 1; }
 status=0
 fail() { echo "FAIL: $*"; status=1; }
 q() { curl -s --data-binary "$1" "$url/"; }
@@ -89,7 +112,7 @@ q "SELECT functions FROM pprof_trend_sites FINAL" | grep -q 'newPartitionProduce
 "$binary" push --clickhouse "$url/?user=reader" --service facesvc --instance pod-2 "${days[0]}" >/dev/null 2>"$work/refused.err"
 code=$?
 [ $code -eq 2 ] || fail "a refused insert exited $code, not 2"
-grep -q "Cannot insert into table in readonly mode" "$work/refused.err" || fail "the refusal does not say why: $(cat "$work/refused.err")"
+grep -q "in readonly mode" "$work/refused.err" || fail "the refusal does not say why: $(cat "$work/refused.err")"
 
 # fleet: a generated fleet with known truth (tests/gen_fleet.py), stored as
 # push stores it: the three leaks first, in the right number of instances
@@ -114,5 +137,30 @@ assert worst["reproduce"].startswith("pprof-trend /captures/"), worst
 PY
 "$binary" fleet --clickhouse "$url" --service fleetsvc >"$work/fleet.txt" 2>&1 || fail "fleet (text): $(cat "$work/fleet.txt")"
 grep -q "20 of 20 .*leak.versionWide" "$work/fleet.txt" || fail "fleet's table: $(cat "$work/fleet.txt")"
-[ $status -eq 0 ] && echo "clickhouse: 3 captures pushed to clickhouse-server $(q 'SELECT version()') ($rows rows, their sums the captures' totals), again: none; a read-only user refused; fleet ranked the 3 planted leaks of 40 generated instances with their instance counts and versions"
+
+# The same fleet on two shards (two servers, a Distributed table over each
+# table, sharded by site): the same answer as one server's.
+for port in "$http_port" "$http_port2"; do
+  curl -sf --data-binary "CREATE DATABASE IF NOT EXISTS fleet2" "http://127.0.0.1:$port/" || fail "CREATE DATABASE on $port"
+  "$binary" push --init --cluster two_shards --clickhouse "http://127.0.0.1:$port/?database=fleet2" --service fleetsvc \
+    --instance none 2>"$work/init.err" || fail "push --init --cluster on $port: $(cat "$work/init.err")"
+done
+for table in samples captures sites; do
+  curl -sf --data-binary @"$work/$table.tsv" \
+    "$url/?database=fleet2&insert_distributed_sync=1&query=INSERT%20INTO%20pprof_trend_$table%20FORMAT%20TabSeparated" ||
+    fail "inserting the generated fleet's $table through the cluster"
+done
+one=$(curl -s --data-binary "SELECT count() FROM fleet2.pprof_trend_samples_local" "$url/")
+two=$(curl -s --data-binary "SELECT count() FROM fleet2.pprof_trend_samples_local" "http://127.0.0.1:$http_port2/")
+[ "$one" -gt 0 ] && [ "$two" -gt 0 ] && [ $((one + two)) -eq "$(wc -l <"$work/samples.tsv")" ] ||
+  fail "the rows are not split over the two shards: $one and $two"
+"$binary" fleet --clickhouse "$url/?database=fleet2" --service fleetsvc --format json >"$work/fleet2.json" 2>"$work/fleet2.err" ||
+  fail "fleet on two shards: $(cat "$work/fleet2.err")"
+cmp -s "$work/fleet.json" "$work/fleet2.json" || fail "two shards answer otherwise than one server: $(diff "$work/fleet.json" "$work/fleet2.json" | head -5)"
+# push through the cluster: stored once, found again.
+"$binary" push --clickhouse "$url/?database=fleet2" --service facesvc --instance pod-1 "${days[@]}" >/dev/null 2>"$work/push3.err" ||
+  fail "push through the cluster: $(cat "$work/push3.err")"
+"$binary" push --clickhouse "$url/?database=fleet2" --service facesvc --instance pod-1 "${days[@]}" >"$work/push4.txt" 2>&1
+[ "$(grep -c 'already stored' "$work/push4.txt")" -eq 3 ] || fail "a second push through the cluster stored again: $(cat "$work/push4.txt")"
+[ $status -eq 0 ] && echo "clickhouse: 3 captures pushed to clickhouse-server $(q 'SELECT version()') ($rows rows, their sums the captures' totals), again: none; a read-only user refused; fleet ranked the 3 planted leaks of 40 generated instances with their instance counts and versions, and two shards gave the same answer ($one and $two rows)"
 exit $status

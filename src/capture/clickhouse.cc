@@ -12,15 +12,26 @@
 namespace pprof_trend {
 namespace {
 
-constexpr const char* kTables[] = {
-    "CREATE TABLE IF NOT EXISTS pprof_trend_samples (service String, instance String, version String, "
-    "process_id String, capture_id UInt64, time DateTime, period Int64, site UInt64, object_size Int64, "
-    "inuse_bytes Int64, inuse_objects Int64, alloc_bytes Int64, alloc_objects Int64) "
-    "ENGINE = MergeTree() PARTITION BY toYYYYMMDD(time) ORDER BY (service, site, time)",
-    "CREATE TABLE IF NOT EXISTS pprof_trend_sites (site UInt64, functions Array(String), files Array(String)) "
-    "ENGINE = ReplacingMergeTree() ORDER BY site",
-    "CREATE TABLE IF NOT EXISTS pprof_trend_captures (service String, instance String, capture_id UInt64, "
-    "time DateTime, path String, rows UInt64) ENGINE = ReplacingMergeTree() ORDER BY (service, instance, capture_id)",
+// The tables: name, columns, engine and order, and the key a Distributed
+// table shards them by (a site's whole series on one shard; a capture's row
+// and a site's frames where their duplicates land too, so FINAL merges them).
+struct Table {
+  const char* name;
+  const char* columns;
+  const char* engine;
+  const char* shard_by;
+};
+constexpr Table kTables[] = {
+    {"pprof_trend_samples",
+     "service String, instance String, version String, process_id String, capture_id UInt64, time DateTime, "
+     "period Int64, site UInt64, object_size Int64, inuse_bytes Int64, inuse_objects Int64, alloc_bytes Int64, "
+     "alloc_objects Int64",
+     "MergeTree() PARTITION BY toYYYYMMDD(time) ORDER BY (service, site, time)", "site"},
+    {"pprof_trend_sites", "site UInt64, functions Array(String), files Array(String)",
+     "ReplacingMergeTree() ORDER BY site", "site"},
+    {"pprof_trend_captures",
+     "service String, instance String, capture_id UInt64, time DateTime, path String, rows UInt64",
+     "ReplacingMergeTree() ORDER BY (service, instance, capture_id)", "capture_id"},
 };
 
 // A string as TabSeparated writes it: backslash, tab, newline escaped.
@@ -128,15 +139,30 @@ StatusOr<std::string> ClickHouse::Run(const std::string& statement, const std::s
   if (!data.empty()) {
     // An INSERT's statement goes in the query string, its rows in the body.
     url += (url.find('?') == std::string::npos ? (url.ends_with('/') ? "?" : "/?") : "&");
-    url += "query=" + PercentEncode(statement);
+    // insert_distributed_sync: on a cluster the rows are on their shards when it answers.
+    url += "insert_distributed_sync=1&query=" + PercentEncode(statement);
     body = data;
   }
   fetch.post_body = &body;
   return http_.Fetch(url, fetch);
 }
 
-Status ClickHouse::Init() const {
-  for (const char* table : kTables) RETURN_IF_ERROR(Run(table).status());
+Status ClickHouse::Init(const std::string& cluster) const {
+  for (const Table& t : kTables) {
+    if (cluster.empty()) {
+      RETURN_IF_ERROR(
+          Run(fmt::format("CREATE TABLE IF NOT EXISTS {} ({}) ENGINE = {}", t.name, t.columns, t.engine)).status());
+      continue;
+    }
+    // On a cluster (run on every shard): the data in NAME_local, and NAME a
+    // Distributed table over every shard's, which push and fleet use.
+    RETURN_IF_ERROR(
+        Run(fmt::format("CREATE TABLE IF NOT EXISTS {}_local ({}) ENGINE = {}", t.name, t.columns, t.engine)).status());
+    RETURN_IF_ERROR(Run(fmt::format("CREATE TABLE IF NOT EXISTS {0} AS {0}_local ENGINE = Distributed({1}, "
+                                    "currentDatabase(), {0}_local, {2})",
+                                    t.name, Quoted(cluster), t.shard_by))
+                        .status());
+  }
   return Status();
 }
 

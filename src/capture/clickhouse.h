@@ -26,8 +26,10 @@ class ClickHouse {
   ClickHouse(PushTarget target, const HttpSession& http, FetchOptions fetch)
       : target_(std::move(target)), http_(http), fetch_(std::move(fetch)) {}
 
-  // Creates the tables where they are missing (push --init).
-  Status Init() const;
+  // Creates the tables where they are missing (push --init); with a
+  // cluster (push --init --cluster NAME, run against every shard), each as
+  // NAME_local with a Distributed table over the shards' (src/capture/FLEET.md).
+  Status Init(const std::string& cluster = "") const;
 
   // Stores one capture's rows; false (and nothing stored) when the server
   // already holds it.

@@ -351,7 +351,7 @@ void AddAnalysisOptions(CLI::App* app, AnalysisFlags& flags);
 
 struct PushFlags {
   AnalysisFlags analysis;
-  std::string clickhouse, service, instance, version;
+  std::string clickhouse, service, instance, version, cluster;
   bool init = false;
 };
 
@@ -376,7 +376,7 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
                           *flags.analysis.limit_flags.http,
                           MakeFetchOptions(flags.analysis.limit_flags, pipeline->load.limits));
   if (flags.init)
-    if (Status s = server.Init(); !s.ok()) return ExitFor(s, err);
+    if (Status s = server.Init(flags.cluster); !s.ok()) return ExitFor(s, err);
   if (flags.analysis.profiles.empty()) return Finish(kExitOk, out, err, exit_now);  // --init alone
   std::vector<size_t> captures_per_path;
   size_t captures = 0;
@@ -508,6 +508,9 @@ CLI::App* AddPushCommand(CLI::App& app, PushFlags& flags) {
   push->add_option("--instance", flags.instance, "NAME of the instance (a pod, a host)");
   push->add_option("--version", flags.version, "V: the service's version (a label; default none)");
   push->add_flag("--init", flags.init, "create the tables where they are missing");
+  push->add_option("--cluster", flags.cluster,
+                   "NAME: with --init, the tables as NAME_local and a Distributed table over the cluster's shards "
+                   "(run on every shard)");
   AddAnalysisOptions(push, flags.analysis);
   return push;
 }
