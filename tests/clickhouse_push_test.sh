@@ -131,12 +131,21 @@ got = [(n["function"], n["instances_growing"], n["instances_seen"], n["versions"
 want = [("leak.versionWide", 20, 20, ["v2.3.1"]), ("leak.someInstances", 7, 7, ["v2.3.1"]),
         ("leak.oldVersion", 3, 3, ["v2.3.0"])]
 assert got == want, "got %r" % got
+assert d["nodes"][0]["by_version"] == [{"version": "v2.3.1", "instances_growing": 20, "instances_seen": 20}], d["nodes"][0]["by_version"]
 assert d["instances"] == 40, d["instances"]
 worst = d["nodes"][0]["worst_instances"][0]
 assert worst["reproduce"].startswith("pprof-trend /captures/"), worst
 PY
 "$binary" fleet --clickhouse "$url" --service fleetsvc >"$work/fleet.txt" 2>&1 || fail "fleet (text): $(cat "$work/fleet.txt")"
-grep -q "20 of 20 .*leak.versionWide" "$work/fleet.txt" || fail "fleet's table: $(cat "$work/fleet.txt")"
+grep -q "20 of 20 .*v2.3.1 20/20 .*leak.versionWide" "$work/fleet.txt" || fail "fleet's table: $(cat "$work/fleet.txt")"
+# A budget: no site in more than 5 instances fails (exit 1) on the two
+# leaks that grow in more; 20 passes.
+"$binary" fleet --clickhouse "$url" --service fleetsvc --max-growing-instances 5 >"$work/budget.txt" 2>&1
+code=$?
+[ $code -eq 1 ] && grep -q "FAIL  max-growing-instances 5: leak.versionWide grows in 20; leak.someInstances grows in 7" "$work/budget.txt" ||
+  fail "--max-growing-instances 5 (exit $code): $(tail -2 "$work/budget.txt")"
+"$binary" fleet --clickhouse "$url" --service fleetsvc --max-growing-instances 20 >"$work/budget.txt" 2>&1 ||
+  fail "--max-growing-instances 20 must pass: $(tail -2 "$work/budget.txt")"
 
 # The same fleet on two shards (two servers, a Distributed table over each
 # table, sharded by site): the same answer as one server's.

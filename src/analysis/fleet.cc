@@ -1,6 +1,7 @@
 #include "analysis/fleet.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "analysis/allocator_frames.h"
@@ -55,11 +56,16 @@ std::vector<FleetSiteResult> RankFleet(const std::vector<FleetSiteInput>& sites)
       }
     std::vector<double> rates;
     std::set<std::string> versions;
+    std::map<std::string, FleetSiteResult::VersionCount> by_version;
     for (const FleetInstanceSeries& in : site.instances) {
       if (in.bytes.size() < 2) continue;
       ++r.instances_seen;
       FleetInstanceVerdict v = Judge(in);
+      auto& count = by_version[in.version];
+      count.version = in.version;
+      ++count.seen;
       if (!v.grew) continue;
+      ++count.growing;
       ++r.instances_growing;
       rates.push_back(v.per_day);
       r.growth += v.growth;
@@ -72,6 +78,7 @@ std::vector<FleetSiteResult> RankFleet(const std::vector<FleetSiteInput>& sites)
         rates.size() % 2 == 1 ? rates[rates.size() / 2] : (rates[rates.size() / 2 - 1] + rates[rates.size() / 2]) / 2;
     r.worst_per_day = rates.back();
     r.versions.assign(versions.begin(), versions.end());
+    for (auto& [version, count] : by_version) r.by_version.push_back(std::move(count));
     std::sort(r.worst.begin(), r.worst.end(), [](const auto& a, const auto& b) {
       return a.per_day != b.per_day ? a.per_day > b.per_day : a.instance < b.instance;
     });

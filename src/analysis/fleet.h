@@ -42,8 +42,15 @@ struct FleetSiteResult {
   size_t instances_seen = 0, instances_growing = 0;
   double median_per_day = 0, worst_per_day = 0;  // over the instances it grows in
   std::vector<std::string> versions;             // the versions of the instances it grows in, sorted
-  std::vector<FleetInstanceVerdict> worst;       // the instances it grows in, fastest first (at most 5)
-  double growth = 0;                             // summed over the instances it grows in
+  // Per version (every version of the instances that list the site, sorted):
+  // in how many instances it grows, of how many.
+  struct VersionCount {
+    std::string version;
+    size_t growing = 0, seen = 0;
+  };
+  std::vector<VersionCount> by_version;
+  std::vector<FleetInstanceVerdict> worst;  // the instances it grows in, fastest first (at most 5)
+  double growth = 0;                        // summed over the instances it grows in
 };
 
 // Ranked: the most instances growing first, then the largest summed growth.

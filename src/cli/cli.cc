@@ -427,7 +427,7 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
 struct FleetFlags {
   LimitFlags limit_flags;
   std::string clickhouse, service, since, format = "text";
-  size_t node_count = 10, candidates = 200;
+  size_t node_count = 10, candidates = 200, max_growing_instances = 0;
 };
 
 // A word as a POSIX shell reads it: quoted unless it is plainly safe.
@@ -479,8 +479,9 @@ int RunFleet(const FleetFlags& flags, std::ostream& out, std::ostream& err, Exit
     for (const std::string& p : *paths) command += " " + ShellQuote(p);
     report.reproduce[instance] = command;
   }
+  report.max_growing_instances = flags.max_growing_instances;
   out << (flags.format == "json" ? RenderFleetJson(report) : RenderFleetText(report, flags.node_count));
-  return Finish(kExitOk, out, err, exit_now);
+  return Finish(FleetOffenders(report).empty() ? kExitOk : kExitCheckFailed, out, err, exit_now);
 }
 
 CLI::App* AddFleetCommand(CLI::App& app, FleetFlags& flags) {
@@ -495,6 +496,8 @@ CLI::App* AddFleetCommand(CLI::App& app, FleetFlags& flags) {
   fleet->add_option("--nodecount", flags.node_count, "show at most N sites (text)")->capture_default_str();
   fleet->add_option("--candidates", flags.candidates, "N: the sites the server's prefilter lets through")
       ->capture_default_str();
+  fleet->add_option("--max-growing-instances", flags.max_growing_instances,
+                    "N: exit 1 when a site grows in more than N instances (a budget, as check's)");
   AddLimitOptions(fleet, flags.limit_flags);
   return fleet;
 }

@@ -10,27 +10,38 @@
 namespace pprof_trend {
 namespace {
 
-std::string Join(const std::vector<std::string>& items) {
+// "v2.3.0 0/20, v2.3.1 20/20": per version, instances growing of those listing it.
+std::string ByVersion(const FleetSiteResult& s) {
   std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  for (const auto& v : s.by_version)
+    if (v.growing > 0)
+      out += fmt::format("{}{} {}/{}", out.empty() ? "" : ", ", v.version.empty() ? "-" : v.version, v.growing, v.seen);
   return out.empty() ? "-" : out;
 }
 
 }  // namespace
+
+std::vector<const FleetSiteResult*> FleetOffenders(const FleetReport& report) {
+  std::vector<const FleetSiteResult*> out;
+  if (report.max_growing_instances == 0) return out;
+  for (const FleetSiteResult& s : report.sites)
+    if (s.instances_growing > report.max_growing_instances) out.push_back(&s);
+  return out;
+}
 
 std::string RenderFleetText(const FleetReport& r, size_t shown) {
   std::string out = fmt::format("pprof-trend fleet: service {}, {} instances, {} of {} candidate sites grow\n",
                                 TerminalSafe(r.service), r.instances, r.sites.size(), r.candidates);
   if (r.sites.empty()) return out + "\nno site grows in any instance.\n";
   out += fmt::format("\n{:>4}  {:>12}  {:>12}  {:>12}  {:<20}  {}\n", "rank", "instances", "median/day", "worst/day",
-                     "versions", "allocation site");
+                     "versions (growing)", "allocation site");
   const size_t n = std::min(shown, r.sites.size());
   for (size_t i = 0; i < n; ++i) {
     const FleetSiteResult& s = r.sites[i];
-    out += fmt::format("{:>4}  {:>12}  {:>12}  {:>12}  {:<20}  {}\n", i + 1,
-                       fmt::format("{} of {}", s.instances_growing, s.instances_seen),
-                       FormatSignedBytes(s.median_per_day), FormatSignedBytes(s.worst_per_day),
-                       FitWidth(TerminalSafe(Join(s.versions)), 20), TerminalSafe(s.name));
+    out +=
+        fmt::format("{:>4}  {:>12}  {:>12}  {:>12}  {:<20}  {}\n", i + 1,
+                    fmt::format("{} of {}", s.instances_growing, s.instances_seen), FormatSignedBytes(s.median_per_day),
+                    FormatSignedBytes(s.worst_per_day), FitWidth(TerminalSafe(ByVersion(s)), 20), TerminalSafe(s.name));
   }
   if (r.sites.size() > n) out += fmt::format("      ({} more; --nodecount shows more)\n", r.sites.size() - n);
   out += fmt::format("\nworst instances of the top {}:\n", std::min<size_t>(3, n));
@@ -43,6 +54,19 @@ std::string RenderFleetText(const FleetReport& r, size_t shown) {
                          v.trend_class, FormatSignedBytes(v.growth));
       if (auto it = r.reproduce.find(v.instance); it != r.reproduce.end() && &v == &s.worst.front())
         out += "          reproduce: " + TerminalSafe(it->second) + "\n";
+    }
+  }
+  if (r.max_growing_instances > 0) {
+    const auto offenders = FleetOffenders(r);
+    out +=
+        fmt::format("\n{}  max-growing-instances {}: ", offenders.empty() ? "PASS" : "FAIL", r.max_growing_instances);
+    if (offenders.empty()) {
+      out += "no site grows in more instances\n";
+    } else {
+      for (size_t i = 0; i < offenders.size(); ++i)
+        out += fmt::format("{}{} grows in {}", i == 0 ? "" : "; ", TerminalSafe(offenders[i]->name),
+                           offenders[i]->instances_growing);
+      out += "\n";
     }
   }
   return out;
@@ -61,6 +85,10 @@ std::string RenderFleetJson(const FleetReport& r) {
   w.Int(static_cast<int64_t>(r.instances));
   w.Key("candidates");
   w.Int(static_cast<int64_t>(r.candidates));
+  w.Key("max_growing_instances");  // the budget (null: none) and whether it held
+  r.max_growing_instances > 0 ? w.Int(static_cast<int64_t>(r.max_growing_instances)) : w.Null();
+  w.Key("passed");
+  r.max_growing_instances > 0 ? w.Bool(FleetOffenders(r).empty()) : w.Null();
   w.Key("nodes");
   w.BeginArray();
   for (size_t i = 0; i < r.sites.size(); ++i) {
@@ -92,6 +120,19 @@ std::string RenderFleetJson(const FleetReport& r) {
     w.Key("versions");
     w.BeginArray();
     for (const std::string& v : s.versions) w.String(v);
+    w.EndArray();
+    w.Key("by_version");  // every version of the instances that list the site
+    w.BeginArray();
+    for (const auto& v : s.by_version) {
+      w.BeginObject();
+      w.Key("version");
+      w.String(v.version);
+      w.Key("instances_growing");
+      w.Int(static_cast<int64_t>(v.growing));
+      w.Key("instances_seen");
+      w.Int(static_cast<int64_t>(v.seen));
+      w.EndObject();
+    }
     w.EndArray();
     w.Key("median_bytes_per_day");
     w.Double(s.median_per_day);

@@ -18,7 +18,13 @@ struct FleetReport {
   // Per instance among the worst: the command that reproduces its trend
   // locally (pprof-trend on its captures' paths).
   std::map<std::string, std::string> reproduce;
+  // fleet --max-growing-instances N (0: none): a site growing in more
+  // instances fails the run (exit 1).
+  size_t max_growing_instances = 0;
 };
+
+// The sites that break --max-growing-instances (empty: none, or no budget).
+std::vector<const FleetSiteResult*> FleetOffenders(const FleetReport& report);
 
 std::string RenderFleetText(const FleetReport& report, size_t shown);
 std::string RenderFleetJson(const FleetReport& report);
