@@ -166,6 +166,18 @@ two=$(curl -s --data-binary "SELECT count() FROM fleet2.pprof_trend_samples_loca
 "$binary" fleet --clickhouse "$url/?database=fleet2" --service fleetsvc --format json >"$work/fleet2.json" 2>"$work/fleet2.err" ||
   fail "fleet on two shards: $(cat "$work/fleet2.err")"
 cmp -s "$work/fleet.json" "$work/fleet2.json" || fail "two shards answer otherwise than one server: $(diff "$work/fleet.json" "$work/fleet2.json" | head -5)"
+# A window (--since, back from the newest capture) on both.
+"$binary" fleet --clickhouse "$url" --service fleetsvc --since 5h --format json >"$work/since1.json" 2>"$work/since.err" ||
+  fail "fleet --since 5h: $(cat "$work/since.err")"
+"$binary" fleet --clickhouse "$url/?database=fleet2" --service fleetsvc --since 5h --format json >"$work/since2.json" 2>"$work/since.err" ||
+  fail "fleet --since 5h on two shards: $(cat "$work/since.err")"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [n["function"] for n in d["nodes"]][:3] == ["leak.versionWide", "leak.someInstances", "leak.oldVersion"], d["nodes"]
+assert len(d["nodes"][0]["worst_instances"][0]["reproduce"].split()) == 1 + 6, "6 captures in 5 h"
+' "$work/since1.json" || fail "fleet --since 5h: $(head -c 300 "$work/since1.json")"
+cmp -s "$work/since1.json" "$work/since2.json" || fail "--since 5h: two shards answer otherwise than one server"
 # push through the cluster: stored once, found again.
 "$binary" push --clickhouse "$url/?database=fleet2" --service facesvc --instance pod-1 "${days[@]}" >/dev/null 2>"$work/push3.err" ||
   fail "push through the cluster: $(cat "$work/push3.err")"

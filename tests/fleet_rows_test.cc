@@ -25,15 +25,21 @@ TEST(FleetRowsTest, ASitesKeyIsAFixedHashOfItsNamesAndFiles) {
   std::vector<uint32_t> frames = {0, 1};
   AlignedSite site;
   site.frames = frames;
-  // FNV-1a 64 of "main.main\0main.go\0main.leak\0leak.go\0": stored keys must
-  // match on every machine and in every later version.
+  // FNV-1a 64 over the two frames' FNV-1a 64 hashes of "function\0file\0",
+  // 8 little-endian bytes each: stored keys must match on every machine and
+  // in every later version.
+  auto fnv = [](uint64_t h, std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+    return h * 0x100000001b3ULL;
+  };
   uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::string_view part : {"main.main", "main.go", "main.leak", "leak.go"}) {
-    for (unsigned char c : part) h = (h ^ c) * 0x100000001b3ULL;
-    h = h * 0x100000001b3ULL;
+  for (auto [function, file] : {std::pair{"main.main", "main.go"}, std::pair{"main.leak", "leak.go"}}) {
+    const uint64_t frame = fnv(fnv(0xcbf29ce484222325ULL, function), file);
+    EXPECT_EQ(FrameKey(function, file), frame);
+    for (int byte = 0; byte < 8; ++byte) h = (h ^ ((frame >> (8 * byte)) & 0xff)) * 0x100000001b3ULL;
   }
   EXPECT_EQ(SiteKey(a, site), h);
-  EXPECT_EQ(SiteKey(a, site), 0x9891f591d188c4bdULL);
+  EXPECT_EQ(SiteKey(a, site), 0xbf7fe9884d2dfdf5ULL);
   // Another order is another site.
   std::vector<uint32_t> reversed = {1, 0};
   AlignedSite other;

@@ -44,7 +44,8 @@ with open(os.path.join(out, "samples.tsv"), "w") as s, open(os.path.join(out, "c
                 b = 8 * 1048576 * (k + 1)
                 s.write(f"fleetsvc\t{inst}\t{version}\t{process}\t{capture_id}\t{stamp}\t{period}\t{key[name]}\t8388608\t{b}\t{k + 1}\t0\t0\n")
                 rows += 1
-            c.write(f"fleetsvc\t{inst}\t{capture_id}\t{stamp}\t/captures/{inst}/heap-{k:02}.pb.gz\t{rows}\n")
+            c.write(f"fleetsvc\t{inst}\t{capture_id}\t{stamp}\t/captures/{inst}/heap-{k:02}.pb.gz\t{rows}\t"
+                    f"{version}\t{process}\t{period}\n")
 with open(os.path.join(out, "sites.tsv"), "w") as f:
     for name, k in key.items():
         f.write(f"{k}\t['main.main','{name}']\t['main.go','{name.split('.')[0]}.go']\n")

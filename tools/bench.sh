@@ -17,6 +17,8 @@
 #   build/bench/gomonth/  720 hourly captures whose samples grow from 20k to 63k as call paths
 #                         appear (1.2 GB gzipped); build/bench/gomonth72/ links its first 72
 #   build/bench/fleet/    2,000 small captures (2k samples each), one directory
+# and, with clickhouse-server installed, tools/bench_fleet.sh: push of the month beside clickhouse-client,
+# and fleet over 24 million generated rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -169,3 +171,6 @@ printf 'fleet of 2,000 / %s:          %.2fx; / gzip -dc %.2fx; peak RSS %.0f MB\
 if [ -n "${gobig_go:-}" ]; then
   printf 'go tool pprof -diff_base (Go-shaped pair) / pprof-trend (3): %.1fx\n' "$(ratio "$gobig_go" "$gobig_text")"
 fi
+echo
+# The fleet on ClickHouse (issue 32): push and fleet against a local server.
+tools/bench_fleet.sh "$runs"

@@ -5,16 +5,21 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "analysis/align.h"
 
 namespace pprof_trend {
 
-// The site's key: FNV-1a (64 bits) over each frame's function name, a 0
-// byte, its file, a 0 byte, root first. The same site has the same key on
-// every machine, run and build where the names agree (no address or id
-// enters it); a fixed function, so keys stored today match tomorrow's.
+// A frame's hash: FNV-1a (64 bits) over its function name, a 0 byte, its
+// file, a 0 byte.
+uint64_t FrameKey(std::string_view function, std::string_view file);
+// The site's key: FNV-1a (64 bits) over its frames' FrameKeys, root first,
+// each as 8 little-endian bytes. The same site has the same key on every
+// machine, run and build where the names agree (no address or id enters
+// it); a fixed function, so keys stored today match tomorrow's.
 uint64_t SiteKey(const AlignedProfiles& aligned, const AlignedSite& site);
 
 struct FleetRow {
@@ -37,7 +42,9 @@ struct FleetCapture {
 };
 
 // The rows of capture `capture` of `aligned` (its sites that hold or
-// allocated anything there).
-FleetCapture FleetRowsOf(const AlignedProfiles& aligned, size_t capture = 0);
+// allocated anything there), and the frames of the sites whose key `known`
+// does not hold (a pusher's keys already stored; null: every site).
+FleetCapture FleetRowsOf(const AlignedProfiles& aligned, size_t capture = 0,
+                         const std::unordered_set<uint64_t>* known = nullptr);
 
 }  // namespace pprof_trend

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <ctime>
 #include <map>
+#include <unordered_map>
 
 #include "base/url.h"
 
@@ -30,7 +31,8 @@ constexpr Table kTables[] = {
     {"pprof_trend_sites", "site UInt64, functions Array(String), files Array(String)",
      "ReplacingMergeTree() ORDER BY site", "site"},
     {"pprof_trend_captures",
-     "service String, instance String, capture_id UInt64, time DateTime, path String, rows UInt64",
+     "service String, instance String, capture_id UInt64, time DateTime, path String, rows UInt64, "
+     "version String, process_id String, period Int64",
      "ReplacingMergeTree() ORDER BY (service, instance, capture_id)", "capture_id"},
 };
 
@@ -119,6 +121,31 @@ std::vector<std::vector<std::string>> TsvRows(const std::string& text) {
   return rows;
 }
 
+// The same, a row at a time (one row's strings reused): for answers of a
+// million rows.
+template <typename Visit>
+void ForEachTsvRow(const std::string& text, Visit visit) {
+  std::vector<std::string> row(1);
+  size_t fields = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\t') {
+      if (++fields > row.size()) row.emplace_back();
+      row[fields - 1].clear();
+    } else if (c == '\n') {
+      row.resize(fields);
+      visit(row);
+      fields = 1;
+      row[0].clear();
+    } else if (c == '\\' && i + 1 < text.size()) {
+      const char e = text[++i];
+      row[fields - 1] += e == 't' ? '\t' : e == 'n' ? '\n' : e == '0' ? '\0' : e;
+    } else {
+      row[fields - 1] += c;
+    }
+  }
+}
+
 int64_t Int(const std::string& s) {
   int64_t v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
@@ -173,10 +200,13 @@ StatusOr<bool> ClickHouse::Push(const Capture& capture, const FleetCapture& rows
   if (std::strtoll(held.c_str(), nullptr, 10) > 0) return false;
   // A push cut short between the rows and the capture's own row left rows
   // behind: gone before these are stored, so the capture is never twice.
-  ASSIGN_OR_RETURN(std::string partial, Run("SELECT count() FROM pprof_trend_samples WHERE " + where));
-  if (std::strtoll(partial.c_str(), nullptr, 10) > 0)
-    RETURN_IF_ERROR(Run("ALTER TABLE pprof_trend_samples DELETE WHERE " + where).status());
+  // (The capture's time bounds the search to its day's partition: a scan
+  // of the whole table per capture made a month's push quadratic.)
   const std::string time = DateTime(capture.time_nanos);
+  const std::string rows_where = fmt::format("{} AND time = '{}'", where, time);
+  ASSIGN_OR_RETURN(std::string partial, Run("SELECT count() FROM pprof_trend_samples WHERE " + rows_where));
+  if (std::strtoll(partial.c_str(), nullptr, 10) > 0)
+    RETURN_IF_ERROR(Run("ALTER TABLE pprof_trend_samples DELETE WHERE " + rows_where).status());
   const std::string fixed =
       fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}", Tsv(target_.service), Tsv(target_.instance), Tsv(target_.version),
                   Tsv(ProcessId(capture)), capture.content_hash, time, capture.period);
@@ -184,14 +214,18 @@ StatusOr<bool> ClickHouse::Push(const Capture& capture, const FleetCapture& rows
   for (const FleetRow& r : rows.rows)
     samples += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\n", fixed, r.site, r.object_size, r.inuse_bytes, r.inuse_objects,
                            r.alloc_bytes, r.alloc_objects);
+  // Each key's frames once per run (a month of one service's captures has
+  // the same sites again and again; the table keeps one row per key).
   std::string sites;
   for (const FleetSite& s : rows.sites)
-    sites += fmt::format("{}\t{}\t{}\n", s.key, Tsv(Array(s.functions)), Tsv(Array(s.files)));
+    if (sites_sent_.insert(s.key).second)
+      sites += fmt::format("{}\t{}\t{}\n", s.key, Tsv(Array(s.functions)), Tsv(Array(s.files)));
   if (!sites.empty()) RETURN_IF_ERROR(Run("INSERT INTO pprof_trend_sites FORMAT TabSeparated", sites).status());
   if (!samples.empty()) RETURN_IF_ERROR(Run("INSERT INTO pprof_trend_samples FORMAT TabSeparated", samples).status());
   RETURN_IF_ERROR(Run("INSERT INTO pprof_trend_captures FORMAT TabSeparated",
-                      fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", Tsv(target_.service), Tsv(target_.instance),
-                                  capture.content_hash, time, Tsv(capture.path), rows.rows.size()))
+                      fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", Tsv(target_.service), Tsv(target_.instance),
+                                  capture.content_hash, time, Tsv(capture.path), rows.rows.size(), Tsv(target_.version),
+                                  Tsv(ProcessId(capture)), capture.period))
                       .status());
   return true;
 }
@@ -210,13 +244,18 @@ std::string Window(const std::string& service, double since_seconds) {
 StatusOr<std::vector<FleetSiteInput>> ClickHouse::FleetInputs(double since_seconds, size_t max_sites) const {
   const std::string service = Quoted(target_.service);
   const std::string where = fmt::format("service = {} AND {}", service, Window(service, since_seconds));
-  // The prefilter: only sites whose bytes rose, first -> last, in some instance.
-  ASSIGN_OR_RETURN(std::string candidates,
-                   Run(fmt::format("SELECT site FROM (SELECT site, instance, argMax(b, time) - argMin(b, time) AS g "
-                                   "FROM (SELECT site, instance, time, sum(inuse_bytes) AS b FROM pprof_trend_samples "
-                                   "WHERE {} GROUP BY site, instance, time) GROUP BY site, instance) "
-                                   "GROUP BY site HAVING sumIf(g, g > 0) > 0 ORDER BY sumIf(g, g > 0) DESC LIMIT {}",
-                                   where, max_sites)));
+  // The prefilter: only sites whose bytes rose from an instance's first
+  // capture of the window to its last, in some instance; the largest rises
+  // summed over the instances first. One group per site and instance (the
+  // instances' first and last times from the small captures table).
+  ASSIGN_OR_RETURN(
+      std::string candidates,
+      Run(fmt::format(
+          "SELECT site FROM (SELECT site, instance, sumIf(inuse_bytes, time = last) - sumIf(inuse_bytes, time = first) "
+          "AS g FROM pprof_trend_samples GLOBAL ANY INNER JOIN (SELECT instance, min(time) AS first, max(time) AS last "
+          "FROM pprof_trend_captures WHERE {0} GROUP BY instance) USING instance WHERE {0} GROUP BY site, instance) "
+          "GROUP BY site HAVING sumIf(g, g > 0) > 0 ORDER BY sumIf(g, g > 0) DESC, site LIMIT {1}",
+          where, max_sites)));
   std::string in_list;
   std::vector<uint64_t> keys;
   for (const auto& row : TsvRows(candidates)) {
@@ -225,28 +264,54 @@ StatusOr<std::vector<FleetSiteInput>> ClickHouse::FleetInputs(double since_secon
   }
   std::vector<FleetSiteInput> sites;
   if (keys.empty()) return sites;
-  // Each instance's captures in the window: time, version, process, period.
-  struct Point {
-    int64_t time;
-    std::string version, process;
-    int64_t period;
+  // Each instance's captures in the window (the small captures table):
+  // time, version, process, period.
+  struct Instance {
+    std::string name, version;
+    int64_t period = 0;
+    std::vector<int64_t> times;
+    std::vector<std::string> processes;
   };
-  std::map<std::string, std::vector<Point>> captures;
-  ASSIGN_OR_RETURN(std::string points,
-                   Run(fmt::format("SELECT instance, toUnixTimestamp(time), any(version), any(process_id), any(period) "
-                                   "FROM pprof_trend_samples WHERE {} GROUP BY instance, time ORDER BY instance, time",
-                                   where)));
-  for (const auto& row : TsvRows(points))
-    if (row.size() == 5) captures[row[0]].push_back(Point{Int(row[1]), row[2], row[3], Int(row[4])});
-  // The candidates' bytes per instance and capture.
-  std::map<uint64_t, std::map<std::string, std::map<int64_t, double>>> bytes;
+  std::vector<Instance> instances;
+  std::unordered_map<std::string, size_t> instance_index;
+  ASSIGN_OR_RETURN(
+      std::string points,
+      Run(fmt::format("SELECT instance, toUnixTimestamp(time), any(version), any(process_id), any(period) "
+                      "FROM pprof_trend_captures FINAL WHERE {} GROUP BY instance, time ORDER BY instance, "
+                      "time",
+                      where)));
+  for (const auto& row : TsvRows(points)) {
+    if (row.size() != 5) continue;
+    auto [it, added] = instance_index.try_emplace(row[0], instances.size());
+    if (added) instances.push_back(Instance{row[0], "", 0, {}, {}});
+    Instance& in = instances[it->second];
+    in.times.push_back(Int(row[1]));
+    in.processes.push_back(row[3]);
+    in.version = row[2];  // the latest capture's
+    in.period = Int(row[4]);
+  }
+  // The candidates' bytes per instance and capture, read line by line (a
+  // million rows for 200 candidates of 200 instances of 24 captures).
+  std::unordered_map<uint64_t, size_t> site_index;
+  for (size_t i = 0; i < keys.size(); ++i) site_index.emplace(keys[i], i);
+  std::vector<std::vector<std::vector<double>>> bytes(keys.size(), std::vector<std::vector<double>>(instances.size()));
   ASSIGN_OR_RETURN(std::string values,
                    Run(fmt::format("SELECT site, instance, toUnixTimestamp(time), sum(inuse_bytes) FROM "
                                    "pprof_trend_samples WHERE {} AND site IN ({}) GROUP BY site, instance, time",
                                    where, in_list)));
-  for (const auto& row : TsvRows(values))
-    if (row.size() == 4) bytes[Uint(row[0])][row[1]][Int(row[2])] = static_cast<double>(Int(row[3]));
-  std::map<uint64_t, std::pair<std::vector<std::string>, std::vector<std::string>>> frames;
+  ForEachTsvRow(values, [&](const std::vector<std::string>& row) {
+    if (row.size() != 4) return;
+    auto site = site_index.find(Uint(row[0]));
+    auto instance = instance_index.find(row[1]);
+    if (site == site_index.end() || instance == instance_index.end()) return;
+    const Instance& in = instances[instance->second];
+    const auto at = std::lower_bound(in.times.begin(), in.times.end(), Int(row[2]));
+    if (at == in.times.end() || *at != Int(row[2])) return;  // a capture without its captures row
+    std::vector<double>& series = bytes[site->second][instance->second];
+    if (series.empty()) series.assign(in.times.size(), 0);
+    series[static_cast<size_t>(at - in.times.begin())] = static_cast<double>(Int(row[3]));
+  });
+  std::unordered_map<uint64_t, std::pair<std::vector<std::string>, std::vector<std::string>>> frames;
   ASSIGN_OR_RETURN(std::string names,
                    Run(fmt::format("SELECT site, i, functions[i], files[i] FROM pprof_trend_sites FINAL ARRAY JOIN "
                                    "arrayEnumerate(functions) AS i WHERE site IN ({}) ORDER BY site, i",
@@ -256,25 +321,16 @@ StatusOr<std::vector<FleetSiteInput>> ClickHouse::FleetInputs(double since_secon
       frames[Uint(row[0])].first.push_back(row[2]);
       frames[Uint(row[0])].second.push_back(row[3]);
     }
-  for (uint64_t key : keys) {
+  for (size_t k = 0; k < keys.size(); ++k) {
     FleetSiteInput site;
-    site.site = key;
-    site.functions = frames[key].first;
-    site.files = frames[key].second;
-    for (const auto& [instance, points_of] : captures) {
-      const auto& values_of = bytes[key][instance];
-      if (values_of.empty()) continue;  // never listed by this instance
-      FleetInstanceSeries series;
-      series.instance = instance;
-      series.version = points_of.back().version;
-      series.period = points_of.back().period;
-      for (const Point& p : points_of) {
-        series.times.push_back(p.time);
-        series.processes.push_back(p.process);
-        auto it = values_of.find(p.time);
-        series.bytes.push_back(it == values_of.end() ? 0 : it->second);
-      }
-      site.instances.push_back(std::move(series));
+    site.site = keys[k];
+    site.functions = frames[keys[k]].first;
+    site.files = frames[keys[k]].second;
+    for (size_t i = 0; i < instances.size(); ++i) {
+      if (bytes[k][i].empty()) continue;  // never listed by this instance
+      const Instance& in = instances[i];
+      site.instances.push_back(
+          FleetInstanceSeries{in.name, in.version, in.times, in.processes, std::move(bytes[k][i]), in.period});
     }
     sites.push_back(std::move(site));
   }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_set>
 
 #include "analysis/fleet.h"
 #include "analysis/fleet_rows.h"
@@ -34,6 +35,9 @@ class ClickHouse {
   // Stores one capture's rows; false (and nothing stored) when the server
   // already holds it.
   StatusOr<bool> Push(const Capture& capture, const FleetCapture& rows) const;
+  // The site keys whose frames this run has stored: FleetRowsOf leaves
+  // their frames out.
+  const std::unordered_set<uint64_t>& sites_sent() const { return sites_sent_; }
 
   // fleet: the prefilter in the server (per site and instance, the first
   // and last bytes of the window; per site, the growth summed over the
@@ -52,6 +56,8 @@ class ClickHouse {
   PushTarget target_;
   const HttpSession& http_;
   FetchOptions fetch_;
+  // The site keys this run has stored the frames of.
+  mutable std::unordered_set<uint64_t> sites_sent_;
 };
 
 }  // namespace pprof_trend

@@ -404,7 +404,7 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
         RETURN_IF_ERROR(series.Add(0, std::move(profile), time));
         PrintDiagnostics(err, series.TakeNotes());
         const AlignedProfiles aligned = std::move(series).Finish(true);
-        const FleetCapture rows = FleetRowsOf(aligned);
+        const FleetCapture rows = FleetRowsOf(aligned, 0, &server.sites_sent());
         ASSIGN_OR_RETURN(bool stored, server.Push(aligned.captures.front(), rows));
         const std::string& path = aligned.captures.front().path;
         if (stored) {
