@@ -99,30 +99,9 @@ std::string ProcessId(const Capture& c) {
                      c.placements.front().start);
 }
 
-// A TabSeparated answer's lines, each split at its tabs, escapes undone.
-std::vector<std::vector<std::string>> TsvRows(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row(1);
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\t') {
-      row.emplace_back();
-    } else if (c == '\n') {
-      rows.push_back(std::move(row));
-      row.assign(1, "");
-    } else if (c == '\\' && i + 1 < text.size()) {
-      const char e = text[++i];
-      row.back() += e == 't' ? '\t' : e == 'n' ? '\n' : e == '0' ? '\0' : e;
-    } else {
-      row.back() += c;
-    }
-  }
-  if (row.size() > 1 || !row[0].empty()) rows.push_back(std::move(row));
-  return rows;
-}
-
-// The same, a row at a time (one row's strings reused): for answers of a
-// million rows.
+// A TabSeparated answer's lines, each split at its tabs, escapes undone,
+// given to `visit` a row at a time (one row's strings reused: answers of a
+// million rows).
 template <typename Visit>
 void ForEachTsvRow(const std::string& text, Visit visit) {
   std::vector<std::string> row(1);
@@ -144,6 +123,13 @@ void ForEachTsvRow(const std::string& text, Visit visit) {
       row[fields - 1] += c;
     }
   }
+}
+
+// The same, kept: for small answers.
+std::vector<std::vector<std::string>> TsvRows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  ForEachTsvRow(text, [&](const std::vector<std::string>& row) { rows.push_back(row); });
+  return rows;
 }
 
 int64_t Int(const std::string& s) {
