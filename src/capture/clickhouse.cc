@@ -189,12 +189,14 @@ StatusOr<bool> ClickHouse::Push(const Capture& capture, const FleetCapture& rows
   // (The capture's time bounds the search to its day's partition: a scan
   // of the whole table per capture made a month's push quadratic.)
   const std::string time = DateTime(capture.time_nanos);
+  // --version, else the main binary's build id where the capture has one.
+  const std::string& version = target_.version.empty() ? capture.build_id : target_.version;
   const std::string rows_where = fmt::format("{} AND time = '{}'", where, time);
   ASSIGN_OR_RETURN(std::string partial, Run("SELECT count() FROM pprof_trend_samples WHERE " + rows_where));
   if (std::strtoll(partial.c_str(), nullptr, 10) > 0)
     RETURN_IF_ERROR(Run("ALTER TABLE pprof_trend_samples DELETE WHERE " + rows_where).status());
   const std::string fixed =
-      fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}", Tsv(target_.service), Tsv(target_.instance), Tsv(target_.version),
+      fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}", Tsv(target_.service), Tsv(target_.instance), Tsv(version),
                   Tsv(ProcessId(capture)), capture.content_hash, time, capture.period);
   std::string samples;
   for (const FleetRow& r : rows.rows)
@@ -210,7 +212,7 @@ StatusOr<bool> ClickHouse::Push(const Capture& capture, const FleetCapture& rows
   if (!samples.empty()) RETURN_IF_ERROR(Run("INSERT INTO pprof_trend_samples FORMAT TabSeparated", samples).status());
   RETURN_IF_ERROR(Run("INSERT INTO pprof_trend_captures FORMAT TabSeparated",
                       fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", Tsv(target_.service), Tsv(target_.instance),
-                                  capture.content_hash, time, Tsv(capture.path), rows.rows.size(), Tsv(target_.version),
+                                  capture.content_hash, time, Tsv(capture.path), rows.rows.size(), Tsv(version),
                                   Tsv(ProcessId(capture)), capture.period))
                       .status());
   return true;

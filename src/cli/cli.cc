@@ -509,7 +509,7 @@ CLI::App* AddPushCommand(CLI::App& app, PushFlags& flags) {
   push->add_option("--clickhouse", flags.clickhouse, "URL of the server's HTTP interface (http://127.0.0.1:8123)");
   push->add_option("--service", flags.service, "NAME of the service the captures are of");
   push->add_option("--instance", flags.instance, "NAME of the instance (a pod, a host)");
-  push->add_option("--version", flags.version, "V: the service's version (a label; default none)");
+  push->add_option("--version", flags.version, "V: the service's version (default: the main binary's build id)");
   push->add_flag("--init", flags.init, "create the tables where they are missing");
   push->add_option("--cluster", flags.cluster,
                    "NAME: with --init, the tables as NAME_local and a Distributed table over the cluster's shards "
