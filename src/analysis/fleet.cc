@@ -10,17 +10,6 @@
 namespace pprof_trend {
 namespace {
 
-bool GrowthClass(const SeriesStats& s) {
-  switch (s.trend_class) {
-    case TrendClass::kGrowing:
-    case TrendClass::kPlateaued:
-    case TrendClass::kStep:
-    case TrendClass::kNew: return true;
-    case TrendClass::kFluctuating: return s.beyond_noise;
-    default: return false;
-  }
-}
-
 FleetInstanceVerdict Judge(const FleetInstanceSeries& in) {
   FleetInstanceVerdict v{in.instance, in.version, false, 0, 0, ""};
   const size_t n = in.bytes.size();
@@ -33,7 +22,7 @@ FleetInstanceVerdict Judge(const FleetInstanceSeries& in) {
   const NoiseModel noise{in.period > 1 ? static_cast<double>(in.period) : 0.0};
   const SeriesStats s = ComputeSeriesStats(
       in.bytes, x, true, [&](size_t i, size_t j) { return noise.Tolerance(in.bytes[i], in.bytes[j]); }, segments);
-  v.grew = GrowthClass(s) && s.within > 0;
+  v.grew = GrewClass(s) && s.within > 0;
   v.per_day = s.per_day.value_or(0);
   v.growth = s.within;
   v.trend_class = std::string(TrendClassName(s.trend_class));

@@ -187,4 +187,16 @@ SeriesStats ComputeSeriesStats(const std::vector<double>& y, const std::vector<d
   return s;
 }
 
+bool GrewClass(const SeriesStats& s) {
+  switch (s.trend_class) {
+    case TrendClass::kGrowing:
+    case TrendClass::kPlateaued:
+    case TrendClass::kStep:
+    case TrendClass::kNew: return true;
+    // Rose and fell, and gained beyond the noise over all.
+    case TrendClass::kFluctuating: return s.beyond_noise;
+    default: return false;
+  }
+}
+
 }  // namespace pprof_trend

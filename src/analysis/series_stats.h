@@ -46,6 +46,10 @@ struct SeriesStats {
   std::optional<uint32_t> step_capture;
 };
 
+// Whether a series of these statistics counts as having grown: growing,
+// plateaued, step, new, or fluctuating with a net gain beyond the noise.
+bool GrewClass(const SeriesStats& s);
+
 // The class a node whose growth is not beyond the noise gets: stable when no
 // step moved beyond the noise, else fluctuating (its rises and falls).
 TrendClass WithinNoiseClass(const SeriesStats& s);

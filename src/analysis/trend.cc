@@ -55,17 +55,7 @@ std::vector<SizeGrowth> GrowthBySize(const TrendResult& trend, const TrendNode& 
   return {SizeGrowth{*node.size.single_size, GrowthObjects(trend, node), Growth(trend, node)}};
 }
 
-bool Grew(const TrendNode& node) {
-  switch (node.stats.trend_class) {
-    case TrendClass::kGrowing:
-    case TrendClass::kPlateaued:
-    case TrendClass::kStep:
-    case TrendClass::kNew: return true;
-    // Rose and fell, and gained beyond the noise over all.
-    case TrendClass::kFluctuating: return node.stats.beyond_noise;
-    default: return false;
-  }
-}
+bool Grew(const TrendNode& node) { return GrewClass(node.stats); }
 
 namespace {
 // Growth is counted within each process when some process holds two captures.

@@ -211,6 +211,12 @@ class Watch {
   // final report's section (text).
   void AnalyseGoroutines(const Instance& in, const TrendResult* heap, bool final_report, Outcome& outcome);
   std::string Subdir(const char* name) const { return (fs::path(options_.dir) / name).string(); }
+  // A fetched body decoded under the run's input limits, named `name` in errors.
+  StatusOr<Profile> Decode(const std::string& body, const std::string& name) const {
+    LoadOptions check;
+    check.limits = options_.pipeline.load.limits;
+    return DecodeInput(InputBytes{body, 0}, name, check);
+  }
 
   bool StopPending() const {
     sigset_t pending;
@@ -422,9 +428,7 @@ void Watch::AnalyseGoroutines(const Instance& in, const TrendResult* heap, bool 
 std::string Watch::Take(Instance& in, const std::string& file, std::chrono::system_clock::time_point fetched_at,
                         const StatusOr<std::string>& body) {
   if (!body.ok()) return body.status().message();
-  LoadOptions check;
-  check.limits = options_.pipeline.load.limits;
-  auto profile = DecodeInput(InputBytes{body.value(), 0}, in.shown, check);
+  auto profile = Decode(body.value(), in.shown);
   if (!profile.ok()) return profile.status().message();
   if (FindHeapTypes(*profile).space < 0 && FindGoroutineType(*profile) < 0 && options_.pipeline.sample_index.empty())
     return in.shown + ": not a heap profile (nor a goroutine profile)";
@@ -459,10 +463,7 @@ std::string Watch::ProcessMemoryNow(const Instance& in, ProcessMemory& memory) {
     // Go's ?debug=1 heap text ends with the runtime's MemStats. A failure
     // loses them for this capture only (said; the capture is kept).
     auto text = http_.Fetch(WithQuery(in.url, "debug=1"), fetch_);
-    LoadOptions check;
-    check.limits = options_.pipeline.load.limits;
-    auto stats = text.ok() ? DecodeInput(InputBytes{*text, 0}, in.shown + " (?debug=1)", check)
-                           : StatusOr<Profile>(text.status());
+    auto stats = text.ok() ? Decode(*text, in.shown + " (?debug=1)") : StatusOr<Profile>(text.status());
     if (stats.ok() && stats->process_memory.sys >= 0) {
       const ProcessMemory kernel = memory;
       memory = stats->process_memory;
@@ -487,9 +488,7 @@ std::string Watch::TakeGoroutines(Instance& in, std::chrono::system_clock::time_
   const std::string file =
       (fs::path(Subdir("goroutines")) / (in.name + "-" + FileTime(fetched_at) + std::string(CaptureSuffix(*body))))
           .string();
-  LoadOptions check;
-  check.limits = options_.pipeline.load.limits;
-  auto profile = DecodeInput(InputBytes{*body, 0}, RedactUrl(in.goroutine_url), check);
+  auto profile = Decode(*body, RedactUrl(in.goroutine_url));
   if (!profile.ok()) return profile.status().message();
   if (FindGoroutineType(*profile) < 0) return RedactUrl(in.goroutine_url) + ": not a goroutine profile";
   profile->source = file;
@@ -522,9 +521,7 @@ void Watch::HighWater() {
     auto fetched = http_.Fetch(options_.gc ? WithQuery(in.url, "gc=1") : in.url, fetch_);
     if (!fetched.ok()) continue;
     if (options_.pid <= 0) {
-      LoadOptions check;
-      check.limits = options_.pipeline.load.limits;
-      auto profile = DecodeInput(InputBytes{*fetched, 0}, in.shown, check);
+      auto profile = Decode(*fetched, in.shown);
       if (!profile.ok()) continue;
       const HeapTypes heap = FindHeapTypes(*profile);
       if (heap.space < 0) continue;
