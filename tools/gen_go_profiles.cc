@@ -32,9 +32,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/splitmix.h"
 #include "base/write_file.h"
 #include "input/gzip.h"
-#include "splitmix.h"
 
 namespace {
 
@@ -139,7 +139,7 @@ Program MakeProgram(const Options& o) {
                                  "runtime.mapassign", "runtime.slicebytetostring"};
   Program p;
   for (int64_t f = 0; f < o.functions; ++f) {
-    uint64_t h = Mix(o.seed * 1000003 + static_cast<uint64_t>(f));
+    uint64_t h = pprof_trend::SplitMix64(o.seed * 1000003 + static_cast<uint64_t>(f));
     Program::Func fn;
     if (f < 8) {
       fn.name = kAlloc[f];
@@ -161,7 +161,7 @@ Program MakeProgram(const Options& o) {
     p.funcs.push_back(std::move(fn));
   }
   for (int64_t l = 0; l < o.locations; ++l) {
-    uint64_t h = Mix(o.seed * 7919 + static_cast<uint64_t>(l) * 31);
+    uint64_t h = pprof_trend::SplitMix64(o.seed * 7919 + static_cast<uint64_t>(l) * 31);
     Program::Loc loc;
     loc.address = 0x401000 + static_cast<uint64_t>(l) * 0x53;
     if (l < 8) {  // the runtime's allocation functions, one location each
@@ -171,8 +171,9 @@ Program MakeProgram(const Options& o) {
     }
     int lines = h % 5 == 0 ? 2 + static_cast<int>((h >> 8) % 3) : 1;  // ~20% hold inlined frames
     for (int k = 0; k < lines; ++k)
-      loc.lines.push_back({8 + static_cast<int64_t>(Mix(h + static_cast<uint64_t>(k)) % (o.functions - 8)),
-                           static_cast<int64_t>(20 + (h >> (12 + k)) % 3000)});
+      loc.lines.push_back(
+          {8 + static_cast<int64_t>(pprof_trend::SplitMix64(h + static_cast<uint64_t>(k)) % (o.functions - 8)),
+           static_cast<int64_t>(20 + (h >> (12 + k)) % 3000)});
     p.locs.push_back(std::move(loc));
   }
   return p;
@@ -190,11 +191,11 @@ struct Site {
 Site MakeSite(const Options& o, const std::vector<Site>& earlier) {
   static const uint64_t kSizes[] = {16, 24, 32, 48, 64, 96, 128, 208, 256, 512, 1024, 4096, 8192, 32768};
   const uint64_t s = earlier.size();
-  uint64_t h = Mix(o.seed ^ (s * 0x9e37ull));
+  uint64_t h = pprof_trend::SplitMix64(o.seed ^ (s * 0x9e37ull));
   const uint64_t inner = static_cast<uint64_t>(o.locations) - 8;  // the first 8 are the runtime's
   std::vector<uint32_t> root_first;
   if (s > 0 && h % 8 != 0) {
-    const Site& parent = earlier[Mix(h) % s];
+    const Site& parent = earlier[pprof_trend::SplitMix64(h) % s];
     const size_t frames = parent.stack.size() - 1;  // without its allocation function
     const size_t keep = frames - std::min<size_t>(frames - 1, 1 + (h >> 8) % 4);
     root_first.assign(parent.stack.rbegin(), parent.stack.rbegin() + static_cast<ptrdiff_t>(keep));
@@ -203,7 +204,7 @@ Site MakeSite(const Options& o, const std::vector<Site>& earlier) {
   uint64_t node = root_first.empty() ? o.seed : root_first.back();
   const size_t frames = std::max<size_t>(depth, root_first.size() + 1 + (h >> 20) % 4);
   for (size_t k = root_first.size(); k < frames; ++k) {
-    node = Mix(node * 131 + Mix(h + k) % (2 + k / 2));
+    node = pprof_trend::SplitMix64(node * 131 + pprof_trend::SplitMix64(h + k) % (2 + k / 2));
     root_first.push_back(static_cast<uint32_t>(8 + node % inner));
   }
   Site site;
@@ -282,7 +283,7 @@ std::string WriteCapture(const Options& o, const Program& prog, const std::vecto
     }
     // The counts of this bucket at capture c: most flat, some growing
     // (leaks), some shrinking, some churning; allocations only grow.
-    uint64_t h = Mix(o.seed * 31 + s);
+    uint64_t h = pprof_trend::SplitMix64(o.seed * 31 + s);
     uint64_t kind = h % 1000, base = 1 + (h >> 16) % 3;
     uint64_t inuse = base;
     if (kind >= 250)
@@ -292,7 +293,7 @@ std::string WriteCapture(const Options& o, const Program& prog, const std::vecto
     else if (kind < 40)
       inuse = base * 2 / static_cast<uint64_t>(2 + c);
     else if (kind < 120)
-      inuse = Mix(h + static_cast<uint64_t>(c)) % (2 * base);
+      inuse = pprof_trend::SplitMix64(h + static_cast<uint64_t>(c)) % (2 * base);
     // Cumulative: never falls within the process (the in-use part falls by at most 2 x base a capture).
     uint64_t allocs = inuse + base * static_cast<uint64_t>(1 + c) * (3 + (h >> 24) % 5);
     const double scale = 1 / (1 - std::exp(-static_cast<double>(site.size) / rate));

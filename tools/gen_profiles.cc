@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "base/splitmix.h"
 #include "base/write_file.h"
 #include "input/gzip.h"
 #include "proto/profile.pb.h"
-#include "splitmix.h"
 
 namespace pb = perftools::profiles;
 
@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   mapping->set_memory_limit(0x4000000);
   mapping->set_filename(str("/usr/local/bin/service"));
   for (int64_t f = 0; f < o.functions; ++f) {
-    uint64_t h = Mix(o.seed * 1000003 + static_cast<uint64_t>(f));
+    uint64_t h = pprof_trend::SplitMix64(o.seed * 1000003 + static_cast<uint64_t>(f));
     auto* fn = base.add_function();
     fn->set_id(static_cast<uint64_t>(f + 1));
     std::string pkg = "github.com/acme/service/internal/pkg" + std::to_string(h % 400);
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
     fn->set_start_line(static_cast<int64_t>(10 + (h >> 30) % 2000));
   }
   for (int64_t l = 0; l < o.locations; ++l) {
-    uint64_t h = Mix(o.seed * 7919 + static_cast<uint64_t>(l) * 31);
+    uint64_t h = pprof_trend::SplitMix64(o.seed * 7919 + static_cast<uint64_t>(l) * 31);
     auto* loc = base.add_location();
     loc->set_id(static_cast<uint64_t>(l + 1));
     loc->set_mapping_id(1);
@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
     int lines = h % 10 == 0 ? 2 + static_cast<int>((h >> 8) % 2) : 1;  // ~10% hold inlined frames
     for (int k = 0; k < lines; ++k) {
       auto* line = loc->add_line();
-      line->set_function_id(1 + Mix(h + static_cast<uint64_t>(k)) % static_cast<uint64_t>(o.functions));
+      line->set_function_id(1 +
+                            pprof_trend::SplitMix64(h + static_cast<uint64_t>(k)) % static_cast<uint64_t>(o.functions));
       line->set_line(static_cast<int64_t>(20 + (h >> (12 + k)) % 3000));
     }
   }
@@ -126,13 +127,13 @@ int main(int argc, char** argv) {
   std::vector<uint64_t> id_of(static_cast<size_t>(o.locations) + 1, 0);
   uint64_t next_id = 1;
   for (int64_t s = 0; s < o.samples; ++s) {
-    uint64_t h = Mix(o.seed ^ (static_cast<uint64_t>(s) * 0x9e37ull));
+    uint64_t h = pprof_trend::SplitMix64(o.seed ^ (static_cast<uint64_t>(s) * 0x9e37ull));
     int d = o.depth / 2 + static_cast<int>(h % static_cast<uint64_t>(o.depth));
     std::vector<uint64_t> root_first;
     uint64_t node = o.seed;
     for (int k = 0; k < d; ++k) {
       uint64_t fanout = 2 + static_cast<uint64_t>(k) * 3;
-      node = Mix(node * 131 + Mix(h + static_cast<uint64_t>(k)) % fanout);
+      node = pprof_trend::SplitMix64(node * 131 + pprof_trend::SplitMix64(h + static_cast<uint64_t>(k)) % fanout);
       uint64_t& id = id_of[1 + node % static_cast<uint64_t>(o.locations)];
       if (id == 0) id = next_id++;
       root_first.push_back(id);
@@ -151,7 +152,7 @@ int main(int argc, char** argv) {
     p.set_time_nanos(1700000000LL * 1000000000LL + static_cast<int64_t>(c) * 86400LL * 1000000000LL);
     p.set_duration_nanos(0);
     for (int64_t s = 0; s < o.samples; ++s) {
-      uint64_t h = Mix(o.seed * 31 + static_cast<uint64_t>(s));
+      uint64_t h = pprof_trend::SplitMix64(o.seed * 31 + static_cast<uint64_t>(s));
       uint64_t kind = h % 1000;
       uint64_t base_objects = 1 + (h >> 16) % 200;
       uint64_t objects = base_objects;
@@ -162,7 +163,7 @@ int main(int argc, char** argv) {
       else if (kind < 50)
         objects = c >= o.captures / 2 ? base_objects : 0;  // appears later
       else if (kind < 120)
-        objects = Mix(h + static_cast<uint64_t>(c)) % (2 * base_objects);  // churn
+        objects = pprof_trend::SplitMix64(h + static_cast<uint64_t>(c)) % (2 * base_objects);  // churn
       auto* sample = p.add_sample();
       for (uint64_t loc : stacks[static_cast<size_t>(s)]) sample->add_location_id(loc);
       uint64_t size = object_size[static_cast<size_t>(s)];

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "base/splitmix.h"
+
 namespace pprof_trend {
 
 double NoiseModel::Tolerance(double a, double b) const {
@@ -92,10 +94,9 @@ class Fenwick {
 
 // splitmix64: a fixed sequence, so a result never depends on the run.
 uint64_t NextRandom(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
+  const uint64_t z = SplitMix64(state);
+  state += 0x9e3779b97f4a7c15ull;
+  return z;
 }
 
 struct Run {

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/splitmix.h"
+
 namespace pprof_trend {
 
 class IdTable {
@@ -56,7 +58,7 @@ class IdTable {
   };
   // A key's first slot, from the 32 bits a slot keeps, so that growing can
   // place each key again without its key.
-  static size_t Home(uint32_t tag, size_t mask) { return static_cast<size_t>(Mix(tag)) & mask; }
+  static size_t Home(uint32_t tag, size_t mask) { return static_cast<size_t>(SplitMix64(tag)) & mask; }
   void Rehash(size_t capacity) {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(capacity, Slot{});
@@ -67,12 +69,6 @@ class IdTable {
       while (slots_[i].id != kNone) i = (i + 1) & mask;
       slots_[i] = s;
     }
-  }
-  static uint64_t Mix(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
   }
 
   std::vector<Slot> slots_;

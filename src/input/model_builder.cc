@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "base/splitmix.h"
+
 namespace pprof_trend {
 
 std::string_view ModelBuilder::Store(std::string_view s) {
@@ -21,20 +23,9 @@ std::string_view ModelBuilder::Store(std::string_view s) {
   return {at, s.size()};
 }
 
-namespace {
-
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
-
 uint32_t ModelBuilder::Intern(std::string_view s) {
   const auto next = static_cast<uint32_t>(strings_.size());
-  const uint32_t id = string_ids_.FindOrInsert(Mix(std::hash<std::string_view>{}(s)), next,
+  const uint32_t id = string_ids_.FindOrInsert(SplitMix64(std::hash<std::string_view>{}(s)), next,
                                                [&](uint32_t other) { return strings_[other] == s; });
   if (id == next) strings_.push_back(Store(s));
   return id;
@@ -64,17 +55,18 @@ uint32_t ModelBuilder::FrameLocation(std::string_view function, std::string_view
   const uint32_t name = Intern(function), file_id = Intern(file);
   const auto next_function = static_cast<uint32_t>(functions_.size());
   const uint32_t f = function_ids_.FindOrInsert(
-      Mix((static_cast<uint64_t>(name) << 32) | file_id), next_function,
+      SplitMix64((static_cast<uint64_t>(name) << 32) | file_id), next_function,
       [&](uint32_t other) { return functions_[other].name == name && functions_[other].file == file_id; });
   if (f == next_function) functions_.push_back({name, file_id});
   const auto next_location = static_cast<uint32_t>(profile_.locations.size());
-  const uint32_t at = location_ids_.FindOrInsert(Mix(Mix(f ^ Mix(static_cast<uint64_t>(line))) ^ address),
-                                                 next_location, [&](uint32_t other) {
-                                                   const Location& loc = profile_.locations[other];
-                                                   if (loc.num_lines != 1 || loc.address != address) return false;
-                                                   const Line& l = profile_.lines[loc.first_line];
-                                                   return l.function == f && l.line == line;
-                                                 });
+  const uint32_t at =
+      location_ids_.FindOrInsert(SplitMix64(SplitMix64(f ^ SplitMix64(static_cast<uint64_t>(line))) ^ address),
+                                 next_location, [&](uint32_t other) {
+                                   const Location& loc = profile_.locations[other];
+                                   if (loc.num_lines != 1 || loc.address != address) return false;
+                                   const Line& l = profile_.lines[loc.first_line];
+                                   return l.function == f && l.line == line;
+                                 });
   if (at == next_location) {
     Location loc;
     loc.address = address;
