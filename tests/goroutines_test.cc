@@ -46,8 +46,9 @@ TEST(GoroutineFramesTest, TheWaitIsSaidInGosWords) {
   EXPECT_EQ(reason({"main.busy", "main.main"}), "");
 }
 
-TrendResult Trend(const std::string& kind) {
+TrendResult Trend(const std::string& kind, const std::string& sample_index = "") {
   PipelineOptions options;
+  options.sample_index = sample_index;
   for (int i = 1; i <= 5; ++i)
     options.profiles.push_back(testing::SourcePath("testdata/goroutines/" + kind + "-" + std::to_string(i) + ".pb.gz"));
   auto analysis = Analyze(options);
@@ -67,6 +68,13 @@ TEST(GoroutineSeriesTest, TheLeakingStackIsFirstWithItsExactCount) {
   // go tool pprof -top goroutine-5.pb.gz: main.waitForReply's cum is 162.
   EXPECT_EQ(top.stats.last, 162);
   EXPECT_FALSE(top.size.objects_estimated);
+}
+
+// pprof's habit, -sample_index=goroutine: the same series as without it.
+TEST(GoroutineSeriesTest, NamingTheTypeIsTheSameSeries) {
+  const TrendResult g = Trend("goroutine", "goroutine");
+  ASSERT_TRUE(g.aligned.goroutines);
+  EXPECT_EQ(g.aligned.frames[g.sites.front().name_frame].function, "main.waitForReply");
 }
 
 TEST(RelatedTest, AGoroutineLeakAndTheHeapItHoldsAreOneLeak) {

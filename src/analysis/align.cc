@@ -77,7 +77,7 @@ Status Aligner::ResolveSampleTypes(const Profile& profile) {
     }
     // A goroutine profile: its exact counts are ranked (a series of them
     // finds goroutines that leak).
-    if (value_index_ < 0 && (value_index_ = FindGoroutineType(profile)) >= 0) result_.goroutines = true;
+    if (value_index_ < 0) value_index_ = FindGoroutineType(profile);
     if (value_index_ < 0)
       return Status::InputError(fmt::format("{}: not a heap profile (sample types: {}); pick one with --sample-index",
                                             profile.source, TypeList(profile)));
@@ -89,6 +89,9 @@ Status Aligner::ResolveSampleTypes(const Profile& profile) {
     std::string objects = options_.objects_type.empty() ? ObjectsTypeFor(options_.value_type) : options_.objects_type;
     objects_index_ = objects.empty() ? -1 : profile.FindSampleType(objects);
   }
+  // A goroutine profile's count, chosen or named with --sample-index: the
+  // same series either way.
+  result_.goroutines = value_index_ == FindGoroutineType(profile);
   const ValueType& v = profile.sample_types[static_cast<size_t>(value_index_)];
   // The cumulative twins of in-use types: inuse_space -> alloc_space.
   auto twin = [&](int index) {
