@@ -757,6 +757,25 @@ TEST_F(CliTest, WatchOnCallOptionsAreChecked) {
                    "beside it is unknown (give .../debug/pprof/heap)");
 }
 
+TEST_F(CliTest, WatchClickHouseOptionsAreChecked) {
+  const std::string url = "watch http://127.0.0.1:1/debug/pprof/heap --for 1s ";
+  ExpectInputError(url + "--clickhouse 127.0.0.1:8123 --service s",
+                   "--clickhouse 127.0.0.1:8123: not a URL (the server's HTTP interface: http://127.0.0.1:8123)");
+  ExpectInputError(url + "--clickhouse http://127.0.0.1:1", "watch --clickhouse needs --service NAME");
+  ExpectInputError(url + "--service s",
+                   "--service, --instance and --version name what watch pushes: give "
+                   "--clickhouse URL with them");
+  ExpectInputError(url + "http://127.0.0.1:2/debug/pprof/heap --clickhouse http://127.0.0.1:1 --service s --instance i",
+                   "watch --instance names one instance: give it with one URL (each of several URLs is named after "
+                   "its host, port and path)");
+  // A server that does not answer: said before the first capture, which is not taken.
+  RunResult r = Run(url + "--clickhouse http://127.0.0.1:1 --service s --dir " + Path("cap"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(r.err.starts_with("pprof-trend: watch --clickhouse: http://127.0.0.1:1")) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(!std::filesystem::exists(Path("cap")) || std::filesystem::is_empty(Path("cap")));
+}
+
 // An earlier report is recognised by its whole shape, not by one string a
 // note could quote.
 TEST_F(CliTest, AFileQuotingTheReportTagIsNoReport) {

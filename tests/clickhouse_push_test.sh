@@ -108,6 +108,23 @@ captures=$(q "SELECT count() FROM pprof_trend_captures FINAL")
 [ "$(q "SELECT count() FROM pprof_trend_samples")" = "$rows" ] || fail "the second push added rows"
 # Sites: each key's frames once, newPartitionProducer's among them.
 q "SELECT functions FROM pprof_trend_sites FINAL" | grep -q 'newPartitionProducer' || fail "no site names newPartitionProducer"
+# Each row counts the capture's samples behind its in-use figures.
+[ "$(q "SELECT count() FROM pprof_trend_samples WHERE service = 'facesvc' AND inuse_bytes != 0 AND samples = 0")" = 0 ] &&
+  [ "$(q "SELECT sum(samples) FROM pprof_trend_samples WHERE service = 'facesvc'")" -gt 0 ] ||
+  fail "rows holding memory without their sample count: $(q "SELECT samples, count() FROM pprof_trend_samples GROUP BY samples")"
+# Tables an earlier version made (no samples column): push says what to
+# do, and push --init adds the column.
+q "CREATE DATABASE old"
+q "CREATE TABLE old.pprof_trend_samples (service String, instance String, version String, process_id String, capture_id UInt64, time DateTime, period Int64, site UInt64, object_size Int64, inuse_bytes Int64, inuse_objects Int64, alloc_bytes Int64, alloc_objects Int64) ENGINE = MergeTree() PARTITION BY toYYYYMMDD(time) ORDER BY (service, site, time)"
+q "CREATE TABLE old.pprof_trend_sites (site UInt64, functions Array(String), files Array(String)) ENGINE = ReplacingMergeTree() ORDER BY site"
+q "CREATE TABLE old.pprof_trend_captures (service String, instance String, capture_id UInt64, time DateTime, path String, rows UInt64, version String, process_id String, period Int64) ENGINE = ReplacingMergeTree() ORDER BY (service, instance, capture_id)"
+"$binary" push --clickhouse "$url/?database=old" --service facesvc --instance pod-1 "${days[0]}" >/dev/null 2>"$work/old.err"
+code=$?
+[ $code -eq 2 ] && grep -q "No such column samples.*push --init adds the columns they lack" "$work/old.err" ||
+  fail "a push into tables without the samples column (exit $code): $(cat "$work/old.err")"
+"$binary" push --init --clickhouse "$url/?database=old" --service facesvc --instance pod-1 "${days[0]}" >/dev/null 2>"$work/old.err" ||
+  fail "push --init on an earlier version's tables: $(cat "$work/old.err")"
+[ "$(q "SELECT count() FROM old.pprof_trend_samples WHERE samples > 0")" -gt 0 ] || fail "push --init did not add the samples column"
 # A refused insert: exit 2, the server's reason.
 "$binary" push --clickhouse "$url/?user=reader" --service facesvc --instance pod-2 "${days[0]}" >/dev/null 2>"$work/refused.err"
 code=$?
@@ -138,6 +155,57 @@ assert worst["reproduce"].startswith("pprof-trend /captures/"), worst
 PY
 "$binary" fleet --clickhouse "$url" --service fleetsvc >"$work/fleet.txt" 2>&1 || fail "fleet (text): $(cat "$work/fleet.txt")"
 grep -q "20 of 20 .*v2.3.1 20/20 .*leak.versionWide" "$work/fleet.txt" || fail "fleet's table: $(cat "$work/fleet.txt")"
+# --by version and --by instance: v2.3.0's leak in 3 of its 20 instances,
+# every v2.3.1 instance growing; 23 instances with a growing site, the 7
+# with two leaks first.
+"$binary" fleet --clickhouse "$url" --service fleetsvc --by version >"$work/by.txt" 2>&1 || fail "fleet --by version: $(cat "$work/by.txt")"
+grep -q "^v2.3.0 *3 of 20 *1 *0$" "$work/by.txt" && grep -q "^v2.3.1 *20 of 20 *2 *+192MiB$" "$work/by.txt" ||
+  fail "fleet --by version: $(tail -4 "$work/by.txt")"
+"$binary" fleet --clickhouse "$url" --service fleetsvc --by instance --nodecount 8 >"$work/by.txt" 2>&1 || fail "fleet --by instance: $(cat "$work/by.txt")"
+grep -q "^by instance (23 of 40 with a growing site):" "$work/by.txt" &&
+  [ "$(grep -c "^ *[0-9]  pod-[0-9]* *v2.3.1 *2 *+384MiB  leak.someInstances, leak.versionWide$" "$work/by.txt")" -eq 7 ] ||
+  fail "fleet --by instance: $(tail -12 "$work/by.txt")"
+python3 - "$work/fleet.json" <<'PY' || fail "fleet's by_instance and by_version"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["by_instance"]) == 23 and d["by_instance"][0]["sites_growing"] == 2, d["by_instance"][:2]
+assert [(v["version"], v["instances"], v["instances_growing"], v["sites_growing"]) for v in d["by_version"]] == [
+    ("v2.3.0", 20, 3, 1), ("v2.3.1", 20, 20, 2)], d["by_version"]
+assert len(d["nodes"][0]["growing_in"]) == 20 and len(d["nodes"][1]["growing_in"]) == 7
+w = d["nodes"][0]["worst_instances"][0]
+assert len(w["times"]) == len(w["bytes"]) == 12 and w["bytes"][-1] > w["bytes"][0], w
+PY
+# --html: one page, no script run in it; an earlier page is replaced, a
+# capture never is.
+"$binary" fleet --clickhouse "$url" --service fleetsvc --html "$work/fleet.html" >/dev/null 2>"$work/html.err" ||
+  fail "fleet --html: $(cat "$work/html.err")"
+"$binary" fleet --clickhouse "$url" --service fleetsvc --by instance --html "$work/fleet.html" >/dev/null 2>"$work/html.err" ||
+  fail "fleet --html over its earlier page: $(cat "$work/html.err")"
+python3 - "$work/fleet.html" <<'PY' || fail "fleet's page"
+import json, re, sys
+page = open(sys.argv[1]).read()
+assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+assert page.index("<h2>By instance</h2>") < page.index("<h2>By version</h2>"), "--by instance puts its table first"
+assert page.count("<polyline") == 5 + 5 + 3, page.count("<polyline")
+assert len(re.findall(r"<script", page)) == 1 and 'type="application/json"' in page
+data = json.loads(page.split('id="pprof-trend-data">')[1].split("</script>")[0])
+assert data["nodes"][0]["function"] == "leak.versionWide"
+PY
+cp "${days[0]}" "$work/capture.pb.gz"
+"$binary" fleet --clickhouse "$url" --service fleetsvc --html "$work/capture.pb.gz" >/dev/null 2>"$work/html.err"
+code=$?
+[ $code -eq 2 ] && cmp -s "${days[0]}" "$work/capture.pb.gz" || fail "fleet --html onto a capture (exit $code): $(cat "$work/html.err")"
+# Hostile names reach the page as text.
+q "INSERT INTO pprof_trend_sites VALUES (77, ['main.main', 'leak.</script><script>alert(1)</script>'], ['<img src=x onerror=alert(2)>.go', 'x.go'])"
+q "INSERT INTO pprof_trend_captures SELECT 'hostilesvc', 'pod-<b>1</b>', number, toDateTime(1764979200 + 3600 * number), '/c/x', 1, 'v</code>1', 'p', 524288 FROM numbers(6)"
+q "INSERT INTO pprof_trend_samples SELECT 'hostilesvc', 'pod-<b>1</b>', 'v</code>1', 'p', number, toDateTime(1764979200 + 3600 * number), 524288, 77, 0, 8388608 * (number + 1), number + 1, 0, 0, 1 FROM numbers(6)"
+"$binary" fleet --clickhouse "$url" --service hostilesvc --html "$work/hostile.html" >"$work/hostile.txt" 2>&1 || fail "fleet of hostile names: $(cat "$work/hostile.txt")"
+python3 - "$work/hostile.html" <<'PY' || fail "hostile names are markup in fleet's page"
+import sys
+page = open(sys.argv[1]).read()
+assert "alert(1)" in page and "<script>alert" not in page and "<img" not in page and "pod-<b>" not in page and "pod-&lt;b&gt;1" in page and "v</code>1" not in page
+assert page.count("<script") == 1
+PY
 # A budget: no site in more than 5 instances fails (exit 1) on the two
 # leaks that grow in more; 20 passes.
 "$binary" fleet --clickhouse "$url" --service fleetsvc --max-growing-instances 5 >"$work/budget.txt" 2>&1
@@ -183,5 +251,40 @@ cmp -s "$work/since1.json" "$work/since2.json" || fail "--since 5h: two shards a
   fail "push through the cluster: $(cat "$work/push3.err")"
 "$binary" push --clickhouse "$url/?database=fleet2" --service facesvc --instance pod-1 "${days[@]}" >"$work/push4.txt" 2>&1
 [ "$(grep -c 'already stored' "$work/push4.txt")" -eq 3 ] || fail "a second push through the cluster stored again: $(cat "$work/push4.txt")"
-[ $status -eq 0 ] && echo "clickhouse: 3 captures pushed to clickhouse-server $(q 'SELECT version()') ($rows rows, their sums the captures' totals), again: none; a read-only user refused; fleet ranked the 3 planted leaks of 40 generated instances with their instance counts and versions, and two shards gave the same answer ($one and $two rows)"
+# watch --clickhouse: each capture pushed as it is taken (a server that
+# serves the three days in turn); the tables must exist before the first
+# capture; a resumed watch pushes what an earlier run saved.
+python3 - "$work/files.port" "$source/${days[0]}" "$source/${days[1]}" "$source/${days[2]}" <<'PY' &
+import http.server, itertools, sys
+files = itertools.cycle(sys.argv[2:])
+class Serve(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        data = open(next(files), "rb").read()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Serve)
+open(sys.argv[1], "w").write(str(server.server_address[1]))
+server.serve_forever()
+PY
+servers+=($!)
+for _ in $(seq 50); do [ -s "$work/files.port" ] && break; sleep 0.1; done
+heap="http://127.0.0.1:$(cat "$work/files.port")/debug/pprof/heap"
+q "CREATE DATABASE empty"
+"$binary" watch "$heap" --every 1s --for 1s --dir "$work/watch0" --clickhouse "$url/?database=empty" --service watched >/dev/null 2>"$work/watch0.err"
+code=$?
+[ $code -eq 2 ] && grep -q "push --init creates the tables" "$work/watch0.err" && [ -z "$(ls "$work/watch0" 2>/dev/null)" ] ||
+  fail "watch --clickhouse without the tables (exit $code): $(cat "$work/watch0.err")"
+"$binary" watch "$heap" --every 0.3s --for 0.5s --dir "$work/watch" >/dev/null 2>"$work/watch1.err" || fail "watch: $(cat "$work/watch1.err")"
+"$binary" watch "$heap" --every 0.3s --for 0.5s --dir "$work/watch" --clickhouse "$url" --service watched --instance pod-w \
+  >"$work/watch2.txt" 2>"$work/watch2.err" || fail "watch --clickhouse: $(cat "$work/watch2.err")"
+saved=$(ls "$work/watch" | wc -l)
+distinct=$(cd "$work/watch" && md5sum -- * | cut -d' ' -f1 | sort -u | wc -l)
+stored=$(q "SELECT count() FROM pprof_trend_captures FINAL WHERE service = 'watched' AND instance = 'pod-w'")
+[ "$saved" -ge 3 ] && [ "$stored" -eq "$distinct" ] && grep -q "stored in ClickHouse as watched/pod-w this run" "$work/watch2.txt" ||
+  fail "watch --clickhouse stored $stored of $saved captures ($distinct distinct): $(cat "$work/watch2.txt" "$work/watch2.err" | tail -5)"
+[ $status -eq 0 ] && echo "clickhouse: 3 captures pushed to clickhouse-server $(q 'SELECT version()') ($rows rows, their sums the captures' totals), again: none; a read-only user refused; an earlier version's tables told to run --init and mended by it; fleet ranked the 3 planted leaks of 40 generated instances with their instance counts and versions, and two shards gave the same answer ($one and $two rows); --by version, --by instance and --html answered; watch --clickhouse stored $stored captures, those an earlier run saved among them"
 exit $status

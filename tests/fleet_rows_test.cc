@@ -5,18 +5,23 @@
 #include <gtest/gtest.h>
 
 #include "analysis/fleet.h"
-#include "analysis/pipeline.h"
+#include "analysis/series_builder.h"
+#include "input/load.h"
+#include "model/profile_kind.h"
 #include "test_paths.h"
 
 namespace pprof_trend {
 namespace {
 
+// A capture folded as push folds it: a series of one, samples counted.
 AlignedProfiles OneCapture(const std::string& file) {
-  PipelineOptions options;
-  options.profiles = {testing::SourcePath(file), testing::SourcePath(file)};
-  auto analysis = Analyze(options);
-  EXPECT_TRUE(analysis.ok()) << analysis.status().message();
-  return std::move(analysis->trend.aligned);
+  AlignOptions align;
+  align.count_samples = true;
+  SeriesBuilder series(align, SymbolizeOptions{}, 1);
+  auto profile = LoadProfile(testing::SourcePath(file), {});
+  EXPECT_TRUE(profile.ok());
+  EXPECT_TRUE(series.Add(0, std::move(*profile)).ok());
+  return std::move(series).Finish(true);
 }
 
 TEST(FleetRowsTest, ASitesKeyIsAFixedHashOfItsNamesAndFiles) {
@@ -49,11 +54,23 @@ TEST(FleetRowsTest, ASitesKeyIsAFixedHashOfItsNamesAndFiles) {
 
 TEST(FleetRowsTest, TheRowsHoldTheCapture) {
   const AlignedProfiles a = OneCapture("testdata/sarama/day3.pb.gz");
-  const FleetCapture rows = FleetRowsOf(a, 0);
+  const FleetCapture rows = FleetRowsOfLast(a);
   int64_t bytes = 0, objects = 0;
   for (const FleetRow& r : rows.rows) bytes += r.inuse_bytes, objects += r.inuse_objects;
   EXPECT_EQ(bytes, a.captures[0].total_value);
   EXPECT_EQ(objects, a.captures[0].total_objects);
+  // Each of the capture's samples that holds in-use memory is behind one row.
+  auto profile = LoadProfile(testing::SourcePath("testdata/sarama/day3.pb.gz"), {});
+  ASSERT_TRUE(profile.ok());
+  const HeapTypes heap = FindHeapTypes(*profile);
+  int64_t holding = 0, counted = 0;
+  for (size_t i = 0; i < profile->samples.size(); ++i) {
+    const auto v = profile->Values(i);
+    holding += v[static_cast<size_t>(heap.space)] != 0 || v[static_cast<size_t>(heap.objects)] != 0;
+  }
+  for (const FleetRow& r : rows.rows) counted += r.samples;
+  EXPECT_GE(holding, 5);  // 9 buckets hold memory in day3
+  EXPECT_EQ(counted, holding);
   // newPartitionProducer's 8 MiB channels: one row of that size.
   bool found = false;
   for (const FleetSite& s : rows.sites)
@@ -62,9 +79,32 @@ TEST(FleetRowsTest, TheRowsHoldTheCapture) {
       for (const FleetRow& r : rows.rows)
         if (r.site == s.key) {
           EXPECT_EQ(r.object_size, 8388608);
+          EXPECT_EQ(r.samples, 1);  // one sampled bucket of 8 MiB channels
         }
     }
   EXPECT_TRUE(found);
+}
+
+// watch --clickhouse: the rows of a growing series' newest capture, its
+// counts those of that capture alone.
+TEST(FleetRowsTest, AGrowingSeriesGivesItsNewestCapture) {
+  AlignOptions align;
+  align.count_samples = true;
+  SeriesBuilder series(align, SymbolizeOptions{});
+  for (int day : {1, 2, 3}) {
+    auto p = LoadProfile(testing::SourcePath("testdata/sarama/day" + std::to_string(day) + ".pb.gz"), {});
+    ASSERT_TRUE(p.ok());
+    ASSERT_TRUE(series.Append(std::move(*p)).ok());
+  }
+  const FleetCapture rows = FleetRowsOfLast(series.table());
+  const FleetCapture alone = FleetRowsOfLast(OneCapture("testdata/sarama/day3.pb.gz"));
+  auto sums = [](const FleetCapture& c) {
+    int64_t bytes = 0, samples = 0;
+    for (const FleetRow& r : c.rows) bytes += r.inuse_bytes, samples += r.samples;
+    return std::pair{bytes, samples};
+  };
+  EXPECT_EQ(sums(rows), sums(alone));
+  EXPECT_EQ(sums(rows).first, series.capture(2).total_value);
 }
 
 FleetInstanceSeries Instance(std::string name, std::string version, std::vector<double> bytes,
@@ -91,7 +131,8 @@ TEST(FleetTest, SitesAreRankedByTheInstancesTheyGrowIn) {
                                  {"p1", "p1", "p1", "p2", "p2", "p2"})};
   FleetSiteInput stable{3, {"main.cache"}, {"cache.go"}, {}};
   stable.instances = {Instance("a", "v2", {32 * mib, 32 * mib, 32 * mib, 32 * mib})};
-  const std::vector<FleetSiteResult> ranked = RankFleet({restarts, stable, leak});
+  const FleetRanking ranking = RankFleet({restarts, stable, leak});
+  const std::vector<FleetSiteResult>& ranked = ranking.sites;
   ASSERT_EQ(ranked.size(), 2u);  // the stable site grows nowhere
   EXPECT_EQ(ranked[0].site, 1u);
   EXPECT_EQ(ranked[0].name, "main.leak");
@@ -103,6 +144,26 @@ TEST(FleetTest, SitesAreRankedByTheInstancesTheyGrowIn) {
   EXPECT_EQ(ranked[1].name, "main.main");  // named past the allocator's frame
   EXPECT_EQ(ranked[1].instances_growing, 1u);
   EXPECT_NEAR(ranked[1].growth, 32 * mib, 1);  // 16 MiB within each process, not 16 first -> last
+  // Every instance it grows in, fastest first; the worst keep their series.
+  ASSERT_EQ(ranked[0].growing.size(), 2u);
+  EXPECT_EQ(ranked[0].growing[0].bytes.size(), 5u);
+  // By instance: a grows in both sites, b in one; c (v1) in none is left out.
+  ASSERT_EQ(ranking.instances.size(), 2u);
+  EXPECT_EQ(ranking.instances[0].instance, "a");
+  EXPECT_EQ(ranking.instances[0].sites_growing, 2u);
+  EXPECT_EQ(ranking.instances[0].sites, (std::vector<std::string>{"main.leak", "main.main"}));
+  EXPECT_NEAR(ranking.instances[0].per_day, ranked[0].growing[0].per_day + ranked[1].growing[0].per_day, 1);
+  EXPECT_EQ(ranking.instances[1].instance, "b");
+  // By version: v1's one instance grows nowhere, both of v2's do.
+  ASSERT_EQ(ranking.versions.size(), 2u);
+  EXPECT_EQ(ranking.versions[0].version, "v1");
+  EXPECT_EQ(ranking.versions[0].instances, 1u);
+  EXPECT_EQ(ranking.versions[0].instances_growing, 0u);
+  EXPECT_EQ(ranking.versions[0].median_per_day, 0);
+  EXPECT_EQ(ranking.versions[1].instances, 2u);
+  EXPECT_EQ(ranking.versions[1].instances_growing, 2u);
+  EXPECT_EQ(ranking.versions[1].sites_growing, 2u);
+  EXPECT_NEAR(ranking.versions[1].median_per_day, (ranking.instances[0].per_day + ranking.instances[1].per_day) / 2, 1);
 }
 
 }  // namespace

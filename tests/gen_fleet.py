@@ -36,13 +36,13 @@ with open(os.path.join(out, "samples.tsv"), "w") as s, open(os.path.join(out, "c
             for name in stable:
                 noise = rnd.uniform(-0.5, 0.5) * (period * base[name]) ** 0.5
                 b = int(base[name] + noise)
-                s.write(f"fleetsvc\t{inst}\t{version}\t{process}\t{capture_id}\t{stamp}\t{period}\t{key[name]}\t0\t{b}\t{b // 1024}\t0\t0\n")
+                s.write(f"fleetsvc\t{inst}\t{version}\t{process}\t{capture_id}\t{stamp}\t{period}\t{key[name]}\t0\t{b}\t{b // 1024}\t0\t0\t1\n")
                 rows += 1
             for name, where in leaks.items():
                 if inst not in where:
                     continue
                 b = 8 * 1048576 * (k + 1)
-                s.write(f"fleetsvc\t{inst}\t{version}\t{process}\t{capture_id}\t{stamp}\t{period}\t{key[name]}\t8388608\t{b}\t{k + 1}\t0\t0\n")
+                s.write(f"fleetsvc\t{inst}\t{version}\t{process}\t{capture_id}\t{stamp}\t{period}\t{key[name]}\t8388608\t{b}\t{k + 1}\t0\t0\t1\n")
                 rows += 1
             c.write(f"fleetsvc\t{inst}\t{capture_id}\t{stamp}\t/captures/{inst}/heap-{k:02}.pb.gz\t{rows}\t"
                     f"{version}\t{process}\t{period}\n")

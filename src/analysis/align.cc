@@ -176,11 +176,12 @@ void Aligner::FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t o
   if (site.size_classes.empty()) {
     if (site.first_size == AlignedSite::kNoSizeYet || site.first_size == size) {
       site.first_size = size;
+      if (options_.count_samples) ++site.samples;
       return;  // one size so far: the site's own series are its class
     }
     // A second size: the series so far were all of the first.
-    site.size_classes.push_back(
-        AlignedSite::SizeClass{site.first_size, site.values, site.objects, site.folding[0], site.folding[1]});
+    site.size_classes.push_back(AlignedSite::SizeClass{site.first_size, site.values, site.objects, site.folding[0],
+                                                       site.folding[1], site.samples});
   }
   auto& classes = site.size_classes;
   auto it = std::find_if(classes.begin(), classes.end(), [&](const auto& c) { return c.size == size; });
@@ -195,6 +196,7 @@ void Aligner::FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t o
   }
   it->folding_values += value;
   it->folding_objects += objects;
+  if (options_.count_samples) ++it->samples;
 }
 
 Status Aligner::CheckSampleTypes(const Profile& profile) {
@@ -347,6 +349,11 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
         return InternFrame(function, file, line);
       },
       ValueIndices{value_index_, objects_index_, alloc_value_index_, result_.has_alloc ? alloc_objects_index_ : -1});
+  if (options_.count_samples)
+    for (AlignedSite& site : result_.sites) {
+      site.samples = 0;
+      for (auto& c : site.size_classes) c.samples = 0;
+    }
   GrowHuge(result_.sites, profile.samples.size());
   site_table_.Reserve(profile.samples.size());
   // Step 4: its samples, a chunk at a time: resolved (on a second thread for

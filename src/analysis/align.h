@@ -52,6 +52,9 @@ struct AlignOptions {
   // or file name matches `focus`; drop samples with a frame matching `ignore`.
   std::optional<Regex> focus;
   std::optional<Regex> ignore;
+  // Count each site's samples of the capture folded last (AlignedSite::
+  // samples): push stores them beside its rows.
+  bool count_samples = false;
 };
 
 // A frame as it is aligned across captures.
@@ -154,6 +157,11 @@ struct AlignedSite {
   // profiles key buckets by stack and object size). Up to kMaxSizes kept.
   SizeList object_sizes;
   bool sizes_incomplete = false;  // a sample had no label, or there were too many sizes
+  // With AlignOptions::count_samples: the samples of the capture folded last
+  // that hold in-use memory or objects (a Go heap profile's buckets of this
+  // stack), while the site has one size (else each SizeClass has its own).
+  // (In the bool's padding: no site grows for it.)
+  uint32_t samples = 0;
   static constexpr size_t kMaxSizes = 16;
   // The series split by object size, kept only once a site has folded
   // samples of two sizes (most sites have one: no copy of their arrays).
@@ -162,6 +170,7 @@ struct AlignedSite {
     int64_t size = 0;
     PackedSeries values, objects;
     int64_t folding_values = 0, folding_objects = 0;  // the Aligner's, see AlignedSite::folding
+    uint32_t samples = 0;                             // as AlignedSite::samples, of this size
   };
   std::vector<SizeClass> size_classes;
   static constexpr int64_t kNoSizeYet = INT64_MIN;
@@ -232,6 +241,10 @@ class Aligner {
   const Capture& capture(size_t index) const { return result_.captures[index]; }
   // A copy of the table so far, ordered as Finish orders it.
   AlignedProfiles Snapshot(bool keep_argument_order) const;
+  // The table as folded so far, captures in the order they were added (the
+  // last one folded last): what push stores of a growing series' newest
+  // capture without copying the table.
+  const AlignedProfiles& table() const { return result_; }
 
  private:
   Status ResolveSampleTypes(const Profile& profile);

@@ -6,12 +6,13 @@
 
 #include "analysis/allocator_frames.h"
 #include "analysis/series_stats.h"
+#include "analysis/statistics.h"
 
 namespace pprof_trend {
 namespace {
 
 FleetInstanceVerdict Judge(const FleetInstanceSeries& in) {
-  FleetInstanceVerdict v{in.instance, in.version, false, 0, 0, ""};
+  FleetInstanceVerdict v{in.instance, in.version, false, 0, 0, "", {}, {}};
   const size_t n = in.bytes.size();
   if (n < 2) return v;
   std::vector<double> x;
@@ -29,10 +30,54 @@ FleetInstanceVerdict Judge(const FleetInstanceSeries& in) {
   return v;
 }
 
+// The per-instance and per-version views of the sites' verdicts.
+void Summarize(const std::vector<FleetSiteInput>& inputs, FleetRanking& ranking) {
+  std::map<std::string, FleetInstanceSummary> instances;
+  std::map<std::string, std::set<uint64_t>> version_sites;
+  // Every instance that lists a candidate, growing or not, for the versions' counts.
+  for (const FleetSiteInput& site : inputs)
+    for (const FleetInstanceSeries& in : site.instances)
+      if (in.bytes.size() >= 2)
+        instances.try_emplace(in.instance, FleetInstanceSummary{in.instance, in.version, 0, 0, 0, {}});
+  std::map<std::string, std::vector<std::pair<double, std::string>>> fastest;
+  for (const FleetSiteResult& site : ranking.sites)
+    for (const FleetInstanceVerdict& v : site.growing) {
+      FleetInstanceSummary& s = instances[v.instance];
+      ++s.sites_growing;
+      s.per_day += v.per_day;
+      s.growth += v.growth;
+      fastest[v.instance].emplace_back(-v.per_day, site.name);
+      version_sites[s.version].insert(site.site);
+    }
+  std::map<std::string, FleetVersionSummary> versions;
+  std::map<std::string, std::vector<double>> version_rates;
+  for (auto& [name, s] : instances) {
+    FleetVersionSummary& v = versions[s.version];
+    v.version = s.version;
+    ++v.instances;
+    version_rates[s.version].push_back(s.per_day);
+    if (s.sites_growing == 0) continue;
+    ++v.instances_growing;
+    auto& f = fastest[name];
+    std::sort(f.begin(), f.end());
+    for (size_t i = 0; i < std::min<size_t>(3, f.size()); ++i) s.sites.push_back(f[i].second);
+    ranking.instances.push_back(std::move(s));
+  }
+  for (auto& [name, v] : versions) {
+    v.sites_growing = version_sites[name].size();
+    v.median_per_day = Median(version_rates[name]);  // never empty: the version has an instance
+    ranking.versions.push_back(std::move(v));
+  }
+  std::sort(ranking.instances.begin(), ranking.instances.end(), [](const auto& a, const auto& b) {
+    return a.per_day != b.per_day ? a.per_day > b.per_day : a.instance < b.instance;
+  });
+}
+
 }  // namespace
 
-std::vector<FleetSiteResult> RankFleet(const std::vector<FleetSiteInput>& sites) {
-  std::vector<FleetSiteResult> out;
+FleetRanking RankFleet(const std::vector<FleetSiteInput>& sites) {
+  FleetRanking ranking;
+  std::vector<FleetSiteResult>& out = ranking.sites;
   for (const FleetSiteInput& site : sites) {
     FleetSiteResult r;
     r.site = site.site;
@@ -50,6 +95,8 @@ std::vector<FleetSiteResult> RankFleet(const std::vector<FleetSiteInput>& sites)
       if (in.bytes.size() < 2) continue;
       ++r.instances_seen;
       FleetInstanceVerdict v = Judge(in);
+      v.times = in.times;
+      v.bytes = in.bytes;
       auto& count = by_version[in.version];
       count.version = in.version;
       ++count.seen;
@@ -59,19 +106,21 @@ std::vector<FleetSiteResult> RankFleet(const std::vector<FleetSiteInput>& sites)
       rates.push_back(v.per_day);
       r.growth += v.growth;
       if (!in.version.empty()) versions.insert(in.version);
-      r.worst.push_back(std::move(v));
+      r.growing.push_back(std::move(v));
     }
     if (r.instances_growing == 0) continue;
-    std::sort(rates.begin(), rates.end());
-    r.median_per_day =
-        rates.size() % 2 == 1 ? rates[rates.size() / 2] : (rates[rates.size() / 2 - 1] + rates[rates.size() / 2]) / 2;
-    r.worst_per_day = rates.back();
+    r.median_per_day = Median(rates);
+    r.worst_per_day = *std::max_element(rates.begin(), rates.end());
     r.versions.assign(versions.begin(), versions.end());
     for (auto& [version, count] : by_version) r.by_version.push_back(std::move(count));
-    std::sort(r.worst.begin(), r.worst.end(), [](const auto& a, const auto& b) {
+    std::sort(r.growing.begin(), r.growing.end(), [](const auto& a, const auto& b) {
       return a.per_day != b.per_day ? a.per_day > b.per_day : a.instance < b.instance;
     });
-    if (r.worst.size() > 5) r.worst.resize(5);
+    // Only the worst few keep their series (what the report draws).
+    for (size_t i = FleetSiteResult::kWorstShown; i < r.growing.size(); ++i) {
+      r.growing[i].times = {};
+      r.growing[i].bytes = {};
+    }
     out.push_back(std::move(r));
   }
   std::sort(out.begin(), out.end(), [](const FleetSiteResult& a, const FleetSiteResult& b) {
@@ -79,7 +128,8 @@ std::vector<FleetSiteResult> RankFleet(const std::vector<FleetSiteInput>& sites)
     if (a.growth != b.growth) return a.growth > b.growth;
     return a.site < b.site;
   });
-  return out;
+  Summarize(sites, ranking);
+  return ranking;
 }
 
 }  // namespace pprof_trend

@@ -33,6 +33,9 @@ struct FleetInstanceVerdict {
   double per_day = 0;  // Theil-Sen slope of the instance's series (within its processes)
   double growth = 0;   // within its processes, first -> last
   std::string trend_class;
+  // The series judged (kept for a site's worst instances: the report draws them).
+  std::vector<int64_t> times;
+  std::vector<double> bytes;
 };
 
 struct FleetSiteResult {
@@ -49,11 +52,40 @@ struct FleetSiteResult {
     size_t growing = 0, seen = 0;
   };
   std::vector<VersionCount> by_version;
-  std::vector<FleetInstanceVerdict> worst;  // the instances it grows in, fastest first (at most 5)
-  double growth = 0;                        // summed over the instances it grows in
+  // Every instance it grows in, fastest first; the first kWorstShown (the
+  // worst instances, in every output) keep their series.
+  std::vector<FleetInstanceVerdict> growing;
+  static constexpr size_t kWorstShown = 5;
+  double growth = 0;  // summed over the instances it grows in
 };
 
-// Ranked: the most instances growing first, then the largest summed growth.
-std::vector<FleetSiteResult> RankFleet(const std::vector<FleetSiteInput>& sites);
+// One instance over the candidate sites (fleet --by instance): which pods leak.
+struct FleetInstanceSummary {
+  std::string instance, version;
+  size_t sites_growing = 0;
+  double per_day = 0, growth = 0;  // summed over the sites it grows in
+  std::vector<std::string> sites;  // the names of those sites, fastest first (at most 3)
+};
+
+// One version over its instances (fleet --by version): does it leak in
+// every pod of v2.3.1 and in none of v2.3.0?
+struct FleetVersionSummary {
+  std::string version;
+  size_t instances = 0;          // its instances that list a candidate site
+  size_t instances_growing = 0;  // of them, those a site grows in
+  size_t sites_growing = 0;      // the sites that grow in one or more of its instances
+  double median_per_day = 0;     // over its instances, each the sum of its growing sites' rates (0: none)
+};
+
+struct FleetRanking {
+  // Ranked: the most instances growing first, then the largest summed growth.
+  std::vector<FleetSiteResult> sites;
+  // The fastest growing first (summed rate), then by name; instances where
+  // nothing grows are left out.
+  std::vector<FleetInstanceSummary> instances;
+  std::vector<FleetVersionSummary> versions;  // sorted by version
+};
+
+FleetRanking RankFleet(const std::vector<FleetSiteInput>& sites);
 
 }  // namespace pprof_trend

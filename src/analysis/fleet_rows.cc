@@ -31,8 +31,10 @@ uint64_t SiteKey(const AlignedProfiles& aligned, const AlignedSite& site) {
   return CombineFrames(keys, site.frames);
 }
 
-FleetCapture FleetRowsOf(const AlignedProfiles& aligned, size_t capture, const std::unordered_set<uint64_t>* known) {
+FleetCapture FleetRowsOfLast(const AlignedProfiles& aligned, const std::unordered_set<uint64_t>* known) {
   FleetCapture out;
+  if (aligned.captures.empty()) return out;
+  const size_t capture = aligned.captures.size() - 1;
   std::unordered_set<uint64_t> seen;
   // Each frame hashed once (frames are shared by many sites).
   std::vector<uint64_t> frame_keys;
@@ -46,13 +48,13 @@ FleetCapture FleetRowsOf(const AlignedProfiles& aligned, size_t capture, const s
     if (site.size_classes.empty()) {
       const int64_t size = site.first_size == AlignedSite::kNoSizeYet ? 0 : site.first_size;
       if (site.values[capture] != 0 || site.objects[capture] != 0 || alloc_bytes != 0 || alloc_objects != 0)
-        out.rows.push_back(FleetRow{key, size, site.values[capture], site.objects[capture], 0, 0});
+        out.rows.push_back(FleetRow{key, size, site.values[capture], site.objects[capture], 0, 0, site.samples});
     } else {
       for (const auto& c : site.size_classes)
         if (c.values[capture] != 0 || c.objects[capture] != 0)
-          out.rows.push_back(FleetRow{key, c.size, c.values[capture], c.objects[capture], 0, 0});
+          out.rows.push_back(FleetRow{key, c.size, c.values[capture], c.objects[capture], 0, 0, c.samples});
       if (out.rows.size() == before && (alloc_bytes != 0 || alloc_objects != 0))
-        out.rows.push_back(FleetRow{key, 0, 0, 0, 0, 0});
+        out.rows.push_back(FleetRow{key, 0, 0, 0, 0, 0, 0});
     }
     if (out.rows.size() == before) continue;
     out.rows[before].alloc_bytes = alloc_bytes;

@@ -29,6 +29,10 @@ struct FleetRow {
   // The site's allocations since start (alloc_*), on its first row only,
   // so that sums over rows count them once; 0 without those types.
   int64_t alloc_bytes = 0, alloc_objects = 0;
+  // The capture's samples behind the in-use figures (a Go heap profile's
+  // buckets of this stack and size): 1 where one sampled bucket is all the
+  // estimate rests on. 0 on a row of allocations only.
+  int64_t samples = 0;
 };
 
 struct FleetSite {
@@ -41,10 +45,11 @@ struct FleetCapture {
   std::vector<FleetSite> sites;  // each key once
 };
 
-// The rows of capture `capture` of `aligned` (its sites that hold or
-// allocated anything there), and the frames of the sites whose key `known`
-// does not hold (a pusher's keys already stored; null: every site).
-FleetCapture FleetRowsOf(const AlignedProfiles& aligned, size_t capture = 0,
-                         const std::unordered_set<uint64_t>* known = nullptr);
+// The rows of the capture `aligned` folded last (its sites that hold or
+// allocated anything there): the table as the Aligner holds it, whose last
+// capture is that one (push's series of one capture, watch's growing
+// series). And the frames of the sites whose key `known` does not hold (a
+// pusher's keys already stored; null: every site).
+FleetCapture FleetRowsOfLast(const AlignedProfiles& aligned, const std::unordered_set<uint64_t>* known = nullptr);
 
 }  // namespace pprof_trend

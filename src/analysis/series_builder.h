@@ -41,6 +41,8 @@ class SeriesBuilder {
   // The table so far (a growing series), and the table once every capture
   // is in: ordered by capture time unless `keep_argument_order`.
   AlignedProfiles Snapshot(bool keep_argument_order) const { return aligner_.Snapshot(keep_argument_order); }
+  // The table as folded, in the order captures were added (Aligner::table).
+  const AlignedProfiles& table() const { return aligner_.table(); }
   AlignedProfiles Finish(bool keep_argument_order) && { return std::move(aligner_).Finish(keep_argument_order); }
 
   // What symbolizing said (files not found, wrong builds), once each; taken

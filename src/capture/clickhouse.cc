@@ -7,6 +7,7 @@
 #include <ctime>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/url.h"
 
@@ -26,7 +27,7 @@ constexpr Table kTables[] = {
     {"pprof_trend_samples",
      "service String, instance String, version String, process_id String, capture_id UInt64, time DateTime, "
      "period Int64, site UInt64, object_size Int64, inuse_bytes Int64, inuse_objects Int64, alloc_bytes Int64, "
-     "alloc_objects Int64",
+     "alloc_objects Int64, samples UInt64",
      "MergeTree() PARTITION BY toYYYYMMDD(time) ORDER BY (service, site, time)", "site"},
     {"pprof_trend_sites", "site UInt64, functions Array(String), files Array(String)",
      "ReplacingMergeTree() ORDER BY site", "site"},
@@ -35,6 +36,24 @@ constexpr Table kTables[] = {
      "version String, process_id String, period Int64",
      "ReplacingMergeTree() ORDER BY (service, instance, capture_id)", "capture_id"},
 };
+
+// A table's column names, "a, b, c".
+std::string ColumnNames(const Table& t) {
+  std::string names;
+  std::string_view rest = t.columns;
+  while (!rest.empty()) {
+    const size_t comma = std::min(rest.find(", "), rest.size());
+    names += (names.empty() ? "" : ", ") + std::string(rest.substr(0, rest.find(' ')));
+    rest.remove_prefix(std::min(comma + 2, rest.size()));
+  }
+  return names;
+}
+
+// "INSERT INTO t (a, b, ...) FORMAT TabSeparated": the columns named, so a
+// table an earlier version made says which one it lacks.
+std::string InsertInto(const Table& t) {
+  return fmt::format("INSERT INTO {} ({}) FORMAT TabSeparated", t.name, ColumnNames(t));
+}
 
 // A string as TabSeparated writes it: backslash, tab, newline escaped.
 std::string Tsv(std::string_view s) {
@@ -157,24 +176,69 @@ StatusOr<std::string> ClickHouse::Run(const std::string& statement, const std::s
     body = data;
   }
   fetch.post_body = &body;
-  return http_.Fetch(url, fetch);
+  auto answer = http_.Fetch(url, fetch);
+  // An INSERT's error names the server and the statement, not the URL that
+  // carried it percent-encoded.
+  const std::string shown = RedactUrl(url);
+  if (!answer.ok() && answer.status().message().find("Table ") != std::string::npos &&
+      answer.status().message().find("doesn't exist") != std::string::npos)
+    return Status::InputError(answer.status().message() + " (push --init creates the tables)");
+  if (!answer.ok() && !data.empty() && answer.status().message().starts_with(shown))
+    return Status::InputError(fmt::format("{} ({}){}", RedactUrl(target_.url),
+                                          statement.substr(0, statement.find(" (")),
+                                          answer.status().message().substr(shown.size())));
+  return answer;
+}
+
+Status ClickHouse::AddMissingColumns(const std::string& table, const char* columns) const {
+  ASSIGN_OR_RETURN(std::string held,
+                   Run(fmt::format("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {}",
+                                   Quoted(table))));
+  std::unordered_set<std::string> names;
+  for (const auto& row : TsvRows(held)) names.insert(row[0]);
+  std::string_view rest = columns;
+  while (!rest.empty()) {
+    const size_t comma = std::min(rest.find(", "), rest.size());
+    const std::string_view column = rest.substr(0, comma);
+    rest.remove_prefix(std::min(comma + 2, rest.size()));
+    if (names.count(std::string(column.substr(0, column.find(' ')))) == 0)
+      RETURN_IF_ERROR(Run(fmt::format("ALTER TABLE {} ADD COLUMN {}", table, column)).status());
+  }
+  return Status();
+}
+
+Status ClickHouse::CheckTables() const {
+  for (const Table& t : kTables) {
+    Status held = Run(fmt::format("SELECT {} FROM {} LIMIT 0", ColumnNames(t), t.name)).status();
+    if (!held.ok() && held.message().find("Missing columns") != std::string::npos)
+      return Status::InputError(held.message() +
+                                " (tables made by an earlier pprof-trend: push --init adds the "
+                                "columns they lack)");
+    RETURN_IF_ERROR(held);
+  }
+  return Status();
 }
 
 Status ClickHouse::Init(const std::string& cluster) const {
   for (const Table& t : kTables) {
+    // A table an earlier version made gains the columns added since
+    // (18.16 has no ADD COLUMN IF NOT EXISTS).
     if (cluster.empty()) {
       RETURN_IF_ERROR(
           Run(fmt::format("CREATE TABLE IF NOT EXISTS {} ({}) ENGINE = {}", t.name, t.columns, t.engine)).status());
+      RETURN_IF_ERROR(AddMissingColumns(t.name, t.columns));
       continue;
     }
     // On a cluster (run on every shard): the data in NAME_local, and NAME a
     // Distributed table over every shard's, which push and fleet use.
     RETURN_IF_ERROR(
         Run(fmt::format("CREATE TABLE IF NOT EXISTS {}_local ({}) ENGINE = {}", t.name, t.columns, t.engine)).status());
+    RETURN_IF_ERROR(AddMissingColumns(std::string(t.name) + "_local", t.columns));
     RETURN_IF_ERROR(Run(fmt::format("CREATE TABLE IF NOT EXISTS {0} AS {0}_local ENGINE = Distributed({1}, "
                                     "currentDatabase(), {0}_local, {2})",
                                     t.name, Quoted(cluster), t.shard_by))
                         .status());
+    RETURN_IF_ERROR(AddMissingColumns(t.name, t.columns));
   }
   return Status();
 }
@@ -200,21 +264,29 @@ StatusOr<bool> ClickHouse::Push(const Capture& capture, const FleetCapture& rows
                   Tsv(ProcessId(capture)), capture.content_hash, time, capture.period);
   std::string samples;
   for (const FleetRow& r : rows.rows)
-    samples += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\n", fixed, r.site, r.object_size, r.inuse_bytes, r.inuse_objects,
-                           r.alloc_bytes, r.alloc_objects);
+    samples += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", fixed, r.site, r.object_size, r.inuse_bytes,
+                           r.inuse_objects, r.alloc_bytes, r.alloc_objects, r.samples);
   // Each key's frames once per run (a month of one service's captures has
   // the same sites again and again; the table keeps one row per key).
   std::string sites;
   for (const FleetSite& s : rows.sites)
     if (sites_sent_.insert(s.key).second)
       sites += fmt::format("{}\t{}\t{}\n", s.key, Tsv(Array(s.functions)), Tsv(Array(s.files)));
-  if (!sites.empty()) RETURN_IF_ERROR(Run("INSERT INTO pprof_trend_sites FORMAT TabSeparated", sites).status());
-  if (!samples.empty()) RETURN_IF_ERROR(Run("INSERT INTO pprof_trend_samples FORMAT TabSeparated", samples).status());
-  RETURN_IF_ERROR(Run("INSERT INTO pprof_trend_captures FORMAT TabSeparated",
-                      fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", Tsv(target_.service), Tsv(target_.instance),
-                                  capture.content_hash, time, Tsv(capture.path), rows.rows.size(), Tsv(version),
-                                  Tsv(ProcessId(capture)), capture.period))
-                      .status());
+  if (!sites.empty()) RETURN_IF_ERROR(Run(InsertInto(kTables[1]), sites).status());
+  if (!samples.empty()) {
+    Status inserted = Run(InsertInto(kTables[0]), samples).status();
+    // Tables an earlier version made lack the columns added since.
+    if (!inserted.ok() && inserted.message().find("No such column") != std::string::npos)
+      return Status::InputError(inserted.message() +
+                                " (tables made by an earlier pprof-trend: push --init adds the "
+                                "columns they lack)");
+    RETURN_IF_ERROR(inserted);
+  }
+  RETURN_IF_ERROR(
+      Run(InsertInto(kTables[2]), fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", Tsv(target_.service),
+                                              Tsv(target_.instance), capture.content_hash, time, Tsv(capture.path),
+                                              rows.rows.size(), Tsv(version), Tsv(ProcessId(capture)), capture.period))
+          .status());
   return true;
 }
 

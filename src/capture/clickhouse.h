@@ -32,12 +32,18 @@ class ClickHouse {
   // NAME_local with a Distributed table over the shards' (src/capture/FLEET.md).
   Status Init(const std::string& cluster = "") const;
 
+  // The tables are there with every column push stores (watch --clickhouse
+  // checks before its first capture); else what is wrong, and that push
+  // --init makes them.
+  Status CheckTables() const;
+
   // Stores one capture's rows; false (and nothing stored) when the server
   // already holds it.
   StatusOr<bool> Push(const Capture& capture, const FleetCapture& rows) const;
   // The site keys whose frames this run has stored: FleetRowsOf leaves
   // their frames out.
   const std::unordered_set<uint64_t>& sites_sent() const { return sites_sent_; }
+  const PushTarget& target() const { return target_; }
 
   // fleet: the prefilter in the server (per site and instance, the first
   // and last bytes of the window; per site, the growth summed over the
@@ -50,6 +56,8 @@ class ClickHouse {
   StatusOr<std::vector<std::string>> CapturePaths(const std::string& instance, double since_seconds) const;
 
  private:
+  // Adds the columns of `columns` (a table's definition) that `table` lacks.
+  Status AddMissingColumns(const std::string& table, const char* columns) const;
   // A statement (the body of a POST); `data` follows it for an INSERT.
   StatusOr<std::string> Run(const std::string& statement, const std::string& data = "") const;
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 
+#include "analysis/fleet_rows.h"
 #include "analysis/projection.h"
 #include "analysis/related.h"
 #include "analysis/series_builder.h"
@@ -106,6 +107,10 @@ struct Instance {
   ProcessMemory last_memory;  // what --memstats and --pid said at the last capture
   double high = 0;            // --on-high-water: the highest in-use total (RSS with --pid) seen
   int high_water_captures = 0;
+  // --clickhouse: where its captures are pushed; how many were, and failed.
+  std::unique_ptr<ClickHouse> store;
+  int pushed = 0, push_failures = 0;
+  std::string last_push_failure;
   // The instance's series: each capture is folded once, when it is taken
   // (or read back from the directory on resume), and never decoded again;
   // through the same fold path as files given to the trend (symbolized).
@@ -201,6 +206,9 @@ class Watch {
   std::string Take(Instance& in, const std::string& file, std::chrono::system_clock::time_point fetched_at,
                    const StatusOr<std::string>& body);
   void DropOldCaptures(Instance& in);
+  // --clickhouse: pushes the capture the series folded last; a failure is
+  // said (stderr, the events) and the watch goes on.
+  void PushLast(Instance& in);
   // --memstats and --pid: the process's memory now, into `memory`; "" or
   // what went wrong.
   std::string ProcessMemoryNow(const Instance& in, ProcessMemory& memory);
@@ -256,6 +264,7 @@ bool Watch::Start() {
     PrintDiagnostic(err_, Error(align.status().message()));
     return false;
   }
+  align->count_samples = options_.clickhouse.has_value();  // the rows pushed count their samples
   for (const std::string& url : options_.urls) {
     Instance in;
     in.url = url;
@@ -275,6 +284,15 @@ bool Watch::Start() {
       AlignOptions goroutine_align = *align;
       goroutine_align.value_type.clear();  // --sample-index names a heap type
       in.goroutines = std::make_unique<SeriesBuilder>(goroutine_align, options_.pipeline.symbolize);
+    }
+    if (options_.clickhouse) {
+      PushTarget target = *options_.clickhouse;
+      if (target.instance.empty()) target.instance = in.name;
+      in.store = std::make_unique<ClickHouse>(std::move(target), http_, fetch_);
+      if (Status ready = in.store->CheckTables(); !ready.ok()) {
+        PrintDiagnostic(err_, Error("watch --clickhouse: " + ready.message()));
+        return false;
+      }
     }
     instances_.push_back(std::move(in));
   }
@@ -313,6 +331,7 @@ bool Watch::Start() {
       auto profile = LoadProfile(path, options_.pipeline.load);
       Status folded = profile.ok() ? in.series->Append(std::move(*profile)) : profile.status();
       if (!folded.ok()) PrintDiagnostic(err_, Warning("watch: left out of the series: " + folded.message()));
+      if (folded.ok() && in.store) PushLast(in);  // stored once: what an earlier run could not push goes now
     }
     PrintDiagnostics(err_, in.series->TakeNotes());
     if (in.goroutines)
@@ -569,6 +588,22 @@ void Watch::DropOldCaptures(Instance& in) {
   }
 }
 
+void Watch::PushLast(Instance& in) {
+  const auto stored = in.store->Push(in.series->capture(in.series->num_captures() - 1),
+                                     FleetRowsOfLast(in.series->table(), &in.store->sites_sent()));
+  if (stored.ok()) {
+    in.pushed += stored.value() ? 1 : 0;
+    return;
+  }
+  ++in.push_failures;
+  in.last_push_failure = stored.status().message();
+  const std::string problem = "push --clickhouse: " + stored.status().message();
+  PrintDiagnostic(err_, Warning(fmt::format("watch: [{}] {}: {} (the capture is saved in {}: the next watch of it, "
+                                            "or push, stores it)",
+                                            ClockTime(), in.shown, problem, options_.dir)));
+  if (options_.jsonl) out_ << ErrorEvent(in.shown, problem);
+}
+
 bool Watch::CaptureAll() {
   for (Instance& in : instances_) {
     const std::string url = options_.gc ? WithQuery(in.url, "gc=1") : in.url;
@@ -595,6 +630,7 @@ bool Watch::CaptureAll() {
       break;
     }
     ++in.captures_taken;
+    if (in.store) PushLast(in);
     if (options_.keep > 0) DropOldCaptures(in);
     // The scheduled capture's figure counts toward the high water.
     const Capture& taken = in.series->capture(in.series->num_captures() - 1);
@@ -649,6 +685,13 @@ int Watch::Finish() {
       evaluated = false;
     }
     final_failed = final_failed || outcome.budgets_failed;
+    if (in.store && !options_.jsonl)
+      out_ << fmt::format("{}: {} stored in ClickHouse as {}/{} this run{}\n", in.name, Plural(in.pushed, "capture"),
+                          TerminalSafe(in.store->target().service), TerminalSafe(in.store->target().instance),
+                          in.push_failures == 0
+                              ? ""
+                              : fmt::format("; {} failed (the last: {}): the next watch of {}, or push, stores them",
+                                            Plural(in.push_failures, "push"), in.last_push_failure, options_.dir));
   }
   out_.flush();
   if (disk_error_ || final_write_failed_) return kExitInputError;

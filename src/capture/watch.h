@@ -15,12 +15,14 @@
 
 #include <csignal>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "analysis/check.h"
 #include "analysis/pipeline.h"
+#include "capture/clickhouse.h"
 #include "capture/http.h"
 
 namespace pprof_trend {
@@ -49,6 +51,11 @@ struct WatchOptions {
   double high_water_margin = 0.1;
   double poll_seconds = 0;
   size_t keep_highest = 3;
+  // --clickhouse: each capture's rows pushed into ClickHouse as it is taken
+  // (and the earlier captures a resumed watch starts from, once each: push
+  // is idempotent), as `push` stores them. An empty instance is each
+  // watched URL's name (InstanceName).
+  std::optional<PushTarget> clickhouse;
 };
 
 // The file name prefix of an instance: "127.0.0.1_6060" for Go's default

@@ -33,6 +33,7 @@
 #include "output/profile_writer.h"
 #include "output/render_check.h"
 #include "output/render_fleet.h"
+#include "output/render_fleet_html.h"
 #include "output/render_html.h"
 #include "output/render_json.h"
 #include "output/render_text.h"
@@ -372,6 +373,7 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
   PrintDiagnostics(err, notes);
   auto align = MakeAlignOptions(*pipeline);
   if (!align.ok()) return ExitFor(align.status(), err);
+  align->count_samples = true;  // each row's samples
   const ClickHouse server(PushTarget{flags.clickhouse, flags.service, flags.instance, flags.version},
                           *flags.analysis.limit_flags.http,
                           MakeFetchOptions(flags.analysis.limit_flags, pipeline->load.limits));
@@ -404,7 +406,7 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
         RETURN_IF_ERROR(series.Add(0, std::move(profile), time));
         PrintDiagnostics(err, series.TakeNotes());
         const AlignedProfiles aligned = std::move(series).Finish(true);
-        const FleetCapture rows = FleetRowsOf(aligned, 0, &server.sites_sent());
+        const FleetCapture rows = FleetRowsOfLast(aligned, &server.sites_sent());
         ASSIGN_OR_RETURN(bool stored, server.Push(aligned.captures.front(), rows));
         const std::string& path = aligned.captures.front().path;
         if (stored) {
@@ -426,7 +428,8 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
 
 struct FleetFlags {
   LimitFlags limit_flags;
-  std::string clickhouse, service, since, format = "text";
+  std::string clickhouse, service, since, format = "text", by, html;
+  bool force = false;
   size_t node_count = 10, candidates = 200, max_growing_instances = 0;
 };
 
@@ -442,7 +445,8 @@ std::string ShellQuote(const std::string& word) {
 }
 
 // `fleet`: the prefilter in ClickHouse, the reduce here (analysis/fleet).
-int RunFleet(const FleetFlags& flags, std::ostream& out, std::ostream& err, ExitNow exit_now) {
+int RunFleet(const FleetFlags& flags, const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err,
+             ExitNow exit_now) {
   if (!IsUrl(flags.clickhouse))
     return ExitFor(Status::UsageError("fleet needs --clickhouse URL (the server's HTTP interface)"), err);
   if (flags.service.empty()) return ExitFor(Status::UsageError("fleet needs --service NAME"), err);
@@ -452,6 +456,11 @@ int RunFleet(const FleetFlags& flags, std::ostream& out, std::ostream& err, Exit
     if (!d)
       return ExitFor(Status::UsageError(fmt::format("--since: \"{}\" is not a duration (7d, 12h)", flags.since)), err);
     since = *d;
+  }
+  if (!flags.html.empty()) {
+    Status s = CheckOutputTarget({OutputTarget::Kind::kHtmlReport, "--html", flags.html, "fleet.html"}, arguments,
+                                 flags.force);
+    if (!s.ok()) return ExitFor(s, err);
   }
   auto load = MakeLoadOptions(flags.limit_flags);
   if (!load.ok()) return ExitFor(load.status(), err);
@@ -466,12 +475,16 @@ int RunFleet(const FleetFlags& flags, std::ostream& out, std::ostream& err, Exit
   for (const FleetSiteInput& site : *inputs)
     for (const FleetInstanceSeries& in : site.instances) instances.insert(in.instance);
   report.instances = instances.size();
-  report.sites = RankFleet(*inputs);
+  FleetRanking ranking = RankFleet(*inputs);
+  report.sites = std::move(ranking.sites);
+  report.by_instance = std::move(ranking.instances);
+  report.by_version = std::move(ranking.versions);
+  report.by = flags.by;
   // The worst instance of each of the first sites: its trend, reproduced
   // locally from the paths its captures were pushed from.
   for (size_t i = 0; i < std::min<size_t>(3, report.sites.size()); ++i) {
-    if (report.sites[i].worst.empty()) continue;
-    const std::string& instance = report.sites[i].worst.front().instance;
+    if (report.sites[i].growing.empty()) continue;
+    const std::string& instance = report.sites[i].growing.front().instance;
     if (report.reproduce.count(instance) > 0) continue;
     auto paths = server.CapturePaths(instance, since);
     if (!paths.ok()) return ExitFor(paths.status(), err);
@@ -480,6 +493,11 @@ int RunFleet(const FleetFlags& flags, std::ostream& out, std::ostream& err, Exit
     report.reproduce[instance] = command;
   }
   report.max_growing_instances = flags.max_growing_instances;
+  if (!flags.html.empty()) {
+    if (Status written = WriteFileAtomically(flags.html, RenderFleetHtml(report)); !written.ok())
+      return ExitFor(written, err);
+    PrintDiagnostic(err, Info("wrote " + flags.html));
+  }
   out << (flags.format == "json" ? RenderFleetJson(report) : RenderFleetText(report, flags.node_count));
   return Finish(FleetOffenders(report).empty() ? kExitOk : kExitCheckFailed, out, err, exit_now);
 }
@@ -498,6 +516,10 @@ CLI::App* AddFleetCommand(CLI::App& app, FleetFlags& flags) {
       ->capture_default_str();
   fleet->add_option("--max-growing-instances", flags.max_growing_instances,
                     "N: exit 1 when a site grows in more than N instances (a budget, as check's)");
+  fleet->add_option("--by", flags.by, "add a table of the growth by version or by instance")
+      ->check(CLI::IsMember({"version", "instance"}));
+  fleet->add_option("--html", flags.html, "FILE: also write a self-contained HTML report there");
+  fleet->add_flag("--force", flags.force, "let --html replace an existing file that is no earlier report");
   AddLimitOptions(fleet, flags.limit_flags);
   return fleet;
 }
@@ -546,6 +568,7 @@ struct WatchFlags {
   bool memstats = false, goroutines = false, on_high_water = false;
   std::string high_water_margin = "10%", poll;
   size_t keep_highest = 3;
+  std::string clickhouse, service, instance, version;  // --clickhouse: push each capture
 };
 
 int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
@@ -617,6 +640,23 @@ int RunWatchCommand(WatchFlags flags, const std::vector<std::string>& arguments,
   options.jsonl = flags.format == "jsonl";
   options.html = flags.html;
   options.budgets = *budgets;
+  if (!flags.clickhouse.empty()) {
+    if (!IsUrl(flags.clickhouse))
+      return ExitFor(Status::UsageError(fmt::format("--clickhouse {}: not a URL (the server's HTTP interface: "
+                                                    "http://127.0.0.1:8123)",
+                                                    RedactUrl(flags.clickhouse))),
+                     err);
+    if (flags.service.empty()) return ExitFor(Status::UsageError("watch --clickhouse needs --service NAME"), err);
+    if (!flags.instance.empty() && options.urls.size() > 1)
+      return ExitFor(Status::UsageError("watch --instance names one instance: give it with one URL (each of several "
+                                        "URLs is named after its host, port and path)"),
+                     err);
+    options.clickhouse = PushTarget{flags.clickhouse, flags.service, flags.instance, flags.version};
+  } else if (!flags.service.empty() || !flags.instance.empty() || !flags.version.empty()) {
+    return ExitFor(Status::UsageError("--service, --instance and --version name what watch pushes: give --clickhouse "
+                                      "URL with them"),
+                   err);
+  }
   flags.check.analysis.profiles.clear();
   Diagnostics ignored_notes;  // no profiles to expand in a watch
   auto pipeline = MakePipelineOptions(flags.check.analysis, &ignored_notes);
@@ -722,6 +762,13 @@ CLI::App* AddWatchCommand(CLI::App& app, WatchFlags& watch_flags) {
       ->capture_default_str();
   watch->add_option("--poll", watch_flags.poll,
                     "DURATION between high-water looks (default 1s with --pid, else --every/10, at least 5s)");
+  watch->add_option("--clickhouse", watch_flags.clickhouse,
+                    "URL: push each capture into ClickHouse as it is taken, as push does (tables made by push --init)");
+  watch->add_option("--service", watch_flags.service, "NAME of the service, with --clickhouse");
+  watch->add_option("--instance", watch_flags.instance,
+                    "NAME of the instance, with --clickhouse (default: the URL's host, port and path)");
+  watch->add_option("--version", watch_flags.version,
+                    "V: the service's version, with --clickhouse (default: the main binary's build id)");
   AddBudgetOptions(watch, watch_flags.check);
   AddAnalysisOptions(watch, watch_flags.check.analysis);
   return watch;
@@ -856,7 +903,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return Finish(RunWatchCommand(std::move(watch_flags), *translated, out, err), out, err, exit_now);
   if (export_command->parsed()) return RunExport(export_flags, *translated, out, err, exit_now);
   if (push->parsed()) return RunPush(push_flags, out, err, exit_now);
-  if (fleet->parsed()) return RunFleet(fleet_flags, out, err, exit_now);
+  if (fleet->parsed()) return RunFleet(fleet_flags, *translated, out, err, exit_now);
   return RunTrend(flags, *translated, RedactCommandLine(argc, argv), out, err, exit_now);
 }
 

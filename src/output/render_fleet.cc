@@ -19,7 +19,40 @@ std::string ByVersion(const FleetSiteResult& s) {
   return out.empty() ? "-" : out;
 }
 
+std::string ByVersionTable(const FleetReport& r) {
+  std::string out = fmt::format("\nby version:\n{:<20}  {:>18}  {:>13}  {:>20}\n", "version", "instances growing",
+                                "sites growing", "median/day per inst.");
+  for (const FleetVersionSummary& v : r.by_version)
+    out += fmt::format("{:<20}  {:>18}  {:>13}  {:>20}\n",
+                       FitWidth(TerminalSafe(v.version.empty() ? "(none)" : v.version), 20),
+                       fmt::format("{} of {}", v.instances_growing, v.instances), v.sites_growing,
+                       FormatSignedBytes(v.median_per_day));
+  return out;
+}
+
+std::string ByInstanceTable(const FleetReport& r, size_t shown) {
+  std::string out = fmt::format(
+      "\nby instance ({} of {} with a growing site):\n{:>4}  {:<24}  {:<12}  {:>5}  {:>12}  {}\n", r.by_instance.size(),
+      r.instances, "rank", "instance", "version", "sites", "growth/day", "fastest sites");
+  const size_t n = std::min(shown, r.by_instance.size());
+  for (size_t i = 0; i < n; ++i) {
+    const FleetInstanceSummary& s = r.by_instance[i];
+    std::string sites;
+    for (const std::string& name : s.sites) sites += (sites.empty() ? "" : ", ") + TerminalSafe(name);
+    out += fmt::format("{:>4}  {:<24}  {:<12}  {:>5}  {:>12}  {}\n", i + 1, FitWidth(TerminalSafe(s.instance), 24),
+                       FitWidth(TerminalSafe(s.version.empty() ? "-" : s.version), 12), s.sites_growing,
+                       FormatSignedBytes(s.per_day), sites);
+  }
+  if (r.by_instance.size() > n)
+    out += fmt::format("      ({} more; --nodecount shows more)\n", r.by_instance.size() - n);
+  return out;
+}
+
 }  // namespace
+
+std::span<const FleetInstanceVerdict> WorstInstances(const FleetSiteResult& site) {
+  return {site.growing.data(), std::min(site.growing.size(), FleetSiteResult::kWorstShown)};
+}
 
 std::vector<const FleetSiteResult*> FleetOffenders(const FleetReport& report) {
   std::vector<const FleetSiteResult*> out;
@@ -48,14 +81,17 @@ std::string RenderFleetText(const FleetReport& r, size_t shown) {
   for (size_t i = 0; i < std::min<size_t>(3, n); ++i) {
     const FleetSiteResult& s = r.sites[i];
     out += fmt::format("{:>4}  {}\n", i + 1, TerminalSafe(s.name));
-    for (const FleetInstanceVerdict& v : s.worst) {
+    const auto worst = WorstInstances(s);
+    for (const FleetInstanceVerdict& v : worst) {
       out += fmt::format("        {} ({}): {}/day, {} {}\n", TerminalSafe(v.instance),
                          v.version.empty() ? "no version" : TerminalSafe(v.version), FormatSignedBytes(v.per_day),
                          v.trend_class, FormatSignedBytes(v.growth));
-      if (auto it = r.reproduce.find(v.instance); it != r.reproduce.end() && &v == &s.worst.front())
+      if (auto it = r.reproduce.find(v.instance); it != r.reproduce.end() && &v == &worst.front())
         out += "          reproduce: " + TerminalSafe(it->second) + "\n";
     }
   }
+  if (r.by == "version") out += ByVersionTable(r);
+  if (r.by == "instance") out += ByInstanceTable(r, shown);
   if (r.max_growing_instances > 0) {
     const auto offenders = FleetOffenders(r);
     out +=
@@ -71,6 +107,51 @@ std::string RenderFleetText(const FleetReport& r, size_t shown) {
   }
   return out;
 }
+
+namespace {
+
+void WriteSummaries(JsonWriter& w, const FleetReport& r) {
+  w.Key("by_instance");  // the instances a candidate site grows in, fastest first
+  w.BeginArray();
+  for (const FleetInstanceSummary& s : r.by_instance) {
+    w.BeginObject();
+    w.Key("instance");
+    w.String(s.instance);
+    w.Key("version");
+    w.String(s.version);
+    w.Key("sites_growing");
+    w.Int(static_cast<int64_t>(s.sites_growing));
+    w.Key("bytes_per_day");
+    w.Double(s.per_day);
+    w.Key("growth_bytes");
+    w.Double(s.growth);
+    w.Key("fastest_sites");
+    w.BeginArray();
+    for (const std::string& name : s.sites) w.String(name);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("by_version");  // every version of the instances that list a candidate
+  w.BeginArray();
+  for (const FleetVersionSummary& v : r.by_version) {
+    w.BeginObject();
+    w.Key("version");
+    w.String(v.version);
+    w.Key("instances");
+    w.Int(static_cast<int64_t>(v.instances));
+    w.Key("instances_growing");
+    w.Int(static_cast<int64_t>(v.instances_growing));
+    w.Key("sites_growing");
+    w.Int(static_cast<int64_t>(v.sites_growing));
+    w.Key("median_bytes_per_day");
+    w.Double(v.median_per_day);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
 
 std::string RenderFleetJson(const FleetReport& r) {
   JsonWriter w(2);
@@ -140,9 +221,13 @@ std::string RenderFleetJson(const FleetReport& r) {
     w.Double(s.worst_per_day);
     w.Key("growth_bytes");
     w.Double(s.growth);
+    w.Key("growing_in");  // every instance it grows in, fastest first
+    w.BeginArray();
+    for (const FleetInstanceVerdict& v : s.growing) w.String(v.instance);
+    w.EndArray();
     w.Key("worst_instances");
     w.BeginArray();
-    for (const FleetInstanceVerdict& v : s.worst) {
+    for (const FleetInstanceVerdict& v : WorstInstances(s)) {
       w.BeginObject();
       w.Key("instance");
       w.String(v.instance);
@@ -157,12 +242,21 @@ std::string RenderFleetJson(const FleetReport& r) {
       w.Key("reproduce");
       auto it = r.reproduce.find(v.instance);
       it == r.reproduce.end() ? w.Null() : w.String(it->second);
+      w.Key("times");  // the series judged: capture times (Unix seconds) and the site's bytes there
+      w.BeginArray();
+      for (int64_t t : v.times) w.Int(t);
+      w.EndArray();
+      w.Key("bytes");
+      w.BeginArray();
+      for (double b : v.bytes) w.Double(b);
+      w.EndArray();
       w.EndObject();
     }
     w.EndArray();
     w.EndObject();
   }
   w.EndArray();
+  WriteSummaries(w, r);
   w.EndObject();
   return w.str();
 }

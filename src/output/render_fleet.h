@@ -1,8 +1,9 @@
 // `pprof-trend fleet`'s outputs: the ranked sites of a fleet (analysis/fleet)
-// as text or JSON.
+// as text or JSON (the HTML page: output/render_fleet_html).
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct FleetReport {
   size_t candidates = 0;  // sites the server's prefilter let through
   size_t instances = 0;   // instances with captures in the window
   std::vector<FleetSiteResult> sites;
+  std::vector<FleetInstanceSummary> by_instance;  // analysis/fleet's FleetRanking
+  std::vector<FleetVersionSummary> by_version;
+  std::string by;  // fleet --by: "version" or "instance" adds that table to the text and HTML ("": none)
   // Per instance among the worst: the command that reproduces its trend
   // locally (pprof-trend on its captures' paths).
   std::map<std::string, std::string> reproduce;
@@ -28,5 +32,8 @@ std::vector<const FleetSiteResult*> FleetOffenders(const FleetReport& report);
 
 std::string RenderFleetText(const FleetReport& report, size_t shown);
 std::string RenderFleetJson(const FleetReport& report);
+
+// A site's worst instances: the first FleetSiteResult::kWorstShown it grows in.
+std::span<const FleetInstanceVerdict> WorstInstances(const FleetSiteResult& site);
 
 }  // namespace pprof_trend
