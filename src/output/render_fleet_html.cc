@@ -170,7 +170,8 @@ std::string RenderFleetHtml(const FleetReport& r) {
       "content=\"width=device-width, initial-scale=1\">\n{}\n<meta http-equiv=\"Content-Security-Policy\" "
       "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>pprof-trend fleet: {}</title>\n<style>\n{}"
       "details summary {{ cursor: pointer; color: var(--muted); font-size: 12.5px; }}\n"
-      "#sites td .size-track {{ width: 7em; margin-left: auto; }}\n</style>\n</head>\n<body>\n<main>\n",
+      "#sites td .size-track {{ width: 7em; margin-left: auto; }}\n#sites td {{ vertical-align: top; "
+      "}}\n</style>\n</head>\n<body>\n<main>\n",
       kHtmlGeneratorTag, Escape(r.service), html_assets::kReportCss);
   page += fmt::format("<h1>pprof-trend fleet: {}</h1>\n", Escape(r.service));
   page += fmt::format(
