@@ -131,6 +131,48 @@ code=$?
 [ $code -eq 2 ] || fail "a refused insert exited $code, not 2"
 grep -q "in readonly mode" "$work/refused.err" || fail "the refusal does not say why: $(cat "$work/refused.err")"
 
+# A network that cuts the answer to an insert the server has stored (a
+# proxy that forwards the first samples insert, then closes without an
+# answer): the push is done again and the capture's rows are there once
+# (the cut try's rows removed by ALTER DELETE, a mutation the server
+# applies in the background: waited for).
+python3 - "$work/proxy.port" "$url" <<'PY' &
+import http.server, sys, urllib.request
+upstream, cut = sys.argv[2], []
+class Proxy(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        try:
+            answer = urllib.request.urlopen(urllib.request.Request(upstream + self.path, data=body), timeout=30)
+            status, data = answer.status, answer.read()
+        except urllib.error.HTTPError as e:
+            status, data = e.code, e.read()
+        if "INSERT%20INTO%20pprof_trend_samples" in self.path and not cut:
+            cut.append(1)
+            self.close_connection = True
+            return  # stored, and no answer
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Proxy)
+open(sys.argv[1], "w").write(str(server.server_address[1]))
+server.serve_forever()
+PY
+servers+=($!)
+for _ in $(seq 50); do [ -s "$work/proxy.port" ] && break; sleep 0.1; done
+"$binary" push --clickhouse "http://127.0.0.1:$(cat "$work/proxy.port")" --service cutsvc --instance pod-1 "${days[2]}" \
+  >"$work/cut.txt" 2>"$work/cut.err" || fail "a push whose insert answer was cut: $(cat "$work/cut.err")"
+want=$(q "SELECT count() FROM pprof_trend_samples WHERE service = 'facesvc' AND instance = 'pod-1' AND time = (SELECT max(time) FROM pprof_trend_samples WHERE service = 'facesvc')")
+for _ in $(seq 50); do
+  got=$(q "SELECT count() FROM pprof_trend_samples WHERE service = 'cutsvc'")
+  [ "$got" = "$want" ] && break
+  sleep 0.2
+done
+[ "$got" = "$want" ] && [ "$(q "SELECT count() FROM pprof_trend_captures FINAL WHERE service = 'cutsvc'")" = 1 ] ||
+  fail "a push whose insert answer was cut stored $got rows, not $want"
 # fleet: a generated fleet with known truth (tests/gen_fleet.py), stored as
 # push stores it: the three leaks first, in the right number of instances
 # and versions, and none of the 300 stable sites.
@@ -286,5 +328,5 @@ distinct=$(cd "$work/watch" && md5sum -- * | cut -d' ' -f1 | sort -u | wc -l)
 stored=$(q "SELECT count() FROM pprof_trend_captures FINAL WHERE service = 'watched' AND instance = 'pod-w'")
 [ "$saved" -ge 3 ] && [ "$stored" -eq "$distinct" ] && grep -q "stored in ClickHouse as watched/pod-w this run" "$work/watch2.txt" ||
   fail "watch --clickhouse stored $stored of $saved captures ($distinct distinct): $(cat "$work/watch2.txt" "$work/watch2.err" | tail -5)"
-[ $status -eq 0 ] && echo "clickhouse: 3 captures pushed to clickhouse-server $(q 'SELECT version()') ($rows rows, their sums the captures' totals), again: none; a read-only user refused; an earlier version's tables told to run --init and mended by it; fleet ranked the 3 planted leaks of 40 generated instances with their instance counts and versions, and two shards gave the same answer ($one and $two rows); --by version, --by instance and --html answered; watch --clickhouse stored $stored captures, those an earlier run saved among them"
+[ $status -eq 0 ] && echo "clickhouse: 3 captures pushed to clickhouse-server $(q 'SELECT version()') ($rows rows, their sums the captures' totals), again: none; a read-only user refused; a push whose insert answer was cut stored once; an earlier version's tables told to run --init and mended by it; fleet ranked the 3 planted leaks of 40 generated instances with their instance counts and versions, and two shards gave the same answer ($one and $two rows); --by version, --by instance and --html answered; watch --clickhouse stored $stored captures, those an earlier run saved among them"
 exit $status

@@ -244,6 +244,18 @@ Status ClickHouse::Init(const std::string& cluster) const {
 }
 
 StatusOr<bool> ClickHouse::Push(const Capture& capture, const FleetCapture& rows) const {
+  // A push cut off by the network (the server may hold part of it) is done
+  // again from the start, which removes what the cut one left; a server
+  // that answered with a refusal is not asked again.
+  constexpr int kTries = 3;
+  for (int attempt = 1;; ++attempt) {
+    auto pushed = PushOnce(capture, rows);
+    if (pushed.ok() || attempt == kTries || pushed.status().message().find(": HTTP ") != std::string::npos)
+      return pushed;
+  }
+}
+
+StatusOr<bool> ClickHouse::PushOnce(const Capture& capture, const FleetCapture& rows) const {
   const std::string where = fmt::format("service = {} AND instance = {} AND capture_id = {}", Quoted(target_.service),
                                         Quoted(target_.instance), capture.content_hash);
   ASSIGN_OR_RETURN(std::string held, Run("SELECT count() FROM pprof_trend_captures WHERE " + where));
@@ -268,11 +280,16 @@ StatusOr<bool> ClickHouse::Push(const Capture& capture, const FleetCapture& rows
                            r.inuse_objects, r.alloc_bytes, r.alloc_objects, r.samples);
   // Each key's frames once per run (a month of one service's captures has
   // the same sites again and again; the table keeps one row per key).
+  // (Marked sent once stored: a cut insert is sent again by the next try.)
   std::string sites;
+  std::vector<uint64_t> keys;
   for (const FleetSite& s : rows.sites)
-    if (sites_sent_.insert(s.key).second)
+    if (sites_sent_.count(s.key) == 0) {
       sites += fmt::format("{}\t{}\t{}\n", s.key, Tsv(Array(s.functions)), Tsv(Array(s.files)));
+      keys.push_back(s.key);
+    }
   if (!sites.empty()) RETURN_IF_ERROR(Run(InsertInto(kTables[1]), sites).status());
+  sites_sent_.insert(keys.begin(), keys.end());
   if (!samples.empty()) {
     Status inserted = Run(InsertInto(kTables[0]), samples).status();
     // Tables an earlier version made lack the columns added since.

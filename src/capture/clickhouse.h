@@ -56,6 +56,8 @@ class ClickHouse {
   StatusOr<std::vector<std::string>> CapturePaths(const std::string& instance, double since_seconds) const;
 
  private:
+  // One try of Push.
+  StatusOr<bool> PushOnce(const Capture& capture, const FleetCapture& rows) const;
   // Adds the columns of `columns` (a table's definition) that `table` lacks.
   Status AddMissingColumns(const std::string& table, const char* columns) const;
   // A statement (the body of a POST); `data` follows it for an INSERT.

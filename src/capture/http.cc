@@ -136,8 +136,10 @@ StatusOr<std::string> HttpSession::Fetch(const std::string& url, const FetchOpti
     if (rc == CURLE_ABORTED_BY_CALLBACK) return Status::InputError(fmt::format("{}: cancelled", shown));
     if (rc != CURLE_OK) {
       last_error = error[0] != '\0' ? error : curl_easy_strerror(rc);
-      const bool transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR ||
-                             rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE;
+      const bool transient = rc == CURLE_COULDNT_CONNECT ||
+                             (options.post_body == nullptr &&
+                              (rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+                               rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE));
       if (!transient) break;
       continue;
     }

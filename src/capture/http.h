@@ -31,7 +31,11 @@ struct FetchOptions {
   std::function<bool()> cancelled;
   // A POST of this body (a database's query or insert) when set; else GET.
   // A POST follows no redirect, and an HTTP 5xx answer to it is not tried
-  // again (a server that refused it says why in its body).
+  // again (a server that refused it says why in its body); nor is a POST
+  // the server may have received (a timeout, a connection cut while it was
+  // sent or answered): an insert must not be stored twice. It is tried
+  // again only when no connection was made. The caller that can undo a
+  // half-done insert retries (ClickHouse::Push).
   const std::string* post_body = nullptr;
 };
 
