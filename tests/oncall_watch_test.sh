@@ -86,7 +86,7 @@ grep -q "related: goroutine stack #1 and heap site #[0-9]* grow together through
 # events' process_memory: MemStats, RSS and the cgroup's numbers.
 grep -q "process memory (runtime.MemStats" "$work/watch.txt" || fail "watch's report has no process memory line"
 grep -q "RSS .* -> " "$work/watch.txt" || fail "watch's report does not give the RSS"
-"$binary" watch --every 1s --for 3s --dir "$work/cap-jsonl" --pid "$pid" --memstats --format jsonl \
+"$binary" watch --every 1s --for 5s --dir "$work/cap-jsonl" --pid "$pid" --memstats --format jsonl \
   --on-high-water --poll 200ms --high-water-margin 1% \
   "$base/debug/pprof/heap" >"$work/events.jsonl" 2>"$work/events.err" || fail "watch --format jsonl: $(cat "$work/events.err")"
 python3 -c '
