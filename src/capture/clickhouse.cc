@@ -37,15 +37,25 @@ constexpr Table kTables[] = {
      "ReplacingMergeTree() ORDER BY (service, instance, capture_id)", "capture_id"},
 };
 
+// A table's column definitions, "name Type" each.
+std::vector<std::string_view> Columns(std::string_view columns) {
+  std::vector<std::string_view> out;
+  while (!columns.empty()) {
+    const size_t comma = std::min(columns.find(", "), columns.size());
+    out.push_back(columns.substr(0, comma));
+    columns.remove_prefix(std::min(comma + 2, columns.size()));
+  }
+  return out;
+}
+
+// A column definition's name.
+std::string_view ColumnName(std::string_view column) { return column.substr(0, column.find(' ')); }
+
 // A table's column names, "a, b, c".
 std::string ColumnNames(const Table& t) {
   std::string names;
-  std::string_view rest = t.columns;
-  while (!rest.empty()) {
-    const size_t comma = std::min(rest.find(", "), rest.size());
-    names += (names.empty() ? "" : ", ") + std::string(rest.substr(0, rest.find(' ')));
-    rest.remove_prefix(std::min(comma + 2, rest.size()));
-  }
+  for (std::string_view column : Columns(t.columns))
+    names += (names.empty() ? "" : ", ") + std::string(ColumnName(column));
   return names;
 }
 
@@ -196,14 +206,9 @@ Status ClickHouse::AddMissingColumns(const std::string& table, const char* colum
                                    Quoted(table))));
   std::unordered_set<std::string> names;
   for (const auto& row : TsvRows(held)) names.insert(row[0]);
-  std::string_view rest = columns;
-  while (!rest.empty()) {
-    const size_t comma = std::min(rest.find(", "), rest.size());
-    const std::string_view column = rest.substr(0, comma);
-    rest.remove_prefix(std::min(comma + 2, rest.size()));
-    if (names.count(std::string(column.substr(0, column.find(' ')))) == 0)
+  for (std::string_view column : Columns(columns))
+    if (names.count(std::string(ColumnName(column))) == 0)
       RETURN_IF_ERROR(Run(fmt::format("ALTER TABLE {} ADD COLUMN {}", table, column)).status());
-  }
   return Status();
 }
 

@@ -8,16 +8,15 @@
 #include "output/report.h"
 
 namespace pprof_trend {
-namespace {
-
-// "v2.3.0 0/20, v2.3.1 20/20": per version, instances growing of those listing it.
-std::string ByVersion(const FleetSiteResult& s) {
+std::string VersionsGrowing(const FleetSiteResult& s) {
   std::string out;
   for (const auto& v : s.by_version)
     if (v.growing > 0)
       out += fmt::format("{}{} {}/{}", out.empty() ? "" : ", ", v.version.empty() ? "-" : v.version, v.growing, v.seen);
   return out.empty() ? "-" : out;
 }
+
+namespace {
 
 std::string ByVersionTable(const FleetReport& r) {
   std::string out = fmt::format("\nby version:\n{:<20}  {:>18}  {:>13}  {:>20}\n", "version", "instances growing",
@@ -71,10 +70,10 @@ std::string RenderFleetText(const FleetReport& r, size_t shown) {
   const size_t n = std::min(shown, r.sites.size());
   for (size_t i = 0; i < n; ++i) {
     const FleetSiteResult& s = r.sites[i];
-    out +=
-        fmt::format("{:>4}  {:>12}  {:>12}  {:>12}  {:<20}  {}\n", i + 1,
-                    fmt::format("{} of {}", s.instances_growing, s.instances_seen), FormatSignedBytes(s.median_per_day),
-                    FormatSignedBytes(s.worst_per_day), FitWidth(TerminalSafe(ByVersion(s)), 20), TerminalSafe(s.name));
+    out += fmt::format("{:>4}  {:>12}  {:>12}  {:>12}  {:<20}  {}\n", i + 1,
+                       fmt::format("{} of {}", s.instances_growing, s.instances_seen),
+                       FormatSignedBytes(s.median_per_day), FormatSignedBytes(s.worst_per_day),
+                       FitWidth(TerminalSafe(VersionsGrowing(s)), 20), TerminalSafe(s.name));
   }
   if (r.sites.size() > n) out += fmt::format("      ({} more; --nodecount shows more)\n", r.sites.size() - n);
   out += fmt::format("\nworst instances of the top {}:\n", std::min<size_t>(3, n));

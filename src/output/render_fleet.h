@@ -33,6 +33,10 @@ std::vector<const FleetSiteResult*> FleetOffenders(const FleetReport& report);
 std::string RenderFleetText(const FleetReport& report, size_t shown);
 std::string RenderFleetJson(const FleetReport& report);
 
+// "v2.3.1 20/20, v2.3.0 3/3": the versions a site grows in, each with its
+// instances growing of those listing the site ("-": none).
+std::string VersionsGrowing(const FleetSiteResult& site);
+
 // A site's worst instances: the first FleetSiteResult::kWorstShown it grows in.
 std::span<const FleetInstanceVerdict> WorstInstances(const FleetSiteResult& site);
 

@@ -109,11 +109,6 @@ std::string SitesTable(const FleetReport& r) {
       "<th>allocation site</th></tr></thead><tbody>";
   for (size_t i = 0; i < r.sites.size(); ++i) {
     const FleetSiteResult& s = r.sites[i];
-    std::string versions;
-    for (const auto& v : s.by_version)
-      if (v.growing > 0)
-        versions += fmt::format("{}{} {}/{}", versions.empty() ? "" : ", ", v.version.empty() ? "-" : v.version,
-                                v.growing, v.seen);
     const double share = s.instances_seen == 0
                              ? 0
                              : 100.0 * static_cast<double>(s.instances_growing) / static_cast<double>(s.instances_seen);
@@ -123,8 +118,7 @@ std::string SitesTable(const FleetReport& r) {
         "data-label=\"median/day\">{}</td><td class=\"num\" data-label=\"worst/day\">{}</td><td "
         "data-label=\"versions\">{}</td><td class=\"site\"><code>{}</code>{}</td></tr>",
         i + 1, s.instances_growing, s.instances_seen, share, Escape(FormatSignedBytes(s.median_per_day)),
-        Escape(FormatSignedBytes(s.worst_per_day)), Escape(versions.empty() ? "-" : versions), Escape(s.name),
-        SiteDetail(r, s));
+        Escape(FormatSignedBytes(s.worst_per_day)), Escape(VersionsGrowing(s)), Escape(s.name), SiteDetail(r, s));
   }
   return out + "</tbody></table></div>";
 }
