@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 
+#include "input/load.h"
+#include "input/wire_samples.h"
 #include "proto/profile.pb.h"
+#include "test_paths.h"
 
 namespace pprof_trend {
 namespace {
@@ -147,47 +151,64 @@ TEST_P(ProfileReaderDefectTest, IsRejectedWithAOneLineMessage) {
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.status().message(), GetParam().message);
   EXPECT_EQ(decoded.status().message().find('\n'), std::string::npos);
+  // Samples left on the wire are checked as they would be decoded: the same error.
+  auto on_wire = DecodePprofOnWire(p.SerializeAsString(), "t.pb");
+  ASSERT_FALSE(on_wire.ok());
+  EXPECT_EQ(on_wire.status().message(), GetParam().message);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Validation, ProfileReaderDefectTest,
-    ::testing::Values(Defect{"StringTableZeroNotEmpty", [](pb::Profile& p) { p.set_string_table(0, "x"); },
-                             "t.pb: string_table[0] must be empty"},
-                      Defect{"NoStringTable", [](pb::Profile& p) { p.clear_string_table(); },
-                             "t.pb: string table is empty (string_table[0] must be \"\")"},
-                      Defect{"StringIndexOutOfRange", [](pb::Profile& p) { p.mutable_function(1)->set_name(99); },
-                             "t.pb: string index 99 in function is out of range (string table has 13 entries)"},
-                      Defect{"NegativeStringIndex", [](pb::Profile& p) { p.mutable_sample_type(0)->set_unit(-1); },
-                             "t.pb: string index -1 in sample_type is out of range (string table has 13 entries)"},
-                      Defect{"ValueCountMismatch", [](pb::Profile& p) { p.mutable_sample(1)->add_value(1); },
-                             "t.pb: sample 1 has 3 values but the profile has 2 sample types"},
-                      Defect{"SampleLocationMissing",
-                             [](pb::Profile& p) { p.mutable_sample(0)->set_location_id(1, 555); },
-                             "t.pb: sample 0 refers to location id 555, which does not exist"},
-                      Defect{"SampleLocationZero", [](pb::Profile& p) { p.mutable_sample(0)->set_location_id(0, 0); },
-                             "t.pb: sample 0 refers to location id 0, which does not exist"},
-                      Defect{"LineFunctionMissing",
-                             [](pb::Profile& p) { p.mutable_location(1)->mutable_line(0)->set_function_id(77); },
-                             "t.pb: location 200 refers to function id 77, which does not exist"},
-                      Defect{"LineFunctionZero",
-                             [](pb::Profile& p) { p.mutable_location(1)->mutable_line(0)->set_function_id(0); },
-                             "t.pb: location 200 refers to function id 0, which does not exist"},
-                      Defect{"LocationMappingMissing", [](pb::Profile& p) { p.mutable_location(0)->set_mapping_id(8); },
-                             "t.pb: location 100 refers to mapping id 8, which does not exist"},
-                      Defect{"DuplicateFunctionId", [](pb::Profile& p) { p.mutable_function(2)->set_id(10); },
-                             "t.pb: duplicate function id 10"},
-                      Defect{"DuplicateLocationId", [](pb::Profile& p) { p.mutable_location(1)->set_id(100); },
-                             "t.pb: duplicate location id 100"},
-                      Defect{"DuplicateMappingId", [](pb::Profile& p) { *p.add_mapping() = p.mapping(0); },
-                             "t.pb: duplicate mapping id 7"},
-                      Defect{"FunctionIdZero", [](pb::Profile& p) { p.mutable_function(0)->set_id(0); },
-                             "t.pb: function id 0 is not allowed"},
-                      Defect{"LocationIdZero", [](pb::Profile& p) { p.mutable_location(0)->set_id(0); },
-                             "t.pb: location id 0 is not allowed"},
-                      Defect{"NoSampleTypes", [](pb::Profile& p) { p.clear_sample_type(); },
-                             "t.pb: not a pprof profile (no sample types)"},
-                      Defect{"UnknownDefaultSampleType", [](pb::Profile& p) { p.set_default_sample_type(8); },
-                             "t.pb: default_sample_type \"note\" is not one of the sample types"}),
+    ::testing::Values(
+        Defect{"StringTableZeroNotEmpty", [](pb::Profile& p) { p.set_string_table(0, "x"); },
+               "t.pb: string_table[0] must be empty"},
+        Defect{"NoStringTable", [](pb::Profile& p) { p.clear_string_table(); },
+               "t.pb: string table is empty (string_table[0] must be \"\")"},
+        Defect{"StringIndexOutOfRange", [](pb::Profile& p) { p.mutable_function(1)->set_name(99); },
+               "t.pb: string index 99 in function is out of range (string table has 13 entries)"},
+        Defect{"NegativeStringIndex", [](pb::Profile& p) { p.mutable_sample_type(0)->set_unit(-1); },
+               "t.pb: string index -1 in sample_type is out of range (string table has 13 entries)"},
+        Defect{"ValueCountMismatch", [](pb::Profile& p) { p.mutable_sample(1)->add_value(1); },
+               "t.pb: sample 1 has 3 values but the profile has 2 sample types"},
+        Defect{"SampleLocationMissing", [](pb::Profile& p) { p.mutable_sample(0)->set_location_id(1, 555); },
+               "t.pb: sample 0 refers to location id 555, which does not exist"},
+        Defect{"SampleLocationZero", [](pb::Profile& p) { p.mutable_sample(0)->set_location_id(0, 0); },
+               "t.pb: sample 0 refers to location id 0, which does not exist"},
+        Defect{"LineFunctionMissing",
+               [](pb::Profile& p) { p.mutable_location(1)->mutable_line(0)->set_function_id(77); },
+               "t.pb: location 200 refers to function id 77, which does not exist"},
+        Defect{"LineFunctionZero", [](pb::Profile& p) { p.mutable_location(1)->mutable_line(0)->set_function_id(0); },
+               "t.pb: location 200 refers to function id 0, which does not exist"},
+        Defect{"LocationMappingMissing", [](pb::Profile& p) { p.mutable_location(0)->set_mapping_id(8); },
+               "t.pb: location 100 refers to mapping id 8, which does not exist"},
+        Defect{"DuplicateFunctionId", [](pb::Profile& p) { p.mutable_function(2)->set_id(10); },
+               "t.pb: duplicate function id 10"},
+        Defect{"DuplicateLocationId", [](pb::Profile& p) { p.mutable_location(1)->set_id(100); },
+               "t.pb: duplicate location id 100"},
+        Defect{"DuplicateMappingId", [](pb::Profile& p) { *p.add_mapping() = p.mapping(0); },
+               "t.pb: duplicate mapping id 7"},
+        Defect{"FunctionIdZero", [](pb::Profile& p) { p.mutable_function(0)->set_id(0); },
+               "t.pb: function id 0 is not allowed"},
+        Defect{"LocationIdZero", [](pb::Profile& p) { p.mutable_location(0)->set_id(0); },
+               "t.pb: location id 0 is not allowed"},
+        Defect{"NoSampleTypes", [](pb::Profile& p) { p.clear_sample_type(); },
+               "t.pb: not a pprof profile (no sample types)"},
+        Defect{"LabelStringOutOfRange", [](pb::Profile& p) { p.mutable_sample(1)->mutable_label(0)->set_num_unit(40); },
+               "t.pb: string index 40 in label is out of range (string table has 13 entries)"},
+        Defect{"StackTooDeep",
+               [](pb::Profile& p) {
+                 for (int i = 0; i < 1000000; ++i) p.mutable_sample(1)->add_location_id(200);
+               },
+               "t.pb: sample 1 has a stack of 1000003 frames, over the limit of 1000000 (--max-stack-depth "
+               "raises it)"},
+        Defect{"ValueTotalsOverflow",
+               [](pb::Profile& p) {
+                 p.mutable_sample(0)->set_value(1, int64_t{1} << 61);
+                 p.mutable_sample(1)->set_value(1, -(int64_t{1} << 61) - 8);
+               },
+               "t.pb: sample values too large (their totals overflow 64 bits)"},
+        Defect{"UnknownDefaultSampleType", [](pb::Profile& p) { p.set_default_sample_type(8); },
+               "t.pb: default_sample_type \"note\" is not one of the sample types"}),
     [](const ::testing::TestParamInfo<Defect>& param_info) { return param_info.param.name; });
 
 TEST(ProfileReaderTest, SparseIdsResolve) {
@@ -198,6 +219,115 @@ TEST(ProfileReaderTest, SparseIdsResolve) {
   auto decoded = Decode(p);
   ASSERT_TRUE(decoded.ok()) << decoded.status().message();
   EXPECT_EQ(decoded->Stack(decoded->samples[0])[0], 0u);
+}
+
+// What the fold reads of a profile whose samples stay on the wire equals what
+// it reads of the decoded one: every sample's stack, values and object size,
+// the tables, and the values' totals and signs.
+void ExpectSameSamples(const Profile& decoded, const Profile& on_wire) {
+  ASSERT_EQ(decoded.wire, nullptr);
+  ASSERT_NE(on_wire.wire, nullptr);
+  EXPECT_TRUE(on_wire.samples.empty() && on_wire.values.empty() && on_wire.stack_locations.empty());
+  ASSERT_EQ(on_wire.num_samples(), decoded.num_samples());
+  EXPECT_EQ(on_wire.locations.size(), decoded.locations.size());
+  EXPECT_EQ(on_wire.functions.size(), decoded.functions.size());
+  EXPECT_EQ(on_wire.TypeTotals(), decoded.TypeTotals());
+  for (size_t t = 0; t < decoded.sample_types.size(); ++t) EXPECT_EQ(on_wire.AnyNegative(t), decoded.AnyNegative(t));
+  WireSampleReader reader(*on_wire.wire);
+  bool any_without_stack = false;
+  for (size_t i = 0; i < decoded.num_samples(); ++i) {
+    reader.Read(i);
+    const Sample& s = decoded.samples[i];
+    const auto stack = decoded.Stack(s);
+    ASSERT_EQ(std::vector<uint32_t>(reader.locations().begin(), reader.locations().end()),
+              std::vector<uint32_t>(stack.begin(), stack.end()))
+        << "sample " << i;
+    const auto values = decoded.Values(i);
+    ASSERT_EQ(std::vector<int64_t>(reader.values().begin(), reader.values().end()),
+              std::vector<int64_t>(values.begin(), values.end()));
+    std::optional<int64_t> size;
+    for (const Label& label : decoded.Labels(s))
+      if (label.is_numeric && label.key == "bytes") {
+        size = label.num;
+        break;
+      }
+    ASSERT_EQ(reader.size(), size) << "sample " << i;
+    any_without_stack = any_without_stack || stack.empty();
+  }
+  EXPECT_EQ(on_wire.wire->any_without_stack, any_without_stack);
+}
+
+TEST(ProfileReaderTest, SamplesOnTheWireReadAsDecoded) {
+  auto p = ValidProfile();
+  // A sample without a stack, a string label keyed "bytes" (not a size) before
+  // the numeric one, a negative value.
+  auto* s = p.add_sample();
+  s->add_value(-1);
+  s->add_value(64);
+  s->add_label()->set_key(4);
+  s->mutable_label(0)->set_str(5);
+  s->add_label()->set_key(4);
+  s->mutable_label(1)->set_num(64);
+  const std::string bytes = p.SerializeAsString();
+  auto decoded = DecodePprof(bytes, "t.pb");
+  auto on_wire = DecodePprofOnWire(bytes, "t.pb");
+  ASSERT_TRUE(decoded.ok() && on_wire.ok());
+  ExpectSameSamples(*decoded, *on_wire);
+  EXPECT_TRUE(on_wire->AnyNegative(0));
+  EXPECT_FALSE(on_wire->AnyNegative(1));
+  EXPECT_EQ(on_wire->TypeTotals(), (std::vector<int64_t>{2 + 3 - 1, 512 * 5 + 64}));
+}
+
+TEST(ProfileReaderTest, RealProfilesOnTheWireReadAsDecoded) {
+  size_t files = 0;
+  for (const char* dir :
+       {"testdata/sarama", "testdata/real", "testdata/goroutines", "testdata/node-jit", "testdata/restarts"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(testing::SourcePath(dir))) {
+      const std::string path = entry.path().string();
+      if (!path.ends_with(".pb.gz")) continue;
+      LoadOptions options;
+      auto decoded = LoadProfile(path, options);
+      options.samples_on_wire = true;
+      auto on_wire = LoadProfile(path, options);
+      ASSERT_TRUE(decoded.ok() && on_wire.ok()) << path;
+      SCOPED_TRACE(path);
+      ExpectSameSamples(*decoded, *on_wire);
+      ++files;
+    }
+  }
+  EXPECT_GE(files, 10u);
+}
+
+// Ids that are no dense 1..n table (addresses as ids) are decoded whole.
+TEST(ProfileReaderTest, SparseIdsOnTheWireAreDecodedWhole) {
+  auto p = ValidProfile();
+  p.mutable_location(0)->set_id(0xdeadbeef00ull);
+  p.mutable_sample(0)->set_location_id(0, 0xdeadbeef00ull);
+  p.mutable_sample(1)->set_location_id(0, 0xdeadbeef00ull);
+  auto decoded = DecodePprofOnWire(p.SerializeAsString(), "t.pb");
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  EXPECT_EQ(decoded->wire, nullptr);
+  EXPECT_EQ(decoded->Stack(decoded->samples[0])[0], 0u);
+}
+
+// A profile smaller than a string's inline buffer: the records still point
+// into the bytes the profile keeps.
+TEST(ProfileReaderTest, TinyProfileOnTheWireKeepsItsRecords) {
+  pb::Profile p;
+  p.add_string_table("");
+  p.add_string_table("n");
+  p.add_sample_type()->set_type(1);
+  p.add_sample()->add_value(5);
+  const std::string bytes = p.SerializeAsString();
+  ASSERT_LT(bytes.size(), 15u);
+  auto on_wire = DecodePprofOnWire(bytes, "t.pb");
+  ASSERT_TRUE(on_wire.ok()) << on_wire.status().message();
+  ASSERT_NE(on_wire->wire, nullptr);
+  WireSampleReader reader(*on_wire->wire);
+  reader.Read(0);
+  ASSERT_EQ(reader.values().size(), 1u);
+  EXPECT_EQ(reader.values()[0], 5);
+  EXPECT_TRUE(on_wire->wire->any_without_stack);
 }
 
 TEST(ProfileReaderTest, GarbageIsNotAProfile) {

@@ -354,8 +354,8 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
       site.samples = 0;
       for (auto& c : site.size_classes) c.samples = 0;
     }
-  GrowHuge(result_.sites, profile.samples.size());
-  site_table_.Reserve(profile.samples.size());
+  GrowHuge(result_.sites, profile.num_samples());
+  site_table_.Reserve(profile.num_samples());
   // Step 4: its samples, a chunk at a time: resolved (on a second thread for
   // a large profile) and folded into their sites, in sample order.
   const FrameFilters filters{options_.focus ? &frame_focus_ : nullptr, options_.ignore ? &frame_ignore_ : nullptr};

@@ -4,11 +4,31 @@
 
 #include <algorithm>
 
+#include "input/wire_samples.h"
+
 namespace pprof_trend {
 namespace {
 
 // Lines beyond 32 bits are not real source lines.
 int32_t ClampLine(int64_t line) { return line >= 0 && line <= INT32_MAX ? static_cast<int32_t>(line) : 0; }
+
+// The samples of a decoded profile, read as WireSampleReader reads them.
+class DecodedSamples {
+ public:
+  explicit DecodedSamples(const Profile& profile) : profile_(profile) {}
+  void Read(size_t i) { i_ = i; }
+  std::span<const uint32_t> locations() const { return profile_.Stack(profile_.samples[i_]); }
+  std::span<const int64_t> values() const { return profile_.Values(i_); }
+  std::optional<int64_t> size() const {
+    for (const Label& label : profile_.Labels(profile_.samples[i_]))
+      if (label.is_numeric && label.key == "bytes") return label.num;
+    return std::nullopt;
+  }
+
+ private:
+  const Profile& profile_;
+  size_t i_ = 0;
+};
 
 }  // namespace
 
@@ -62,18 +82,32 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
   }
   // A sample with no call stack folds into the "(no stack)" frame, interned
   // here: resolving must not change the frame table.
-  if (std::any_of(profile.samples.begin(), profile.samples.end(), [](const Sample& s) { return s.num_locations == 0; }))
+  if (profile.wire ? profile.wire->any_without_stack
+                   : std::any_of(profile.samples.begin(), profile.samples.end(),
+                                 [](const Sample& s) { return s.num_locations == 0; }))
     no_stack_ = intern(kNoStackName, "", 0);
 }
 
 void SampleResolver::Resolve(size_t chunk, const FrameFilters& filters, ResolvedChunk& out) const {
+  out.samples.clear();
+  const size_t begin = chunk * kChunk, end = std::min(profile_.num_samples(), (chunk + 1) * kChunk);
+  if (profile_.wire) {
+    WireSampleReader samples(*profile_.wire);
+    ResolveFrom(samples, begin, end, filters, out);
+  } else {
+    DecodedSamples samples(profile_);
+    ResolveFrom(samples, begin, end, filters, out);
+  }
+}
+
+template <typename Samples>
+void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, const FrameFilters& filters,
+                                 ResolvedChunk& out) const {
   const Profile& profile = profile_;
   const auto vi = static_cast<size_t>(indices_.value);
   const bool has_objects = indices_.objects >= 0, has_alloc = indices_.alloc_value >= 0;
   const auto oi = static_cast<size_t>(indices_.objects), avi = static_cast<size_t>(indices_.alloc_value);
   const int aoi = indices_.alloc_objects;
-  constexpr std::string_view kSizeKey = "bytes";
-  out.samples.clear();
   // The frames are written through plain pointers (push_back would store
   // the vectors' ends back to memory after every frame); `room` frames fit
   // before the buffers grow.
@@ -91,14 +125,13 @@ void SampleResolver::Resolve(size_t chunk, const FrameFilters& filters, Resolved
     line_out = out.lines.data() + used;
     room = size - used;
   };
-  const size_t end = std::min(profile.samples.size(), (chunk + 1) * kChunk);
-  for (size_t s = chunk * kChunk; s < end; ++s) {
-    const Sample& sample = profile.samples[s];
-    auto values = profile.Values(s);
+  for (size_t s = first; s < end; ++s) {
+    samples.Read(s);
+    const std::span<const int64_t> values = samples.values();
     ResolvedSample& r = out.samples.emplace_back();
     r.values = {values[vi], has_objects ? values[oi] : 0, has_alloc ? values[avi] : 0,
                 has_alloc && aoi >= 0 ? values[static_cast<size_t>(aoi)] : 0};
-    const std::span<const uint32_t> locations = profile.Stack(sample);
+    const std::span<const uint32_t> locations = samples.locations();
     make_room(locations.size() + 1);  // one frame a location (+1: "(no stack)"); inlined ones ask for more
     const size_t begin = written();
     for (size_t at = 0; at < locations.size(); ++at) {
@@ -144,12 +177,7 @@ void SampleResolver::Resolve(size_t chunk, const FrameFilters& filters, Resolved
     r.size.reset();
     r.hash = 0;
     if (!r.folded) continue;
-    for (const Label& label : profile.Labels(sample)) {
-      if (label.is_numeric && label.key == kSizeKey) {
-        r.size = label.num;
-        break;
-      }
-    }
+    r.size = samples.size();
     r.hash = HashFrames(stack.data(), stack.size());
   }
 }

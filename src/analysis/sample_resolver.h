@@ -53,7 +53,7 @@ class SampleResolver {
   // Interns every frame `profile` names, at `granularity`.
   SampleResolver(const Profile& profile, Granularity granularity, const Intern& intern, ValueIndices indices);
 
-  size_t num_chunks() const { return (profile_.samples.size() + kChunk - 1) / kChunk; }
+  size_t num_chunks() const { return (profile_.num_samples() + kChunk - 1) / kChunk; }
   // Resolves chunk `chunk` into `out` (its buffers reused). `filters` must
   // not change while chunks are resolved.
   void Resolve(size_t chunk, const FrameFilters& filters, ResolvedChunk& out) const;
@@ -64,6 +64,9 @@ class SampleResolver {
     int32_t line;
   };
   static constexpr FrameId kNotSingle = UINT32_MAX;
+  // Resolves samples [first, end) read from `samples` (decoded, or on the wire).
+  template <typename Samples>
+  void ResolveFrom(Samples& samples, size_t first, size_t end, const FrameFilters& filters, ResolvedChunk& out) const;
 
   const Profile& profile_;
   ValueIndices indices_;

@@ -390,8 +390,10 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
     return ExitFor(Status::UsageError(fmt::format("--times has {} for {} captures", pipeline->times.size(), captures)),
                    err);
   size_t pushed = 0, held = 0;
+  LoadOptions load = pipeline->load;
+  load.samples_on_wire = true;  // read once, by the fold
   Status status = LoadEach(
-      pipeline->profiles, pipeline->load,
+      pipeline->profiles, load,
       [&](size_t i, Profile&& profile) -> Status {
         // A series of one capture: the same fold as a trend's. A fleet's
         // series are in time: a capture without one is refused.

@@ -285,6 +285,7 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
     return profile;
   }
   if (auto what = DescribeNonProtobuf(data)) return Status::InputError(fmt::format("{}: {}", name, *what));
+  if (options.samples_on_wire) return DecodePprofOnWire(std::move(data), name, options.limits);
   return DecodePprof(data, name, options.limits);
 }
 

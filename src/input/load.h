@@ -25,6 +25,9 @@ struct LoadOptions {
   Limits limits;  // a gzip bomb or a hostile file stops at these
   // 0: one thread per core.
   unsigned threads = 0;
+  // pprof protobufs keep their samples on the wire (Profile::wire): for a
+  // stage that reads each sample once (folding a series), not inspect.
+  bool samples_on_wire = false;
   // How a URL argument is read (the command line hands in the HTTP client
   // of the capture layer); empty: URLs are refused with what to do instead.
   std::function<StatusOr<std::string>(const std::string& url)> fetch;

@@ -7,17 +7,23 @@
 #include <unordered_map>
 
 #include "base/huge_pages.h"
+#include "input/wire_format.h"
 
 namespace pprof_trend {
 namespace {
 
 // ---------------------------------------------------------------------------
-// The protobuf wire format, read in place. A purpose-built reader of just the
-// fields pprof-trend needs: no message objects, no per-field allocation, the
-// decoded model written straight into Profile's flat arrays. proto/profile.proto
-// defines the field numbers used below.
-
-enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
+// A purpose-built reader of just the fields pprof-trend needs (wire_format.h:
+// no message objects, no per-field allocation), the decoded model written
+// straight into Profile's flat arrays. proto/profile.proto defines the field
+// numbers used below.
+using wire::kFixed32;
+using wire::kFixed64;
+using wire::kLengthDelimited;
+using wire::kVarint;
+using wire::ReadRepeated;
+using wire::ReadScalar;
+using wire::WireReader;
 
 // Field numbers, one enum per message of proto/profile.proto.
 namespace profile_field {  // message Profile
@@ -41,12 +47,6 @@ enum : uint32_t {
 namespace value_type_field {  // message ValueType
 enum : uint32_t { kType = 1, kUnit = 2 };
 }
-namespace sample_field {  // message Sample
-enum : uint32_t { kLocationId = 1, kValue = 2, kLabel = 3 };
-}
-namespace label_field {  // message Label
-enum : uint32_t { kKey = 1, kStr = 2, kNum = 3, kNumUnit = 4 };
-}
 namespace mapping_field {  // message Mapping (has_* flags after build_id are not read)
 enum : uint32_t { kId = 1, kMemoryStart = 2, kMemoryLimit = 3, kFileOffset = 4, kFilename = 5, kBuildId = 6 };
 }
@@ -58,95 +58,6 @@ enum : uint32_t { kFunctionId = 1, kLine = 2 };
 }
 namespace function_field {  // message Function
 enum : uint32_t { kId = 1, kName = 2, kSystemName = 3, kFilename = 4, kStartLine = 5 };
-}
-
-class WireReader {
- public:
-  explicit WireReader(std::string_view bytes)
-      : p_(reinterpret_cast<const uint8_t*>(bytes.data())), end_(p_ + bytes.size()) {}
-
-  bool done() const { return p_ == end_; }
-
-  bool Varint(uint64_t* v) {
-    uint64_t result = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (p_ == end_) return false;
-      uint8_t b = *p_++;
-      if (shift == 63 && b > 1) return false;  // more than 64 bits
-      result |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if ((b & 0x80) == 0) {
-        *v = result;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  // Reads a field's tag; false at a malformed tag (field 0, groups, bad type).
-  bool Tag(uint32_t* field, uint32_t* wire_type) {
-    uint64_t tag;
-    if (!Varint(&tag)) return false;
-    *field = static_cast<uint32_t>(tag >> 3);
-    *wire_type = static_cast<uint32_t>(tag & 7);
-    if (*field == 0 || (tag >> 3) > std::numeric_limits<uint32_t>::max()) return false;
-    return *wire_type == kVarint || *wire_type == kFixed64 || *wire_type == kLengthDelimited || *wire_type == kFixed32;
-  }
-
-  bool Bytes(std::string_view* out) {
-    uint64_t len;
-    if (!Varint(&len) || len > static_cast<uint64_t>(end_ - p_)) return false;
-    *out = std::string_view(reinterpret_cast<const char*>(p_), static_cast<size_t>(len));
-    p_ += len;
-    return true;
-  }
-
-  bool Skip(uint32_t wire_type) {
-    uint64_t v;
-    std::string_view s;
-    switch (wire_type) {
-      case kVarint: return Varint(&v);
-      case kFixed64: return Advance(8);
-      case kFixed32: return Advance(4);
-      case kLengthDelimited: return Bytes(&s);
-    }
-    return false;
-  }
-
- private:
-  bool Advance(size_t n) {
-    if (static_cast<size_t>(end_ - p_) < n) return false;
-    p_ += n;
-    return true;
-  }
-  const uint8_t* p_;
-  const uint8_t* end_;
-};
-
-// A scalar field: the last occurrence wins (proto3). Only varints are valid
-// for the integer and bool fields pprof uses.
-bool ReadScalar(WireReader& r, uint32_t wire_type, uint64_t* out) {
-  if (wire_type != kVarint) return r.Skip(wire_type);
-  return r.Varint(out);
-}
-
-// A repeated integer field, packed (one length-delimited run) or not.
-template <typename Sink>
-bool ReadRepeated(WireReader& r, uint32_t wire_type, Sink&& sink) {
-  uint64_t v;
-  if (wire_type == kVarint) {
-    if (!r.Varint(&v)) return false;
-    sink(v);
-    return true;
-  }
-  if (wire_type != kLengthDelimited) return r.Skip(wire_type);
-  std::string_view packed;
-  if (!r.Bytes(&packed)) return false;
-  WireReader inner(packed);
-  while (!inner.done()) {
-    if (!inner.Varint(&v)) return false;
-    sink(v);
-  }
-  return true;
 }
 
 // Where each top-level field of a Profile is, found in one pass.
@@ -249,6 +160,9 @@ class IdIndex {
     }
     return sparse_.emplace(id, index).second;
   }
+  // Whether every id is in the dense table (the ones Go writes, 1..n).
+  bool all_dense() const { return sparse_.empty(); }
+  std::vector<uint32_t> TakeDense() { return std::move(dense_); }
   uint32_t Find(uint64_t id) const {
     if (id < dense_.size()) return dense_[id];
     if (id < kDenseLimit) return kMissing;
@@ -266,14 +180,24 @@ class Decoder {
  public:
   Decoder(const ProfileFields& fields, Profile& out, const Limits& limits) : f_(fields), out_(out), limits_(limits) {}
 
-  Status Run() {
+  // Decodes everything; with `on_wire` (and location ids Go's way, dense), the
+  // samples are only checked and left for out.wire, which the caller fills
+  // with the bytes and records.
+  Status Run(bool on_wire) {
     RETURN_IF_ERROR(CheckCounts());
     RETURN_IF_ERROR(DecodeStrings());
     RETURN_IF_ERROR(DecodeHeader());
     RETURN_IF_ERROR(DecodeMappings());
     RETURN_IF_ERROR(DecodeFunctions());
     RETURN_IF_ERROR(DecodeLocations());
-    return DecodeSamples();
+    if (!on_wire || !location_ids_.all_dense()) return DecodeSamples<true>();
+    out_.wire = std::make_unique<WireSamples>();
+    RETURN_IF_ERROR(DecodeSamples<false>());
+    WireSamples& w = *out_.wire;
+    w.location_of_id = location_ids_.TakeDense();
+    w.size_key.resize(strings_.size());
+    for (size_t i = 0; i < strings_.size(); ++i) w.size_key[i] = strings_[i] == "bytes";
+    return Status();
   }
 
  private:
@@ -497,83 +421,99 @@ class Decoder {
     return Status();
   }
 
-  // Samples, with their Labels.
+  // Samples, with their Labels: stored in out_'s arrays (kStore), or only
+  // checked the same way, with what later stages ask of the values as a whole
+  // kept in out_.wire.
+  template <bool kStore>
   Status DecodeSamples() {
-    namespace sf = sample_field;
     const size_t num_types = out_.sample_types.size();
-    size_t sample_bytes = 0;
-    for (std::string_view s : f_.samples) sample_bytes += s.size();
-    ReserveHuge(out_.samples, f_.samples.size());
-    ReserveHuge(out_.values, f_.samples.size() * num_types);
-    ReserveHuge(out_.stack_locations, sample_bytes / 3);  // ids take 1-3 bytes each
-    ReserveHuge(out_.labels, f_.samples.size());
+    if constexpr (kStore) {
+      size_t sample_bytes = 0;
+      for (std::string_view s : f_.samples) sample_bytes += s.size();
+      ReserveHuge(out_.samples, f_.samples.size());
+      ReserveHuge(out_.values, f_.samples.size() * num_types);
+      ReserveHuge(out_.stack_locations, sample_bytes / 3);  // ids take 1-3 bytes each
+      ReserveHuge(out_.labels, f_.samples.size());
+    } else {
+      out_.wire->type_totals.assign(num_types, 0);
+      out_.wire->type_has_negative.assign(num_types, 0);
+    }
+    ValueTotalsCheck totals(num_types);
+    bool totals_fit = true;
     // Frames per location (inlined ones count), in a small array the loop
     // below reads once per stack entry.
     std::vector<uint32_t> frames_at(out_.locations.size());
     for (size_t l = 0; l < out_.locations.size(); ++l)
       frames_at[l] = std::max<uint32_t>(1, out_.locations[l].num_lines);
+    // What one sample holds, as ParseSample hands it over.
+    struct Sink {
+      Decoder& d;
+      const std::vector<uint32_t>& frames_at;
+      ValueTotalsCheck& totals;
+      bool& totals_fit;
+      uint64_t depth = 0, bad_location = 0, locations = 0, values = 0, labels = 0;
+      bool missing_location = false, bad_label = false;
+      void Location(uint64_t id) {
+        const uint32_t loc = d.location_ids_.Find(id);
+        if (id == 0 || loc == IdIndex::kMissing) {
+          if (!missing_location) bad_location = id;
+          missing_location = true;
+          return;
+        }
+        if constexpr (kStore) d.out_.stack_locations.push_back(loc);
+        depth += frames_at[loc];
+        ++locations;
+      }
+      void Value(uint64_t raw) {
+        const auto v = static_cast<int64_t>(raw);
+        if constexpr (kStore) {
+          d.out_.values.push_back(v);
+        } else if (values < d.out_.sample_types.size()) {
+          totals_fit = totals.Add(values, v) && totals_fit;
+          if (totals_fit) d.out_.wire->type_totals[values] += v;  // |sum| <= 2^62: no overflow
+          if (v < 0) d.out_.wire->type_has_negative[values] = 1;
+        }
+        ++values;
+      }
+      void Label(const uint64_t (&lv)[wire::label_field::kNumUnit + 1]) {
+        namespace lbf = wire::label_field;
+        ::pprof_trend::Label label;
+        if (!d.Str(lv[lbf::kKey], &label.key, "label") || !d.Str(lv[lbf::kStr], &label.str, "label") ||
+            !d.Str(lv[lbf::kNumUnit], &label.num_unit, "label")) {
+          bad_label = true;
+          return;
+        }
+        label.num = static_cast<int64_t>(lv[lbf::kNum]);
+        label.is_numeric = lv[lbf::kStr] == 0;
+        if constexpr (kStore) d.out_.labels.push_back(label);
+        ++labels;
+      }
+    };
     for (size_t i = 0; i < f_.samples.size(); ++i) {
       Sample sample;
       sample.first_location = out_.stack_locations.size();
       sample.first_label = out_.labels.size();
-      const size_t first_value = out_.values.size();
-      uint64_t depth = 0, bad_location = 0;
-      bool missing_location = false;
-      WireReader r(f_.samples[i]);
-      while (!r.done()) {
-        uint32_t field, wire_type;
-        if (!r.Tag(&field, &wire_type)) return Corrupt();
-        bool ok = true;
-        if (field == sf::kLocationId) {
-          ok = ReadRepeated(r, wire_type, [&](uint64_t id) {
-            uint32_t loc = location_ids_.Find(id);
-            if (id == 0 || loc == IdIndex::kMissing) {
-              if (!missing_location) bad_location = id;
-              missing_location = true;
-              return;
-            }
-            out_.stack_locations.push_back(loc);
-            depth += frames_at[loc];
-          });
-        } else if (field == sf::kValue) {
-          ok = ReadRepeated(r, wire_type, [&](uint64_t v) { out_.values.push_back(static_cast<int64_t>(v)); });
-        } else if (field == sf::kLabel && wire_type == kLengthDelimited) {
-          std::string_view label_bytes;
-          if (!r.Bytes(&label_bytes)) return Corrupt();
-          namespace lbf = label_field;
-          uint64_t lv[lbf::kNumUnit + 1] = {};
-          WireReader lr(label_bytes);
-          while (!lr.done()) {
-            uint32_t label_field_number, lw;
-            if (!lr.Tag(&label_field_number, &lw)) return Corrupt();
-            if (!(label_field_number <= lbf::kNumUnit ? ReadScalar(lr, lw, &lv[label_field_number]) : lr.Skip(lw)))
-              return Corrupt();
-          }
-          Label label;
-          if (!Str(lv[lbf::kKey], &label.key, "label") || !Str(lv[lbf::kStr], &label.str, "label") ||
-              !Str(lv[lbf::kNumUnit], &label.num_unit, "label"))
-            return StringError();
-          label.num = static_cast<int64_t>(lv[lbf::kNum]);
-          label.is_numeric = lv[lbf::kStr] == 0;
-          out_.labels.push_back(label);
-        } else {
-          ok = r.Skip(wire_type);
-        }
-        if (!ok) return Corrupt();
-      }
-      const size_t values = out_.values.size() - first_value;
-      if (values != num_types)
-        return Error(fmt::format("sample {} has {} values but the profile has {} sample types", i, values, num_types));
-      if (missing_location)
-        return Error(fmt::format("sample {} refers to location id {}, which does not exist", i, bad_location));
-      if (depth > limits_.max_stack_depth)
+      Sink sink{*this, frames_at, totals, totals_fit};
+      if (!wire::ParseSample(f_.samples[i], sink)) return Corrupt();
+      if (sink.bad_label) return StringError();
+      if (sink.values != num_types)
+        return Error(
+            fmt::format("sample {} has {} values but the profile has {} sample types", i, sink.values, num_types));
+      if (sink.missing_location)
+        return Error(fmt::format("sample {} refers to location id {}, which does not exist", i, sink.bad_location));
+      if (sink.depth > limits_.max_stack_depth)
         return Error(
             fmt::format("sample {} has a stack of {} frames, over the limit of {} (--max-stack-depth raises it)", i,
-                        depth, limits_.max_stack_depth));
-      sample.num_locations = static_cast<uint32_t>(out_.stack_locations.size() - sample.first_location);
-      sample.num_labels = static_cast<uint32_t>(out_.labels.size() - sample.first_label);
-      out_.samples.push_back(sample);
+                        sink.depth, limits_.max_stack_depth));
+      if constexpr (kStore) {
+        sample.num_locations = static_cast<uint32_t>(sink.locations);
+        sample.num_labels = static_cast<uint32_t>(sink.labels);
+        out_.samples.push_back(sample);
+      } else if (sink.locations == 0) {
+        out_.wire->any_without_stack = true;
+      }
     }
+    if (!totals_fit) return Error("sample values too large (their totals overflow 64 bits)");
     return Status();
   }
 
@@ -587,7 +527,12 @@ class Decoder {
 
 }  // namespace
 
-StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const Limits& limits) {
+namespace {
+
+// The decode, with the samples left on the wire when `on_wire` (the caller
+// then hands the bytes over).
+StatusOr<Profile> Decode(std::string_view bytes, std::string source, const Limits& limits, bool on_wire,
+                         std::vector<std::string_view>* records) {
   Profile profile;
   profile.source = std::move(source);
   ProfileFields fields;
@@ -598,10 +543,31 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const 
         "{}: two or more profiles concatenated in one file ({} occurs twice; pprof says \"concatenated profiles "
         "detected\"): give each capture as its own file",
         profile.source, fields.repeated_singular));
-  RETURN_IF_ERROR(Decoder(fields, profile, limits).Run());
-  if (!ValueTotalsFit(profile))
+  RETURN_IF_ERROR(Decoder(fields, profile, limits).Run(on_wire));
+  if (!profile.wire && !ValueTotalsFit(profile))
     return Status::InputError(
         fmt::format("{}: sample values too large (their totals overflow 64 bits)", profile.source));
+  if (records != nullptr) *records = std::move(fields.samples);
+  return profile;
+}
+
+}  // namespace
+
+StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const Limits& limits) {
+  return Decode(bytes, std::move(source), limits, false, nullptr);
+}
+
+StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits) {
+  std::vector<std::string_view> records;
+  ASSIGN_OR_RETURN(Profile profile, Decode(bytes, std::move(source), limits, true, &records));
+  if (!profile.wire) return profile;  // decoded whole (ids not Go's 1..n)
+  const char* const before = bytes.data();
+  WireSamples& w = *profile.wire;
+  w.bytes = std::move(bytes);
+  // A move keeps a long string's buffer; were it copied, the records move with it.
+  if (w.bytes.data() != before)
+    for (std::string_view& r : records) r = std::string_view(w.bytes.data() + (r.data() - before), r.size());
+  w.records = std::move(records);
   return profile;
 }
 

@@ -12,9 +12,7 @@ Capture CaptureOf(const Profile& profile) {
   capture.period_unit = profile.period_type.unit;
   capture.time_from_mtime = profile.time_from_mtime;
   capture.content_hash = profile.content_hash;
-  capture.type_totals.assign(profile.sample_types.size(), 0);
-  for (size_t i = 0; i < profile.values.size(); ++i)
-    capture.type_totals[i % profile.sample_types.size()] += profile.values[i];
+  capture.type_totals = profile.TypeTotals();
   capture.cumulative_types = profile.FindSampleType("alloc_space") >= 0;
   if (!profile.mappings.empty()) capture.build_id = std::string(profile.mappings.front().build_id);
   constexpr size_t kPlacements = 64;

@@ -113,6 +113,22 @@ struct ProcessMemory {
   }
 };
 
+// A pprof protobuf's samples left as they are on the wire (LoadOptions::
+// samples_on_wire): folding a series reads each sample once, straight from
+// these bytes (input/wire_samples.h), so no per-sample arrays are made (on a
+// Go heap profile they take twice the bytes of the protobuf itself). The
+// decoder validated every record as it would have decoded it, and keeps what
+// later stages ask of the values as a whole.
+struct WireSamples {
+  std::string bytes;                       // the decompressed profile
+  std::vector<std::string_view> records;   // each Sample message, in file order (into bytes)
+  std::vector<uint32_t> location_of_id;    // location id -> index into Profile::locations
+  std::vector<uint8_t> size_key;           // per string index: the string is "bytes" (the object-size label)
+  std::vector<int64_t> type_totals;        // per sample type: the sum of its values
+  std::vector<uint8_t> type_has_negative;  // per sample type: a value below 0
+  bool any_without_stack = false;          // a sample with no location
+};
+
 struct Profile {
   std::string source;  // the path the profile was read from ("-" for stdin)
   StringPool pool;
@@ -162,6 +178,25 @@ struct Profile {
   std::vector<int64_t> values;            // samples.size() * sample_types.size()
   std::vector<Label> labels;
   std::vector<Sample> samples;
+  // Set instead of samples, stack_locations, values and labels when the
+  // samples stayed on the wire; null otherwise.
+  std::unique_ptr<WireSamples> wire;
+
+  size_t num_samples() const { return wire ? wire->records.size() : samples.size(); }
+  // Per sample type, the sum of its values.
+  std::vector<int64_t> TypeTotals() const {
+    if (wire) return wire->type_totals;
+    std::vector<int64_t> totals(sample_types.size(), 0);
+    for (size_t i = 0; i < values.size(); ++i) totals[i % sample_types.size()] += values[i];
+    return totals;
+  }
+  // Whether a value of sample type `type` is below 0.
+  bool AnyNegative(size_t type) const {
+    if (wire) return type < wire->type_has_negative.size() && wire->type_has_negative[type] != 0;
+    for (size_t i = type; i < values.size(); i += sample_types.size())
+      if (values[i] < 0) return true;
+    return false;
+  }
 
   std::span<const uint32_t> Stack(const Sample& s) const {
     return {stack_locations.data() + s.first_location, s.num_locations};
@@ -183,19 +218,29 @@ struct Profile {
 // Every sample type's sum of |values| must stay below 2^62, so that totals,
 // sums over sites and differences between captures cannot overflow int64.
 // Real profiles are many orders of magnitude below; a hostile one is refused.
+class ValueTotalsCheck {
+ public:
+  explicit ValueTotalsCheck(size_t types) : totals_(types, 0) {}
+  // Counts value `v` of sample type `type`; false once a total is too large.
+  bool Add(size_t type, int64_t v) {
+    constexpr uint64_t kMaxTotal = uint64_t{1} << 62;
+    const uint64_t magnitude = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    if (magnitude > kMaxTotal) return false;
+    uint64_t& total = totals_[type];
+    total += magnitude;  // both <= 2^62: cannot wrap
+    return total <= kMaxTotal;
+  }
+
+ private:
+  std::vector<uint64_t> totals_;
+};
+
 inline bool ValueTotalsFit(const Profile& p) {
-  constexpr uint64_t kMaxTotal = uint64_t{1} << 62;
   const size_t types = p.sample_types.size();
   if (types == 0) return p.values.empty();
-  std::vector<uint64_t> totals(types, 0);
-  for (size_t i = 0; i < p.values.size(); ++i) {
-    int64_t v = p.values[i];
-    uint64_t magnitude = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-    if (magnitude > kMaxTotal) return false;
-    uint64_t& total = totals[i % types];
-    total += magnitude;  // both <= 2^62: cannot wrap
-    if (total > kMaxTotal) return false;
-  }
+  ValueTotalsCheck check(types);
+  for (size_t i = 0; i < p.values.size(); ++i)
+    if (!check.Add(i % types, p.values[i])) return false;
   return true;
 }
 

@@ -92,13 +92,11 @@ inline std::optional<HeapDifference> DescribeHeapDifference(const Profile& p) {
     return HeapDifference{"a delta heap profile: the change over " + std::to_string(seconds) +
                               " s, as /debug/pprof/heap?seconds=N writes it",
                           "capture /debug/pprof/heap without ?seconds="};
-  const size_t types = p.sample_types.size();
-  for (size_t i = static_cast<size_t>(heap.space); i < p.values.size(); i += types)
-    if (p.values[i] < 0)
-      return HeapDifference{
-          "a difference of heap profiles (it holds negative in-use values, as pprof -diff_base "
-          "writes them)",
-          captures};
+  if (p.AnyNegative(static_cast<size_t>(heap.space)))
+    return HeapDifference{
+        "a difference of heap profiles (it holds negative in-use values, as pprof -diff_base "
+        "writes them)",
+        captures};
   return std::nullopt;
 }
 

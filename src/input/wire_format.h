@@ -1,0 +1,148 @@
+// The protobuf wire format, read in place: the primitives the pprof reader
+// is made of (profile_reader.cc), and the one message read again after
+// decoding, Sample, for a profile whose samples stay on the wire
+// (wire_samples.h). No message objects, no per-field allocation.
+// proto/profile.proto defines the field numbers.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string_view>
+
+namespace pprof_trend::wire {
+
+enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
+
+namespace sample_field {  // message Sample
+enum : uint32_t { kLocationId = 1, kValue = 2, kLabel = 3 };
+}
+namespace label_field {  // message Label
+enum : uint32_t { kKey = 1, kStr = 2, kNum = 3, kNumUnit = 4 };
+}
+
+class WireReader {
+ public:
+  explicit WireReader(std::string_view bytes)
+      : p_(reinterpret_cast<const uint8_t*>(bytes.data())), end_(p_ + bytes.size()) {}
+
+  bool done() const { return p_ == end_; }
+
+  bool Varint(uint64_t* v) {
+    uint64_t result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) return false;
+      uint8_t b = *p_++;
+      if (shift == 63 && b > 1) return false;  // more than 64 bits
+      result |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        *v = result;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Reads a field's tag; false at a malformed tag (field 0, groups, bad type).
+  bool Tag(uint32_t* field, uint32_t* wire_type) {
+    uint64_t tag;
+    if (!Varint(&tag)) return false;
+    *field = static_cast<uint32_t>(tag >> 3);
+    *wire_type = static_cast<uint32_t>(tag & 7);
+    if (*field == 0 || (tag >> 3) > std::numeric_limits<uint32_t>::max()) return false;
+    return *wire_type == kVarint || *wire_type == kFixed64 || *wire_type == kLengthDelimited || *wire_type == kFixed32;
+  }
+
+  bool Bytes(std::string_view* out) {
+    uint64_t len;
+    if (!Varint(&len) || len > static_cast<uint64_t>(end_ - p_)) return false;
+    *out = std::string_view(reinterpret_cast<const char*>(p_), static_cast<size_t>(len));
+    p_ += len;
+    return true;
+  }
+
+  bool Skip(uint32_t wire_type) {
+    uint64_t v;
+    std::string_view s;
+    switch (wire_type) {
+      case kVarint: return Varint(&v);
+      case kFixed64: return Advance(8);
+      case kFixed32: return Advance(4);
+      case kLengthDelimited: return Bytes(&s);
+    }
+    return false;
+  }
+
+ private:
+  bool Advance(size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n) return false;
+    p_ += n;
+    return true;
+  }
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+// A scalar field: the last occurrence wins (proto3). Only varints are valid
+// for the integer and bool fields pprof uses.
+inline bool ReadScalar(WireReader& r, uint32_t wire_type, uint64_t* out) {
+  if (wire_type != kVarint) return r.Skip(wire_type);
+  return r.Varint(out);
+}
+
+// A repeated integer field, packed (one length-delimited run) or not.
+template <typename Sink>
+bool ReadRepeated(WireReader& r, uint32_t wire_type, Sink&& sink) {
+  uint64_t v;
+  if (wire_type == kVarint) {
+    if (!r.Varint(&v)) return false;
+    sink(v);
+    return true;
+  }
+  if (wire_type != kLengthDelimited) return r.Skip(wire_type);
+  std::string_view packed;
+  if (!r.Bytes(&packed)) return false;
+  WireReader inner(packed);
+  while (!inner.done()) {
+    if (!inner.Varint(&v)) return false;
+    sink(v);
+  }
+  return true;
+}
+
+// The fields of one Sample message, in wire order, handed to `sink`:
+//   sink.Location(id)       each location id, leaf first
+//   sink.Value(v)           each value, in sample-type order
+//   sink.Label(fields)      each Label, fields[label_field::kKey .. kNumUnit]
+//                           (the last occurrence of each wins; 0 when absent)
+// Other fields are skipped. False at malformed bytes.
+template <typename Sink>
+bool ParseSample(std::string_view record, Sink& sink) {
+  WireReader r(record);
+  while (!r.done()) {
+    uint32_t field, wire_type;
+    if (!r.Tag(&field, &wire_type)) return false;
+    bool ok = true;
+    if (field == sample_field::kLocationId) {
+      ok = ReadRepeated(r, wire_type, [&](uint64_t id) { sink.Location(id); });
+    } else if (field == sample_field::kValue) {
+      ok = ReadRepeated(r, wire_type, [&](uint64_t v) { sink.Value(v); });
+    } else if (field == sample_field::kLabel && wire_type == kLengthDelimited) {
+      std::string_view label_bytes;
+      if (!r.Bytes(&label_bytes)) return false;
+      uint64_t fields[label_field::kNumUnit + 1] = {};
+      WireReader lr(label_bytes);
+      while (!lr.done()) {
+        uint32_t number, lw;
+        if (!lr.Tag(&number, &lw)) return false;
+        if (!(number <= label_field::kNumUnit ? ReadScalar(lr, lw, &fields[number]) : lr.Skip(lw))) return false;
+      }
+      sink.Label(fields);
+    } else {
+      ok = r.Skip(wire_type);
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace pprof_trend::wire
