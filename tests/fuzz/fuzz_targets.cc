@@ -1,6 +1,7 @@
 #include "fuzz/fuzz_targets.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "analysis/align.h"
@@ -79,6 +80,18 @@ int RunParser(const uint8_t* data, size_t size, Parse parse) {
 int FuzzProfile(const uint8_t* data, size_t size) {
   LoadOptions options;
   options.limits = FuzzLimits();
+  // Samples left on the wire are checked as decoded ones are: the same
+  // verdict, the same message, and a series of them folds.
+  LoadOptions on_wire = options;
+  on_wire.samples_on_wire = true;
+  const std::string input(reinterpret_cast<const char*>(data), size);
+  auto decoded = DecodeInput(InputBytes{input, 0}, "fuzz", options);
+  auto wire = DecodeInput(InputBytes{input, 0}, "fuzz", on_wire);
+  if (decoded.ok() != wire.ok() || (!decoded.ok() && decoded.status().message() != wire.status().message())) abort();
+  if (wire.ok()) {
+    auto second = DecodeInput(InputBytes{input, 0}, "fuzz", on_wire);
+    if (second.ok()) RunDownstream(*wire, *second);
+  }
   return RunParser(data, size, [&](const std::string& bytes) {
     return DecodeInput(InputBytes{bytes, 0}, "fuzz", options);
   });
@@ -97,6 +110,7 @@ int FuzzSeries(const uint8_t* data, size_t size) {
   }
   LoadOptions options;
   options.limits = FuzzLimits();
+  options.samples_on_wire = (data[0] & 2) != 0;  // the fold reads samples from the wire as the pipeline does
   std::vector<Profile> profiles;
   for (size_t i = 0; i < n; ++i) {
     const size_t length = i + 1 < n ? std::min(lengths[i], size - at) : size - at;
