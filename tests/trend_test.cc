@@ -463,7 +463,7 @@ TEST(FunctionSeriesTest, ARecursiveFrameCountsOnceInItsCumSeries) {
 // and is named by class under the table, never a silent gap or a table
 // that starts at 2.
 TEST(TextTableTest, RowsAreNumberedInOrderAndSitesLeftOutAreSaid) {
-  constexpr int64_t kMiB8 = 8 << 20;  // objects this large are exact: no sampling noise
+  constexpr int64_t kExactSize = 8 << 20;  // objects this large are exact: no sampling noise
   const std::vector<int> went = {1, 2, 3, 4, 0}, crept = {1, 1, 1, 1, 2};
   Aligner aligner(AlignOptions{}, 5);
   std::vector<Profile> profiles;
@@ -473,10 +473,10 @@ TEST(TextTableTest, RowsAreNumberedInOrderAndSitesLeftOutAreSaid) {
     // One process: main.went's allocations since start stay counted after
     // it freed them (a fall would be a restart).
     if (went[i] > 0)
-      spec.samples.push_back(testing::HeapSample({{"main.went"}}, went[i], went[i] * kMiB8, kMiB8));
+      spec.samples.push_back(testing::HeapSample({{"main.went"}}, went[i], went[i] * kExactSize, kExactSize));
     else
-      spec.samples.push_back({{{"main.went"}}, {4, 4 * kMiB8, 0, 0}, kMiB8});
-    spec.samples.push_back(testing::HeapSample({{"main.crept"}}, crept[i], crept[i] * kMiB8, kMiB8));
+      spec.samples.push_back({{{"main.went"}}, {4, 4 * kExactSize, 0, 0}, kExactSize});
+    spec.samples.push_back(testing::HeapSample({{"main.crept"}}, crept[i], crept[i] * kExactSize, kExactSize));
     auto p = DecodePprof(testing::BuildProfile(spec), "c" + std::to_string(i));
     ASSERT_TRUE(p.ok()) << p.status().message();
     ASSERT_TRUE(aligner.Add(static_cast<size_t>(i), *p).ok());
@@ -498,14 +498,14 @@ TEST(TextTableTest, RowsAreNumberedInOrderAndSitesLeftOutAreSaid) {
 // A site whose samples have two object sizes grows by each: split, with
 // the dominant size as its exact bytes per object.
 TEST(SizeSplitTest, AGrowthOfTwoSizesIsSplitBySize) {
-  constexpr int64_t kMiB = 1 << 20;
+  constexpr int64_t kOneMiB = 1 << 20;
   Aligner aligner(AlignOptions{}, 3);
   const int big[] = {1, 2, 3}, small[] = {2, 2, 3};
   for (int i = 0; i < 3; ++i) {
     testing::ProfileSpec spec;
     spec.time_nanos = (int64_t{1700000000} + i * 86400) * 1000000000;
-    spec.samples.push_back(testing::HeapSample({{"main.cache"}}, big[i], big[i] * 8 * kMiB, 8 * kMiB));
-    spec.samples.push_back(testing::HeapSample({{"main.cache"}}, small[i], small[i] * 4 * kMiB, 4 * kMiB));
+    spec.samples.push_back(testing::HeapSample({{"main.cache"}}, big[i], big[i] * 8 * kOneMiB, 8 * kOneMiB));
+    spec.samples.push_back(testing::HeapSample({{"main.cache"}}, small[i], small[i] * 4 * kOneMiB, 4 * kOneMiB));
     auto p = DecodePprof(testing::BuildProfile(spec), "c" + std::to_string(i));
     ASSERT_TRUE(p.ok()) << p.status().message();
     ASSERT_TRUE(aligner.Add(static_cast<size_t>(i), *p).ok());
@@ -514,11 +514,11 @@ TEST(SizeSplitTest, AGrowthOfTwoSizesIsSplitBySize) {
   ASSERT_EQ(t.sites.size(), 1u);
   const TrendNode& node = t.sites[0];
   ASSERT_EQ(node.size.by_size.size(), 2u);
-  EXPECT_EQ(node.size.by_size[0].size, 8 * kMiB);
+  EXPECT_EQ(node.size.by_size[0].size, 8 * kOneMiB);
   EXPECT_EQ(node.size.by_size[0].delta_objects, 2);
-  EXPECT_EQ(node.size.by_size[1].size, 4 * kMiB);
+  EXPECT_EQ(node.size.by_size[1].size, 4 * kOneMiB);
   EXPECT_EQ(node.size.by_size[1].delta_objects, 1);
-  EXPECT_EQ(*node.size.bytes_per_object, 8 * kMiB);
+  EXPECT_EQ(*node.size.bytes_per_object, 8 * kOneMiB);
   EXPECT_TRUE(node.size.exact);
   const std::string text = RenderText(BuildReport(t, ReportOptions{}));
   EXPECT_NE(text.find("+3 objects: +2 x 8MiB, +1 x 4MiB"), std::string::npos) << text;
