@@ -71,22 +71,29 @@ const std::vector<PprofReference>& References() {
   return refs;
 }
 
+// Read both ways: decoded whole, and with the samples left on the wire (as
+// the inspect command reads them).
 TEST(InspectTest, TotalsAndFlatValuesEqualGoToolPprof) {
-  for (const auto& ref : References()) {
-    SCOPED_TRACE("day" + std::to_string(ref.day));
-    auto profile = LoadProfile(testing::SaramaDay(ref.day), LoadOptions{});
-    ASSERT_TRUE(profile.ok()) << profile.status().message();
-    InspectSummary s = Summarize(*profile, 10, /*node_fraction=*/0);  // as go tool pprof -top -nodefraction=0
-    ASSERT_EQ(s.sample_types.size(), 4u);
-    EXPECT_EQ(s.sample_types[s.default_index].type, "inuse_space");
-    EXPECT_EQ(s.totals, (std::vector<int64_t>{ref.alloc_objects, ref.alloc_space, ref.inuse_objects, ref.inuse_space}));
-    ASSERT_GE(s.top.size(), ref.flat.size());
-    for (size_t i = 0; i < ref.flat.size(); ++i) {
-      EXPECT_EQ(s.top[i].name, ref.flat[i].first) << "row " << i;
-      EXPECT_EQ(s.top[i].flat, ref.flat[i].second) << "row " << i;
+  for (const bool on_wire : {false, true})
+    for (const auto& ref : References()) {
+      SCOPED_TRACE("day" + std::to_string(ref.day) + (on_wire ? ", samples on the wire" : ""));
+      LoadOptions options;
+      options.samples_on_wire = on_wire;
+      auto profile = LoadProfile(testing::SaramaDay(ref.day), options);
+      ASSERT_TRUE(profile.ok()) << profile.status().message();
+      ASSERT_EQ(profile->wire != nullptr, on_wire);
+      InspectSummary s = Summarize(*profile, 10, /*node_fraction=*/0);  // as go tool pprof -top -nodefraction=0
+      ASSERT_EQ(s.sample_types.size(), 4u);
+      EXPECT_EQ(s.sample_types[s.default_index].type, "inuse_space");
+      EXPECT_EQ(s.totals,
+                (std::vector<int64_t>{ref.alloc_objects, ref.alloc_space, ref.inuse_objects, ref.inuse_space}));
+      ASSERT_GE(s.top.size(), ref.flat.size());
+      for (size_t i = 0; i < ref.flat.size(); ++i) {
+        EXPECT_EQ(s.top[i].name, ref.flat[i].first) << "row " << i;
+        EXPECT_EQ(s.top[i].flat, ref.flat[i].second) << "row " << i;
+      }
+      EXPECT_EQ(s.top[7].cum, ref.runtime_main_cum);
     }
-    EXPECT_EQ(s.top[7].cum, ref.runtime_main_cum);
-  }
 }
 
 TEST(InspectTest, RendersPprofStyleUnitsAndPercentages) {

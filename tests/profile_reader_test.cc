@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "input/load.h"
-#include "input/wire_samples.h"
+#include "input/sample_reader.h"
 #include "proto/profile.pb.h"
 #include "test_paths.h"
 
@@ -252,6 +252,16 @@ void ExpectSameSamples(const Profile& decoded, const Profile& on_wire) {
         break;
       }
     ASSERT_EQ(reader.size(), size) << "sample " << i;
+    const auto labels = decoded.Labels(s);
+    const auto wire_labels = reader.labels();
+    ASSERT_EQ(wire_labels.size(), labels.size()) << "sample " << i;
+    for (size_t l = 0; l < labels.size(); ++l) {
+      EXPECT_EQ(wire_labels[l].key, labels[l].key);
+      EXPECT_EQ(wire_labels[l].str, labels[l].str);
+      EXPECT_EQ(wire_labels[l].num, labels[l].num);
+      EXPECT_EQ(wire_labels[l].num_unit, labels[l].num_unit);
+      EXPECT_EQ(wire_labels[l].is_numeric, labels[l].is_numeric);
+    }
     any_without_stack = any_without_stack || stack.empty();
   }
   EXPECT_EQ(on_wire.wire->any_without_stack, any_without_stack);

@@ -4,31 +4,13 @@
 
 #include <algorithm>
 
-#include "input/wire_samples.h"
+#include "input/sample_reader.h"
 
 namespace pprof_trend {
 namespace {
 
 // Lines beyond 32 bits are not real source lines.
 int32_t ClampLine(int64_t line) { return line >= 0 && line <= INT32_MAX ? static_cast<int32_t>(line) : 0; }
-
-// The samples of a decoded profile, read as WireSampleReader reads them.
-class DecodedSamples {
- public:
-  explicit DecodedSamples(const Profile& profile) : profile_(profile) {}
-  void Read(size_t i) { i_ = i; }
-  std::span<const uint32_t> locations() const { return profile_.Stack(profile_.samples[i_]); }
-  std::span<const int64_t> values() const { return profile_.Values(i_); }
-  std::optional<int64_t> size() const {
-    for (const Label& label : profile_.Labels(profile_.samples[i_]))
-      if (label.is_numeric && label.key == "bytes") return label.num;
-    return std::nullopt;
-  }
-
- private:
-  const Profile& profile_;
-  size_t i_ = 0;
-};
 
 }  // namespace
 
@@ -91,13 +73,7 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
 void SampleResolver::Resolve(size_t chunk, const FrameFilters& filters, ResolvedChunk& out) const {
   out.samples.clear();
   const size_t begin = chunk * kChunk, end = std::min(profile_.num_samples(), (chunk + 1) * kChunk);
-  if (profile_.wire) {
-    WireSampleReader samples(*profile_.wire);
-    ResolveFrom(samples, begin, end, filters, out);
-  } else {
-    DecodedSamples samples(profile_);
-    ResolveFrom(samples, begin, end, filters, out);
-  }
+  VisitSamples(profile_, [&](auto& samples) { ResolveFrom(samples, begin, end, filters, out); });
 }
 
 template <typename Samples>

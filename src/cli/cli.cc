@@ -164,6 +164,7 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
   if (Status s = CheckStdinOnce(paths); !s.ok()) return ExitFor(s, err);
   auto options = MakeLoadOptions(limit_flags);
   if (!options.ok()) return ExitFor(options.status(), err);
+  options->samples_on_wire = true;  // each sample is read once, by Summarize
   // Each profile is printed as soon as it is read: a bad file further on
   // still leaves what could be read on the output, then its error.
   Symbolizer symbolizer(limit_flags.Symbolize());

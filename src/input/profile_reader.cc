@@ -162,6 +162,7 @@ class IdIndex {
   }
   // Whether every id is in the dense table (the ones Go writes, 1..n).
   bool all_dense() const { return sparse_.empty(); }
+  size_t dense_size() const { return dense_.size(); }
   std::vector<uint32_t> TakeDense() { return std::move(dense_); }
   uint32_t Find(uint64_t id) const {
     if (id < dense_.size()) return dense_[id];
@@ -197,6 +198,7 @@ class Decoder {
     w.location_of_id = location_ids_.TakeDense();
     w.size_key.resize(strings_.size());
     for (size_t i = 0; i < strings_.size(); ++i) w.size_key[i] = strings_[i] == "bytes";
+    w.strings = std::move(strings_);
     return Status();
   }
 
@@ -445,6 +447,13 @@ class Decoder {
     std::vector<uint32_t> frames_at(out_.locations.size());
     for (size_t l = 0; l < out_.locations.size(); ++l)
       frames_at[l] = std::max<uint32_t>(1, out_.locations[l].num_lines);
+    if constexpr (!kStore) {
+      // Only checked: by id at once (ids are dense here), 0 for an id that is none.
+      std::vector<uint32_t> by_id(location_ids_.dense_size(), 0);
+      for (size_t id = 1; id < by_id.size(); ++id)
+        if (const uint32_t loc = location_ids_.Find(id); loc != IdIndex::kMissing) by_id[id] = frames_at[loc];
+      frames_at = std::move(by_id);
+    }
     // What one sample holds, as ParseSample hands it over.
     struct Sink {
       Decoder& d;
@@ -454,15 +463,21 @@ class Decoder {
       uint64_t depth = 0, bad_location = 0, locations = 0, values = 0, labels = 0;
       bool missing_location = false, bad_label = false;
       void Location(uint64_t id) {
-        const uint32_t loc = d.location_ids_.Find(id);
-        if (id == 0 || loc == IdIndex::kMissing) {
-          if (!missing_location) bad_location = id;
-          missing_location = true;
+        if constexpr (!kStore) {  // frames_at is by id
+          const uint32_t frames = id < frames_at.size() ? frames_at[id] : 0;
+          if (frames != 0) {
+            depth += frames;
+            ++locations;
+            return;
+          }
+        } else if (const uint32_t loc = d.location_ids_.Find(id); id != 0 && loc != IdIndex::kMissing) {
+          d.out_.stack_locations.push_back(loc);
+          depth += frames_at[loc];
+          ++locations;
           return;
         }
-        if constexpr (kStore) d.out_.stack_locations.push_back(loc);
-        depth += frames_at[loc];
-        ++locations;
+        if (!missing_location) bad_location = id;
+        missing_location = true;
       }
       void Value(uint64_t raw) {
         const auto v = static_cast<int64_t>(raw);

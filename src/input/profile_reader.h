@@ -22,7 +22,7 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const 
 // The same checks and tables, the samples left on the wire: the profile keeps
 // `bytes` and each sample's record in Profile::wire (its samples, values,
 // stack_locations and labels stay empty), for a stage that reads each sample
-// once (input/wire_samples.h). A profile whose location ids are not Go's
+// once (input/sample_reader.h). A profile whose location ids are not Go's
 // dense 1..n is decoded whole instead.
 StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits = {});
 

@@ -1,7 +1,7 @@
 // The protobuf wire format, read in place: the primitives the pprof reader
 // is made of (profile_reader.cc), and the one message read again after
 // decoding, Sample, for a profile whose samples stay on the wire
-// (wire_samples.h). No message objects, no per-field allocation.
+// (sample_reader.h). No message objects, no per-field allocation.
 // proto/profile.proto defines the field numbers.
 #pragma once
 
@@ -28,6 +28,27 @@ class WireReader {
   bool done() const { return p_ == end_; }
 
   bool Varint(uint64_t* v) {
+    // Most varints of a profile are one byte (ids, small values): taken at
+    // once. With 10 bytes left (a varint's most), no bounds check per byte.
+    if (p_ != end_ && *p_ < 0x80) {
+      *v = *p_++;
+      return true;
+    }
+    if (end_ - p_ >= 10) {
+      const uint8_t* p = p_;
+      uint64_t result = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        const uint8_t b = *p++;
+        if (shift == 63 && b > 1) return false;  // more than 64 bits
+        result |= static_cast<uint64_t>(b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+          *v = result;
+          p_ = p;
+          return true;
+        }
+      }
+      return false;
+    }
     uint64_t result = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p_ == end_) return false;

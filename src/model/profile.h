@@ -115,7 +115,7 @@ struct ProcessMemory {
 
 // A pprof protobuf's samples left as they are on the wire (LoadOptions::
 // samples_on_wire): folding a series reads each sample once, straight from
-// these bytes (input/wire_samples.h), so no per-sample arrays are made (on a
+// these bytes (input/sample_reader.h), so no per-sample arrays are made (on a
 // Go heap profile they take twice the bytes of the protobuf itself). The
 // decoder validated every record as it would have decoded it, and keeps what
 // later stages ask of the values as a whole.
@@ -123,6 +123,7 @@ struct WireSamples {
   std::string bytes;                       // the decompressed profile
   std::vector<std::string_view> records;   // each Sample message, in file order (into bytes)
   std::vector<uint32_t> location_of_id;    // location id -> index into Profile::locations
+  std::vector<std::string_view> strings;   // the string table (views into Profile::pool)
   std::vector<uint8_t> size_key;           // per string index: the string is "bytes" (the object-size label)
   std::vector<int64_t> type_totals;        // per sample type: the sum of its values
   std::vector<uint8_t> type_has_negative;  // per sample type: a value below 0

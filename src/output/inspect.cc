@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <span>
 #include <unordered_map>
 
 #include "base/units.h"
 #include "base/utf8.h"
+#include "input/sample_reader.h"
 #include "model/profile_kind.h"
 
 namespace pprof_trend {
@@ -30,7 +32,7 @@ InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fract
   s.free_bytes = profile.free_bytes;
   s.duration_nanos = profile.duration_nanos;
   for (auto c : profile.comments) s.comments.emplace_back(c);
-  s.samples = profile.samples.size();
+  s.samples = profile.num_samples();
   s.locations = profile.locations.size();
   s.functions = profile.functions.size();
   s.mappings = profile.mappings.size();
@@ -68,36 +70,39 @@ InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fract
   // pprof's total: the sum of |values|, or, in a -diff_base profile, of
   // the base's samples (labelled pprof::base=true) alone.
   std::vector<int64_t> base_totals(profile.sample_types.size(), 0);
-  for (size_t i = 0; i < profile.samples.size(); ++i) {
-    auto values = profile.Values(i);
-    const auto labels = profile.Labels(profile.samples[i]);
-    const bool base = std::any_of(labels.begin(), labels.end(), [](const Label& l) {
-      return !l.is_numeric && l.key == "pprof::base" && l.str == "true";
-    });
-    for (size_t t = 0; t < values.size(); ++t) {
-      s.totals[t] += values[t];
-      s.pprof_totals[t] += std::llabs(values[t]);
-      if (base) base_totals[t] += std::llabs(values[t]);
-    }
-    const int64_t v = values[index];
-    bool leaf = true;
-    auto add = [&](uint32_t k) {
-      if (leaf) nodes[k].flat += v;
-      leaf = false;
-      if (last_seen[k] != i + 1) {  // recursion counts once towards cum
-        nodes[k].cum += v;
-        last_seen[k] = static_cast<uint32_t>(i + 1);
+  VisitSamples(profile, [&](auto& samples) {
+    for (size_t i = 0; i < profile.num_samples(); ++i) {
+      samples.Read(i);
+      const std::span<const int64_t> values = samples.values();
+      const auto labels = samples.labels();
+      const bool base = std::any_of(labels.begin(), labels.end(), [](const Label& l) {
+        return !l.is_numeric && l.key == "pprof::base" && l.str == "true";
+      });
+      for (size_t t = 0; t < values.size(); ++t) {
+        s.totals[t] += values[t];
+        s.pprof_totals[t] += std::llabs(values[t]);
+        if (base) base_totals[t] += std::llabs(values[t]);
       }
-    };
-    for (uint32_t loc : profile.Stack(profile.samples[i])) {
-      const Location& location = profile.locations[loc];
-      if (location.num_lines == 0) {
-        add(location_node[loc]);
-        continue;
+      const int64_t v = values[index];
+      bool leaf = true;
+      auto add = [&](uint32_t k) {
+        if (leaf) nodes[k].flat += v;
+        leaf = false;
+        if (last_seen[k] != i + 1) {  // recursion counts once towards cum
+          nodes[k].cum += v;
+          last_seen[k] = static_cast<uint32_t>(i + 1);
+        }
+      };
+      for (uint32_t loc : samples.locations()) {
+        const Location& location = profile.locations[loc];
+        if (location.num_lines == 0) {
+          add(location_node[loc]);
+          continue;
+        }
+        for (uint32_t l = location.first_line; l < location.first_line + location.num_lines; ++l) add(line_node[l]);
       }
-      for (uint32_t l = location.first_line; l < location.first_line + location.num_lines; ++l) add(line_node[l]);
     }
-  }
+  });
   for (size_t t = 0; t < base_totals.size(); ++t)
     if (base_totals[t] > 0) s.pprof_totals[t] = base_totals[t];
   // pprof leaves out functions that hold nothing of this sample type, and

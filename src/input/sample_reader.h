@@ -1,0 +1,122 @@
+// Reading a profile's samples one at a time, wherever they are: decoded into
+// Profile's arrays, or left on the wire (Profile::wire, LoadOptions::
+// samples_on_wire) and decoded here into buffers reused from sample to
+// sample. Both readers give the same parts the same way, so a stage that
+// reads each sample once is written once, over either (VisitSamples):
+//
+//   VisitSamples(profile, [&](auto& samples) {
+//     for (size_t i = 0; i < profile.num_samples(); ++i) {
+//       samples.Read(i);
+//       ... samples.locations(), samples.values(), samples.size(), samples.labels() ...
+//     }
+//   });
+//
+// The decoder checked every record on the wire (its location ids exist, one
+// value per sample type, label strings in range), so reading one cannot fail.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "input/wire_format.h"
+#include "model/profile.h"
+
+namespace pprof_trend {
+
+// The samples of a decoded profile.
+class DecodedSampleReader {
+ public:
+  explicit DecodedSampleReader(const Profile& profile) : profile_(profile) {}
+  void Read(size_t i) { i_ = i; }
+  // Indices into Profile::locations, leaf first.
+  std::span<const uint32_t> locations() const { return profile_.Stack(profile_.samples[i_]); }
+  // One per sample type.
+  std::span<const int64_t> values() const { return profile_.Values(i_); }
+  std::span<const Label> labels() const { return profile_.Labels(profile_.samples[i_]); }
+  // The first numeric label keyed "bytes" (a Go heap profile's object size).
+  std::optional<int64_t> size() const {
+    for (const Label& label : labels())
+      if (label.is_numeric && label.key == "bytes") return label.num;
+    return std::nullopt;
+  }
+
+ private:
+  const Profile& profile_;
+  size_t i_ = 0;
+};
+
+// The samples of a profile whose samples stayed on the wire.
+class WireSampleReader {
+ public:
+  explicit WireSampleReader(const WireSamples& samples) : w_(samples) {}
+
+  // Reads sample `i` (in file order); its parts are valid until the next Read.
+  void Read(size_t i) {
+    const std::string_view record = w_.records[i];
+    // A record of n bytes holds at most n ids and n values: room for them
+    // first, so each is stored without a check.
+    if (locations_.size() < record.size()) {
+      locations_.resize(record.size());
+      values_.resize(record.size());
+    }
+    num_locations_ = num_values_ = 0;
+    raw_labels_.clear();
+    labels_.clear();
+    size_.reset();
+    wire::ParseSample(record, *this);
+  }
+  std::span<const uint32_t> locations() const { return {locations_.data(), num_locations_}; }
+  std::span<const int64_t> values() const { return {values_.data(), num_values_}; }
+  std::optional<int64_t> size() const { return size_; }
+  // Made on the first call after a Read (most stages need only size()).
+  std::span<const ::pprof_trend::Label> labels() {
+    if (labels_.size() != raw_labels_.size()) {
+      namespace lbf = wire::label_field;
+      labels_.clear();
+      for (const RawLabel& raw : raw_labels_)
+        labels_.push_back(::pprof_trend::Label{w_.strings[raw[lbf::kKey]], w_.strings[raw[lbf::kStr]],
+                                               static_cast<int64_t>(raw[lbf::kNum]), w_.strings[raw[lbf::kNumUnit]],
+                                               raw[lbf::kStr] == 0});
+    }
+    return labels_;
+  }
+
+  // wire::ParseSample's sink.
+  void Location(uint64_t id) { locations_[num_locations_++] = w_.location_of_id[id]; }
+  void Value(uint64_t v) { values_[num_values_++] = static_cast<int64_t>(v); }
+  void Label(const uint64_t (&fields)[wire::label_field::kNumUnit + 1]) {
+    namespace lbf = wire::label_field;
+    if (!size_ && fields[lbf::kStr] == 0 && w_.size_key[fields[lbf::kKey]] != 0)
+      size_ = static_cast<int64_t>(fields[lbf::kNum]);
+    raw_labels_.push_back(RawLabel{fields[0], fields[1], fields[2], fields[3], fields[4]});
+  }
+
+ private:
+  using RawLabel = std::array<uint64_t, wire::label_field::kNumUnit + 1>;
+  const WireSamples& w_;
+  std::vector<uint32_t> locations_;
+  std::vector<int64_t> values_;
+  size_t num_locations_ = 0, num_values_ = 0;
+  std::vector<RawLabel> raw_labels_;
+  std::vector<::pprof_trend::Label> labels_;
+  std::optional<int64_t> size_;
+};
+
+// Calls `visit(reader)` with the reader of `profile`'s samples: a
+// WireSampleReader when they stayed on the wire, else a DecodedSampleReader.
+template <typename Visit>
+void VisitSamples(const Profile& profile, Visit&& visit) {
+  if (profile.wire) {
+    WireSampleReader reader(*profile.wire);
+    visit(reader);
+  } else {
+    DecodedSampleReader reader(profile);
+    visit(reader);
+  }
+}
+
+}  // namespace pprof_trend
