@@ -7,6 +7,7 @@
 
 #include "input/load.h"
 #include "input/sample_reader.h"
+#include "input/wire_format.h"
 #include "proto/profile.pb.h"
 #include "test_paths.h"
 
@@ -338,6 +339,46 @@ TEST(ProfileReaderTest, TinyProfileOnTheWireKeepsItsRecords) {
   ASSERT_EQ(reader.values().size(), 1u);
   EXPECT_EQ(reader.values()[0], 5);
   EXPECT_TRUE(on_wire->wire->any_without_stack);
+}
+
+// Varints are read by two paths: with 10 bytes or more left (no bounds check
+// per byte) and near the end of a message. Both give every length's value,
+// stop where the varint ends, and refuse one of more than 64 bits.
+TEST(WireReaderTest, VarintsOfEveryLengthInBothPaths) {
+  auto encode = [](uint64_t v) {
+    std::string out;
+    do {
+      out += static_cast<char>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+      v >>= 7;
+    } while (v != 0);
+    return out;
+  };
+  std::vector<uint64_t> values = {0, 1, 127, 128, 300, UINT64_MAX, uint64_t{1} << 63};
+  for (int bits = 7; bits < 64; bits += 7) values.push_back((uint64_t{1} << bits) - 1);
+  for (int bits = 7; bits < 64; bits += 7) values.push_back(uint64_t{1} << bits);
+  for (const size_t padding : {size_t{0}, size_t{12}}) {
+    for (const uint64_t v : values) {
+      const std::string bytes = encode(v) + std::string(padding, '\x01');
+      wire::WireReader r(bytes);
+      uint64_t out = 0;
+      ASSERT_TRUE(r.Varint(&out)) << v;
+      EXPECT_EQ(out, v);
+      for (size_t i = 0; i < padding; ++i) ASSERT_TRUE(r.Varint(&out) && out == 1);
+      EXPECT_TRUE(r.done()) << v << " with " << padding << " bytes after it";
+    }
+    // A 10th byte over 1, and 11 bytes of continuation: more than 64 bits.
+    for (const std::string& bad : {std::string(9, '\xff') + '\x02', std::string(11, '\xff')}) {
+      const std::string bytes = bad + std::string(padding, '\x01');
+      wire::WireReader r(bytes);
+      uint64_t out = 0;
+      EXPECT_FALSE(r.Varint(&out)) << bad.size() << " bytes with " << padding << " after";
+    }
+    // Cut short: a continuation bit on the last byte.
+    const std::string cut = encode(uint64_t{1} << 40).substr(0, 3);
+    wire::WireReader r(cut);
+    uint64_t out = 0;
+    EXPECT_FALSE(r.Varint(&out));
+  }
 }
 
 TEST(ProfileReaderTest, GarbageIsNotAProfile) {
