@@ -196,8 +196,6 @@ class Decoder {
     RETURN_IF_ERROR(DecodeSamples<false>());
     WireSamples& w = *out_.wire;
     w.location_of_id = location_ids_.TakeDense();
-    w.size_key.resize(strings_.size());
-    for (size_t i = 0; i < strings_.size(); ++i) w.size_key[i] = strings_[i] == "bytes";
     w.strings = std::move(strings_);
     return Status();
   }
@@ -425,7 +423,7 @@ class Decoder {
 
   // Samples, with their Labels: stored in out_'s arrays (kStore), or only
   // checked the same way, with what later stages ask of the values as a whole
-  // kept in out_.wire.
+  // kept in out_.wire. Either way the values' totals must fit (ValueTotalsCheck).
   template <bool kStore>
   Status DecodeSamples() {
     const size_t num_types = out_.sample_types.size();
@@ -481,12 +479,13 @@ class Decoder {
       }
       void Value(uint64_t raw) {
         const auto v = static_cast<int64_t>(raw);
-        if constexpr (kStore) {
-          d.out_.values.push_back(v);
-        } else if (values < d.out_.sample_types.size()) {
+        if constexpr (kStore) d.out_.values.push_back(v);
+        if (values < d.out_.sample_types.size()) {  // more: the sample is refused below
           totals_fit = totals.Add(values, v) && totals_fit;
-          if (totals_fit) d.out_.wire->type_totals[values] += v;  // |sum| <= 2^62: no overflow
-          if (v < 0) d.out_.wire->type_has_negative[values] = 1;
+          if constexpr (!kStore) {
+            if (totals_fit) d.out_.wire->type_totals[values] += v;  // |sum| <= 2^62: no overflow
+            if (v < 0) d.out_.wire->type_has_negative[values] = 1;
+          }
         }
         ++values;
       }
@@ -544,9 +543,9 @@ class Decoder {
 
 namespace {
 
-// The decode, with the samples left on the wire when `on_wire` (the caller
-// then hands the bytes over).
-StatusOr<Profile> Decode(std::string_view bytes, std::string source, const Limits& limits, bool on_wire,
+// The decode; with `records`, the samples are left on the wire and their
+// records handed back (the caller then hands the bytes over).
+StatusOr<Profile> Decode(std::string_view bytes, std::string source, const Limits& limits,
                          std::vector<std::string_view>* records) {
   Profile profile;
   profile.source = std::move(source);
@@ -558,10 +557,7 @@ StatusOr<Profile> Decode(std::string_view bytes, std::string source, const Limit
         "{}: two or more profiles concatenated in one file ({} occurs twice; pprof says \"concatenated profiles "
         "detected\"): give each capture as its own file",
         profile.source, fields.repeated_singular));
-  RETURN_IF_ERROR(Decoder(fields, profile, limits).Run(on_wire));
-  if (!profile.wire && !ValueTotalsFit(profile))
-    return Status::InputError(
-        fmt::format("{}: sample values too large (their totals overflow 64 bits)", profile.source));
+  RETURN_IF_ERROR(Decoder(fields, profile, limits).Run(records != nullptr));
   if (records != nullptr) *records = std::move(fields.samples);
   return profile;
 }
@@ -569,12 +565,12 @@ StatusOr<Profile> Decode(std::string_view bytes, std::string source, const Limit
 }  // namespace
 
 StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const Limits& limits) {
-  return Decode(bytes, std::move(source), limits, false, nullptr);
+  return Decode(bytes, std::move(source), limits, nullptr);
 }
 
 StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits) {
   std::vector<std::string_view> records;
-  ASSIGN_OR_RETURN(Profile profile, Decode(bytes, std::move(source), limits, true, &records));
+  ASSIGN_OR_RETURN(Profile profile, Decode(bytes, std::move(source), limits, &records));
   if (!profile.wire) return profile;  // decoded whole (ids not Go's 1..n)
   const char* const before = bytes.data();
   WireSamples& w = *profile.wire;

@@ -27,6 +27,10 @@
 
 namespace pprof_trend {
 
+// The key of the numeric label that gives a sample's object size (Go heap
+// profiles key their buckets by stack and size).
+inline constexpr std::string_view kSizeLabelKey = "bytes";
+
 // The samples of a decoded profile.
 class DecodedSampleReader {
  public:
@@ -37,10 +41,10 @@ class DecodedSampleReader {
   // One per sample type.
   std::span<const int64_t> values() const { return profile_.Values(i_); }
   std::span<const Label> labels() const { return profile_.Labels(profile_.samples[i_]); }
-  // The first numeric label keyed "bytes" (a Go heap profile's object size).
+  // The first numeric label keyed kSizeLabelKey.
   std::optional<int64_t> size() const {
     for (const Label& label : labels())
-      if (label.is_numeric && label.key == "bytes") return label.num;
+      if (label.is_numeric && label.key == kSizeLabelKey) return label.num;
     return std::nullopt;
   }
 
@@ -90,7 +94,7 @@ class WireSampleReader {
   void Value(uint64_t v) { values_[num_values_++] = static_cast<int64_t>(v); }
   void Label(const uint64_t (&fields)[wire::label_field::kNumUnit + 1]) {
     namespace lbf = wire::label_field;
-    if (!size_ && fields[lbf::kStr] == 0 && w_.size_key[fields[lbf::kKey]] != 0)
+    if (!size_ && fields[lbf::kStr] == 0 && w_.strings[fields[lbf::kKey]] == kSizeLabelKey)
       size_ = static_cast<int64_t>(fields[lbf::kNum]);
     raw_labels_.push_back(RawLabel{fields[0], fields[1], fields[2], fields[3], fields[4]});
   }

@@ -124,7 +124,6 @@ struct WireSamples {
   std::vector<std::string_view> records;   // each Sample message, in file order (into bytes)
   std::vector<uint32_t> location_of_id;    // location id -> index into Profile::locations
   std::vector<std::string_view> strings;   // the string table (views into Profile::pool)
-  std::vector<uint8_t> size_key;           // per string index: the string is "bytes" (the object-size label)
   std::vector<int64_t> type_totals;        // per sample type: the sum of its values
   std::vector<uint8_t> type_has_negative;  // per sample type: a value below 0
   bool any_without_stack = false;          // a sample with no location
