@@ -60,7 +60,9 @@ TEST(FleetRowsTest, TheRowsHoldTheCapture) {
   EXPECT_EQ(bytes, a.captures[0].total_value);
   EXPECT_EQ(objects, a.captures[0].total_objects);
   // Each of the capture's samples that holds in-use memory is behind one row.
-  auto profile = LoadProfile(testing::SourcePath("testdata/sarama/day3.pb.gz"), {});
+  LoadOptions decoded;
+  decoded.samples_on_wire = false;  // its sample arrays are read below
+  auto profile = LoadProfile(testing::SourcePath("testdata/sarama/day3.pb.gz"), decoded);
   ASSERT_TRUE(profile.ok());
   const HeapTypes heap = FindHeapTypes(*profile);
   int64_t holding = 0, counted = 0;

@@ -48,7 +48,8 @@ class LoadEachTest : public ::testing::TestWithParam<unsigned> {
   fs::path dir_;
 };
 
-int64_t InuseBytes(const Profile& p) { return p.Values(0)[static_cast<size_t>(p.FindSampleType("inuse_space"))]; }
+// (Each profile here holds one sample.)
+int64_t InuseBytes(const Profile& p) { return p.TypeTotals()[static_cast<size_t>(p.FindSampleType("inuse_space"))]; }
 
 TEST_P(LoadEachTest, HandsProfilesOverInArgumentOrderOneAtATime) {
   std::vector<std::string> paths;

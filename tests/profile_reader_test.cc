@@ -297,6 +297,7 @@ TEST(ProfileReaderTest, RealProfilesOnTheWireReadAsDecoded) {
       const std::string path = entry.path().string();
       if (!path.ends_with(".pb.gz")) continue;
       LoadOptions options;
+      options.samples_on_wire = false;
       auto decoded = LoadProfile(path, options);
       options.samples_on_wire = true;
       auto on_wire = LoadProfile(path, options);

@@ -235,11 +235,8 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
     // Scoped: the aligner's lookup tables (sites by stack, frames by name) and
     // the symbolizer's files are gone before the trend stage allocates.
     SeriesBuilder series(std::move(align), options.symbolize, num_captures);
-    // Each capture's samples are read once, by the fold: they stay on the wire.
-    LoadOptions load = options.load;
-    load.samples_on_wire = true;
     RETURN_IF_ERROR(LoadEach(
-        options.profiles, load,
+        options.profiles, options.load,
         [&](size_t i, Profile&& profile) {
           return series.Add(i, std::move(profile),
                             options.times.empty() ? std::nullopt : std::optional<int64_t>(options.times[i]));

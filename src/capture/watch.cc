@@ -223,7 +223,6 @@ class Watch {
   StatusOr<Profile> Decode(const std::string& body, const std::string& name) const {
     LoadOptions check;
     check.limits = options_.pipeline.load.limits;
-    check.samples_on_wire = true;  // its samples are read once, by the fold
     return DecodeInput(InputBytes{body, 0}, name, check);
   }
 
@@ -326,12 +325,10 @@ bool Watch::Start() {
   }
   // Captures already in the directory start the series; one that cannot be
   // read or does not fit the others is named and left out.
-  LoadOptions load = options_.pipeline.load;
-  load.samples_on_wire = true;  // as Decode
   for (Instance& in : instances_) {
     const std::vector<std::string> saved = ListCaptures(options_.dir, in.name);
     for (const std::string& path : saved) {
-      auto profile = LoadProfile(path, load);
+      auto profile = LoadProfile(path, options_.pipeline.load);
       Status folded = profile.ok() ? in.series->Append(std::move(*profile)) : profile.status();
       if (!folded.ok()) PrintDiagnostic(err_, Warning("watch: left out of the series: " + folded.message()));
       if (folded.ok() && in.store) PushLast(in);  // stored once: what an earlier run could not push goes now
@@ -339,7 +336,7 @@ bool Watch::Start() {
     PrintDiagnostics(err_, in.series->TakeNotes());
     if (in.goroutines)
       for (const std::string& path : ListCaptures(Subdir("goroutines"), in.name)) {
-        auto profile = LoadProfile(path, load);
+        auto profile = LoadProfile(path, options_.pipeline.load);
         Status folded = profile.ok() ? in.goroutines->Append(std::move(*profile)) : profile.status();
         if (!folded.ok()) PrintDiagnostic(err_, Warning("watch: left out of the series: " + folded.message()));
       }

@@ -164,7 +164,6 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
   if (Status s = CheckStdinOnce(paths); !s.ok()) return ExitFor(s, err);
   auto options = MakeLoadOptions(limit_flags);
   if (!options.ok()) return ExitFor(options.status(), err);
-  options->samples_on_wire = true;  // each sample is read once, by Summarize
   // Each profile is printed as soon as it is read: a bad file further on
   // still leaves what could be read on the output, then its error.
   Symbolizer symbolizer(limit_flags.Symbolize());
@@ -391,10 +390,8 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
     return ExitFor(Status::UsageError(fmt::format("--times has {} for {} captures", pipeline->times.size(), captures)),
                    err);
   size_t pushed = 0, held = 0;
-  LoadOptions load = pipeline->load;
-  load.samples_on_wire = true;  // read once, by the fold
   Status status = LoadEach(
-      pipeline->profiles, load,
+      pipeline->profiles, pipeline->load,
       [&](size_t i, Profile&& profile) -> Status {
         // A series of one capture: the same fold as a trend's. A fleet's
         // series are in time: a capture without one is refused.

@@ -25,9 +25,11 @@ struct LoadOptions {
   Limits limits;  // a gzip bomb or a hostile file stops at these
   // 0: one thread per core.
   unsigned threads = 0;
-  // pprof protobufs keep their samples on the wire (Profile::wire): for a
-  // stage that reads each sample once (folding a series), not inspect.
-  bool samples_on_wire = false;
+  // pprof protobufs keep their samples on the wire (Profile::wire), read one
+  // at a time through input/sample_reader.h: every stage reads each sample
+  // once (the fold, inspect). False: decoded into Profile's sample arrays
+  // (tests that look at them, a fuzz target that copies them).
+  bool samples_on_wire = true;
   // How a URL argument is read (the command line hands in the HTTP client
   // of the capture layer); empty: URLs are refused with what to do instead.
   std::function<StatusOr<std::string>(const std::string& url)> fetch;

@@ -80,6 +80,7 @@ int RunParser(const uint8_t* data, size_t size, Parse parse) {
 int FuzzProfile(const uint8_t* data, size_t size) {
   LoadOptions options;
   options.limits = FuzzLimits();
+  options.samples_on_wire = false;
   // Samples left on the wire are checked as decoded ones are: the same
   // verdict, the same message, and a series of them folds.
   LoadOptions on_wire = options;
@@ -132,6 +133,7 @@ int FuzzLongSeries(const uint8_t* data, size_t size) {
   const uint8_t* pattern = data + 2;
   LoadOptions options;
   options.limits = FuzzLimits();
+  options.samples_on_wire = false;  // its sample arrays are copied below
   const size_t at = 2 + kLongSeriesPattern;
   auto base = DecodeInput(InputBytes{std::string(reinterpret_cast<const char*>(data + at), size - at), 1000000000},
                           "fuzz", options);
