@@ -64,10 +64,7 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
   }
   // A sample with no call stack folds into the "(no stack)" frame, interned
   // here: resolving must not change the frame table.
-  if (profile.wire ? profile.wire->any_without_stack
-                   : std::any_of(profile.samples.begin(), profile.samples.end(),
-                                 [](const Sample& s) { return s.num_locations == 0; }))
-    no_stack_ = intern(kNoStackName, "", 0);
+  if (profile.AnyWithoutStack()) no_stack_ = intern(kNoStackName, "", 0);
 }
 
 void SampleResolver::Resolve(size_t chunk, const FrameFilters& filters, ResolvedChunk& out) const {

@@ -7,6 +7,7 @@
 // flat arrays sliced per sample to avoid one allocation per sample or frame.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -189,6 +190,11 @@ struct Profile {
     std::vector<int64_t> totals(sample_types.size(), 0);
     for (size_t i = 0; i < values.size(); ++i) totals[i % sample_types.size()] += values[i];
     return totals;
+  }
+  // Whether a sample has no location (no call stack).
+  bool AnyWithoutStack() const {
+    if (wire) return wire->any_without_stack;
+    return std::any_of(samples.begin(), samples.end(), [](const Sample& s) { return s.num_locations == 0; });
   }
   // Whether a value of sample type `type` is below 0.
   bool AnyNegative(size_t type) const {
