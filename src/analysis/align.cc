@@ -9,6 +9,7 @@
 
 #include "analysis/sample_resolver.h"
 #include "base/huge_pages.h"
+#include "base/splitmix.h"
 #include "base/two_stage.h"
 #include "model/profile_kind.h"
 
@@ -133,19 +134,20 @@ uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, 
     file = "";
     line = 0;
   }
-  std::string key;
-  key.reserve(function.size() + file.size() + 24);
-  key.append(function).push_back('\0');
-  key.append(file).push_back('\0');
-  key.append(std::to_string(line));
-  auto [it, inserted] = frame_ids_.try_emplace(std::move(key), static_cast<uint32_t>(result_.frames.size()));
-  if (inserted) {
+  const std::hash<std::string_view> hash;
+  const uint64_t h = SplitMix64(hash(function) ^ SplitMix64(hash(file) + static_cast<uint64_t>(line)));
+  const auto next = static_cast<uint32_t>(result_.frames.size());
+  const uint32_t id = frame_ids_.FindOrInsert(h, next, [&](uint32_t f) {
+    const AlignedFrame& frame = result_.frames[f];
+    return frame.line == line && frame.function == function && frame.file == file;
+  });
+  if (id == next) {
     result_.frames.push_back(AlignedFrame{std::string(function), std::string(file), line});
     const AlignedFrame& frame = result_.frames.back();
     frame_focus_.push_back(options_.focus && FrameMatches(frame, *options_.focus));
     frame_ignore_.push_back(options_.ignore && FrameMatches(frame, *options_.ignore));
   }
-  return it->second;
+  return id;
 }
 
 uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h) {

@@ -22,10 +22,10 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "analysis/site_table.h"
+#include "base/id_table.h"
 #include "base/packed_series.h"
 #include "base/regex.h"
 #include "base/status.h"
@@ -271,10 +271,10 @@ class Aligner {
   int value_index_ = -1, objects_index_ = -1;
   int alloc_value_index_ = -1, alloc_objects_index_ = -1;
 
-  std::unordered_map<std::string, uint32_t> frame_ids_;  // key: function \0 file \0 line
-  std::vector<int8_t> frame_focus_;                      // per frame: matches focus
-  std::vector<int8_t> frame_ignore_;                     // per frame: matches ignore
-  SiteTable site_table_;                                 // sites by stack
+  IdTable frame_ids_;                 // frames by (function, file, line): ids into result_.frames
+  std::vector<int8_t> frame_focus_;   // per frame: matches focus
+  std::vector<int8_t> frame_ignore_;  // per frame: matches ignore
+  SiteTable site_table_;              // sites by stack
   // Per site, per capture (capacity_ a site): 1 when a sample of the capture
   // folded into the site. Kept only for appended tables, where a capture can
   // be removed and its sites with it.
