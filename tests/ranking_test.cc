@@ -36,7 +36,8 @@ TEST(RankingTest, EqualsAPlainComparatorSort) {
     for (size_t d = 0; d < depth; ++d)
       stacks[i].push_back(d < 5 ? static_cast<uint32_t>(d) : static_cast<uint32_t>(random() % 300));
     if (i > 0 && random() % 10 == 0) stacks[i] = stacks[i - 1];  // equal stacks: the node order decides
-    nodes[i].stack = stacks[i];
+    aligned.sites.emplace_back();
+    aligned.sites.back().frames = stacks[i];
     nodes[i].stats.score = static_cast<double>(random() % 5);
     nodes[i].stats.delta = static_cast<double>(random() % 7) - 3;
     nodes[i].stats.trend_class = classes[random() % 7];
@@ -48,7 +49,8 @@ TEST(RankingTest, EqualsAPlainComparatorSort) {
       const AlignedFrame& x = aligned.frames[f];
       return std::make_tuple(x.function, x.file, x.line);
     };
-    return std::lexicographical_compare(a.stack.begin(), a.stack.end(), b.stack.begin(), b.stack.end(),
+    const std::vector<uint32_t>&sa = stacks[a.site_index], &sb = stacks[b.site_index];
+    return std::lexicographical_compare(sa.begin(), sa.end(), sb.begin(), sb.end(),
                                         [&](uint32_t x, uint32_t y) { return name(x) < name(y); });
   };
   std::vector<TrendNode> expected = nodes;
@@ -60,7 +62,7 @@ TEST(RankingTest, EqualsAPlainComparatorSort) {
   });
   for (size_t threads : {1u, 2u, 4u}) {
     std::vector<TrendNode> ranked = nodes;
-    Rank(ranked, frame_order, threads);
+    Rank(ranked, aligned, frame_order, threads);
     ASSERT_EQ(ranked.size(), expected.size());
     for (size_t i = 0; i < ranked.size(); ++i) {
       ASSERT_EQ(ranked[i].site_index, expected[i].site_index) << "position " << i << ", " << threads << " threads";

@@ -355,7 +355,7 @@ TEST(RankingTest, TiedSitesOfALargeProfileAreOrderedByTheirFramesNames) {
   ASSERT_EQ(t.sites.size(), made);
   auto names = [&](const TrendNode& n) {
     std::vector<std::string> out;
-    for (uint32_t f : n.stack) out.push_back(t.aligned.frames[f].function);
+    for (uint32_t f : NodeStack(t.aligned, n)) out.push_back(t.aligned.frames[f].function);
     return out;
   };
   size_t checked = 0;
@@ -409,7 +409,7 @@ TEST(RankingTest, TiedDeepStacksAreOrderedByNamesAcrossSortPasses) {
   ASSERT_EQ(t.sites.size(), stacks.size());
   for (size_t i = 0; i < t.sites.size(); ++i) {
     std::vector<std::string> names;
-    for (uint32_t f : t.sites[i].stack) names.push_back(std::string(t.aligned.frames[f].function));
+    for (uint32_t f : NodeStack(t.aligned, t.sites[i])) names.push_back(std::string(t.aligned.frames[f].function));
     ASSERT_EQ(names, stacks[i]) << "at rank " << i + 1;
   }
 }

@@ -96,8 +96,8 @@ StatusOr<std::vector<Regex>> Compile(const std::vector<std::string>& patterns, s
 }
 
 bool Matches(const AlignedProfiles& aligned, const TrendNode& node, const Regex& re) {
-  return std::any_of(node.stack.begin(), node.stack.end(),
-                     [&](uint32_t f) { return FrameMatches(aligned.frames[f], re); });
+  const std::span<const uint32_t> stack = NodeStack(aligned, node);
+  return std::any_of(stack.begin(), stack.end(), [&](uint32_t f) { return FrameMatches(aligned.frames[f], re); });
 }
 
 bool MatchesAny(const AlignedProfiles& aligned, const TrendNode& node, const std::vector<Regex>& res) {

@@ -82,19 +82,23 @@ void FindContinuations(std::vector<TrendNode>& sites, const AlignedProfiles& ali
   // prefix of its callee's).
   std::map<std::vector<uint32_t>, size_t> grew_by_stack;
   for (size_t i = 0; i < sites.size(); ++i)
-    if (Grew(sites[i])) grew_by_stack.emplace(std::vector<uint32_t>(sites[i].stack.begin(), sites[i].stack.end()), i);
+    if (Grew(sites[i])) {
+      const std::span<const uint32_t> stack = NodeStack(aligned, sites[i]);
+      grew_by_stack.emplace(std::vector<uint32_t>(stack.begin(), stack.end()), i);
+    }
   if (grew_by_stack.empty()) return;
   for (size_t a = 0; a < sites.size(); ++a) {
     TrendNode& callee = sites[a];
     const std::optional<size_t> stopped = StoppedAt(callee, captures);
-    if (!stopped || callee.stack.size() < 2) continue;
+    const std::span<const uint32_t> stack = NodeStack(aligned, callee);
+    if (!stopped || stack.size() < 2) continue;
     // The nearest caller's site that grew: the stack without one leaf frame,
     // then two, ... up to kMaxInlined (a JIT inlines a few levels; a deep
     // stack must not make this quadratic).
     constexpr size_t kMaxInlined = 8;
-    const size_t shortest = callee.stack.size() > kMaxInlined ? callee.stack.size() - kMaxInlined : 1;
-    for (size_t keep = callee.stack.size() - 1; keep >= shortest; --keep) {
-      auto it = grew_by_stack.find(std::vector<uint32_t>(callee.stack.begin(), callee.stack.begin() + keep));
+    const size_t shortest = stack.size() > kMaxInlined ? stack.size() - kMaxInlined : 1;
+    for (size_t keep = stack.size() - 1; keep >= shortest; --keep) {
+      auto it = grew_by_stack.find(std::vector<uint32_t>(stack.begin(), stack.begin() + keep));
       if (it == grew_by_stack.end()) continue;
       TrendNode& caller = sites[it->second];
       if (caller.continues) break;

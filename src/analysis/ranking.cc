@@ -34,10 +34,11 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
 // order into one key array, so every comparison is of integers in cache.
 // (Comparing whole stacks read two stacks per comparison, and most stacks
 // share their first frames: main, runtime.)
-std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order) {
+std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const AlignedProfiles& aligned,
+                                     const std::vector<uint32_t>& frame_order) {
   const size_t n = nodes.size();
   std::vector<std::span<const uint32_t>> stacks(n);
-  for (size_t i = 0; i < n; ++i) stacks[i] = nodes[i].stack;
+  for (size_t i = 0; i < n; ++i) stacks[i] = NodeStack(aligned, nodes[i]);
   // A frame's digit is its rank + 1; 0: the stack has ended.
   const int bits = std::max(1, static_cast<int>(std::bit_width(frame_order.size())));
   const size_t per_pass = static_cast<size_t>(64 / bits);
@@ -87,12 +88,13 @@ std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const 
   return position;
 }
 
-void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order, size_t threads) {
+void Rank(std::vector<TrendNode>& nodes, const AlignedProfiles& aligned, const std::vector<uint32_t>& frame_order,
+          size_t threads) {
   // Sort small keys rather than the nodes: the nodes that grew first (so the
   // text table's rows are a prefix of every output's list), then by score,
   // then growth, then the stack's frame names (its position among the
   // nodes' stacks).
-  const std::vector<uint32_t> stack_position = StackPositions(nodes, frame_order);
+  const std::vector<uint32_t> stack_position = StackPositions(nodes, aligned, frame_order);
   struct Key {
     double score, delta;
     uint32_t stack_position, index;

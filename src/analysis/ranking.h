@@ -16,10 +16,13 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned);
 
 // Each node's position when the nodes are sorted by stack, root first,
 // frame by frame in frame_order, a stack before the longer ones it begins.
-std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order);
+// (A node's stack: NodeStack; nodes are sites of `aligned` or its functions.)
+std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const AlignedProfiles& aligned,
+                                     const std::vector<uint32_t>& frame_order);
 
 // Sorts `nodes` into rank order (sorting on `threads` threads) and numbers
 // them 1, 2, 3, ...
-void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& frame_order, size_t threads);
+void Rank(std::vector<TrendNode>& nodes, const AlignedProfiles& aligned, const std::vector<uint32_t>& frame_order,
+          size_t threads);
 
 }  // namespace pprof_trend

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analysis/statistics.h"
+#include "base/compact_optional.h"
 
 namespace pprof_trend {
 
@@ -27,10 +28,10 @@ std::string_view TrendClassName(TrendClass c);
 
 struct SeriesStats {
   double first = 0, last = 0, delta = 0;
-  double within = 0;              // the growth within each process, summed (= delta without a restart)
-  std::optional<double> per_day;  // Theil-Sen slope per day; none without capture times
-  double robust_growth = 0;       // Theil-Sen slope * the span of the series
-  double kendall_tau = 0;         // in [-1, 1]; noise-level changes are ties
+  double within = 0;         // the growth within each process, summed (= delta without a restart)
+  OptionalDouble per_day;    // Theil-Sen slope per day; none without capture times
+  double robust_growth = 0;  // Theil-Sen slope * the span of the series
+  double kendall_tau = 0;    // in [-1, 1]; noise-level changes are ties
   int steps_up = 0, steps_down = 0, steps = 0;
   TrendClass trend_class = TrendClass::kStable;
   double score = 0;
@@ -43,7 +44,7 @@ struct SeriesStats {
   // (analysis/discoveries). Every class that counts as growth needs it.
   bool beyond_noise = false;
   // kStep: the capture the step up arrived in (0-based).
-  std::optional<uint32_t> step_capture;
+  OptionalIndex step_capture;
 };
 
 // Whether a series of these statistics counts as having grown: growing,

@@ -131,7 +131,6 @@ void FillSites(const FillContext& ctx, TrendResult& result, bool parallel) {
       TrendNode& node = result.sites[s];
       node.kind = TrendNode::Kind::kSite;
       node.site_index = static_cast<uint32_t>(s);
-      node.stack = site.frames;  // a view into the arenas, which move with `aligned` into the result
       node.name_frame = NamingFrame(site.frames, ctx.is_allocator);
       site.values.DecodeTo(values.data());
       site.objects.DecodeTo(objects.data());
@@ -179,8 +178,6 @@ SitesByLeaf GroupByLeaf(const AlignedProfiles& aligned) {
 void FillFunctions(const FillContext& ctx, TrendResult& result) {
   const AlignedProfiles& aligned = ctx.aligned;
   const size_t n = aligned.captures.size(), num_frames = aligned.frames.size(), num_sites = aligned.sites.size();
-  result.frame_ids.resize(num_frames);
-  for (uint32_t f = 0; f < num_frames; ++f) result.frame_ids[f] = f;
   std::vector<uint32_t> function_frames;
   {
     std::vector<char> in_a_stack(num_frames, 0);
@@ -221,7 +218,6 @@ void FillFunctions(const FillContext& ctx, TrendResult& result) {
       }
       TrendNode& node = result.functions[k];
       node.kind = TrendNode::Kind::kFunction;
-      node.stack = std::span<const uint32_t>(&result.frame_ids[f], 1);
       node.name_frame = f;
       ctx.statistics.Fill(node, NodeBuild{values, objects, sizes.sizes, sizes.incomplete, alloc_values, alloc_objects});
     }
@@ -258,13 +254,13 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   ThreadErrors rank_errors;
   std::jthread rank_sites;  // joins on every way out of this scope
   if (parallel) {
-    rank_sites = std::jthread(rank_errors.Guard([&] { Rank(result.sites, frame_order, ctx.threads); }));
+    rank_sites = std::jthread(rank_errors.Guard([&] { Rank(result.sites, aligned, frame_order, ctx.threads); }));
   } else {
-    Rank(result.sites, frame_order, 1);
+    Rank(result.sites, aligned, frame_order, 1);
   }
   FillFunctions(ctx, result);
   result.function_discoveries = ControlFalseDiscoveries(result.functions);
-  Rank(result.functions, frame_order, ctx.threads);
+  Rank(result.functions, aligned, frame_order, ctx.threads);
   if (rank_sites.joinable()) rank_sites.join();
   rank_errors.Rethrow();
   // Step 5: the captures' totals.

@@ -43,39 +43,32 @@ struct SizeGrowth {
   double delta_objects = 0, delta_bytes = 0;
 };
 
+// (Fields ordered so that one is kept for every site and function with
+// no padding between them: sizeof is checked in trend_test.)
 struct ObjectSizeEvidence {
-  std::optional<double> bytes_per_object;  // the figure to print
-  bool exact = false;                      // from a single `bytes` label shared by every sample
-  std::optional<double> regression;        // Δbytes/Δobjects fit, shown as cross-check
-  std::vector<int64_t> label_sizes;        // distinct `bytes` label values seen
-  bool objects_estimated = false;          // object counts come from scaled samples
+  OptionalDouble bytes_per_object;   // the figure to print
+  OptionalDouble regression;         // Δbytes/Δobjects fit, shown as cross-check
+  std::vector<int64_t> label_sizes;  // distinct `bytes` label values seen
+  bool exact = false;                // from a single `bytes` label shared by every sample
+  bool objects_estimated = false;    // object counts come from scaled samples
+  // The probability that one object is sampled (1: exact counts), for the
+  // per-capture intervals (ObjectsError95).
   double sample_probability = 1;
   // Sites of several object sizes: the growth split by size, largest |bytes|
   // first; the first one is the dominant size shown as bytes_per_object
   // (exact). Sites of one size keep it in single_size (no vector per site).
   std::vector<SizeGrowth> by_size;
   std::optional<int64_t> single_size;
-  // The probability that one object is sampled (1: exact counts), for the
-  // per-capture intervals (ObjectsError95).
 };
 
+// One for every site and every function of a profile: the largest record
+// of the trend stage (fields ordered for no padding; sizeof is checked in
+// trend_test).
 struct TrendNode {
-  enum class Kind { kSite, kFunction };
+  enum class Kind : uint8_t { kSite, kFunction };
   Kind kind = Kind::kSite;
-  uint32_t site_index = 0;  // sites: index into AlignedProfiles::sites
-  // Frames root first (a function node: just its frame); a view into the
-  // TrendResult's aligned sites (or its frame id table), valid as long as it.
-  std::span<const uint32_t> stack;
-  uint32_t name_frame = 0;  // the frame that names the node
-  // No series: a long series of every node would be the largest thing in
-  // memory; SeriesOf makes them for the nodes an output shows.
-  SeriesStats stats;
-  double delta_objects = 0;
-  double delta_objects_within = 0;  // summed within each process (= delta_objects without a restart)
-  // Half-width of the 95% interval of delta_objects and stats.delta when
-  // they are estimates from sampled counts (none when exact).
-  std::optional<double> delta_objects_error95, delta_error95;
-  ObjectSizeEvidence size;
+  uint32_t site_index = 0;  // sites: index into AlignedProfiles::sites (its frames: NodeStack)
+  uint32_t name_frame = 0;  // the frame that names the node (a function node: its one frame)
   // 1-based within its kind: the nodes that grew (Grew) first, then the
   // rest, each by score. Every output lists nodes in this order, so rank N
   // is the same node in the text table, JSON, HTML and check.
@@ -85,12 +78,28 @@ struct TrendNode {
   uint32_t unknown = 0;
   // A site whose growth or shrinkage a sibling's (same function, same object
   // size) offsets: the largest such sibling (analysis/moves; its site index).
-  std::optional<uint32_t> moved_with;
+  OptionalIndex moved_with;
   // One leak shown as two sites (analysis/moves: a JIT inlined the site's
   // function into its caller): the site that took over its growth, or the
   // one whose growth it took over. (Their ranks are the Report's rows'.)
-  std::optional<uint32_t> continued_by, continues;
+  OptionalIndex continued_by, continues;
+  // No series: a long series of every node would be the largest thing in
+  // memory; SeriesOf makes them for the nodes an output shows.
+  SeriesStats stats;
+  double delta_objects = 0;
+  double delta_objects_within = 0;  // summed within each process (= delta_objects without a restart)
+  // Half-width of the 95% interval of delta_objects and stats.delta when
+  // they are estimates from sampled counts (none when exact).
+  OptionalDouble delta_objects_error95, delta_error95;
+  ObjectSizeEvidence size;
 };
+
+// A node's frames, root first: a site's stack, or a function node's one
+// frame (a view into `aligned` or into the node, valid as long as they are).
+inline std::span<const uint32_t> NodeStack(const AlignedProfiles& aligned, const TrendNode& node) {
+  if (node.kind == TrendNode::Kind::kFunction) return {&node.name_frame, 1};
+  return aligned.sites[node.site_index].frames;
+}
 
 // Whether a node counts as having grown (the table's rows): growing,
 // plateaued, step, new, or fluctuating with a net gain beyond the noise.
@@ -146,7 +155,6 @@ struct TrendResult {
   double total_delta_objects = 0;
   std::vector<TrendNode> sites;      // ranked
   std::vector<TrendNode> functions;  // ranked
-  std::vector<uint32_t> frame_ids;   // 0, 1, 2, ...: what function nodes' stacks view
   // Which process each capture comes from. With the cumulative alloc_*
   // types a series is known to be one process until a total falls: a
   // restart. Without them: unknown, and captures are treated as independent

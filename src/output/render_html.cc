@@ -71,12 +71,12 @@ void WriteSite(JsonWriter& w, const TrendResult& t, const ReportRow& row, const 
   w.String(ResidencePhrase(n, residence));
   w.Key("stack");
   std::vector<int64_t> stack;
-  for (uint32_t f : n.stack) stack.push_back(frames.Index(f));
+  for (uint32_t f : NodeStack(t.aligned, n)) stack.push_back(frames.Index(f));
   w.IntArray(stack);
   w.Key("lines");
   const AlignedSite& site = t.aligned.sites[n.site_index];
   std::vector<int64_t> lines;
-  for (size_t i = 0; i < n.stack.size(); ++i) lines.push_back(SiteFrameLine(t.aligned, site, i));
+  for (size_t i = 0; i < site.frames.size(); ++i) lines.push_back(SiteFrameLine(t.aligned, site, i));
   w.IntArray(lines);
   const RowCells& cells = row.cells;
   w.Key("display");

@@ -270,8 +270,9 @@ void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const No
   }
   w.Key("stack");
   w.BeginArray();
-  for (size_t i = 0; i < n.stack.size(); ++i) {
-    const AlignedFrame& f = a.frames[n.stack[i]];
+  const std::span<const uint32_t> stack = NodeStack(a, n);
+  for (size_t i = 0; i < stack.size(); ++i) {
+    const AlignedFrame& f = a.frames[stack[i]];
     w.BeginObject();
     w.Key("function");
     w.String(f.function);

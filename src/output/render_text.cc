@@ -345,23 +345,24 @@ std::string Paths(const Report& r) {
       out += fmt::format("      {}\n", residence);
     if (const std::string linked = LinkedSitePhrase(r, row); !linked.empty()) out += fmt::format("      {}\n", linked);
     const AlignedSite& site = a.sites[n.site_index];
+    const std::span<const uint32_t> stack = NodeStack(a, n);
     // A one-frame site without a file (a .NET type) has no path to show.
-    if (n.stack.size() == 1 && a.frames[n.stack[0]].file.empty()) {
-      if (a.frames[n.stack[0]].function == kNoStackName)
+    if (stack.size() == 1 && a.frames[stack[0]].file.empty()) {
+      if (a.frames[stack[0]].function == kNoStackName)
         out += "        (the profiles recorded these samples without a call stack)\n";
       continue;
     }
     // Very deep stacks (recursion) show their root and leaf ends.
     constexpr size_t kRootFrames = 10, kLeafFrames = 20;
-    const size_t skip_from = n.stack.size() > kRootFrames + kLeafFrames + 1 ? kRootFrames : n.stack.size();
-    const size_t skip_to = n.stack.size() - kLeafFrames;
-    for (size_t f = 0; f < n.stack.size(); ++f) {
+    const size_t skip_from = stack.size() > kRootFrames + kLeafFrames + 1 ? kRootFrames : stack.size();
+    const size_t skip_to = stack.size() - kLeafFrames;
+    for (size_t f = 0; f < stack.size(); ++f) {
       if (f == skip_from) {
         out += fmt::format("        ... {} frames ...\n", skip_to - skip_from);
         f = skip_to - 1;
         continue;
       }
-      const AlignedFrame& frame = a.frames[n.stack[f]];
+      const AlignedFrame& frame = a.frames[stack[f]];
       out += fmt::format("        {:<50}  {}\n", FitWidth(ShortenFunctionName(TerminalSafe(frame.function)), 50),
                          FitWidth(FrameLocation(a, site, f), 60));
     }

@@ -114,25 +114,28 @@ namespace {
 // then the frames below the naming frame one level further down: a frame
 // that only one undecided site has there, and that no site of the group was
 // told apart by yet, tells that site apart. What is left is numbered.
-void TellApartOneGroup(std::vector<const TrendNode*> group, std::unordered_map<uint32_t, ToldApart>& out) {
+void TellApartOneGroup(const AlignedProfiles& aligned, std::vector<const TrendNode*> group,
+                       std::unordered_map<uint32_t, ToldApart>& out) {
   constexpr uint32_t kNone = UINT32_MAX;
   struct Undecided {
     const TrendNode* node;
-    size_t position;  // of the naming frame in node->stack
+    std::span<const uint32_t> stack;
+    size_t position;  // of the naming frame in stack
   };
   std::vector<Undecided> undecided;
   for (const TrendNode* n : group) {
-    size_t position = n->stack.size();
-    while (position > 0 && n->stack[position - 1] != n->name_frame) --position;
-    undecided.push_back({n, position > 0 ? position - 1 : 0});
+    const std::span<const uint32_t> stack = NodeStack(aligned, *n);
+    size_t position = stack.size();
+    while (position > 0 && stack[position - 1] != n->name_frame) --position;
+    undecided.push_back({n, stack, position > 0 ? position - 1 : 0});
   }
   std::vector<uint32_t> used;
   for (bool below : {false, true}) {
     for (size_t step = 1; !undecided.empty(); ++step) {
       auto frame = [&](const Undecided& u) {
-        if (u.node->stack.empty()) return kNone;
-        if (!below) return u.position >= step ? u.node->stack[u.position - step] : kNone;
-        return u.position + step < u.node->stack.size() ? u.node->stack[u.position + step] : kNone;
+        if (u.stack.empty()) return kNone;
+        if (!below) return u.position >= step ? u.stack[u.position - step] : kNone;
+        return u.position + step < u.stack.size() ? u.stack[u.position + step] : kNone;
       };
       std::vector<uint32_t> frames;
       for (const Undecided& u : undecided) frames.push_back(frame(u));
@@ -154,12 +157,13 @@ void TellApartOneGroup(std::vector<const TrendNode*> group, std::unordered_map<u
 
 }  // namespace
 
-std::unordered_map<uint32_t, ToldApart> TellApartSitesOfOneName(std::span<const TrendNode* const> sites) {
+std::unordered_map<uint32_t, ToldApart> TellApartSitesOfOneName(const AlignedProfiles& aligned,
+                                                                std::span<const TrendNode* const> sites) {
   std::unordered_map<uint32_t, std::vector<const TrendNode*>> by_name;
   for (const TrendNode* n : sites) by_name[n->name_frame].push_back(n);
   std::unordered_map<uint32_t, ToldApart> out;
   for (auto& [frame, group] : by_name)
-    if (group.size() > 1) TellApartOneGroup(std::move(group), out);
+    if (group.size() > 1) TellApartOneGroup(aligned, std::move(group), out);
   return out;
 }
 
@@ -273,8 +277,8 @@ namespace {
 // a heap site gives its object size and count).
 void FillGoroutineRow(const TrendResult& trend, const TrendNode& node, ReportRow& row) {
   std::vector<std::string_view> leaf_first;
-  for (auto it = node.stack.rbegin(); it != node.stack.rend(); ++it)
-    leaf_first.push_back(trend.aligned.frames[*it].function);
+  const std::span<const uint32_t> stack = NodeStack(trend.aligned, node);
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it) leaf_first.push_back(trend.aligned.frames[*it].function);
   row.wait_reason = std::string(GoroutineWaitReason(leaf_first));
   row.stack_bytes_at_least = std::max(0.0, node.stats.last) * GoroutineStackBytes(trend).bytes_each;
   row.cells.bytes_per_object = FormatBytes(row.stack_bytes_at_least);
@@ -365,7 +369,7 @@ std::vector<FlameNode> BuildFlame(const TrendResult& t, double min_share) {
     int at = 0;
     auto add = [&](FlameNode& n) { (d > 0 ? n.grew : n.shrank) += d; };
     add(nodes[0]);
-    for (uint32_t f : s.stack) {
+    for (uint32_t f : NodeStack(t.aligned, s)) {
       uint64_t key = (static_cast<uint64_t>(at) << 32) | f;
       auto [it, inserted] = children.try_emplace(key, static_cast<int>(nodes.size()));
       if (inserted) nodes.push_back(FlameNode{f, at, 0, 0});
@@ -401,7 +405,7 @@ Report BuildReport(const TrendResult& trend, ReportOptions options) {
   const size_t cap = report.options.listed_per_kind;
   report.listed_sites = Listed(trend.sites, std::max(cap, report.options.html_sites));
   report.listed_functions = Listed(trend.functions, cap);
-  report.told_apart_by = TellApartSitesOfOneName(report.listed_sites);
+  report.told_apart_by = TellApartSitesOfOneName(trend.aligned, report.listed_sites);
   if (std::any_of(trend.sites.begin(), trend.sites.end(),
                   [](const TrendNode& n) { return n.moved_with || n.continued_by || n.continues; })) {
     report.rank_of_site.assign(trend.sites.size(), 0);

@@ -199,7 +199,8 @@ std::string RowName(const Report& report, const TrendNode& node, bool shorten);
 
 // For each group of `sites` (the listed ones: what any output prints) whose
 // names agree, what tells each apart (Report::told_apart_by).
-std::unordered_map<uint32_t, ToldApart> TellApartSitesOfOneName(std::span<const TrendNode* const> sites);
+std::unordered_map<uint32_t, ToldApart> TellApartSitesOfOneName(const AlignedProfiles& aligned,
+                                                                std::span<const TrendNode* const> sites);
 
 // The line a frame of a site is shown with ("github.com/x/main.go:42").
 std::string FrameLocation(const AlignedProfiles& aligned, const AlignedSite& site, size_t frame_position);
