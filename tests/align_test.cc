@@ -65,7 +65,7 @@ TEST(AlignTest, SitesAlignByNameAcrossRebuilds) {
   EXPECT_FALSE(leak->sizes_incomplete);
   // Root first.
   EXPECT_EQ(a.frames[leak->frames.front()].function, "runtime.main");
-  EXPECT_EQ(Vec(leak->example_lines), (std::vector<int64_t>{250, 5, 10}));
+  EXPECT_EQ(Vec(leak->example_lines()), (std::vector<int64_t>{250, 5, 10}));
 }
 
 TEST(AlignTest, ASiteMissingFromACaptureIsZeroThere) {
@@ -250,8 +250,8 @@ std::map<std::vector<std::string>, std::vector<std::vector<int64_t>>> Series(con
     std::vector<std::string> key;
     for (uint32_t f : site.frames) key.push_back(a.frames[f].function + "|" + a.frames[f].file);
     auto& series = out[key];
-    series = {Vec(site.values),        Vec(site.objects),       Vec(site.alloc_values),
-              Vec(site.alloc_objects), Vec(site.example_lines), site.object_sizes.ToVector()};
+    series = {Vec(site.values),        Vec(site.objects),         Vec(site.alloc_values),
+              Vec(site.alloc_objects), Vec(site.example_lines()), site.object_sizes.ToVector()};
     for (const auto& c : site.size_classes) {
       series.push_back({c.size});
       series.push_back(Vec(c.values));
@@ -472,7 +472,7 @@ TEST(AlignTest, DeepInlinedLocationsGrowTheResolveBuffersMidSample) {
     std::vector<std::string> got_names;
     for (uint32_t f : site.frames) got_names.emplace_back(a.frames[f].function);
     EXPECT_EQ(got_names, want_names);
-    EXPECT_EQ(Vec(site.example_lines), want_lines);
+    EXPECT_EQ(Vec(site.example_lines()), want_lines);
   }
 }
 
@@ -539,6 +539,48 @@ TEST(SizeListTest, KeepsDistinctSizesInOrderUpToTheLimit) {
   EXPECT_EQ(copy.front(), 16);
   std::span<const int64_t> view = copy;
   EXPECT_EQ(view.size(), 3u);
+}
+
+// Every int64 is a size it can hold, the value that marks "empty" inline
+// too (a hostile `bytes` label), alone or among others.
+TEST(SizeListTest, HoldsAnySizeInSixteenBytes) {
+  static_assert(sizeof(SizeList) == 16);
+  for (int64_t extreme : {INT64_MIN, INT64_MAX, int64_t{0}, int64_t{-1}}) {
+    SizeList sizes;
+    EXPECT_TRUE(sizes.Insert(extreme, 4));
+    EXPECT_FALSE(sizes.empty());
+    EXPECT_EQ(sizes.ToVector(), (std::vector<int64_t>{extreme}));
+    const SizeList copy = sizes;
+    EXPECT_EQ(copy.size(), 1u);
+    EXPECT_EQ(copy.front(), extreme);
+    EXPECT_TRUE(sizes.Insert(7, 4));
+    EXPECT_EQ(sizes.size(), 2u);
+    EXPECT_TRUE(sizes.Insert(extreme, 4));  // already there
+    EXPECT_EQ(sizes.size(), 2u);
+  }
+}
+
+// One AlignedSite is kept for every distinct stack: a field added to it
+// costs memory on every site of a large profile (the README's limits
+// section gives the per-site figure). Growing it should be a decision.
+TEST(AlignTest, ASiteStaysSmall) { EXPECT_LE(sizeof(AlignedSite), 264u); }
+
+TEST(RareVectorTest, IsEmptyUntilPushedAndCopiesDeeply) {
+  static_assert(sizeof(RareVector<int>) == sizeof(void*));
+  RareVector<std::string> v;
+  EXPECT_TRUE(v.empty());
+  EXPECT_EQ(v.size(), 0u);
+  EXPECT_EQ(v.begin(), v.end());
+  v.push_back("a");
+  v.push_back("b");
+  RareVector<std::string> copy = v;
+  copy[0] = "c";
+  EXPECT_EQ(v[0], "a");
+  EXPECT_EQ(std::vector<std::string>(copy.begin(), copy.end()), (std::vector<std::string>{"c", "b"}));
+  RareVector<std::string> moved = std::move(copy);
+  EXPECT_EQ(moved.size(), 2u);
+  copy = v;
+  EXPECT_EQ(copy.size(), 2u);
 }
 
 }  // namespace

@@ -167,7 +167,7 @@ uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h
     site.alloc_values = PackedSeries::Zeros(folded_, num_captures_, true);
     site.alloc_objects = PackedSeries::Zeros(folded_, num_captures_, true);
   }
-  site.example_lines = result_.line_arena.Allocate(leaf_first.size());
+  site.example_lines_begin = result_.line_arena.Allocate(leaf_first.size()).data();
   result_.sites.push_back(std::move(site));
   if (appending_) presence_.resize(result_.sites.size() * capacity_, 0);
   site_table_.Insert(slot, id, h);
@@ -322,8 +322,8 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
     AlignedSite site = from;  // every field; the two views then point into the copy's arenas
     site.frames = copy.frame_arena.Allocate(from.frames.size());
     std::copy(from.frames.begin(), from.frames.end(), site.frames.begin());
-    site.example_lines = copy.line_arena.Allocate(from.example_lines.size());
-    std::copy(from.example_lines.begin(), from.example_lines.end(), site.example_lines.begin());
+    site.example_lines_begin = copy.line_arena.Allocate(from.frames.size()).data();
+    std::copy(from.example_lines().begin(), from.example_lines().end(), site.example_lines_begin);
     copy.sites.push_back(std::move(site));
   }
   OrderCaptures(copy, keep_argument_order);
@@ -400,10 +400,10 @@ void Aligner::FoldChunk(const ResolvedChunk& in, Capture& capture, size_t argume
     const int64_t magnitude = std::llabs(value);
     if (magnitude > site.example_value ||
         (magnitude == site.example_value &&
-         std::lexicographical_compare(lines.rbegin(), lines.rend(), site.example_lines.begin(),
-                                      site.example_lines.end()))) {
+         std::lexicographical_compare(lines.rbegin(), lines.rend(), site.example_lines().begin(),
+                                      site.example_lines().end()))) {
       site.example_value = magnitude;
-      std::copy(lines.rbegin(), lines.rend(), site.example_lines.begin());
+      std::copy(lines.rbegin(), lines.rend(), site.example_lines_begin);
     }
     if (value == 0 && objects == 0) continue;
     if (!r.size) {

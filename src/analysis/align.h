@@ -27,6 +27,7 @@
 #include "analysis/site_table.h"
 #include "base/id_table.h"
 #include "base/packed_series.h"
+#include "base/rare_vector.h"
 #include "base/regex.h"
 #include "base/status.h"
 #include "model/capture.h"
@@ -90,8 +91,9 @@ class BlockArena {
   size_t free_ = 0;
 };
 
-// Distinct object sizes in ascending order, the first held inline: most
-// sites have one, and a vector would cost them a heap block each.
+// Distinct object sizes in ascending order, in 16 bytes: a single size is
+// held inline (most sites have one, and a vector would cost them a heap
+// block each); more go to one heap block that starts with their count.
 class SizeList {
  public:
   SizeList() = default;
@@ -102,18 +104,21 @@ class SizeList {
     if (this != &other) Assign(std::span<const int64_t>(other));
     return *this;
   }
-  size_t size() const { return count_; }
-  bool empty() const { return count_ == 0; }
-  const int64_t* begin() const { return count_ <= 1 ? &one_ : many_.get(); }
-  const int64_t* end() const { return begin() + count_; }
+  size_t size() const {
+    if (many_) return static_cast<size_t>(many_[0]);
+    return one_ == kEmpty ? 0 : 1;
+  }
+  bool empty() const { return size() == 0; }
+  const int64_t* begin() const { return many_ ? many_.get() + 1 : &one_; }
+  const int64_t* end() const { return begin() + size(); }
   int64_t front() const { return *begin(); }
-  operator std::span<const int64_t>() const { return {begin(), count_}; }
+  operator std::span<const int64_t>() const { return {begin(), size()}; }
   std::vector<int64_t> ToVector() const { return {begin(), end()}; }
   // Adds `size` in order; false when it is new and `max` sizes are held.
   bool Insert(int64_t size, size_t max) {
     const int64_t* at = std::lower_bound(begin(), end(), size);
     if (at != end() && *at == size) return true;
-    if (count_ >= max) return false;
+    if (this->size() >= max) return false;
     std::vector<int64_t> sizes(begin(), end());
     sizes.insert(sizes.begin() + (at - begin()), size);
     Assign(sizes);
@@ -122,17 +127,21 @@ class SizeList {
 
  private:
   void Assign(std::span<const int64_t> sizes) {
-    count_ = static_cast<uint8_t>(sizes.size());
     many_.reset();
-    if (count_ == 1) one_ = sizes[0];
-    if (count_ > 1) {
-      many_ = std::make_unique<int64_t[]>(count_);
-      std::copy(sizes.begin(), sizes.end(), many_.get());
+    one_ = kEmpty;
+    if (sizes.size() == 1 && sizes[0] != kEmpty) {
+      one_ = sizes[0];
+    } else if (!sizes.empty()) {
+      many_ = std::make_unique<int64_t[]>(sizes.size() + 1);
+      many_[0] = static_cast<int64_t>(sizes.size());
+      std::copy(sizes.begin(), sizes.end(), many_.get() + 1);
     }
   }
-  int64_t one_ = 0;
-  std::unique_ptr<int64_t[]> many_;  // all of them, when there are two or more
-  uint8_t count_ = 0;
+  // Empty: no block, one_ == kEmpty. One size (other than kEmpty): no
+  // block, one_. Otherwise the block: the count, then the sizes.
+  static constexpr int64_t kEmpty = INT64_MIN;
+  int64_t one_ = kEmpty;
+  std::unique_ptr<int64_t[]> many_;
 };
 
 struct AlignedSite {
@@ -148,10 +157,12 @@ struct AlignedSite {
   // from. Empty when the profiles have no such types.
   PackedSeries alloc_values;
   PackedSeries alloc_objects;
-  // Line numbers (parallel to frames) of the largest sample folded into the
-  // site: at `functions` granularity a frame has no line of its own, and
-  // these show a reader where to look.
-  std::span<int32_t> example_lines;
+  // Line numbers (parallel to frames, as many) of the largest sample folded
+  // into the site: at `functions` granularity a frame has no line of its
+  // own, and these show a reader where to look. (In the arena; one pointer,
+  // the count is the frames'.)
+  int32_t* example_lines_begin = nullptr;
+  std::span<int32_t> example_lines() const { return {example_lines_begin, frames.size()}; }
   int64_t example_value = -1;
   // Distinct object sizes from the samples' numeric `bytes` label (Go heap
   // profiles key buckets by stack and object size). Up to kMaxSizes kept.
@@ -172,7 +183,7 @@ struct AlignedSite {
     int64_t folding_values = 0, folding_objects = 0;  // the Aligner's, see AlignedSite::folding
     uint32_t samples = 0;                             // as AlignedSite::samples, of this size
   };
-  std::vector<SizeClass> size_classes;
+  RareVector<SizeClass> size_classes;
   static constexpr int64_t kNoSizeYet = INT64_MIN;
   int64_t first_size = kNoSizeYet;  // the size of every sample so far, while size_classes is empty
   // The sums of the capture being folded (values, objects, alloc_values,
@@ -295,7 +306,7 @@ inline bool FrameMatches(const AlignedFrame& frame, const Regex& re) {
 inline int64_t SiteFrameLine(const AlignedProfiles& aligned, const AlignedSite& site, size_t i) {
   const int64_t own = aligned.frames[site.frames[i]].line;
   if (own != 0) return own;
-  return i < site.example_lines.size() ? site.example_lines[i] : 0;
+  return i < site.frames.size() ? site.example_lines_begin[i] : 0;
 }
 
 // Puts the captures in time order when every one has a time (unless
