@@ -167,7 +167,6 @@ uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h
     site.alloc_values = PackedSeries::Zeros(folded_, num_captures_, true);
     site.alloc_objects = PackedSeries::Zeros(folded_, num_captures_, true);
   }
-  site.example_lines_begin = result_.line_arena.Allocate(leaf_first.size()).data();
   result_.sites.push_back(std::move(site));
   if (appending_) presence_.resize(result_.sites.size() * capacity_, 0);
   site_table_.Insert(slot, id, h);
@@ -322,8 +321,15 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
     AlignedSite site = from;  // every field; the two views then point into the copy's arenas
     site.frames = copy.frame_arena.Allocate(from.frames.size());
     std::copy(from.frames.begin(), from.frames.end(), site.frames.begin());
-    site.example_lines_begin = copy.line_arena.Allocate(from.frames.size()).data();
-    std::copy(from.example_lines().begin(), from.example_lines().end(), site.example_lines_begin);
+    if (from.example_lines != nullptr && from.narrow_lines) {
+      const auto* lines = static_cast<const uint16_t*>(from.example_lines);
+      site.example_lines = copy.narrow_line_arena.Allocate(from.frames.size()).data();
+      std::copy(lines, lines + from.frames.size(), static_cast<uint16_t*>(site.example_lines));
+    } else if (from.example_lines != nullptr) {
+      const auto* lines = static_cast<const int32_t*>(from.example_lines);
+      site.example_lines = copy.line_arena.Allocate(from.frames.size()).data();
+      std::copy(lines, lines + from.frames.size(), static_cast<int32_t*>(site.example_lines));
+    }
     copy.sites.push_back(std::move(site));
   }
   OrderCaptures(copy, keep_argument_order);
@@ -398,12 +404,9 @@ void Aligner::FoldChunk(const ResolvedChunk& in, Capture& capture, size_t argume
     // The largest sample names the lines; ties go to the smallest lines, so
     // the choice does not depend on the order samples come in.
     const int64_t magnitude = std::llabs(value);
-    if (magnitude > site.example_value ||
-        (magnitude == site.example_value &&
-         std::lexicographical_compare(lines.rbegin(), lines.rend(), site.example_lines().begin(),
-                                      site.example_lines().end()))) {
+    if (magnitude > site.example_value || (magnitude == site.example_value && LinesBefore(lines, site))) {
       site.example_value = magnitude;
-      std::copy(lines.rbegin(), lines.rend(), site.example_lines_begin);
+      SetExampleLines(site, lines);
     }
     if (value == 0 && objects == 0) continue;
     if (!r.size) {
@@ -411,6 +414,35 @@ void Aligner::FoldChunk(const ResolvedChunk& in, Capture& capture, size_t argume
       continue;
     }
     if (!site.object_sizes.Insert(*r.size, AlignedSite::kMaxSizes)) site.sizes_incomplete = true;
+  }
+}
+
+bool Aligner::LinesBefore(std::span<const int32_t> leaf_first, const AlignedSite& site) {
+  const size_t n = leaf_first.size();  // the site's frames' count
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t mine = leaf_first[n - 1 - i], example = site.ExampleLine(i);
+    if (mine != example) return mine < example;
+  }
+  return false;
+}
+
+void Aligner::SetExampleLines(AlignedSite& site, std::span<const int32_t> leaf_first) {
+  const size_t n = leaf_first.size();
+  const bool fit =
+      std::all_of(leaf_first.begin(), leaf_first.end(), [](int32_t l) { return l >= 0 && l <= UINT16_MAX; });
+  // A site's first lines choose the width; lines that do not fit move it to
+  // 4 bytes for good (the 2-byte copy is left in its arena).
+  if (site.example_lines == nullptr || (site.narrow_lines && !fit)) {
+    site.narrow_lines = fit;
+    site.example_lines = fit ? static_cast<void*>(result_.narrow_line_arena.Allocate(n).data())
+                             : static_cast<void*>(result_.line_arena.Allocate(n).data());
+  }
+  if (site.narrow_lines) {
+    auto* out = static_cast<uint16_t*>(site.example_lines);
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint16_t>(leaf_first[n - 1 - i]);
+  } else {
+    auto* out = static_cast<int32_t*>(site.example_lines);
+    for (size_t i = 0; i < n; ++i) out[i] = leaf_first[n - 1 - i];
   }
 }
 

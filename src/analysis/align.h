@@ -159,15 +159,26 @@ struct AlignedSite {
   PackedSeries alloc_objects;
   // Line numbers (parallel to frames, as many) of the largest sample folded
   // into the site: at `functions` granularity a frame has no line of its
-  // own, and these show a reader where to look. (In the arena; one pointer,
-  // the count is the frames'.)
-  int32_t* example_lines_begin = nullptr;
-  std::span<int32_t> example_lines() const { return {example_lines_begin, frames.size()}; }
+  // own, and these show a reader where to look. In an arena of AlignedProfiles,
+  // 2 bytes a line while every line of the site fits (narrow_lines: most
+  // source files have fewer than 65,536 lines), else 4.
+  void* example_lines = nullptr;
+  int32_t ExampleLine(size_t i) const {
+    if (example_lines == nullptr) return 0;  // no sample folded yet
+    return narrow_lines ? static_cast<const uint16_t*>(example_lines)[i]
+                        : static_cast<const int32_t*>(example_lines)[i];
+  }
+  std::vector<int32_t> ExampleLines() const {
+    std::vector<int32_t> lines(frames.size());
+    for (size_t i = 0; i < lines.size(); ++i) lines[i] = ExampleLine(i);
+    return lines;
+  }
   int64_t example_value = -1;
   // Distinct object sizes from the samples' numeric `bytes` label (Go heap
   // profiles key buckets by stack and object size). Up to kMaxSizes kept.
   SizeList object_sizes;
   bool sizes_incomplete = false;  // a sample had no label, or there were too many sizes
+  bool narrow_lines = false;      // example_lines holds uint16_t, not int32_t
   // With AlignOptions::count_samples: the samples of the capture folded last
   // that hold in-use memory or objects (a Go heap profile's buckets of this
   // stack), while the site has one size (else each SizeClass has its own).
@@ -216,6 +227,7 @@ struct AlignedProfiles {
   // What the sites' views point into.
   BlockArena<uint32_t> frame_arena;
   BlockArena<int32_t> line_arena;
+  BlockArena<uint16_t> narrow_line_arena;
 };
 
 struct ResolvedChunk;  // analysis/sample_resolver.h
@@ -268,6 +280,11 @@ class Aligner {
   // Adds one sample to the site's series by object size (size_classes).
   void FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t objects);
   uint32_t FindOrAddSite(std::span<const uint32_t> frames_leaf_first, uint64_t hash);
+  // Whether `leaf_first` (a sample's lines), root first, come before the
+  // site's example lines.
+  static bool LinesBefore(std::span<const int32_t> leaf_first, const AlignedSite& site);
+  // Stores `leaf_first` (a sample's lines) as the site's example lines.
+  void SetExampleLines(AlignedSite& site, std::span<const int32_t> leaf_first);
   // Folds resolved samples into their sites (and the capture's totals).
   void FoldChunk(const ResolvedChunk& chunk, Capture& capture, size_t argument_index);
 
@@ -306,7 +323,7 @@ inline bool FrameMatches(const AlignedFrame& frame, const Regex& re) {
 inline int64_t SiteFrameLine(const AlignedProfiles& aligned, const AlignedSite& site, size_t i) {
   const int64_t own = aligned.frames[site.frames[i]].line;
   if (own != 0) return own;
-  return i < site.frames.size() ? site.example_lines_begin[i] : 0;
+  return i < site.frames.size() ? site.ExampleLine(i) : 0;
 }
 
 // Puts the captures in time order when every one has a time (unless
