@@ -44,7 +44,7 @@ struct SizeGrowth {
 };
 
 // (Fields ordered so that one is kept for every site and function with
-// no padding between them: sizeof is checked in trend_test.)
+// no padding between them: sizeof is bounded in compact_optional_test.)
 struct ObjectSizeEvidence {
   OptionalDouble bytes_per_object;   // the figure to print
   OptionalDouble regression;         // Δbytes/Δobjects fit, shown as cross-check
@@ -62,8 +62,8 @@ struct ObjectSizeEvidence {
 };
 
 // One for every site and every function of a profile: the largest record
-// of the trend stage (fields ordered for no padding; sizeof is checked in
-// trend_test).
+// of the trend stage (fields ordered for no padding; sizeof is bounded in
+// compact_optional_test).
 struct TrendNode {
   enum class Kind : uint8_t { kSite, kFunction };
   Kind kind = Kind::kSite;
@@ -95,7 +95,8 @@ struct TrendNode {
 };
 
 // A node's frames, root first: a site's stack, or a function node's one
-// frame (a view into `aligned` or into the node, valid as long as they are).
+// frame. A view into `aligned`, or for a function node into the node itself
+// (take it again after the node moves, as Rank moves nodes).
 inline std::span<const uint32_t> NodeStack(const AlignedProfiles& aligned, const TrendNode& node) {
   if (node.kind == TrendNode::Kind::kFunction) return {&node.name_frame, 1};
   return aligned.sites[node.site_index].frames;
