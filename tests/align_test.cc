@@ -43,7 +43,12 @@ AlignedProfiles AlignAll(const std::vector<std::string>& bytes, AlignOptions opt
 }
 
 std::vector<int64_t> Vec(const PackedSeries& v) { return v.ToVector(); }
-std::vector<int64_t> Vec(std::span<const int32_t> v) { return {v.begin(), v.end()}; }
+// A site's example lines, root first.
+std::vector<int64_t> ExampleLines(const AlignedSite& site) {
+  std::vector<int64_t> lines(site.frames.size());
+  for (size_t i = 0; i < lines.size(); ++i) lines[i] = site.ExampleLine(i);
+  return lines;
+}
 
 const AlignedSite* FindSite(const AlignedProfiles& a, const std::string& leaf) {
   for (const auto& s : a.sites)
@@ -65,7 +70,7 @@ TEST(AlignTest, SitesAlignByNameAcrossRebuilds) {
   EXPECT_FALSE(leak->sizes_incomplete);
   // Root first.
   EXPECT_EQ(a.frames[leak->frames.front()].function, "runtime.main");
-  EXPECT_EQ(Vec(leak->ExampleLines()), (std::vector<int64_t>{250, 5, 10}));
+  EXPECT_EQ(ExampleLines(*leak), (std::vector<int64_t>{250, 5, 10}));
 }
 
 // Example lines take 2 bytes while they fit, 4 once one does not (a
@@ -78,13 +83,13 @@ TEST(AlignTest, ExampleLinesOfAnyLength) {
   day2.samples = {HeapSample(Stack("main.leak", 2000000000), 3, 300, 100),
                   HeapSample(Stack("main.big", 12), 3, 300, 100)};
   auto one = AlignAll({BuildProfile(day1)});
-  EXPECT_EQ(Vec(FindSite(one, "main.leak")->ExampleLines()), (std::vector<int64_t>{250, 5, 65535}));
-  EXPECT_EQ(Vec(FindSite(one, "main.big")->ExampleLines()), (std::vector<int64_t>{250, 5, 70000}));
+  EXPECT_EQ(ExampleLines(*FindSite(one, "main.leak")), (std::vector<int64_t>{250, 5, 65535}));
+  EXPECT_EQ(ExampleLines(*FindSite(one, "main.big")), (std::vector<int64_t>{250, 5, 70000}));
   // The larger samples of day 2 name the lines: 2-byte lines widen, 4-byte
   // lines take small ones.
   auto two = AlignAll({BuildProfile(day1), BuildProfile(day2)});
-  EXPECT_EQ(Vec(FindSite(two, "main.leak")->ExampleLines()), (std::vector<int64_t>{250, 5, 2000000000}));
-  EXPECT_EQ(Vec(FindSite(two, "main.big")->ExampleLines()), (std::vector<int64_t>{250, 5, 12}));
+  EXPECT_EQ(ExampleLines(*FindSite(two, "main.leak")), (std::vector<int64_t>{250, 5, 2000000000}));
+  EXPECT_EQ(ExampleLines(*FindSite(two, "main.big")), (std::vector<int64_t>{250, 5, 12}));
   EXPECT_EQ(SiteFrameLine(two, *FindSite(two, "main.big"), 2), 12);
 }
 
@@ -270,8 +275,8 @@ std::map<std::vector<std::string>, std::vector<std::vector<int64_t>>> Series(con
     std::vector<std::string> key;
     for (uint32_t f : site.frames) key.push_back(a.frames[f].function + "|" + a.frames[f].file);
     auto& series = out[key];
-    series = {Vec(site.values),        Vec(site.objects),        Vec(site.alloc_values),
-              Vec(site.alloc_objects), Vec(site.ExampleLines()), site.object_sizes.ToVector()};
+    series = {Vec(site.values),        Vec(site.objects),  Vec(site.alloc_values),
+              Vec(site.alloc_objects), ExampleLines(site), site.object_sizes.ToVector()};
     for (const auto& c : site.size_classes) {
       series.push_back({c.size});
       series.push_back(Vec(c.values));
@@ -492,7 +497,7 @@ TEST(AlignTest, DeepInlinedLocationsGrowTheResolveBuffersMidSample) {
     std::vector<std::string> got_names;
     for (uint32_t f : site.frames) got_names.emplace_back(a.frames[f].function);
     EXPECT_EQ(got_names, want_names);
-    EXPECT_EQ(Vec(site.ExampleLines()), want_lines);
+    EXPECT_EQ(ExampleLines(site), want_lines);
   }
 }
 

@@ -55,6 +55,21 @@ std::string TypeList(const Profile& p) {
   return s;
 }
 
+// A copy in `arena` of a site's `n` example lines of width T.
+template <typename T>
+void* CopyLines(BlockArena<T>& arena, const void* from, size_t n) {
+  const auto* lines = static_cast<const T*>(from);
+  T* out = arena.Allocate(n).data();
+  std::copy(lines, lines + n, out);
+  return out;
+}
+// Writes a sample's lines (leaf first) root first, as T, over `to`.
+template <typename T>
+void WriteReversed(void* to, std::span<const int32_t> leaf_first) {
+  std::transform(leaf_first.rbegin(), leaf_first.rend(), static_cast<T*>(to),
+                 [](int32_t line) { return static_cast<T>(line); });
+}
+
 }  // namespace
 
 Aligner::Aligner(AlignOptions options, size_t num_captures)
@@ -321,14 +336,10 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
     AlignedSite site = from;  // every field; the two views then point into the copy's arenas
     site.frames = copy.frame_arena.Allocate(from.frames.size());
     std::copy(from.frames.begin(), from.frames.end(), site.frames.begin());
-    if (from.example_lines != nullptr && from.narrow_lines) {
-      const auto* lines = static_cast<const uint16_t*>(from.example_lines);
-      site.example_lines = copy.narrow_line_arena.Allocate(from.frames.size()).data();
-      std::copy(lines, lines + from.frames.size(), static_cast<uint16_t*>(site.example_lines));
-    } else if (from.example_lines != nullptr) {
-      const auto* lines = static_cast<const int32_t*>(from.example_lines);
-      site.example_lines = copy.line_arena.Allocate(from.frames.size()).data();
-      std::copy(lines, lines + from.frames.size(), static_cast<int32_t*>(site.example_lines));
+    if (from.example_lines != nullptr) {
+      const size_t n = from.frames.size();
+      site.example_lines = from.narrow_lines ? CopyLines(copy.narrow_line_arena, from.example_lines, n)
+                                             : CopyLines(copy.line_arena, from.example_lines, n);
     }
     copy.sites.push_back(std::move(site));
   }
@@ -438,11 +449,9 @@ void Aligner::SetExampleLines(AlignedSite& site, std::span<const int32_t> leaf_f
                              : static_cast<void*>(result_.line_arena.Allocate(n).data());
   }
   if (site.narrow_lines) {
-    auto* out = static_cast<uint16_t*>(site.example_lines);
-    for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint16_t>(leaf_first[n - 1 - i]);
+    WriteReversed<uint16_t>(site.example_lines, leaf_first);
   } else {
-    auto* out = static_cast<int32_t*>(site.example_lines);
-    for (size_t i = 0; i < n; ++i) out[i] = leaf_first[n - 1 - i];
+    WriteReversed<int32_t>(site.example_lines, leaf_first);
   }
 }
 

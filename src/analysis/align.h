@@ -168,11 +168,6 @@ struct AlignedSite {
     return narrow_lines ? static_cast<const uint16_t*>(example_lines)[i]
                         : static_cast<const int32_t*>(example_lines)[i];
   }
-  std::vector<int32_t> ExampleLines() const {
-    std::vector<int32_t> lines(frames.size());
-    for (size_t i = 0; i < lines.size(); ++i) lines[i] = ExampleLine(i);
-    return lines;
-  }
   int64_t example_value = -1;
   // Distinct object sizes from the samples' numeric `bytes` label (Go heap
   // profiles key buckets by stack and object size). Up to kMaxSizes kept.
