@@ -71,5 +71,42 @@ TEST(RankingTest, EqualsAPlainComparatorSort) {
   }
 }
 
+// Stacks as real programs have them: a few long trunks (tens of frames
+// shared), branches off them at any depth, stacks that end where another
+// goes on, and equal stacks. StackPositions skips what a group shares; the
+// positions must be those of a plain lexicographic sort (node order for
+// equal stacks).
+TEST(RankingTest, StackPositionsOfLongSharedPrefixes) {
+  std::mt19937 random(11);
+  AlignedProfiles aligned;
+  for (int f = 0; f < 70000; ++f)  // over 16 bits of frame ranks: 3 frames a key
+    aligned.frames.push_back(AlignedFrame{"fn" + std::to_string((f * 7919) % 70000), "a.go", 0});
+  std::vector<std::vector<uint32_t>> trunks(4);
+  for (auto& trunk : trunks)
+    for (int d = 0; d < 60; ++d) trunk.push_back(static_cast<uint32_t>(random() % 70000));
+  constexpr size_t kNodes = 4000;
+  std::vector<std::vector<uint32_t>> stacks(kNodes);
+  std::vector<TrendNode> nodes(kNodes);
+  for (size_t i = 0; i < kNodes; ++i) {
+    const auto& trunk = trunks[random() % trunks.size()];
+    stacks[i].assign(trunk.begin(), trunk.begin() + static_cast<std::ptrdiff_t>(random() % (trunk.size() + 1)));
+    const size_t tail = random() % 4;  // none: a prefix of others
+    for (size_t d = 0; d < tail; ++d) stacks[i].push_back(static_cast<uint32_t>(random() % 8));
+    if (i > 0 && random() % 8 == 0) stacks[i] = stacks[random() % i];
+    aligned.sites.emplace_back();
+    aligned.sites.back().frames = stacks[i];
+    nodes[i].site_index = static_cast<uint32_t>(i);
+  }
+  const std::vector<uint32_t> frame_order = FrameOrder(aligned);
+  std::vector<uint32_t> expected(kNodes);
+  std::iota(expected.begin(), expected.end(), 0);
+  std::stable_sort(expected.begin(), expected.end(), [&](uint32_t a, uint32_t b) {
+    return std::lexicographical_compare(stacks[a].begin(), stacks[a].end(), stacks[b].begin(), stacks[b].end(),
+                                        [&](uint32_t x, uint32_t y) { return frame_order[x] < frame_order[y]; });
+  });
+  const std::vector<uint32_t> position = StackPositions(nodes, aligned, frame_order);
+  for (uint32_t i = 0; i < kNodes; ++i) ASSERT_EQ(position[expected[i]], i) << "node " << expected[i];
+}
+
 }  // namespace
 }  // namespace pprof_trend

@@ -27,13 +27,24 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
 
 // Each node's position when the nodes are sorted by stack, root first,
 // frame by frame in frame_order, a stack before the longer ones it begins:
-// Rank's last tie-break. A radix sort from the root: the nodes are sorted by
-// their first few frames packed into one integer (as many as fit in 64
-// bits), each group that shares them by the next few, and so on until every
-// group holds one node. Each pass reads the stacks still in groups in memory
-// order into one key array, so every comparison is of integers in cache.
-// (Comparing whole stacks read two stacks per comparison, and most stacks
-// share their first frames: main, runtime.)
+// Rank's last tie-break. A radix sort from the root over groups of nodes
+// whose stacks agree up to a depth: each group first skips the frames all
+// its stacks share (read once, in order, from each stack), then is sorted
+// by its next few frames packed into one integer (as many as fit in 64
+// bits), and each run that shares them becomes a group at the depth past
+// them, until every group holds one node or stacks that are equal. (Stacks
+// of real programs share long prefixes: runtime, main, a framework's
+// dispatch, then tens of frames that differ only near the leaf; a pass per
+// few frames over every stack read each stack's memory again per pass.)
+namespace {
+// The stacks are read in sort order, not memory order: each read is fetched
+// a few nodes ahead.
+constexpr std::ptrdiff_t kAhead = 8;
+void Prefetch(std::span<const uint32_t> stack, size_t depth) {
+  if (depth < stack.size()) __builtin_prefetch(stack.data() + depth);
+}
+}  // namespace
+
 std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const AlignedProfiles& aligned,
                                      const std::vector<uint32_t>& frame_order) {
   const size_t n = nodes.size();
@@ -48,40 +59,52 @@ std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const 
     bool operator<(const Keyed& o) const { return key != o.key ? key < o.key : node < o.node; }
   };
   std::vector<Keyed> keyed(n);
-  for (uint32_t i = 0; i < n; ++i) keyed[i].node = i;
+  for (uint32_t i = 0; i < n; ++i) keyed[i] = {0, i};
   struct Group {
-    size_t begin, end;
+    size_t begin, end, depth;  // keyed[begin, end): stacks equal in their first `depth` frames
   };
-  std::vector<Group> groups, next_groups;
-  if (n > 1) groups.push_back({0, n});
-  std::vector<char> grouped(n, 1);  // in a group of two or more at this depth
-  std::vector<uint64_t> key(n);
-  for (size_t depth = 0; !groups.empty(); depth += per_pass) {
-    for (size_t i = 0; i < n; ++i) {
-      if (!grouped[i]) continue;
+  std::vector<Group> groups;
+  if (n > 1) groups.push_back({0, n, 0});
+  while (!groups.empty()) {
+    const Group g = groups.back();
+    groups.pop_back();
+    const auto first = keyed.begin() + static_cast<std::ptrdiff_t>(g.begin);
+    const auto last = keyed.begin() + static_cast<std::ptrdiff_t>(g.end);
+    // The frames past g.depth that every stack of the group shares.
+    const std::span<const uint32_t> lead = stacks[first->node];
+    size_t shared = lead.size() - g.depth;
+    bool same_length = true;
+    for (auto it = first + 1; it != last && (shared > 0 || same_length); ++it) {
+      if (last - it > kAhead) Prefetch(stacks[(it + kAhead)->node], g.depth);
+      const std::span<const uint32_t> s = stacks[it->node];
+      size_t d = 0;
+      while (d < shared && g.depth + d < s.size() && s[g.depth + d] == lead[g.depth + d]) ++d;
+      shared = d;
+      same_length = same_length && s.size() == lead.size();
+    }
+    const size_t depth = g.depth + shared;
+    if (same_length && depth == lead.size()) {  // equal stacks: node order
+      std::sort(first, last);
+      continue;
+    }
+    for (auto it = first; it != last; ++it) {
+      if (last - it > kAhead) Prefetch(stacks[(it + kAhead)->node], depth);
+      const std::span<const uint32_t> s = stacks[it->node];
       uint64_t k = 0;
-      for (size_t d = depth; d < depth + per_pass; ++d)
-        k = k << bits | (d < stacks[i].size() ? frame_order[stacks[i][d]] + 1 : 0);
-      key[i] = k;
+      for (size_t d = depth; d < depth + per_pass; ++d) k = k << bits | (d < s.size() ? frame_order[s[d]] + 1 : 0);
+      it->key = k;
     }
-    next_groups.clear();
-    for (const Group& g : groups) {
-      for (size_t i = g.begin; i < g.end; ++i) keyed[i].key = key[keyed[i].node];
-      std::sort(keyed.begin() + static_cast<std::ptrdiff_t>(g.begin),
-                keyed.begin() + static_cast<std::ptrdiff_t>(g.end));
-      for (size_t run = g.begin; run < g.end;) {
-        size_t next = run + 1;
-        while (next < g.end && keyed[next].key == keyed[run].key) ++next;
-        // The same frames, and the stacks go on past them (a last digit of 0
-        // means they ended: equal stacks, left in node order).
-        if (next - run > 1 && (keyed[run].key & ((uint64_t{1} << bits) - 1)) != 0) next_groups.push_back({run, next});
-        run = next;
-      }
+    std::sort(first, last);
+    for (auto run = first; run != last;) {
+      auto next = run + 1;
+      while (next != last && next->key == run->key) ++next;
+      // The same frames, and the stacks go on past them (a last digit of 0
+      // means they ended: equal stacks, left in node order).
+      if (next - run > 1 && (run->key & ((uint64_t{1} << bits) - 1)) != 0)
+        groups.push_back(
+            {static_cast<size_t>(run - keyed.begin()), static_cast<size_t>(next - keyed.begin()), depth + per_pass});
+      run = next;
     }
-    std::fill(grouped.begin(), grouped.end(), 0);
-    for (const Group& g : next_groups)
-      for (size_t i = g.begin; i < g.end; ++i) grouped[keyed[i].node] = 1;
-    groups.swap(next_groups);
   }
   std::vector<uint32_t> position(n);
   for (uint32_t i = 0; i < n; ++i) position[keyed[i].node] = i;
