@@ -1,16 +1,35 @@
 #include "analysis/site_table.h"
 
+#include <cstring>
+
 #include "base/huge_pages.h"
 
 namespace pprof_trend {
 
 uint64_t HashFrames(const FrameId* frames, size_t n) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-  for (size_t i = 0; i < n; ++i) {
-    h ^= frames[i];
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
+  // Two lanes of two frames a step: a stack of 56 frames is 14 dependent
+  // multiplies a lane instead of 56 in one chain (the chain's latency was
+  // the cost: a month of Go-shaped captures hashes ~10^9 frames).
+  constexpr uint64_t kA = 0xff51afd7ed558ccdull, kB = 0xc4ceb9fe1a85ec53ull;
+  uint64_t a = 0x9e3779b97f4a7c15ull ^ n, b = 0x6a09e667f3bcc909ull;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    uint64_t w0, w1;
+    std::memcpy(&w0, frames + i, sizeof w0);
+    std::memcpy(&w1, frames + i + 2, sizeof w1);
+    a = (a ^ w0) * kA;
+    a ^= a >> 32;
+    b = (b ^ w1) * kB;
+    b ^= b >> 32;
   }
+  for (; i < n; ++i) {
+    a = (a ^ frames[i]) * kA;
+    a ^= a >> 32;
+  }
+  uint64_t h = a ^ ((b << 31) | (b >> 33));
+  h ^= h >> 33;
+  h *= kA;
+  h ^= h >> 33;
   return h;
 }
 
