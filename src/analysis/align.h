@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "analysis/site_table.h"
+#include "base/huge_pages.h"
 #include "base/id_table.h"
 #include "base/packed_series.h"
 #include "base/rare_vector.h"
@@ -67,16 +68,22 @@ struct AlignedFrame {
 
 // Storage for the sites' arrays: large blocks handed out in pieces, so a
 // profile with 300k sites makes a few dozen allocations instead of a million,
-// and views into it stay valid as it grows (and when it is moved).
+// and views into it stay valid as it grows (and when it is moved). Blocks
+// double from 256 KiB to 16 MiB, those of 4 MiB and more marked for huge
+// pages (base/huge_pages.h): the frames of 250k Go-shaped sites are 56 MB,
+// 14,000 page faults in 4 KiB pages. A block is not zeroed: every caller
+// writes all it takes, and pages never written are never resident.
 template <typename T>
 class BlockArena {
  public:
   std::span<T> Allocate(size_t n) {
     if (n > free_) {
-      size_t size = std::max(n, kBlock);
-      blocks_.push_back(std::make_unique<T[]>(size));
+      const size_t size = std::max(n, next_block_);
+      blocks_.push_back(std::make_unique_for_overwrite<T[]>(size));
+      AdviseHugePages(blocks_.back().get(), size * sizeof(T));
       next_ = blocks_.back().get();
       free_ = size;
+      next_block_ = std::min(2 * next_block_, kLargestBlock);
     }
     std::span<T> out(next_, n);
     next_ += n;
@@ -85,10 +92,12 @@ class BlockArena {
   }
 
  private:
-  static constexpr size_t kBlock = size_t{1} << 16;
+  static constexpr size_t kFirstBlock = (size_t{256} << 10) / sizeof(T);
+  static constexpr size_t kLargestBlock = (size_t{16} << 20) / sizeof(T);
   std::vector<std::unique_ptr<T[]>> blocks_;
   T* next_ = nullptr;
   size_t free_ = 0;
+  size_t next_block_ = kFirstBlock;
 };
 
 // Distinct object sizes in ascending order, in 16 bytes: a single size is

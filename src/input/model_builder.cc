@@ -12,7 +12,7 @@ std::string_view ModelBuilder::Store(std::string_view s) {
   constexpr size_t kChunk = 1 << 20;
   if (s.size() > arena_left_) {
     const size_t size = std::max(kChunk, s.size());
-    arena_.push_back(std::make_unique<char[]>(size));
+    arena_.push_back(std::make_unique_for_overwrite<char[]>(size));
     arena_next_ = arena_.back().get();
     arena_left_ = size;
   }

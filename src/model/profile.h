@@ -24,7 +24,7 @@ class StringPool {
  public:
   // Allocates room for `total_bytes` of string data; views from Add point into it.
   void Reserve(size_t total_bytes) {
-    data_ = std::make_unique<char[]>(total_bytes == 0 ? 1 : total_bytes);
+    data_ = std::make_unique_for_overwrite<char[]>(total_bytes == 0 ? 1 : total_bytes);
     capacity_ = total_bytes;
     used_ = 0;
   }
