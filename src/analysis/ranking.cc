@@ -45,11 +45,9 @@ void Prefetch(std::span<const uint32_t> stack, size_t depth) {
 }
 }  // namespace
 
-std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const AlignedProfiles& aligned,
+std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> stacks,
                                      const std::vector<uint32_t>& frame_order) {
-  const size_t n = nodes.size();
-  std::vector<std::span<const uint32_t>> stacks(n);
-  for (size_t i = 0; i < n; ++i) stacks[i] = NodeStack(aligned, nodes[i]);
+  const size_t n = stacks.size();
   // A frame's digit is its rank + 1; 0: the stack has ended.
   const int bits = std::max(1, static_cast<int>(std::bit_width(frame_order.size())));
   const size_t per_pass = static_cast<size_t>(64 / bits);
@@ -111,13 +109,29 @@ std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const 
   return position;
 }
 
+std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const AlignedProfiles& aligned,
+                                     const std::vector<uint32_t>& frame_order) {
+  std::vector<std::span<const uint32_t>> stacks(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) stacks[i] = NodeStack(aligned, nodes[i]);
+  return StackPositions(stacks, frame_order);
+}
+
+std::vector<uint32_t> SiteStackPositions(const AlignedProfiles& aligned, const std::vector<uint32_t>& frame_order) {
+  std::vector<std::span<const uint32_t>> stacks(aligned.sites.size());
+  for (size_t i = 0; i < stacks.size(); ++i) stacks[i] = aligned.sites[i].frames;
+  return StackPositions(stacks, frame_order);
+}
+
 void Rank(std::vector<TrendNode>& nodes, const AlignedProfiles& aligned, const std::vector<uint32_t>& frame_order,
           size_t threads) {
+  Rank(nodes, StackPositions(nodes, aligned, frame_order), threads);
+}
+
+void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& stack_position, size_t threads) {
   // Sort small keys rather than the nodes: the nodes that grew first (so the
   // text table's rows are a prefix of every output's list), then by score,
   // then growth, then the stack's frame names (its position among the
   // nodes' stacks).
-  const std::vector<uint32_t> stack_position = StackPositions(nodes, aligned, frame_order);
   struct Key {
     double score, delta;
     uint32_t stack_position, index;

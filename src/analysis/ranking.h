@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "analysis/trend.h"
@@ -20,9 +21,18 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned);
 std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const AlignedProfiles& aligned,
                                      const std::vector<uint32_t>& frame_order);
 
+std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> stacks,
+                                     const std::vector<uint32_t>& frame_order);
+// The positions of `aligned`'s sites, in site order (the order FillSites
+// makes their nodes in): computed before the nodes are, on a core the
+// statistics leave free.
+std::vector<uint32_t> SiteStackPositions(const AlignedProfiles& aligned, const std::vector<uint32_t>& frame_order);
+
 // Sorts `nodes` into rank order (sorting on `threads` threads) and numbers
 // them 1, 2, 3, ...
 void Rank(std::vector<TrendNode>& nodes, const AlignedProfiles& aligned, const std::vector<uint32_t>& frame_order,
           size_t threads);
+// The same, given each node's StackPositions (by its index in `nodes`).
+void Rank(std::vector<TrendNode>& nodes, const std::vector<uint32_t>& stack_position, size_t threads);
 
 }  // namespace pprof_trend

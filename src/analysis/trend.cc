@@ -241,8 +241,16 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   // Goroutine stacks share runtime.goexit or runtime.main at the root, not
   // a profiler's frames at the leaf.
   if (!aligned.goroutines) MarkProfilerFrames(aligned, ctx.is_allocator);
-  // Step 2: the sites' statistics.
+  // Step 2: the sites' statistics; beside them, on a large table, the order
+  // of the sites' stacks (the ranking's last tie-break), which reads only
+  // the aligned table.
   const bool parallel = ctx.threads > 1 && aligned.sites.size() >= 10000;  // below that, threads cost more
+  const std::vector<uint32_t> frame_order = FrameOrder(aligned);
+  ThreadErrors rank_errors;
+  std::vector<uint32_t> site_positions;
+  std::jthread order_sites;  // joins on every way out of this scope
+  if (parallel)
+    order_sites = std::jthread(rank_errors.Guard([&] { site_positions = SiteStackPositions(aligned, frame_order); }));
   FillSites(ctx, result, parallel);
   result.site_discoveries = ControlFalseDiscoveries(result.sites);
   FindMoves(result.sites);
@@ -250,11 +258,11 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   // Step 3: the sites' ranking, the longest step left, beside the function
   // nodes' statistics (step 4), which only read the aligned table; then
   // their ranking.
-  const std::vector<uint32_t> frame_order = FrameOrder(aligned);
-  ThreadErrors rank_errors;
   std::jthread rank_sites;  // joins on every way out of this scope
   if (parallel) {
-    rank_sites = std::jthread(rank_errors.Guard([&] { Rank(result.sites, aligned, frame_order, ctx.threads); }));
+    order_sites.join();
+    rank_errors.Rethrow();
+    rank_sites = std::jthread(rank_errors.Guard([&] { Rank(result.sites, site_positions, ctx.threads); }));
   } else {
     Rank(result.sites, aligned, frame_order, 1);
   }
