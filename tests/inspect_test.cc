@@ -9,7 +9,13 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <set>
+
 #include "input/load.h"
+#include "input/profile_reader.h"
+#include "support/profile_builder.h"
 #include "test_paths.h"
 
 namespace pprof_trend {
@@ -109,6 +115,42 @@ TEST(InspectTest, RendersPprofStyleUnitsAndPercentages) {
   EXPECT_NE(text.find(" 0.50MiB  0.15%   100%   53.09MiB 15.54%  runtime.main"), std::string::npos) << text;
   EXPECT_NE(text.find("inuse_space/bytes (default)"), std::string::npos);
   EXPECT_NE(text.find("captured      2022-02-15 02:00:00 UTC"), std::string::npos);
+}
+
+// A profile large enough to be summed in two halves on two threads (read on
+// the wire, as the command line reads it): the totals, flat and cum equal a
+// plain count of the same samples, recursion counted once towards cum.
+TEST(InspectTest, LargeProfileSummedInSlicesEqualsAPlainCount) {
+  std::mt19937 random(5);
+  testing::ProfileSpec spec;
+  constexpr int kFunctions = 40;
+  std::vector<int64_t> totals(4, 0);
+  std::map<std::string, std::pair<int64_t, int64_t>> expected;  // name -> flat, cum (inuse_space)
+  for (int i = 0; i < 120000; ++i) {
+    testing::TestSample sample;
+    const int depth = 1 + static_cast<int>(random() % 8);
+    for (int d = 0; d < depth; ++d)  // functions repeat: recursion
+      sample.stack.push_back({"fn" + std::to_string(random() % kFunctions), "a.go", 1 + d});
+    for (int t = 0; t < 4; ++t) sample.values.push_back(static_cast<int64_t>(random() % 100000) - 1000);
+    for (int t = 0; t < 4; ++t) totals[static_cast<size_t>(t)] += sample.values[static_cast<size_t>(t)];
+    const int64_t v = sample.values[3];
+    expected[sample.stack.front().function].first += v;
+    std::set<std::string> seen;
+    for (const auto& frame : sample.stack)
+      if (seen.insert(frame.function).second) expected[frame.function].second += v;
+    spec.samples.push_back(std::move(sample));
+  }
+  auto profile = DecodePprofOnWire(testing::BuildProfile(spec), "large.pb");
+  ASSERT_TRUE(profile.ok()) << profile.status().message();
+  ASSERT_TRUE(profile->wire != nullptr);
+  const InspectSummary s = Summarize(*profile, 1000, /*node_fraction=*/0);
+  EXPECT_EQ(s.totals, totals);
+  ASSERT_EQ(s.top.size(), expected.size());
+  for (const FunctionTotals& f : s.top) {
+    ASSERT_TRUE(expected.count(f.name)) << f.name;
+    EXPECT_EQ(f.flat, expected[f.name].first) << f.name;
+    EXPECT_EQ(f.cum, expected[f.name].second) << f.name;
+  }
 }
 
 }  // namespace

@@ -6,8 +6,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <span>
+#include <thread>
 #include <unordered_map>
 
+#include "base/thread_errors.h"
 #include "base/units.h"
 #include "base/utf8.h"
 #include "input/sample_reader.h"
@@ -19,6 +21,63 @@ int DefaultSampleIndex(const Profile& profile) {
   if (profile.default_sample_type >= 0) return profile.default_sample_type;
   return static_cast<int>(profile.sample_types.size()) - 1;
 }
+
+namespace {
+
+// Below this many samples one thread sums them (a thread costs more).
+constexpr size_t kParallelSamples = 100000;
+
+// What a slice of the samples adds up to: per sample type, the sum of the
+// values, of their magnitudes (pprof's total) and of the base's (samples
+// labelled pprof::base=true, in a -diff_base profile); per node, flat and cum.
+// Summed modulo 2^64: a slice's sum may overflow where the whole's does not
+// (the decoder checked the totals), and the slices' sums add up to it.
+struct SliceSums {
+  SliceSums(size_t types, size_t nodes)
+      : totals(types, 0), pprof_totals(types, 0), base_totals(types, 0), flat(nodes, 0), cum(nodes, 0) {}
+  std::vector<uint64_t> totals, pprof_totals, base_totals, flat, cum;
+};
+
+void SumSamples(const Profile& profile, size_t index, const std::vector<uint32_t>& line_node,
+                const std::vector<uint32_t>& location_node, size_t begin, size_t end, SliceSums& out) {
+  std::vector<uint32_t> last_seen(out.flat.size(), 0);  // per node: 1 + the sample that last added cum
+  VisitSamples(profile, [&](auto& samples) {
+    for (size_t i = begin; i < end; ++i) {
+      samples.Read(i);
+      const std::span<const int64_t> values = samples.values();
+      const auto labels = samples.labels();
+      const bool base = std::any_of(labels.begin(), labels.end(), [](const Label& l) {
+        return !l.is_numeric && l.key == "pprof::base" && l.str == "true";
+      });
+      for (size_t t = 0; t < values.size(); ++t) {
+        const auto magnitude = static_cast<uint64_t>(std::llabs(values[t]));
+        out.totals[t] += static_cast<uint64_t>(values[t]);
+        out.pprof_totals[t] += magnitude;
+        if (base) out.base_totals[t] += magnitude;
+      }
+      const auto v = static_cast<uint64_t>(values[index]);
+      bool leaf = true;
+      auto add = [&](uint32_t k) {
+        if (leaf) out.flat[k] += v;
+        leaf = false;
+        if (last_seen[k] != i + 1) {  // recursion counts once towards cum
+          out.cum[k] += v;
+          last_seen[k] = static_cast<uint32_t>(i + 1);
+        }
+      };
+      for (uint32_t loc : samples.locations()) {
+        const Location& location = profile.locations[loc];
+        if (location.num_lines == 0) {
+          add(location_node[loc]);
+          continue;
+        }
+        for (uint32_t l = location.first_line; l < location.first_line + location.num_lines; ++l) add(line_node[l]);
+      }
+    }
+  });
+}
+
+}  // namespace
 
 InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fraction) {
   InspectSummary s;
@@ -66,43 +125,47 @@ InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fract
   }
 
   const auto index = static_cast<size_t>(s.default_index);
-  std::vector<uint32_t> last_seen(nodes.size(), 0);  // per node: 1 + the sample that last added cum
-  // pprof's total: the sum of |values|, or, in a -diff_base profile, of
-  // the base's samples (labelled pprof::base=true) alone.
-  std::vector<int64_t> base_totals(profile.sample_types.size(), 0);
-  VisitSamples(profile, [&](auto& samples) {
-    for (size_t i = 0; i < profile.num_samples(); ++i) {
-      samples.Read(i);
-      const std::span<const int64_t> values = samples.values();
-      const auto labels = samples.labels();
-      const bool base = std::any_of(labels.begin(), labels.end(), [](const Label& l) {
-        return !l.is_numeric && l.key == "pprof::base" && l.str == "true";
-      });
-      for (size_t t = 0; t < values.size(); ++t) {
-        s.totals[t] += values[t];
-        s.pprof_totals[t] += std::llabs(values[t]);
-        if (base) base_totals[t] += std::llabs(values[t]);
-      }
-      const int64_t v = values[index];
-      bool leaf = true;
-      auto add = [&](uint32_t k) {
-        if (leaf) nodes[k].flat += v;
-        leaf = false;
-        if (last_seen[k] != i + 1) {  // recursion counts once towards cum
-          nodes[k].cum += v;
-          last_seen[k] = static_cast<uint32_t>(i + 1);
-        }
-      };
-      for (uint32_t loc : samples.locations()) {
-        const Location& location = profile.locations[loc];
-        if (location.num_lines == 0) {
-          add(location_node[loc]);
-          continue;
-        }
-        for (uint32_t l = location.first_line; l < location.first_line + location.num_lines; ++l) add(line_node[l]);
-      }
+  // The samples in two halves on two threads for a large profile, each
+  // summing into its own totals; the sums are of integers, so the result is
+  // the one a single pass gives.
+  const size_t num_samples = profile.num_samples(), num_types = profile.sample_types.size();
+  const size_t slices = num_samples >= kParallelSamples ? 2 : 1;
+  std::vector<SliceSums> sums(slices, SliceSums(num_types, nodes.size()));
+  auto sum = [&](size_t slice) {
+    SumSamples(profile, index, line_node, location_node, slice * num_samples / slices,
+               (slice + 1) * num_samples / slices, sums[slice]);
+  };
+  {
+    ThreadErrors errors;
+    std::vector<std::jthread> helpers;
+    for (size_t slice = 1; slice < slices; ++slice) helpers.emplace_back(errors.Guard(sum), slice);
+    sum(0);
+    helpers.clear();  // joins
+    errors.Rethrow();
+  }
+  SliceSums all(num_types, nodes.size());
+  for (const SliceSums& part : sums) {
+    for (size_t t = 0; t < num_types; ++t) {
+      all.totals[t] += part.totals[t];
+      all.pprof_totals[t] += part.pprof_totals[t];
+      all.base_totals[t] += part.base_totals[t];
     }
-  });
+    for (size_t k = 0; k < nodes.size(); ++k) {
+      all.flat[k] += part.flat[k];
+      all.cum[k] += part.cum[k];
+    }
+  }
+  auto to_signed = [](uint64_t v) { return static_cast<int64_t>(v); };
+  std::vector<int64_t> base_totals(num_types);
+  for (size_t t = 0; t < num_types; ++t) {
+    s.totals[t] = to_signed(all.totals[t]);
+    s.pprof_totals[t] = to_signed(all.pprof_totals[t]);
+    base_totals[t] = to_signed(all.base_totals[t]);
+  }
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    nodes[k].flat = to_signed(all.flat[k]);
+    nodes[k].cum = to_signed(all.cum[k]);
+  }
   for (size_t t = 0; t < base_totals.size(); ++t)
     if (base_totals[t] > 0) s.pprof_totals[t] = base_totals[t];
   // pprof leaves out functions that hold nothing of this sample type, and
