@@ -25,6 +25,15 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
   return order;
 }
 
+namespace {
+// The stacks are read in sort order, not memory order: each read is fetched
+// a few nodes ahead.
+constexpr std::ptrdiff_t kAhead = 8;
+void Prefetch(std::span<const uint32_t> stack, size_t depth) {
+  if (depth < stack.size()) __builtin_prefetch(stack.data() + depth);
+}
+}  // namespace
+
 // Each node's position when the nodes are sorted by stack, root first,
 // frame by frame in frame_order, a stack before the longer ones it begins:
 // Rank's last tie-break. A radix sort from the root over groups of nodes
@@ -36,15 +45,6 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned) {
 // of real programs share long prefixes: runtime, main, a framework's
 // dispatch, then tens of frames that differ only near the leaf; a pass per
 // few frames over every stack read each stack's memory again per pass.)
-namespace {
-// The stacks are read in sort order, not memory order: each read is fetched
-// a few nodes ahead.
-constexpr std::ptrdiff_t kAhead = 8;
-void Prefetch(std::span<const uint32_t> stack, size_t depth) {
-  if (depth < stack.size()) __builtin_prefetch(stack.data() + depth);
-}
-}  // namespace
-
 std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> stacks,
                                      const std::vector<uint32_t>& frame_order) {
   const size_t n = stacks.size();

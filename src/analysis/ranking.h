@@ -21,6 +21,7 @@ std::vector<uint32_t> FrameOrder(const AlignedProfiles& aligned);
 std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const AlignedProfiles& aligned,
                                      const std::vector<uint32_t>& frame_order);
 
+// The same over the stacks themselves (root first): stacks[i]'s position.
 std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> stacks,
                                      const std::vector<uint32_t>& frame_order);
 // The positions of `aligned`'s sites, in site order (the order FillSites

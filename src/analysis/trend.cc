@@ -228,29 +228,30 @@ void FillFunctions(const FillContext& ctx, TrendResult& result) {
 
 TrendResult ComputeTrends(AlignedProfiles aligned) {
   TrendResult result;
-  // Step 1: the time axis, and which process each capture comes from.
-  bool timed = false;
-  const std::vector<double> x = TimeAxis(aligned, result, &timed);
-  DetectProcesses(aligned, result);
-  const NodeStatistics statistics(aligned, x, timed, result.segments);
-  FillContext ctx{aligned, statistics, std::vector<char>(aligned.frames.size()),
-                  std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8)};
-  for (size_t f = 0; f < aligned.frames.size(); ++f)
-    ctx.is_allocator[f] = aligned.goroutines ? IsGoroutineWaitFrame(aligned.frames[f].function)
-                                             : IsAllocatorFrame(aligned.frames[f].function, aligned.frames[f].file);
-  // Goroutine stacks share runtime.goexit or runtime.main at the root, not
-  // a profiler's frames at the leaf.
-  if (!aligned.goroutines) MarkProfilerFrames(aligned, ctx.is_allocator);
-  // Step 2: the sites' statistics; beside them, on a large table, the order
-  // of the sites' stacks (the ranking's last tie-break), which reads only
-  // the aligned table.
-  const bool parallel = ctx.threads > 1 && aligned.sites.size() >= 10000;  // below that, threads cost more
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const bool parallel = threads > 1 && aligned.sites.size() >= 10000;  // below that, threads cost more
+  // The order of the sites' stacks (the ranking's last tie-break) reads only
+  // the aligned table (which nothing changes until the end): on a large
+  // table it is found on a thread of its own, beside steps 1 and 2.
   const std::vector<uint32_t> frame_order = FrameOrder(aligned);
   ThreadErrors rank_errors;
   std::vector<uint32_t> site_positions;
   std::jthread order_sites;  // joins on every way out of this scope
   if (parallel)
     order_sites = std::jthread(rank_errors.Guard([&] { site_positions = SiteStackPositions(aligned, frame_order); }));
+  // Step 1: the time axis, and which process each capture comes from.
+  bool timed = false;
+  const std::vector<double> x = TimeAxis(aligned, result, &timed);
+  DetectProcesses(aligned, result);
+  const NodeStatistics statistics(aligned, x, timed, result.segments);
+  FillContext ctx{aligned, statistics, std::vector<char>(aligned.frames.size()), threads};
+  for (size_t f = 0; f < aligned.frames.size(); ++f)
+    ctx.is_allocator[f] = aligned.goroutines ? IsGoroutineWaitFrame(aligned.frames[f].function)
+                                             : IsAllocatorFrame(aligned.frames[f].function, aligned.frames[f].file);
+  // Goroutine stacks share runtime.goexit or runtime.main at the root, not
+  // a profiler's frames at the leaf.
+  if (!aligned.goroutines) MarkProfilerFrames(aligned, ctx.is_allocator);
+  // Step 2: the sites' statistics.
   FillSites(ctx, result, parallel);
   result.site_discoveries = ControlFalseDiscoveries(result.sites);
   FindMoves(result.sites);
