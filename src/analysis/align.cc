@@ -347,6 +347,8 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
   return copy;
 }
 
+Aligner::~Aligner() = default;
+
 // A profile is folded in five steps (Append adds a capture first).
 Status Aligner::Add(size_t argument_index, const Profile& profile) {
   // Step 1: the profile fits the series (its sample types, its view of the
@@ -378,8 +380,10 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   // Step 4: its samples, a chunk at a time: resolved (on a second thread for
   // a large profile) and folded into their sites, in sample order.
   const FrameFilters filters{options_.focus ? &frame_focus_ : nullptr, options_.ignore ? &frame_ignore_ : nullptr};
+  if (!chunk_slots_) chunk_slots_ = std::make_unique<std::array<ResolvedChunk, kTwoStageSlots>>();
   RunTwoStage<ResolvedChunk>(
-      resolver.num_chunks(), [&](size_t chunk, ResolvedChunk& out) { resolver.Resolve(chunk, filters, out); },
+      resolver.num_chunks(), *chunk_slots_,
+      [&](size_t chunk, ResolvedChunk& out) { resolver.Resolve(chunk, filters, out); },
       [&](const ResolvedChunk& in) { FoldChunk(in, capture, argument_index); });
   // Step 5: every site's sums of this capture become its next point.
   EndCapture();
