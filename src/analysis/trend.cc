@@ -11,6 +11,7 @@
 #include "analysis/node_statistics.h"
 #include "analysis/processes.h"
 #include "analysis/ranking.h"
+#include "base/for_each_slice.h"
 #include "base/huge_pages.h"
 #include "base/thread_errors.h"
 #include "base/units.h"
@@ -18,23 +19,6 @@
 namespace pprof_trend {
 
 namespace {
-
-// fill(begin, end) over [0, count) in `threads` equal slices, a thread
-// each; with one slice, on the calling thread.
-template <typename Fill>
-void ForEachSlice(size_t count, size_t threads, const Fill& fill) {
-  if (threads <= 1) {
-    fill(size_t{0}, count);
-    return;
-  }
-  ThreadErrors errors;
-  {
-    std::vector<std::jthread> pool;
-    for (size_t t = 0; t < threads; ++t)
-      pool.emplace_back(errors.Guard(fill), count * t / threads, count * (t + 1) / threads);
-  }  // the pool joins here
-  errors.Rethrow();
-}
 
 uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& is_allocator) {
   for (auto it = stack.rbegin(); it != stack.rend(); ++it)
@@ -122,7 +106,7 @@ void FillSites(const FillContext& ctx, TrendResult& result, bool parallel) {
   const size_t n = aligned.captures.size(), num_sites = aligned.sites.size();
   ReserveHuge(result.sites, num_sites);
   result.sites.resize(num_sites);
-  ForEachSlice(num_sites, parallel ? ctx.threads : 1, [&](size_t begin, size_t end) {
+  ForEachSlice(num_sites, parallel ? ctx.threads : 1, [&](size_t, size_t begin, size_t end) {
     std::vector<int64_t> values(n), objects(n), alloc_values(aligned.has_alloc ? n : 0),
         alloc_objects(aligned.has_alloc ? n : 0);
     std::vector<SizeSeries> by_size;
@@ -190,7 +174,7 @@ void FillFunctions(const FillContext& ctx, TrendResult& result) {
   result.functions.resize(function_frames.size());
   constexpr size_t kSiteAhead = 8;
   const size_t num_functions = function_frames.size();
-  ForEachSlice(num_functions, num_functions >= 2000 ? ctx.threads : 1, [&](size_t begin, size_t end) {
+  ForEachSlice(num_functions, num_functions >= 2000 ? ctx.threads : 1, [&](size_t, size_t begin, size_t end) {
     std::vector<int64_t> values(n), objects(n), alloc_values(aligned.has_alloc ? n : 0),
         alloc_objects(aligned.has_alloc ? n : 0);
     for (size_t k = begin; k < end; ++k) {

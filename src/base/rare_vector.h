@@ -1,6 +1,6 @@
 // A vector that most of its owners leave empty, in 8 bytes instead of
-// std::vector's 24: its elements and their count live in one heap block
-// made by the first push_back. For records kept for every site of a
+// std::vector's 24: a pointer to a std::vector on the heap, made by the
+// first push_back. For records kept for every site of a
 // profile (AlignedSite::size_classes: most sites have one object size and
 // no classes). The subset of std::vector's interface its users need;
 // iterators are pointers, valid until the next push_back.

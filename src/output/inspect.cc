@@ -6,10 +6,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <span>
-#include <thread>
 #include <unordered_map>
 
-#include "base/thread_errors.h"
+#include "base/for_each_slice.h"
 #include "base/units.h"
 #include "base/utf8.h"
 #include "input/sample_reader.h"
@@ -35,6 +34,16 @@ constexpr size_t kParallelSamples = 100000;
 struct SliceSums {
   SliceSums(size_t types, size_t nodes)
       : totals(types, 0), pprof_totals(types, 0), base_totals(types, 0), flat(nodes, 0), cum(nodes, 0) {}
+  void Add(const SliceSums& other) {
+    auto add = [](std::vector<uint64_t>& to, const std::vector<uint64_t>& from) {
+      for (size_t i = 0; i < to.size(); ++i) to[i] += from[i];
+    };
+    add(totals, other.totals);
+    add(pprof_totals, other.pprof_totals);
+    add(base_totals, other.base_totals);
+    add(flat, other.flat);
+    add(cum, other.cum);
+  }
   std::vector<uint64_t> totals, pprof_totals, base_totals, flat, cum;
 };
 
@@ -131,43 +140,23 @@ InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fract
   const size_t num_samples = profile.num_samples(), num_types = profile.sample_types.size();
   const size_t slices = num_samples >= kParallelSamples ? 2 : 1;
   std::vector<SliceSums> sums(slices, SliceSums(num_types, nodes.size()));
-  auto sum = [&](size_t slice) {
-    SumSamples(profile, index, line_node, location_node, slice * num_samples / slices,
-               (slice + 1) * num_samples / slices, sums[slice]);
-  };
-  {
-    ThreadErrors errors;
-    std::vector<std::jthread> helpers;
-    for (size_t slice = 1; slice < slices; ++slice) helpers.emplace_back(errors.Guard(sum), slice);
-    sum(0);
-    helpers.clear();  // joins
-    errors.Rethrow();
-  }
-  SliceSums all(num_types, nodes.size());
-  for (const SliceSums& part : sums) {
-    for (size_t t = 0; t < num_types; ++t) {
-      all.totals[t] += part.totals[t];
-      all.pprof_totals[t] += part.pprof_totals[t];
-      all.base_totals[t] += part.base_totals[t];
-    }
-    for (size_t k = 0; k < nodes.size(); ++k) {
-      all.flat[k] += part.flat[k];
-      all.cum[k] += part.cum[k];
-    }
-  }
+  ForEachSlice(num_samples, slices, [&](size_t slice, size_t begin, size_t end) {
+    SumSamples(profile, index, line_node, location_node, begin, end, sums[slice]);
+  });
+  for (size_t slice = 1; slice < slices; ++slice) sums[0].Add(sums[slice]);
+  const SliceSums& all = sums[0];
   auto to_signed = [](uint64_t v) { return static_cast<int64_t>(v); };
-  std::vector<int64_t> base_totals(num_types);
+  // pprof's total: the sum of |values|, or, in a -diff_base profile, of
+  // the base's samples (labelled pprof::base=true) alone.
   for (size_t t = 0; t < num_types; ++t) {
     s.totals[t] = to_signed(all.totals[t]);
-    s.pprof_totals[t] = to_signed(all.pprof_totals[t]);
-    base_totals[t] = to_signed(all.base_totals[t]);
+    const int64_t base = to_signed(all.base_totals[t]);
+    s.pprof_totals[t] = base > 0 ? base : to_signed(all.pprof_totals[t]);
   }
   for (size_t k = 0; k < nodes.size(); ++k) {
     nodes[k].flat = to_signed(all.flat[k]);
     nodes[k].cum = to_signed(all.cum[k]);
   }
-  for (size_t t = 0; t < base_totals.size(); ++t)
-    if (base_totals[t] > 0) s.pprof_totals[t] = base_totals[t];
   // pprof leaves out functions that hold nothing of this sample type, and
   // (-nodefraction, 0.005 by default) those whose |cum| is under that share
   // of the total.
