@@ -221,8 +221,12 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   ThreadErrors rank_errors;
   std::vector<uint32_t> site_positions;
   std::jthread order_sites;  // joins on every way out of this scope
-  if (parallel)
-    order_sites = std::jthread(rank_errors.Guard([&] { site_positions = SiteStackPositions(aligned, frame_order); }));
+  auto order = [&] { site_positions = SiteStackPositions(aligned, frame_order); };
+  if (parallel) {
+    order_sites = std::jthread(rank_errors.Guard(order));
+  } else {
+    order();
+  }
   // Step 1: the time axis, and which process each capture comes from.
   bool timed = false;
   const std::vector<double> x = TimeAxis(aligned, result, &timed);
@@ -249,7 +253,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
     rank_errors.Rethrow();
     rank_sites = std::jthread(rank_errors.Guard([&] { Rank(result.sites, site_positions, ctx.threads); }));
   } else {
-    Rank(result.sites, aligned, frame_order, 1);
+    Rank(result.sites, site_positions, 1);
   }
   FillFunctions(ctx, result);
   result.function_discoveries = ControlFalseDiscoveries(result.functions);
