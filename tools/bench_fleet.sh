@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 runs=${1:-3}
 bin=build/pprof-trend
 command -v clickhouse-server >/dev/null || { echo "bench_fleet: clickhouse-server is not installed (tools/install-deps.sh clickhouse-server clickhouse-client)"; exit 0; }
+# The client is the push benchmark's floor; tools/test.sh installs only the server.
+command -v clickhouse-client >/dev/null || ./tools/install-deps.sh clickhouse-client >/dev/null
 [ -d build/bench/month ] || { echo "bench_fleet: build/bench/month is missing (tools/bench.sh makes it)"; exit 1; }
 work=$(mktemp -d)
 read -r http_port tcp_port < <(python3 -c '
