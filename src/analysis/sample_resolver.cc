@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "input/sample_reader.h"
 
@@ -19,7 +20,7 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
     : profile_(profile), indices_(indices) {
   // The aligned frame of every Line of this profile, resolved once.
   std::vector<FrameId> function_frame(profile.functions.size(), UINT32_MAX);
-  line_frame_.resize(profile.lines.size());
+  std::vector<FrameId> line_frame(profile.lines.size());
   for (size_t i = 0; i < profile.lines.size(); ++i) {
     const Line& line = profile.lines[i];
     const Function& fn = profile.functions[line.function];
@@ -27,40 +28,42 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
       case Granularity::kFunctions:
         if (function_frame[line.function] == UINT32_MAX)
           function_frame[line.function] = intern(fn.name, fn.filename, 0);
-        line_frame_[i] = function_frame[line.function];
+        line_frame[i] = function_frame[line.function];
         break;
-      case Granularity::kLines: line_frame_[i] = intern(fn.name, fn.filename, line.line); break;
+      case Granularity::kLines: line_frame[i] = intern(fn.name, fn.filename, line.line); break;
       case Granularity::kFiles:
         if (function_frame[line.function] == UINT32_MAX)
           function_frame[line.function] = intern(fn.filename, fn.filename, 0);
-        line_frame_[i] = function_frame[line.function];
+        line_frame[i] = function_frame[line.function];
         break;
     }
   }
-  // A location without symbols is named by its file and the offset in it
-  // ("leaker+0x149d"), which stay the same when the process restarts and
-  // its addresses move (ASLR); without a mapping, by its address.
-  address_frame_.assign(profile.locations.size(), UINT32_MAX);
+  // Every location's frames, packed by location, so resolving a frame reads
+  // one small array (and a location of inlined frames one more run). Frame
+  // ids stay below kInlined: each frame holds two strings.
+  location_frames_.resize(profile.locations.size());
   for (size_t i = 0; i < profile.locations.size(); ++i) {
     const Location& loc = profile.locations[i];
-    if (loc.num_lines != 0) continue;
-    if (loc.mapping != Location::kNoMapping && !profile.mappings[loc.mapping].filename.empty() &&
-        loc.address >= profile.mappings[loc.mapping].memory_start) {
+    if (loc.num_lines == 1) {
+      location_frames_[i] = FrameAndLine{line_frame[loc.first_line], ClampLine(profile.lines[loc.first_line].line)};
+    } else if (loc.num_lines > 1) {
+      if (inlined_.size() >= kInlined) throw std::length_error("too many inlined frames");
+      location_frames_[i] =
+          FrameAndLine{kInlined | static_cast<FrameId>(inlined_.size()), static_cast<int32_t>(loc.num_lines)};
+      for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l)
+        inlined_.push_back(FrameAndLine{line_frame[l], ClampLine(profile.lines[l].line)});
+    } else if (loc.mapping != Location::kNoMapping && !profile.mappings[loc.mapping].filename.empty() &&
+               loc.address >= profile.mappings[loc.mapping].memory_start) {
+      // A location without symbols is named by its file and the offset in
+      // it ("leaker+0x149d"), which stay the same when the process restarts
+      // and its addresses move (ASLR); without a mapping, by its address.
       const Mapping& m = profile.mappings[loc.mapping];
       std::string_view base = m.filename.substr(m.filename.rfind('/') + 1);
-      address_frame_[i] =
-          intern(fmt::format("{}+0x{:x}", base, loc.address - m.memory_start + m.file_offset), m.filename, 0);
+      location_frames_[i] = FrameAndLine{
+          intern(fmt::format("{}+0x{:x}", base, loc.address - m.memory_start + m.file_offset), m.filename, 0), 0};
     } else {
-      address_frame_[i] = intern(fmt::format("0x{:x}", loc.address), "", 0);
+      location_frames_[i] = FrameAndLine{intern(fmt::format("0x{:x}", loc.address), "", 0), 0};
     }
-  }
-  // Most locations hold one frame: their aligned frame and line, packed by
-  // location, so resolving touches one small array per frame.
-  single_frame_.assign(profile.locations.size(), FrameAndLine{kNotSingle, 0});
-  for (size_t i = 0; i < profile.locations.size(); ++i) {
-    const Location& loc = profile.locations[i];
-    if (loc.num_lines == 1)
-      single_frame_[i] = FrameAndLine{line_frame_[loc.first_line], ClampLine(profile.lines[loc.first_line].line)};
   }
   // A sample with no call stack folds into the "(no stack)" frame, interned
   // here: resolving must not change the frame table.
@@ -76,7 +79,9 @@ void SampleResolver::Resolve(size_t chunk, const FrameFilters& filters, Resolved
 template <typename Samples>
 void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, const FrameFilters& filters,
                                  ResolvedChunk& out) const {
-  const Profile& profile = profile_;
+  // The tables in locals: the frames written below could alias their vectors.
+  const FrameAndLine* const location_frames = location_frames_.data();
+  const FrameAndLine* const inlined = inlined_.data();
   const auto vi = static_cast<size_t>(indices_.value);
   const bool has_objects = indices_.objects >= 0, has_alloc = indices_.alloc_value >= 0;
   const auto oi = static_cast<size_t>(indices_.objects), avi = static_cast<size_t>(indices_.alloc_value);
@@ -108,28 +113,21 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
     make_room(locations.size() + 1);  // one frame a location (+1: "(no stack)"); inlined ones ask for more
     const size_t begin = written();
     for (size_t at = 0; at < locations.size(); ++at) {
-      const uint32_t loc_index = locations[at];
-      const FrameAndLine packed = single_frame_[loc_index];
-      if (packed.frame != kNotSingle) {  // the common case: one access per frame
+      const FrameAndLine packed = location_frames[locations[at]];
+      if ((packed.frame & kInlined) == 0) {  // the common case: one access per frame
         *frame_out++ = packed.frame;
         *line_out++ = packed.line;
         --room;
         continue;
       }
-      const Location& loc = profile.locations[loc_index];
-      if (loc.num_lines == 0) {
-        *frame_out++ = address_frame_[loc_index];
-        *line_out++ = 0;
-        --room;
-      } else {
-        // Room for its frames, and still one for each location after it.
-        make_room(loc.num_lines + (locations.size() - at));
-        for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l) {
-          *frame_out++ = line_frame_[l];
-          *line_out++ = ClampLine(profile.lines[l].line);
-        }
-        room -= loc.num_lines;
+      // Room for its frames, and still one for each location after it.
+      const auto n = static_cast<size_t>(packed.line);
+      make_room(n + (locations.size() - at));
+      for (const FrameAndLine *f = inlined + (packed.frame & ~kInlined), *last = f + n; f != last; ++f) {
+        *frame_out++ = f->frame;
+        *line_out++ = f->line;
       }
+      room -= n;
     }
     if (written() == begin) {  // real memory with no call stack (e.g. a Go process that has just started)
       *frame_out++ = no_stack_;

@@ -59,21 +59,22 @@ class SampleResolver {
   void Resolve(size_t chunk, const FrameFilters& filters, ResolvedChunk& out) const;
 
  private:
+  // A location's frames: its one frame and line (most locations), or, with
+  // kInlined set, where its inlined frames start in `inlined_` and how many.
   struct FrameAndLine {
     FrameId frame;
     int32_t line;
   };
-  static constexpr FrameId kNotSingle = UINT32_MAX;
+  static constexpr FrameId kInlined = 0x80000000u;
   // Resolves samples [first, end) read from `samples` (decoded, or on the wire).
   template <typename Samples>
   void ResolveFrom(Samples& samples, size_t first, size_t end, const FrameFilters& filters, ResolvedChunk& out) const;
 
   const Profile& profile_;
   ValueIndices indices_;
-  std::vector<FrameId> line_frame_;         // per Line of the profile
-  std::vector<FrameId> address_frame_;      // per Location without lines: "file+0xOFFSET"
-  std::vector<FrameAndLine> single_frame_;  // per Location of one line (most): its frame and line
-  FrameId no_stack_ = UINT32_MAX;           // "(no stack)", when a sample has none
+  std::vector<FrameAndLine> location_frames_;  // per Location: its frame, or its inlined frames in inlined_
+  std::vector<FrameAndLine> inlined_;          // the frames of locations of two or more lines, callee first
+  FrameId no_stack_ = UINT32_MAX;              // "(no stack)", when a sample has none
 };
 
 }  // namespace pprof_trend

@@ -34,6 +34,12 @@ class WireReader {
       *v = *p_++;
       return true;
     }
+    // Two bytes: a Go profile's location ids past 127 (thousands of them).
+    if (end_ - p_ >= 2 && p_[1] < 0x80) {
+      *v = (p_[0] & 0x7fu) | (static_cast<uint64_t>(p_[1]) << 7);
+      p_ += 2;
+      return true;
+    }
     if (end_ - p_ >= 10) {
       const uint8_t* p = p_;
       uint64_t result = 0;
