@@ -13,7 +13,9 @@
 namespace pprof_trend {
 namespace {
 
-TEST(RankingTest, EqualsAPlainComparatorSort) {
+// `quiet_share` of the nodes never changed (not grown, score 0, growth 0:
+// most sites of a real profile), tied but for their stacks.
+void ExpectRankEqualsAPlainComparatorSort(double quiet_share) {
   std::mt19937 random(7);
   AlignedProfiles aligned;
   // Distinct names (as aligned frames are), out of id order, some equal but
@@ -42,6 +44,11 @@ TEST(RankingTest, EqualsAPlainComparatorSort) {
     nodes[i].stats.delta = static_cast<double>(random() % 7) - 3;
     nodes[i].stats.trend_class = classes[random() % 7];
     nodes[i].site_index = static_cast<uint32_t>(i);  // identifies the node after sorting
+    if (static_cast<double>(random() % 1000) < quiet_share * 1000) {
+      nodes[i].stats.score = 0;
+      nodes[i].stats.delta = i % 3 == 0 ? -0.0 : 0.0;  // -0 ties with 0
+      nodes[i].stats.trend_class = TrendClass::kStable;
+    }
   }
   const std::vector<uint32_t> frame_order = FrameOrder(aligned);
   auto stack_less = [&](const TrendNode& a, const TrendNode& b) {
@@ -70,6 +77,10 @@ TEST(RankingTest, EqualsAPlainComparatorSort) {
     }
   }
 }
+
+TEST(RankingTest, EqualsAPlainComparatorSort) { ExpectRankEqualsAPlainComparatorSort(0); }
+
+TEST(RankingTest, EqualsAPlainComparatorSortWhenMostNodesNeverChanged) { ExpectRankEqualsAPlainComparatorSort(0.9); }
 
 // Stacks as real programs have them: a few long trunks (tens of frames
 // shared), branches off them at any depth, stacks that end where another
