@@ -1,7 +1,10 @@
 #include "analysis/trend.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <span>
 #include <thread>
 
@@ -100,42 +103,87 @@ struct FillContext {
   size_t threads;
 };
 
-// Sites: independent of each other, so computed on every core.
-void FillSites(const FillContext& ctx, TrendResult& result, bool parallel) {
+// The statistics of sites [begin, end), whose nodes exist: independent of
+// the other sites'.
+void FillSiteRange(const FillContext& ctx, TrendResult& result, size_t begin, size_t end) {
   const AlignedProfiles& aligned = ctx.aligned;
-  const size_t n = aligned.captures.size(), num_sites = aligned.sites.size();
-  ReserveHuge(result.sites, num_sites);
-  result.sites.resize(num_sites);
-  ForEachSlice(num_sites, parallel ? ctx.threads : 1, [&](size_t, size_t begin, size_t end) {
-    std::vector<int64_t> values(n), objects(n), alloc_values(aligned.has_alloc ? n : 0),
-        alloc_objects(aligned.has_alloc ? n : 0);
-    std::vector<SizeSeries> by_size;
-    for (size_t s = begin; s < end; ++s) {
-      const AlignedSite& site = aligned.sites[s];
-      TrendNode& node = result.sites[s];
-      node.kind = TrendNode::Kind::kSite;
-      node.site_index = static_cast<uint32_t>(s);
-      node.name_frame = NamingFrame(site.frames, ctx.is_allocator);
-      site.values.DecodeTo(values.data());
-      site.objects.DecodeTo(objects.data());
-      if (aligned.has_alloc) {
-        site.alloc_values.DecodeTo(alloc_values.data());
-        site.alloc_objects.DecodeTo(alloc_objects.data());
-      }
-      by_size.resize(site.size_classes.size());
-      for (size_t c = 0; c < site.size_classes.size(); ++c) {
-        by_size[c].size = site.size_classes[c].size;
-        by_size[c].values.resize(n);
-        by_size[c].objects.resize(n);
-        site.size_classes[c].values.DecodeTo(by_size[c].values.data());
-        site.size_classes[c].objects.DecodeTo(by_size[c].objects.data());
-      }
-      ctx.statistics.Fill(node, NodeBuild{values, objects, site.object_sizes, site.sizes_incomplete, alloc_values,
-                                          alloc_objects, by_size});
-      SplitBySize(node, site, ctx.statistics.StatSegments());
+  const size_t n = aligned.captures.size();
+  std::vector<int64_t> values(n), objects(n), alloc_values(aligned.has_alloc ? n : 0),
+      alloc_objects(aligned.has_alloc ? n : 0);
+  std::vector<SizeSeries> by_size;
+  for (size_t s = begin; s < end; ++s) {
+    const AlignedSite& site = aligned.sites[s];
+    TrendNode& node = result.sites[s];
+    node.kind = TrendNode::Kind::kSite;
+    node.site_index = static_cast<uint32_t>(s);
+    node.name_frame = NamingFrame(site.frames, ctx.is_allocator);
+    site.values.DecodeTo(values.data());
+    site.objects.DecodeTo(objects.data());
+    if (aligned.has_alloc) {
+      site.alloc_values.DecodeTo(alloc_values.data());
+      site.alloc_objects.DecodeTo(alloc_objects.data());
     }
-  });
+    by_size.resize(site.size_classes.size());
+    for (size_t c = 0; c < site.size_classes.size(); ++c) {
+      by_size[c].size = site.size_classes[c].size;
+      by_size[c].values.resize(n);
+      by_size[c].objects.resize(n);
+      site.size_classes[c].values.DecodeTo(by_size[c].values.data());
+      site.size_classes[c].objects.DecodeTo(by_size[c].objects.data());
+    }
+    ctx.statistics.Fill(node, NodeBuild{values, objects, site.object_sizes, site.sizes_incomplete, alloc_values,
+                                        alloc_objects, by_size});
+    SplitBySize(node, site, ctx.statistics.StatSegments());
+  }
 }
+
+// The sites' statistics, a chunk of sites at a time, claimed by whichever
+// thread is free: the one that opens it, and a helper (the thread that
+// orders the sites' stacks, once done with them). On a profile of many
+// sites the ordering is the longer step, on a long series the statistics:
+// either way no more threads run than there are cores, and neither waits
+// while the other has work (two equal halves of a growing series' sites
+// took unequal times: one thread idled for a tenth of the step).
+class SiteFill {
+ public:
+  static constexpr size_t kChunk = 256;
+  // The nodes exist and `ctx` is ready: chunks may be claimed.
+  void Open(const FillContext& ctx, TrendResult& result) {
+    std::lock_guard lock(mu_);
+    ctx_ = &ctx;
+    result_ = &result;
+    num_chunks_ = (result.sites.size() + kChunk - 1) / kChunk;
+    state_ = State::kOpen;
+    changed_.notify_all();
+  }
+  // It will not be opened (the owner is leaving on an exception).
+  void Close() {
+    std::lock_guard lock(mu_);
+    if (state_ == State::kWaiting) state_ = State::kClosed;
+    changed_.notify_all();
+  }
+  // Fills chunks until none is left to claim (waiting first for Open or Close).
+  void Work() {
+    {
+      std::unique_lock lock(mu_);
+      changed_.wait(lock, [&] { return state_ != State::kWaiting; });
+      if (state_ == State::kClosed) return;
+    }
+    const size_t num_sites = result_->sites.size();
+    for (size_t c = next_.fetch_add(1); c < num_chunks_; c = next_.fetch_add(1))
+      FillSiteRange(*ctx_, *result_, c * kChunk, std::min(num_sites, (c + 1) * kChunk));
+  }
+
+ private:
+  enum class State { kWaiting, kOpen, kClosed };
+  std::mutex mu_;
+  std::condition_variable changed_;
+  State state_ = State::kWaiting;
+  const FillContext* ctx_ = nullptr;
+  TrendResult* result_ = nullptr;
+  size_t num_chunks_ = 0;
+  std::atomic<size_t> next_{0};
+};
 
 // The sites grouped by leaf frame (a function's flat series, what its
 // statistics are computed from), in site order: the sites of frame f are
@@ -216,31 +264,55 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   const bool parallel = threads > 1 && aligned.sites.size() >= 10000;  // below that, threads cost more
   // The order of the sites' stacks (the ranking's last tie-break) reads only
   // the aligned table (which nothing changes until the end): on a large
-  // table it is found on a thread of its own, beside steps 1 and 2.
+  // table it is found on a thread of its own, beside step 1, which then
+  // helps with step 2.
   const std::vector<uint32_t> frame_order = FrameOrder(aligned);
   ThreadErrors rank_errors;
   std::vector<uint32_t> site_positions;
-  std::jthread order_sites;  // joins on every way out of this scope
+  SiteFill fill;
+  std::jthread order_sites;
   auto order = [&] { site_positions = SiteStackPositions(aligned, frame_order); };
   if (parallel) {
-    order_sites = std::jthread(rank_errors.Guard(order));
+    order_sites = std::jthread(rank_errors.Guard([&] {
+      order();
+      fill.Work();
+    }));
   } else {
     order();
   }
+  // On every way out, `fill` is closed (a helper waiting for it stops
+  // waiting) and the helper joined before what it reads is destroyed: one
+  // guard now, one once `ctx` exists (destroyed before it).
+  struct FinishFill {
+    SiteFill& fill;
+    std::jthread& helper;
+    ~FinishFill() {
+      fill.Close();
+      if (helper.joinable()) helper.join();
+    }
+  } finish_early{fill, order_sites};
   // Step 1: the time axis, and which process each capture comes from.
   bool timed = false;
   const std::vector<double> x = TimeAxis(aligned, result, &timed);
   DetectProcesses(aligned, result);
   const NodeStatistics statistics(aligned, x, timed, result.segments);
   FillContext ctx{aligned, statistics, std::vector<char>(aligned.frames.size()), threads};
+  FinishFill finish{fill, order_sites};
   for (size_t f = 0; f < aligned.frames.size(); ++f)
     ctx.is_allocator[f] = aligned.goroutines ? IsGoroutineWaitFrame(aligned.frames[f].function)
                                              : IsAllocatorFrame(aligned.frames[f].function, aligned.frames[f].file);
   // Goroutine stacks share runtime.goexit or runtime.main at the root, not
   // a profiler's frames at the leaf.
   if (!aligned.goroutines) MarkProfilerFrames(aligned, ctx.is_allocator);
-  // Step 2: the sites' statistics.
-  FillSites(ctx, result, parallel);
+  // Step 2: the sites' statistics (with the ordering thread, once it is done).
+  ReserveHuge(result.sites, aligned.sites.size());
+  result.sites.resize(aligned.sites.size());
+  fill.Open(ctx, result);
+  fill.Work();
+  if (parallel) {
+    order_sites.join();
+    rank_errors.Rethrow();
+  }
   result.site_discoveries = ControlFalseDiscoveries(result.sites);
   FindMoves(result.sites);
   FindContinuations(result.sites, aligned);
@@ -249,8 +321,6 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   // their ranking.
   std::jthread rank_sites;  // joins on every way out of this scope
   if (parallel) {
-    order_sites.join();
-    rank_errors.Rethrow();
     rank_sites = std::jthread(rank_errors.Guard([&] { Rank(result.sites, site_positions, ctx.threads); }));
   } else {
     Rank(result.sites, site_positions, 1);
