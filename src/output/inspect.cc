@@ -47,17 +47,39 @@ struct SliceSums {
   std::vector<uint64_t> totals, pprof_totals, base_totals, flat, cum;
 };
 
-void SumSamples(const Profile& profile, size_t index, const std::vector<uint32_t>& line_node,
-                const std::vector<uint32_t>& location_node, size_t begin, size_t end, SliceSums& out) {
+// Each location's nodes (its inlined functions', callee first, or its
+// mapping's when it has no lines), packed by location: the nodes of location
+// l are nodes[first[l]] .. nodes[first[l + 1] - 1], so summing a frame reads
+// two adjacent offsets and one node, not the location, its lines and theirs.
+struct LocationNodes {
+  std::vector<uint32_t> first, nodes;
+};
+
+// Whether some sample may carry the label pprof::base (a -diff_base
+// profile's base): when no string of the profile names it, none reads its
+// labels.
+bool MayHaveBaseLabel(const Profile& profile) {
+  constexpr std::string_view kKey = "pprof::base";
+  if (profile.wire)
+    return std::find(profile.wire->strings.begin(), profile.wire->strings.end(), kKey) != profile.wire->strings.end();
+  return std::any_of(profile.labels.begin(), profile.labels.end(), [&](const Label& l) { return l.key == kKey; });
+}
+
+void SumSamples(const Profile& profile, size_t index, const LocationNodes& by_location, bool may_have_base,
+                size_t begin, size_t end, SliceSums& out) {
   std::vector<uint32_t> last_seen(out.flat.size(), 0);  // per node: 1 + the sample that last added cum
+  const uint32_t* const first = by_location.first.data();
+  const uint32_t* const nodes = by_location.nodes.data();
   VisitSamples(profile, [&](auto& samples) {
     for (size_t i = begin; i < end; ++i) {
       samples.Read(i);
       const std::span<const int64_t> values = samples.values();
-      const auto labels = samples.labels();
-      const bool base = std::any_of(labels.begin(), labels.end(), [](const Label& l) {
-        return !l.is_numeric && l.key == "pprof::base" && l.str == "true";
-      });
+      bool base = false;
+      if (may_have_base) {
+        const auto labels = samples.labels();
+        base = std::any_of(labels.begin(), labels.end(),
+                           [](const Label& l) { return !l.is_numeric && l.key == "pprof::base" && l.str == "true"; });
+      }
       for (size_t t = 0; t < values.size(); ++t) {
         const auto magnitude = static_cast<uint64_t>(std::llabs(values[t]));
         out.totals[t] += static_cast<uint64_t>(values[t]);
@@ -66,21 +88,16 @@ void SumSamples(const Profile& profile, size_t index, const std::vector<uint32_t
       }
       const auto v = static_cast<uint64_t>(values[index]);
       bool leaf = true;
-      auto add = [&](uint32_t k) {
-        if (leaf) out.flat[k] += v;
-        leaf = false;
-        if (last_seen[k] != i + 1) {  // recursion counts once towards cum
-          out.cum[k] += v;
-          last_seen[k] = static_cast<uint32_t>(i + 1);
-        }
-      };
       for (uint32_t loc : samples.locations()) {
-        const Location& location = profile.locations[loc];
-        if (location.num_lines == 0) {
-          add(location_node[loc]);
-          continue;
+        for (uint32_t n = first[loc]; n < first[loc + 1]; ++n) {
+          const uint32_t k = nodes[n];
+          if (leaf) out.flat[k] += v;
+          leaf = false;
+          if (last_seen[k] != i + 1) {  // recursion counts once towards cum
+            out.cum[k] += v;
+            last_seen[k] = static_cast<uint32_t>(i + 1);
+          }
         }
-        for (uint32_t l = location.first_line; l < location.first_line + location.num_lines; ++l) add(line_node[l]);
       }
     }
   });
@@ -124,14 +141,23 @@ InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fract
     if (node == UINT32_MAX) node = node_for(profile.functions[profile.lines[l].function].name);
     line_node[l] = node;
   }
-  std::vector<uint32_t> location_node(profile.locations.size(), UINT32_MAX);  // locations without lines
+  LocationNodes by_location;
+  by_location.first.reserve(profile.locations.size() + 1);
+  by_location.nodes.reserve(profile.lines.size() + profile.locations.size());
   for (size_t i = 0; i < profile.locations.size(); ++i) {
     const Location& loc = profile.locations[i];
-    if (loc.num_lines != 0) continue;
+    by_location.first.push_back(static_cast<uint32_t>(by_location.nodes.size()));
+    if (loc.num_lines != 0) {
+      for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l)
+        by_location.nodes.push_back(line_node[l]);
+      continue;
+    }
     std::string_view file = loc.mapping == Location::kNoMapping ? "" : profile.mappings[loc.mapping].filename;
     if (size_t slash = file.find_last_of('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
-    location_node[i] = node_for(file.empty() ? std::string("<unknown>") : "[" + std::string(file) + "]");
+    by_location.nodes.push_back(node_for(file.empty() ? std::string("<unknown>") : "[" + std::string(file) + "]"));
   }
+  by_location.first.push_back(static_cast<uint32_t>(by_location.nodes.size()));
+  const bool may_have_base = MayHaveBaseLabel(profile);
 
   const auto index = static_cast<size_t>(s.default_index);
   // The samples in two halves on two threads for a large profile, each
@@ -141,7 +167,7 @@ InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fract
   const size_t slices = num_samples >= kParallelSamples ? 2 : 1;
   std::vector<SliceSums> sums(slices, SliceSums(num_types, nodes.size()));
   ForEachSlice(num_samples, slices, [&](size_t slice, size_t begin, size_t end) {
-    SumSamples(profile, index, line_node, location_node, begin, end, sums[slice]);
+    SumSamples(profile, index, by_location, may_have_base, begin, end, sums[slice]);
   });
   for (size_t slice = 1; slice < slices; ++slice) sums[0].Add(sums[slice]);
   const SliceSums& all = sums[0];
