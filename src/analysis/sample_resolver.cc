@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <stdexcept>
+#include <new>
 
 #include "input/sample_reader.h"
 
@@ -40,18 +40,23 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
   }
   // Every location's frames, packed by location, so resolving a frame reads
   // one small array (and a location of inlined frames one more run). Frame
-  // ids stay below kInlined: each frame holds two strings.
+  // ids and runs stay below kInlined, checked: two billion frames would
+  // have run out of memory long before, and are said as that.
+  auto frame = [](FrameId f, int64_t line) {
+    if ((f & kInlined) != 0) throw std::bad_alloc();
+    return FrameAndLine{f, ClampLine(line)};
+  };
   location_frames_.resize(profile.locations.size());
   for (size_t i = 0; i < profile.locations.size(); ++i) {
     const Location& loc = profile.locations[i];
     if (loc.num_lines == 1) {
-      location_frames_[i] = FrameAndLine{line_frame[loc.first_line], ClampLine(profile.lines[loc.first_line].line)};
+      location_frames_[i] = frame(line_frame[loc.first_line], profile.lines[loc.first_line].line);
     } else if (loc.num_lines > 1) {
-      if (inlined_.size() >= kInlined) throw std::length_error("too many inlined frames");
+      if (inlined_.size() + loc.num_lines >= kInlined) throw std::bad_alloc();
       location_frames_[i] =
           FrameAndLine{kInlined | static_cast<FrameId>(inlined_.size()), static_cast<int32_t>(loc.num_lines)};
       for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l)
-        inlined_.push_back(FrameAndLine{line_frame[l], ClampLine(profile.lines[l].line)});
+        inlined_.push_back(frame(line_frame[l], profile.lines[l].line));
     } else if (loc.mapping != Location::kNoMapping && !profile.mappings[loc.mapping].filename.empty() &&
                loc.address >= profile.mappings[loc.mapping].memory_start) {
       // A location without symbols is named by its file and the offset in
@@ -59,10 +64,10 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
       // and its addresses move (ASLR); without a mapping, by its address.
       const Mapping& m = profile.mappings[loc.mapping];
       std::string_view base = m.filename.substr(m.filename.rfind('/') + 1);
-      location_frames_[i] = FrameAndLine{
-          intern(fmt::format("{}+0x{:x}", base, loc.address - m.memory_start + m.file_offset), m.filename, 0), 0};
+      location_frames_[i] =
+          frame(intern(fmt::format("{}+0x{:x}", base, loc.address - m.memory_start + m.file_offset), m.filename, 0), 0);
     } else {
-      location_frames_[i] = FrameAndLine{intern(fmt::format("0x{:x}", loc.address), "", 0), 0};
+      location_frames_[i] = frame(intern(fmt::format("0x{:x}", loc.address), "", 0), 0);
     }
   }
   // A sample with no call stack folds into the "(no stack)" frame, interned
