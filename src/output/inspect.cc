@@ -55,14 +55,17 @@ struct LocationNodes {
   std::vector<uint32_t> first, nodes;
 };
 
-// Whether some sample may carry the label pprof::base (a -diff_base
-// profile's base): when no string of the profile names it, none reads its
-// labels.
+// The label pprof's -diff_base gives the base's samples (pprof::base=true).
+constexpr std::string_view kBaseLabelKey = "pprof::base";
+
+// Whether some sample may carry that label: when no string of the profile
+// names it, none reads its labels.
 bool MayHaveBaseLabel(const Profile& profile) {
-  constexpr std::string_view kKey = "pprof::base";
   if (profile.wire)
-    return std::find(profile.wire->strings.begin(), profile.wire->strings.end(), kKey) != profile.wire->strings.end();
-  return std::any_of(profile.labels.begin(), profile.labels.end(), [&](const Label& l) { return l.key == kKey; });
+    return std::find(profile.wire->strings.begin(), profile.wire->strings.end(), kBaseLabelKey) !=
+           profile.wire->strings.end();
+  return std::any_of(profile.labels.begin(), profile.labels.end(),
+                     [](const Label& l) { return l.key == kBaseLabelKey; });
 }
 
 void SumSamples(const Profile& profile, size_t index, const LocationNodes& by_location, bool may_have_base,
@@ -78,7 +81,7 @@ void SumSamples(const Profile& profile, size_t index, const LocationNodes& by_lo
       if (may_have_base) {
         const auto labels = samples.labels();
         base = std::any_of(labels.begin(), labels.end(),
-                           [](const Label& l) { return !l.is_numeric && l.key == "pprof::base" && l.str == "true"; });
+                           [](const Label& l) { return !l.is_numeric && l.key == kBaseLabelKey && l.str == "true"; });
       }
       for (size_t t = 0; t < values.size(); ++t) {
         const auto magnitude = static_cast<uint64_t>(std::llabs(values[t]));
