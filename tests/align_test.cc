@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <deque>
 #include <map>
 #include <numeric>
 
@@ -499,6 +500,79 @@ TEST(AlignTest, DeepInlinedLocationsGrowTheResolveBuffersMidSample) {
     EXPECT_EQ(got_names, want_names);
     EXPECT_EQ(ExampleLines(site), want_lines);
   }
+}
+
+// Locations of 1 to 6 frames (the resolver copies runs of up to 4 frames
+// 4 wide, whatever their length, and longer ones apart), in stacks of every
+// order and length, the last location's run at the end of its table, and
+// samples without a stack between them: every site holds exactly its
+// locations' frames and lines, in order.
+TEST(AlignTest, StacksOfInlinedRunsOfEveryLengthResolveFrameByFrame) {
+  Profile p;
+  p.source = "runs";
+  p.sample_types = {{"inuse_objects", "count"}, {"inuse_space", "bytes"}};
+  p.default_sample_type = 1;
+  // Location l (0..6) has l + 1 frames, except 6, which has one; frame k of
+  // location l is function "l<l>f<k>", line 100 * l + k.
+  std::deque<std::string> names;  // the profile's functions view them
+  std::vector<std::vector<std::pair<std::string, int64_t>>> frames_of(7);
+  for (uint32_t l = 0; l < 7; ++l) {
+    const uint32_t n = l == 6 ? 1 : l + 1;
+    const auto first = static_cast<uint32_t>(p.lines.size());
+    for (uint32_t k = 0; k < n; ++k) {
+      const std::string& name = names.emplace_back("l" + std::to_string(l) + "f" + std::to_string(k));
+      p.lines.push_back(Line{static_cast<uint32_t>(p.functions.size()), 100 * l + k});
+      p.functions.push_back(Function{name, name, "x.go", 0});
+      frames_of[l].emplace_back(name, 100 * l + k);
+    }
+    p.locations.push_back(Location{0x10 * (l + 1), Location::kNoMapping, first, n});
+  }
+  std::map<std::vector<uint32_t>, int64_t> expected;  // stack of locations, leaf first -> samples
+  uint64_t x = 12345;
+  for (uint32_t s = 0; s < 9000; ++s) {  // several chunks: the two-stage fold
+    Sample sample;
+    sample.first_location = p.stack_locations.size();
+    std::vector<uint32_t> stack;
+    if (s % 1000 != 999) {
+      x = x * 6364136223846793005u + 1442695040888963407u;
+      const auto depth = static_cast<uint32_t>(1 + (x >> 56) % 9);
+      for (uint32_t d = 0; d < depth; ++d) stack.push_back(static_cast<uint32_t>((x >> (20 + 4 * d)) % 7));
+      ++expected[stack];
+    }
+    p.stack_locations.insert(p.stack_locations.end(), stack.begin(), stack.end());
+    sample.num_locations = static_cast<uint32_t>(stack.size());
+    p.values.push_back(1);
+    p.values.push_back(16);
+    p.samples.push_back(sample);
+  }
+  Aligner aligner(AlignOptions{}, 1);
+  Status status = aligner.Add(0, p);
+  ASSERT_TRUE(status.ok()) << status.message();
+  AlignedProfiles a = std::move(aligner).Finish(false);
+  // Sites by their frames root first, as the aligner keeps them.
+  std::map<std::vector<std::pair<std::string, int64_t>>, int64_t> want;
+  for (const auto& [stack, samples] : expected) {
+    std::vector<std::pair<std::string, int64_t>> path;
+    for (auto l = stack.rbegin(); l != stack.rend(); ++l)
+      path.insert(path.end(), frames_of[*l].rbegin(), frames_of[*l].rend());
+    want[path] += samples;
+  }
+  std::map<std::vector<std::pair<std::string, int64_t>>, int64_t> got;
+  int64_t without_stack = 0;
+  for (const AlignedSite& site : a.sites) {
+    if (a.frames[site.frames.back()].function == kNoStackName) {
+      without_stack = Vec(site.objects)[0];
+      continue;
+    }
+    std::vector<std::pair<std::string, int64_t>> path;
+    const std::vector<int64_t> lines = ExampleLines(site);
+    ASSERT_EQ(lines.size(), site.frames.size());
+    for (size_t i = 0; i < site.frames.size(); ++i) path.emplace_back(a.frames[site.frames[i]].function, lines[i]);
+    got[path] += Vec(site.objects)[0];
+  }
+  EXPECT_EQ(without_stack, 9);
+  EXPECT_EQ(got.size(), want.size());
+  EXPECT_TRUE(got == want);
 }
 
 // The memory formula of src/analysis/README.md ("Long series"): a site's

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <new>
 
 #include "input/sample_reader.h"
@@ -38,25 +39,27 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
         break;
     }
   }
-  // Every location's frames, packed by location, so resolving a frame reads
-  // one small array (and a location of inlined frames one more run). Frame
-  // ids and runs stay below kInlined, checked: two billion frames would
-  // have run out of memory long before, and are said as that.
-  auto frame = [](FrameId f, int64_t line) {
-    if ((f & kInlined) != 0) throw std::bad_alloc();
-    return FrameAndLine{f, ClampLine(line)};
+  // Every location's frames as a run in two flat arrays, so resolving a
+  // location reads its run and copies it. Runs are indexed by 32 bits,
+  // checked: four billion frames would have run out of memory long before,
+  // and are said as that.
+  location_runs_.resize(profile.locations.size());
+  run_frames_.reserve(profile.locations.size() + profile.lines.size() + kRunWidth);
+  run_lines_.reserve(run_frames_.capacity());
+  auto add_run = [&](size_t location, uint32_t count) {
+    if (run_frames_.size() + count + kRunWidth >= UINT32_MAX) throw std::bad_alloc();
+    location_runs_[location] = Run{static_cast<uint32_t>(run_frames_.size()), count};
   };
-  location_frames_.resize(profile.locations.size());
+  auto push = [&](FrameId f, int64_t line) {
+    run_frames_.push_back(f);
+    run_lines_.push_back(ClampLine(line));
+  };
   for (size_t i = 0; i < profile.locations.size(); ++i) {
     const Location& loc = profile.locations[i];
-    if (loc.num_lines == 1) {
-      location_frames_[i] = frame(line_frame[loc.first_line], profile.lines[loc.first_line].line);
-    } else if (loc.num_lines > 1) {
-      if (inlined_.size() + loc.num_lines >= kInlined) throw std::bad_alloc();
-      location_frames_[i] =
-          FrameAndLine{kInlined | static_cast<FrameId>(inlined_.size()), static_cast<int32_t>(loc.num_lines)};
+    if (loc.num_lines >= 1) {
+      add_run(i, loc.num_lines);
       for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l)
-        inlined_.push_back(frame(line_frame[l], profile.lines[l].line));
+        push(line_frame[l], profile.lines[l].line);
     } else if (loc.mapping != Location::kNoMapping && !profile.mappings[loc.mapping].filename.empty() &&
                loc.address >= profile.mappings[loc.mapping].memory_start) {
       // A location without symbols is named by its file and the offset in
@@ -64,12 +67,16 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
       // and its addresses move (ASLR); without a mapping, by its address.
       const Mapping& m = profile.mappings[loc.mapping];
       std::string_view base = m.filename.substr(m.filename.rfind('/') + 1);
-      location_frames_[i] =
-          frame(intern(fmt::format("{}+0x{:x}", base, loc.address - m.memory_start + m.file_offset), m.filename, 0), 0);
+      add_run(i, 1);
+      push(intern(fmt::format("{}+0x{:x}", base, loc.address - m.memory_start + m.file_offset), m.filename, 0), 0);
     } else {
-      location_frames_[i] = frame(intern(fmt::format("0x{:x}", loc.address), "", 0), 0);
+      add_run(i, 1);
+      push(intern(fmt::format("0x{:x}", loc.address), "", 0), 0);
     }
   }
+  // Room for the last run's full-width copy.
+  run_frames_.resize(run_frames_.size() + kRunWidth - 1, 0);
+  run_lines_.resize(run_lines_.size() + kRunWidth - 1, 0);
   // A sample with no call stack folds into the "(no stack)" frame, interned
   // here: resolving must not change the frame table.
   if (profile.AnyWithoutStack()) no_stack_ = intern(kNoStackName, "", 0);
@@ -85,8 +92,9 @@ template <typename Samples>
 void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, const FrameFilters& filters,
                                  ResolvedChunk& out) const {
   // The tables in locals: the frames written below could alias their vectors.
-  const FrameAndLine* const location_frames = location_frames_.data();
-  const FrameAndLine* const inlined = inlined_.data();
+  const Run* const runs = location_runs_.data();
+  const FrameId* const run_frames = run_frames_.data();
+  const int32_t* const run_lines = run_lines_.data();
   const auto vi = static_cast<size_t>(indices_.value);
   const bool has_objects = indices_.objects >= 0, has_alloc = indices_.alloc_value >= 0;
   const auto oi = static_cast<size_t>(indices_.objects), avi = static_cast<size_t>(indices_.alloc_value);
@@ -115,24 +123,24 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
     r.values = {values[vi], has_objects ? values[oi] : 0, has_alloc ? values[avi] : 0,
                 has_alloc && aoi >= 0 ? values[static_cast<size_t>(aoi)] : 0};
     const std::span<const uint32_t> locations = samples.locations();
-    make_room(locations.size() + 1);  // one frame a location (+1: "(no stack)"); inlined ones ask for more
+    // Each location writes kRunWidth frames and keeps `count` of them; a
+    // longer run asks for its own room (+1: "(no stack)").
+    make_room(kRunWidth * locations.size() + 1);
     const size_t begin = written();
     for (size_t at = 0; at < locations.size(); ++at) {
-      const FrameAndLine packed = location_frames[locations[at]];
-      if ((packed.frame & kInlined) == 0) {  // the common case: one access per frame
-        *frame_out++ = packed.frame;
-        *line_out++ = packed.line;
-        --room;
-        continue;
+      const Run run = runs[locations[at]];
+      if (run.count <= kRunWidth) [[likely]] {
+        std::memcpy(frame_out, run_frames + run.first, kRunWidth * sizeof(FrameId));
+        std::memcpy(line_out, run_lines + run.first, kRunWidth * sizeof(int32_t));
+      } else {
+        // Room for its frames, and still kRunWidth for each location after it.
+        make_room(run.count + kRunWidth * (locations.size() - at - 1) + 1);
+        std::memcpy(frame_out, run_frames + run.first, run.count * sizeof(FrameId));
+        std::memcpy(line_out, run_lines + run.first, run.count * sizeof(int32_t));
       }
-      // Room for its frames, and still one for each location after it.
-      const auto n = static_cast<size_t>(packed.line);
-      make_room(n + (locations.size() - at));
-      for (const FrameAndLine *f = inlined + (packed.frame & ~kInlined), *last = f + n; f != last; ++f) {
-        *frame_out++ = f->frame;
-        *line_out++ = f->line;
-      }
-      room -= n;
+      frame_out += run.count;
+      line_out += run.count;
+      room -= run.count;
     }
     if (written() == begin) {  // real memory with no call stack (e.g. a Go process that has just started)
       *frame_out++ = no_stack_;
