@@ -310,6 +310,68 @@ TEST(ProfileReaderTest, RealProfilesOnTheWireReadAsDecoded) {
   EXPECT_GE(files, 10u);
 }
 
+// A large profile's samples are checked in two slices on two threads: what
+// the check keeps (totals, negatives, a sample without a stack) and the
+// error it gives (the first bad sample's, the totals' overflow after every
+// sample is good) are those of one thread, wherever the samples are.
+TEST(ProfileReaderTest, SamplesCheckedOnTwoThreadsAsOnOne) {
+  constexpr int kSamples = 70000;  // over the check's threshold for threads
+  auto large = [](const std::function<void(int, pb::Sample*)>& edit) {
+    auto p = ValidProfile();
+    for (int i = 0; i < kSamples; ++i) {
+      auto* s = p.add_sample();
+      s->add_location_id(100);
+      s->add_value(1);
+      s->add_value(8);
+      edit(i, s);
+    }
+    return p.SerializeAsString();
+  };
+  auto both = [](const std::string& bytes) {
+    return std::pair{DecodePprofOnWire(bytes, "t.pb", {}, 1), DecodePprofOnWire(bytes, "t.pb", {}, 2)};
+  };
+  {
+    SCOPED_TRACE("good: a negative value and a sample without a stack, late");
+    auto [one, two] = both(large([](int i, pb::Sample* s) {
+      if (i == 60000) s->set_value(0, -5);
+      if (i == 60001) s->clear_location_id();
+    }));
+    ASSERT_TRUE(one.ok() && two.ok());
+    EXPECT_EQ(two->TypeTotals(), one->TypeTotals());
+    EXPECT_EQ(two->TypeTotals()[0], 2 + 3 + kSamples - 1 - 5);
+    EXPECT_TRUE(two->AnyNegative(0));
+    EXPECT_FALSE(two->AnyNegative(1));
+    EXPECT_TRUE(two->wire->any_without_stack);
+  }
+  const std::vector<std::pair<std::string, std::function<void(int, pb::Sample*)>>> bad = {
+      {"errors in both slices: the first one's",
+       [](int i, pb::Sample* s) {
+         if (i == 10) s->add_value(3);
+         if (i == 50000) s->set_location_id(0, 999);
+       }},
+      {"an error in the second slice only",
+       [](int i, pb::Sample* s) {
+         if (i == 50000) s->set_location_id(0, 999);
+         if (i == 60000) s->add_label()->set_key(99);
+       }},
+      {"a bad label string in the first slice",
+       [](int i, pb::Sample* s) {
+         if (i == 7) s->add_label()->set_key(99);
+       }},
+      {"totals that fit in each slice, not in all",
+       [](int i, pb::Sample* s) {
+         if (i == 5 || i == 50000) s->set_value(1, int64_t{1} << 61);
+       }},
+  };
+  for (const auto& [what, edit] : bad) {
+    SCOPED_TRACE(what);
+    auto [one, two] = both(large(edit));
+    ASSERT_FALSE(one.ok());
+    ASSERT_FALSE(two.ok());
+    EXPECT_EQ(two.status().message(), one.status().message());
+  }
+}
+
 // Ids that are no dense 1..n table (addresses as ids) are decoded whole.
 TEST(ProfileReaderTest, SparseIdsOnTheWireAreDecodedWhole) {
   auto p = ValidProfile();

@@ -285,7 +285,7 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
     return profile;
   }
   if (auto what = DescribeNonProtobuf(data)) return Status::InputError(fmt::format("{}: {}", name, *what));
-  if (options.samples_on_wire) return DecodePprofOnWire(std::move(data), name, options.limits);
+  if (options.samples_on_wire) return DecodePprofOnWire(std::move(data), name, options.limits, options.decode_threads);
   return DecodePprof(data, name, options.limits);
 }
 
@@ -384,11 +384,14 @@ Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& option
     for (size_t j = 0; j < profiles.size(); ++j) RETURN_IF_ERROR(consume(first_capture[i] + j, std::move(profiles[j])));
     return Status();
   };
-  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, paths.size()));
+  const unsigned cores = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const auto threads = static_cast<unsigned>(std::min<size_t>(cores, paths.size()));
   if (threads <= 1) {
+    // One file at a time: its samples may be checked on every core.
+    LoadOptions one_at_a_time = options;
+    one_at_a_time.decode_threads = std::max(options.decode_threads, cores);
     for (size_t i = 0; i < paths.size(); ++i) {
-      ASSIGN_OR_RETURN(std::vector<Profile> p, LoadCaptures(paths[i], options, expected(i)));
+      ASSIGN_OR_RETURN(std::vector<Profile> p, LoadCaptures(paths[i], one_at_a_time, expected(i)));
       RETURN_IF_ERROR(consume_all(i, std::move(p)));
     }
     return Status();

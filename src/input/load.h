@@ -25,6 +25,10 @@ struct LoadOptions {
   Limits limits;  // a gzip bomb or a hostile file stops at these
   // 0: one thread per core.
   unsigned threads = 0;
+  // Threads that may check one large protobuf's samples. LoadEach sets it
+  // to `threads` when it reads its files one at a time (one file: inspect
+  // of one profile), and keeps 1 when its threads each read a file.
+  unsigned decode_threads = 1;
   // pprof protobufs keep their samples on the wire (Profile::wire), read one
   // at a time through input/sample_reader.h: every stage reads each sample
   // once (the fold, inspect). False: decoded into Profile's sample arrays

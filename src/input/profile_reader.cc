@@ -6,6 +6,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "base/for_each_slice.h"
 #include "base/huge_pages.h"
 #include "input/wire_format.h"
 
@@ -179,7 +180,9 @@ class IdIndex {
 
 class Decoder {
  public:
-  Decoder(const ProfileFields& fields, Profile& out, const Limits& limits) : f_(fields), out_(out), limits_(limits) {}
+  // `decode_threads`: how many threads may check a large profile's samples.
+  Decoder(const ProfileFields& fields, Profile& out, const Limits& limits, unsigned decode_threads = 1)
+      : f_(fields), out_(out), limits_(limits), decode_threads_(decode_threads) {}
 
   // Decodes everything; with `on_wire` (and location ids Go's way, dense), the
   // samples are only checked and left for out.wire, which the caller fills
@@ -421,25 +424,46 @@ class Decoder {
     return Status();
   }
 
+  // What checking a range of samples finds: the first bad sample's error,
+  // and what later stages ask of the values as a whole (kept in out_.wire
+  // when the samples stay on the wire). Ranges are added up in order.
+  struct SampleCheck {
+    explicit SampleCheck(size_t types) : totals(types), type_totals(types, 0), type_has_negative(types, 0) {}
+    Status error;  // of the range's first bad sample
+    ValueTotalsCheck totals;
+    bool totals_fit = true;
+    std::vector<int64_t> type_totals;  // while totals_fit
+    std::vector<uint8_t> type_has_negative;
+    bool any_without_stack = false;
+    // The check of the samples before this range, then this one's.
+    void AddAfter(const SampleCheck& next) {
+      if (error.ok()) error = next.error;
+      totals_fit = totals_fit && next.totals_fit && totals.Merge(next.totals);
+      for (size_t t = 0; t < type_totals.size(); ++t) {
+        if (totals_fit) type_totals[t] += next.type_totals[t];  // |sum| <= 2^62: no overflow
+        type_has_negative[t] |= next.type_has_negative[t];
+      }
+      any_without_stack = any_without_stack || next.any_without_stack;
+    }
+  };
+  // Samples at least this many are checked in slices on decode_threads_.
+  static constexpr size_t kParallelCheck = 1 << 16;
+
   // Samples, with their Labels: stored in out_'s arrays (kStore), or only
-  // checked the same way, with what later stages ask of the values as a whole
-  // kept in out_.wire. Either way the values' totals must fit (ValueTotalsCheck).
+  // checked the same way, in slices on threads when there are many, with
+  // what later stages ask of the values kept in out_.wire. Either way the
+  // values' totals must fit (ValueTotalsCheck).
   template <bool kStore>
   Status DecodeSamples() {
-    const size_t num_types = out_.sample_types.size();
+    const size_t num_types = out_.sample_types.size(), num_samples = f_.samples.size();
     if constexpr (kStore) {
       size_t sample_bytes = 0;
       for (std::string_view s : f_.samples) sample_bytes += s.size();
-      ReserveHuge(out_.samples, f_.samples.size());
-      ReserveHuge(out_.values, f_.samples.size() * num_types);
+      ReserveHuge(out_.samples, num_samples);
+      ReserveHuge(out_.values, num_samples * num_types);
       ReserveHuge(out_.stack_locations, sample_bytes / 3);  // ids take 1-3 bytes each
-      ReserveHuge(out_.labels, f_.samples.size());
-    } else {
-      out_.wire->type_totals.assign(num_types, 0);
-      out_.wire->type_has_negative.assign(num_types, 0);
+      ReserveHuge(out_.labels, num_samples);
     }
-    ValueTotalsCheck totals(num_types);
-    bool totals_fit = true;
     // Frames per location (inlined ones count), in a small array the loop
     // below reads once per stack entry.
     std::vector<uint32_t> frames_at(out_.locations.size());
@@ -452,13 +476,37 @@ class Decoder {
         if (const uint32_t loc = location_ids_.Find(id); loc != IdIndex::kMissing) by_id[id] = frames_at[loc];
       frames_at = std::move(by_id);
     }
+    const size_t slices = !kStore && decode_threads_ > 1 && num_samples >= kParallelCheck ? 2 : 1;
+    std::vector<SampleCheck> checks(slices, SampleCheck(num_types));
+    ForEachSlice(num_samples, slices, [&](size_t slice, size_t begin, size_t end) {
+      CheckSamples<kStore>(begin, end, frames_at, checks[slice]);
+    });
+    for (size_t slice = 1; slice < slices; ++slice) checks[0].AddAfter(checks[slice]);
+    SampleCheck& all = checks[0];
+    RETURN_IF_ERROR(all.error);
+    if (!all.totals_fit) return Error("sample values too large (their totals overflow 64 bits)");
+    if constexpr (!kStore) {
+      out_.wire->type_totals = std::move(all.type_totals);
+      out_.wire->type_has_negative = std::move(all.type_has_negative);
+      out_.wire->any_without_stack = all.any_without_stack;
+    }
+    return Status();
+  }
+
+  // Samples [begin, end) into `c` (and, kStore, out_'s arrays: one range,
+  // in order). Reads only what the tables made, so ranges may be checked on
+  // threads at once.
+  template <bool kStore>
+  void CheckSamples(size_t begin, size_t end, const std::vector<uint32_t>& frames_at, SampleCheck& c) {
+    const size_t num_types = out_.sample_types.size(), num_strings = strings_.size();
     // What one sample holds, as ParseSample hands it over.
     struct Sink {
       Decoder& d;
       const std::vector<uint32_t>& frames_at;
-      ValueTotalsCheck& totals;
-      bool& totals_fit;
+      SampleCheck& c;
+      size_t num_types, num_strings;
       uint64_t depth = 0, bad_location = 0, locations = 0, values = 0, labels = 0;
+      int64_t bad_string = 0;  // the first label string index out of range
       bool missing_location = false, bad_label = false;
       void Location(uint64_t id) {
         if constexpr (!kStore) {  // frames_at is by id
@@ -480,60 +528,79 @@ class Decoder {
       void Value(uint64_t raw) {
         const auto v = static_cast<int64_t>(raw);
         if constexpr (kStore) d.out_.values.push_back(v);
-        if (values < d.out_.sample_types.size()) {  // more: the sample is refused below
-          totals_fit = totals.Add(values, v) && totals_fit;
-          if constexpr (!kStore) {
-            if (totals_fit) d.out_.wire->type_totals[values] += v;  // |sum| <= 2^62: no overflow
-            if (v < 0) d.out_.wire->type_has_negative[values] = 1;
-          }
+        if (values < num_types) {  // more: the sample is refused below
+          c.totals_fit = c.totals.Add(values, v) && c.totals_fit;
+          if (c.totals_fit) c.type_totals[values] += v;  // |sum| <= 2^62: no overflow
+          if (v < 0) c.type_has_negative[values] = 1;
         }
         ++values;
+      }
+      // A string index, or false (the first bad one kept).
+      bool Str(uint64_t raw_index, std::string_view* out) {
+        const auto index = static_cast<int64_t>(raw_index);
+        if (index >= 0 && static_cast<uint64_t>(index) < num_strings) {
+          *out = d.strings_[static_cast<size_t>(index)];
+          return true;
+        }
+        if (!bad_label) bad_string = index;
+        bad_label = true;
+        return false;
       }
       void Label(const uint64_t (&lv)[wire::label_field::kNumUnit + 1]) {
         namespace lbf = wire::label_field;
         ::pprof_trend::Label label;
-        if (!d.Str(lv[lbf::kKey], &label.key, "label") || !d.Str(lv[lbf::kStr], &label.str, "label") ||
-            !d.Str(lv[lbf::kNumUnit], &label.num_unit, "label")) {
-          bad_label = true;
+        if (!Str(lv[lbf::kKey], &label.key) || !Str(lv[lbf::kStr], &label.str) ||
+            !Str(lv[lbf::kNumUnit], &label.num_unit))
           return;
-        }
         label.num = static_cast<int64_t>(lv[lbf::kNum]);
         label.is_numeric = lv[lbf::kStr] == 0;
         if constexpr (kStore) d.out_.labels.push_back(label);
         ++labels;
       }
     };
-    for (size_t i = 0; i < f_.samples.size(); ++i) {
+    for (size_t i = begin; i < end; ++i) {
       Sample sample;
       sample.first_location = out_.stack_locations.size();
       sample.first_label = out_.labels.size();
-      Sink sink{*this, frames_at, totals, totals_fit};
-      if (!wire::ParseSample(f_.samples[i], sink)) return Corrupt();
-      if (sink.bad_label) return StringError();
-      if (sink.values != num_types)
-        return Error(
+      Sink sink{*this, frames_at, c, num_types, num_strings};
+      if (!wire::ParseSample(f_.samples[i], sink)) {
+        c.error = Corrupt();
+        return;
+      }
+      if (sink.bad_label) {
+        c.error = Error(fmt::format("string index {} in label is out of range (string table has {} entries)",
+                                    sink.bad_string, num_strings));
+        return;
+      }
+      if (sink.values != num_types) {
+        c.error = Error(
             fmt::format("sample {} has {} values but the profile has {} sample types", i, sink.values, num_types));
-      if (sink.missing_location)
-        return Error(fmt::format("sample {} refers to location id {}, which does not exist", i, sink.bad_location));
-      if (sink.depth > limits_.max_stack_depth)
-        return Error(
-            fmt::format("sample {} has a stack of {} frames, over the limit of {} (--max-stack-depth raises it)", i,
-                        sink.depth, limits_.max_stack_depth));
+        return;
+      }
+      if (sink.missing_location) {
+        c.error = Error(fmt::format("sample {} refers to location id {}, which does not exist", i, sink.bad_location));
+        return;
+      }
+      if (sink.depth > limits_.max_stack_depth) {
+        c.error =
+            Error(fmt::format("sample {} has a stack of {} frames, over the limit of {} (--max-stack-depth raises it)",
+                              i, sink.depth, limits_.max_stack_depth));
+        return;
+      }
       if constexpr (kStore) {
         sample.num_locations = static_cast<uint32_t>(sink.locations);
         sample.num_labels = static_cast<uint32_t>(sink.labels);
         out_.samples.push_back(sample);
       } else if (sink.locations == 0) {
-        out_.wire->any_without_stack = true;
+        c.any_without_stack = true;
       }
     }
-    if (!totals_fit) return Error("sample values too large (their totals overflow 64 bits)");
-    return Status();
   }
 
   const ProfileFields& f_;
   Profile& out_;
   const Limits& limits_;
+  const unsigned decode_threads_;
   std::vector<std::string_view> strings_;
   std::string bad_string_;
   IdIndex mapping_ids_, function_ids_, location_ids_;
@@ -546,7 +613,7 @@ namespace {
 // The decode; with `records`, the samples are left on the wire and their
 // records handed back (the caller then hands the bytes over).
 StatusOr<Profile> Decode(std::string_view bytes, std::string source, const Limits& limits,
-                         std::vector<std::string_view>* records) {
+                         std::vector<std::string_view>* records, unsigned threads = 1) {
   Profile profile;
   profile.source = std::move(source);
   ProfileFields fields;
@@ -557,7 +624,7 @@ StatusOr<Profile> Decode(std::string_view bytes, std::string source, const Limit
         "{}: two or more profiles concatenated in one file ({} occurs twice; pprof says \"concatenated profiles "
         "detected\"): give each capture as its own file",
         profile.source, fields.repeated_singular));
-  RETURN_IF_ERROR(Decoder(fields, profile, limits).Run(records != nullptr));
+  RETURN_IF_ERROR(Decoder(fields, profile, limits, threads).Run(records != nullptr));
   if (records != nullptr) *records = std::move(fields.samples);
   return profile;
 }
@@ -568,9 +635,9 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const 
   return Decode(bytes, std::move(source), limits, nullptr);
 }
 
-StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits) {
+StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits, unsigned threads) {
   std::vector<std::string_view> records;
-  ASSIGN_OR_RETURN(Profile profile, Decode(bytes, std::move(source), limits, &records));
+  ASSIGN_OR_RETURN(Profile profile, Decode(bytes, std::move(source), limits, &records, threads));
   if (!profile.wire) return profile;  // decoded whole (ids not Go's 1..n)
   const char* const before = bytes.data();
   WireSamples& w = *profile.wire;

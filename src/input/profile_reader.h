@@ -23,7 +23,9 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const 
 // `bytes` and each sample's record in Profile::wire (its samples, values,
 // stack_locations and labels stay empty), for a stage that reads each sample
 // once (input/sample_reader.h). A profile whose location ids are not Go's
-// dense 1..n is decoded whole instead.
-StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits = {});
+// dense 1..n is decoded whole instead. The samples of a large profile are
+// checked on up to `threads` threads (the errors and results those of one).
+StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits = {},
+                                    unsigned threads = 1);
 
 }  // namespace pprof_trend

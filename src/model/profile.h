@@ -236,6 +236,17 @@ class ValueTotalsCheck {
     total += magnitude;  // both <= 2^62: cannot wrap
     return total <= kMaxTotal;
   }
+  // Adds the totals of another range of the same types; false once a total
+  // is too large (the two checks' own Adds must have fitted).
+  bool Merge(const ValueTotalsCheck& other) {
+    constexpr uint64_t kMaxTotal = uint64_t{1} << 62;
+    bool fit = true;
+    for (size_t t = 0; t < totals_.size(); ++t) {
+      totals_[t] += other.totals_[t];  // both <= 2^62: cannot wrap
+      fit = fit && totals_[t] <= kMaxTotal;
+    }
+    return fit;
+  }
 
  private:
   std::vector<uint64_t> totals_;
