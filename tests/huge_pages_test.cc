@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -71,6 +73,27 @@ TEST(HugePagesTest, RangesWithNoWholeHugePageAreIgnored) {
   AdviseHugePages(bytes.data(), bytes.size());
   AdviseHugePages(bytes.data() + 1, 0);
   EXPECT_FALSE(HasFlag(FlagsOfMappingAt(bytes.data()), "hg"));
+}
+
+// Arena blocks: from 4 MiB on they start on a 2 MiB boundary (every 2 MiB
+// of them can be a huge page), smaller ones on the usual boundary; all hold
+// what is written to them and are freed by their own deleter (the
+// sanitizers' build checks the aligned delete matches the aligned new).
+TEST(HugePagesTest, LargeBlocksAreAlignedToHugePages) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  for (const size_t n :
+       {size_t{1}, size_t{1000}, (size_t{4} << 20) / 4 - 1, (size_t{4} << 20) / 4, (size_t{16} << 20) / 4 + 3}) {
+    HugeBlock<uint32_t> block = AllocateHugeBlock<uint32_t>(n);
+    ASSERT_NE(block.get(), nullptr);
+    const auto at = reinterpret_cast<uintptr_t>(block.get());
+    EXPECT_EQ(at % alignof(std::max_align_t), 0u) << n;
+    if (n * 4 >= (size_t{4} << 20)) {
+      EXPECT_EQ(at % kHuge, 0u) << n;
+    }
+    std::iota(block.get(), block.get() + n, 7u);
+    EXPECT_EQ(block[n - 1], static_cast<uint32_t>(n - 1 + 7)) << n;
+  }
+  EXPECT_THROW(AllocateHugeBlock<uint64_t>(SIZE_MAX / 4), std::bad_alloc);
 }
 
 }  // namespace

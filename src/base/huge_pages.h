@@ -8,6 +8,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
 
 namespace pprof_trend {
 
@@ -15,6 +19,29 @@ namespace pprof_trend {
 // Call it before the memory is first written; ranges under 4 MiB are left
 // alone (at most one whole huge page inside, not worth a system call).
 void AdviseHugePages(const void* data, size_t bytes);
+
+// The deleter of AllocateHugeBlock's arrays.
+struct HugeBlockDelete {
+  std::align_val_t alignment;
+  void operator()(void* p) const { ::operator delete[](p, alignment); }
+};
+template <typename T>
+using HugeBlock = std::unique_ptr<T[], HugeBlockDelete>;
+
+// `n` uninitialised T. From 4 MiB on, aligned to 2 MiB and advised as above,
+// so every 2 MiB of it can be one huge page (an unaligned block keeps up to
+// 2 MiB of 4 KiB pages at its two ends, 500 page faults).
+template <typename T>
+HugeBlock<T> AllocateHugeBlock(size_t n) {
+  static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_destructible_v<T>);
+  constexpr size_t kHugePage = size_t{2} << 20;
+  if (n > SIZE_MAX / sizeof(T)) throw std::bad_alloc();
+  const size_t bytes = n * sizeof(T);
+  const std::align_val_t alignment{bytes >= 2 * kHugePage ? kHugePage : alignof(std::max_align_t)};
+  HugeBlock<T> block(static_cast<T*>(::operator new[](bytes, alignment)), HugeBlockDelete{alignment});
+  AdviseHugePages(block.get(), bytes);
+  return block;
+}
 
 // Reserves room for `n` elements in `v`, advised as above.
 template <class Vector>
