@@ -51,6 +51,26 @@ std::vector<int64_t> ExampleLines(const AlignedSite& site) {
   return lines;
 }
 
+// Appends a sample of `stack` (location indices, leaf first) holding
+// `objects` objects of `bytes` bytes in all to a decoded profile.
+void AddSample(Profile& p, const std::vector<uint32_t>& stack, int64_t objects, int64_t bytes) {
+  Sample sample;
+  sample.first_location = p.stack_locations.size();
+  p.stack_locations.insert(p.stack_locations.end(), stack.begin(), stack.end());
+  sample.num_locations = static_cast<uint32_t>(stack.size());
+  p.values.push_back(objects);
+  p.values.push_back(bytes);
+  p.samples.push_back(sample);
+}
+
+// The series of one decoded profile.
+AlignedProfiles FoldOne(const Profile& p) {
+  Aligner aligner(AlignOptions{}, 1);
+  Status status = aligner.Add(0, p);
+  EXPECT_TRUE(status.ok()) << status.message();
+  return std::move(aligner).Finish(false);
+}
+
 const AlignedSite* FindSite(const AlignedProfiles& a, const std::string& leaf) {
   for (const auto& s : a.sites)
     if (!s.frames.empty() && a.frames[s.frames.back()].function == leaf) return &s;
@@ -467,20 +487,9 @@ TEST(AlignTest, DeepInlinedLocationsGrowTheResolveBuffersMidSample) {
   p.lines.push_back(Line{kInlined + 1, 7});
   p.locations = {Location{0x10, Location::kNoMapping, 0, 1}, Location{0x20, Location::kNoMapping, 1, kInlined},
                  Location{0x30, Location::kNoMapping, kInlined + 1, 1}};
-  for (uint32_t s = 0; s < 10000; ++s) {  // 5 chunks: the two-stage fold
-    Sample sample;
-    sample.first_location = p.stack_locations.size();
-    const std::vector<uint32_t> stack = s % 2 == 0 ? std::vector<uint32_t>{0, 1, 2} : std::vector<uint32_t>{0, 2};
-    p.stack_locations.insert(p.stack_locations.end(), stack.begin(), stack.end());
-    sample.num_locations = static_cast<uint32_t>(stack.size());
-    p.values.push_back(1);
-    p.values.push_back(100);
-    p.samples.push_back(sample);
-  }
-  Aligner aligner(AlignOptions{}, 1);
-  Status status = aligner.Add(0, p);
-  ASSERT_TRUE(status.ok()) << status.message();
-  AlignedProfiles a = std::move(aligner).Finish(false);
+  for (uint32_t s = 0; s < 10000; ++s)  // 5 chunks: the two-stage fold
+    AddSample(p, s % 2 == 0 ? std::vector<uint32_t>{0, 1, 2} : std::vector<uint32_t>{0, 2}, 1, 100);
+  AlignedProfiles a = FoldOne(p);
   ASSERT_EQ(a.sites.size(), 2u);
   for (const AlignedSite& site : a.sites) {
     EXPECT_EQ(Vec(site.values), std::vector<int64_t>{500000});
@@ -530,8 +539,6 @@ TEST(AlignTest, StacksOfInlinedRunsOfEveryLengthResolveFrameByFrame) {
   std::map<std::vector<uint32_t>, int64_t> expected;  // stack of locations, leaf first -> samples
   uint64_t x = 12345;
   for (uint32_t s = 0; s < 9000; ++s) {  // several chunks: the two-stage fold
-    Sample sample;
-    sample.first_location = p.stack_locations.size();
     std::vector<uint32_t> stack;
     if (s % 1000 != 999) {
       x = x * 6364136223846793005u + 1442695040888963407u;
@@ -539,16 +546,9 @@ TEST(AlignTest, StacksOfInlinedRunsOfEveryLengthResolveFrameByFrame) {
       for (uint32_t d = 0; d < depth; ++d) stack.push_back(static_cast<uint32_t>((x >> (20 + 4 * d)) % 7));
       ++expected[stack];
     }
-    p.stack_locations.insert(p.stack_locations.end(), stack.begin(), stack.end());
-    sample.num_locations = static_cast<uint32_t>(stack.size());
-    p.values.push_back(1);
-    p.values.push_back(16);
-    p.samples.push_back(sample);
+    AddSample(p, stack, 1, 16);
   }
-  Aligner aligner(AlignOptions{}, 1);
-  Status status = aligner.Add(0, p);
-  ASSERT_TRUE(status.ok()) << status.message();
-  AlignedProfiles a = std::move(aligner).Finish(false);
+  AlignedProfiles a = FoldOne(p);
   // Sites by their frames root first, as the aligner keeps them.
   std::map<std::vector<std::pair<std::string, int64_t>>, int64_t> want;
   for (const auto& [stack, samples] : expected) {
