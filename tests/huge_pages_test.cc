@@ -80,7 +80,6 @@ TEST(HugePagesTest, RangesWithNoWholeHugePageAreIgnored) {
 // what is written to them and are freed by their own deleter (the
 // sanitizers' build checks the aligned delete matches the aligned new).
 TEST(HugePagesTest, LargeBlocksAreAlignedToHugePages) {
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
   for (const size_t n :
        {size_t{1}, size_t{1000}, (size_t{4} << 20) / 4 - 1, (size_t{4} << 20) / 4, (size_t{16} << 20) / 4 + 3}) {
     HugeBlock<uint32_t> block = AllocateHugeBlock<uint32_t>(n);
@@ -88,7 +87,7 @@ TEST(HugePagesTest, LargeBlocksAreAlignedToHugePages) {
     const auto at = reinterpret_cast<uintptr_t>(block.get());
     EXPECT_EQ(at % alignof(std::max_align_t), 0u) << n;
     if (n * 4 >= (size_t{4} << 20)) {
-      EXPECT_EQ(at % kHuge, 0u) << n;
+      EXPECT_EQ(at % (uintptr_t{2} << 20), 0u) << n;
     }
     std::iota(block.get(), block.get() + n, 7u);
     EXPECT_EQ(block[n - 1], static_cast<uint32_t>(n - 1 + 7)) << n;

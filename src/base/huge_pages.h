@@ -15,6 +15,10 @@
 
 namespace pprof_trend {
 
+// A transparent huge page, and the smallest range advised for them.
+inline constexpr size_t kHugePageBytes = size_t{2} << 20;
+inline constexpr size_t kHugeAdviceMinBytes = 2 * kHugePageBytes;
+
 // Marks the whole 2 MiB pages inside [data, data + bytes) for huge pages.
 // Call it before the memory is first written; ranges under 4 MiB are left
 // alone (at most one whole huge page inside, not worth a system call).
@@ -34,10 +38,9 @@ using HugeBlock = std::unique_ptr<T[], HugeBlockDelete>;
 template <typename T>
 HugeBlock<T> AllocateHugeBlock(size_t n) {
   static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_destructible_v<T>);
-  constexpr size_t kHugePage = size_t{2} << 20;
   if (n > SIZE_MAX / sizeof(T)) throw std::bad_alloc();
   const size_t bytes = n * sizeof(T);
-  const std::align_val_t alignment{bytes >= 2 * kHugePage ? kHugePage : alignof(std::max_align_t)};
+  const std::align_val_t alignment{bytes >= kHugeAdviceMinBytes ? kHugePageBytes : alignof(std::max_align_t)};
   HugeBlock<T> block(static_cast<T*>(::operator new[](bytes, alignment)), HugeBlockDelete{alignment});
   AdviseHugePages(block.get(), bytes);
   return block;

@@ -207,13 +207,16 @@ class Decoder {
   Status Error(std::string what) const { return Status::InputError(fmt::format("{}: {}", out_.source, what)); }
   Status Corrupt() const { return Error("not a pprof profile (corrupt or truncated protobuf)"); }
 
+  // Why a string index out of range cannot be resolved.
+  std::string BadStringIndex(int64_t index, std::string_view field) const {
+    return fmt::format("string index {} in {} is out of range (string table has {} entries)", index, field,
+                       strings_.size());
+  }
   // Resolves a string index, or records why it cannot.
   bool Str(uint64_t raw_index, std::string_view* out, std::string_view field) {
     const auto index = static_cast<int64_t>(raw_index);
     if (index < 0 || static_cast<uint64_t>(index) >= strings_.size()) {
-      if (bad_string_.empty())
-        bad_string_ = fmt::format("string index {} in {} is out of range (string table has {} entries)", index, field,
-                                  strings_.size());
+      if (bad_string_.empty()) bad_string_ = BadStringIndex(index, field);
       return false;
     }
     *out = strings_[static_cast<size_t>(index)];
@@ -568,8 +571,7 @@ class Decoder {
         return;
       }
       if (sink.bad_label) {
-        c.error = Error(fmt::format("string index {} in label is out of range (string table has {} entries)",
-                                    sink.bad_string, num_strings));
+        c.error = Error(BadStringIndex(sink.bad_string, "label"));
         return;
       }
       if (sink.values != num_types) {

@@ -229,7 +229,6 @@ class ValueTotalsCheck {
   explicit ValueTotalsCheck(size_t types) : totals_(types, 0) {}
   // Counts value `v` of sample type `type`; false once a total is too large.
   bool Add(size_t type, int64_t v) {
-    constexpr uint64_t kMaxTotal = uint64_t{1} << 62;
     const uint64_t magnitude = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
     if (magnitude > kMaxTotal) return false;
     uint64_t& total = totals_[type];
@@ -239,7 +238,6 @@ class ValueTotalsCheck {
   // Adds the totals of another range of the same types; false once a total
   // is too large (the two checks' own Adds must have fitted).
   bool Merge(const ValueTotalsCheck& other) {
-    constexpr uint64_t kMaxTotal = uint64_t{1} << 62;
     bool fit = true;
     for (size_t t = 0; t < totals_.size(); ++t) {
       totals_[t] += other.totals_[t];  // both <= 2^62: cannot wrap
@@ -249,6 +247,7 @@ class ValueTotalsCheck {
   }
 
  private:
+  static constexpr uint64_t kMaxTotal = uint64_t{1} << 62;
   std::vector<uint64_t> totals_;
 };
 
