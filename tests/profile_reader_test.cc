@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <functional>
 
+#include "analysis/align.h"
+#include "analysis/sample_resolver.h"
 #include "input/load.h"
+#include "input/sample_check.h"
 #include "input/sample_reader.h"
 #include "input/wire_format.h"
 #include "proto/profile.pb.h"
@@ -77,6 +80,41 @@ pb::Profile ValidProfile() {
 }
 
 StatusOr<Profile> Decode(const pb::Profile& p) { return DecodePprof(p.SerializeAsString(), "t.pb"); }
+
+// The series of one profile whose samples stayed on the wire, checked by
+// the decoder or (`check_in_fold`) left unchecked and checked by the fold as
+// it reads them; or the error of either.
+// With `loader_checks`, the loader checks that many first (CheckMoreSamples,
+// in slices of 1,000) and the fold the rest.
+StatusOr<AlignedProfiles> FoldOnWire(const std::string& bytes, bool check_in_fold, const Limits& limits = {},
+                                     size_t loader_checks = 0) {
+  ASSIGN_OR_RETURN(Profile profile, DecodePprofOnWire(bytes, "t.pb", limits, 1, !check_in_fold));
+  EXPECT_EQ(profile.SamplesChecked(), !check_in_fold || profile.num_samples() == 0);
+  for (size_t done = 0; done < loader_checks; done += 1000)
+    RETURN_IF_ERROR(CheckMoreSamples(profile, std::min<size_t>(1000, loader_checks - done)));
+  Aligner aligner(AlignOptions{}, 1);
+  RETURN_IF_ERROR(aligner.Add(0, profile));
+  return std::move(aligner).Finish(false);
+}
+
+// Two series are the same: captures' totals, sites' frames and values.
+void ExpectSameSeries(const AlignedProfiles& a, const AlignedProfiles& b) {
+  ASSERT_EQ(a.captures.size(), b.captures.size());
+  for (size_t c = 0; c < a.captures.size(); ++c) {
+    EXPECT_EQ(a.captures[c].type_totals, b.captures[c].type_totals);
+    EXPECT_EQ(a.captures[c].total_value, b.captures[c].total_value);
+    EXPECT_EQ(a.captures[c].total_alloc_value, b.captures[c].total_alloc_value);
+  }
+  ASSERT_EQ(a.frames.size(), b.frames.size());
+  for (size_t f = 0; f < a.frames.size(); ++f) EXPECT_EQ(a.frames[f].function, b.frames[f].function);
+  ASSERT_EQ(a.sites.size(), b.sites.size());
+  for (size_t s = 0; s < a.sites.size(); ++s) {
+    EXPECT_TRUE(std::equal(a.sites[s].frames.begin(), a.sites[s].frames.end(), b.sites[s].frames.begin(),
+                           b.sites[s].frames.end()));
+    EXPECT_EQ(a.sites[s].values.ToVector(), b.sites[s].values.ToVector());
+    EXPECT_EQ(a.sites[s].objects.ToVector(), b.sites[s].objects.ToVector());
+  }
+}
 
 TEST(ProfileReaderTest, DecodesEveryPartOfTheModel) {
   auto decoded = Decode(ValidProfile());
@@ -156,6 +194,10 @@ TEST_P(ProfileReaderDefectTest, IsRejectedWithAOneLineMessage) {
   auto on_wire = DecodePprofOnWire(p.SerializeAsString(), "t.pb");
   ASSERT_FALSE(on_wire.ok());
   EXPECT_EQ(on_wire.status().message(), GetParam().message);
+  // Left unchecked, the fold that reads them checks them: the same error.
+  auto folded = FoldOnWire(p.SerializeAsString(), true);
+  ASSERT_FALSE(folded.ok());
+  EXPECT_EQ(folded.status().message(), GetParam().message);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -310,40 +352,26 @@ TEST(ProfileReaderTest, RealProfilesOnTheWireReadAsDecoded) {
   EXPECT_GE(files, 10u);
 }
 
-// A large profile's samples are checked in two slices on two threads: what
-// the check keeps (totals, negatives, a sample without a stack) and the
-// error it gives (the first bad sample's, the totals' overflow after every
-// sample is good) are those of one thread, wherever the samples are.
-TEST(ProfileReaderTest, SamplesCheckedOnTwoThreadsAsOnOne) {
-  constexpr int kSamples = 70000;  // over the check's threshold for threads
-  auto large = [](const std::function<void(int, pb::Sample*)>& edit) {
-    auto p = ValidProfile();
-    for (int i = 0; i < kSamples; ++i) {
-      auto* s = p.add_sample();
-      s->add_location_id(100);
-      s->add_value(1);
-      s->add_value(8);
-      edit(i, s);
-    }
-    return p.SerializeAsString();
-  };
-  auto both = [](const std::string& bytes) {
-    return std::pair{DecodePprofOnWire(bytes, "t.pb", {}, 1), DecodePprofOnWire(bytes, "t.pb", {}, 2)};
-  };
-  {
-    SCOPED_TRACE("good: a negative value and a sample without a stack, late");
-    auto [one, two] = both(large([](int i, pb::Sample* s) {
-      if (i == 60000) s->set_value(0, -5);
-      if (i == 60001) s->clear_location_id();
-    }));
-    ASSERT_TRUE(one.ok() && two.ok());
-    EXPECT_EQ(two->TypeTotals(), one->TypeTotals());
-    EXPECT_EQ(two->TypeTotals()[0], 2 + 3 + kSamples - 1 - 5);
-    EXPECT_TRUE(two->AnyNegative(0));
-    EXPECT_FALSE(two->AnyNegative(1));
-    EXPECT_TRUE(two->wire->any_without_stack);
+// ValidProfile and kLargeSamples samples more, each edited by `edit(i, s)`:
+// over the decoder's threshold for two threads, and many chunks of a fold.
+constexpr int kLargeSamples = 70000;
+using SampleEdit = std::function<void(int, pb::Sample*)>;
+std::string LargeProfile(const SampleEdit& edit) {
+  auto p = ValidProfile();
+  for (int i = 0; i < kLargeSamples; ++i) {
+    auto* s = p.add_sample();
+    s->add_location_id(100);
+    s->add_value(1);
+    s->add_value(8);
+    edit(i, s);
   }
-  const std::vector<std::pair<std::string, std::function<void(int, pb::Sample*)>>> bad = {
+  return p.SerializeAsString();
+}
+
+// Large profiles with bad samples or totals, placed so that two slices (or
+// chunks) each see a part.
+std::vector<std::pair<std::string, SampleEdit>> BadLargeProfiles() {
+  return {
       {"errors in both slices: the first one's",
        [](int i, pb::Sample* s) {
          if (i == 10) s->add_value(3);
@@ -363,13 +391,147 @@ TEST(ProfileReaderTest, SamplesCheckedOnTwoThreadsAsOnOne) {
          if (i == 5 || i == 50000) s->set_value(1, int64_t{1} << 61);
        }},
   };
-  for (const auto& [what, edit] : bad) {
+}
+
+// A large profile's samples are checked in two slices on two threads: what
+// the check keeps (totals, negatives, a sample without a stack) and the
+// error it gives (the first bad sample's, the totals' overflow after every
+// sample is good) are those of one thread, wherever the samples are.
+TEST(ProfileReaderTest, SamplesCheckedOnTwoThreadsAsOnOne) {
+  auto both = [](const std::string& bytes) {
+    return std::pair{DecodePprofOnWire(bytes, "t.pb", {}, 1), DecodePprofOnWire(bytes, "t.pb", {}, 2)};
+  };
+  {
+    SCOPED_TRACE("good: a negative value and a sample without a stack, late");
+    auto [one, two] = both(LargeProfile([](int i, pb::Sample* s) {
+      if (i == 60000) s->set_value(0, -5);
+      if (i == 60001) s->clear_location_id();
+    }));
+    ASSERT_TRUE(one.ok() && two.ok());
+    EXPECT_EQ(two->TypeTotals(), one->TypeTotals());
+    EXPECT_EQ(two->TypeTotals()[0], 2 + 3 + kLargeSamples - 1 - 5);
+    EXPECT_TRUE(two->AnyNegative(0));
+    EXPECT_FALSE(two->AnyNegative(1));
+    EXPECT_TRUE(two->wire->any_without_stack);
+  }
+  for (const auto& [what, edit] : BadLargeProfiles()) {
     SCOPED_TRACE(what);
-    auto [one, two] = both(large(edit));
+    auto [one, two] = both(LargeProfile(edit));
     ASSERT_FALSE(one.ok());
     ASSERT_FALSE(two.ok());
     EXPECT_EQ(two.status().message(), one.status().message());
   }
+}
+
+// A fold that checks the samples it reads (the decoder left them unchecked)
+// checks them chunk by chunk, on two threads: the series it makes is the one
+// of the checked profile ("(no stack)" site and totals included), and its
+// error the decoder's: the first bad sample's, wherever the chunks end, the
+// totals' overflow only when every sample is good, a negative in-use value
+// refused as a difference of profiles after the fold.
+TEST(ProfileReaderTest, SamplesCheckedInTheFoldAsByTheDecoder) {
+  {
+    SCOPED_TRACE("good: a negative object count and a sample without a stack, late");
+    const std::string bytes = LargeProfile([](int i, pb::Sample* s) {
+      if (i == 60000) s->set_value(0, -5);
+      if (i == 60001) s->clear_location_id();
+    });
+    auto checked = FoldOnWire(bytes, false), in_fold = FoldOnWire(bytes, true);
+    ASSERT_TRUE(checked.ok()) << checked.status().message();
+    ASSERT_TRUE(in_fold.ok()) << in_fold.status().message();
+    ExpectSameSeries(*checked, *in_fold);
+    EXPECT_EQ(in_fold->captures[0].type_totals,
+              (std::vector<int64_t>{2 + 3 + kLargeSamples - 1 - 5, 512 * 5 + 8 * kLargeSamples}));
+    EXPECT_TRUE(std::any_of(in_fold->frames.begin(), in_fold->frames.end(),
+                            [](const AlignedFrame& f) { return f.function == kNoStackName; }));
+  }
+  auto bad = BadLargeProfiles();
+  bad.emplace_back("a negative in-use value: a difference of profiles", [](int i, pb::Sample* s) {
+    if (i == 30000) s->set_value(1, -8);
+  });
+  bad.emplace_back("totals that overflow, then a bad sample: the sample's error", [](int i, pb::Sample* s) {
+    if (i == 5 || i == 10000) s->set_value(1, int64_t{1} << 61);
+    if (i == 60000) s->add_value(3);
+  });
+  for (const auto& [what, edit] : bad) {
+    SCOPED_TRACE(what);
+    const std::string bytes = LargeProfile(edit);
+    auto checked = FoldOnWire(bytes, false), in_fold = FoldOnWire(bytes, true);
+    ASSERT_FALSE(checked.ok());
+    ASSERT_FALSE(in_fold.ok());
+    EXPECT_EQ(in_fold.status().message(), checked.status().message());
+  }
+}
+
+// The loader checks what it can while it waits for its turn and the fold
+// the rest: wherever the line falls (none, inside a chunk, on its end, all),
+// the series and the error are the decoder's.
+TEST(ProfileReaderTest, SamplesCheckedPartlyByTheLoaderThenByTheFold) {
+  const std::string good = LargeProfile([](int i, pb::Sample* s) {
+    if (i == 3000) s->clear_location_id();
+  });
+  auto checked = FoldOnWire(good, false);
+  ASSERT_TRUE(checked.ok());
+  auto bad = BadLargeProfiles();
+  for (const size_t loader_checks : {size_t{0}, size_t{1}, size_t{2500}, size_t{4096}, size_t{50001},
+                                     size_t{kLargeSamples + 2}}) {
+    SCOPED_TRACE(loader_checks);
+    auto split = FoldOnWire(good, true, {}, loader_checks);
+    ASSERT_TRUE(split.ok()) << split.status().message();
+    ExpectSameSeries(*checked, *split);
+    for (const auto& [what, edit] : bad) {
+      SCOPED_TRACE(what);
+      const std::string bytes = LargeProfile(edit);
+      auto by_decoder = FoldOnWire(bytes, false), by_both = FoldOnWire(bytes, true, {}, loader_checks);
+      ASSERT_FALSE(by_decoder.ok());
+      ASSERT_FALSE(by_both.ok());
+      EXPECT_EQ(by_both.status().message(), by_decoder.status().message());
+    }
+  }
+}
+
+// A record that does not parse, after good ones: corrupt, in the fold too.
+TEST(ProfileReaderTest, CorruptSampleRecordIsCorruptInTheFold) {
+  // A Sample (field 2) whose packed location ids say 5 bytes and hold 1.
+  const std::string bytes = ValidProfile().SerializeAsString() + std::string("\x12\x03\x0a\x05\x01", 5);
+  auto checked = FoldOnWire(bytes, false), in_fold = FoldOnWire(bytes, true);
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.status().message(), "t.pb: not a pprof profile (corrupt or truncated protobuf)");
+  ASSERT_FALSE(in_fold.ok());
+  EXPECT_EQ(in_fold.status().message(), checked.status().message());
+}
+
+// A stack over --max-stack-depth made of long runs (a location of many
+// inlined frames, named again and again) is refused before its frames are
+// written: a hostile record of a few bytes a location would otherwise ask
+// for billions.
+TEST(ProfileReaderTest, DeepStackOfLongRunsRefusedBeforeItsFramesAreWritten) {
+  auto p = ValidProfile();
+  auto* deep = p.mutable_location(1);
+  for (int i = 0; i < 999; ++i) deep->add_line()->set_function_id(12);  // 1,000 frames
+  for (int i = 0; i < 5000; ++i) p.mutable_sample(0)->add_location_id(200);
+  const std::string bytes = p.SerializeAsString();
+  Limits limits;
+  limits.max_stack_depth = 100000;
+  const std::string said =
+      "t.pb: sample 0 has a stack of 5001002 frames, over the limit of 100000 (--max-stack-depth "
+      "raises it)";
+  auto checked = FoldOnWire(bytes, false, limits), in_fold = FoldOnWire(bytes, true, limits);
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.status().message(), said);
+  ASSERT_FALSE(in_fold.ok());
+  EXPECT_EQ(in_fold.status().message(), said);
+  // The resolver stopped at the limit: its buffers hold no more than it.
+  auto profile = DecodePprofOnWire(bytes, "t.pb", limits, 1, false);
+  ASSERT_TRUE(profile.ok());
+  const SampleResolver resolver(
+      *profile, Granularity::kFunctions, [](std::string_view, std::string_view, int64_t) { return FrameId{0}; },
+      ValueIndices{1, 0, -1, -1});
+  ResolvedChunk chunk;
+  resolver.Resolve(0, FrameFilters{}, chunk);
+  EXPECT_FALSE(chunk.check.error.ok());
+  EXPECT_TRUE(chunk.samples.empty());
+  EXPECT_LE(chunk.frames.size(), 2 * limits.max_stack_depth);
 }
 
 // Ids that are no dense 1..n table (addresses as ids) are decoded whole.

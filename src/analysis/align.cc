@@ -215,10 +215,24 @@ void Aligner::FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t o
   if (options_.count_samples) ++it->samples;
 }
 
-Status Aligner::CheckSampleTypes(const Profile& profile) {
-  if (auto difference = DescribeHeapDifference(profile))
+namespace {
+
+// Refuses a heap profile that is a difference, not a snapshot;
+// `any_negative` as DescribeHeapDifference's.
+template <typename AnyNegative>
+Status RefuseHeapDifference(const Profile& profile, AnyNegative&& any_negative) {
+  if (auto difference = DescribeHeapDifference(profile, any_negative))
     return Status::InputError(fmt::format("{}: {}, not a snapshot of the heap; a trend needs snapshots ({})",
                                           profile.source, difference->what, difference->advice));
+  return Status();
+}
+
+}  // namespace
+
+Status Aligner::CheckSampleTypes(const Profile& profile) {
+  // Unchecked samples: their negative values are known once folded (Add).
+  RETURN_IF_ERROR(RefuseHeapDifference(
+      profile, [&](size_t type) { return profile.SamplesChecked() && profile.AnyNegative(type); }));
   if (first_types_.empty()) {
     RETURN_IF_ERROR(ResolveSampleTypes(profile));  // only then is it the first
     for (const auto& t : profile.sample_types) first_types_.push_back(fmt::format("{}/{}", t.type, t.unit));
@@ -254,6 +268,8 @@ Status Aligner::CheckSampleTypes(const Profile& profile) {
 }
 
 Status Aligner::Append(const Profile& profile) {
+  // On an error nothing may be folded: a bad sample must be found first.
+  if (!profile.SamplesChecked()) throw std::logic_error(profile.source + ": appended with its samples unchecked");
   RETURN_IF_ERROR(CheckSampleTypes(profile));
   appending_ = true;
   if (num_captures_ == capacity_) GrowCaptures(std::max<size_t>(4, capacity_ * 2));
@@ -360,9 +376,6 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   // Step 2: what the series keeps of it besides its samples.
   Capture& capture = result_.captures[argument_index];
   capture = CaptureOf(profile);
-  if (alloc_value_index_ >= 0) capture.total_alloc_value = capture.type_totals[static_cast<size_t>(alloc_value_index_)];
-  if (alloc_objects_index_ >= 0)
-    capture.total_alloc_objects = capture.type_totals[static_cast<size_t>(alloc_objects_index_)];
   // Step 3: every frame it names, interned once; the site table sized for it.
   const SampleResolver resolver(
       profile, options_.granularity,
@@ -378,13 +391,33 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   GrowHuge(result_.sites, profile.num_samples());
   site_table_.Reserve(profile.num_samples());
   // Step 4: its samples, a chunk at a time: resolved (on a second thread for
-  // a large profile) and folded into their sites, in sample order.
+  // a large profile) and folded into their sites, in sample order. Samples
+  // the loader left unchecked are checked as they are resolved; the chunks'
+  // checks are added up in order after the loader's, and no chunk is folded
+  // once one has failed or the totals overflow (every sum stays below 2^62).
   const FrameFilters filters{options_.focus ? &frame_focus_ : nullptr, options_.ignore ? &frame_ignore_ : nullptr};
   if (!chunk_slots_) chunk_slots_ = std::make_unique<std::array<ResolvedChunk, kTwoStageSlots>>();
+  const bool checks = !profile.SamplesChecked();
+  SampleCheck check = checks ? profile.wire->check : SampleCheck(0);  // of those the loader checked
   RunTwoStage<ResolvedChunk>(
       resolver.num_chunks(), *chunk_slots_,
       [&](size_t chunk, ResolvedChunk& out) { resolver.Resolve(chunk, filters, out); },
-      [&](const ResolvedChunk& in) { FoldChunk(in, capture, argument_index); });
+      [&](const ResolvedChunk& in) {
+        if (checks) {
+          if (!check.error.ok()) return;  // said: the first bad sample's
+          check.AddAfter(in.check);
+          if (!check.error.ok() || !check.totals_fit) return;
+        }
+        FoldChunk(in, capture, argument_index);
+      });
+  if (checks) {
+    RETURN_IF_ERROR(SampleCheckResult(check, profile.source));
+    capture.type_totals = std::move(check.type_totals);
+    RETURN_IF_ERROR(RefuseHeapDifference(profile, [&](size_t type) { return check.type_has_negative[type] != 0; }));
+  }
+  if (alloc_value_index_ >= 0) capture.total_alloc_value = capture.type_totals[static_cast<size_t>(alloc_value_index_)];
+  if (alloc_objects_index_ >= 0)
+    capture.total_alloc_objects = capture.type_totals[static_cast<size_t>(alloc_objects_index_)];
   // Step 5: every site's sums of this capture become its next point.
   EndCapture();
   return Status();

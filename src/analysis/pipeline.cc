@@ -235,8 +235,12 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
     // Scoped: the aligner's lookup tables (sites by stack, frames by name) and
     // the symbolizer's files are gone before the trend stage allocates.
     SeriesBuilder series(std::move(align), options.symbolize, num_captures);
+    // Each profile goes to the fold and nowhere else: its samples are
+    // checked there, as they are read, not parsed twice.
+    LoadOptions load = options.load;
+    load.check_samples_in_fold = true;
     RETURN_IF_ERROR(LoadEach(
-        options.profiles, options.load,
+        options.profiles, load,
         [&](size_t i, Profile&& profile) {
           return series.Add(i, std::move(profile),
                             options.times.empty() ? std::nullopt : std::optional<int64_t>(options.times[i]));

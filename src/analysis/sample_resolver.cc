@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 
 #include "input/sample_reader.h"
 
@@ -19,6 +20,11 @@ int32_t ClampLine(int64_t line) { return line >= 0 && line <= INT32_MAX ? static
 SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, const Intern& intern,
                                ValueIndices indices)
     : profile_(profile), indices_(indices) {
+  if (!profile.SamplesChecked()) {
+    rules_ = SampleRules{profile.source, profile.sample_types.size(), profile.wire->strings.size(),
+                         profile.wire->max_stack_depth};
+    max_depth_ = rules_.max_stack_depth;
+  }
   // The aligned frame of every Line of this profile, resolved once.
   std::vector<FrameId> function_frame(profile.functions.size(), UINT32_MAX);
   std::vector<FrameId> line_frame(profile.lines.size());
@@ -85,6 +91,19 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
 void SampleResolver::Resolve(size_t chunk, const FrameFilters& filters, ResolvedChunk& out) const {
   out.samples.clear();
   const size_t begin = chunk * kChunk, end = std::min(profile_.num_samples(), (chunk + 1) * kChunk);
+  if (!profile_.SamplesChecked()) {
+    // The samples the loader checked are read as they are, the rest checked.
+    const WireSamples& w = *profile_.wire;
+    const size_t checked = std::clamp(w.checked, begin, end);
+    out.check.Reset(rules_.num_types);
+    if (begin < checked) {
+      WireSampleReader samples(w);
+      ResolveFrom(samples, begin, checked, filters, out);
+    }
+    CheckingWireSampleReader samples(w, rules_, out.check);
+    ResolveFrom(samples, checked, end, filters, out);
+    return;
+  }
   VisitSamples(profile_, [&](auto& samples) { ResolveFrom(samples, begin, end, filters, out); });
 }
 
@@ -102,9 +121,11 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
   // The frames are written through plain pointers (push_back would store
   // the vectors' ends back to memory after every frame); `room` frames fit
   // before the buffers grow.
-  FrameId* frame_out = out.frames.data();
-  int32_t* line_out = out.lines.data();
-  size_t room = out.frames.size();
+  // After the frames of the samples already resolved into `out`.
+  const size_t start = out.samples.empty() ? 0 : out.samples.back().end;
+  FrameId* frame_out = out.frames.data() + start;
+  int32_t* line_out = out.lines.data() + start;
+  size_t room = out.frames.size() - start;
   auto written = [&] { return static_cast<size_t>(frame_out - out.frames.data()); };
   auto make_room = [&](size_t n) {
     if (n <= room) return;
@@ -117,7 +138,8 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
     room = size - used;
   };
   for (size_t s = first; s < end; ++s) {
-    samples.Read(s);
+    if (!samples.Read(s)) [[unlikely]]
+      return;  // a bad record (an unchecked profile's): the chunk ends before it
     const std::span<const int64_t> values = samples.values();
     ResolvedSample& r = out.samples.emplace_back();
     r.values = {values[vi], has_objects ? values[oi] : 0, has_alloc ? values[avi] : 0,
@@ -133,6 +155,15 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
         std::memcpy(frame_out, run_frames + run.first, kRunWidth * sizeof(FrameId));
         std::memcpy(line_out, run_lines + run.first, kRunWidth * sizeof(int32_t));
       } else {
+        // An unchecked profile's stack past the limit is refused before its
+        // frames are written (a few long runs repeated could be billions).
+        if (written() - begin + run.count > max_depth_) [[unlikely]] {
+          uint64_t depth = 0;
+          for (uint32_t location : locations) depth += runs[location].count;
+          samples.DepthFits(s, depth);
+          out.samples.pop_back();
+          return;
+        }
         // Room for its frames, and still kRunWidth for each location after it.
         make_room(run.count + kRunWidth * (locations.size() - at - 1) + 1);
         std::memcpy(frame_out, run_frames + run.first, run.count * sizeof(FrameId));
@@ -142,7 +173,13 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
       line_out += run.count;
       room -= run.count;
     }
+    if (!samples.DepthFits(s, written() - begin)) [[unlikely]] {
+      out.samples.pop_back();
+      return;
+    }
     if (written() == begin) {  // real memory with no call stack (e.g. a Go process that has just started)
+      if (no_stack_ == UINT32_MAX) [[unlikely]]  // Profile::AnyWithoutStack said none
+        throw std::logic_error(profile_.source + ": a sample without a stack, unforeseen");
       *frame_out++ = no_stack_;
       *line_out++ = 0;
       --room;

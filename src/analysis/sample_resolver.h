@@ -15,6 +15,7 @@
 
 #include "analysis/align.h"
 #include "analysis/site_table.h"
+#include "input/sample_check.h"
 #include "model/profile.h"
 
 namespace pprof_trend {
@@ -31,6 +32,10 @@ struct ResolvedChunk {
   std::vector<FrameId> frames;  // leaf first, sample after sample
   std::vector<int32_t> lines;   // parallel to frames
   std::vector<ResolvedSample> samples;
+  // When the profile's samples are checked as they are resolved (the
+  // loader did not check them all, WireSamples::checked): what the chunk's
+  // check of those found. The chunk's samples then end before its first bad one.
+  SampleCheck check{0};
 };
 
 // Which sample types fill ResolvedSample::values (-1: none; zeros).
@@ -50,7 +55,9 @@ class SampleResolver {
   // Interns a frame (function, file, line) into the aligned frame table.
   using Intern = std::function<FrameId(std::string_view function, std::string_view file, int64_t line)>;
 
-  // Interns every frame `profile` names, at `granularity`.
+  // Interns every frame `profile` names, at `granularity`. A profile whose
+  // samples were not checked when read is checked chunk by chunk as it is
+  // resolved (ResolvedChunk::check), with the decoder's errors.
   SampleResolver(const Profile& profile, Granularity granularity, const Intern& intern, ValueIndices indices);
 
   size_t num_chunks() const { return (profile_.num_samples() + kChunk - 1) / kChunk; }
@@ -70,12 +77,17 @@ class SampleResolver {
     uint32_t count;
   };
   static constexpr size_t kRunWidth = 4;
-  // Resolves samples [first, end) read from `samples` (decoded, or on the wire).
+  // Resolves samples [first, end) read from `samples` (decoded, or on the
+  // wire), after those already in `out`.
   template <typename Samples>
   void ResolveFrom(Samples& samples, size_t first, size_t end, const FrameFilters& filters, ResolvedChunk& out) const;
 
   const Profile& profile_;
   ValueIndices indices_;
+  SampleRules rules_;  // what an unchecked profile's samples are checked against
+  // The frames a stack may have: an unchecked profile's limit, so that a
+  // hostile stack is refused before its frames are written.
+  uint64_t max_depth_ = UINT64_MAX;
   std::vector<Run> location_runs_;   // per Location
   std::vector<FrameId> run_frames_;  // and kRunWidth - 1 entries of padding
   std::vector<int32_t> run_lines_;   // parallel to run_frames_

@@ -27,6 +27,7 @@
 #include "input/gzip.h"
 #include "input/legacy_heap.h"
 #include "input/profile_reader.h"
+#include "input/sample_check.h"
 #include "input/sniff.h"
 
 namespace pprof_trend {
@@ -285,7 +286,9 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
     return profile;
   }
   if (auto what = DescribeNonProtobuf(data)) return Status::InputError(fmt::format("{}: {}", name, *what));
-  if (options.samples_on_wire) return DecodePprofOnWire(std::move(data), name, options.limits, options.decode_threads);
+  if (options.samples_on_wire)
+    return DecodePprofOnWire(std::move(data), name, options.limits, options.decode_threads,
+                             !options.check_samples_in_fold);
   return DecodePprof(data, name, options.limits);
 }
 
@@ -375,6 +378,27 @@ StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& option
   return DecodeInput(std::move(input), path == "-" ? std::string("<stdin>") : path, options);
 }
 
+namespace {
+
+// The first of `profiles` whose samples are not all checked, or null.
+Profile* FirstUnchecked(std::vector<Profile>& profiles) {
+  for (Profile& p : profiles)
+    if (!p.SamplesChecked()) return &p;
+  return nullptr;
+}
+
+// Checks a slice of `profile`'s unchecked samples (CheckMoreSamples).
+Status CheckSamplesOrSayOutOfMemory(Profile& profile, const std::string& path) {
+  constexpr size_t kSlice = 4096;  // a fraction of a millisecond
+  try {
+    return CheckMoreSamples(profile, kSlice);
+  } catch (const std::bad_alloc&) {
+    return Status::InputError(fmt::format("{}: out of memory while reading it", path));
+  }
+}
+
+}  // namespace
+
 Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& options,
                 const std::function<Status(size_t, Profile&&)>& consume, const std::vector<size_t>& captures_per_path) {
   auto expected = [&](size_t i) { return captures_per_path.empty() ? size_t{1} : captures_per_path[i]; };
@@ -416,6 +440,17 @@ Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& option
         loaded = Status::InputError(fmt::format("{}: out of memory while reading it", paths[i]));
       }
       std::unique_lock lock(mu);
+      // Until its turn, this thread checks the samples the decoder left to
+      // check (LoadOptions::check_samples_in_fold), a slice at a time: the
+      // fold checks only those left when its turn comes.
+      while (turn != i && first_error.ok() && loaded.ok()) {
+        Profile* unchecked = FirstUnchecked(*loaded);
+        if (unchecked == nullptr) break;
+        lock.unlock();
+        Status checked = CheckSamplesOrSayOutOfMemory(*unchecked, paths[i]);
+        lock.lock();
+        if (!checked.ok()) loaded = checked;
+      }
       turn_changed.wait(lock, [&] { return turn == i || !first_error.ok(); });
       if (!first_error.ok()) return;
       // Consume without the lock: it is this profile's turn, so no other

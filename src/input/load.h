@@ -34,6 +34,13 @@ struct LoadOptions {
   // once (the fold, inspect). False: decoded into Profile's sample arrays
   // (tests that look at them, a fuzz target that copies them).
   bool samples_on_wire = true;
+  // The protobuf's samples on the wire are not checked by the decoder:
+  // LoadEach checks them while the profile waits for its turn to be
+  // consumed (time its thread would wait anyway), and the fold that reads
+  // them (Aligner::Add) checks those left, so on the critical path each
+  // record is parsed once, not twice. Only for a series whose profiles go to
+  // Aligner::Add and nowhere else; the errors are the decoder's.
+  bool check_samples_in_fold = false;
   // How a URL argument is read (the command line hands in the HTTP client
   // of the capture layer); empty: URLs are refused with what to do instead.
   std::function<StatusOr<std::string>(const std::string& url)> fetch;

@@ -8,6 +8,7 @@
 
 #include "base/for_each_slice.h"
 #include "base/huge_pages.h"
+#include "input/sample_check.h"
 #include "input/wire_format.h"
 
 namespace pprof_trend {
@@ -185,9 +186,10 @@ class Decoder {
       : f_(fields), out_(out), limits_(limits), decode_threads_(decode_threads) {}
 
   // Decodes everything; with `on_wire` (and location ids Go's way, dense), the
-  // samples are only checked and left for out.wire, which the caller fills
-  // with the bytes and records.
-  Status Run(bool on_wire) {
+  // samples are left for out.wire, which the caller fills with the bytes and
+  // records: checked here, or (`check_samples` false) by the stage that reads
+  // them, the fold (input/sample_check.h says how).
+  Status Run(bool on_wire, bool check_samples) {
     RETURN_IF_ERROR(CheckCounts());
     RETURN_IF_ERROR(DecodeStrings());
     RETURN_IF_ERROR(DecodeHeader());
@@ -196,8 +198,16 @@ class Decoder {
     RETURN_IF_ERROR(DecodeLocations());
     if (!on_wire || !location_ids_.all_dense()) return DecodeSamples<true>();
     out_.wire = std::make_unique<WireSamples>();
-    RETURN_IF_ERROR(DecodeSamples<false>());
     WireSamples& w = *out_.wire;
+    w.max_stack_depth = limits_.max_stack_depth;
+    if (check_samples) {
+      RETURN_IF_ERROR(DecodeSamples<false>());
+      w.checked = f_.samples.size();
+    } else {
+      w.check = SampleCheck(out_.sample_types.size());
+      w.frames_of_id = FramesOfId(FramesAt());
+      w.any_without_stack = AnyRecordWithoutStack();
+    }
     w.location_of_id = location_ids_.TakeDense();
     w.strings = std::move(strings_);
     return Status();
@@ -205,18 +215,12 @@ class Decoder {
 
  private:
   Status Error(std::string what) const { return Status::InputError(fmt::format("{}: {}", out_.source, what)); }
-  Status Corrupt() const { return Error("not a pprof profile (corrupt or truncated protobuf)"); }
-
-  // Why a string index out of range cannot be resolved.
-  std::string BadStringIndex(int64_t index, std::string_view field) const {
-    return fmt::format("string index {} in {} is out of range (string table has {} entries)", index, field,
-                       strings_.size());
-  }
+  Status Corrupt() const { return Error(std::string(kCorruptProtobuf)); }
   // Resolves a string index, or records why it cannot.
   bool Str(uint64_t raw_index, std::string_view* out, std::string_view field) {
     const auto index = static_cast<int64_t>(raw_index);
     if (index < 0 || static_cast<uint64_t>(index) >= strings_.size()) {
-      if (bad_string_.empty()) bad_string_ = BadStringIndex(index, field);
+      if (bad_string_.empty()) bad_string_ = BadStringIndex(index, field, strings_.size());
       return false;
     }
     *out = strings_[static_cast<size_t>(index)];
@@ -427,28 +431,6 @@ class Decoder {
     return Status();
   }
 
-  // What checking a range of samples finds: the first bad sample's error,
-  // and what later stages ask of the values as a whole (kept in out_.wire
-  // when the samples stay on the wire). Ranges are added up in order.
-  struct SampleCheck {
-    explicit SampleCheck(size_t types) : totals(types), type_totals(types, 0), type_has_negative(types, 0) {}
-    Status error;  // of the range's first bad sample
-    ValueTotalsCheck totals;
-    bool totals_fit = true;
-    std::vector<int64_t> type_totals;  // while totals_fit
-    std::vector<uint8_t> type_has_negative;
-    bool any_without_stack = false;
-    // The check of the samples before this range, then this one's.
-    void AddAfter(const SampleCheck& next) {
-      if (error.ok()) error = next.error;
-      totals_fit = totals_fit && next.totals_fit && totals.Merge(next.totals);
-      for (size_t t = 0; t < type_totals.size(); ++t) {
-        if (totals_fit) type_totals[t] += next.type_totals[t];  // |sum| <= 2^62: no overflow
-        type_has_negative[t] |= next.type_has_negative[t];
-      }
-      any_without_stack = any_without_stack || next.any_without_stack;
-    }
-  };
   // Samples at least this many are checked in slices on decode_threads_.
   static constexpr size_t kParallelCheck = 1 << 16;
 
@@ -467,136 +449,127 @@ class Decoder {
       ReserveHuge(out_.stack_locations, sample_bytes / 3);  // ids take 1-3 bytes each
       ReserveHuge(out_.labels, num_samples);
     }
-    // Frames per location (inlined ones count), in a small array the loop
-    // below reads once per stack entry.
-    std::vector<uint32_t> frames_at(out_.locations.size());
-    for (size_t l = 0; l < out_.locations.size(); ++l)
-      frames_at[l] = std::max<uint32_t>(1, out_.locations[l].num_lines);
-    if constexpr (!kStore) {
-      // Only checked: by id at once (ids are dense here), 0 for an id that is none.
-      std::vector<uint32_t> by_id(location_ids_.dense_size(), 0);
-      for (size_t id = 1; id < by_id.size(); ++id)
-        if (const uint32_t loc = location_ids_.Find(id); loc != IdIndex::kMissing) by_id[id] = frames_at[loc];
-      frames_at = std::move(by_id);
-    }
+    // Frames per location (by id when only checked), in a small array the
+    // loop below reads once per stack entry.
+    std::vector<uint32_t> frames_at = FramesAt();
+    if constexpr (!kStore) frames_at = FramesOfId(frames_at);
     const size_t slices = !kStore && decode_threads_ > 1 && num_samples >= kParallelCheck ? 2 : 1;
     std::vector<SampleCheck> checks(slices, SampleCheck(num_types));
-    ForEachSlice(num_samples, slices, [&](size_t slice, size_t begin, size_t end) {
-      CheckSamples<kStore>(begin, end, frames_at, checks[slice]);
-    });
+    if constexpr (kStore) {
+      StoreSamples(frames_at, checks[0]);
+    } else {
+      ForEachSlice(num_samples, slices,
+                   [&](size_t slice, size_t begin, size_t end) { CheckSamples(begin, end, frames_at, checks[slice]); });
+    }
     for (size_t slice = 1; slice < slices; ++slice) checks[0].AddAfter(checks[slice]);
     SampleCheck& all = checks[0];
-    RETURN_IF_ERROR(all.error);
-    if (!all.totals_fit) return Error("sample values too large (their totals overflow 64 bits)");
+    RETURN_IF_ERROR(SampleCheckResult(all, out_.source));
     if constexpr (!kStore) {
-      out_.wire->type_totals = std::move(all.type_totals);
-      out_.wire->type_has_negative = std::move(all.type_has_negative);
       out_.wire->any_without_stack = all.any_without_stack;
+      out_.wire->check = std::move(all);
     }
     return Status();
   }
 
-  // Samples [begin, end) into `c` (and, kStore, out_'s arrays: one range,
-  // in order). Reads only what the tables made, so ranges may be checked on
-  // threads at once.
-  template <bool kStore>
-  void CheckSamples(size_t begin, size_t end, const std::vector<uint32_t>& frames_at, SampleCheck& c) {
-    const size_t num_types = out_.sample_types.size(), num_strings = strings_.size();
+  // Per location, its frames (inlined ones count).
+  std::vector<uint32_t> FramesAt() const {
+    std::vector<uint32_t> frames_at(out_.locations.size());
+    for (size_t l = 0; l < out_.locations.size(); ++l)
+      frames_at[l] = std::max<uint32_t>(1, out_.locations[l].num_lines);
+    return frames_at;
+  }
+  // The same by location id (ids are dense here), 0 for an id that is none.
+  std::vector<uint32_t> FramesOfId(const std::vector<uint32_t>& frames_at) const {
+    std::vector<uint32_t> by_id(location_ids_.dense_size(), 0);
+    for (size_t id = 1; id < by_id.size(); ++id)
+      if (const uint32_t loc = location_ids_.Find(id); loc != IdIndex::kMissing) by_id[id] = frames_at[loc];
+    return by_id;
+  }
+
+  // Checks samples [begin, end) into `c`. Reads only what the tables made,
+  // so ranges may be checked on threads at once.
+  void CheckSamples(size_t begin, size_t end, const std::vector<uint32_t>& frames_of_id, SampleCheck& c) const {
+    const SampleRules rules{out_.source, out_.sample_types.size(), strings_.size(), limits_.max_stack_depth};
+    WireSampleChecker checker(rules, frames_of_id, c);
+    for (size_t i = begin; i < end; ++i)
+      if (!checker.Check(f_.samples[i], i)) return;
+  }
+
+  // Checks every sample into `c` and stores it in out_'s arrays.
+  void StoreSamples(const std::vector<uint32_t>& frames_at, SampleCheck& c) {
+    const SampleRules rules{out_.source, out_.sample_types.size(), strings_.size(), limits_.max_stack_depth};
     // What one sample holds, as ParseSample hands it over.
     struct Sink {
       Decoder& d;
       const std::vector<uint32_t>& frames_at;
       SampleCheck& c;
-      size_t num_types, num_strings;
-      uint64_t depth = 0, bad_location = 0, locations = 0, values = 0, labels = 0;
-      int64_t bad_string = 0;  // the first label string index out of range
-      bool missing_location = false, bad_label = false;
+      const SampleRules& rules;
+      SampleFaults faults;
+      uint64_t locations = 0, labels = 0;
       void Location(uint64_t id) {
-        if constexpr (!kStore) {  // frames_at is by id
-          const uint32_t frames = id < frames_at.size() ? frames_at[id] : 0;
-          if (frames != 0) {
-            depth += frames;
-            ++locations;
-            return;
-          }
-        } else if (const uint32_t loc = d.location_ids_.Find(id); id != 0 && loc != IdIndex::kMissing) {
+        if (const uint32_t loc = d.location_ids_.Find(id); id != 0 && loc != IdIndex::kMissing) {
           d.out_.stack_locations.push_back(loc);
-          depth += frames_at[loc];
+          faults.depth += frames_at[loc];
           ++locations;
           return;
         }
-        if (!missing_location) bad_location = id;
-        missing_location = true;
+        faults.MissingLocation(id);
       }
       void Value(uint64_t raw) {
         const auto v = static_cast<int64_t>(raw);
-        if constexpr (kStore) d.out_.values.push_back(v);
-        if (values < num_types) {  // more: the sample is refused below
-          c.totals_fit = c.totals.Add(values, v) && c.totals_fit;
-          if (c.totals_fit) c.type_totals[values] += v;  // |sum| <= 2^62: no overflow
-          if (v < 0) c.type_has_negative[values] = 1;
-        }
-        ++values;
-      }
-      // A string index, or false (the first bad one kept).
-      bool Str(uint64_t raw_index, std::string_view* out) {
-        const auto index = static_cast<int64_t>(raw_index);
-        if (index >= 0 && static_cast<uint64_t>(index) < num_strings) {
-          *out = d.strings_[static_cast<size_t>(index)];
-          return true;
-        }
-        if (!bad_label) bad_string = index;
-        bad_label = true;
-        return false;
+        d.out_.values.push_back(v);
+        if (faults.values < rules.num_types) c.AddValue(faults.values, v);  // more: the sample is refused
+        ++faults.values;
       }
       void Label(const uint64_t (&lv)[wire::label_field::kNumUnit + 1]) {
         namespace lbf = wire::label_field;
-        ::pprof_trend::Label label;
-        if (!Str(lv[lbf::kKey], &label.key) || !Str(lv[lbf::kStr], &label.str) ||
-            !Str(lv[lbf::kNumUnit], &label.num_unit))
+        if (!faults.StringIndexFits(lv[lbf::kKey], rules.num_strings) ||
+            !faults.StringIndexFits(lv[lbf::kStr], rules.num_strings) ||
+            !faults.StringIndexFits(lv[lbf::kNumUnit], rules.num_strings))
           return;
-        label.num = static_cast<int64_t>(lv[lbf::kNum]);
-        label.is_numeric = lv[lbf::kStr] == 0;
-        if constexpr (kStore) d.out_.labels.push_back(label);
+        d.out_.labels.push_back(::pprof_trend::Label{d.strings_[lv[lbf::kKey]], d.strings_[lv[lbf::kStr]],
+                                                     static_cast<int64_t>(lv[lbf::kNum]), d.strings_[lv[lbf::kNumUnit]],
+                                                     lv[lbf::kStr] == 0});
         ++labels;
       }
     };
-    for (size_t i = begin; i < end; ++i) {
+    for (size_t i = 0; i < f_.samples.size(); ++i) {
       Sample sample;
       sample.first_location = out_.stack_locations.size();
       sample.first_label = out_.labels.size();
-      Sink sink{*this, frames_at, c, num_types, num_strings};
-      if (!wire::ParseSample(f_.samples[i], sink)) {
-        c.error = Corrupt();
-        return;
-      }
-      if (sink.bad_label) {
-        c.error = Error(BadStringIndex(sink.bad_string, "label"));
-        return;
-      }
-      if (sink.values != num_types) {
-        c.error = Error(
-            fmt::format("sample {} has {} values but the profile has {} sample types", i, sink.values, num_types));
-        return;
-      }
-      if (sink.missing_location) {
-        c.error = Error(fmt::format("sample {} refers to location id {}, which does not exist", i, sink.bad_location));
-        return;
-      }
-      if (sink.depth > limits_.max_stack_depth) {
-        c.error =
-            Error(fmt::format("sample {} has a stack of {} frames, over the limit of {} (--max-stack-depth raises it)",
-                              i, sink.depth, limits_.max_stack_depth));
-        return;
-      }
-      if constexpr (kStore) {
-        sample.num_locations = static_cast<uint32_t>(sink.locations);
-        sample.num_labels = static_cast<uint32_t>(sink.labels);
-        out_.samples.push_back(sample);
-      } else if (sink.locations == 0) {
-        c.any_without_stack = true;
-      }
+      Sink sink{*this, frames_at, c, rules, SampleFaults()};
+      sink.faults.corrupt = !wire::ParseSample(f_.samples[i], sink);
+      c.error = SampleError(rules, i, sink.faults);
+      if (!c.error.ok()) return;
+      sample.num_locations = static_cast<uint32_t>(sink.locations);
+      sample.num_labels = static_cast<uint32_t>(sink.labels);
+      out_.samples.push_back(sample);
     }
+  }
+
+  // Whether a sample record has no location, read from the records' first
+  // bytes where they say (Go writes a sample's location ids first, packed):
+  // so that a fold that checks the samples itself knows before it starts
+  // whether a "(no stack)" frame is needed. A record that does not parse
+  // counts as having one; the fold refuses it.
+  bool AnyRecordWithoutStack() const {
+    struct Counter {
+      bool any = false;
+      void Location(uint64_t) { any = true; }
+      void Value(uint64_t) {}
+      void Label(const uint64_t (&)[wire::label_field::kNumUnit + 1]) {}
+    };
+    for (std::string_view record : f_.samples) {
+      WireReader r(record);
+      uint32_t field, wire_type;
+      uint64_t packed_bytes = 0;
+      if (r.Tag(&field, &wire_type) && field == wire::sample_field::kLocationId &&
+          (wire_type == kVarint || (wire_type == kLengthDelimited && r.Varint(&packed_bytes) && packed_bytes > 0)))
+        continue;
+      Counter counter;
+      if (wire::ParseSample(record, counter) && !counter.any) return true;
+    }
+    return false;
   }
 
   const ProfileFields& f_;
@@ -615,7 +588,7 @@ namespace {
 // The decode; with `records`, the samples are left on the wire and their
 // records handed back (the caller then hands the bytes over).
 StatusOr<Profile> Decode(std::string_view bytes, std::string source, const Limits& limits,
-                         std::vector<std::string_view>* records, unsigned threads = 1) {
+                         std::vector<std::string_view>* records, unsigned threads = 1, bool check_samples = true) {
   Profile profile;
   profile.source = std::move(source);
   ProfileFields fields;
@@ -626,7 +599,7 @@ StatusOr<Profile> Decode(std::string_view bytes, std::string source, const Limit
         "{}: two or more profiles concatenated in one file ({} occurs twice; pprof says \"concatenated profiles "
         "detected\"): give each capture as its own file",
         profile.source, fields.repeated_singular));
-  RETURN_IF_ERROR(Decoder(fields, profile, limits, threads).Run(records != nullptr));
+  RETURN_IF_ERROR(Decoder(fields, profile, limits, threads).Run(records != nullptr, check_samples));
   if (records != nullptr) *records = std::move(fields.samples);
   return profile;
 }
@@ -637,9 +610,10 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const 
   return Decode(bytes, std::move(source), limits, nullptr);
 }
 
-StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits, unsigned threads) {
+StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits, unsigned threads,
+                                    bool check_samples) {
   std::vector<std::string_view> records;
-  ASSIGN_OR_RETURN(Profile profile, Decode(bytes, std::move(source), limits, &records, threads));
+  ASSIGN_OR_RETURN(Profile profile, Decode(bytes, std::move(source), limits, &records, threads, check_samples));
   if (!profile.wire) return profile;  // decoded whole (ids not Go's 1..n)
   const char* const before = bytes.data();
   WireSamples& w = *profile.wire;

@@ -25,7 +25,11 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const 
 // once (input/sample_reader.h). A profile whose location ids are not Go's
 // dense 1..n is decoded whole instead. The samples of a large profile are
 // checked on up to `threads` threads (the errors and results those of one).
+// With `check_samples` false, they are left to check later (WireSamples::
+// checked: by the loader while it waits, CheckMoreSamples, and by the fold
+// of a series as it reads them, with the same errors), so that no sample is
+// parsed twice on the way to the fold.
 StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits = {},
-                                    unsigned threads = 1);
+                                    unsigned threads = 1, bool check_samples = true);
 
 }  // namespace pprof_trend

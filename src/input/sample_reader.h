@@ -12,16 +12,20 @@
 //   });
 //
 // The decoder checked every record on the wire (its location ids exist, one
-// value per sample type, label strings in range), so reading one cannot fail.
+// value per sample type, label strings in range), so reading one cannot fail;
+// unless it left the check to later (records past WireSamples::checked),
+// which only a CheckingWireSampleReader reads.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
+#include "input/sample_check.h"
 #include "input/wire_format.h"
 #include "model/profile.h"
 
@@ -35,7 +39,11 @@ inline constexpr std::string_view kSizeLabelKey = "bytes";
 class DecodedSampleReader {
  public:
   explicit DecodedSampleReader(const Profile& profile) : profile_(profile) {}
-  void Read(size_t i) { i_ = i; }
+  bool Read(size_t i) {
+    i_ = i;
+    return true;  // checked when decoded
+  }
+  static constexpr bool DepthFits(size_t, uint64_t) { return true; }
   // Indices into Profile::locations, leaf first.
   std::span<const uint32_t> locations() const { return profile_.Stack(profile_.samples[i_]); }
   // One per sample type.
@@ -53,13 +61,24 @@ class DecodedSampleReader {
   size_t i_ = 0;
 };
 
-// The samples of a profile whose samples stayed on the wire.
-class WireSampleReader {
+// The samples of a profile whose samples stayed on the wire. With kCheck
+// (for records past WireSamples::checked, whose check was left to later),
+// each record is checked as it is read, as the decoder would have checked it
+// (input/sample_check.h), and its values counted into a SampleCheck; Read
+// says whether it is good, and a bad one's parts are not to be used.
+template <bool kCheck>
+class BasicWireSampleReader {
  public:
-  explicit WireSampleReader(const WireSamples& samples) : w_(samples) {}
+  explicit BasicWireSampleReader(const WireSamples& samples) requires(!kCheck) : w_(samples) {}
+  // `rules` and `check` must outlive the reader.
+  BasicWireSampleReader(const WireSamples& samples, const SampleRules& rules, SampleCheck& check) requires kCheck
+      : w_(samples),
+        rules_(&rules),
+        check_(&check) {}
 
-  // Reads sample `i` (in file order); its parts are valid until the next Read.
-  void Read(size_t i) {
+  // Reads sample `i` (in file order); its parts are valid until the next
+  // Read. false (kCheck only): the record is bad, and check.error says why.
+  bool Read(size_t i) {
     const std::string_view record = w_.records[i];
     // A record of n bytes holds at most n ids and n values: room for them
     // first, so each is stored without a check.
@@ -71,7 +90,28 @@ class WireSampleReader {
     raw_labels_.clear();
     labels_.clear();
     size_.reset();
-    wire::ParseSample(record, *this);
+    if constexpr (kCheck) {
+      faults_ = SampleFaults();
+      faults_.corrupt = !wire::ParseSample(record, *this);
+      faults_.values = num_values_;
+      check_->error = SampleError(*rules_, i, faults_);
+      if (!check_->error.ok()) return false;
+      if (num_locations_ == 0) check_->any_without_stack = true;
+    } else {
+      wire::ParseSample(record, *this);
+    }
+    return true;
+  }
+  // After a good Read: false (and check.error says why) when the sample's
+  // stack of `depth` frames is over the limit.
+  bool DepthFits(size_t i, uint64_t depth) {
+    if constexpr (kCheck) {
+      if (depth <= rules_->max_stack_depth) return true;
+      faults_.depth = depth;
+      check_->error = SampleError(*rules_, i, faults_);
+      return false;
+    }
+    return true;
   }
   std::span<const uint32_t> locations() const { return {locations_.data(), num_locations_}; }
   std::span<const int64_t> values() const { return {values_.data(), num_values_}; }
@@ -90,18 +130,43 @@ class WireSampleReader {
   }
 
   // wire::ParseSample's sink.
-  void Location(uint64_t id) { locations_[num_locations_++] = w_.location_of_id[id]; }
-  void Value(uint64_t v) { values_[num_values_++] = static_cast<int64_t>(v); }
+  void Location(uint64_t id) {
+    if constexpr (kCheck) {
+      const uint32_t location = id < w_.location_of_id.size() ? w_.location_of_id[id] : kNoLocation;
+      if (location == kNoLocation) [[unlikely]] {
+        faults_.MissingLocation(id);
+        return;
+      }
+      locations_[num_locations_++] = location;
+    } else {
+      locations_[num_locations_++] = w_.location_of_id[id];
+    }
+  }
+  void Value(uint64_t v) {
+    if constexpr (kCheck)
+      if (num_values_ < rules_->num_types) check_->AddValue(num_values_, static_cast<int64_t>(v));
+    values_[num_values_++] = static_cast<int64_t>(v);
+  }
   void Label(const uint64_t (&fields)[wire::label_field::kNumUnit + 1]) {
     namespace lbf = wire::label_field;
+    if constexpr (kCheck) {
+      const size_t n = w_.strings.size();
+      if (!faults_.StringIndexFits(fields[lbf::kKey], n) || !faults_.StringIndexFits(fields[lbf::kStr], n) ||
+          !faults_.StringIndexFits(fields[lbf::kNumUnit], n))
+        return;
+    }
     if (!size_ && fields[lbf::kStr] == 0 && w_.strings[fields[lbf::kKey]] == kSizeLabelKey)
       size_ = static_cast<int64_t>(fields[lbf::kNum]);
     raw_labels_.push_back(RawLabel{fields[0], fields[1], fields[2], fields[3], fields[4]});
   }
 
  private:
+  static constexpr uint32_t kNoLocation = UINT32_MAX;  // WireSamples::location_of_id's "none"
   using RawLabel = std::array<uint64_t, wire::label_field::kNumUnit + 1>;
   const WireSamples& w_;
+  const SampleRules* rules_ = nullptr;  // kCheck
+  SampleCheck* check_ = nullptr;        // kCheck
+  SampleFaults faults_;                 // kCheck: of the sample read last
   std::vector<uint32_t> locations_;
   std::vector<int64_t> values_;
   size_t num_locations_ = 0, num_values_ = 0;
@@ -109,11 +174,14 @@ class WireSampleReader {
   std::vector<::pprof_trend::Label> labels_;
   std::optional<int64_t> size_;
 };
+using WireSampleReader = BasicWireSampleReader<false>;
+using CheckingWireSampleReader = BasicWireSampleReader<true>;
 
 // Calls `visit(reader)` with the reader of `profile`'s samples: a
 // WireSampleReader when they stayed on the wire, else a DecodedSampleReader.
 template <typename Visit>
 void VisitSamples(const Profile& profile, Visit&& visit) {
+  if (!profile.SamplesChecked()) throw std::logic_error(profile.source + ": samples read before they were checked");
   if (profile.wire) {
     WireSampleReader reader(*profile.wire);
     visit(reader);

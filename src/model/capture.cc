@@ -12,7 +12,7 @@ Capture CaptureOf(const Profile& profile) {
   capture.period_unit = profile.period_type.unit;
   capture.time_from_mtime = profile.time_from_mtime;
   capture.content_hash = profile.content_hash;
-  capture.type_totals = profile.TypeTotals();
+  if (profile.SamplesChecked()) capture.type_totals = profile.TypeTotals();  // else the fold finds them
   capture.cumulative_types = profile.FindSampleType("alloc_space") >= 0;
   if (!profile.mappings.empty()) capture.build_id = std::string(profile.mappings.front().build_id);
   constexpr size_t kPlacements = 64;

@@ -44,7 +44,9 @@ struct Capture {
 
 // Everything a Capture says of `profile` but the totals of the ranked types
 // (total_value, total_objects, total_alloc_*: which types are ranked is the
-// series' choice, and the first two are summed as the samples are folded).
+// series' choice, and the first two are summed as the samples are folded),
+// and type_totals when the samples are not checked yet (the fold that checks
+// them sets it: Profile::SamplesChecked).
 Capture CaptureOf(const Profile& profile);
 
 }  // namespace pprof_trend

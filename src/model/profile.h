@@ -12,9 +12,12 @@
 #include <deque>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "base/status.h"
 
 namespace pprof_trend {
 
@@ -114,20 +117,91 @@ struct ProcessMemory {
   }
 };
 
+// Every sample type's sum of |values| must stay below 2^62, so that totals,
+// sums over sites and differences between captures cannot overflow int64.
+// Real profiles are many orders of magnitude below; a hostile one is refused.
+class ValueTotalsCheck {
+ public:
+  explicit ValueTotalsCheck(size_t types) : totals_(types, 0) {}
+  // Counts value `v` of sample type `type`; false once a total is too large.
+  bool Add(size_t type, int64_t v) {
+    const uint64_t magnitude = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    if (magnitude > kMaxTotal) return false;
+    uint64_t& total = totals_[type];
+    total += magnitude;  // both <= 2^62: cannot wrap
+    return total <= kMaxTotal;
+  }
+  // Adds the totals of another range of the same types; false once a total
+  // is too large (the two checks' own Adds must have fitted).
+  bool Merge(const ValueTotalsCheck& other) {
+    bool fit = true;
+    for (size_t t = 0; t < totals_.size(); ++t) {
+      totals_[t] += other.totals_[t];  // both <= 2^62: cannot wrap
+      fit = fit && totals_[t] <= kMaxTotal;
+    }
+    return fit;
+  }
+
+ private:
+  static constexpr uint64_t kMaxTotal = uint64_t{1} << 62;
+  std::vector<uint64_t> totals_;
+};
+
+// What checking a range of a profile's samples finds (input/sample_check.h
+// checks them): the first bad sample's error, and what later stages ask of
+// the values as a whole. Ranges are checked on their own and added up in
+// order (AddAfter).
+struct SampleCheck {
+  explicit SampleCheck(size_t types) : totals(types), type_totals(types, 0), type_has_negative(types, 0) {}
+  Status error;  // of the range's first bad sample
+  ValueTotalsCheck totals;
+  bool totals_fit = true;
+  std::vector<int64_t> type_totals;  // while totals_fit
+  std::vector<uint8_t> type_has_negative;
+  bool any_without_stack = false;
+
+  // Counts value `v` of sample type `type` (< the number of types).
+  void AddValue(size_t type, int64_t v) {
+    totals_fit = totals.Add(type, v) && totals_fit;
+    if (totals_fit) type_totals[type] += v;  // |sum| <= 2^62: no overflow
+    if (v < 0) type_has_negative[type] = 1;
+  }
+  // The check of the samples before this range, then `next`'s.
+  void AddAfter(const SampleCheck& next) {
+    if (error.ok()) error = next.error;
+    totals_fit = totals_fit && next.totals_fit && totals.Merge(next.totals);
+    for (size_t t = 0; t < type_totals.size(); ++t) {
+      if (totals_fit) type_totals[t] += next.type_totals[t];  // |sum| <= 2^62: no overflow
+      type_has_negative[t] |= next.type_has_negative[t];
+    }
+    any_without_stack = any_without_stack || next.any_without_stack;
+  }
+  // As a new check of `types` types.
+  void Reset(size_t types) { *this = SampleCheck(types); }
+};
+
 // A pprof protobuf's samples left as they are on the wire (LoadOptions::
 // samples_on_wire): folding a series reads each sample once, straight from
 // these bytes (input/sample_reader.h), so no per-sample arrays are made (on a
 // Go heap profile they take twice the bytes of the protobuf itself). The
 // decoder validated every record as it would have decoded it, and keeps what
-// later stages ask of the values as a whole.
+// later stages ask of the values as a whole; or left the check to later
+// (LoadOptions::check_samples_in_fold): the loader checks what it can while
+// it waits for its turn to fold, and the fold checks the rest as it reads it.
 struct WireSamples {
-  std::string bytes;                       // the decompressed profile
-  std::vector<std::string_view> records;   // each Sample message, in file order (into bytes)
-  std::vector<uint32_t> location_of_id;    // location id -> index into Profile::locations
-  std::vector<std::string_view> strings;   // the string table (views into Profile::pool)
-  std::vector<int64_t> type_totals;        // per sample type: the sum of its values
-  std::vector<uint8_t> type_has_negative;  // per sample type: a value below 0
-  bool any_without_stack = false;          // a sample with no location
+  std::string bytes;                      // the decompressed profile
+  std::vector<std::string_view> records;  // each Sample message, in file order (into bytes)
+  std::vector<uint32_t> location_of_id;   // location id -> index into Profile::locations; UINT32_MAX: none
+  std::vector<std::string_view> strings;  // the string table (views into Profile::pool)
+  // The first `checked` records are checked, and `check` says what they
+  // hold (every record, unless the check was left to later).
+  size_t checked = 0;
+  SampleCheck check{0};
+  // For the records left to check: the frames a stack may have, and per
+  // location id its frames (inlined ones count; 0: no such location).
+  uint64_t max_stack_depth = 0;
+  std::vector<uint32_t> frames_of_id;
+  bool any_without_stack = false;  // a sample with no location (known before every record is checked)
 };
 
 struct Profile {
@@ -184,9 +258,12 @@ struct Profile {
   std::unique_ptr<WireSamples> wire;
 
   size_t num_samples() const { return wire ? wire->records.size() : samples.size(); }
+  // Whether every sample is checked (else the loader and the fold check
+  // the rest: WireSamples::checked). The two figures below need them all.
+  bool SamplesChecked() const { return !wire || wire->checked == wire->records.size(); }
   // Per sample type, the sum of its values.
   std::vector<int64_t> TypeTotals() const {
-    if (wire) return wire->type_totals;
+    if (wire) return RequireChecked().check.type_totals;
     std::vector<int64_t> totals(sample_types.size(), 0);
     for (size_t i = 0; i < values.size(); ++i) totals[i % sample_types.size()] += values[i];
     return totals;
@@ -198,7 +275,7 @@ struct Profile {
   }
   // Whether a value of sample type `type` is below 0.
   bool AnyNegative(size_t type) const {
-    if (wire) return type < wire->type_has_negative.size() && wire->type_has_negative[type] != 0;
+    if (wire) return type < RequireChecked().check.type_has_negative.size() && wire->check.type_has_negative[type] != 0;
     for (size_t i = type; i < values.size(); i += sample_types.size())
       if (values[i] < 0) return true;
     return false;
@@ -219,36 +296,14 @@ struct Profile {
       if (sample_types[i].type == type) return static_cast<int>(i);
     return -1;
   }
-};
-
-// Every sample type's sum of |values| must stay below 2^62, so that totals,
-// sums over sites and differences between captures cannot overflow int64.
-// Real profiles are many orders of magnitude below; a hostile one is refused.
-class ValueTotalsCheck {
- public:
-  explicit ValueTotalsCheck(size_t types) : totals_(types, 0) {}
-  // Counts value `v` of sample type `type`; false once a total is too large.
-  bool Add(size_t type, int64_t v) {
-    const uint64_t magnitude = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-    if (magnitude > kMaxTotal) return false;
-    uint64_t& total = totals_[type];
-    total += magnitude;  // both <= 2^62: cannot wrap
-    return total <= kMaxTotal;
-  }
-  // Adds the totals of another range of the same types; false once a total
-  // is too large (the two checks' own Adds must have fitted).
-  bool Merge(const ValueTotalsCheck& other) {
-    bool fit = true;
-    for (size_t t = 0; t < totals_.size(); ++t) {
-      totals_[t] += other.totals_[t];  // both <= 2^62: cannot wrap
-      fit = fit && totals_[t] <= kMaxTotal;
-    }
-    return fit;
-  }
 
  private:
-  static constexpr uint64_t kMaxTotal = uint64_t{1} << 62;
-  std::vector<uint64_t> totals_;
+  // The checked samples' figures; asking before they are known is a bug
+  // (they would be silently zero), so it throws.
+  const WireSamples& RequireChecked() const {
+    if (!SamplesChecked()) throw std::logic_error(source + ": samples' totals asked for before they were checked");
+    return *wire;
+  }
 };
 
 inline bool ValueTotalsFit(const Profile& p) {

@@ -82,7 +82,10 @@ struct HeapDifference {
   std::string what;    // "a delta heap profile: the change over 30 s, ..."
   std::string advice;  // "capture /debug/pprof/heap without ?seconds="
 };
-inline std::optional<HeapDifference> DescribeHeapDifference(const Profile& p) {
+// `any_negative(type)`: whether a value of sample type `type` is below 0
+// (Profile::AnyNegative, or what the fold that checked the samples found).
+template <typename AnyNegative>
+std::optional<HeapDifference> DescribeHeapDifference(const Profile& p, AnyNegative&& any_negative) {
   const std::string captures = "give the captures it was made from";
   const HeapTypes heap = FindHeapTypes(p);
   if (heap.space < 0) return std::nullopt;
@@ -92,12 +95,15 @@ inline std::optional<HeapDifference> DescribeHeapDifference(const Profile& p) {
     return HeapDifference{"a delta heap profile: the change over " + std::to_string(seconds) +
                               " s, as /debug/pprof/heap?seconds=N writes it",
                           "capture /debug/pprof/heap without ?seconds="};
-  if (p.AnyNegative(static_cast<size_t>(heap.space)))
+  if (any_negative(static_cast<size_t>(heap.space)))
     return HeapDifference{
         "a difference of heap profiles (it holds negative in-use values, as pprof -diff_base "
         "writes them)",
         captures};
   return std::nullopt;
+}
+inline std::optional<HeapDifference> DescribeHeapDifference(const Profile& p) {
+  return DescribeHeapDifference(p, [&](size_t type) { return p.AnyNegative(type); });
 }
 
 }  // namespace pprof_trend
