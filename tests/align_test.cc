@@ -327,6 +327,36 @@ std::vector<std::string> Paths(const AlignedProfiles& a) {
   return out;
 }
 
+// A long series filled by Add ends its captures in batches (the sums of a
+// few captures held as rows, then appended to every series at once): sites
+// that appear mid-batch, vanish and come back, or gain a second size
+// mid-batch hold the series of a table grown capture by capture.
+TEST(AlignTest, LongSeriesEndCapturesInBatchesAsOneByOne) {
+  constexpr int64_t kCaptures = 77;  // long enough to batch: several batches, and a part of one
+  std::vector<Profile> profiles;
+  for (int64_t c = 0; c < kCaptures; ++c) {
+    ProfileSpec spec;
+    spec.time_nanos = (c + 1) * 1000000000;
+    spec.samples.push_back(HeapSample(Stack("main.always"), 1 + c, 64 * (1 + c), 64));
+    if (c >= 5) spec.samples.push_back(HeapSample(Stack("main.late"), 2, 128 + c, 64));
+    if (c < 12 || c > 20) spec.samples.push_back(HeapSample(Stack("main.gap"), 3, 300 * c, 100));
+    spec.samples.push_back(HeapSample(Stack("main.sizes"), 1, 100, 100));
+    if (c >= 11) spec.samples.push_back(HeapSample(Stack("main.sizes"), 1, 200 + c, 200));
+    profiles.push_back(Decode(BuildProfile(spec), "p" + std::to_string(c)));
+  }
+  Aligner batched({}, kCaptures), grown({});
+  for (size_t c = 0; c < profiles.size(); ++c) {
+    ASSERT_TRUE(batched.Add(c, profiles[c]).ok());
+    ASSERT_TRUE(grown.Append(profiles[c]).ok());
+  }
+  AlignedProfiles a = std::move(batched).Finish(false), b = std::move(grown).Finish(false);
+  EXPECT_EQ(Paths(a), Paths(b));
+  EXPECT_EQ(SeriesDifference(a, b), "");
+  EXPECT_EQ(FindSite(a, "main.sizes")->size_classes.size(), 2u);
+  EXPECT_EQ(Vec(FindSite(a, "main.late")->values)[4], 0);
+  EXPECT_EQ(Vec(FindSite(a, "main.late")->values)[76], 128 + 76);
+}
+
 // watch folds each capture as it comes and drops old ones (--keep): the
 // table must be the one aligning the same captures at once would give.
 TEST(AlignTest, AppendedSeriesEqualsTheSeriesAlignedAtOnce) {

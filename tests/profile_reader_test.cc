@@ -473,8 +473,8 @@ TEST(ProfileReaderTest, SamplesCheckedPartlyByTheLoaderThenByTheFold) {
   auto checked = FoldOnWire(good, false);
   ASSERT_TRUE(checked.ok());
   auto bad = BadLargeProfiles();
-  for (const size_t loader_checks : {size_t{0}, size_t{1}, size_t{2500}, size_t{4096}, size_t{50001},
-                                     size_t{kLargeSamples + 2}}) {
+  for (const size_t loader_checks :
+       {size_t{0}, size_t{1}, size_t{2500}, size_t{4096}, size_t{50001}, size_t{kLargeSamples + 2}}) {
     SCOPED_TRACE(loader_checks);
     auto split = FoldOnWire(good, true, {}, loader_checks);
     ASSERT_TRUE(split.ok()) << split.status().message();

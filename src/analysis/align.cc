@@ -73,7 +73,10 @@ void WriteReversed(void* to, std::span<const int32_t> leaf_first) {
 }  // namespace
 
 Aligner::Aligner(AlignOptions options, size_t num_captures)
-    : options_(std::move(options)), num_captures_(num_captures), capacity_(num_captures) {
+    : options_(std::move(options)),
+      num_captures_(num_captures),
+      capacity_(num_captures),
+      pends_(num_captures >= kPendingFrom) {
   result_.granularity = options_.granularity;
   result_.captures.resize(num_captures);
 }
@@ -174,15 +177,18 @@ uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h
   AlignedSite site;
   site.frames = result_.frame_arena.Allocate(leaf_first.size());
   std::copy(leaf_first.rbegin(), leaf_first.rend(), site.frames.begin());
-  // Zeros for the captures before this one.
-  // Cumulative counters are stored along their rate (base/packed_series.h).
-  site.values = PackedSeries::Zeros(folded_, num_captures_, result_.cumulative);
-  site.objects = PackedSeries::Zeros(folded_, num_captures_, result_.cumulative);
+  // Zeros for the captures before this one (those pending: as pending_'s
+  // rows end before it). Cumulative counters are stored along their rate
+  // (base/packed_series.h).
+  const size_t zeros = folded_ - num_pending_;
+  site.values = PackedSeries::Zeros(zeros, num_captures_, result_.cumulative);
+  site.objects = PackedSeries::Zeros(zeros, num_captures_, result_.cumulative);
   if (result_.has_alloc) {
-    site.alloc_values = PackedSeries::Zeros(folded_, num_captures_, true);
-    site.alloc_objects = PackedSeries::Zeros(folded_, num_captures_, true);
+    site.alloc_values = PackedSeries::Zeros(zeros, num_captures_, true);
+    site.alloc_objects = PackedSeries::Zeros(zeros, num_captures_, true);
   }
   result_.sites.push_back(std::move(site));
+  folding_.emplace_back();
   if (appending_) presence_.resize(result_.sites.size() * capacity_, 0);
   site_table_.Insert(slot, id, h);
   return id;
@@ -196,8 +202,10 @@ void Aligner::FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t o
       return;  // one size so far: the site's own series are its class
     }
     // A second size: the series so far were all of the first.
-    site.size_classes.push_back(AlignedSite::SizeClass{site.first_size, site.values, site.objects, site.folding[0],
-                                                       site.folding[1], site.samples});
+    const auto id = static_cast<size_t>(&site - result_.sites.data());
+    site.size_classes.push_back(AlignedSite::SizeClass{site.first_size, WithPending(site, 0), WithPending(site, 1),
+                                                       folding_[id][0], folding_[id][1], site.samples});
+    if (pends_) sites_with_classes_.push_back(static_cast<uint32_t>(id));
   }
   auto& classes = site.size_classes;
   auto it = std::find_if(classes.begin(), classes.end(), [&](const auto& c) { return c.size == size; });
@@ -272,6 +280,7 @@ Status Aligner::Append(const Profile& profile) {
   if (!profile.SamplesChecked()) throw std::logic_error(profile.source + ": appended with its samples unchecked");
   RETURN_IF_ERROR(CheckSampleTypes(profile));
   appending_ = true;
+  pends_ = false;  // a table that grows is read between captures
   if (num_captures_ == capacity_) GrowCaptures(std::max<size_t>(4, capacity_ * 2));
   ++num_captures_;
   result_.captures.emplace_back();
@@ -279,21 +288,64 @@ Status Aligner::Append(const Profile& profile) {
 }
 
 void Aligner::EndCapture() {
-  for (AlignedSite& site : result_.sites) {
-    site.values.push_back(site.folding[0]);
-    site.objects.push_back(site.folding[1]);
-    if (result_.has_alloc) {
-      site.alloc_values.push_back(site.folding[2]);
-      site.alloc_objects.push_back(site.folding[3]);
-    }
-    site.folding = {};
+  auto end_classes = [](AlignedSite& site) {
     for (auto& c : site.size_classes) {
       c.values.push_back(c.folding_values);
       c.objects.push_back(c.folding_objects);
       c.folding_values = c.folding_objects = 0;
     }
+  };
+  folding_.resize(result_.sites.size());
+  if (pends_) {
+    if (pending_.size() <= num_pending_) pending_.resize(num_pending_ + 1);
+    std::swap(pending_[num_pending_], folding_);
+    folding_.assign(result_.sites.size(), Sums{});
+    for (uint32_t s : sites_with_classes_) end_classes(result_.sites[s]);
+    ++folded_;
+    if (++num_pending_ == kPendingCaptures || num_pending_ * folding_.size() * sizeof(Sums) >= kPendingBytes)
+      FlushPending();
+    return;
+  }
+  for (size_t s = 0; s < result_.sites.size(); ++s) {
+    AlignedSite& site = result_.sites[s];
+    Sums& sums = folding_[s];
+    site.values.push_back(sums[0]);
+    site.objects.push_back(sums[1]);
+    if (result_.has_alloc) {
+      site.alloc_values.push_back(sums[2]);
+      site.alloc_objects.push_back(sums[3]);
+    }
+    sums = {};
+    end_classes(site);
   }
   ++folded_;
+}
+
+void Aligner::FlushPending() {
+  if (num_pending_ == 0) return;
+  const bool has_alloc = result_.has_alloc;
+  for (size_t s = 0; s < result_.sites.size(); ++s) {
+    AlignedSite& site = result_.sites[s];
+    for (size_t k = 0; k < num_pending_; ++k) {
+      const auto& row = pending_[k];
+      const Sums sums = s < row.size() ? row[s] : Sums{};
+      site.values.push_back(sums[0]);
+      site.objects.push_back(sums[1]);
+      if (has_alloc) {
+        site.alloc_values.push_back(sums[2]);
+        site.alloc_objects.push_back(sums[3]);
+      }
+    }
+  }
+  num_pending_ = 0;
+}
+
+PackedSeries Aligner::WithPending(const AlignedSite& site, int which) const {
+  PackedSeries series = which == 0 ? site.values : site.objects;
+  const auto s = static_cast<size_t>(&site - result_.sites.data());
+  for (size_t k = 0; k < num_pending_; ++k)
+    series.push_back(s < pending_[k].size() ? pending_[k][s][static_cast<size_t>(which)] : 0);
+  return series;
 }
 
 void Aligner::GrowCaptures(size_t capacity) {
@@ -327,6 +379,7 @@ void Aligner::RemoveCapture(size_t index) {
   }
   if (kept != result_.sites.size()) {
     result_.sites.resize(kept);
+    folding_.resize(kept);  // zeros between captures
     presence_.resize(kept * capacity_);
     site_table_.Compact(keep);
   }
@@ -336,6 +389,7 @@ void Aligner::RemoveCapture(size_t index) {
 }
 
 AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
+  if (num_pending_ != 0) throw std::logic_error("Aligner::Snapshot of a table filled by Add before Finish");
   AlignedProfiles copy;
   copy.granularity = result_.granularity;
   copy.value_type_name = result_.value_type_name;
@@ -389,6 +443,7 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
       for (auto& c : site.size_classes) c.samples = 0;
     }
   GrowHuge(result_.sites, profile.num_samples());
+  GrowHuge(folding_, profile.num_samples());
   site_table_.Reserve(profile.num_samples());
   // Step 4: its samples, a chunk at a time: resolved (on a second thread for
   // a large profile) and folded into their sites, in sample order. Samples
@@ -443,11 +498,12 @@ void Aligner::FoldChunk(const ResolvedChunk& in, Capture& capture, size_t argume
     AlignedSite& site = result_.sites[site_id];
     if (appending_) presence_[site_id * capacity_ + argument_index] = 1;
     if (value != 0 || objects != 0) FoldSize(site, r.size.value_or(0), value, objects);
-    site.folding[0] += value;
-    site.folding[1] += objects;
+    Sums& sums = folding_[site_id];
+    sums[0] += value;
+    sums[1] += objects;
     if (has_alloc) {
-      site.folding[2] += alloc_value;
-      site.folding[3] += alloc_objects;
+      sums[2] += alloc_value;
+      sums[3] += alloc_objects;
     }
     // The largest sample names the lines; ties go to the smallest lines, so
     // the choice does not depend on the order samples come in.
@@ -494,6 +550,7 @@ void Aligner::SetExampleLines(AlignedSite& site, std::span<const int32_t> leaf_f
 
 AlignedProfiles Aligner::Finish(bool keep_argument_order) && {
   while (folded_ < num_captures_) EndCapture();  // profiles never added hold zeros
+  FlushPending();
   OrderCaptures(result_, keep_argument_order);
   return std::move(result_);
 }

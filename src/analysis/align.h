@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -195,16 +196,12 @@ struct AlignedSite {
   struct SizeClass {
     int64_t size = 0;
     PackedSeries values, objects;
-    int64_t folding_values = 0, folding_objects = 0;  // the Aligner's, see AlignedSite::folding
+    int64_t folding_values = 0, folding_objects = 0;  // the capture being folded's sums (the Aligner's)
     uint32_t samples = 0;                             // as AlignedSite::samples, of this size
   };
   RareVector<SizeClass> size_classes;
   static constexpr int64_t kNoSizeYet = INT64_MIN;
   int64_t first_size = kNoSizeYet;  // the size of every sample so far, while size_classes is empty
-  // The sums of the capture being folded (values, objects, alloc_values,
-  // alloc_objects), appended to the series once the whole capture is in:
-  // the Aligner's working state, zero in a finished table.
-  std::array<int64_t, 4> folding{};
 };
 
 struct AlignedProfiles {
@@ -272,15 +269,23 @@ class Aligner {
   // The table as folded so far, captures in the order they were added (the
   // last one folded last): what push stores of a growing series' newest
   // capture without copying the table.
-  const AlignedProfiles& table() const { return result_; }
+  const AlignedProfiles& table() const {
+    if (num_pending_ != 0) throw std::logic_error("Aligner::table of a table filled by Add before Finish");
+    return result_;
+  }
 
  private:
   Status ResolveSampleTypes(const Profile& profile);
   Status CheckSampleTypes(const Profile& profile);
   // Gives presence_ room for `capacity` captures.
   void GrowCaptures(size_t capacity);
-  // Appends every site's folded sums (or zeros) as the next capture.
+  // Appends every site's folded sums (or zeros) as the next capture; in a
+  // table filled by Add, to pending_, flushed every kPendingCaptures.
   void EndCapture();
+  // Appends the pending captures' points to every site's series.
+  void FlushPending();
+  // The site's series `which` (0: values, 1: objects) with its pending points.
+  PackedSeries WithPending(const AlignedSite& site, int which) const;
   uint32_t InternFrame(std::string_view function, std::string_view file, int64_t line);
   // Adds one sample to the site's series by object size (size_classes).
   void FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t objects);
@@ -313,6 +318,28 @@ class Aligner {
   // be removed and its sites with it.
   std::vector<uint8_t> presence_;
   bool appending_ = false;
+  // Per site, the sums of the capture being folded (values, objects, alloc
+  // values, alloc objects), appended to its series once the whole capture
+  // is in. One dense row, not a field of each site: ending a capture then
+  // reads 32 bytes a site, not the site.
+  using Sums = std::array<int64_t, 4>;
+  std::vector<Sums> folding_;
+  // A long table filled by Add (kPendingFrom captures or more): the rows of
+  // the last captures ended (sites past a row's end hold zeros there), not
+  // yet in the sites' series. Appended up to kPendingCaptures at a time (and
+  // as soon as the rows hold kPendingBytes), a series' buffer is touched
+  // once a batch, not once a capture: appending each capture's point to
+  // 60,000 series, each in its own block, was a quarter of a growing
+  // month's fold. Sites' own series hold folded_ - num_pending_ points
+  // (their size classes hold folded_, and are ended capture by capture:
+  // sites_with_classes_).
+  static constexpr size_t kPendingFrom = 64;
+  static constexpr size_t kPendingCaptures = 8;
+  static constexpr size_t kPendingBytes = size_t{8} << 20;
+  bool pends_ = false;
+  std::vector<std::vector<Sums>> pending_;
+  size_t num_pending_ = 0;
+  std::vector<uint32_t> sites_with_classes_;  // while pends_
   // The resolved samples' buffers (RunTwoStage's), kept from capture to
   // capture: a month of small captures grew new ones 720 times, on two
   // threads' heaps.
