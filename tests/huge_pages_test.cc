@@ -4,6 +4,7 @@
 #include "base/huge_pages.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -14,10 +15,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 namespace pprof_trend {
 namespace {
@@ -49,29 +46,37 @@ bool HasFlag(const std::string& flags, const std::string& flag) {
   return false;
 }
 
+// Memory from mappings of its own: the flags seen are then only what
+// ReserveHuge set (heap memory, even a block above malloc's mmap threshold,
+// can come from a range an earlier test's big vector had advised).
+template <typename T>
+struct MappedAllocator {
+  using value_type = T;
+  MappedAllocator() = default;
+  template <typename U>
+  explicit MappedAllocator(const MappedAllocator<U>&) {}
+  T* allocate(size_t n) {
+    void* p = mmap(nullptr, n * sizeof(T), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) { munmap(p, n * sizeof(T)); }
+  bool operator==(const MappedAllocator&) const = default;
+};
+using MappedVector = std::vector<uint64_t, MappedAllocator<uint64_t>>;
+
 TEST(HugePagesTest, ABigReservationIsAdvisedAndASmallOneIsNot) {
   if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage"))
     GTEST_SKIP() << "this kernel has no transparent huge pages: the advice cannot be seen";
-  std::vector<uint64_t> big;
+  MappedVector big;
   ReserveHuge(big, size_t{2} << 20);  // 16 MiB: at least 7 whole huge pages inside
   ASSERT_GE(big.capacity(), size_t{2} << 20);
   const std::string big_flags = FlagsOfMappingAt(big.data() + (size_t{1} << 20));
   ASSERT_FALSE(big_flags.empty()) << "no mapping in /proc/self/smaps holds the reservation";
   EXPECT_TRUE(HasFlag(big_flags, "hg")) << big_flags;
 
-  // 1 MiB: left alone. Its memory must be a mapping of its own: from the
-  // heap, it could sit in a range an earlier test's big vector had advised
-  // (glibc raises its mmap threshold as mapped blocks are freed), and the
-  // flag seen would be that one's. So below a fixed threshold, then back to
-  // the one main() sets.
-#ifdef __GLIBC__
-  mallopt(M_MMAP_THRESHOLD, 128 << 10);
-#endif
-  std::vector<uint64_t> small;
-  ReserveHuge(small, size_t{1} << 17);
-#ifdef __GLIBC__
-  mallopt(M_MMAP_THRESHOLD, 8 << 20);
-#endif
+  MappedVector small;
+  ReserveHuge(small, size_t{1} << 17);  // 1 MiB: left alone
   const std::string small_flags = FlagsOfMappingAt(small.data());
   ASSERT_FALSE(small_flags.empty());
   EXPECT_FALSE(HasFlag(small_flags, "hg")) << small_flags;
