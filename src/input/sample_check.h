@@ -9,7 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <utility>
 
 #include "base/status.h"
 #include "input/wire_format.h"
@@ -25,7 +25,7 @@ inline constexpr std::string_view kCorruptProtobuf = "not a pprof profile (corru
 std::string BadStringIndex(int64_t index, std::string_view field, size_t num_strings);
 
 // What one sample record held that a profile may not: each fault's first
-// instance. SampleFaults::Error says the one a decoder says.
+// instance. SampleError says the one a decoder says.
 struct SampleFaults {
   bool corrupt = false;           // the record does not parse
   bool bad_label = false;         // a label's string index is out of range
@@ -77,8 +77,10 @@ class WireSampleChecker {
     faults_ = SampleFaults();
     locations_ = 0;
     faults_.corrupt = !wire::ParseSample(record, *this);
-    check_.error = SampleError(rules_, index, faults_);
-    if (!check_.error.ok()) return false;
+    if (Status error = SampleError(rules_, index, faults_); !error.ok()) {
+      check_.error = std::move(error);
+      return false;
+    }
     if (locations_ == 0) check_.any_without_stack = true;
     return true;
   }
@@ -99,9 +101,10 @@ class WireSampleChecker {
   }
   void Label(const uint64_t (&fields)[wire::label_field::kNumUnit + 1]) {
     namespace lbf = wire::label_field;
-    faults_.StringIndexFits(fields[lbf::kKey], rules_.num_strings) &&
-        faults_.StringIndexFits(fields[lbf::kStr], rules_.num_strings) &&
-        faults_.StringIndexFits(fields[lbf::kNumUnit], rules_.num_strings);
+    // The first index out of range is the one said.
+    if (faults_.StringIndexFits(fields[lbf::kKey], rules_.num_strings) &&
+        faults_.StringIndexFits(fields[lbf::kStr], rules_.num_strings))
+      faults_.StringIndexFits(fields[lbf::kNumUnit], rules_.num_strings);
   }
 
  private:

@@ -23,6 +23,7 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "input/sample_check.h"
@@ -94,8 +95,10 @@ class BasicWireSampleReader {
       faults_ = SampleFaults();
       faults_.corrupt = !wire::ParseSample(record, *this);
       faults_.values = num_values_;
-      check_->error = SampleError(*rules_, i, faults_);
-      if (!check_->error.ok()) return false;
+      if (Status error = SampleError(*rules_, i, faults_); !error.ok()) {
+        check_->error = std::move(error);
+        return false;
+      }
       if (num_locations_ == 0) check_->any_without_stack = true;
     } else {
       wire::ParseSample(record, *this);
