@@ -21,8 +21,7 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
                                ValueIndices indices)
     : profile_(profile), indices_(indices) {
   if (!profile.SamplesChecked()) {
-    rules_ = SampleRules{profile.source, profile.sample_types.size(), profile.wire->strings.size(),
-                         profile.wire->max_stack_depth};
+    rules_ = WireSampleRules(profile);
     max_depth_ = rules_.max_stack_depth;
   }
   // The aligned frame of every Line of this profile, resolved once.

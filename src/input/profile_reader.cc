@@ -523,10 +523,7 @@ class Decoder {
       }
       void Label(const uint64_t (&lv)[wire::label_field::kNumUnit + 1]) {
         namespace lbf = wire::label_field;
-        if (!faults.StringIndexFits(lv[lbf::kKey], rules.num_strings) ||
-            !faults.StringIndexFits(lv[lbf::kStr], rules.num_strings) ||
-            !faults.StringIndexFits(lv[lbf::kNumUnit], rules.num_strings))
-          return;
+        if (!faults.LabelFits(lv, rules.num_strings)) return;
         d.out_.labels.push_back(::pprof_trend::Label{d.strings_[lv[lbf::kKey]], d.strings_[lv[lbf::kStr]],
                                                      static_cast<int64_t>(lv[lbf::kNum]), d.strings_[lv[lbf::kNumUnit]],
                                                      lv[lbf::kStr] == 0});

@@ -35,7 +35,7 @@ Status SampleCheckResult(const SampleCheck& check, std::string_view source) {
 Status CheckMoreSamples(Profile& profile, size_t count) {
   if (profile.SamplesChecked()) return Status();
   WireSamples& w = *profile.wire;
-  const SampleRules rules{profile.source, profile.sample_types.size(), w.strings.size(), w.max_stack_depth};
+  const SampleRules rules = WireSampleRules(profile);
   WireSampleChecker checker(rules, w.frames_of_id, w.check);
   const size_t end = std::min(w.records.size(), w.checked + count);
   for (; w.checked < end; ++w.checked)

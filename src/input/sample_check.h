@@ -43,6 +43,13 @@ struct SampleFaults {
     bad_label = true;
     return false;
   }
+  // Notes a label's string indices (key, str, num_unit); false when one is
+  // out of range (the first bad one kept).
+  bool LabelFits(const uint64_t (&fields)[wire::label_field::kNumUnit + 1], size_t num_strings) {
+    namespace lbf = wire::label_field;
+    return StringIndexFits(fields[lbf::kKey], num_strings) && StringIndexFits(fields[lbf::kStr], num_strings) &&
+           StringIndexFits(fields[lbf::kNumUnit], num_strings);
+  }
   void MissingLocation(uint64_t id) {
     if (!missing_location) bad_location = id;
     missing_location = true;
@@ -56,6 +63,12 @@ struct SampleRules {
   size_t num_strings = 0;   // the string table's size
   uint64_t max_stack_depth = 0;
 };
+
+// The rules of a profile whose samples stayed on the wire (Profile::wire).
+inline SampleRules WireSampleRules(const Profile& profile) {
+  return SampleRules{profile.source, profile.sample_types.size(), profile.wire->strings.size(),
+                     profile.wire->max_stack_depth};
+}
 
 // Sample `index`'s error (ok when it has none), in the decoder's order:
 // corrupt, a bad label string, a value count other than the types', a
@@ -100,11 +113,7 @@ class WireSampleChecker {
     ++faults_.values;
   }
   void Label(const uint64_t (&fields)[wire::label_field::kNumUnit + 1]) {
-    namespace lbf = wire::label_field;
-    // The first index out of range is the one said.
-    if (faults_.StringIndexFits(fields[lbf::kKey], rules_.num_strings) &&
-        faults_.StringIndexFits(fields[lbf::kStr], rules_.num_strings))
-      faults_.StringIndexFits(fields[lbf::kNumUnit], rules_.num_strings);
+    faults_.LabelFits(fields, rules_.num_strings);
   }
 
  private:

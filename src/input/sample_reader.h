@@ -152,12 +152,8 @@ class BasicWireSampleReader {
   }
   void Label(const uint64_t (&fields)[wire::label_field::kNumUnit + 1]) {
     namespace lbf = wire::label_field;
-    if constexpr (kCheck) {
-      const size_t n = w_.strings.size();
-      if (!faults_.StringIndexFits(fields[lbf::kKey], n) || !faults_.StringIndexFits(fields[lbf::kStr], n) ||
-          !faults_.StringIndexFits(fields[lbf::kNumUnit], n))
-        return;
-    }
+    if constexpr (kCheck)
+      if (!faults_.LabelFits(fields, w_.strings.size())) return;
     if (!size_ && fields[lbf::kStr] == 0 && w_.strings[fields[lbf::kKey]] == kSizeLabelKey)
       size_ = static_cast<int64_t>(fields[lbf::kNum]);
     raw_labels_.push_back(RawLabel{fields[0], fields[1], fields[2], fields[3], fields[4]});
