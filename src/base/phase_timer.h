@@ -26,13 +26,17 @@ class PhaseTimer {
   }
 
  private:
-  // ", peak RSS so far N MB" from Linux's VmHWM; empty elsewhere.
+  // ", RSS N MB, peak so far M MB" from Linux's VmRSS and VmHWM; empty
+  // elsewhere.
   static std::string PeakMemory() {
     std::ifstream status("/proc/self/status");
     std::string line;
-    while (std::getline(status, line))
-      if (line.starts_with("VmHWM:")) return fmt::format(", peak RSS so far {} MB", std::atol(line.c_str() + 6) / 1024);
-    return "";
+    long now = -1, peak = -1;
+    while (std::getline(status, line)) {
+      if (line.starts_with("VmRSS:")) now = std::atol(line.c_str() + 6) / 1024;
+      if (line.starts_with("VmHWM:")) peak = std::atol(line.c_str() + 6) / 1024;
+    }
+    return now < 0 || peak < 0 ? "" : fmt::format(", RSS {} MB, peak so far {} MB", now, peak);
   }
 
   bool enabled_;
