@@ -86,23 +86,24 @@ TEST(RankingTest, EqualsAPlainComparatorSortWhenMostNodesNeverChanged) { ExpectR
 // shared), branches off them at any depth, stacks that end where another
 // goes on, and equal stacks. StackPositions skips what a group shares; the
 // positions must be those of a plain lexicographic sort (node order for
-// equal stacks).
-TEST(RankingTest, StackPositionsOfLongSharedPrefixes) {
+// equal stacks). `tail_frames`: how many frames the tails past the trunks
+// are drawn from.
+void ExpectStackPositionsOfTrunks(size_t num_nodes, size_t num_trunks, uint32_t tail_frames, size_t max_tail) {
   std::mt19937 random(11);
   AlignedProfiles aligned;
   for (int f = 0; f < 70000; ++f)  // over 16 bits of frame ranks: 3 frames a key
     aligned.frames.push_back(AlignedFrame{"fn" + std::to_string((f * 7919) % 70000), "a.go", 0});
-  std::vector<std::vector<uint32_t>> trunks(4);
+  std::vector<std::vector<uint32_t>> trunks(num_trunks);
   for (auto& trunk : trunks)
     for (int d = 0; d < 60; ++d) trunk.push_back(static_cast<uint32_t>(random() % 70000));
-  constexpr size_t kNodes = 4000;
+  const size_t kNodes = num_nodes;
   std::vector<std::vector<uint32_t>> stacks(kNodes);
   std::vector<TrendNode> nodes(kNodes);
   for (size_t i = 0; i < kNodes; ++i) {
     const auto& trunk = trunks[random() % trunks.size()];
     stacks[i].assign(trunk.begin(), trunk.begin() + static_cast<std::ptrdiff_t>(random() % (trunk.size() + 1)));
-    const size_t tail = random() % 4;  // none: a prefix of others
-    for (size_t d = 0; d < tail; ++d) stacks[i].push_back(static_cast<uint32_t>(random() % 8));
+    const size_t tail = random() % (max_tail + 1);  // none: a prefix of others
+    for (size_t d = 0; d < tail; ++d) stacks[i].push_back(static_cast<uint32_t>(random() % tail_frames));
     if (i > 0 && random() % 8 == 0) stacks[i] = stacks[random() % i];
     aligned.sites.emplace_back();
     aligned.sites.back().frames = stacks[i];
@@ -117,6 +118,16 @@ TEST(RankingTest, StackPositionsOfLongSharedPrefixes) {
   });
   const std::vector<uint32_t> position = StackPositions(nodes, aligned, frame_order);
   for (uint32_t i = 0; i < kNodes; ++i) ASSERT_EQ(position[expected[i]], i) << "node " << expected[i];
+}
+
+TEST(RankingTest, StackPositionsOfLongSharedPrefixes) { ExpectStackPositionsOfTrunks(4000, 4, 8, 3); }
+
+// Groups of 1,024 nodes or more are sorted by numbering their keys (one
+// table, emptied between groups): many such groups one after another, some
+// with thousands of distinct keys (the table grows), some with few.
+TEST(RankingTest, StackPositionsOfManyLargeGroups) {
+  ExpectStackPositionsOfTrunks(40000, 12, 8, 3);
+  ExpectStackPositionsOfTrunks(40000, 6, 70000, 8);
 }
 
 }  // namespace

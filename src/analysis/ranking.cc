@@ -32,6 +32,94 @@ constexpr std::ptrdiff_t kAhead = 8;
 void Prefetch(std::span<const uint32_t> stack, size_t depth) {
   if (depth < stack.size()) __builtin_prefetch(stack.data() + depth);
 }
+
+// A node and the key it is sorted by.
+struct Keyed {
+  uint64_t key;
+  uint32_t node;
+  bool operator<(const Keyed& o) const { return key != o.key ? key < o.key : node < o.node; }
+};
+
+// Groups from this size on are sorted by numbering their keys, not by
+// comparing them.
+constexpr size_t kNumberedFrom = 1024;
+
+// Sorts a group of nodes, which come in node order, by key and node: a
+// small group by comparison; a large one by its keys' ranks. A large group
+// holds few distinct keys (the next frames of stacks that agree so far: on
+// three Go-shaped profiles, 1,014,000 nodes in 98 groups of 1,024 or more
+// held 24,900): each key is numbered through a hash table, the distinct
+// keys are sorted, and the nodes are moved to their key's place in one
+// stable pass, which keeps node order among equal keys.
+class GroupSorter {
+ public:
+  void Sort(std::span<Keyed> group) {
+    if (group.size() < kNumberedFrom) {
+      std::sort(group.begin(), group.end());
+      return;
+    }
+    Clear();
+    ids_.resize(group.size());
+    for (size_t i = 0; i < group.size(); ++i) ids_[i] = IdOf(group[i].key);
+    // rank_[id]: the key's position among the distinct keys.
+    by_key_.resize(keys_.size());
+    for (uint32_t id = 0; id < by_key_.size(); ++id) by_key_[id] = id;
+    std::sort(by_key_.begin(), by_key_.end(), [&](uint32_t a, uint32_t b) { return keys_[a] < keys_[b]; });
+    rank_.resize(keys_.size());
+    for (uint32_t r = 0; r < by_key_.size(); ++r) rank_[by_key_[r]] = r;
+    // Each key's first place, then every node to the next place of its key.
+    place_.assign(keys_.size() + 1, 0);
+    for (uint32_t id : ids_) ++place_[rank_[id] + 1];
+    for (size_t r = 1; r < place_.size(); ++r) place_[r] += place_[r - 1];
+    moved_.resize(group.size());
+    for (size_t i = 0; i < group.size(); ++i) moved_[place_[rank_[ids_[i]]]++] = group[i];
+    std::copy(moved_.begin(), moved_.end(), group.begin());
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  size_t Slot(uint64_t key) const { return (key * 0x9e3779b97f4a7c15ull) >> (64 - shift_); }
+  uint32_t IdOf(uint64_t key) {
+    for (size_t s = Slot(key);; s = (s + 1) & (slot_id_.size() - 1)) {
+      if (slot_id_[s] == kEmpty) {
+        if (2 * (keys_.size() + 1) > slot_id_.size()) {
+          Grow();
+          return IdOf(key);
+        }
+        slot_id_[s] = static_cast<uint32_t>(keys_.size());
+        keys_.push_back(key);
+        slot_of_.push_back(s);
+        return slot_id_[s];
+      }
+      if (keys_[slot_id_[s]] == key) return slot_id_[s];
+    }
+  }
+  // Twice the slots, the keys placed again.
+  void Grow() {
+    shift_ = slot_id_.empty() ? 10 : shift_ + 1;
+    slot_id_.assign(size_t{1} << shift_, kEmpty);
+    for (uint32_t id = 0; id < keys_.size(); ++id) {
+      size_t s = Slot(keys_[id]);
+      while (slot_id_[s] != kEmpty) s = (s + 1) & (slot_id_.size() - 1);
+      slot_id_[s] = id;
+      slot_of_[id] = s;
+    }
+  }
+  // No keys; the table keeps its size (its used slots emptied).
+  void Clear() {
+    if (slot_id_.empty()) Grow();
+    for (size_t s : slot_of_) slot_id_[s] = kEmpty;
+    keys_.clear();
+    slot_of_.clear();
+  }
+
+  int shift_ = 0;                  // log2 of the slots
+  std::vector<uint32_t> slot_id_;  // a key's id, or kEmpty
+  std::vector<uint64_t> keys_;     // by id
+  std::vector<size_t> slot_of_;    // by id
+  std::vector<uint32_t> ids_, by_key_, rank_, place_;
+  std::vector<Keyed> moved_;
+};
 }  // namespace
 
 // Each node's position when the nodes are sorted by stack, root first,
@@ -51,17 +139,13 @@ std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> 
   // A frame's digit is its rank + 1; 0: the stack has ended.
   const int bits = std::max(1, static_cast<int>(std::bit_width(frame_order.size())));
   const size_t per_pass = static_cast<size_t>(64 / bits);
-  struct Keyed {
-    uint64_t key;
-    uint32_t node;
-    bool operator<(const Keyed& o) const { return key != o.key ? key < o.key : node < o.node; }
-  };
   std::vector<Keyed> keyed(n);
   for (uint32_t i = 0; i < n; ++i) keyed[i] = {0, i};
   struct Group {
     size_t begin, end, depth;  // keyed[begin, end): stacks equal in their first `depth` frames
   };
   std::vector<Group> groups;
+  GroupSorter sorter;
   if (n > 1) groups.push_back({0, n, 0});
   while (!groups.empty()) {
     const Group g = groups.back();
@@ -92,7 +176,9 @@ std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> 
       for (size_t d = depth; d < depth + per_pass; ++d) k = k << bits | (d < s.size() ? frame_order[s[d]] + 1 : 0);
       it->key = k;
     }
-    std::sort(first, last);
+    // The group's nodes are in node order: each group is a run of its
+    // parent's sorted by (key, node).
+    sorter.Sort({first, last});
     for (auto run = first; run != last;) {
       auto next = run + 1;
       while (next != last && next->key == run->key) ++next;
