@@ -137,32 +137,46 @@ std::string_view GoroutineWaitReason(std::span<const std::string_view> functions
 }
 
 void MarkProfilerFrames(const AlignedProfiles& aligned, std::vector<char>& is_allocator) {
-  std::vector<std::span<const uint32_t>> stacks;
-  for (const AlignedSite& site : aligned.sites)
-    if (!site.frames.empty() && aligned.frames[site.frames.back()].function != kNoStackName)
-      stacks.push_back(site.frames);
-  if (stacks.size() < 2) return;
-  // The frames shared at the leaf: position d counts from the leaf (0).
-  size_t shared = 0;
+  // The stacks that count: not empty, not "(no stack)".
+  std::vector<char> no_stack(aligned.frames.size());
+  for (size_t f = 0; f < no_stack.size(); ++f) no_stack[f] = aligned.frames[f].function == kNoStackName;
+  const auto counts = [&](const AlignedSite& site) { return !site.frames.empty() && !no_stack[site.frames.back()]; };
+  // The frames every stack shares at its leaf, short of its root: position
+  // d counts from the leaf (0). One pass, which stops once two stacks'
+  // leaves differ (most profiles': a Go program's, from its several
+  // allocation functions).
   const auto at = [](std::span<const uint32_t> stack, size_t d) { return stack[stack.size() - 1 - d]; };
-  while (std::all_of(stacks.begin(), stacks.end(),
-                     [&](auto s) { return s.size() > shared + 1 && at(s, shared) == at(stacks.front(), shared); }))
-    ++shared;
-  if (shared == 0) return;
+  std::span<const uint32_t> first;
+  size_t stacks = 0, shared = 0;
+  for (const AlignedSite& site : aligned.sites) {
+    if (!counts(site)) continue;
+    const std::span<const uint32_t> s = site.frames;
+    if (stacks++ == 0) {
+      first = s;
+      shared = s.size() - 1;
+      continue;
+    }
+    size_t d = 0;
+    while (d < shared && d + 1 < s.size() && at(s, d) == at(first, d)) ++d;
+    shared = d;
+    if (shared == 0) return;
+  }
+  if (stacks < 2 || shared == 0) return;
   bool named = false;
   for (size_t d = 0; d < shared; ++d) {
-    named = named || is_allocator[at(stacks.front(), d)];
-    is_allocator[at(stacks.front(), d)] = 1;
+    named = named || is_allocator[at(first, d)];
+    is_allocator[at(first, d)] = 1;
   }
   if (named) return;
   // The entry points: frames at position `shared` in two or more stacks and
   // at no other position in any.
   std::unordered_map<uint32_t, size_t> entry;  // frame -> stacks it is the entry of
-  for (auto s : stacks)
-    if (s.size() > shared) ++entry[at(s, shared)];
-  for (auto s : stacks)
-    for (size_t d = 0; d < s.size(); ++d)
-      if (d != shared) entry.erase(at(s, d));
+  for (const AlignedSite& site : aligned.sites)
+    if (counts(site) && site.frames.size() > shared) ++entry[at(site.frames, shared)];
+  for (const AlignedSite& site : aligned.sites)
+    if (counts(site))
+      for (size_t d = 0; d < site.frames.size(); ++d)
+        if (d != shared) entry.erase(at(site.frames, d));
   for (const auto& [frame, count] : entry)
     if (count >= 2) is_allocator[frame] = 1;
 }
