@@ -97,6 +97,39 @@ TEST_P(LoadEachTest, AnErrorFromTheConsumerStopsTheLoad) {
   EXPECT_EQ(consumed, (std::vector<size_t>{0, 1, 2, 3, 4}));
 }
 
+// With check_samples_in_fold, a thread whose profile waits for its turn
+// checks its samples meanwhile, but only a profile of at most
+// check_while_waiting_up_to samples (a larger one's fold checks them).
+TEST_P(LoadEachTest, OnlySmallProfilesAreCheckedWhileTheyWait) {
+  std::vector<std::string> paths;
+  for (int n = 0; n < 16; ++n) {
+    testing::ProfileSpec spec;
+    const int samples = n % 2 == 0 ? 3 : 9;
+    for (int k = 0; k < samples; ++k)
+      spec.samples.push_back(testing::HeapSample({{"main.f" + std::to_string(k)}}, 1, 8));
+    paths.push_back(Write("p" + std::to_string(n) + ".pb.gz", testing::GzipCompress(testing::BuildProfile(spec))));
+  }
+  LoadOptions options = Options();
+  options.check_samples_in_fold = true;
+  options.check_while_waiting_up_to = 5;
+  size_t small_checked = 0;
+  Status s = LoadEach(paths, options, [&](size_t i, Profile&& p) {
+    EXPECT_EQ(p.num_samples(), i % 2 == 0 ? 3u : 9u);
+    if (p.num_samples() > 5) {
+      EXPECT_EQ(p.wire->checked, 0u) << paths[i];
+    } else if (p.SamplesChecked()) {
+      ++small_checked;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the next profiles wait meanwhile
+    return Status();
+  });
+  EXPECT_TRUE(s.ok()) << s.message();
+  // One thread reads and consumes each file in turn: none waits.
+  if (GetParam() > 1) {
+    EXPECT_GT(small_checked, 0u);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Threads, LoadEachTest, ::testing::Values(1u, 2u, 4u),
                          [](const ::testing::TestParamInfo<unsigned>& param) {
                            return std::to_string(param.param) + "Threads";

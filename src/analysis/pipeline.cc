@@ -11,6 +11,7 @@
 #include <malloc.h>
 #endif
 
+#include "analysis/sample_resolver.h"
 #include "analysis/series_builder.h"
 #include "base/phase_timer.h"
 #include "base/units.h"
@@ -239,6 +240,7 @@ StatusOr<Analysis> Analyze(const PipelineOptions& options) {
     // checked there, as they are read, not parsed twice.
     LoadOptions load = options.load;
     load.check_samples_in_fold = true;
+    load.check_while_waiting_up_to = SampleResolver::kFoldedOnOneThreadUpTo;
     RETURN_IF_ERROR(LoadEach(
         options.profiles, load,
         [&](size_t i, Profile&& profile) {

@@ -15,6 +15,7 @@
 
 #include "analysis/align.h"
 #include "analysis/site_table.h"
+#include "base/two_stage.h"
 #include "input/sample_check.h"
 #include "model/profile.h"
 
@@ -52,6 +53,10 @@ struct FrameFilters {
 class SampleResolver {
  public:
   static constexpr size_t kChunk = 2048;  // samples a chunk
+  // The most samples Aligner::Add resolves and folds on one thread (fewer
+  // than RunTwoStage's kTwoStageMinChunks chunks); a larger profile's fold
+  // takes two.
+  static constexpr size_t kFoldedOnOneThreadUpTo = kChunk * (kTwoStageMinChunks - 1);
   // Interns a frame (function, file, line) into the aligned frame table.
   using Intern = std::function<FrameId(std::string_view function, std::string_view file, int64_t line)>;
 

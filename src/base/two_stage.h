@@ -31,12 +31,13 @@
 namespace pprof_trend {
 
 inline constexpr size_t kTwoStageSlots = 4;
+inline constexpr size_t kTwoStageMinChunks = 4;  // RunTwoStage's default min_chunks
 
 // The same into buffers the caller keeps (so a run of many small calls
 // reuses them instead of growing new ones each time, on both threads).
 template <typename Chunk, typename Produce, typename Consume>
 void RunTwoStage(size_t num_chunks, std::array<Chunk, kTwoStageSlots>& slots, Produce&& produce, Consume&& consume,
-                 size_t min_chunks = 4) {
+                 size_t min_chunks = kTwoStageMinChunks) {
   if (num_chunks < min_chunks) {
     for (size_t c = 0; c < num_chunks; ++c) {
       produce(c, slots[0]);
@@ -105,7 +106,7 @@ void RunTwoStage(size_t num_chunks, std::array<Chunk, kTwoStageSlots>& slots, Pr
 }  // on any way out, the helper is asked to stop and joined
 
 template <typename Chunk, typename Produce, typename Consume>
-void RunTwoStage(size_t num_chunks, Produce&& produce, Consume&& consume, size_t min_chunks = 4) {
+void RunTwoStage(size_t num_chunks, Produce&& produce, Consume&& consume, size_t min_chunks = kTwoStageMinChunks) {
   std::array<Chunk, kTwoStageSlots> slots;
   RunTwoStage<Chunk>(num_chunks, slots, std::forward<Produce>(produce), std::forward<Consume>(consume), min_chunks);
 }

@@ -380,10 +380,11 @@ StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& option
 
 namespace {
 
-// The first of `profiles` whose samples are not all checked, or null.
-Profile* FirstUnchecked(std::vector<Profile>& profiles) {
+// The first of `profiles` whose samples are not all checked and that has at
+// most `up_to` samples, or null.
+Profile* FirstUnchecked(std::vector<Profile>& profiles, size_t up_to) {
   for (Profile& p : profiles)
-    if (!p.SamplesChecked()) return &p;
+    if (!p.SamplesChecked() && p.num_samples() <= up_to) return &p;
   return nullptr;
 }
 
@@ -441,10 +442,11 @@ Status LoadEach(const std::vector<std::string>& paths, const LoadOptions& option
       }
       std::unique_lock lock(mu);
       // Until its turn, this thread checks the samples the decoder left to
-      // check (LoadOptions::check_samples_in_fold), a slice at a time: the
-      // fold checks only those left when its turn comes.
+      // check (LoadOptions::check_samples_in_fold) of a profile small enough
+      // (check_while_waiting_up_to), a slice at a time: the fold checks
+      // only those left when its turn comes.
       while (turn != i && first_error.ok() && loaded.ok()) {
-        Profile* unchecked = FirstUnchecked(*loaded);
+        Profile* unchecked = FirstUnchecked(*loaded, options.check_while_waiting_up_to);
         if (unchecked == nullptr) break;
         lock.unlock();
         Status checked = CheckSamplesOrSayOutOfMemory(*unchecked, paths[i]);

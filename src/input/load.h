@@ -9,6 +9,7 @@
 // profile per thread is alive at a time (the caller folds and releases it).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -41,6 +42,14 @@ struct LoadOptions {
   // record is parsed once, not twice. Only for a series whose profiles go to
   // Aligner::Add and nowhere else; the errors are the decoder's.
   bool check_samples_in_fold = false;
+  // With check_samples_in_fold, LoadEach's threads check while they wait
+  // only profiles of at most this many samples: one whose fold runs on one
+  // thread, which leaves a core idle for checking (2,000 small captures:
+  // 2.76 -> 2.64 s). A larger profile's fold keeps two threads busy, so on
+  // two cores checking beside it only takes their time; the fold checks its
+  // samples instead (3 Go-shaped big profiles 0.66 -> 0.62 s; the growing
+  // month: the same time, 9% less CPU).
+  size_t check_while_waiting_up_to = SIZE_MAX;
   // How a URL argument is read (the command line hands in the HTTP client
   // of the capture layer); empty: URLs are refused with what to do instead.
   std::function<StatusOr<std::string>(const std::string& url)> fetch;
