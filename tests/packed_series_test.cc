@@ -147,5 +147,41 @@ TEST(PackedSeriesTest, EveryInt64RoundTrips) {
   }
 }
 
+// Append of a batch is push_back of each of its values: the same values,
+// width, bytes held and leading zeros after every batch, for series of
+// leading zeros, constants, rising lines with changes in their rate, and
+// noise, plain and rising, with room reserved or not.
+TEST(PackedSeriesTest, AppendIsPushBackOfEach) {
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 400; ++round) {
+    const bool rising = round % 2 == 1;
+    const size_t expected = round % 3 == 0 ? 0 : 64;
+    PackedSeries one = PackedSeries::Zeros(0, expected, rising), batched = PackedSeries::Zeros(0, expected, rising);
+    const int64_t start = static_cast<int64_t>(rng() % 1000), rate = static_cast<int64_t>(rng() % 3) * 40;
+    std::vector<int64_t> want;
+    size_t first = rng() % 12;  // leading zeros
+    while (want.size() < 60) {
+      std::vector<int64_t> batch(1 + rng() % 9);
+      for (int64_t& v : batch) {
+        const size_t i = want.size() + static_cast<size_t>(&v - batch.data());
+        const uint64_t kind = rng() % 10;
+        v = i < first  ? 0
+            : kind < 7 ? start + rate * static_cast<int64_t>(i)
+            : kind < 9 ? start
+                       : static_cast<int64_t>(rng());
+      }
+      for (int64_t v : batch) one.push_back(v);
+      batched.Append(batch);
+      want.insert(want.end(), batch.begin(), batch.end());
+      ASSERT_EQ(batched.ToVector(), want) << round;
+      ASSERT_EQ(batched.ToVector(), one.ToVector()) << round;
+      ASSERT_EQ(batched.width(), one.width()) << round;
+      ASSERT_EQ(batched.packed_bytes(), one.packed_bytes()) << round;
+      ASSERT_EQ(batched.leading_zeros(), one.leading_zeros()) << round;
+      ASSERT_EQ(batched.constant(), one.constant()) << round;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pprof_trend

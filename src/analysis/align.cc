@@ -324,17 +324,21 @@ void Aligner::EndCapture() {
 void Aligner::FlushPending() {
   if (num_pending_ == 0) return;
   const bool has_alloc = result_.has_alloc;
+  // A site's points of each series, appended as one batch (most sites' are
+  // on their series' line, and counted at once).
+  std::array<std::array<int64_t, kPendingCaptures>, 4> points;
   for (size_t s = 0; s < result_.sites.size(); ++s) {
-    AlignedSite& site = result_.sites[s];
     for (size_t k = 0; k < num_pending_; ++k) {
       const auto& row = pending_[k];
       const Sums sums = s < row.size() ? row[s] : Sums{};
-      site.values.push_back(sums[0]);
-      site.objects.push_back(sums[1]);
-      if (has_alloc) {
-        site.alloc_values.push_back(sums[2]);
-        site.alloc_objects.push_back(sums[3]);
-      }
+      for (size_t j = 0; j < 4; ++j) points[j][k] = sums[j];
+    }
+    AlignedSite& site = result_.sites[s];
+    site.values.Append({points[0].data(), num_pending_});
+    site.objects.Append({points[1].data(), num_pending_});
+    if (has_alloc) {
+      site.alloc_values.Append({points[2].data(), num_pending_});
+      site.alloc_objects.Append({points[3].data(), num_pending_});
     }
   }
   num_pending_ = 0;

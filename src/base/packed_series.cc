@@ -73,6 +73,36 @@ void PackedSeries::AddTo(int64_t* acc) const {
   }
 }
 
+void PackedSeries::Append(std::span<const int64_t> values) {
+  size_t i = 0;
+  while (i < values.size()) {
+    size_t j = i;
+    if (lead_ == size_) {  // nothing stored yet: zeros are counted
+      while (j < values.size() && values[j] == 0) ++j;
+      const size_t zeros = j - i;
+      size_ += static_cast<uint32_t>(zeros);
+      lead_ += static_cast<uint32_t>(zeros);
+      SetCapacity(Capacity() > zeros ? Capacity() - zeros : 0);
+    } else if (width() == 0) {
+      // On the line: nothing stored. (A rising series' rate is 0 until its
+      // second value sets it; a second value on the line sets it to 0.)
+      const size_t stored = size_ - lead_;
+      while (j < values.size() && values[j] == Predicted(stored + (j - i))) ++j;
+      size_ += static_cast<uint32_t>(j - i);
+    } else {  // stored: each value that fits the width and the room
+      const size_t stored = size_ - lead_;
+      for (; j < values.size() && stored + (j - i) < Capacity(); ++j) {
+        const int64_t offset = Minus(stored + (j - i), values[j]);
+        if (WidthFor(offset) > width()) break;
+        StoreOffset(stored + (j - i), offset);
+      }
+      size_ += static_cast<uint32_t>(j - i);
+    }
+    if (j == i) push_back(values[j++]);
+    i = j;
+  }
+}
+
 void PackedSeries::Assign(std::span<const int64_t> values) {
   PackedSeries s = Zeros(0, values.size(), rising_);
   for (int64_t v : values) s.push_back(v);

@@ -80,6 +80,10 @@ class PackedSeries {
     SetCapacity(std::max<size_t>(Capacity(), stored + 1));
     Set(size_ - 1, v);
   }
+  // push_back of each of `values`, in order; a run of leading zeros, or of
+  // values on a series' line (nothing stored: most points of a long series),
+  // is counted at once.
+  void Append(std::span<const int64_t> values);
   void Set(size_t i, int64_t v) {
     if (i < lead_) {
       if (v != 0) SetLeading(i, v);
@@ -88,13 +92,7 @@ class PackedSeries {
     const size_t j = i - lead_;
     const int64_t offset = Minus(j, v);
     if (WidthFor(offset) > width()) return Rewrite(j, v, Capacity(), true);
-    switch (width()) {
-      case 0: return;
-      case 1: bytes_[j] = static_cast<uint8_t>(offset); return;
-      case 2: Store(j, static_cast<int16_t>(offset)); return;
-      case 4: Store(j, static_cast<int32_t>(offset)); return;
-      default: Store(j, offset); return;
-    }
+    StoreOffset(j, offset);
   }
 
   // out[i] = value i, for i < size().
@@ -146,6 +144,16 @@ class PackedSeries {
   template <typename T>
   void Store(size_t i, T v) {
     std::memcpy(bytes_.get() + i * sizeof(T), &v, sizeof(T));
+  }
+  // Stored value j's offset from the line, which fits the width.
+  void StoreOffset(size_t j, int64_t offset) {
+    switch (width()) {
+      case 0: return;
+      case 1: bytes_[j] = static_cast<uint8_t>(offset); return;
+      case 2: Store(j, static_cast<int16_t>(offset)); return;
+      case 4: Store(j, static_cast<int32_t>(offset)); return;
+      default: Store(j, offset); return;
+    }
   }
   static int WidthFor(int64_t offset) {
     if (offset == 0) return 0;
