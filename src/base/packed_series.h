@@ -82,7 +82,8 @@ class PackedSeries {
   }
   // push_back of each of `values`, in order; a run of leading zeros, or of
   // values on a series' line (nothing stored: most points of a long series),
-  // is counted at once.
+  // is counted at once, and stored values that fit the width and the room
+  // are written without push_back's checks each.
   void Append(std::span<const int64_t> values);
   void Set(size_t i, int64_t v) {
     if (i < lead_) {
