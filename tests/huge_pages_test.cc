@@ -95,6 +95,28 @@ TEST(HugePagesTest, RangesWithNoWholeHugePageAreIgnored) {
   EXPECT_FALSE(HasFlag(FlagsOfMappingAt(bytes.data()), "hg"));
 }
 
+// Under kHugeAdviceMinBytes nothing is advised, even a range that holds a
+// whole huge page (the 1 MiB reservation above holds none, so it would pass
+// whatever the minimum): a mapping of its own, a range starting on a 2 MiB
+// boundary inside it, 3.5 MiB (one whole huge page) and then 4 MiB (two).
+TEST(HugePagesTest, AWholeHugePageUnderTheMinimumIsNotAdvised) {
+  if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage"))
+    GTEST_SKIP() << "this kernel has no transparent huge pages: the advice cannot be seen";
+  const size_t mapped = size_t{12} << 20;
+  void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(p, MAP_FAILED);
+  const uintptr_t aligned = (reinterpret_cast<uintptr_t>(p) + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+  auto* at = reinterpret_cast<char*>(aligned);
+  AdviseHugePages(at, kHugeAdviceMinBytes - kHugePageBytes / 4);
+  const std::string under = FlagsOfMappingAt(at);
+  AdviseHugePages(at, kHugeAdviceMinBytes);
+  const std::string at_minimum = FlagsOfMappingAt(at);
+  munmap(p, mapped);
+  ASSERT_FALSE(under.empty());
+  EXPECT_FALSE(HasFlag(under, "hg")) << under;
+  EXPECT_TRUE(HasFlag(at_minimum, "hg")) << at_minimum;
+}
+
 // Arena blocks: from 4 MiB on they start on a 2 MiB boundary (every 2 MiB
 // of them can be a huge page), smaller ones on the usual boundary; all hold
 // what is written to them and are freed by their own deleter (the
