@@ -75,6 +75,18 @@ inline SampleRules WireSampleRules(const Profile& profile) {
 // missing location, a stack deeper than the limit.
 Status SampleError(const SampleRules& rules, size_t index, const SampleFaults& faults);
 
+// Notes checked sample `index` in `check`: its error, or whether it has no
+// stack (`locations`: how many location ids it names). False on an error.
+inline bool NoteCheckedSample(SampleCheck& check, const SampleRules& rules, size_t index, const SampleFaults& faults,
+                              size_t locations) {
+  if (Status error = SampleError(rules, index, faults); !error.ok()) {
+    check.error = std::move(error);
+    return false;
+  }
+  if (locations == 0) check.any_without_stack = true;
+  return true;
+}
+
 // Checks sample records on the wire as the decoder checks them, keeping
 // nothing of them but what `check` counts: the decoder's check, and the
 // loader's of what the decoder left (CheckMoreSamples).
@@ -90,12 +102,7 @@ class WireSampleChecker {
     faults_ = SampleFaults();
     locations_ = 0;
     faults_.corrupt = !wire::ParseSample(record, *this);
-    if (Status error = SampleError(rules_, index, faults_); !error.ok()) {
-      check_.error = std::move(error);
-      return false;
-    }
-    if (locations_ == 0) check_.any_without_stack = true;
-    return true;
+    return NoteCheckedSample(check_, rules_, index, faults_, locations_);
   }
 
   // wire::ParseSample's sink.

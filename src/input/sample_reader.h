@@ -23,7 +23,6 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "input/sample_check.h"
@@ -95,11 +94,7 @@ class BasicWireSampleReader {
       faults_ = SampleFaults();
       faults_.corrupt = !wire::ParseSample(record, *this);
       faults_.values = num_values_;
-      if (Status error = SampleError(*rules_, i, faults_); !error.ok()) {
-        check_->error = std::move(error);
-        return false;
-      }
-      if (num_locations_ == 0) check_->any_without_stack = true;
+      if (!NoteCheckedSample(*check_, *rules_, i, faults_, num_locations_)) return false;
     } else {
       wire::ParseSample(record, *this);
     }
