@@ -7,14 +7,18 @@
 //     (S = inuse_objects, alloc_space, alloc_objects: the "N total" figure)
 #include "output/inspect.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
 
 #include "input/load.h"
 #include "input/profile_reader.h"
+#include "input/sample_check.h"
+#include "proto/profile.pb.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 
@@ -88,7 +92,7 @@ TEST(InspectTest, TotalsAndFlatValuesEqualGoToolPprof) {
       auto profile = LoadProfile(testing::SaramaDay(ref.day), options);
       ASSERT_TRUE(profile.ok()) << profile.status().message();
       ASSERT_EQ(profile->wire != nullptr, on_wire);
-      InspectSummary s = Summarize(*profile, 10, /*node_fraction=*/0);  // as go tool pprof -top -nodefraction=0
+      InspectSummary s = Summarize(*profile, 10, /*node_fraction=*/0).value();  // as go tool pprof -top -nodefraction=0
       ASSERT_EQ(s.sample_types.size(), 4u);
       EXPECT_EQ(s.sample_types[s.default_index].type, "inuse_space");
       EXPECT_EQ(s.totals,
@@ -105,7 +109,7 @@ TEST(InspectTest, TotalsAndFlatValuesEqualGoToolPprof) {
 TEST(InspectTest, RendersPprofStyleUnitsAndPercentages) {
   auto profile = LoadProfile(testing::SaramaDay(3), LoadOptions{});
   ASSERT_TRUE(profile.ok());
-  std::string text = RenderInspect(Summarize(*profile, 10, /*node_fraction=*/0));
+  std::string text = RenderInspect(Summarize(*profile, 10, /*node_fraction=*/0).value());
   // The same figures `go tool pprof -top -nodefraction=0 day3.pb.gz` prints (MB there is MiB).
   EXPECT_NE(text.find("  280MiB 81.97% 81.97%     280MiB 81.97%  github.com/Shopify/sarama.(*asyncProducer)."
                       "newPartitionProducer"),
@@ -143,13 +147,147 @@ TEST(InspectTest, LargeProfileSummedInSlicesEqualsAPlainCount) {
   auto profile = DecodePprofOnWire(testing::BuildProfile(spec), "large.pb");
   ASSERT_TRUE(profile.ok()) << profile.status().message();
   ASSERT_TRUE(profile->wire != nullptr);
-  const InspectSummary s = Summarize(*profile, 1000, /*node_fraction=*/0);
+  const InspectSummary s = Summarize(*profile, 1000, /*node_fraction=*/0).value();
   EXPECT_EQ(s.totals, totals);
   ASSERT_EQ(s.top.size(), expected.size());
   for (const FunctionTotals& f : s.top) {
     ASSERT_TRUE(expected.count(f.name)) << f.name;
     EXPECT_EQ(f.flat, expected[f.name].first) << f.name;
     EXPECT_EQ(f.cum, expected[f.name].second) << f.name;
+  }
+}
+
+namespace pb = perftools::profiles;
+
+// A profile whose locations hold inlined frames: runs of 1 to 7 functions
+// (past the 4 the sum copies at once), a function sometimes twice in one
+// run (recursion inside a location) and stacks of up to 10 locations, a few
+// with none. Ids are Go's (1..n), so the samples stay on the wire.
+pb::Profile InlinedProfile(int num_samples) {
+  std::mt19937 random(11);
+  pb::Profile p;
+  for (const char* s : {"", "inuse_objects", "count", "inuse_space", "bytes"}) p.add_string_table(s);
+  for (int t = 0; t < 2; ++t) {
+    auto* type = p.add_sample_type();
+    type->set_type(1 + 2 * t);
+    type->set_unit(2 + 2 * t);
+  }
+  constexpr int kFunctions = 30, kLocations = 50;
+  for (int f = 1; f <= kFunctions; ++f) {
+    p.add_string_table("fn" + std::to_string(f));
+    auto* function = p.add_function();
+    function->set_id(static_cast<uint64_t>(f));
+    function->set_name(p.string_table_size() - 1);
+  }
+  for (int l = 1; l <= kLocations; ++l) {
+    auto* location = p.add_location();
+    location->set_id(static_cast<uint64_t>(l));
+    const int lines = 1 + static_cast<int>(random() % 7);
+    for (int i = 0; i < lines; ++i) location->add_line()->set_function_id(1 + random() % kFunctions);
+  }
+  for (int i = 0; i < num_samples; ++i) {
+    auto* sample = p.add_sample();
+    const int depth = static_cast<int>(random() % 11);
+    for (int d = 0; d < depth; ++d) sample->add_location_id(1 + random() % kLocations);
+    sample->add_value(static_cast<int64_t>(random() % 100));
+    sample->add_value(static_cast<int64_t>(random() % 100000) - 1000);
+  }
+  return p;
+}
+
+// The totals, and per function its flat and cum of the last sample type,
+// counted plainly from the message.
+struct PlainCount {
+  std::vector<int64_t> totals = std::vector<int64_t>(2, 0);
+  std::map<std::string, std::pair<int64_t, int64_t>> by_function;
+};
+PlainCount CountPlainly(const pb::Profile& p) {
+  PlainCount count;
+  for (const pb::Sample& sample : p.sample()) {
+    for (int t = 0; t < 2; ++t) count.totals[static_cast<size_t>(t)] += sample.value(t);
+    const int64_t v = sample.value(1);
+    std::set<std::string> seen;
+    for (int at = 0; at < sample.location_id_size(); ++at) {
+      const pb::Location& location = p.location(static_cast<int>(sample.location_id(at)) - 1);
+      for (int l = 0; l < location.line_size(); ++l) {
+        const std::string& name =
+            p.string_table(static_cast<int>(p.function(static_cast<int>(location.line(l).function_id()) - 1).name()));
+        if (at == 0 && l == 0) count.by_function[name].first += v;
+        if (seen.insert(name).second) count.by_function[name].second += v;
+      }
+    }
+  }
+  return count;
+}
+
+// Inlined frames summed in two slices equal a plain count, whoever checked
+// the samples: the decoder, the sum as it reads them (inspect's way), or
+// the loader some and the sum the rest.
+TEST(InspectTest, InlinedFramesSumToAPlainCountWhoeverChecksTheSamples) {
+  const pb::Profile p = InlinedProfile(120000);
+  const PlainCount expected = CountPlainly(p);
+  const std::string bytes = p.SerializeAsString();
+  for (size_t loader_checks : {size_t{0}, size_t{5000}, size_t{90000}})
+    for (bool decoder_checks : {true, false}) {
+      if (decoder_checks && loader_checks > 0) continue;
+      SCOPED_TRACE(fmt::format("decoder checks: {}, loader checks: {}", decoder_checks, loader_checks));
+      auto profile = DecodePprofOnWire(bytes, "inlined.pb", Limits{}, 1, decoder_checks);
+      ASSERT_TRUE(profile.ok()) << profile.status().message();
+      ASSERT_TRUE(profile->wire != nullptr);
+      ASSERT_TRUE(CheckMoreSamples(*profile, loader_checks).ok());
+      const auto s = Summarize(*profile, 1000, /*node_fraction=*/0);
+      ASSERT_TRUE(s.ok()) << s.status().message();
+      EXPECT_TRUE(profile->SamplesChecked());
+      EXPECT_EQ(profile->TypeTotals(), expected.totals);
+      EXPECT_EQ(s->totals, expected.totals);
+      ASSERT_EQ(s->top.size(), expected.by_function.size());
+      for (const FunctionTotals& f : s->top) {
+        ASSERT_TRUE(expected.by_function.count(f.name)) << f.name;
+        EXPECT_EQ(f.flat, expected.by_function.at(f.name).first) << f.name;
+        EXPECT_EQ(f.cum, expected.by_function.at(f.name).second) << f.name;
+      }
+    }
+}
+
+// Samples the decoder left unchecked are refused by the sum that reads them
+// with the decoder's own message: the first bad one's, in either slice,
+// whatever the loader checked before.
+TEST(InspectTest, SamplesLeftUncheckedGetTheDecodersError) {
+  struct Fault {
+    std::string name;
+    std::vector<int> at;  // samples made bad
+    std::function<void(pb::Sample&)> apply;
+  };
+  const std::vector<Fault> faults = {
+      {"missing location, slice 0", {70}, [](pb::Sample& s) { s.add_location_id(999); }},
+      {"missing location, slice 1", {100000}, [](pb::Sample& s) { s.add_location_id(999); }},
+      {"too many values, both slices", {110000, 3000}, [](pb::Sample& s) { s.add_value(1); }},
+      {"label string out of range", {65000}, [](pb::Sample& s) { s.add_label()->set_key(77); }},
+      {"stack too deep",
+       {80000},
+       [](pb::Sample& s) {
+         for (int i = 0; i < 300; ++i) s.add_location_id(1);
+       }},
+      {"totals overflow", {10, 90000}, [](pb::Sample& s) { s.set_value(1, int64_t{1} << 62); }},
+  };
+  Limits limits;
+  limits.max_stack_depth = 200;  // over 10 locations of up to 7 frames, under 300 of at least 1
+  for (const Fault& fault : faults) {
+    pb::Profile p = InlinedProfile(120000);
+    for (int at : fault.at) fault.apply(*p.mutable_sample(at));
+    const std::string bytes = p.SerializeAsString();
+    auto decoded = DecodePprofOnWire(bytes, "bad.pb", limits);
+    ASSERT_FALSE(decoded.ok()) << fault.name;
+    for (size_t loader_checks : {size_t{0}, size_t{5000}}) {
+      SCOPED_TRACE(fmt::format("{}, loader checks: {}", fault.name, loader_checks));
+      auto profile = DecodePprofOnWire(bytes, "bad.pb", limits, 1, /*check_samples=*/false);
+      ASSERT_TRUE(profile.ok()) << profile.status().message();
+      Status loader = CheckMoreSamples(*profile, loader_checks);
+      StatusOr<InspectSummary> summary = loader.ok() ? Summarize(*profile, 10) : StatusOr<InspectSummary>(loader);
+      ASSERT_FALSE(summary.ok());
+      EXPECT_EQ(summary.status().message(), decoded.status().message());
+      EXPECT_FALSE(profile->SamplesChecked());
+    }
   }
 }
 

@@ -24,7 +24,7 @@ TEST(LegacyHeapTest, TotalsEqualGoToolPprof) {
   for (int day = 1; day <= 3; ++day) {
     auto p = LoadProfile(testing::SourcePath("testdata/sarama/day" + std::to_string(day) + ".heap.txt"), LoadOptions{});
     ASSERT_TRUE(p.ok()) << p.status().message();
-    EXPECT_EQ(Summarize(*p, 10).totals, totals[static_cast<size_t>(day - 1)]) << "day " << day;
+    EXPECT_EQ(Summarize(*p, 10)->totals, totals[static_cast<size_t>(day - 1)]) << "day " << day;
     EXPECT_EQ(p->period, 524288);  // heap/1048576: half of it
   }
 }
@@ -125,7 +125,7 @@ TEST(LegacyHeapTest, UnsymbolizedRecordsAreAddressesWithoutLines) {
   AlignedProfiles aligned = std::move(aligner).Finish(false);
   ASSERT_EQ(aligned.sites.size(), 1u);
   EXPECT_EQ(aligned.frames[aligned.sites[0].frames.back()].function, "0x401000");
-  EXPECT_EQ(Summarize(*p, 10).top[0].name, "<unknown>");
+  EXPECT_EQ(Summarize(*p, 10)->top[0].name, "<unknown>");
 }
 
 TEST(LegacyHeapTest, MalformedInputNamesTheLine) {
@@ -170,7 +170,7 @@ TEST(LegacyHeapTest, JavaHeapzIsReadAsPprofReadsIt) {
     ASSERT_EQ(labels.size(), 1u);
     EXPECT_EQ(labels[0].num, sizes[i]) << i;
   }
-  EXPECT_EQ(Summarize(*p, 10).totals, (std::vector<int64_t>{67347, 9968703}));
+  EXPECT_EQ(Summarize(*p, 10)->totals, (std::vector<int64_t>{67347, 9968703}));
   // The leaf of the first record, and its file and line.
   const Location& leaf = p->locations[p->Stack(p->samples[0])[0]];
   ASSERT_EQ(leaf.num_lines, 1u);
@@ -310,7 +310,7 @@ TEST(LegacyHeapTest, JemallocHeapV2IsRead) {
   ASSERT_TRUE(p.ok()) << p.status().message();
   ASSERT_EQ(p->sample_types.size(), 4u);  // prof_accum:true: the accumulated counts too
   // The header's totals: t*: 15905: 3325632 [75907: 26021536]
-  EXPECT_EQ(Summarize(*p, 10).totals, (std::vector<int64_t>{75907, 26021536, 15905, 3325632}));
+  EXPECT_EQ(Summarize(*p, 10)->totals, (std::vector<int64_t>{75907, 26021536, 15905, 3325632}));
   EXPECT_EQ(p->period, 1);
   EXPECT_FALSE(p->mappings.empty());
   for (const Label& l : p->labels) EXPECT_NE(l.key, "bytes");  // one record per stack: no object size

@@ -11,6 +11,7 @@
 #include "input/sample_check.h"
 #include "input/sample_reader.h"
 #include "input/wire_format.h"
+#include "output/inspect.h"
 #include "proto/profile.pb.h"
 #include "test_paths.h"
 
@@ -198,6 +199,11 @@ TEST_P(ProfileReaderDefectTest, IsRejectedWithAOneLineMessage) {
   auto folded = FoldOnWire(p.SerializeAsString(), true);
   ASSERT_FALSE(folded.ok());
   EXPECT_EQ(folded.status().message(), GetParam().message);
+  // Left unchecked, inspect's sum that reads them checks them: the same error.
+  auto unchecked = DecodePprofOnWire(p.SerializeAsString(), "t.pb", Limits{}, 1, /*check_samples=*/false);
+  StatusOr<InspectSummary> summary = unchecked.ok() ? Summarize(*unchecked, 10) : unchecked.status();
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(summary.status().message(), GetParam().message);
 }
 
 INSTANTIATE_TEST_SUITE_P(

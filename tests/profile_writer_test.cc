@@ -32,7 +32,7 @@ TEST(ProfileWriterTest, RoundTripsThroughTheLoader) {
   ASSERT_EQ(p->sample_types.size(), 2u);
   EXPECT_EQ(p->sample_types[1].type, "inuse_space");
   EXPECT_EQ(p->default_sample_type, 1);
-  InspectSummary s = Summarize(*p, 10);
+  InspectSummary s = Summarize(*p, 10).value();
   EXPECT_EQ(s.totals[1], 358182046 - 205467028);  // total growth, day 1 -> day 3
   EXPECT_EQ(s.top[0].name, "github.com/Shopify/sarama.(*asyncProducer).newPartitionProducer");
   EXPECT_EQ(s.top[0].flat, 293601313 - 150994960);

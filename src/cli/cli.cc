@@ -164,6 +164,11 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
   if (Status s = CheckStdinOnce(paths); !s.ok()) return ExitFor(s, err);
   auto options = MakeLoadOptions(limit_flags);
   if (!options.ok()) return ExitFor(options.status(), err);
+  // The samples are checked as Summarize sums them (one parse of each
+  // record, not two); a loader waiting for its turn checks a profile that
+  // Summarize would sum on one thread.
+  options->check_samples_in_fold = true;
+  options->check_while_waiting_up_to = kSummedOnOneThreadUpTo;
   // Each profile is printed as soon as it is read: a bad file further on
   // still leaves what could be read on the output, then its error.
   Symbolizer symbolizer(limit_flags.Symbolize());
@@ -172,7 +177,8 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
     symbolizer.Symbolize(profile, &symbol_notes);
     PrintDiagnostics(err, symbol_notes);
     for (const std::string& warning : profile.warnings) PrintDiagnostic(err, Warning(profile.source + ": " + warning));
-    out << (i == 0 ? "" : "\n") << RenderInspect(Summarize(profile, flags.node_count, flags.node_fraction));
+    ASSIGN_OR_RETURN(InspectSummary summary, Summarize(profile, flags.node_count, flags.node_fraction));
+    out << (i == 0 ? "" : "\n") << RenderInspect(summary);
     return Status();
   });
   if (!status.ok()) return ExitFor(status, err);

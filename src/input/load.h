@@ -39,8 +39,9 @@ struct LoadOptions {
   // LoadEach checks them while the profile waits for its turn to be
   // consumed (time its thread would wait anyway), and the fold that reads
   // them (Aligner::Add) checks those left, so on the critical path each
-  // record is parsed once, not twice. Only for a series whose profiles go to
-  // Aligner::Add and nowhere else; the errors are the decoder's.
+  // record is parsed once, not twice. Only for profiles that go to
+  // Aligner::Add (a series) or to inspect's Summarize, which check what is
+  // left as they read it, and nowhere else; the errors are the decoder's.
   bool check_samples_in_fold = false;
   // With check_samples_in_fold, LoadEach's threads check while they wait
   // only profiles of at most this many samples: one whose fold runs on one

@@ -43,4 +43,13 @@ Status CheckMoreSamples(Profile& profile, size_t count) {
   return profile.SamplesChecked() ? SampleCheckResult(w.check, profile.source) : Status();
 }
 
+Status CompleteSampleCheck(Profile& profile, std::span<const SampleCheck> ranges) {
+  if (profile.SamplesChecked()) return Status();
+  WireSamples& w = *profile.wire;
+  for (const SampleCheck& range : ranges) w.check.AddAfter(range);
+  RETURN_IF_ERROR(SampleCheckResult(w.check, profile.source));
+  w.checked = w.records.size();
+  return Status();
+}
+
 }  // namespace pprof_trend

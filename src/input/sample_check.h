@@ -142,4 +142,12 @@ Status SampleCheckResult(const SampleCheck& check, std::string_view source);
 // are checked.
 Status CheckMoreSamples(Profile& profile, size_t count);
 
+// Completes the check of a profile whose samples past WireSamples::checked
+// were checked by a stage reading them, range by range: `ranges`' checks in
+// record order, together covering every record from WireSamples::checked
+// on (a range that met a bad record ends there). Every sample is then
+// checked, as the decoder would have: the first bad sample's error, else
+// the totals' overflow.
+Status CompleteSampleCheck(Profile& profile, std::span<const SampleCheck> ranges);
+
 }  // namespace pprof_trend

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "model/profile.h"
 
 namespace pprof_trend {
@@ -55,12 +56,18 @@ struct InspectSummary {
 // (inuse_space for Go heap profiles).
 int DefaultSampleIndex(const Profile& profile);
 
+// Up to this many samples, one thread sums a profile's (a thread costs more).
+inline constexpr size_t kSummedOnOneThreadUpTo = 99999;
+
 // Totals and the `top_n` functions by flat value (ties: name), keyed by
 // function name as pprof does at its default granularity; locations without
 // symbols are grouped by their mapping, "[libc.so.6]", or "<unknown>".
 // `node_fraction`: pprof's -nodefraction, functions whose |cum| is under
-// that share of the total are left out.
-InspectSummary Summarize(const Profile& profile, size_t top_n, double node_fraction = kDefaultNodeFraction);
+// that share of the total are left out. Samples the decoder left unchecked
+// (LoadOptions::check_samples_in_fold) are checked as they are summed (each
+// record is parsed once), and the profile is then as one the decoder
+// checked: the first bad sample's error, as the decoder says it.
+StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_fraction = kDefaultNodeFraction);
 
 std::string RenderInspect(const InspectSummary& summary);
 

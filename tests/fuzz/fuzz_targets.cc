@@ -34,9 +34,13 @@ Limits FuzzLimits() {
 
 }  // namespace
 
-void RunDownstream(const std::vector<const Profile*>& captures) {
+void RunDownstream(const std::vector<Profile*>& captures) {
   const Profile& first = *captures.front();
-  for (const Profile* p : captures) RenderInspect(Summarize(*p, 10));
+  for (Profile* p : captures) {
+    auto summary = Summarize(*p, 10);
+    if (!summary.ok()) abort();  // decoded and checked: nothing left to refuse
+    RenderInspect(*summary);
+  }
   AlignOptions options;
   if (first.FindSampleType("inuse_space") < 0) {
     if (first.sample_types.empty()) return;
@@ -89,6 +93,18 @@ int FuzzProfile(const uint8_t* data, size_t size) {
   auto decoded = DecodeInput(InputBytes{input, 0}, "fuzz", options);
   auto wire = DecodeInput(InputBytes{input, 0}, "fuzz", on_wire);
   if (decoded.ok() != wire.ok() || (!decoded.ok() && decoded.status().message() != wire.status().message())) abort();
+  // Samples whose check is left to the stage that reads them (inspect's
+  // sum: LoadOptions::check_samples_in_fold) get the decoder's verdict, in
+  // its words, and the same summary.
+  LoadOptions deferred = on_wire;
+  deferred.check_samples_in_fold = true;
+  auto unchecked = DecodeInput(InputBytes{input, 0}, "fuzz", deferred);
+  StatusOr<InspectSummary> summary = unchecked.ok() ? Summarize(*unchecked, 10) : unchecked.status();
+  if (summary.ok() != wire.ok() || (!wire.ok() && summary.status().message() != wire.status().message())) abort();
+  if (wire.ok()) {
+    auto checked_summary = Summarize(*wire, 10);
+    if (!checked_summary.ok() || RenderInspect(*checked_summary) != RenderInspect(*summary)) abort();
+  }
   if (wire.ok()) {
     auto second = DecodeInput(InputBytes{input, 0}, "fuzz", on_wire);
     if (second.ok()) RunDownstream(*wire, *second);
@@ -121,8 +137,8 @@ int FuzzSeries(const uint8_t* data, size_t size) {
     if (!profile.ok()) return 0;
     profiles.push_back(std::move(profile).value());
   }
-  std::vector<const Profile*> series;
-  for (const Profile& p : profiles) series.push_back(&p);
+  std::vector<Profile*> series;
+  for (Profile& p : profiles) series.push_back(&p);
   RunDownstream(series);
   return 0;
 }
@@ -170,8 +186,8 @@ int FuzzLongSeries(const uint8_t* data, size_t size) {
     }
     if (!ValueTotalsFit(p)) return 0;
   }
-  std::vector<const Profile*> series;
-  for (const Profile& p : profiles) series.push_back(&p);
+  std::vector<Profile*> series;
+  for (Profile& p : profiles) series.push_back(&p);
   RunDownstream(series);
   return 0;
 }

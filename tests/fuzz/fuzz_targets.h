@@ -39,8 +39,8 @@ std::string SeriesInput(const std::vector<std::string>& captures);
 
 // Everything after parsing (alignment, trends, renderers, check, export) on
 // a series of captures; what the parsing targets run on what they accepted.
-void RunDownstream(const std::vector<const Profile*>& captures);
-inline void RunDownstream(const Profile& first, const Profile& second) { RunDownstream({&first, &second}); }
+void RunDownstream(const std::vector<Profile*>& captures);
+inline void RunDownstream(Profile& first, Profile& second) { RunDownstream({&first, &second}); }
 
 struct Target {
   const char* name;
