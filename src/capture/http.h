@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,17 +40,32 @@ struct FetchOptions {
   const std::string* post_body = nullptr;
 };
 
-// libcurl's global state, set up once for the process (main's lifetime).
+// libcurl's file by its SONAME (Debian's libcurl4).
+inline constexpr const char* kLibcurl = "libcurl.so.4";
+
+struct CurlLibrary;  // libcurl's functions (http.cc)
+
+// libcurl, loaded when a session starts (dlopen) and its global state set up
+// for the process (main's lifetime); a run given no URL makes no session. It
+// is not linked: the thirty libraries libcurl needs (TLS, Kerberos, LDAP,
+// SSH, ...) took 13 ms at the start of every run, most of which read files
+// only (a tenth of inspecting a 30 MB profile; most of a small series' run).
 class HttpSession {
  public:
-  HttpSession();
+  // `library`: the file to load (tests give one that does not exist).
+  explicit HttpSession(const std::string& library = kLibcurl);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
   // The body of a 2xx answer, or an error: "URL: HTTP 404 (404 page not found)",
-  // "URL: cannot connect (Couldn't connect to server) after 3 tries".
+  // "URL: cannot connect (Couldn't connect to server) after 3 tries", or
+  // "URL: fetching a URL needs libcurl ..." when it could not be loaded.
   StatusOr<std::string> Fetch(const std::string& url, const FetchOptions& options) const;
+
+ private:
+  std::unique_ptr<const CurlLibrary> curl_;  // null when it could not be loaded
+  std::string load_error_;                   // then, why
 };
 
 }  // namespace pprof_trend
