@@ -37,10 +37,11 @@ TEST(HttpSessionTest, ALibraryThatCannotBeLoadedIsSaidAtTheFetch) {
   auto body = http.Fetch(kClosedPort, QuickOptions());
   ASSERT_FALSE(body.ok());
   const std::string& message = body.status().message();
-  EXPECT_EQ(message.rfind("http://REDACTED@127.0.0.1:1/debug/pprof/heap: fetching a URL needs libcurl, which could not be "
-                          "loaded (libcurl-not-installed.so.4: ",
-                          0),
-            0u)
+  EXPECT_EQ(
+      message.rfind("http://REDACTED@127.0.0.1:1/debug/pprof/heap: fetching a URL needs libcurl, which could not be "
+                    "loaded (libcurl-not-installed.so.4: ",
+                    0),
+      0u)
       << message;
   EXPECT_NE(message.find("install Debian's libcurl4"), std::string::npos) << message;
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
@@ -51,9 +52,10 @@ TEST(HttpSessionTest, ALibraryWithoutLibcurlsFunctionsIsSaidAtTheFetch) {
   HttpSession http("libz.so.1");  // loads, but is not libcurl
   auto body = http.Fetch(kClosedPort, QuickOptions());
   ASSERT_FALSE(body.ok());
-  EXPECT_EQ(body.status().message(),
-            "http://REDACTED@127.0.0.1:1/debug/pprof/heap: fetching a URL needs libcurl, and libz.so.1 lacks its function "
-            "curl_global_init");
+  EXPECT_EQ(
+      body.status().message(),
+      "http://REDACTED@127.0.0.1:1/debug/pprof/heap: fetching a URL needs libcurl, and libz.so.1 lacks its function "
+      "curl_global_init");
 }
 
 }  // namespace

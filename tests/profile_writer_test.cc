@@ -9,6 +9,7 @@
 #include "input/load.h"
 #include "input/profile_reader.h"
 #include "output/inspect.h"
+#include "proto/profile.pb.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
 
@@ -44,6 +45,38 @@ TEST(ProfileWriterTest, RoundTripsThroughTheLoader) {
       EXPECT_LT(f.flat, 0);
     }
   EXPECT_TRUE(found);
+}
+
+TrendResult TrendOf(const std::vector<std::string>& paths) {
+  Aligner aligner(AlignOptions{}, paths.size());
+  for (size_t i = 0; i < paths.size(); ++i) {
+    auto p = LoadProfile(testing::SourcePath(paths[i]), LoadOptions{});
+    EXPECT_TRUE(p.ok()) << p.status().message();
+    EXPECT_TRUE(aligner.Add(i, *p).ok());
+  }
+  return ComputeTrends(std::move(aligner).Finish(false));
+}
+
+// The profile is written by hand, byte for byte as libprotobuf writes the
+// same message: parsed and written again by libprotobuf, it comes back the
+// same (fields in order, zeros left out, packed and negative integers, the
+// mappings of unsymbolized frames).
+TEST(ProfileWriterTest, WritesTheBytesLibprotobufWrites) {
+  const std::vector<std::vector<std::string>> series = {
+      {"testdata/sarama/day1.pb.gz", "testdata/sarama/day2.pb.gz", "testdata/sarama/day3.pb.gz"},
+      {"testdata/native/gperftools-run2-0001.heap", "testdata/native/gperftools-run2-0002.heap"}};
+  for (const auto& paths : series) {
+    SCOPED_TRACE(paths.front());
+    const std::string bytes = SerializeGrowthProfile(TrendOf(paths));
+    perftools::profiles::Profile parsed;
+    ASSERT_TRUE(parsed.ParseFromString(bytes));
+    EXPECT_GT(parsed.sample_size(), 0);
+    EXPECT_EQ(parsed.SerializeAsString(), bytes);
+    if (paths.size() == 2) {  // unsymbolized: addresses in mappings of the binary
+      EXPECT_GT(parsed.mapping_size(), 0);
+      EXPECT_EQ(parsed.mapping(0).memory_limit(), UINT64_MAX);
+    }
+  }
 }
 
 // Where Go is installed: `go tool pprof -top` of the export lists the same
