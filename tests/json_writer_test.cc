@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 
@@ -39,19 +40,22 @@ TEST(JsonWriterTest, WritesNestedStructures) {
             "  \"e\": 8388608.9\n}\n");
 }
 
+// One row of WriteLargeDocument's: strings, numbers, nesting.
+void WriteRow(JsonWriter& w, int i) {
+  w.BeginObject();
+  w.Key("name");
+  w.String("pkg.(*T).f\"<" + std::to_string(i));
+  w.Key("values");
+  w.DoubleArray({i * 0.5, -1.0 * i, 1e300});
+  w.EndObject();
+}
+
 // Writes a document of well over kFlushBytes: strings, numbers, nesting.
 void WriteLargeDocument(JsonWriter& w) {
   w.BeginObject();
   w.Key("rows");
   w.BeginArray();
-  for (int i = 0; i < 5000; ++i) {
-    w.BeginObject();
-    w.Key("name");
-    w.String("pkg.(*T).f\"<" + std::to_string(i));
-    w.Key("values");
-    w.DoubleArray({i * 0.5, -1.0 * i, 1e300});
-    w.EndObject();
-  }
+  for (int i = 0; i < 5000; ++i) WriteRow(w, i);
   w.EndArray();
   w.EndObject();
 }
@@ -70,6 +74,32 @@ TEST(JsonWriterTest, StreamingToASinkWritesTheSameDocumentInPieces) {
   streamed.Flush();
   EXPECT_TRUE(streamed.str().empty());
   EXPECT_EQ(sink.str(), whole.str());
+}
+
+// Rows written into fragments apart (blocks of 7, as threads would) and
+// appended in order give the document writing them in turn gives, into a
+// string or streamed to a sink; an empty fragment adds nothing.
+TEST(JsonWriterTest, FragmentsAppendedInOrderWriteTheSameDocument) {
+  JsonWriter whole;
+  WriteLargeDocument(whole);
+  for (bool to_sink : {false, true}) {
+    std::ostringstream sink;
+    JsonWriter w(2, to_sink ? &sink : nullptr);
+    w.BeginObject();
+    w.Key("rows");
+    w.BeginArray();
+    w.AppendFragment(w.Fragment(false));  // empty: nothing, and the next item is still the first
+    const JsonWriter first = w.Fragment(false), after = w.Fragment(true);
+    for (int begin = 0; begin < 5000; begin += 7) {
+      JsonWriter block = begin == 0 ? first : after;
+      for (int i = begin; i < std::min(5000, begin + 7); ++i) WriteRow(block, i);
+      w.AppendFragment(block);
+    }
+    w.EndArray();
+    w.EndObject();
+    w.Flush();
+    EXPECT_EQ(to_sink ? sink.str() : w.str(), whole.str()) << (to_sink ? "streamed" : "in a string");
+  }
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "analysis/residence.h"
@@ -436,6 +438,48 @@ TEST_F(SaramaTrendTest, FunctionSeriesInBatchesEqualOneByOne) {
         batch_bytes);
     EXPECT_EQ(k, functions.size());
   }
+}
+
+// With many sites, a batch's pass over them is summed on two threads: each
+// function's flat and cum series still equal a plain count over the sites,
+// a frame that recurs in a stack (here often) counted once.
+TEST(FunctionSeriesTest, ManySitesSummedOnTwoThreadsEqualAPlainCount) {
+  std::mt19937 random(3);
+  testing::ProfileSpec spec;
+  std::set<std::vector<std::string>> stacks;
+  while (stacks.size() < 12000) {
+    std::vector<std::string> leaf_first;
+    const size_t depth = 1 + random() % 8;
+    for (size_t d = 0; d < depth; ++d) leaf_first.push_back("fn" + std::to_string(random() % 30));
+    stacks.insert(leaf_first);
+  }
+  int64_t bytes = 1000;
+  for (const auto& leaf_first : stacks) {
+    std::vector<testing::TestFrame> frames;
+    for (const std::string& name : leaf_first) frames.push_back({name, "x.go", 1});
+    spec.samples.push_back(testing::HeapSample(frames, 1, bytes += 8));
+  }
+  TrendResult t = TrendOfTwoCopies(testing::BuildProfile(spec));
+  const AlignedProfiles& a = t.aligned;
+  ASSERT_GE(a.sites.size(), 12000u);
+  std::vector<const TrendNode*> functions;
+  for (const TrendNode& n : t.functions) functions.push_back(&n);
+  size_t k = 0;
+  ForEachFunctionSeries(t, functions, [&](const TrendNode& n, NodeSeries&& series) {
+    std::vector<double> flat(2, 0), cum(2, 0);
+    for (const AlignedSite& site : a.sites) {
+      const bool in = std::find(site.frames.begin(), site.frames.end(), n.name_frame) != site.frames.end();
+      for (size_t c = 0; c < 2; ++c) {
+        if (site.frames.back() == n.name_frame) flat[c] += static_cast<double>(site.values[c]);
+        if (in) cum[c] += static_cast<double>(site.values[c]);
+      }
+    }
+    EXPECT_EQ(series.values, flat) << a.frames[n.name_frame].function;
+    EXPECT_EQ(series.cum_values, cum) << a.frames[n.name_frame].function;
+    ++k;
+  });
+  EXPECT_EQ(k, functions.size());
+  EXPECT_EQ(k, 30u);
 }
 
 TEST(FunctionSeriesTest, ARecursiveFrameCountsOnceInItsCumSeries) {

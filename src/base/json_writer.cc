@@ -82,6 +82,23 @@ void JsonWriter::BeforeValue() {
   }
 }
 
+JsonWriter JsonWriter::Fragment(bool after_items) const {
+  JsonWriter fragment(indent_);
+  fragment.has_items_ = has_items_;
+  if (after_items && !fragment.has_items_.empty()) fragment.has_items_.back() = true;
+  return fragment;
+}
+
+void JsonWriter::AppendFragment(const JsonWriter& fragment) {
+  if (sink_ != nullptr) {  // written through, not copied
+    Flush();
+    sink_->write(fragment.out_.data(), static_cast<std::streamsize>(fragment.out_.size()));
+  } else {
+    out_ += fragment.out_;
+  }
+  if (!has_items_.empty() && !fragment.has_items_.empty() && fragment.has_items_.back()) has_items_.back() = true;
+}
+
 void JsonWriter::BeginObject() {
   BeforeValue();
   out_ += '{';

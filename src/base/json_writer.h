@@ -41,6 +41,16 @@ class JsonWriter {
   void IntArray(const std::vector<int64_t>& v);
   void DoubleArray(const std::vector<double>& v);
 
+  // A writer (without a sink) whose text goes where this one's next value
+  // would: inside the same containers, after the items written there so far
+  // or, with `after_items`, as if one had been. Values written into
+  // fragments apart (on other threads) and appended in order give the text
+  // writing them here in turn gives.
+  JsonWriter Fragment(bool after_items) const;
+  // Appends `fragment`'s text (made by Fragment); its items count as this
+  // writer's.
+  void AppendFragment(const JsonWriter& fragment);
+
   // The document so far (without a sink: all of it).
   const std::string& str() const { return out_; }
 
