@@ -90,20 +90,10 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
 void SampleResolver::Resolve(size_t chunk, const FrameFilters& filters, ResolvedChunk& out) const {
   out.samples.clear();
   const size_t begin = chunk * kChunk, end = std::min(profile_.num_samples(), (chunk + 1) * kChunk);
-  if (!profile_.SamplesChecked()) {
-    // The samples the loader checked are read as they are, the rest checked.
-    const WireSamples& w = *profile_.wire;
-    const size_t checked = std::clamp(w.checked, begin, end);
-    out.check.Reset(rules_.num_types);
-    if (begin < checked) {
-      WireSampleReader samples(w);
-      ResolveFrom(samples, begin, checked, filters, out);
-    }
-    CheckingWireSampleReader samples(w, rules_, out.check);
-    ResolveFrom(samples, checked, end, filters, out);
-    return;
-  }
-  VisitSamples(profile_, [&](auto& samples) { ResolveFrom(samples, begin, end, filters, out); });
+  // Samples the loader left unchecked are checked as they are resolved.
+  if (!profile_.SamplesChecked()) out.check.Reset(rules_.num_types);
+  VisitSampleRange(profile_, begin, end, out.check,
+                   [&](auto& samples, size_t from, size_t to) { ResolveFrom(samples, from, to, filters, out); });
 }
 
 template <typename Samples>

@@ -17,6 +17,7 @@
 // which only a CheckingWireSampleReader reads.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -182,6 +183,32 @@ void VisitSamples(const Profile& profile, Visit&& visit) {
   } else {
     DecodedSampleReader reader(profile);
     visit(reader);
+  }
+}
+
+// Calls `visit(reader, from, to)` over samples [begin, end) of `profile`, in
+// order, each range with the reader it needs: the samples already checked
+// (all of a decoded or decoder-checked profile; on the wire, those before
+// WireSamples::checked) with a plain one, the rest with a
+// CheckingWireSampleReader that counts them into `check`. A stage that reads
+// a profile the decoder left unchecked (LoadOptions::check_samples_in_fold)
+// thus checks each record as it reads it, once.
+template <typename Visit>
+void VisitSampleRange(const Profile& profile, size_t begin, size_t end, SampleCheck& check, Visit&& visit) {
+  if (profile.SamplesChecked()) {
+    VisitSamples(profile, [&](auto& samples) { visit(samples, begin, end); });
+    return;
+  }
+  const WireSamples& w = *profile.wire;
+  const size_t checked = std::clamp(w.checked, begin, end);
+  if (begin < checked) {
+    WireSampleReader samples(w);
+    visit(samples, begin, checked);
+  }
+  if (checked < end) {
+    const SampleRules rules = WireSampleRules(profile);
+    CheckingWireSampleReader samples(w, rules, check);
+    visit(samples, checked, end);
   }
 }
 

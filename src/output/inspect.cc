@@ -153,17 +153,8 @@ bool SumFrom(Samples& samples, size_t begin, size_t end, const SumInputs& in, Sl
 // Sums samples [begin, end) of `profile` into `out`: those the decoder (or
 // the loader) left unchecked are checked as they are read, into out.check.
 void SumSlice(const Profile& profile, const SumInputs& in, size_t begin, size_t end, SliceSums& out) {
-  if (profile.SamplesChecked()) {
-    VisitSamples(profile, [&](auto& samples) { SumFrom(samples, begin, end, in, out); });
-    return;
-  }
-  const WireSamples& w = *profile.wire;
-  const size_t checked = std::clamp(w.checked, begin, end);
-  WireSampleReader plain(w);
-  SumFrom(plain, begin, checked, in, out);
-  const SampleRules rules = WireSampleRules(profile);
-  CheckingWireSampleReader samples(w, rules, out.check);
-  SumFrom(samples, checked, end, in, out);
+  VisitSampleRange(profile, begin, end, out.check,
+                   [&](auto& samples, size_t from, size_t to) { SumFrom(samples, from, to, in, out); });
 }
 
 }  // namespace
@@ -245,9 +236,6 @@ StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_f
     RETURN_IF_ERROR(CompleteSampleCheck(profile, checks));
   }
   if (auto difference = DescribeHeapDifference(profile)) s.difference = difference->what;
-  // The samples in two halves on two threads for a large profile, each
-  // summing into its own totals; the sums are of integers, so the result is
-  // the one a single pass gives.
   for (size_t slice = 1; slice < slices; ++slice) sums[0].Add(sums[slice]);
   const SliceSums& all = sums[0];
   auto to_signed = [](uint64_t v) { return static_cast<int64_t>(v); };
