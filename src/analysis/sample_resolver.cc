@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 #include <new>
 #include <stdexcept>
 
@@ -140,10 +139,7 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
     const size_t begin = written();
     for (size_t at = 0; at < locations.size(); ++at) {
       const Run run = runs[locations[at]];
-      if (run.count <= kRunWidth) [[likely]] {
-        std::memcpy(frame_out, run_frames + run.first, kRunWidth * sizeof(FrameId));
-        std::memcpy(line_out, run_lines + run.first, kRunWidth * sizeof(int32_t));
-      } else {
+      if (run.count > kRunWidth) [[unlikely]] {
         // An unchecked profile's stack past the limit is refused before its
         // frames are written (a few long runs repeated could be billions).
         if (written() - begin + run.count > max_depth_) [[unlikely]] {
@@ -155,11 +151,9 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
         }
         // Room for its frames, and still kRunWidth for each location after it.
         make_room(run.count + kRunWidth * (locations.size() - at - 1) + 1);
-        std::memcpy(frame_out, run_frames + run.first, run.count * sizeof(FrameId));
-        std::memcpy(line_out, run_lines + run.first, run.count * sizeof(int32_t));
       }
-      frame_out += run.count;
-      line_out += run.count;
+      frame_out = CopyRun(frame_out, run_frames, run);
+      line_out = CopyRun(line_out, run_lines, run);
       room -= run.count;
     }
     if (!samples.DepthFits(s, written() - begin)) [[unlikely]] {

@@ -15,6 +15,7 @@
 
 #include "analysis/align.h"
 #include "analysis/site_table.h"
+#include "base/runs.h"
 #include "base/two_stage.h"
 #include "input/sample_check.h"
 #include "model/profile.h"
@@ -71,17 +72,6 @@ class SampleResolver {
   void Resolve(size_t chunk, const FrameFilters& filters, ResolvedChunk& out) const;
 
  private:
-  // A location's frames: a run of `count` entries from `first` in
-  // run_frames_ and run_lines_ (callee first; most runs are one frame, a
-  // location with inlined frames has more). Runs of up to kRunWidth are
-  // copied kRunWidth wide whatever their length and the output moved by
-  // `count`: no branch on the length, which a fifth of Go's locations (the
-  // inlined ones, in no order) would mispredict.
-  struct Run {
-    uint32_t first;
-    uint32_t count;
-  };
-  static constexpr size_t kRunWidth = 4;
   // Resolves samples [first, end) read from `samples` (decoded, or on the
   // wire), after those already in `out`.
   template <typename Samples>
@@ -93,6 +83,9 @@ class SampleResolver {
   // The frames a stack may have: an unchecked profile's limit, so that a
   // hostile stack is refused before its frames are written.
   uint64_t max_depth_ = UINT64_MAX;
+  // A location's frames: its run (base/runs.h) in run_frames_ and
+  // run_lines_, callee first (most runs are one frame, a location with
+  // inlined frames has more).
   std::vector<Run> location_runs_;   // per Location
   std::vector<FrameId> run_frames_;  // and kRunWidth - 1 entries of padding
   std::vector<int32_t> run_lines_;   // parallel to run_frames_

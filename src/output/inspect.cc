@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <span>
 #include <unordered_map>
 
 #include "base/for_each_slice.h"
+#include "base/runs.h"
 #include "base/units.h"
 #include "base/utf8.h"
 #include "input/sample_check.h"
@@ -57,18 +57,9 @@ struct SliceSums {
 };
 
 // Each location's nodes (its inlined functions', callee first, or its
-// mapping's when it has no lines), packed by location: location l's are
-// nodes[runs[l].first] .. nodes[runs[l].first + runs[l].count - 1]. A run of
-// up to kRunWidth is copied kRunWidth wide whatever its length and the copy
-// moved on by its length, so a stack's nodes are gathered without a branch
-// per location that the processor would mispredict (a fifth of a Go
-// profile's locations hold inlined frames); `nodes` ends in kRunWidth - 1
-// entries of padding.
+// mapping's when it has no lines): its run (base/runs.h) in `nodes`, which
+// ends in kRunWidth - 1 entries of padding.
 struct LocationNodes {
-  struct Run {
-    uint32_t first = 0, count = 0;
-  };
-  static constexpr size_t kRunWidth = 4;
   std::vector<Run> runs;
   std::vector<uint32_t> nodes;
 };
@@ -98,8 +89,7 @@ struct SumInputs {
 // slice ends before it.
 template <typename Samples>
 bool SumFrom(Samples& samples, size_t begin, size_t end, const SumInputs& in, SliceSums& out) {
-  constexpr size_t kRunWidth = LocationNodes::kRunWidth;
-  const LocationNodes::Run* const runs = in.by_location.runs.data();
+  const Run* const runs = in.by_location.runs.data();
   const uint32_t* const nodes = in.by_location.nodes.data();
   uint64_t* const flat = out.flat.data();
   SliceSums::Cum* const cum = out.cum.data();
@@ -130,14 +120,7 @@ bool SumFrom(Samples& samples, size_t begin, size_t end, const SumInputs& in, Sl
     if (out.stack_nodes.size() < depth + kRunWidth) out.stack_nodes.resize(2 * depth + kRunWidth);
     uint32_t* const gathered = out.stack_nodes.data();
     uint32_t* to = gathered;
-    for (uint32_t loc : stack) {
-      const LocationNodes::Run run = runs[loc];
-      if (run.count <= kRunWidth) [[likely]]
-        std::memcpy(to, nodes + run.first, kRunWidth * sizeof(uint32_t));  // a fixed width: one move
-      else
-        std::memcpy(to, nodes + run.first, run.count * sizeof(uint32_t));
-      to += run.count;
-    }
+    for (uint32_t loc : stack) to = CopyRun(to, nodes, runs[loc]);
     const auto v = static_cast<uint64_t>(values[in.index]);
     flat[gathered[0]] += v;  // the leaf's first node (callee first)
     const uint64_t seen = i + 1;
@@ -179,7 +162,7 @@ LocationNodes NodesOf(const Profile& profile, std::vector<FunctionTotals>& nodes
   }
   LocationNodes by_location;
   by_location.runs.reserve(profile.locations.size());
-  by_location.nodes.reserve(profile.lines.size() + profile.locations.size() + LocationNodes::kRunWidth);
+  by_location.nodes.reserve(profile.lines.size() + profile.locations.size() + kRunWidth);
   for (const Location& loc : profile.locations) {
     const auto first = static_cast<uint32_t>(by_location.nodes.size());
     if (loc.num_lines != 0) {
@@ -192,7 +175,7 @@ LocationNodes NodesOf(const Profile& profile, std::vector<FunctionTotals>& nodes
     }
     by_location.runs.push_back({first, static_cast<uint32_t>(by_location.nodes.size()) - first});
   }
-  by_location.nodes.resize(by_location.nodes.size() + LocationNodes::kRunWidth - 1, 0);
+  by_location.nodes.resize(by_location.nodes.size() + kRunWidth - 1, 0);
   return by_location;
 }
 
