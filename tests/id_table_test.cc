@@ -43,5 +43,27 @@ TEST(IdTableTest, KeysWhoseHashesCollideAreTwoKeys) {
   EXPECT_EQ(table.FindOrInsert(42, 7, [](uint32_t) { return true; }), 7u);
 }
 
+// A table emptied and filled again, as a sorter does group after group:
+// none of the old keys is found, and the new ones get their new ids.
+TEST(IdTableTest, AnEmptiedTableHoldsNoOldKey) {
+  IdTable table;
+  std::vector<uint64_t> keys;
+  auto id_of = [&](uint64_t key) {
+    const uint32_t id = table.FindOrInsert(key * 0x9e3779b97f4a7c15ull, static_cast<uint32_t>(keys.size()),
+                                           [&](uint32_t other) { return keys[other] == key; });
+    if (id == keys.size()) keys.push_back(key);
+    return id;
+  };
+  for (uint64_t k = 0; k < 1000; ++k) EXPECT_EQ(id_of(k), k);
+  for (uint64_t round = 1; round <= 3; ++round) {
+    table.Empty();
+    keys.clear();
+    EXPECT_EQ(table.size(), 0u);
+    for (uint64_t k = 0; k < 300; ++k) EXPECT_EQ(id_of(round * 10000 + k), k) << "round " << round;
+    for (uint64_t k = 0; k < 300; k += 7) EXPECT_EQ(id_of(round * 10000 + k), k);
+    EXPECT_EQ(table.size(), 300u);
+  }
+}
+
 }  // namespace
 }  // namespace pprof_trend

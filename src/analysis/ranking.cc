@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "base/id_table.h"
 #include "base/parallel_sort.h"
 
 namespace pprof_trend {
@@ -48,9 +49,9 @@ constexpr size_t kNumberedFrom = 1024;
 // small group by comparison; a large one by its keys' ranks. A large group
 // holds few distinct keys (the next frames of stacks that agree so far: on
 // three Go-shaped profiles, 1,014,000 nodes in 98 groups of 1,024 or more
-// held 24,900): each key is numbered through a hash table, the distinct
-// keys are sorted, and the nodes are moved to their key's place in one
-// stable pass, which keeps node order among equal keys.
+// held 24,900): each key is numbered through an IdTable, the distinct keys
+// are sorted, and the nodes are moved to their key's place in one stable
+// pass, which keeps node order among equal keys.
 class GroupSorter {
  public:
   void Sort(std::span<Keyed> group) {
@@ -58,9 +59,17 @@ class GroupSorter {
       std::sort(group.begin(), group.end());
       return;
     }
-    Clear();
+    table_.Empty();
+    keys_.clear();
     ids_.resize(group.size());
-    for (size_t i = 0; i < group.size(); ++i) ids_[i] = IdOf(group[i].key);
+    // A key's hash is one multiply: its high 32 bits are the table's tag,
+    // which the table mixes again to place it.
+    for (size_t i = 0; i < group.size(); ++i) {
+      const uint64_t key = group[i].key;
+      ids_[i] = table_.FindOrInsert(key * 0x9e3779b97f4a7c15ull, static_cast<uint32_t>(keys_.size()),
+                                    [&](uint32_t id) { return keys_[id] == key; });
+      if (ids_[i] == keys_.size()) keys_.push_back(key);
+    }
     // rank_[id]: the key's position among the distinct keys.
     by_key_.resize(keys_.size());
     for (uint32_t id = 0; id < by_key_.size(); ++id) by_key_[id] = id;
@@ -77,46 +86,8 @@ class GroupSorter {
   }
 
  private:
-  static constexpr uint32_t kEmpty = UINT32_MAX;
-  size_t Slot(uint64_t key) const { return (key * 0x9e3779b97f4a7c15ull) >> (64 - shift_); }
-  uint32_t IdOf(uint64_t key) {
-    for (size_t s = Slot(key);; s = (s + 1) & (slot_id_.size() - 1)) {
-      if (slot_id_[s] == kEmpty) {
-        if (2 * (keys_.size() + 1) > slot_id_.size()) {
-          Grow();
-          return IdOf(key);
-        }
-        slot_id_[s] = static_cast<uint32_t>(keys_.size());
-        keys_.push_back(key);
-        slot_of_.push_back(s);
-        return slot_id_[s];
-      }
-      if (keys_[slot_id_[s]] == key) return slot_id_[s];
-    }
-  }
-  // Twice the slots, the keys placed again.
-  void Grow() {
-    shift_ = slot_id_.empty() ? 10 : shift_ + 1;
-    slot_id_.assign(size_t{1} << shift_, kEmpty);
-    for (uint32_t id = 0; id < keys_.size(); ++id) {
-      size_t s = Slot(keys_[id]);
-      while (slot_id_[s] != kEmpty) s = (s + 1) & (slot_id_.size() - 1);
-      slot_id_[s] = id;
-      slot_of_[id] = s;
-    }
-  }
-  // No keys; the table keeps its size (its used slots emptied).
-  void Clear() {
-    if (slot_id_.empty()) Grow();
-    for (size_t s : slot_of_) slot_id_[s] = kEmpty;
-    keys_.clear();
-    slot_of_.clear();
-  }
-
-  int shift_ = 0;                  // log2 of the slots
-  std::vector<uint32_t> slot_id_;  // a key's id, or kEmpty
-  std::vector<uint64_t> keys_;     // by id
-  std::vector<size_t> slot_of_;    // by id
+  IdTable table_;               // key -> its id, the index into keys_
+  std::vector<uint64_t> keys_;  // by id
   std::vector<uint32_t> ids_, by_key_, rank_, place_;
   std::vector<Keyed> moved_;
 };

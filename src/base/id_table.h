@@ -7,6 +7,7 @@
 // heap table's two million rows took three such maps of over 100 bytes a row.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -48,6 +49,13 @@ class IdTable {
   // Frees the table.
   void Clear() {
     slots_ = {};
+    size_ = 0;
+  }
+  // No keys, the room kept (a table filled again and again, at about the
+  // same size, is not grown again each time).
+  void Empty() {
+    if (size_ == 0) return;
+    std::fill(slots_.begin(), slots_.end(), Slot{});
     size_ = 0;
   }
 
