@@ -48,26 +48,17 @@ bool Find(void* library, const char* name, Function& out) {
 
 // The first of libcurl's functions `library` lacks, or null.
 const char* FindAll(void* library, CurlLibrary& c) {
-  const std::pair<const char*, bool> found[] = {
-      {"curl_global_init", Find(library, "curl_global_init", c.global_init)},
-      {"curl_global_cleanup", Find(library, "curl_global_cleanup", c.global_cleanup)},
-      {"curl_easy_init", Find(library, "curl_easy_init", c.easy_init)},
-      {"curl_easy_cleanup", Find(library, "curl_easy_cleanup", c.easy_cleanup)},
-      {"curl_easy_reset", Find(library, "curl_easy_reset", c.easy_reset)},
-      {"curl_easy_setopt", Find(library, "curl_easy_setopt", c.easy_setopt)},
-      {"curl_easy_perform", Find(library, "curl_easy_perform", c.easy_perform)},
-      {"curl_easy_getinfo", Find(library, "curl_easy_getinfo", c.easy_getinfo)},
-      {"curl_easy_strerror", Find(library, "curl_easy_strerror", c.easy_strerror)},
-      {"curl_slist_append", Find(library, "curl_slist_append", c.slist_append)},
-      {"curl_slist_free_all", Find(library, "curl_slist_free_all", c.slist_free_all)},
-      {"curl_url", Find(library, "curl_url", c.url)},
-      {"curl_url_cleanup", Find(library, "curl_url_cleanup", c.url_cleanup)},
-      {"curl_url_set", Find(library, "curl_url_set", c.url_set)},
-      {"curl_url_get", Find(library, "curl_url_get", c.url_get)},
-      {"curl_free", Find(library, "curl_free", c.free)},
-  };
-  for (const auto& [name, ok] : found)
-    if (!ok) return name;
+  // Each looked up (all of them), the name of one not found, else null.
+  auto find = [&](const char* name, auto& out) { return Find(library, name, out) ? nullptr : name; };
+  for (const char* missing :
+       {find("curl_global_init", c.global_init), find("curl_global_cleanup", c.global_cleanup),
+        find("curl_easy_init", c.easy_init), find("curl_easy_cleanup", c.easy_cleanup),
+        find("curl_easy_reset", c.easy_reset), find("curl_easy_setopt", c.easy_setopt),
+        find("curl_easy_perform", c.easy_perform), find("curl_easy_getinfo", c.easy_getinfo),
+        find("curl_easy_strerror", c.easy_strerror), find("curl_slist_append", c.slist_append),
+        find("curl_slist_free_all", c.slist_free_all), find("curl_url", c.url), find("curl_url_cleanup", c.url_cleanup),
+        find("curl_url_set", c.url_set), find("curl_url_get", c.url_get), find("curl_free", c.free)})
+    if (missing != nullptr) return missing;
   return nullptr;
 }
 
