@@ -29,8 +29,9 @@ namespace {
 // values, of their magnitudes (pprof's total) and of the base's (samples
 // labelled pprof::base=true, in a -diff_base profile); per node, flat and cum.
 // Summed modulo 2^64: a slice's sum may overflow where the whole's does not
-// (the decoder checked the totals), and the slices' sums add up to it. With
-// the check of the slice's samples the decoder left unchecked.
+// (the whole's are checked: by the decoder, or by CompleteSampleCheck after
+// the sum), and the slices' sums add up to it. With the check of the
+// slice's samples the decoder left unchecked.
 struct SliceSums {
   SliceSums(size_t types, size_t nodes)
       : totals(types, 0), pprof_totals(types, 0), base_totals(types, 0), flat(nodes, 0), cum(nodes), check(types) {}
