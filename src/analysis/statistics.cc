@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <utility>
 
 #include "base/splitmix.h"
 
@@ -123,6 +123,29 @@ int64_t DistinctXPairs(const std::vector<double>& x, Run run) {
   return pairs;
 }
 
+// A run's points in order of y - θx, ties by index: ascending, or with
+// `later_first` descending. Each point's y - θx is computed once and sorted
+// beside its index (a comparison that computed both again read y and x at
+// random for every comparison).
+std::vector<size_t> OrderByLine(const std::vector<double>& y, const std::vector<double>& x, Run run, double theta,
+                                bool later_first) {
+  const size_t m = run.last - run.first + 1;
+  // An index complemented sorts in reverse.
+  std::vector<std::pair<double, size_t>> keyed(m);
+  for (size_t k = 0; k < m; ++k) {
+    const size_t i = run.first + k;
+    keyed[k] = {y[i] - theta * x[i], later_first ? ~i : i};
+  }
+  // Equal keys (-0.0 and 0.0 among them) fall to the index, as != would.
+  std::sort(keyed.begin(), keyed.end(), [](const std::pair<double, size_t>& a, const std::pair<double, size_t>& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return a.second < b.second;
+  });
+  std::vector<size_t> order(m);
+  for (size_t k = 0; k < m; ++k) order[k] = later_first ? ~keyed[k].second : keyed[k].second;
+  return order;
+}
+
 // A bottom-up merge sort of `work`: `right_first(u, v)` says whether v, of
 // the right run, goes before u, of the left; each time it does,
 // `on_right(work, a, mid, v)` is told, work[a..mid) being the left run's
@@ -159,15 +182,8 @@ void MergeSort(std::vector<size_t> work, RightFirst right_first, OnRight on_righ
 // does not reverse (s <= hi) among the rest.
 void CountAndList(const std::vector<double>& y, const std::vector<double>& x, Run run, double lo, double hi,
                   int64_t& below, int64_t& in, std::vector<double>& inside, size_t budget) {
-  const size_t m = run.last - run.first + 1;
-  std::vector<size_t> order(m);
-  std::iota(order.begin(), order.end(), run.first);
   auto z = [&](size_t k, double theta) { return y[k] - theta * x[k]; };
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const double za = z(a, lo), zb = z(b, lo);
-    if (za != zb) return za < zb;
-    return a < b;  // x ascending with the index
-  });
+  const std::vector<size_t> order = OrderByLine(y, x, run, lo, false);  // ties: x ascending with the index
   // s < lo: pairs whose later point (larger x) comes first; merge sort by x.
   MergeSort(
       order, [&](size_t u, size_t v) { return x[v] < x[u]; },
@@ -194,14 +210,7 @@ void CountAndList(const std::vector<double>& y, const std::vector<double>& x, Ru
 // that order puts out of x order.
 int64_t CountSlopesBelow(const std::vector<double>& y, const std::vector<double>& x, Run run, double theta,
                          bool or_equal) {
-  const size_t m = run.last - run.first + 1;
-  std::vector<size_t> order(m);
-  std::iota(order.begin(), order.end(), run.first);
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const double za = y[a] - theta * x[a], zb = y[b] - theta * x[b];
-    if (za != zb) return za < zb;
-    return or_equal ? a > b : a < b;
-  });
+  const std::vector<size_t> order = OrderByLine(y, x, run, theta, or_equal);
   int64_t count = 0;
   MergeSort(
       order, [&](size_t u, size_t v) { return x[v] < x[u]; },
