@@ -130,6 +130,30 @@ TEST_P(LoadEachTest, OnlySmallProfilesAreCheckedWhileTheyWait) {
   }
 }
 
+// A series tells copies of one file apart by their content's hash; inspect,
+// which compares none, does not compute it (LoadOptions::hash_content).
+TEST_P(LoadEachTest, TheContentIsHashedOnlyWhenAsked) {
+  const std::vector<std::string> paths = {Good(1), Good(2), Good(1)};
+  for (bool hash : {true, false}) {
+    LoadOptions options = Options();
+    options.hash_content = hash;
+    std::vector<uint64_t> hashes;
+    Status s = LoadEach(paths, options, [&](size_t, Profile&& p) {
+      hashes.push_back(p.content_hash);
+      return Status();
+    });
+    ASSERT_TRUE(s.ok()) << s.message();
+    ASSERT_EQ(hashes.size(), 3u);
+    if (hash) {
+      EXPECT_NE(hashes[0], 0u);
+      EXPECT_NE(hashes[0], hashes[1]);
+      EXPECT_EQ(hashes[0], hashes[2]);
+    } else {
+      EXPECT_EQ(hashes, (std::vector<uint64_t>{0, 0, 0}));
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Threads, LoadEachTest, ::testing::Values(1u, 2u, 4u),
                          [](const ::testing::TestParamInfo<unsigned>& param) {
                            return std::to_string(param.param) + "Threads";

@@ -169,6 +169,7 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
   // Summarize would sum on one thread.
   options->check_samples_in_fold = true;
   options->check_while_waiting_up_to = kSummedOnOneThreadUpTo;
+  options->hash_content = false;
   // Each profile is printed as soon as it is read: a bad file further on
   // still leaves what could be read on the output, then its error.
   Symbolizer symbolizer(limit_flags.Symbolize());

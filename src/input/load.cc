@@ -295,7 +295,7 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
 }  // namespace
 
 StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const LoadOptions& options) {
-  const uint64_t content_hash = std::hash<std::string_view>{}(input.data);
+  const uint64_t content_hash = options.hash_content ? std::hash<std::string_view>{}(input.data) : 0;
   ASSIGN_OR_RETURN(Profile profile, DecodeAnyFormat(std::move(input), name, options));
   profile.content_hash = content_hash;
   return profile;
@@ -351,14 +351,14 @@ StatusOr<std::vector<Profile>> LoadCaptures(const std::string& path, const LoadO
     return out;
   }
   ASSIGN_OR_RETURN(InputBytes input, ReadInput(path, options.limits.max_decompressed_bytes));
-  const uint64_t content_hash = std::hash<std::string_view>{}(input.data);
+  const uint64_t content_hash = options.hash_content ? std::hash<std::string_view>{}(input.data) : 0;
   RETURN_IF_ERROR(Inflate(input.data, path, options));
   ASSIGN_OR_RETURN(out, ParseTableSeries(input.data, path, options.limits));
   if (out.size() != expected)
     return Status::InputError(
         fmt::format("{}: changed while it was read ({} tables, then {})", path, expected, out.size()));
   for (Profile& p : out) {
-    p.content_hash = content_hash ^ std::hash<std::string>{}(p.source);  // each table its own content
+    if (options.hash_content) p.content_hash = content_hash ^ std::hash<std::string>{}(p.source);  // each its own
     TimeFromFileIfNone(p, input.mtime_nanos);
   }
   return out;
