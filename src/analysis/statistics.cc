@@ -130,8 +130,10 @@ int64_t DistinctXPairs(const std::vector<double>& x, Run run) {
 std::vector<size_t> OrderByLine(const std::vector<double>& y, const std::vector<double>& x, Run run, double theta,
                                 bool later_first) {
   const size_t m = run.last - run.first + 1;
-  // An index complemented sorts in reverse.
-  std::vector<std::pair<double, size_t>> keyed(m);
+  // An index complemented sorts in reverse. Reused: this runs several times
+  // for each node of a long series.
+  thread_local std::vector<std::pair<double, size_t>> keyed;
+  keyed.resize(m);
   for (size_t k = 0; k < m; ++k) {
     const size_t i = run.first + k;
     keyed[k] = {y[i] - theta * x[i], later_first ? ~i : i};
