@@ -358,7 +358,8 @@ StatusOr<std::vector<Profile>> LoadCaptures(const std::string& path, const LoadO
     return Status::InputError(
         fmt::format("{}: changed while it was read ({} tables, then {})", path, expected, out.size()));
   for (Profile& p : out) {
-    if (options.hash_content) p.content_hash = content_hash ^ std::hash<std::string>{}(p.source);  // each its own
+    // Each table its own content.
+    if (options.hash_content) p.content_hash = content_hash ^ std::hash<std::string>{}(p.source);
     TimeFromFileIfNone(p, input.mtime_nanos);
   }
   return out;
