@@ -665,6 +665,52 @@ TEST_F(CliTest, StandardInputIsAProfile) {
   EXPECT_TRUE(ReadFileOrDie(Path("out.txt")).starts_with("<stdin>\n"));
 }
 
+// Large inputs are read with glibc's heap in huge pages (cli/heap_pages.h):
+// the program executes itself again, once, with the tunable set. The
+// decision is made by the inputs' sizes before anything is read, so a large
+// file that is no profile shows it, and still gets its one-line error.
+TEST_F(CliTest, LargeInputsAreReadWithTheHeapInHugePages) {
+  {
+    std::ofstream(Path("big.pb"), std::ios::binary).put('x');
+    fs::resize_file(Path("big.pb"), 16 << 20);  // zeros after the 'x': not a profile
+  }
+  auto run = [&](const std::string& env, const std::string& args) {
+    const std::string cmd = "cd '" + dir_.string() + "' && env " + env + " PPROF_TREND_TIMING=1 '" +
+                            PPROF_TREND_BINARY + "' " + args + " >out.txt 2>err.txt </dev/null";
+    const int status = std::system(cmd.c_str());
+    return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFileOrDie(Path("err.txt"))};
+  };
+  auto heap_line = [](const std::string& err) {
+    const std::string key = "pprof-trend: timing: heap in huge pages: ";
+    const size_t at = err.find(key);
+    if (at == std::string::npos || err.find(key, at + 1) != std::string::npos) return std::string("(not once)");
+    return err.substr(at + key.size(), err.find('\n', at) - at - key.size());
+  };
+  const auto [small_exit, small_err] = run("-u GLIBC_TUNABLES", "inspect " + Day(1));
+  EXPECT_EQ(small_exit, 0) << small_err;
+  EXPECT_EQ(heap_line(small_err), "off (inputs under 16 MiB)");
+
+  std::string expected = "on (GLIBC_TUNABLES glibc.malloc.hugetlb)";
+#if defined(__SANITIZE_ADDRESS__)
+  expected = "off (not glibc's allocator)";
+#else
+  std::string thp;
+  std::getline(std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled"), thp);
+  if (thp.find('[') == std::string::npos || thp.find("[never]") != std::string::npos)
+    expected = "off (the kernel's transparent huge pages are off)";
+#endif
+  const auto [big_exit, big_err] = run("-u GLIBC_TUNABLES", "inspect big.pb");
+  EXPECT_EQ(big_exit, 2) << big_err;
+  EXPECT_EQ(heap_line(big_err), expected) << big_err;
+  EXPECT_NE(big_err.find("big.pb: "), std::string::npos) << big_err;
+  // The user's own setting stands.
+#if !defined(__SANITIZE_ADDRESS__)
+  const auto [off_exit, off_err] = run("GLIBC_TUNABLES=glibc.malloc.hugetlb=0", "inspect big.pb");
+  EXPECT_EQ(off_exit, 2) << off_err;
+  EXPECT_EQ(heap_line(off_err), "off (GLIBC_TUNABLES sets glibc.malloc.hugetlb=0)");
+#endif
+}
+
 TEST_F(CliTest, SucceedsOnTheBundledCaptures) {
   RunResult r = Run(Day(1) + " " + Day(2) + " " + Day(3));
   EXPECT_EQ(r.exit_code, 0) << r.err;

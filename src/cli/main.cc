@@ -8,6 +8,7 @@
 #endif
 
 #include "cli/cli.h"
+#include "cli/heap_pages.h"
 
 namespace {
 // The output is written and flushed (cli.h, ExitNow): skip tearing down the
@@ -20,6 +21,10 @@ namespace {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First of all: it may execute this program again (cli/heap_pages.h).
+  const pprof_trend::HeapPages heap_pages = pprof_trend::UseHugePagesForTheHeap(argc, argv);
+  if (std::getenv("PPROF_TREND_TIMING") != nullptr)
+    std::cerr << "pprof-trend: timing: heap in huge pages: " << pprof_trend::Describe(heap_pages) << "\n";
 #ifdef __GLIBC__
   // Every profile's buffers (the file, its inflated bytes, the decoded
   // tables: megabytes each) would be fresh mmaps, zeroed by the kernel and
