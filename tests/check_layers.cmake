@@ -14,7 +14,7 @@ endif()
 
 set(layers base model input symbolize analysis output capture cli)
 # Third-party headers (a regex on the include) and the only files that may include them.
-set(wrapped_headers "zlib.h" "libdeflate.h" "google/protobuf/" "proto/profile.pb.h" "CLI/" "re2/" "curl/"
+set(wrapped_headers "zlib.h" "isa-l" "google/protobuf/" "proto/profile.pb.h" "CLI/" "re2/" "curl/"
     "elfutils/" "dwarf.h" "libelf.h" "gelf.h")
 set(wrapped_owners
     "input/gzip.cc" "input/gzip.cc" "output/profile_writer.cc" "output/profile_writer.cc" "cli/cli.cc"

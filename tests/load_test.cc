@@ -8,7 +8,11 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "support/profile_builder.h"
 
@@ -152,6 +156,88 @@ TEST_P(LoadEachTest, TheContentIsHashedOnlyWhenAsked) {
       EXPECT_EQ(hashes, (std::vector<uint64_t>{0, 0, 0}));
     }
   }
+}
+
+// ReadInflated: a regular gzip file inflated as it is read, or, when it is
+// not the common case, read whole as ReadInput reads it.
+class ReadInflatedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("pprof-trend-read-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& data) const {
+    testing::WriteFileOrDie((dir_ / name).string(), data);
+    return (dir_ / name).string();
+  }
+  // A profile large enough to take several of the read's pieces.
+  static std::string Raw() {
+    testing::ProfileSpec spec;
+    for (int i = 0; i < 40000; ++i)
+      spec.samples.push_back(testing::HeapSample({{"main.f" + std::to_string(i)}, {"main.main"}}, 1, 1000 + i * 7919));
+    return testing::BuildProfile(spec);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ReadInflatedTest, AGzipFileIsInflatedAsReadAndHashedAsIfReadWhole) {
+  const std::string raw = Raw(), gz = testing::GzipCompress(raw);
+  ASSERT_GT(gz.size(), size_t{256} << 10) << "the file should take several pieces";
+  const std::string path = Write("a.pb.gz", gz);
+  auto read = ReadInflated(path, LoadOptions());
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_TRUE(read->inflated);
+  EXPECT_EQ(read->data, raw);
+  EXPECT_NE(read->mtime_nanos, 0);
+  // The hash DecodeInput gives the same bytes read whole (and the capture's
+  // id in ClickHouse): std::hash of the compressed file.
+  EXPECT_EQ(read->content_hash, std::hash<std::string_view>{}(gz));
+  auto whole = DecodeInput(InputBytes{gz, 0}, "a.pb.gz", LoadOptions());
+  auto streamed = DecodeInput(std::move(read).value(), "a.pb.gz", LoadOptions());
+  ASSERT_TRUE(whole.ok() && streamed.ok());
+  EXPECT_EQ(streamed->content_hash, whole->content_hash);
+  EXPECT_EQ(streamed->TypeTotals(), whole->TypeTotals());
+
+  LoadOptions no_hash;
+  no_hash.hash_content = false;
+  auto unhashed = ReadInflated(path, no_hash);
+  ASSERT_TRUE(unhashed.ok());
+  EXPECT_TRUE(unhashed->inflated);
+  EXPECT_EQ(unhashed->content_hash, 0u);
+}
+
+TEST_F(ReadInflatedTest, AnythingButTheCommonCaseIsReadWholeFromItsStart) {
+  const std::string raw = Raw(), gz = testing::GzipCompress(raw);
+  std::string lying_trailer = gz;
+  lying_trailer[gz.size() - 4] ^= 1;
+  std::string bad_crc = gz;
+  bad_crc[gz.size() - 8] ^= 1;
+  const std::string cut = raw.substr(0, raw.size() / 3);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"two members", testing::GzipCompress(cut) + testing::GzipCompress(raw.substr(cut.size()))},
+      {"a trailer that lies", lying_trailer},
+      {"a wrong CRC", bad_crc},
+      {"bytes after the member", gz + "garbage"},
+      {"truncated", gz.substr(0, gz.size() - 9)},
+      {"not gzip", raw},
+  };
+  for (const auto& [what, bytes] : cases) {
+    const std::string path = Write("case.pb.gz", bytes);
+    auto read = ReadInflated(path, LoadOptions());
+    ASSERT_TRUE(read.ok()) << what << ": " << read.status().message();
+    EXPECT_FALSE(read->inflated) << what;
+    EXPECT_EQ(read->data, bytes) << what;
+  }
+  // Too large to be trusted by the limits: read whole, and the limits' own
+  // error follows from the stream's inflate.
+  LoadOptions small;
+  small.limits.max_decompressed_bytes = raw.size() - 1;
+  auto over = ReadInflated(Write("over.pb.gz", gz), small);
+  ASSERT_TRUE(over.ok());
+  EXPECT_FALSE(over->inflated);
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, LoadEachTest, ::testing::Values(1u, 2u, 4u),

@@ -45,7 +45,7 @@ check_prefix "the .deb" "$work/deb-root/usr"
 info=$(dpkg-deb -f "$deb" Package Version Depends)
 grep -q "^Package: pprof-trend$" <<<"$info" || fail "package name: $info"
 grep -q "^Version: $version$" <<<"$info" || fail "package version: $info"
-for lib in libcurl libre2 libdw libdeflate libfmt; do
+for lib in libcurl libre2 libdw libisal libfmt; do
   grep -q "Depends:.*$lib" <<<"$info" || fail "the package does not depend on $lib: $info"
 done
 # libprotobuf builds the tests' and generators' profiles; the program writes

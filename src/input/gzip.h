@@ -1,8 +1,10 @@
 // gzip decompression: the only part of the program that talks to zlib and
-// libdeflate.
+// isa-l (Intel's storage library, whose inflate is Debian's fastest).
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +28,25 @@ inline constexpr uint64_t kRatioGraceBytes = uint64_t{64} << 20;
 // buffer never grows past what the limits allow.
 StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uint64_t max_output_bytes,
                              uint64_t max_ratio = 0);
+
+// The next piece of a gzip input as it is read (valid until the next call);
+// empty at its end.
+using NextPiece = std::function<StatusOr<std::string_view>()>;
+
+// A gzip input of `size` bytes, whose trailer (its last 4 bytes) is
+// `trailer`, inflated as `next` gives it, so that no copy of the compressed
+// bytes need be held. Only the common case: one member that ends where the
+// input ends, whose output is the size its trailer says, within the limits
+// Gunzip applies (the trailer's size is checked against them before any
+// memory is reserved). None for anything else, a corrupt stream included:
+// the caller then reads the input whole and calls Gunzip, which says what is
+// wrong in its words for every input. An error only from `next`.
+StatusOr<std::optional<std::string>> GunzipAsRead(const NextPiece& next, uint64_t size, uint32_t trailer,
+                                                  uint64_t max_output_bytes, uint64_t max_ratio = 0);
+
+// The trailer of a gzip input: its last 4 bytes, little-endian (the
+// inflated size modulo 2^32).
+uint32_t GzipTrailer(std::string_view last4);
 
 // Compresses `data` as one gzip member (for `export`).
 std::string Gzip(std::string_view data);

@@ -13,11 +13,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
 #include <thread>
 
+#include "base/bytes_hash.h"
 #include "base/huge_pages.h"
 #include "base/units.h"
 #include "base/url.h"
@@ -201,51 +203,140 @@ Status CheckStdinOnce(const std::vector<std::string>& paths) {
   return Status();
 }
 
+namespace {
+
+// An input file, open, and what fstat said of it.
+struct OpenInput {
+  OpenInput() = default;
+  OpenInput(const OpenInput&) = delete;
+  OpenInput& operator=(const OpenInput&) = delete;
+  ~OpenInput() {
+    if (fd >= 0) ::close(fd);
+  }
+  int fd = -1;
+  struct stat st {};
+
+  int64_t MtimeNanos() const { return static_cast<int64_t>(st.st_mtim.tv_sec) * kNanosPerSecond + st.st_mtim.tv_nsec; }
+};
+
+// Opens `path` for reading (not standard input) into `file`.
+Status Open(const std::string& path, OpenInput& file) {
+  // Opened without blocking: the open of a FIFO that no process writes to
+  // would block forever. A FIFO is then given kFifoWaitMs for a writer to
+  // connect and write (a shell's <(curl ...) is a pipe that has one already).
+  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (file.fd < 0) {
+    int err = errno;
+    if (err == ENOENT) return Status::InputError(fmt::format("{}: no such file", path));
+    return Status::InputError(fmt::format("{}: cannot open: {}", path, SystemError(err)));
+  }
+  if (::fstat(file.fd, &file.st) != 0)
+    return Status::InputError(fmt::format("{}: cannot stat: {}", path, SystemError(errno)));
+  if (S_ISDIR(file.st.st_mode)) return Status::InputError(fmt::format("{}: is a directory, not a profile", path));
+  if (S_ISFIFO(file.st.st_mode)) {
+    constexpr int kFifoWaitMs = 5000;
+    pollfd ready{file.fd, POLLIN, 0};
+    int n;
+    do {
+      n = ::poll(&ready, 1, kFifoWaitMs);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0)
+      return Status::InputError(
+          fmt::format("{}: a FIFO that no process wrote to within {} s: nothing to read", path, kFifoWaitMs / 1000));
+  }
+  if (const int flags = ::fcntl(file.fd, F_GETFL); flags >= 0) ::fcntl(file.fd, F_SETFL, flags & ~O_NONBLOCK);
+  return Status();
+}
+
+// The rest of an open file, read whole.
+StatusOr<InputBytes> ReadRest(const OpenInput& file, const std::string& path, uint64_t max_bytes) {
+  ASSIGN_OR_RETURN(
+      std::string data,
+      ReadAll(file.fd, path, S_ISREG(file.st.st_mode) ? static_cast<size_t>(file.st.st_size) : 0, max_bytes));
+  return InputBytes{std::move(data), file.MtimeNanos()};
+}
+
+// Reads exactly `n` bytes at `offset` (pread, not moving the file's offset);
+// false when the file has fewer.
+bool ReadAt(int fd, char* to, size_t n, off_t offset) {
+  while (n > 0) {
+    const ssize_t got = ::pread(fd, to, n, offset);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    to += got;
+    n -= static_cast<size_t>(got);
+    offset += got;
+  }
+  return true;
+}
+
+// What a gzip file is read in, a piece at a time: as much as the inflate's
+// pieces (input/gzip.cc), so the piece is in cache when isa-l reads it.
+constexpr size_t kReadPieceBytes = size_t{128} << 10;
+
+// A regular gzip file inflated as it is read (GunzipAsRead), hashed on the
+// way when asked; none when it is not the common case (then nothing was
+// read, or the file is read again whole from its start).
+StatusOr<std::optional<InputBytes>> InflateAsRead(const OpenInput& file, const std::string& path,
+                                                  const LoadOptions& options) {
+  using Result = std::optional<InputBytes>;
+  const auto size = static_cast<uint64_t>(file.st.st_size);
+  char head[2], tail[4];
+  if (!S_ISREG(file.st.st_mode) || size < 18 || size > options.limits.max_decompressed_bytes ||
+      (options.hash_content && !BytesHashIsStdHash()) || !ReadAt(file.fd, head, 2, 0) ||
+      !IsGzip(std::string_view(head, 2)) || !ReadAt(file.fd, tail, 4, static_cast<off_t>(size - 4)))
+    return Result();
+  // Uninitialised: a small file's piece is its size (plus the one byte that
+  // shows it grew), not the whole kReadPieceBytes.
+  const size_t capacity = static_cast<size_t>(std::min<uint64_t>(kReadPieceBytes, size + 1));
+  const std::unique_ptr<char[]> buffer(new char[capacity]);
+  BytesHash hash(size);
+  uint64_t read_so_far = 0;
+  auto next = [&]() -> StatusOr<std::string_view> {
+    // At most one byte past the size fstat gave: a file that grew is read
+    // again whole, and what it holds then is what counts.
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(capacity, size + 1 - read_so_far));
+    ssize_t got;
+    do {
+      got = want == 0 ? 0 : ::read(file.fd, buffer.get(), want);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) return Status::InputError(fmt::format("{}: cannot read: {}", path, SystemError(errno)));
+    read_so_far += static_cast<uint64_t>(got);
+    const std::string_view piece(buffer.get(), static_cast<size_t>(got));
+    if (options.hash_content) hash.Add(piece);
+    return piece;
+  };
+  ASSIGN_OR_RETURN(std::optional<std::string> inflated,
+                   GunzipAsRead(next, size, GzipTrailer(std::string_view(tail, 4)),
+                                options.limits.max_decompressed_bytes, options.limits.max_compression_ratio));
+  if (inflated && read_so_far == size) {
+    InputBytes input{std::move(*inflated), file.MtimeNanos(), true, options.hash_content ? hash.Finish() : 0};
+    return Result(std::move(input));
+  }
+  if (::lseek(file.fd, 0, SEEK_SET) != 0)
+    return Status::InputError(fmt::format("{}: cannot read it again: {}", path, SystemError(errno)));
+  return Result();
+}
+
+}  // namespace
+
 StatusOr<InputBytes> ReadInput(const std::string& path, uint64_t max_bytes) {
   if (path == "-") {
     ASSIGN_OR_RETURN(std::string data, ReadAll(STDIN_FILENO, "<stdin>", 0, max_bytes));
     return InputBytes{std::move(data), 0};
   }
-  // Opened without blocking: the open of a FIFO that no process writes to
-  // would block forever. A FIFO is then given kFifoWaitMs for a writer to
-  // connect and write (a shell's <(curl ...) is a pipe that has one already).
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    int err = errno;
-    if (err == ENOENT) return Status::InputError(fmt::format("{}: no such file", path));
-    return Status::InputError(fmt::format("{}: cannot open: {}", path, SystemError(err)));
-  }
+  OpenInput file;
+  RETURN_IF_ERROR(Open(path, file));
+  return ReadRest(file, path, max_bytes);
+}
 
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    return Status::InputError(fmt::format("{}: cannot stat: {}", path, SystemError(err)));
-  }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    return Status::InputError(fmt::format("{}: is a directory, not a profile", path));
-  }
-  if (S_ISFIFO(st.st_mode)) {
-    constexpr int kFifoWaitMs = 5000;
-    pollfd ready{fd, POLLIN, 0};
-    int n;
-    do {
-      n = ::poll(&ready, 1, kFifoWaitMs);
-    } while (n < 0 && errno == EINTR);
-    if (n == 0) {
-      ::close(fd);
-      return Status::InputError(
-          fmt::format("{}: a FIFO that no process wrote to within {} s: nothing to read", path, kFifoWaitMs / 1000));
-    }
-  }
-  if (const int flags = ::fcntl(fd, F_GETFL); flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-  auto data = ReadAll(fd, path, S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0, max_bytes);
-  ::close(fd);
-  if (!data.ok()) return data.status();
-
-  return InputBytes{std::move(data).value(),
-                    static_cast<int64_t>(st.st_mtim.tv_sec) * kNanosPerSecond + st.st_mtim.tv_nsec};
+StatusOr<InputBytes> ReadInflated(const std::string& path, const LoadOptions& options) {
+  if (path == "-") return ReadInput(path, options.limits.max_decompressed_bytes);
+  OpenInput file;
+  RETURN_IF_ERROR(Open(path, file));
+  ASSIGN_OR_RETURN(std::optional<InputBytes> inflated, InflateAsRead(file, path, options));
+  if (inflated) return std::move(*inflated);
+  return ReadRest(file, path, options.limits.max_decompressed_bytes);
 }
 
 namespace {
@@ -274,7 +365,7 @@ Status Inflate(std::string& data, const std::string& name, const LoadOptions& op
 
 StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, const LoadOptions& options) {
   std::string& data = input.data;
-  RETURN_IF_ERROR(Inflate(data, name, options));
+  if (!input.inflated) RETURN_IF_ERROR(Inflate(data, name, options));
   const TextFormat text = TextFormatOf(data);
   if (text == TextFormat::kLegacyHeap) return ParseLegacyHeap(data, name, options.limits);
   if (text != TextFormat::kNone) {
@@ -295,7 +386,9 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
 }  // namespace
 
 StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const LoadOptions& options) {
-  const uint64_t content_hash = options.hash_content ? std::hash<std::string_view>{}(input.data) : 0;
+  const uint64_t content_hash = input.inflated         ? input.content_hash
+                                : options.hash_content ? std::hash<std::string_view>{}(input.data)
+                                                       : 0;
   ASSIGN_OR_RETURN(Profile profile, DecodeAnyFormat(std::move(input), name, options));
   profile.content_hash = content_hash;
   return profile;
@@ -350,9 +443,11 @@ StatusOr<std::vector<Profile>> LoadCaptures(const std::string& path, const LoadO
     out.push_back(std::move(one));
     return out;
   }
-  ASSIGN_OR_RETURN(InputBytes input, ReadInput(path, options.limits.max_decompressed_bytes));
-  const uint64_t content_hash = options.hash_content ? std::hash<std::string_view>{}(input.data) : 0;
-  RETURN_IF_ERROR(Inflate(input.data, path, options));
+  ASSIGN_OR_RETURN(InputBytes input, ReadInflated(path, options));
+  const uint64_t content_hash = input.inflated         ? input.content_hash
+                                : options.hash_content ? std::hash<std::string_view>{}(input.data)
+                                                       : 0;
+  if (!input.inflated) RETURN_IF_ERROR(Inflate(input.data, path, options));
   ASSIGN_OR_RETURN(out, ParseTableSeries(input.data, path, options.limits));
   if (out.size() != expected)
     return Status::InputError(
@@ -375,7 +470,7 @@ StatusOr<Profile> LoadProfile(const std::string& path, const LoadOptions& option
     ASSIGN_OR_RETURN(std::string body, options.fetch(path));
     return DecodeInput(InputBytes{std::move(body), 0}, shown, options);
   }
-  ASSIGN_OR_RETURN(InputBytes input, ReadInput(path, options.limits.max_decompressed_bytes));
+  ASSIGN_OR_RETURN(InputBytes input, ReadInflated(path, options));
   return DecodeInput(std::move(input), path == "-" ? std::string("<stdin>") : path, options);
 }
 

@@ -63,6 +63,12 @@ struct LoadOptions {
 struct InputBytes {
   std::string data;
   int64_t mtime_nanos = 0;  // modification time; 0 for standard input
+  // Set when `data` is a gzip file's output, inflated as it was read
+  // (ReadInflated); `content_hash` is then the hash of its compressed bytes
+  // (when LoadOptions::hash_content asked for it), as DecodeInput computes it
+  // of what is read whole.
+  bool inflated = false;
+  uint64_t content_hash = 0;
 };
 
 // Standard input can be read once: a usage error when "-" is named twice.
@@ -80,6 +86,12 @@ StatusOr<std::vector<std::string>> ExpandDirectories(const std::vector<std::stri
 // holds more than `max_bytes` (an input, even compressed, is never larger
 // than what it inflates to, so the decompressed limit bounds it).
 StatusOr<InputBytes> ReadInput(const std::string& path, uint64_t max_bytes);
+
+// ReadInput for a profile: a regular gzip file (what Go serves and most
+// captures are) is inflated as it is read, a piece at a time, when it is the
+// common case (GunzipAsRead), so its compressed bytes are never held whole;
+// anything else is read whole, as ReadInput does.
+StatusOr<InputBytes> ReadInflated(const std::string& path, const LoadOptions& options);
 
 // Decodes one input's bytes, whatever its format; `name` names it in errors.
 // The file name suffix a capture's bytes are saved under, by their format:
