@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "cli/heap_pages.h"
 #include "proto/profile.pb.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
@@ -673,7 +674,7 @@ TEST_F(CliTest, StandardInputIsAProfile) {
 TEST_F(CliTest, LargeInputsAreReadWithTheHeapInHugePages) {
   {
     std::ofstream(Path("big.pb"), std::ios::binary).put('x');
-    fs::resize_file(Path("big.pb"), 16 << 20);  // zeros after the 'x': not a profile
+    fs::resize_file(Path("big.pb"), kHugeHeapFromBytes);  // zeros after the 'x': not a profile
   }
   auto run = [&](const std::string& env, const std::string& args) {
     const std::string cmd = "cd '" + dir_.string() + "' && env " + env + " PPROF_TREND_TIMING=1 '" +
@@ -699,7 +700,7 @@ TEST_F(CliTest, LargeInputsAreReadWithTheHeapInHugePages) {
 #endif
   const auto [small_exit, small_err] = run("-u GLIBC_TUNABLES", "inspect " + Day(1));
   EXPECT_EQ(small_exit, 0) << small_err;
-  EXPECT_EQ(heap_line(small_err), not_here.value_or("off (inputs under 16 MiB)"));
+  EXPECT_EQ(heap_line(small_err), not_here.value_or("off (inputs under 512 KiB)"));
   const std::string expected = not_here.value_or("on (GLIBC_TUNABLES glibc.malloc.hugetlb)");
   const auto [big_exit, big_err] = run("-u GLIBC_TUNABLES", "inspect big.pb");
   EXPECT_EQ(big_exit, 2) << big_err;

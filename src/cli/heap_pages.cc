@@ -16,7 +16,9 @@ std::string_view Describe(HeapPages pages) {
   switch (pages) {
     case HeapPages::kOn: return "on (GLIBC_TUNABLES glibc.malloc.hugetlb)";
     case HeapPages::kOffByUser: return "off (GLIBC_TUNABLES sets glibc.malloc.hugetlb=0)";
-    case HeapPages::kSmallInputs: return "off (inputs under 16 MiB)";
+    case HeapPages::kSmallInputs:
+      static_assert(kHugeHeapFromBytes == 512 << 10, "the text below says the size");
+      return "off (inputs under 512 KiB)";
     case HeapPages::kNoThp: return "off (the kernel's transparent huge pages are off)";
     case HeapPages::kOldGlibc: return "off (glibc before 2.35)";
     case HeapPages::kNotGlibc: return "off (not glibc's allocator)";
