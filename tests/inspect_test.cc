@@ -249,6 +249,55 @@ TEST(InspectTest, InlinedFramesSumToAPlainCountWhoeverChecksTheSamples) {
     }
 }
 
+// Code without symbols is one node per mapping's file, named as pprof names
+// it ("[libfoo.so]"; "<unknown>" for no mapping or a nameless one); two
+// mappings of one file name, or a function of that very name, are one node.
+TEST(InspectTest, CodeWithoutSymbolsIsANodePerMappingFile) {
+  pb::Profile p;
+  for (const char* s : {"", "inuse_space", "bytes", "/usr/lib/libfoo.so", "/opt/libfoo.so", "/usr/lib/libbar.so",
+                        "main.f", "[libbar.so]"})
+    p.add_string_table(s);
+  auto* type = p.add_sample_type();
+  type->set_type(1);
+  type->set_unit(2);
+  for (int m = 1; m <= 4; ++m) {  // libfoo twice, libbar, a mapping without a file
+    auto* mapping = p.add_mapping();
+    mapping->set_id(static_cast<uint64_t>(m));
+    mapping->set_filename(m <= 3 ? 2 + m : 0);
+  }
+  for (int f = 1; f <= 2; ++f) {
+    auto* function = p.add_function();
+    function->set_id(static_cast<uint64_t>(f));
+    function->set_name(5 + f);  // main.f, and a function named [libbar.so]
+  }
+  // Locations 1-4 in mappings 1-4 without lines, 5 in none, 6-7 main.f and [libbar.so].
+  for (int l = 1; l <= 7; ++l) {
+    auto* location = p.add_location();
+    location->set_id(static_cast<uint64_t>(l));
+    if (l <= 4) location->set_mapping_id(static_cast<uint64_t>(l));
+    if (l >= 6) location->add_line()->set_function_id(static_cast<uint64_t>(l - 5));
+  }
+  auto sample = [&](std::vector<uint64_t> stack, int64_t v) {
+    auto* s = p.add_sample();
+    for (uint64_t id : stack) s->add_location_id(id);
+    s->add_value(v);
+  };
+  sample({1, 6}, 1);     // libfoo (first mapping) under main.f
+  sample({2, 1, 6}, 2);  // libfoo (second mapping) twice: cum once
+  sample({3, 7}, 4);     // libbar under the function named [libbar.so]: one node, cum once
+  sample({4, 6}, 8);     // a mapping without a file
+  sample({5}, 16);       // no mapping
+  auto profile = DecodePprofOnWire(p.SerializeAsString(), "nosyms.pb");
+  ASSERT_TRUE(profile.ok()) << profile.status().message();
+  const auto s = Summarize(*profile, 100, /*node_fraction=*/0);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  std::map<std::string, std::pair<int64_t, int64_t>> got;
+  for (const FunctionTotals& f : s->top) got[f.name] = {f.flat, f.cum};
+  const std::map<std::string, std::pair<int64_t, int64_t>> want = {
+      {"[libfoo.so]", {3, 3}}, {"[libbar.so]", {4, 4}}, {"<unknown>", {24, 24}}, {"main.f", {0, 11}}};
+  EXPECT_EQ(got, want);
+}
+
 // Samples the decoder left unchecked are refused by the sum that reads them
 // with the decoder's own message: the first bad one's, in either slice,
 // whatever the loader checked before.

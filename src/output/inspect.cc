@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <deque>
 #include <span>
+#include <string_view>
 #include <unordered_map>
 
 #include "base/for_each_slice.h"
@@ -145,13 +147,29 @@ void SumSlice(const Profile& profile, const SumInputs& in, size_t begin, size_t 
 
 namespace {
 
+// A node's totals while they are summed and ranked: its name a view of the
+// profile's strings (or of NodeNames::made), a string only for the rows
+// shown.
+struct NodeTotals {
+  std::string_view name;
+  int64_t flat = 0;
+  int64_t cum = 0;
+};
+
+// Names that are not a function's: "[libfoo.so]" for code without symbols,
+// one per mapping, and "<unknown>" (a deque: views of them stay valid).
+struct MadeNames {
+  std::deque<std::string> made;
+};
+
 // Every frame resolved once to a node: functions by name, code without
-// symbols by its mapping's file. `nodes` gets one FunctionTotals per node.
-LocationNodes NodesOf(const Profile& profile, std::vector<FunctionTotals>& nodes) {
-  std::unordered_map<std::string, uint32_t> by_name;
+// symbols by its mapping's file. `nodes` gets one NodeTotals per node.
+LocationNodes NodesOf(const Profile& profile, std::vector<NodeTotals>& nodes, MadeNames& names) {
+  std::unordered_map<std::string_view, uint32_t> by_name;
+  by_name.reserve(profile.functions.size() + profile.mappings.size() + 1);
   auto node_for = [&](std::string_view name) {
-    auto [it, inserted] = by_name.try_emplace(std::string(name), static_cast<uint32_t>(nodes.size()));
-    if (inserted) nodes.push_back(FunctionTotals{std::string(name), 0, 0});
+    auto [it, inserted] = by_name.try_emplace(name, static_cast<uint32_t>(nodes.size()));
+    if (inserted) nodes.push_back(NodeTotals{name, 0, 0});
     return it->second;
   };
   std::vector<uint32_t> function_node(profile.functions.size(), UINT32_MAX);
@@ -161,6 +179,19 @@ LocationNodes NodesOf(const Profile& profile, std::vector<FunctionTotals>& nodes
     if (node == UINT32_MAX) node = node_for(profile.functions[profile.lines[l].function].name);
     line_node[l] = node;
   }
+  // The node of code without symbols in each mapping (the last: none),
+  // made when a location first needs it.
+  std::vector<uint32_t> mapping_node(profile.mappings.size() + 1, UINT32_MAX);
+  auto unsymbolized_node = [&](uint32_t mapping) {
+    const size_t m = mapping == Location::kNoMapping ? profile.mappings.size() : mapping;
+    if (mapping_node[m] == UINT32_MAX) {
+      std::string_view file = m == profile.mappings.size() ? "" : profile.mappings[m].filename;
+      if (size_t slash = file.find_last_of('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
+      names.made.push_back(file.empty() ? std::string("<unknown>") : "[" + std::string(file) + "]");
+      mapping_node[m] = node_for(names.made.back());
+    }
+    return mapping_node[m];
+  };
   LocationNodes by_location;
   by_location.runs.reserve(profile.locations.size());
   by_location.nodes.reserve(profile.lines.size() + profile.locations.size() + kRunWidth);
@@ -170,9 +201,7 @@ LocationNodes NodesOf(const Profile& profile, std::vector<FunctionTotals>& nodes
       for (uint32_t l = loc.first_line; l < loc.first_line + loc.num_lines; ++l)
         by_location.nodes.push_back(line_node[l]);
     } else {
-      std::string_view file = loc.mapping == Location::kNoMapping ? "" : profile.mappings[loc.mapping].filename;
-      if (size_t slash = file.find_last_of('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
-      by_location.nodes.push_back(node_for(file.empty() ? std::string("<unknown>") : "[" + std::string(file) + "]"));
+      by_location.nodes.push_back(unsymbolized_node(loc.mapping));
     }
     by_location.runs.push_back({first, static_cast<uint32_t>(by_location.nodes.size()) - first});
   }
@@ -201,8 +230,9 @@ StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_f
   s.totals.assign(profile.sample_types.size(), 0);
   s.pprof_totals.assign(profile.sample_types.size(), 0);
 
-  std::vector<FunctionTotals> nodes;
-  const LocationNodes by_location = NodesOf(profile, nodes);
+  std::vector<NodeTotals> nodes;
+  MadeNames made_names;
+  const LocationNodes by_location = NodesOf(profile, nodes, made_names);
   const auto index = static_cast<size_t>(s.default_index);
   const SumInputs inputs{index, by_location, MayHaveBaseLabel(profile)};
   // The samples in two halves on two threads for a large profile, each
@@ -237,25 +267,25 @@ StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_f
   // pprof leaves out functions that hold nothing of this sample type, and
   // (-nodefraction, 0.005 by default) those whose |cum| is under that share
   // of the total.
-  std::erase_if(nodes, [](const FunctionTotals& f) { return f.flat == 0 && f.cum == 0; });
+  std::erase_if(nodes, [](const NodeTotals& f) { return f.flat == 0 && f.cum == 0; });
   const int64_t total = s.pprof_totals.empty() ? 0 : s.pprof_totals[index];
   s.node_fraction = node_fraction;
   const auto cutoff = static_cast<int64_t>(static_cast<double>(total) * node_fraction);
   const size_t before = nodes.size();
-  std::erase_if(nodes, [&](const FunctionTotals& f) { return std::llabs(f.cum) < cutoff; });
+  std::erase_if(nodes, [&](const NodeTotals& f) { return std::llabs(f.cum) < cutoff; });
   s.dropped_nodes = before - nodes.size();
   s.dropped_cutoff = cutoff;
   for (const auto& f : nodes) {
     const int64_t v = std::llabs(f.flat != 0 ? f.flat : f.cum);
     if (v > 0 && (s.min_node_value == 0 || v < s.min_node_value)) s.min_node_value = v;
   }
-  std::sort(nodes.begin(), nodes.end(), [](const FunctionTotals& a, const FunctionTotals& b) {
+  std::sort(nodes.begin(), nodes.end(), [](const NodeTotals& a, const NodeTotals& b) {
     if (std::llabs(a.flat) != std::llabs(b.flat)) return std::llabs(a.flat) > std::llabs(b.flat);
     if (a.name != b.name) return a.name < b.name;
     return std::llabs(a.cum) > std::llabs(b.cum);
   });
   if (nodes.size() > top_n) nodes.resize(top_n);
-  s.top = std::move(nodes);
+  for (const NodeTotals& n : nodes) s.top.push_back(FunctionTotals{std::string(n.name), n.flat, n.cum});
   return s;
 }
 
