@@ -714,6 +714,36 @@ TEST_F(CliTest, LargeInputsAreReadWithTheHeapInHugePages) {
 #endif
 }
 
+// inspect of one Go capture sums its samples while the file inflates
+// (output/streamed_sums.h): what it prints is what it prints when the file
+// is one of two (each then summed once decoded), and a capture written in
+// pprof's order (samples first) is summed once decoded.
+TEST_F(CliTest, InspectOfOneGoCaptureSumsItAsItInflates) {
+  fs::copy_file(testing::SourcePath("testdata/goroutines/heap-5.pb.gz"), Path("go.pb.gz"));
+  Day(1);
+  auto run = [&](const std::string& args) {
+    RunResult r = Run("inspect " + args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r;
+  };
+  auto timing = [&](const std::string& args) {
+    const std::string cmd = "cd '" + dir_.string() + "' && PPROF_TREND_TIMING=1 '" + PPROF_TREND_BINARY + "' inspect " +
+                            args + " 2>&1 >/dev/null | grep -o 'the samples summed [a-z ]*'";
+    std::string out;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    char buffer[256];
+    while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+    if (pipe != nullptr) pclose(pipe);
+    return out;
+  };
+  EXPECT_EQ(timing("go.pb.gz"), "the samples summed while the file inflated\n");
+  EXPECT_EQ(timing("day1.pb.gz"), "the samples summed once decoded\n");
+  const std::string one = run("go.pb.gz").out, two = run("go.pb.gz go.pb.gz").out;
+  EXPECT_EQ(two, one + "\n" + one);
+  EXPECT_EQ(run("--nodefraction 0 --nodecount 1000 go.pb.gz").out.size() * 2 + 1,
+            run("--nodefraction 0 --nodecount 1000 go.pb.gz go.pb.gz").out.size());
+}
+
 TEST_F(CliTest, SucceedsOnTheBundledCaptures) {
   RunResult r = Run(Day(1) + " " + Day(2) + " " + Day(3));
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -18,6 +18,7 @@
 #include "input/load.h"
 #include "input/profile_reader.h"
 #include "input/sample_check.h"
+#include "output/streamed_sums.h"
 #include "proto/profile.pb.h"
 #include "support/profile_builder.h"
 #include "test_paths.h"
@@ -163,8 +164,8 @@ namespace pb = perftools::profiles;
 // (past the 4 the sum copies at once), a function sometimes twice in one
 // run (recursion inside a location) and stacks of up to 10 locations, a few
 // with none. Ids are Go's (1..n), so the samples stay on the wire.
-pb::Profile InlinedProfile(int num_samples) {
-  std::mt19937 random(11);
+pb::Profile InlinedProfile(int num_samples, uint32_t seed = 11) {
+  std::mt19937 random(seed);
   pb::Profile p;
   for (const char* s : {"", "inuse_objects", "count", "inuse_space", "bytes"}) p.add_string_table(s);
   for (int t = 0; t < 2; ++t) {
@@ -337,6 +338,249 @@ TEST(InspectTest, SamplesLeftUncheckedGetTheDecodersError) {
       EXPECT_EQ(summary.status().message(), decoded.status().message());
       EXPECT_FALSE(profile->SamplesChecked());
     }
+  }
+}
+
+// StreamedSums (output/streamed_sums.h): a profile in Go's order (each
+// location, then its new functions, before the first sample that names it;
+// the strings last), shown a piece at a time as it inflates, gives the sums
+// Summarize makes once it is decoded; anything it cannot sum that way gives
+// none, and Summarize then sums as before.
+
+void Varint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+// A length-delimited top-level field.
+void Field(std::string& out, int number, const std::string& bytes) {
+  Varint(out, (static_cast<uint64_t>(number) << 3) | 2);
+  Varint(out, bytes.size());
+  out += bytes;
+}
+
+// `p` serialized the way Go's runtime/pprof writes it, or, with
+// `samples_first`, the way protobuf (and pprof) do: every sample first.
+std::string Serialize(const pb::Profile& p, bool samples_first = false) {
+  if (samples_first) return p.SerializeAsString();
+  std::string out;
+  for (const auto& type : p.sample_type()) Field(out, 1, type.SerializeAsString());
+  std::set<uint64_t> locations, functions;
+  for (const pb::Sample& sample : p.sample()) {
+    for (uint64_t id : sample.location_id()) {
+      if (!locations.insert(id).second) continue;
+      const pb::Location& location = p.location(static_cast<int>(id) - 1);
+      Field(out, 4, location.SerializeAsString());
+      for (const pb::Line& line : location.line())
+        if (functions.insert(line.function_id()).second)
+          Field(out, 5, p.function(static_cast<int>(line.function_id()) - 1).SerializeAsString());
+    }
+    Field(out, 2, sample.SerializeAsString());
+  }
+  for (const std::string& s : p.string_table()) Field(out, 6, s);
+  return out;
+}
+
+// Go-like: InlinedProfile's (inlined frames, recursion, samples without a
+// stack) with a `bytes` label on every sample.
+pb::Profile GoLike(int num_samples, uint32_t seed) {
+  pb::Profile p = InlinedProfile(num_samples, seed);
+  std::mt19937 random(seed);
+  for (pb::Sample& sample : *p.mutable_sample()) {
+    auto* label = sample.add_label();
+    label->set_key(4);  // "bytes"
+    label->set_num(static_cast<int64_t>(random() % 4096));
+  }
+  return p;
+}
+
+// `bytes` shown to `sums` in pieces of random sizes (cut anywhere, a record
+// across several), then ended.
+void ShowInPieces(StreamedSums& sums, const std::string& bytes, uint32_t seed, size_t most) {
+  std::mt19937 random(seed);
+  size_t shown = 0;
+  while (shown < bytes.size()) {
+    shown = std::min(bytes.size(), shown + 1 + random() % most);
+    sums.Grew(std::string_view(bytes.data(), shown));
+  }
+  sums.Ended();
+}
+
+// The profile the decoder makes of `bytes`, its samples left to check.
+Profile Decoded(const std::string& bytes) {
+  auto profile = DecodePprofOnWire(bytes, "go.pb", Limits{}, 1, /*check_samples=*/false);
+  EXPECT_TRUE(profile.ok()) << profile.status().message();
+  return std::move(profile).value();
+}
+
+void ExpectSameSummary(const InspectSummary& a, const InspectSummary& b) {
+  EXPECT_EQ(a.totals, b.totals);
+  EXPECT_EQ(a.pprof_totals, b.pprof_totals);
+  ASSERT_EQ(a.top.size(), b.top.size());
+  for (size_t i = 0; i < a.top.size(); ++i) {
+    EXPECT_EQ(a.top[i].name, b.top[i].name) << i;
+    EXPECT_EQ(a.top[i].flat, b.top[i].flat) << a.top[i].name;
+    EXPECT_EQ(a.top[i].cum, b.top[i].cum) << a.top[i].name;
+  }
+  EXPECT_EQ(a.dropped_nodes, b.dropped_nodes);
+  EXPECT_EQ(RenderInspect(a), RenderInspect(b));
+}
+
+TEST(StreamedSumsTest, GoOrderedSamplesSumAsTheyInflateToWhatSummarizeMakes) {
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    const std::string bytes = Serialize(GoLike(3000, seed));
+    for (size_t most : {size_t{7}, size_t{4096}, bytes.size()}) {
+      SCOPED_TRACE(::testing::Message() << "seed " << seed << ", pieces up to " << most << " bytes");
+      StreamedSums streamed;
+      ShowInPieces(streamed, bytes, seed, most);
+      Profile with = Decoded(bytes), without = Decoded(bytes);
+      auto a = Summarize(with, 1000, 0, &streamed);
+      auto b = Summarize(without, 1000, 0);
+      ASSERT_TRUE(a.ok() && b.ok());
+      EXPECT_TRUE(a->summed_while_inflating);
+      EXPECT_FALSE(b->summed_while_inflating);
+      ExpectSameSummary(*a, *b);
+      // The check is complete either way: the profile is as one the decoder checked.
+      EXPECT_TRUE(with.SamplesChecked());
+      EXPECT_EQ(with.TypeTotals(), without.TypeTotals());
+    }
+  }
+}
+
+TEST(StreamedSumsTest, WhatItCannotSumGivesNoneAndSummarizeSumsAsBefore) {
+  auto not_streamed = [](const std::string& bytes, const char* what) {
+    SCOPED_TRACE(what);
+    StreamedSums streamed;
+    ShowInPieces(streamed, bytes, 5, 1000);
+    Profile with = Decoded(bytes), without = Decoded(bytes);
+    auto a = Summarize(with, 1000, 0, &streamed);
+    auto b = Summarize(without, 1000, 0);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_FALSE(a->summed_while_inflating);
+    ExpectSameSummary(*a, *b);
+  };
+  const pb::Profile go = GoLike(500, 9);
+  not_streamed(Serialize(go, /*samples_first=*/true), "samples before their locations (pprof's order)");
+  pb::Profile same_name = go;
+  same_name.mutable_function(1)->set_name(same_name.function(0).name());
+  not_streamed(Serialize(same_name), "two functions of one name");
+  pb::Profile no_lines = go;
+  no_lines.mutable_location(0)->clear_line();
+  not_streamed(Serialize(no_lines), "code without symbols");
+  pb::Profile default_type = go;
+  not_streamed(
+      Serialize(default_type) +
+          [] {  // default_sample_type: "inuse_objects", not the last
+            std::string f;
+            Varint(f, 14 << 3);
+            Varint(f, 1);
+            return f;
+          }(),
+      "a default type other than the last");
+}
+
+TEST(StreamedSumsTest, ABadSampleGetsTheDecodersErrorAsBefore) {
+  pb::Profile bad = GoLike(200, 4);
+  bad.mutable_sample(150)->add_value(7);  // three values for two types
+  const std::string bytes = Serialize(bad);
+  StreamedSums streamed;
+  ShowInPieces(streamed, bytes, 6, 300);
+  Profile with = Decoded(bytes), without = Decoded(bytes);
+  auto a = Summarize(with, 1000, 0, &streamed);
+  auto b = Summarize(without, 1000, 0);
+  ASSERT_FALSE(a.ok());
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(a.status().message(), b.status().message());
+}
+
+// A sample type after a sample (the decoder refuses the profile: its
+// first samples have a value short) is not read past: the sums' arrays were
+// sized by the types before it (the sanitizer build would see a write past
+// them).
+TEST(StreamedSumsTest, ASampleTypeAfterASampleStopsTheReading) {
+  pb::Profile go = GoLike(1, 12);
+  go.mutable_sample(0)->add_location_id(1);  // a stack, whatever the seed gave
+  std::string bytes;
+  for (const auto& type : go.sample_type()) Field(bytes, 1, type.SerializeAsString());
+  std::set<uint64_t> functions;
+  for (uint64_t id : std::set<uint64_t>(go.sample(0).location_id().begin(), go.sample(0).location_id().end())) {
+    const pb::Location& location = go.location(static_cast<int>(id) - 1);
+    Field(bytes, 4, location.SerializeAsString());
+    for (const pb::Line& line : location.line())
+      if (functions.insert(line.function_id()).second)
+        Field(bytes, 5, go.function(static_cast<int>(line.function_id()) - 1).SerializeAsString());
+  }
+  Field(bytes, 2, go.sample(0).SerializeAsString());  // two values
+  pb::ValueType late;
+  late.set_type(3);
+  late.set_unit(4);
+  Field(bytes, 1, late.SerializeAsString());
+  pb::Sample three = go.sample(0);
+  three.add_value(1);
+  Field(bytes, 2, three.SerializeAsString());  // three values
+  for (const std::string& s : go.string_table()) Field(bytes, 6, s);
+  StreamedSums streamed;
+  ShowInPieces(streamed, bytes, 1, 64);
+  auto profile = DecodePprofOnWire(bytes, "late.pb", Limits{}, 1, false);
+  ASSERT_TRUE(profile.ok()) << profile.status().message();  // the samples are checked by the sum
+  auto s = Summarize(*profile, 100, 0, &streamed);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("late.pb: "), std::string::npos) << s.status().message();
+}
+
+// Damaged bytes (bytes changed, cut short), shown in pieces: the reading
+// never goes out of bounds (the sanitizer build runs this), and what inspect
+// says is what it says without it, sums or error.
+TEST(StreamedSumsTest, DamagedBytesSayWhatTheySayWithout) {
+  const std::string good = Serialize(GoLike(300, 21));
+  std::mt19937 random(77);
+  int summed_as_inflated = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string bytes = good;
+    const int changes = static_cast<int>(random() % 4);
+    for (int c = 0; c < changes; ++c) bytes[random() % bytes.size()] = static_cast<char>(random());
+    if (random() % 4 == 0) bytes.resize(random() % bytes.size());
+    StreamedSums streamed;
+    ShowInPieces(streamed, bytes, round, 1 + random() % 2000);
+    auto with = DecodePprofOnWire(bytes, "x.pb", Limits{}, 1, false);
+    auto without = DecodePprofOnWire(bytes, "x.pb", Limits{}, 1, false);
+    ASSERT_EQ(with.ok(), without.ok());
+    if (!with.ok() || !with->wire) continue;
+    auto a = Summarize(*with, 1000, 0, &streamed);
+    auto b = Summarize(*without, 1000, 0);
+    ASSERT_EQ(a.ok(), b.ok()) << "round " << round;
+    if (!a.ok()) {
+      EXPECT_EQ(a.status().message(), b.status().message()) << "round " << round;
+      continue;
+    }
+    summed_as_inflated += a->summed_while_inflating ? 1 : 0;
+    EXPECT_EQ(RenderInspect(*a), RenderInspect(*b)) << "round " << round;
+  }
+  EXPECT_GT(summed_as_inflated, 0);  // some rounds changed only what it does not read
+}
+
+TEST(StreamedSumsTest, AbandonedOrNeverEndedBytesGiveNone) {
+  const std::string bytes = Serialize(GoLike(2000, 8));
+  Profile profile = Decoded(bytes);
+  {
+    StreamedSums streamed;
+    streamed.Grew(std::string_view(bytes.data(), bytes.size() / 2));
+    streamed.Abandon();
+    EXPECT_FALSE(streamed.For(profile, 1).has_value());
+  }
+  {
+    StreamedSums streamed;  // shown all, but the inflate did not end (the file went the other way)
+    streamed.Grew(bytes);
+    EXPECT_FALSE(streamed.For(profile, 1).has_value());
+  }
+  {
+    StreamedSums streamed;  // the whole, ended: sums, but only of the last type
+    ShowInPieces(streamed, bytes, 3, 5000);
+    EXPECT_FALSE(streamed.For(profile, 0).has_value());
+    EXPECT_TRUE(streamed.For(profile, 1).has_value());
   }
 }
 

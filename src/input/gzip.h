@@ -41,8 +41,18 @@ using NextPiece = std::function<StatusOr<std::string_view>()>;
 // memory is reserved). None for anything else, a corrupt stream included:
 // the caller then reads the input whole and calls Gunzip, which says what is
 // wrong in its words for every input. An error only from `next`.
+//
+// `grew`, when given, is called with the output so far after each piece of
+// it is made: its start never moves, and what it shows is never written
+// again (a reader on another thread may read it, given the view). When the
+// output is abandoned (none is returned, or an error), it is called once
+// more with an empty view before the output is freed: the reader must then
+// let go of it before it returns. Output that is returned is the caller's
+// to hand on (load.h's InflateObserver::Ended).
+using OutputGrew = std::function<void(std::string_view so_far)>;
 StatusOr<std::optional<std::string>> GunzipAsRead(const NextPiece& next, uint64_t size, uint32_t trailer,
-                                                  uint64_t max_output_bytes, uint64_t max_ratio = 0);
+                                                  uint64_t max_output_bytes, uint64_t max_ratio = 0,
+                                                  const OutputGrew& grew = {});
 
 // The trailer of a gzip input: its last 4 bytes, little-endian (the
 // inflated size modulo 2^32).

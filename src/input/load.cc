@@ -306,9 +306,18 @@ StatusOr<std::optional<InputBytes>> InflateAsRead(const OpenInput& file, const s
     if (options.hash_content) hash.Add(piece);
     return piece;
   };
+  InflateObserver* const observer = options.inflate_observer;
+  OutputGrew grew;
+  if (observer != nullptr) grew = [observer](std::string_view so_far) { observer->Grew(so_far); };
   ASSIGN_OR_RETURN(std::optional<std::string> inflated,
                    GunzipAsRead(next, size, GzipTrailer(std::string_view(tail, 4)),
-                                options.limits.max_decompressed_bytes, options.limits.max_compression_ratio));
+                                options.limits.max_decompressed_bytes, options.limits.max_compression_ratio, grew));
+  if (observer != nullptr) {
+    if (inflated && read_so_far == size)
+      observer->Ended();
+    else
+      observer->Abandon();
+  }
   if (inflated && read_so_far == size) {
     InputBytes input{std::move(*inflated), file.MtimeNanos(), true, options.hash_content ? hash.Finish() : 0};
     return Result(std::move(input));
@@ -363,7 +372,8 @@ Status Inflate(std::string& data, const std::string& name, const LoadOptions& op
   return Status();
 }
 
-StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, const LoadOptions& options) {
+// `input`'s bytes stay the caller's unless the profile made of them keeps them.
+StatusOr<Profile> DecodeAnyFormat(InputBytes& input, const std::string& name, const LoadOptions& options) {
   std::string& data = input.data;
   if (!input.inflated) RETURN_IF_ERROR(Inflate(data, name, options));
   const TextFormat text = TextFormatOf(data);
@@ -378,18 +388,30 @@ StatusOr<Profile> DecodeAnyFormat(InputBytes input, const std::string& name, con
   }
   if (auto what = DescribeNonProtobuf(data)) return Status::InputError(fmt::format("{}: {}", name, *what));
   if (options.samples_on_wire)
-    return DecodePprofOnWire(std::move(data), name, options.limits, options.decode_threads,
-                             !options.check_samples_in_fold);
+    return DecodePprofOnWireFrom(data, name, options.limits, options.decode_threads, !options.check_samples_in_fold);
   return DecodePprof(data, name, options.limits);
 }
 
 }  // namespace
 
 StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const LoadOptions& options) {
+  // Bytes an observer may still be reading (ReadInflated) are freed only
+  // once it let go of them: when they make no profile, or at an exception,
+  // this guard (destroyed before `input`) tells it first. A profile made of
+  // them keeps them.
+  struct LetGoUnlessKept {
+    InflateObserver* observer;
+    bool kept = false;
+    ~LetGoUnlessKept() {
+      if (observer != nullptr && !kept) observer->Abandon();
+    }
+  } guard{input.inflated ? options.inflate_observer : nullptr};
   const uint64_t content_hash = input.inflated         ? input.content_hash
                                 : options.hash_content ? std::hash<std::string_view>{}(input.data)
                                                        : 0;
-  ASSIGN_OR_RETURN(Profile profile, DecodeAnyFormat(std::move(input), name, options));
+  const char* const bytes = input.data.data();
+  ASSIGN_OR_RETURN(Profile profile, DecodeAnyFormat(input, name, options));
+  guard.kept = profile.wire != nullptr && profile.wire->bytes.data() == bytes;
   profile.content_hash = content_hash;
   return profile;
 }
@@ -444,6 +466,8 @@ StatusOr<std::vector<Profile>> LoadCaptures(const std::string& path, const LoadO
     return out;
   }
   ASSIGN_OR_RETURN(InputBytes input, ReadInflated(path, options));
+  // Tables are parsed into profiles of their own: nothing keeps these bytes.
+  if (input.inflated && options.inflate_observer != nullptr) options.inflate_observer->Abandon();
   const uint64_t content_hash = input.inflated         ? input.content_hash
                                 : options.hash_content ? std::hash<std::string_view>{}(input.data)
                                                        : 0;

@@ -22,6 +22,8 @@
 
 namespace pprof_trend {
 
+class InflateObserver;
+
 struct LoadOptions {
   Limits limits;  // a gzip bomb or a hostile file stops at these
   // 0: one thread per core.
@@ -58,6 +60,27 @@ struct LoadOptions {
   // How a URL argument is read (the command line hands in the HTTP client
   // of the capture layer); empty: URLs are refused with what to do instead.
   std::function<StatusOr<std::string>(const std::string& url)> fetch;
+  // Told of a gzip file's output as it is inflated; for the load of one
+  // file only (loaders on several cores would share it). None: nobody.
+  InflateObserver* inflate_observer = nullptr;
+};
+
+// Told of a gzip file's output as it is inflated (ReadInflated), to read it
+// on another thread meanwhile: inspect sums a profile's samples while the
+// rest of it inflates (output/streamed_sums.h).
+class InflateObserver {
+ public:
+  virtual ~InflateObserver() = default;
+  // The output so far: its start never moves and what it shows is final.
+  // An empty view: as Abandon.
+  virtual void Grew(std::string_view so_far) = 0;
+  // The inflate is over, and the last view shown is the profile's bytes,
+  // all of them, handed on to the decoder (which keeps them where they
+  // are): they may still be read, until Abandon, or until the profile made
+  // of them is done with (Summarize waits for the reader's results).
+  virtual void Ended() = 0;
+  // The bytes shown are about to be freed: returns once nothing reads them.
+  virtual void Abandon() = 0;
 };
 
 struct InputBytes {

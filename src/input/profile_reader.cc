@@ -27,40 +27,7 @@ using wire::ReadRepeated;
 using wire::ReadScalar;
 using wire::WireReader;
 
-// Field numbers, one enum per message of proto/profile.proto.
-namespace profile_field {  // message Profile
-enum : uint32_t {
-  kSampleType = 1,         // repeated ValueType sample_type
-  kSample = 2,             // repeated Sample sample
-  kMapping = 3,            // repeated Mapping mapping
-  kLocation = 4,           // repeated Location location
-  kFunction = 5,           // repeated Function function
-  kStringTable = 6,        // repeated string string_table
-  kDropFrames = 7,         // int64 drop_frames (string index)
-  kKeepFrames = 8,         // int64 keep_frames (string index)
-  kTimeNanos = 9,          // int64 time_nanos
-  kDurationNanos = 10,     // int64 duration_nanos
-  kPeriodType = 11,        // ValueType period_type
-  kPeriod = 12,            // int64 period
-  kComment = 13,           // repeated int64 comment (string indices)
-  kDefaultSampleType = 14  // int64 default_sample_type (string index)
-};
-}  // namespace profile_field
-namespace value_type_field {  // message ValueType
-enum : uint32_t { kType = 1, kUnit = 2 };
-}
-namespace mapping_field {  // message Mapping (has_* flags after build_id are not read)
-enum : uint32_t { kId = 1, kMemoryStart = 2, kMemoryLimit = 3, kFileOffset = 4, kFilename = 5, kBuildId = 6 };
-}
-namespace location_field {  // message Location
-enum : uint32_t { kId = 1, kMappingId = 2, kAddress = 3, kLine = 4, kIsFolded = 5 };
-}
-namespace line_field {  // message Line (column = 3 is not read)
-enum : uint32_t { kFunctionId = 1, kLine = 2 };
-}
-namespace function_field {  // message Function
-enum : uint32_t { kId = 1, kName = 2, kSystemName = 3, kFilename = 4, kStartLine = 5 };
-}
+using namespace wire::fields;  // the field numbers (wire_format.h)
 
 // Where each top-level field of a Profile is, found in one pass.
 struct ProfileFields {
@@ -609,6 +576,11 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const 
 
 StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits, unsigned threads,
                                     bool check_samples) {
+  return DecodePprofOnWireFrom(bytes, std::move(source), limits, threads, check_samples);
+}
+
+StatusOr<Profile> DecodePprofOnWireFrom(std::string& bytes, std::string source, const Limits& limits, unsigned threads,
+                                        bool check_samples) {
   std::vector<std::string_view> records;
   ASSIGN_OR_RETURN(Profile profile, Decode(bytes, std::move(source), limits, &records, threads, check_samples));
   if (!profile.wire) return profile;  // decoded whole (ids not Go's 1..n)

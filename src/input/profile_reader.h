@@ -31,5 +31,11 @@ StatusOr<Profile> DecodePprof(std::string_view bytes, std::string source, const 
 // parsed twice on the way to the fold.
 StatusOr<Profile> DecodePprofOnWire(std::string bytes, std::string source, const Limits& limits = {},
                                     unsigned threads = 1, bool check_samples = true);
+// The same, `bytes` moved from only into a profile that keeps them: after
+// an error, or when the profile is decoded whole, they are still the
+// caller's (a reader on another thread may be reading them: load.h's
+// InflateObserver).
+StatusOr<Profile> DecodePprofOnWireFrom(std::string& bytes, std::string source, const Limits& limits, unsigned threads,
+                                        bool check_samples);
 
 }  // namespace pprof_trend

@@ -20,12 +20,53 @@ namespace label_field {  // message Label
 enum : uint32_t { kKey = 1, kStr = 2, kNum = 3, kNumUnit = 4 };
 }
 
+// Field numbers of the other messages of proto/profile.proto, one enum each
+// (the decoder's, profile_reader.cc, and those inspect reads while a file
+// inflates, output/streamed_sums.cc).
+namespace fields {
+namespace profile_field {  // message Profile
+enum : uint32_t {
+  kSampleType = 1,         // repeated ValueType sample_type
+  kSample = 2,             // repeated Sample sample
+  kMapping = 3,            // repeated Mapping mapping
+  kLocation = 4,           // repeated Location location
+  kFunction = 5,           // repeated Function function
+  kStringTable = 6,        // repeated string string_table
+  kDropFrames = 7,         // int64 drop_frames (string index)
+  kKeepFrames = 8,         // int64 keep_frames (string index)
+  kTimeNanos = 9,          // int64 time_nanos
+  kDurationNanos = 10,     // int64 duration_nanos
+  kPeriodType = 11,        // ValueType period_type
+  kPeriod = 12,            // int64 period
+  kComment = 13,           // repeated int64 comment (string indices)
+  kDefaultSampleType = 14  // int64 default_sample_type (string index)
+};
+}  // namespace profile_field
+namespace value_type_field {  // message ValueType
+enum : uint32_t { kType = 1, kUnit = 2 };
+}
+namespace mapping_field {  // message Mapping (has_* flags after build_id are not read)
+enum : uint32_t { kId = 1, kMemoryStart = 2, kMemoryLimit = 3, kFileOffset = 4, kFilename = 5, kBuildId = 6 };
+}
+namespace location_field {  // message Location
+enum : uint32_t { kId = 1, kMappingId = 2, kAddress = 3, kLine = 4, kIsFolded = 5 };
+}
+namespace line_field {  // message Line (column = 3 is not read)
+enum : uint32_t { kFunctionId = 1, kLine = 2 };
+}
+namespace function_field {  // message Function
+enum : uint32_t { kId = 1, kName = 2, kSystemName = 3, kFilename = 4, kStartLine = 5 };
+}
+}  // namespace fields
+
 class WireReader {
  public:
   explicit WireReader(std::string_view bytes)
       : p_(reinterpret_cast<const uint8_t*>(bytes.data())), end_(p_ + bytes.size()) {}
 
   bool done() const { return p_ == end_; }
+  // Where the next read starts.
+  const char* position() const { return reinterpret_cast<const char*>(p_); }
 
   bool Varint(uint64_t* v) {
     // Most varints of a profile are one byte (ids, small values): taken at

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <deque>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include "input/sample_check.h"
 #include "input/sample_reader.h"
 #include "model/profile_kind.h"
+#include "output/streamed_sums.h"
 
 namespace pprof_trend {
 
@@ -209,9 +211,47 @@ LocationNodes NodesOf(const Profile& profile, std::vector<NodeTotals>& nodes, Ma
   return by_location;
 }
 
+// Every type's totals of a profile's samples.
+struct TypeSums {
+  std::vector<uint64_t> totals, pprof_totals, base_totals;
+};
+
+// Sums `profile`'s samples: every type's totals into `sums`, each node's
+// flat and cum of type `index` into `nodes` (made here).
+Status SumSamples(Profile& profile, size_t index, std::vector<NodeTotals>& nodes, MadeNames& made_names,
+                  TypeSums& sums) {
+  const LocationNodes by_location = NodesOf(profile, nodes, made_names);
+  const SumInputs inputs{index, by_location, MayHaveBaseLabel(profile)};
+  // The samples in two halves on two threads for a large profile, each
+  // summing into its own totals; the sums are of integers, so the result is
+  // the one a single pass gives. Samples the decoder left unchecked are
+  // checked as they are read, and the profile is then as one it checked.
+  const size_t num_samples = profile.num_samples(), num_types = profile.sample_types.size();
+  const size_t slices = num_samples > kSummedOnOneThreadUpTo ? 2 : 1;
+  std::vector<SliceSums> slice_sums(slices, SliceSums(num_types, nodes.size()));
+  ForEachSlice(num_samples, slices, [&](size_t slice, size_t begin, size_t end) {
+    SumSlice(profile, inputs, begin, end, slice_sums[slice]);
+  });
+  if (!profile.SamplesChecked()) {
+    std::vector<SampleCheck> checks;
+    for (SliceSums& slice : slice_sums) checks.push_back(std::move(slice.check));
+    RETURN_IF_ERROR(CompleteSampleCheck(profile, checks));
+  }
+  for (size_t slice = 1; slice < slices; ++slice) slice_sums[0].Add(slice_sums[slice]);
+  SliceSums& all = slice_sums[0];
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    nodes[k].flat = static_cast<int64_t>(all.flat[k]);
+    nodes[k].cum = static_cast<int64_t>(all.cum[k].sum);
+  }
+  sums.totals = std::move(all.totals);
+  sums.pprof_totals = std::move(all.pprof_totals);
+  sums.base_totals = std::move(all.base_totals);
+  return Status();
+}
+
 }  // namespace
 
-StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_fraction) {
+StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_fraction, StreamedSums* streamed) {
   InspectSummary s;
   s.source = profile.source;
   s.sample_types = profile.sample_types;
@@ -232,37 +272,32 @@ StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_f
 
   std::vector<NodeTotals> nodes;
   MadeNames made_names;
-  const LocationNodes by_location = NodesOf(profile, nodes, made_names);
   const auto index = static_cast<size_t>(s.default_index);
-  const SumInputs inputs{index, by_location, MayHaveBaseLabel(profile)};
-  // The samples in two halves on two threads for a large profile, each
-  // summing into its own totals; the sums are of integers, so the result is
-  // the one a single pass gives. Samples the decoder left unchecked are
-  // checked as they are read, and the profile is then as one it checked.
-  const size_t num_samples = profile.num_samples(), num_types = profile.sample_types.size();
-  const size_t slices = num_samples > kSummedOnOneThreadUpTo ? 2 : 1;
-  std::vector<SliceSums> sums(slices, SliceSums(num_types, nodes.size()));
-  ForEachSlice(num_samples, slices,
-               [&](size_t slice, size_t begin, size_t end) { SumSlice(profile, inputs, begin, end, sums[slice]); });
-  if (!profile.SamplesChecked()) {
-    std::vector<SampleCheck> checks;
-    for (SliceSums& slice : sums) checks.push_back(std::move(slice.check));
-    RETURN_IF_ERROR(CompleteSampleCheck(profile, checks));
+  TypeSums sums;
+  std::optional<StreamedSums::Sums> streamed_sums;
+  // Sums made as the file inflated hold only where the sum below would
+  // read no label and check the samples from the first on.
+  if (streamed != nullptr && !MayHaveBaseLabel(profile) &&
+      (profile.SamplesChecked() || (profile.wire && profile.wire->checked == 0)))
+    streamed_sums = streamed->For(profile, index);
+  s.summed_while_inflating = streamed_sums.has_value();
+  if (streamed_sums) {
+    if (!profile.SamplesChecked()) RETURN_IF_ERROR(CompleteSampleCheck(profile, {&streamed_sums->check, 1}));
+    sums.totals = std::move(streamed_sums->totals);
+    sums.pprof_totals = std::move(streamed_sums->pprof_totals);
+    sums.base_totals.assign(sums.totals.size(), 0);
+    for (const StreamedSums::Node& n : streamed_sums->nodes) nodes.push_back(NodeTotals{n.name, n.flat, n.cum});
+  } else {
+    RETURN_IF_ERROR(SumSamples(profile, index, nodes, made_names, sums));
   }
   if (auto difference = DescribeHeapDifference(profile)) s.difference = difference->what;
-  for (size_t slice = 1; slice < slices; ++slice) sums[0].Add(sums[slice]);
-  const SliceSums& all = sums[0];
   auto to_signed = [](uint64_t v) { return static_cast<int64_t>(v); };
   // pprof's total: the sum of |values|, or, in a -diff_base profile, of
   // the base's samples (labelled pprof::base=true) alone.
-  for (size_t t = 0; t < num_types; ++t) {
-    s.totals[t] = to_signed(all.totals[t]);
-    const int64_t base = to_signed(all.base_totals[t]);
-    s.pprof_totals[t] = base > 0 ? base : to_signed(all.pprof_totals[t]);
-  }
-  for (size_t k = 0; k < nodes.size(); ++k) {
-    nodes[k].flat = to_signed(all.flat[k]);
-    nodes[k].cum = to_signed(all.cum[k].sum);
+  for (size_t t = 0; t < sums.totals.size(); ++t) {
+    s.totals[t] = to_signed(sums.totals[t]);
+    const int64_t base = to_signed(sums.base_totals[t]);
+    s.pprof_totals[t] = base > 0 ? base : to_signed(sums.pprof_totals[t]);
   }
   // pprof leaves out functions that hold nothing of this sample type, and
   // (-nodefraction, 0.005 by default) those whose |cum| is under that share

@@ -19,6 +19,8 @@
 
 namespace pprof_trend {
 
+class StreamedSums;
+
 inline constexpr double kDefaultNodeFraction = 0.005;  // pprof's default -nodefraction
 
 struct FunctionTotals {
@@ -30,7 +32,8 @@ struct FunctionTotals {
 struct InspectSummary {
   std::string source;
   std::vector<ValueType> sample_types;
-  int default_index = 0;  // the sample type pprof shows by default
+  int default_index = 0;                // the sample type pprof shows by default
+  bool summed_while_inflating = false;  // the sums streamed_sums.h made (not rendered: PPROF_TREND_TIMING)
   ValueType period_type;
   int64_t period = 0;
   int64_t time_nanos = 0;
@@ -67,7 +70,10 @@ inline constexpr size_t kSummedOnOneThreadUpTo = 99999;
 // (LoadOptions::check_samples_in_fold) are checked as they are summed (each
 // record is parsed once), and the profile is then as one the decoder
 // checked: the first bad sample's error, as the decoder says it.
-StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_fraction = kDefaultNodeFraction);
+// `streamed`: sums made while the profile's file inflated (streamed_sums.h),
+// taken instead of summing again when they hold for it.
+StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_fraction = kDefaultNodeFraction,
+                                   StreamedSums* streamed = nullptr);
 
 std::string RenderInspect(const InspectSummary& summary);
 
