@@ -307,11 +307,17 @@ StatusOr<std::optional<InputBytes>> InflateAsRead(const OpenInput& file, const s
     return piece;
   };
   InflateObserver* const observer = options.inflate_observer;
+  const uint32_t trailer = GzipTrailer(std::string_view(tail, 4));
   OutputGrew grew;
-  if (observer != nullptr) grew = [observer](std::string_view so_far) { observer->Grew(so_far); };
+  // Not for a tiny output: it is over before a reader could start, and one
+  // of up to 15 bytes is held inside its string object, which moves (a
+  // reader's view of it would not follow).
+  constexpr uint32_t kObservedFromBytes = 4096;
+  if (observer != nullptr && trailer >= kObservedFromBytes)
+    grew = [observer](std::string_view so_far) { observer->Grew(so_far); };
   ASSIGN_OR_RETURN(std::optional<std::string> inflated,
-                   GunzipAsRead(next, size, GzipTrailer(std::string_view(tail, 4)),
-                                options.limits.max_decompressed_bytes, options.limits.max_compression_ratio, grew));
+                   GunzipAsRead(next, size, trailer, options.limits.max_decompressed_bytes,
+                                options.limits.max_compression_ratio, grew));
   if (observer != nullptr) {
     if (inflated && read_so_far == size)
       observer->Ended();
