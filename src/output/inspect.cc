@@ -288,6 +288,7 @@ StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_f
     sums.base_totals.assign(sums.totals.size(), 0);
     for (const StreamedSums::Node& n : streamed_sums->nodes) nodes.push_back(NodeTotals{n.name, n.flat, n.cum});
   } else {
+    if (streamed != nullptr) streamed->Abandon();  // its core is the sum's
     RETURN_IF_ERROR(SumSamples(profile, index, nodes, made_names, sums));
   }
   if (auto difference = DescribeHeapDifference(profile)) s.difference = difference->what;
