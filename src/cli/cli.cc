@@ -175,7 +175,8 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
   // inflate leaves idle (output/streamed_sums.h). With several, the loaders
   // keep both cores busy.
   StreamedSums streamed;
-  if (paths.size() == 1) options->inflate_observer = &streamed;
+  StreamedSums* const stream = paths.size() == 1 ? &streamed : nullptr;
+  options->inflate_observer = stream;
   PhaseTimer timer;
   // Each profile is printed as soon as it is read: a bad file further on
   // still leaves what could be read on the output, then its error.
@@ -190,8 +191,7 @@ int RunInspect(const InspectFlags& flags, std::ostream& out, std::ostream& err) 
     symbolizer.Symbolize(profile, &symbol_notes);
     PrintDiagnostics(err, symbol_notes);
     for (const std::string& warning : profile.warnings) PrintDiagnostic(err, Warning(profile.source + ": " + warning));
-    ASSIGN_OR_RETURN(InspectSummary summary, Summarize(profile, flags.node_count, flags.node_fraction,
-                                                       paths.size() == 1 ? &streamed : nullptr));
+    ASSIGN_OR_RETURN(InspectSummary summary, Summarize(profile, flags.node_count, flags.node_fraction, stream));
     out << (i == 0 ? "" : "\n") << RenderInspect(summary);
     timer.Lap(summary.summed_while_inflating ? "inspect, the samples summed while the file inflated"
                                              : "inspect, the samples summed once decoded");

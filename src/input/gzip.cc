@@ -24,17 +24,21 @@ namespace {
 // the first allocation so a typical profile inflates without regrowing.
 uint64_t SizeHint(std::string_view data, uint64_t max_output_bytes) {
   if (data.size() < 18) return 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data() + data.size() - 4);
-  uint64_t isize = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint64_t>(p[3]) << 24);
+  const uint64_t isize = GzipTrailer(data.substr(data.size() - 4));
   // A liar cannot make us reserve more than a generous multiple of the input.
   uint64_t plausible = std::min<uint64_t>(isize, static_cast<uint64_t>(data.size()) * 1032);
   return std::min(plausible, max_output_bytes);
 }
 
-// The most output the limits allow for an input of `size` compressed bytes.
+// The most output the compression ratio allows for an input of `size`
+// compressed bytes.
+uint64_t RatioCap(uint64_t size, uint64_t max_ratio) {
+  return max_ratio == 0 ? UINT64_MAX : std::max<uint64_t>(kRatioGraceBytes, max_ratio * size);
+}
+
+// The most output the limits allow for it.
 uint64_t OutputCap(uint64_t size, uint64_t max_output_bytes, uint64_t max_ratio) {
-  const uint64_t ratio_cap = max_ratio == 0 ? UINT64_MAX : std::max<uint64_t>(kRatioGraceBytes, max_ratio * size);
-  return std::min(max_output_bytes, ratio_cap);
+  return std::min(max_output_bytes, RatioCap(size, max_ratio));
 }
 
 // The pieces isa-l is given: input is read and output made this much at a
@@ -111,9 +115,8 @@ StatusOr<std::string> Gunzip(std::string_view data, std::string_view source, uin
                              uint64_t max_ratio) {
   // The most output the ratio allows for the whole input: the buffer never
   // grows past it (nor past max_output_bytes).
-  const uint64_t ratio_cap =
-      max_ratio == 0 ? UINT64_MAX : std::max<uint64_t>(kRatioGraceBytes, max_ratio * data.size());
-  const uint64_t cap = OutputCap(data.size(), max_output_bytes, max_ratio);
+  const uint64_t ratio_cap = RatioCap(data.size(), max_ratio);
+  const uint64_t cap = std::min(max_output_bytes, ratio_cap);
   if (data.size() >= 18) {
     // First the fast path, given the input in pieces isa-l can count.
     std::string_view rest = data;

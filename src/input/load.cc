@@ -318,13 +318,14 @@ StatusOr<std::optional<InputBytes>> InflateAsRead(const OpenInput& file, const s
   ASSIGN_OR_RETURN(std::optional<std::string> inflated,
                    GunzipAsRead(next, size, trailer, options.limits.max_decompressed_bytes,
                                 options.limits.max_compression_ratio, grew));
+  const bool whole = inflated && read_so_far == size;
   if (observer != nullptr) {
-    if (inflated && read_so_far == size)
+    if (whole)
       observer->Ended();
     else
       observer->Abandon();
   }
-  if (inflated && read_so_far == size) {
+  if (whole) {
     InputBytes input{std::move(*inflated), file.MtimeNanos(), true, options.hash_content ? hash.Finish() : 0};
     return Result(std::move(input));
   }
@@ -355,6 +356,13 @@ StatusOr<InputBytes> ReadInflated(const std::string& path, const LoadOptions& op
 }
 
 namespace {
+
+// Profile::content_hash of an input as read (0 unless asked for): hashed
+// while it streamed (ReadInflated), or now of its bytes read whole.
+uint64_t ContentHash(const InputBytes& input, const LoadOptions& options) {
+  if (input.inflated) return input.content_hash;
+  return options.hash_content ? std::hash<std::string_view>{}(input.data) : 0;
+}
 
 // Heap tables carry no capture time (a GC log's lines may): the file's
 // modification time stands in, marked as such.
@@ -412,9 +420,7 @@ StatusOr<Profile> DecodeInput(InputBytes input, const std::string& name, const L
       if (observer != nullptr && !kept) observer->Abandon();
     }
   } guard{input.inflated ? options.inflate_observer : nullptr};
-  const uint64_t content_hash = input.inflated         ? input.content_hash
-                                : options.hash_content ? std::hash<std::string_view>{}(input.data)
-                                                       : 0;
+  const uint64_t content_hash = ContentHash(input, options);
   const char* const bytes = input.data.data();
   ASSIGN_OR_RETURN(Profile profile, DecodeAnyFormat(input, name, options));
   guard.kept = profile.wire != nullptr && profile.wire->bytes.data() == bytes;
@@ -474,9 +480,7 @@ StatusOr<std::vector<Profile>> LoadCaptures(const std::string& path, const LoadO
   ASSIGN_OR_RETURN(InputBytes input, ReadInflated(path, options));
   // Tables are parsed into profiles of their own: nothing keeps these bytes.
   if (input.inflated && options.inflate_observer != nullptr) options.inflate_observer->Abandon();
-  const uint64_t content_hash = input.inflated         ? input.content_hash
-                                : options.hash_content ? std::hash<std::string_view>{}(input.data)
-                                                       : 0;
+  const uint64_t content_hash = ContentHash(input, options);
   if (!input.inflated) RETURN_IF_ERROR(Inflate(input.data, path, options));
   ASSIGN_OR_RETURN(out, ParseTableSeries(input.data, path, options.limits));
   if (out.size() != expected)

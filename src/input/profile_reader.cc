@@ -360,13 +360,7 @@ class Decoder {
             std::string_view line_bytes;
             if (!r.Bytes(&line_bytes)) return Corrupt();
             uint64_t lv[line_field::kLine + 1] = {};
-            WireReader lr(line_bytes);
-            while (!lr.done()) {
-              uint32_t line_field_number, lw;
-              if (!lr.Tag(&line_field_number, &lw)) return Corrupt();
-              if (!(line_field_number <= line_field::kLine ? ReadScalar(lr, lw, &lv[line_field_number]) : lr.Skip(lw)))
-                return Corrupt();
-            }
+            if (!wire::ParseLine(line_bytes, lv)) return Corrupt();
             lines.push_back(PendingLine{lv[line_field::kFunctionId], static_cast<int64_t>(lv[line_field::kLine])});
             break;
           }

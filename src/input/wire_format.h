@@ -157,6 +157,20 @@ inline bool ReadScalar(WireReader& r, uint32_t wire_type, uint64_t* out) {
   return r.Varint(out);
 }
 
+// A Line message (of a Location): its values[line_field::kFunctionId ..
+// kLine], the last occurrence of each (0 when absent). False at malformed
+// bytes.
+inline bool ParseLine(std::string_view bytes, uint64_t (&values)[fields::line_field::kLine + 1]) {
+  WireReader r(bytes);
+  while (!r.done()) {
+    uint32_t number, wire_type;
+    if (!r.Tag(&number, &wire_type)) return false;
+    if (!(number <= fields::line_field::kLine ? ReadScalar(r, wire_type, &values[number]) : r.Skip(wire_type)))
+      return false;
+  }
+  return true;
+}
+
 // A repeated integer field, packed (one length-delimited run) or not.
 template <typename Sink>
 bool ReadRepeated(WireReader& r, uint32_t wire_type, Sink&& sink) {

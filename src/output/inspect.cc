@@ -150,7 +150,7 @@ void SumSlice(const Profile& profile, const SumInputs& in, size_t begin, size_t 
 namespace {
 
 // A node's totals while they are summed and ranked: its name a view of the
-// profile's strings (or of NodeNames::made), a string only for the rows
+// profile's strings (or of NodesOf's `made`), a string only for the rows
 // shown.
 struct NodeTotals {
   std::string_view name;
@@ -158,15 +158,12 @@ struct NodeTotals {
   int64_t cum = 0;
 };
 
-// Names that are not a function's: "[libfoo.so]" for code without symbols,
-// one per mapping, and "<unknown>" (a deque: views of them stay valid).
-struct MadeNames {
-  std::deque<std::string> made;
-};
-
 // Every frame resolved once to a node: functions by name, code without
 // symbols by its mapping's file. `nodes` gets one NodeTotals per node.
-LocationNodes NodesOf(const Profile& profile, std::vector<NodeTotals>& nodes, MadeNames& names) {
+// `made` keeps the names that are not a function's: "[libfoo.so]" for code
+// without symbols, one per mapping, and "<unknown>" (a deque: views of them
+// stay valid).
+LocationNodes NodesOf(const Profile& profile, std::vector<NodeTotals>& nodes, std::deque<std::string>& made) {
   std::unordered_map<std::string_view, uint32_t> by_name;
   by_name.reserve(profile.functions.size() + profile.mappings.size() + 1);
   auto node_for = [&](std::string_view name) {
@@ -189,8 +186,8 @@ LocationNodes NodesOf(const Profile& profile, std::vector<NodeTotals>& nodes, Ma
     if (mapping_node[m] == UINT32_MAX) {
       std::string_view file = m == profile.mappings.size() ? "" : profile.mappings[m].filename;
       if (size_t slash = file.find_last_of('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
-      names.made.push_back(file.empty() ? std::string("<unknown>") : "[" + std::string(file) + "]");
-      mapping_node[m] = node_for(names.made.back());
+      made.push_back(file.empty() ? std::string("<unknown>") : "[" + std::string(file) + "]");
+      mapping_node[m] = node_for(made.back());
     }
     return mapping_node[m];
   };
@@ -218,7 +215,7 @@ struct TypeSums {
 
 // Sums `profile`'s samples: every type's totals into `sums`, each node's
 // flat and cum of type `index` into `nodes` (made here).
-Status SumSamples(Profile& profile, size_t index, std::vector<NodeTotals>& nodes, MadeNames& made_names,
+Status SumSamples(Profile& profile, size_t index, std::vector<NodeTotals>& nodes, std::deque<std::string>& made_names,
                   TypeSums& sums) {
   const LocationNodes by_location = NodesOf(profile, nodes, made_names);
   const SumInputs inputs{index, by_location, MayHaveBaseLabel(profile)};
@@ -271,7 +268,7 @@ StatusOr<InspectSummary> Summarize(Profile& profile, size_t top_n, double node_f
   s.pprof_totals.assign(profile.sample_types.size(), 0);
 
   std::vector<NodeTotals> nodes;
-  MadeNames made_names;
+  std::deque<std::string> made_names;
   const auto index = static_cast<size_t>(s.default_index);
   TypeSums sums;
   std::optional<StreamedSums::Sums> streamed_sums;

@@ -34,14 +34,9 @@ bool ReadLocationFields(std::string_view record, uint64_t* id, std::vector<uint3
     } else if (field == location_field::kLine && wire_type == wire::kLengthDelimited) {
       std::string_view line;
       if (!r.Bytes(&line)) return false;
-      uint64_t function_id = 0;
-      wire::WireReader lr(line);
-      while (!lr.done()) {
-        uint32_t number, lw;
-        if (!lr.Tag(&number, &lw)) return false;
-        if (!(number == line_field::kFunctionId ? wire::ReadScalar(lr, lw, &function_id) : lr.Skip(lw))) return false;
-      }
-      functions.push_back(static_cast<uint32_t>(std::min<uint64_t>(function_id, UINT32_MAX)));
+      uint64_t line_fields[line_field::kLine + 1] = {};
+      if (!wire::ParseLine(line, line_fields)) return false;
+      functions.push_back(static_cast<uint32_t>(std::min<uint64_t>(line_fields[line_field::kFunctionId], UINT32_MAX)));
     } else if (!r.Skip(wire_type)) {
       return false;
     }
@@ -284,10 +279,10 @@ std::optional<StreamedSums::Sums> StreamedSums::For(const Profile& profile, size
       num_types_ != profile.sample_types.size() || functions_ != profile.functions.size() ||
       max_label_string_ >= profile.wire->strings.size() || max_depth_ > profile.wire->max_stack_depth)
     return std::nullopt;
-  // Every location has frames (so none is code without symbols, and the
-  // symbolizer had nothing to add).
-  for (const Location& location : profile.locations)
-    if (location.num_lines == 0) return std::nullopt;
+  // Every location the decoder made is one read here, with frames (a
+  // location without lines failed the reading): none is code without
+  // symbols, and the symbolizer had nothing to add.
+  if (locations_ != profile.locations.size()) return std::nullopt;
   Sums out;
   out.totals = totals_;
   out.pprof_totals = pprof_totals_;
