@@ -347,19 +347,33 @@ TEST(InspectTest, SamplesLeftUncheckedGetTheDecodersError) {
 // Summarize makes once it is decoded; anything it cannot sum that way gives
 // none, and Summarize then sums as before.
 
-void Varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
+// A part of a profile, written by protobuf as a Profile of its own: the
+// concatenation of such parts reads as one Profile, in the order written.
+template <typename Fill>
+void Append(std::string& out, Fill&& fill) {
+  pb::Profile part;
+  fill(part);
+  out += part.SerializeAsString();
 }
 
-// A length-delimited top-level field.
-void Field(std::string& out, int number, const std::string& bytes) {
-  Varint(out, (static_cast<uint64_t>(number) << 3) | 2);
-  Varint(out, bytes.size());
-  out += bytes;
+// Location `id` of `p`, then those of its functions not `written` yet (Go's order).
+void AppendLocation(std::string& out, const pb::Profile& p, uint64_t id, std::set<uint64_t>& written) {
+  const pb::Location& location = p.location(static_cast<int>(id) - 1);
+  Append(out, [&](pb::Profile& part) { *part.add_location() = location; });
+  for (const pb::Line& line : location.line())
+    if (written.insert(line.function_id()).second)
+      Append(out,
+             [&](pb::Profile& part) { *part.add_function() = p.function(static_cast<int>(line.function_id()) - 1); });
+}
+
+void AppendTypes(std::string& out, const pb::Profile& p) {
+  Append(out, [&](pb::Profile& part) { *part.mutable_sample_type() = p.sample_type(); });
+}
+void AppendSample(std::string& out, const pb::Sample& sample) {
+  Append(out, [&](pb::Profile& part) { *part.add_sample() = sample; });
+}
+void AppendStrings(std::string& out, const pb::Profile& p) {
+  Append(out, [&](pb::Profile& part) { *part.mutable_string_table() = p.string_table(); });
 }
 
 // `p` serialized the way Go's runtime/pprof writes it, or, with
@@ -367,20 +381,14 @@ void Field(std::string& out, int number, const std::string& bytes) {
 std::string Serialize(const pb::Profile& p, bool samples_first = false) {
   if (samples_first) return p.SerializeAsString();
   std::string out;
-  for (const auto& type : p.sample_type()) Field(out, 1, type.SerializeAsString());
+  AppendTypes(out, p);
   std::set<uint64_t> locations, functions;
   for (const pb::Sample& sample : p.sample()) {
-    for (uint64_t id : sample.location_id()) {
-      if (!locations.insert(id).second) continue;
-      const pb::Location& location = p.location(static_cast<int>(id) - 1);
-      Field(out, 4, location.SerializeAsString());
-      for (const pb::Line& line : location.line())
-        if (functions.insert(line.function_id()).second)
-          Field(out, 5, p.function(static_cast<int>(line.function_id()) - 1).SerializeAsString());
-    }
-    Field(out, 2, sample.SerializeAsString());
+    for (uint64_t id : sample.location_id())
+      if (locations.insert(id).second) AppendLocation(out, p, id, functions);
+    AppendSample(out, sample);
   }
-  for (const std::string& s : p.string_table()) Field(out, 6, s);
+  AppendStrings(out, p);
   return out;
 }
 
@@ -471,15 +479,9 @@ TEST(StreamedSumsTest, WhatItCannotSumGivesNoneAndSummarizeSumsAsBefore) {
   no_lines.mutable_location(0)->clear_line();
   not_streamed(Serialize(no_lines), "code without symbols");
   pb::Profile default_type = go;
-  not_streamed(
-      Serialize(default_type) +
-          [] {  // default_sample_type: "inuse_objects", not the last
-            std::string f;
-            Varint(f, 14 << 3);
-            Varint(f, 1);
-            return f;
-          }(),
-      "a default type other than the last");
+  std::string with_default = Serialize(default_type);
+  Append(with_default, [](pb::Profile& part) { part.set_default_sample_type(1); });  // "inuse_objects", not the last
+  not_streamed(with_default, "a default type other than the last");
 }
 
 TEST(StreamedSumsTest, ABadSampleGetsTheDecodersErrorAsBefore) {
@@ -504,24 +506,20 @@ TEST(StreamedSumsTest, ASampleTypeAfterASampleStopsTheReading) {
   pb::Profile go = GoLike(1, 12);
   go.mutable_sample(0)->add_location_id(1);  // a stack, whatever the seed gave
   std::string bytes;
-  for (const auto& type : go.sample_type()) Field(bytes, 1, type.SerializeAsString());
+  AppendTypes(bytes, go);
   std::set<uint64_t> functions;
-  for (uint64_t id : std::set<uint64_t>(go.sample(0).location_id().begin(), go.sample(0).location_id().end())) {
-    const pb::Location& location = go.location(static_cast<int>(id) - 1);
-    Field(bytes, 4, location.SerializeAsString());
-    for (const pb::Line& line : location.line())
-      if (functions.insert(line.function_id()).second)
-        Field(bytes, 5, go.function(static_cast<int>(line.function_id()) - 1).SerializeAsString());
-  }
-  Field(bytes, 2, go.sample(0).SerializeAsString());  // two values
-  pb::ValueType late;
-  late.set_type(3);
-  late.set_unit(4);
-  Field(bytes, 1, late.SerializeAsString());
+  for (uint64_t id : std::set<uint64_t>(go.sample(0).location_id().begin(), go.sample(0).location_id().end()))
+    AppendLocation(bytes, go, id, functions);
+  AppendSample(bytes, go.sample(0));  // two values
+  Append(bytes, [](pb::Profile& part) {
+    auto* late = part.add_sample_type();
+    late->set_type(3);
+    late->set_unit(4);
+  });
   pb::Sample three = go.sample(0);
   three.add_value(1);
-  Field(bytes, 2, three.SerializeAsString());  // three values
-  for (const std::string& s : go.string_table()) Field(bytes, 6, s);
+  AppendSample(bytes, three);  // three values
+  AppendStrings(bytes, go);
   StreamedSums streamed;
   ShowInPieces(streamed, bytes, 1, 64);
   auto profile = DecodePprofOnWire(bytes, "late.pb", Limits{}, 1, false);

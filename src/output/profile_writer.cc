@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "input/wire_format.h"
 #include "model/profile_kind.h"
 
 namespace pprof_trend {
@@ -55,23 +56,8 @@ class WireWriter {
   std::string out_;
 };
 
-// Field numbers of proto/profile.proto.
-namespace profile_field {
-enum : uint32_t {
-  kSampleType = 1,
-  kSample = 2,
-  kMapping = 3,
-  kLocation = 4,
-  kFunction = 5,
-  kStringTable = 6,
-  kTimeNanos = 9,
-  kDurationNanos = 10,
-  kPeriodType = 11,
-  kPeriod = 12,
-  kComment = 13,
-  kDefaultSampleType = 14,
-};
-}  // namespace profile_field
+// Field numbers of proto/profile.proto (the reader's, input/wire_format.h).
+namespace profile_field = wire::fields::profile_field;
 
 // A ValueType message.
 WireWriter ValueTypeMessage(int64_t type, int64_t unit) {
