@@ -22,7 +22,7 @@ run_suite() {
   local name=$1 dir=$2 log
   shift 2
   log=$(mktemp)
-  echo "test.sh: == the suite in $dir ($name)"
+  echo "test.sh: $((SECONDS - started)) s: == the suite in $dir ($name)"
   # Two slots a core: a test that keeps a core busy takes two (PROCESSORS in
   # tests/CMakeLists.txt), a live test that mostly waits takes one.
   (cd "$dir" && ctest --output-on-failure -j"$((2 * $(nproc)))" "$@") 2>&1 | tee "$log" | grep -E "tests passed|Failed|Not Run|\*\*\*|Skipped" || true
@@ -48,7 +48,7 @@ run_suite() {
   rm -f "$log"
 }
 
-echo "test.sh: building the Release suite (build/)"
+echo "test.sh: $((SECONDS - started)) s: building the Release suite (build/)"
 once=?
 if ./tools/build.sh >/dev/null; then
   # (Counted before the suite runs: ctest -N rewrites the directory's LastTest.log.)
@@ -59,7 +59,7 @@ else
   failed=$((failed + 1))
 fi
 
-echo "test.sh: building the same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)"
+echo "test.sh: $((SECONDS - started)) s: building the same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)"
 # Warnings are errors in the Release build; with sanitizers GCC 12 warns falsely.
 # Only what the suite runs: not the benchmark generators. (Building it in the
 # background while the Release suite ran made the whole slower, 1,026 s
