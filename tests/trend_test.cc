@@ -371,6 +371,69 @@ TEST(RankingTest, TiedSitesOfALargeProfileAreOrderedByTheirFramesNames) {
   EXPECT_EQ(checked, made - 1);
 }
 
+// Many sites of different growth, ranked on the helper thread while the
+// function nodes are filled: every node is the whole record of its site
+// (moved as one when ordered), and the order is the documented one: the
+// nodes that grew first, then by score, growth, and the frames' names.
+TEST(RankingTest, ManySitesOfDifferentGrowthRankInTheDocumentedOrder) {
+  constexpr int kSites = 15000, kCaptures = 3;
+  std::vector<std::string> raw;
+  for (int c = 0; c < kCaptures; ++c) {
+    testing::ProfileSpec spec;
+    spec.time_nanos = (int64_t{1700000000} + int64_t{c} * 86400) * 1000000000;
+    for (int k = 0; k < kSites; ++k) {
+      // A third of the sites grow, by 0-49 objects of 1 MiB a capture (far
+      // beyond the sampling noise); the rest hold still.
+      const int64_t step = k % 3 == 0 ? k % 50 : 0;
+      const int64_t objects = 10 + k % 7 + step * c;
+      const std::vector<testing::TestFrame> leaf_first = {{"pkg.leaf" + std::to_string(k % 97), "x.go", 1},
+                                                          {"pkg.mid" + std::to_string(k / 97), "x.go", 1},
+                                                          {"main.main", "main.go", 1}};
+      spec.samples.push_back(testing::HeapSample(leaf_first, objects, objects << 20));
+    }
+    raw.push_back(testing::BuildProfile(spec));
+  }
+  Aligner aligner(AlignOptions{}, kCaptures);
+  for (size_t i = 0; i < raw.size(); ++i) {
+    auto profile = DecodePprof(raw[i], "capture" + std::to_string(i));
+    ASSERT_TRUE(profile.ok()) << profile.status().message();
+    ASSERT_TRUE(aligner.Add(i, *profile).ok());
+  }
+  const TrendResult t = ComputeTrends(std::move(aligner).Finish(false));
+  ASSERT_EQ(t.sites.size(), static_cast<size_t>(kSites));
+  auto names = [&](const TrendNode& n) {
+    std::vector<std::string> out;
+    for (uint32_t f : NodeStack(t.aligned, n)) out.push_back(t.aligned.frames[f].function);
+    return out;
+  };
+  size_t grew = 0;
+  std::vector<char> seen(t.sites.size(), 0);
+  for (size_t i = 0; i < t.sites.size(); ++i) {
+    const TrendNode& n = t.sites[i];
+    ASSERT_EQ(n.rank, static_cast<int>(i + 1));
+    ASSERT_LT(n.site_index, t.sites.size());
+    ASSERT_FALSE(seen[n.site_index]) << "site " << n.site_index << " twice";
+    seen[n.site_index] = 1;
+    const AlignedSite& site = t.aligned.sites[n.site_index];
+    ASSERT_EQ(n.stats.delta, static_cast<double>(site.values.back() - site.values.front())) << "at rank " << i + 1;
+    ASSERT_EQ(NodeStack(t.aligned, n).data(), site.frames.data());
+    grew += Grew(n) ? 1 : 0;
+    if (i == 0) continue;
+    const TrendNode& p = t.sites[i - 1];
+    ASSERT_TRUE(Grew(p) || !Grew(n)) << "at rank " << i + 1;
+    if (Grew(p) != Grew(n)) continue;
+    ASSERT_GE(p.stats.score, n.stats.score) << "at rank " << i + 1;
+    if (p.stats.score != n.stats.score) continue;
+    ASSERT_GE(p.stats.delta, n.stats.delta) << "at rank " << i + 1;
+    if (p.stats.delta == n.stats.delta) {
+      ASSERT_LT(names(p), names(n)) << "at rank " << i + 1;
+    }
+  }
+  // The growing third (but its sites of 0 objects a capture) counted as growth.
+  EXPECT_GT(grew, static_cast<size_t>(kSites) / 4);
+  EXPECT_LT(grew, static_cast<size_t>(kSites) / 3 + 1);
+}
+
 // The tie-break sorts stacks a few frames at a time, as many frame ranks
 // as fit in 64 bits (3 here: more than 2^16 frames): stacks that share long
 // prefixes, end inside a pass or exactly at its end, or are prefixes of

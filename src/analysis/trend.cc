@@ -143,7 +143,9 @@ void FillSiteRange(const FillContext& ctx, TrendResult& result, size_t begin, si
 // sites the ordering is the longer step, on a long series the statistics:
 // either way no more threads run than there are cores, and neither waits
 // while the other has work (two equal halves of a growing series' sites
-// took unequal times: one thread idled for a tenth of the step).
+// took unequal times: one thread idled for a tenth of the step). The
+// opener goes on once every chunk is filled, while the helper may still be
+// ordering, and later lets the helper rank the sites (ReleaseRanking).
 class SiteFill {
  public:
   static constexpr size_t kChunk = 256;
@@ -156,10 +158,12 @@ class SiteFill {
     state_ = State::kOpen;
     changed_.notify_all();
   }
-  // It will not be opened (the owner is leaving on an exception).
+  // The owner is leaving (done, or on an exception): nothing waits for it
+  // any more (a fill not opened yet never is, a ranking not released never is).
   void Close() {
     std::lock_guard lock(mu_);
     if (state_ == State::kWaiting) state_ = State::kClosed;
+    closed_ = true;
     changed_.notify_all();
   }
   // Fills chunks until none is left to claim (waiting first for Open or Close).
@@ -170,8 +174,36 @@ class SiteFill {
       if (state_ == State::kClosed) return;
     }
     const size_t num_sites = result_->sites.size();
-    for (size_t c = next_.fetch_add(1); c < num_chunks_; c = next_.fetch_add(1))
-      FillSiteRange(*ctx_, *result_, c * kChunk, std::min(num_sites, (c + 1) * kChunk));
+    try {
+      for (size_t c = next_.fetch_add(1); c < num_chunks_; c = next_.fetch_add(1)) {
+        FillSiteRange(*ctx_, *result_, c * kChunk, std::min(num_sites, (c + 1) * kChunk));
+        std::lock_guard lock(mu_);
+        if (++filled_ == num_chunks_) changed_.notify_all();
+      }
+    } catch (...) {  // a chunk that will never be filled: WaitFilled stops waiting
+      std::lock_guard lock(mu_);
+      failed_ = true;
+      changed_.notify_all();
+      throw;
+    }
+  }
+  // Until every chunk is filled; false when one failed (its thread threw).
+  bool WaitFilled() {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return filled_ == num_chunks_ || failed_; });
+    return !failed_;
+  }
+  // The sites' nodes are final but for their order: the helper may rank them.
+  void ReleaseRanking() {
+    std::lock_guard lock(mu_);
+    ranking_ = true;
+    changed_.notify_all();
+  }
+  // The helper: true once the ranking is released, false once closed first.
+  bool WaitForRanking() {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return ranking_ || closed_; });
+    return ranking_;
   }
 
  private:
@@ -183,6 +215,8 @@ class SiteFill {
   TrendResult* result_ = nullptr;
   size_t num_chunks_ = 0;
   std::atomic<size_t> next_{0};
+  size_t filled_ = 0;  // chunks done
+  bool failed_ = false, ranking_ = false, closed_ = false;
 };
 
 // The sites grouped by leaf frame (a function's flat series, what its
@@ -265,7 +299,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   // The order of the sites' stacks (the ranking's last tie-break) reads only
   // the aligned table (which nothing changes until the end): on a large
   // table it is found on a thread of its own, beside step 1, which then
-  // helps with step 2.
+  // helps with step 2 and ranks the sites (step 3).
   const std::vector<uint32_t> frame_order = FrameOrder(aligned);
   ThreadErrors rank_errors;
   std::vector<uint32_t> site_positions;
@@ -276,6 +310,7 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
     order_sites = std::jthread(rank_errors.Guard([&] {
       order();
       fill.Work();
+      if (fill.WaitForRanking()) Rank(result.sites, site_positions, threads);
     }));
   } else {
     order();
@@ -309,26 +344,27 @@ TrendResult ComputeTrends(AlignedProfiles aligned) {
   result.sites.resize(aligned.sites.size());
   fill.Open(ctx, result);
   fill.Work();
-  if (parallel) {
+  // (The helper may still be ordering: what follows needs the statistics only.)
+  if (parallel && !fill.WaitFilled()) {
+    fill.Close();
     order_sites.join();
     rank_errors.Rethrow();
   }
   result.site_discoveries = ControlFalseDiscoveries(result.sites);
   FindMoves(result.sites);
   FindContinuations(result.sites, aligned);
-  // Step 3: the sites' ranking, the longest step left, beside the function
-  // nodes' statistics (step 4), which only read the aligned table; then
-  // their ranking.
-  std::jthread rank_sites;  // joins on every way out of this scope
+  // Step 3: the sites' ranking, the longest step left, on the helper once it
+  // has ordered them, beside the function nodes' statistics (step 4), which
+  // only read the aligned table; then their ranking.
   if (parallel) {
-    rank_sites = std::jthread(rank_errors.Guard([&] { Rank(result.sites, site_positions, ctx.threads); }));
+    fill.ReleaseRanking();
   } else {
     Rank(result.sites, site_positions, 1);
   }
   FillFunctions(ctx, result);
   result.function_discoveries = ControlFalseDiscoveries(result.functions);
   Rank(result.functions, aligned, frame_order, ctx.threads);
-  if (rank_sites.joinable()) rank_sites.join();
+  if (order_sites.joinable()) order_sites.join();
   rank_errors.Rethrow();
   // Step 5: the captures' totals.
   std::vector<double> totals, total_objects;
