@@ -134,8 +134,8 @@ class SizeList {
     Assign(sizes);
     return true;
   }
-
- private:
+  // Replaces the sizes with `sizes`, distinct and in ascending order (as
+  // Insert keeps them).
   void Assign(std::span<const int64_t> sizes) {
     many_.reset();
     one_ = kEmpty;
@@ -147,6 +147,8 @@ class SizeList {
       std::copy(sizes.begin(), sizes.end(), many_.get() + 1);
     }
   }
+
+ private:
   // Empty: no block, one_ == kEmpty. One size (other than kEmpty): no
   // block, one_. Otherwise the block: the count, then the sizes.
   static constexpr int64_t kEmpty = INT64_MIN;

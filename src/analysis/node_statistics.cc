@@ -116,7 +116,7 @@ void NodeStatistics::FillKnown(TrendNode& node, const NodeBuild& build, const st
 void NodeStatistics::FillObjects(TrendNode& node, const NodeBuild& build, const std::vector<double>& values,
                                  const std::vector<double>& objects) const {
   ObjectSizeEvidence& size = node.size;
-  size.label_sizes.assign(build.sizes.begin(), build.sizes.end());
+  size.label_sizes.Assign(build.sizes);
   const bool single_label = !build.sizes_incomplete && build.sizes.size() == 1;
   if (has_objects_) {
     node.delta_objects = objects.back() - objects.front();

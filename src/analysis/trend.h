@@ -46,11 +46,11 @@ struct SizeGrowth {
 // (Fields ordered so that one is kept for every site and function with
 // no padding between them: sizeof is bounded in compact_optional_test.)
 struct ObjectSizeEvidence {
-  OptionalDouble bytes_per_object;   // the figure to print
-  OptionalDouble regression;         // Δbytes/Δobjects fit, shown as cross-check
-  std::vector<int64_t> label_sizes;  // distinct `bytes` label values seen
-  bool exact = false;                // from a single `bytes` label shared by every sample
-  bool objects_estimated = false;    // object counts come from scaled samples
+  OptionalDouble bytes_per_object;  // the figure to print
+  OptionalDouble regression;        // Δbytes/Δobjects fit, shown as cross-check
+  SizeList label_sizes;             // distinct `bytes` label values seen (most sites: one, held inline)
+  bool exact = false;               // from a single `bytes` label shared by every sample
+  bool objects_estimated = false;   // object counts come from scaled samples
   // The probability that one object is sampled (1: exact counts), for the
   // per-capture intervals (ObjectsError95).
   double sample_probability = 1;

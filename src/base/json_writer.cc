@@ -170,7 +170,7 @@ void JsonWriter::Null() {
   out_ += "null";
 }
 
-void JsonWriter::IntArray(const std::vector<int64_t>& v) {
+void JsonWriter::IntArray(std::span<const int64_t> v) {
   BeginArray();
   inline_ = true;
   for (int64_t x : v) Int(x);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,7 +39,7 @@ class JsonWriter {
   void OptionalDouble(const std::optional<double>& v) { v ? Double(*v) : Null(); }
 
   // Writes a compact array of numbers on one line.
-  void IntArray(const std::vector<int64_t>& v);
+  void IntArray(std::span<const int64_t> v);
   void DoubleArray(const std::vector<double>& v);
 
   // A writer (without a sink) whose text goes where this one's next value
