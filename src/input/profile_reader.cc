@@ -285,12 +285,7 @@ class Decoder {
     out_.mappings.reserve(f_.mappings.size());
     for (std::string_view bytes : f_.mappings) {
       uint64_t v[mf::kBuildId + 1] = {};
-      WireReader r(bytes);
-      while (!r.done()) {
-        uint32_t field, wire_type;
-        if (!r.Tag(&field, &wire_type)) return Corrupt();
-        if (!(field <= mf::kBuildId ? ReadScalar(r, wire_type, &v[field]) : r.Skip(wire_type))) return Corrupt();
-      }
+      if (!wire::ReadScalarFields(bytes, v)) return Corrupt();
       const uint64_t id = v[mf::kId];
       if (id == 0) return Error("mapping id 0 is not allowed");
       if (!mapping_ids_.Add(id, static_cast<uint32_t>(out_.mappings.size())))
@@ -309,12 +304,7 @@ class Decoder {
     out_.functions.reserve(f_.functions.size());
     for (std::string_view bytes : f_.functions) {
       uint64_t v[ff::kStartLine + 1] = {};
-      WireReader r(bytes);
-      while (!r.done()) {
-        uint32_t field, wire_type;
-        if (!r.Tag(&field, &wire_type)) return Corrupt();
-        if (!(field <= ff::kStartLine ? ReadScalar(r, wire_type, &v[field]) : r.Skip(wire_type))) return Corrupt();
-      }
+      if (!wire::ReadScalarFields(bytes, v)) return Corrupt();
       const uint64_t id = v[ff::kId];
       if (id == 0) return Error("function id 0 is not allowed");
       if (!function_ids_.Add(id, static_cast<uint32_t>(out_.functions.size())))
@@ -360,7 +350,7 @@ class Decoder {
             std::string_view line_bytes;
             if (!r.Bytes(&line_bytes)) return Corrupt();
             uint64_t lv[line_field::kLine + 1] = {};
-            if (!wire::ParseLine(line_bytes, lv)) return Corrupt();
+            if (!wire::ReadScalarFields(line_bytes, lv)) return Corrupt();
             lines.push_back(PendingLine{lv[line_field::kFunctionId], static_cast<int64_t>(lv[line_field::kLine])});
             break;
           }

@@ -157,16 +157,16 @@ inline bool ReadScalar(WireReader& r, uint32_t wire_type, uint64_t* out) {
   return r.Varint(out);
 }
 
-// A Line message (of a Location): its values[line_field::kFunctionId ..
-// kLine], the last occurrence of each (0 when absent). False at malformed
-// bytes.
-inline bool ParseLine(std::string_view bytes, uint64_t (&values)[fields::line_field::kLine + 1]) {
+// A message of integer fields (a Line, a Label, a Mapping, a Function):
+// values[n] is field n's value for n in 1 .. N-1, the last occurrence of each
+// (0 when absent); other fields are skipped. False at malformed bytes.
+template <size_t N>
+bool ReadScalarFields(std::string_view bytes, uint64_t (&values)[N]) {
   WireReader r(bytes);
   while (!r.done()) {
     uint32_t number, wire_type;
     if (!r.Tag(&number, &wire_type)) return false;
-    if (!(number <= fields::line_field::kLine ? ReadScalar(r, wire_type, &values[number]) : r.Skip(wire_type)))
-      return false;
+    if (!(number < N ? ReadScalar(r, wire_type, &values[number]) : r.Skip(wire_type))) return false;
   }
   return true;
 }
@@ -210,14 +210,8 @@ bool ParseSample(std::string_view record, Sink& sink) {
       ok = ReadRepeated(r, wire_type, [&](uint64_t v) { sink.Value(v); });
     } else if (field == sample_field::kLabel && wire_type == kLengthDelimited) {
       std::string_view label_bytes;
-      if (!r.Bytes(&label_bytes)) return false;
       uint64_t fields[label_field::kNumUnit + 1] = {};
-      WireReader lr(label_bytes);
-      while (!lr.done()) {
-        uint32_t number, lw;
-        if (!lr.Tag(&number, &lw)) return false;
-        if (!(number <= label_field::kNumUnit ? ReadScalar(lr, lw, &fields[number]) : lr.Skip(lw))) return false;
-      }
+      if (!r.Bytes(&label_bytes) || !ReadScalarFields(label_bytes, fields)) return false;
       sink.Label(fields);
     } else {
       ok = r.Skip(wire_type);

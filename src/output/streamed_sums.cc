@@ -35,7 +35,7 @@ bool ReadLocationFields(std::string_view record, uint64_t* id, std::vector<uint3
       std::string_view line;
       if (!r.Bytes(&line)) return false;
       uint64_t line_fields[line_field::kLine + 1] = {};
-      if (!wire::ParseLine(line, line_fields)) return false;
+      if (!wire::ReadScalarFields(line, line_fields)) return false;
       functions.push_back(static_cast<uint32_t>(std::min<uint64_t>(line_fields[line_field::kFunctionId], UINT32_MAX)));
     } else if (!r.Skip(wire_type)) {
       return false;
@@ -246,16 +246,12 @@ void StreamedSums::ReadLocation(std::string_view record) {
 }
 
 void StreamedSums::ReadFunction(std::string_view record) {
-  uint64_t id = 0;
-  wire::WireReader r(record);
-  while (!r.done()) {
-    uint32_t field, wire_type;
-    if (!r.Tag(&field, &wire_type) ||
-        !(field == function_field::kId ? wire::ReadScalar(r, wire_type, &id) : r.Skip(wire_type))) {
-      failed_ = true;
-      return;
-    }
+  uint64_t fields[function_field::kId + 1] = {};
+  if (!wire::ReadScalarFields(record, fields)) {
+    failed_ = true;
+    return;
   }
+  const uint64_t id = fields[function_field::kId];
   if (!PlausibleId(id, functions_ + 1)) {
     failed_ = true;
     return;
