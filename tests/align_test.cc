@@ -114,6 +114,62 @@ TEST(AlignTest, ExampleLinesOfAnyLength) {
   EXPECT_EQ(SiteFrameLine(two, *FindSite(two, "main.big"), 2), 12);
 }
 
+// A stack's frames take 2 bytes each while its frame ids fit, 4 once one
+// does not (a profile of more than 65,536 distinct frames): both kinds are
+// found again by the next capture's samples, read back the same, and are
+// copied at their width by a snapshot.
+TEST(AlignTest, FrameIdsPastTwoBytesAreHeldWide) {
+  ProfileSpec spec;
+  const int kLeaves = 66000;
+  for (int i = 0; i < kLeaves; ++i)
+    spec.samples.push_back(HeapSample(Stack("main.f" + std::to_string(i)), 1, 16 + i, 16 + i));
+  const std::string raw = BuildProfile(spec);
+  auto check = [&](const AlignedProfiles& a, size_t captures) {
+    ASSERT_EQ(a.sites.size(), static_cast<size_t>(kLeaves));
+    size_t narrow = 0, wide = 0;
+    for (const AlignedSite& site : a.sites) {
+      ASSERT_EQ(site.frames.size(), 3u);
+      (site.frames.narrow() ? narrow : wide)++;
+      EXPECT_EQ(site.frames.narrow(), site.frames.back() < IdSpan::kNarrowLimit);
+      EXPECT_EQ(a.frames[site.frames[0]].function, "runtime.main");
+      EXPECT_EQ(a.frames[site.frames[1]].function, "main.main");
+      const int i = std::stoi(a.frames[site.frames.back()].function.substr(6));
+      ASSERT_EQ(Vec(site.values), std::vector<int64_t>(captures, 16 + i));
+    }
+    EXPECT_GT(narrow, 60000u);
+    EXPECT_GT(wide, 400u);
+  };
+  check(AlignAll({raw, raw}), 2);
+  Aligner grown({});
+  const Profile p = Decode(raw, "p");
+  ASSERT_TRUE(grown.Append(p).ok());
+  ASSERT_TRUE(grown.Append(p).ok());
+  check(grown.Snapshot(false), 2);
+}
+
+TEST(IdSpanTest, ReadsNarrowAndWideIdsAlike) {
+  const std::vector<uint32_t> wide = {7, 65535, 65536, 4000000000u};
+  const std::vector<uint16_t> narrow = {7, 65535, 3};
+  EXPECT_FALSE(IdSpan::FitsNarrow(wide));
+  EXPECT_TRUE(IdSpan::FitsNarrow(std::vector<uint32_t>{0, 65535}));
+  EXPECT_FALSE(IdSpan::FitsNarrow(std::vector<uint32_t>{65536}));
+  const IdSpan w(wide), n(narrow.data(), narrow.size());
+  EXPECT_FALSE(w.narrow());
+  EXPECT_TRUE(n.narrow());
+  EXPECT_EQ(w.ToVector(), wide);
+  EXPECT_EQ(n.ToVector(), (std::vector<uint32_t>{7, 65535, 3}));
+  EXPECT_EQ(std::vector<uint32_t>(n.rbegin(), n.rend()), (std::vector<uint32_t>{3, 65535, 7}));
+  EXPECT_EQ(n.front(), 7u);
+  EXPECT_EQ(w.back(), 4000000000u);
+  EXPECT_EQ(n.end() - n.begin(), 3);
+  EXPECT_EQ(n.begin()[1], 65535u);
+  EXPECT_TRUE(n.Equals(std::vector<uint32_t>{7, 65535, 3}));
+  EXPECT_FALSE(n.Equals(std::vector<uint32_t>{7, 65535}));
+  EXPECT_EQ(w.Visit([](auto ids) { return sizeof(ids[0]); }), 4u);
+  EXPECT_EQ(n.Visit([](auto ids) { return sizeof(ids[0]); }), 2u);
+  EXPECT_EQ(sizeof(IdSpan), sizeof(std::span<uint32_t>));
+}
+
 TEST(AlignTest, ASiteMissingFromACaptureIsZeroThere) {
   ProfileSpec day1, day2;
   day1.samples = {HeapSample(Stack("main.old"), 1, 64)};

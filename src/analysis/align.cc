@@ -63,6 +63,21 @@ void* CopyLines(BlockArena<T>& arena, const void* from, size_t n) {
   std::copy(lines, lines + n, out);
   return out;
 }
+// A site's frames, from a sample's (leaf first), root first in `arena`
+// (of uint16_t when every id fits: IdSpan::FitsNarrow).
+template <typename T>
+IdSpan CopyReversed(BlockArena<T>& arena, std::span<const uint32_t> leaf_first) {
+  std::span<T> out = arena.Allocate(leaf_first.size());
+  std::transform(leaf_first.rbegin(), leaf_first.rend(), out.begin(), [](uint32_t id) { return static_cast<T>(id); });
+  return {out.data(), out.size()};
+}
+// A copy in `arena` of frames of its width.
+template <typename T>
+IdSpan CopyIds(BlockArena<T>& arena, IdSpan from) {
+  std::span<T> out = arena.Allocate(from.size());
+  std::transform(from.begin(), from.end(), out.begin(), [](uint32_t id) { return static_cast<T>(id); });
+  return {out.data(), out.size()};
+}
 // Writes a sample's lines (leaf first) root first, as T, over `to`.
 template <typename T>
 void WriteReversed(void* to, std::span<const int32_t> leaf_first) {
@@ -171,12 +186,12 @@ uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, 
 uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h) {
   size_t slot = 0;
   const SiteId found = site_table_.Find(
-      leaf_first, h, [&](SiteId id) { return std::span<const FrameId>(result_.sites[id].frames); }, &slot);
+      leaf_first, h, [&](SiteId id) { return result_.sites[id].frames; }, &slot);
   if (found != SiteTable::kNotFound) return found;
   auto id = static_cast<uint32_t>(result_.sites.size());
   AlignedSite site;
-  site.frames = result_.frame_arena.Allocate(leaf_first.size());
-  std::copy(leaf_first.rbegin(), leaf_first.rend(), site.frames.begin());
+  site.frames = IdSpan::FitsNarrow(leaf_first) ? CopyReversed(result_.narrow_frame_arena, leaf_first)
+                                               : CopyReversed(result_.frame_arena, leaf_first);
   // Zeros for the captures before this one (those pending: as pending_'s
   // rows end before it). Cumulative counters are stored along their rate
   // (base/packed_series.h).
@@ -408,8 +423,8 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
   copy.sites.reserve(result_.sites.size());
   for (const AlignedSite& from : result_.sites) {
     AlignedSite site = from;  // every field; the two views then point into the copy's arenas
-    site.frames = copy.frame_arena.Allocate(from.frames.size());
-    std::copy(from.frames.begin(), from.frames.end(), site.frames.begin());
+    site.frames =
+        from.frames.narrow() ? CopyIds(copy.narrow_frame_arena, from.frames) : CopyIds(copy.frame_arena, from.frames);
     if (from.example_lines != nullptr) {
       const size_t n = from.frames.size();
       site.example_lines = from.narrow_lines ? CopyLines(copy.narrow_line_arena, from.example_lines, n)

@@ -27,6 +27,7 @@
 
 #include "analysis/site_table.h"
 #include "base/huge_pages.h"
+#include "base/id_span.h"
 #include "base/id_table.h"
 #include "base/packed_series.h"
 #include "base/rare_vector.h"
@@ -157,8 +158,9 @@ class SizeList {
 };
 
 struct AlignedSite {
-  // A view into AlignedProfiles' arena.
-  std::span<uint32_t> frames;  // indices into AlignedProfiles::frames, root first
+  // Indices into AlignedProfiles::frames, root first: a view into its
+  // arenas, 2 bytes a frame while the stack's frame ids fit (base/id_span.h).
+  IdSpan frames;
   // One value per capture, in series order, each series packed (a site that
   // never changes holds no bytes per capture; src/analysis/README.md "Long series").
   PackedSeries values;
@@ -229,6 +231,7 @@ struct AlignedProfiles {
   std::vector<AlignedSite> sites;
   // What the sites' views point into.
   BlockArena<uint32_t> frame_arena;
+  BlockArena<uint16_t> narrow_frame_arena;
   BlockArena<int32_t> line_arena;
   BlockArena<uint16_t> narrow_line_arena;
 };

@@ -145,12 +145,12 @@ void MarkProfilerFrames(const AlignedProfiles& aligned, std::vector<char>& is_al
   // d counts from the leaf (0). One pass, which stops once two stacks'
   // leaves differ (most profiles': a Go program's, from its several
   // allocation functions).
-  const auto at = [](std::span<const uint32_t> stack, size_t d) { return stack[stack.size() - 1 - d]; };
-  std::span<const uint32_t> first;
+  const auto at = [](IdSpan stack, size_t d) { return stack[stack.size() - 1 - d]; };
+  IdSpan first;
   size_t stacks = 0, shared = 0;
   for (const AlignedSite& site : aligned.sites) {
     if (!counts(site)) continue;
-    const std::span<const uint32_t> s = site.frames;
+    const IdSpan s = site.frames;
     if (stacks++ == 0) {
       first = s;
       shared = s.size() - 1;

@@ -96,7 +96,7 @@ StatusOr<std::vector<Regex>> Compile(const std::vector<std::string>& patterns, s
 }
 
 bool Matches(const AlignedProfiles& aligned, const TrendNode& node, const Regex& re) {
-  const std::span<const uint32_t> stack = NodeStack(aligned, node);
+  const IdSpan stack = NodeStack(aligned, node);
   return std::any_of(stack.begin(), stack.end(), [&](uint32_t f) { return FrameMatches(aligned.frames[f], re); });
 }
 

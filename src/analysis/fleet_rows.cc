@@ -14,7 +14,7 @@ uint64_t Fnv(uint64_t h, std::string_view s) {
   return h * kFnvPrime;  // the 0 byte after it
 }
 
-uint64_t CombineFrames(const std::vector<uint64_t>& frame_keys, std::span<const uint32_t> frames) {
+uint64_t CombineFrames(const std::vector<uint64_t>& frame_keys, IdSpan frames) {
   uint64_t h = kFnvOffset;
   for (uint32_t f : frames)
     for (int byte = 0; byte < 8; ++byte) h = (h ^ ((frame_keys[f] >> (8 * byte)) & 0xff)) * kFnvPrime;

@@ -83,14 +83,14 @@ void FindContinuations(std::vector<TrendNode>& sites, const AlignedProfiles& ali
   std::map<std::vector<uint32_t>, size_t> grew_by_stack;
   for (size_t i = 0; i < sites.size(); ++i)
     if (Grew(sites[i])) {
-      const std::span<const uint32_t> stack = NodeStack(aligned, sites[i]);
+      const IdSpan stack = NodeStack(aligned, sites[i]);
       grew_by_stack.emplace(std::vector<uint32_t>(stack.begin(), stack.end()), i);
     }
   if (grew_by_stack.empty()) return;
   for (size_t a = 0; a < sites.size(); ++a) {
     TrendNode& callee = sites[a];
     const std::optional<size_t> stopped = StoppedAt(callee, captures);
-    const std::span<const uint32_t> stack = NodeStack(aligned, callee);
+    const IdSpan stack = NodeStack(aligned, callee);
     if (!stopped || stack.size() < 2) continue;
     // The nearest caller's site that grew: the stack without one leaf frame,
     // then two, ... up to kMaxInlined (a JIT inlines a few levels; a deep

@@ -30,8 +30,9 @@ namespace {
 // The stacks are read in sort order, not memory order: each read is fetched
 // a few nodes ahead.
 constexpr std::ptrdiff_t kAhead = 8;
-void Prefetch(std::span<const uint32_t> stack, size_t depth) {
-  if (depth < stack.size()) __builtin_prefetch(stack.data() + depth);
+void Prefetch(IdSpan stack, size_t depth) {
+  if (depth < stack.size())
+    __builtin_prefetch(static_cast<const char*>(stack.data()) + depth * (stack.narrow() ? 2 : 4));
 }
 
 // A node and the key it is sorted by.
@@ -104,8 +105,7 @@ class GroupSorter {
 // of real programs share long prefixes: runtime, main, a framework's
 // dispatch, then tens of frames that differ only near the leaf; a pass per
 // few frames over every stack read each stack's memory again per pass.)
-std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> stacks,
-                                     const std::vector<uint32_t>& frame_order) {
+std::vector<uint32_t> StackPositions(std::span<const IdSpan> stacks, const std::vector<uint32_t>& frame_order) {
   const size_t n = stacks.size();
   // A frame's digit is its rank + 1; 0: the stack has ended.
   const int bits = std::max(1, static_cast<int>(std::bit_width(frame_order.size())));
@@ -124,12 +124,12 @@ std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> 
     const auto first = keyed.begin() + static_cast<std::ptrdiff_t>(g.begin);
     const auto last = keyed.begin() + static_cast<std::ptrdiff_t>(g.end);
     // The frames past g.depth that every stack of the group shares.
-    const std::span<const uint32_t> lead = stacks[first->node];
+    const IdSpan lead = stacks[first->node];
     size_t shared = lead.size() - g.depth;
     bool same_length = true;
     for (auto it = first + 1; it != last && (shared > 0 || same_length); ++it) {
       if (last - it > kAhead) Prefetch(stacks[(it + kAhead)->node], g.depth);
-      const std::span<const uint32_t> s = stacks[it->node];
+      const IdSpan s = stacks[it->node];
       size_t d = 0;
       while (d < shared && g.depth + d < s.size() && s[g.depth + d] == lead[g.depth + d]) ++d;
       shared = d;
@@ -142,7 +142,7 @@ std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> 
     }
     for (auto it = first; it != last; ++it) {
       if (last - it > kAhead) Prefetch(stacks[(it + kAhead)->node], depth);
-      const std::span<const uint32_t> s = stacks[it->node];
+      const IdSpan s = stacks[it->node];
       uint64_t k = 0;
       for (size_t d = depth; d < depth + per_pass; ++d) k = k << bits | (d < s.size() ? frame_order[s[d]] + 1 : 0);
       it->key = k;
@@ -168,13 +168,13 @@ std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> 
 
 std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const AlignedProfiles& aligned,
                                      const std::vector<uint32_t>& frame_order) {
-  std::vector<std::span<const uint32_t>> stacks(nodes.size());
+  std::vector<IdSpan> stacks(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) stacks[i] = NodeStack(aligned, nodes[i]);
   return StackPositions(stacks, frame_order);
 }
 
 std::vector<uint32_t> SiteStackPositions(const AlignedProfiles& aligned, const std::vector<uint32_t>& frame_order) {
-  std::vector<std::span<const uint32_t>> stacks(aligned.sites.size());
+  std::vector<IdSpan> stacks(aligned.sites.size());
   for (size_t i = 0; i < stacks.size(); ++i) stacks[i] = aligned.sites[i].frames;
   return StackPositions(stacks, frame_order);
 }

@@ -22,8 +22,7 @@ std::vector<uint32_t> StackPositions(const std::vector<TrendNode>& nodes, const 
                                      const std::vector<uint32_t>& frame_order);
 
 // The same over the stacks themselves (root first): stacks[i]'s position.
-std::vector<uint32_t> StackPositions(std::span<const std::span<const uint32_t>> stacks,
-                                     const std::vector<uint32_t>& frame_order);
+std::vector<uint32_t> StackPositions(std::span<const IdSpan> stacks, const std::vector<uint32_t>& frame_order);
 // The positions of `aligned`'s sites, in site order (the order FillSites
 // makes their nodes in): computed before the nodes are, on a core the
 // statistics leave free.

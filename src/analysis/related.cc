@@ -71,7 +71,7 @@ std::vector<Relation> RelateGoroutinesToHeap(const TrendResult& heap, const Tren
     const std::string& function = goroutines.aligned.frames[g->name_frame].function;
     const NodeSeries gs = SeriesOf(goroutines, *g);
     for (const TrendNode* h : sites) {
-      const std::span<const uint32_t> stack = NodeStack(heap.aligned, *h);
+      const IdSpan stack = NodeStack(heap.aligned, *h);
       const bool through = std::any_of(stack.begin(), stack.end(),
                                        [&](uint32_t f) { return heap.aligned.frames[f].function == function; });
       if (!through) continue;

@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "base/id_span.h"
+
 namespace pprof_trend {
 
 // Frame and site ids: indices into AlignedProfiles::frames and ::sites.
@@ -35,8 +37,10 @@ class SiteTable {
         const SiteId id = slots_[at].id_plus_one - 1;
         // The slot's position and hash_high already agree with the hash: the
         // frames decide (reading hashes_ first would cost a cache miss a hit).
-        const std::span<const FrameId> frames = site_frames(id);
-        if (std::equal(frames.begin(), frames.end(), leaf_first.rbegin(), leaf_first.rend())) return id;
+        const IdSpan frames = site_frames(id);
+        if (frames.Visit(
+                [&](auto ids) { return std::equal(ids.begin(), ids.end(), leaf_first.rbegin(), leaf_first.rend()); }))
+          return id;
       }
       at = (at + 1) & mask;
     }

@@ -23,7 +23,7 @@ namespace pprof_trend {
 
 namespace {
 
-uint32_t NamingFrame(std::span<const uint32_t> stack, const std::vector<char>& is_allocator) {
+uint32_t NamingFrame(IdSpan stack, const std::vector<char>& is_allocator) {
   for (auto it = stack.rbegin(); it != stack.rend(); ++it)
     if (!is_allocator[*it]) return *it;
   return stack.empty() ? 0 : stack.back();

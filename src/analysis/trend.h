@@ -97,7 +97,7 @@ struct TrendNode {
 // A node's frames, root first: a site's stack, or a function node's one
 // frame. A view into `aligned`, or for a function node into the node itself
 // (take it again after the node moves, as Rank moves nodes).
-inline std::span<const uint32_t> NodeStack(const AlignedProfiles& aligned, const TrendNode& node) {
+inline IdSpan NodeStack(const AlignedProfiles& aligned, const TrendNode& node) {
   if (node.kind == TrendNode::Kind::kFunction) return {&node.name_frame, 1};
   return aligned.sites[node.site_index].frames;
 }

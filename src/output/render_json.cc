@@ -272,7 +272,7 @@ void WriteNode(JsonWriter& w, const Report& report, const TrendNode& n, const No
   }
   w.Key("stack");
   w.BeginArray();
-  const std::span<const uint32_t> stack = NodeStack(a, n);
+  const IdSpan stack = NodeStack(a, n);
   for (size_t i = 0; i < stack.size(); ++i) {
     const AlignedFrame& f = a.frames[stack[i]];
     w.BeginObject();

@@ -345,7 +345,7 @@ std::string Paths(const Report& r) {
       out += fmt::format("      {}\n", residence);
     if (const std::string linked = LinkedSitePhrase(r, row); !linked.empty()) out += fmt::format("      {}\n", linked);
     const AlignedSite& site = a.sites[n.site_index];
-    const std::span<const uint32_t> stack = NodeStack(a, n);
+    const IdSpan stack = NodeStack(a, n);
     // A one-frame site without a file (a .NET type) has no path to show.
     if (stack.size() == 1 && a.frames[stack[0]].file.empty()) {
       if (a.frames[stack[0]].function == kNoStackName)

@@ -119,12 +119,12 @@ void TellApartOneGroup(const AlignedProfiles& aligned, std::vector<const TrendNo
   constexpr uint32_t kNone = UINT32_MAX;
   struct Undecided {
     const TrendNode* node;
-    std::span<const uint32_t> stack;
+    IdSpan stack;
     size_t position;  // of the naming frame in stack
   };
   std::vector<Undecided> undecided;
   for (const TrendNode* n : group) {
-    const std::span<const uint32_t> stack = NodeStack(aligned, *n);
+    const IdSpan stack = NodeStack(aligned, *n);
     size_t position = stack.size();
     while (position > 0 && stack[position - 1] != n->name_frame) --position;
     undecided.push_back({n, stack, position > 0 ? position - 1 : 0});
@@ -277,7 +277,7 @@ namespace {
 // a heap site gives its object size and count).
 void FillGoroutineRow(const TrendResult& trend, const TrendNode& node, ReportRow& row) {
   std::vector<std::string_view> leaf_first;
-  const std::span<const uint32_t> stack = NodeStack(trend.aligned, node);
+  const IdSpan stack = NodeStack(trend.aligned, node);
   for (auto it = stack.rbegin(); it != stack.rend(); ++it) leaf_first.push_back(trend.aligned.frames[*it].function);
   row.wait_reason = std::string(GoroutineWaitReason(leaf_first));
   row.stack_bytes_at_least = std::max(0.0, node.stats.last) * GoroutineStackBytes(trend).bytes_each;
