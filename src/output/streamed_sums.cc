@@ -47,9 +47,9 @@ bool ReadLocationFields(std::string_view record, uint64_t* id, std::vector<uint3
 // wire::ParseSample's sink: one sample's parts, with what the decoder would
 // refuse noted.
 struct SampleParts {
-  const std::vector<uint32_t>& location_frames;
-  std::vector<uint32_t>& stack;  // location ids, leaf first
-  std::vector<int64_t>& values;  // as many as there are sample types (more: refused)
+  const std::vector<StreamedSums::LocationFrames>& locations;  // by id
+  std::vector<StreamedSums::LocationFrames>& stack;            // the sample's locations, leaf first
+  std::vector<int64_t>& values;                                // as many as there are sample types (more: refused)
   SampleCheck& check;
   size_t num_types;
   uint64_t& max_label_string;
@@ -57,11 +57,11 @@ struct SampleParts {
   size_t num_values = 0;
 
   void Location(uint64_t id) {
-    if (id >= location_frames.size() || location_frames[id] == 0) {
+    if (id >= locations.size() || locations[id].count == 0) {
       missing = true;  // unknown, or not yet: summed as before
       return;
     }
-    stack.push_back(static_cast<uint32_t>(id));
+    stack.push_back(locations[id]);
   }
   void Value(uint64_t v) {
     if (num_values < num_types) {
@@ -190,14 +190,11 @@ void StreamedSums::ReadSample(std::string_view record) {
   }
   ++num_samples_;
   stack_.clear();
-  SampleParts parts{location_frames_, stack_, values_, check_, num_types_, max_label_string_};
+  SampleParts parts{locations_by_id_, stack_, values_, check_, num_types_, max_label_string_};
   if (!wire::ParseSample(record, parts) || parts.missing || parts.num_values != num_types_) {
     failed_ = true;
     return;
   }
-  uint64_t depth = 0;
-  for (uint32_t location : stack_) depth += location_frames_[location];
-  max_depth_ = std::max(max_depth_, depth);
   for (size_t t = 0; t < num_types_; ++t) {
     totals_[t] += static_cast<uint64_t>(values_[t]);
     pprof_totals_[t] += static_cast<uint64_t>(std::llabs(values_[t]));
@@ -207,16 +204,19 @@ void StreamedSums::ReadSample(std::string_view record) {
     return;
   }
   const auto v = static_cast<uint64_t>(values_[index_]);
-  sums_[frames_[location_first_[stack_.front()]]].flat += v;
+  flat_[frames_[stack_.front().first]] += v;
   const uint64_t seen = num_samples_;
-  for (uint32_t location : stack_) {
-    const uint32_t* frame = frames_.data() + location_first_[location];
-    for (const uint32_t* end = frame + location_frames_[location]; frame != end; ++frame) {
+  uint64_t depth = 0;
+  for (const LocationFrames location : stack_) {
+    depth += location.count;
+    const uint32_t* frame = frames_.data() + location.first;
+    for (const uint32_t* end = frame + location.count; frame != end; ++frame) {
       Sum& sum = sums_[*frame];
       sum.cum += sum.last_sample != seen ? v : 0;  // recursion counts once
       sum.last_sample = seen;
     }
   }
+  max_depth_ = std::max(max_depth_, depth);
 }
 
 void StreamedSums::ReadLocation(std::string_view record) {
@@ -231,18 +231,18 @@ void StreamedSums::ReadLocation(std::string_view record) {
       failed_ = true;
       return;
     }
-  if (id >= location_frames_.size()) {
-    location_first_.resize(std::max<uint64_t>(id + 1, 2 * location_first_.size()), 0);
-    location_frames_.resize(location_first_.size(), 0);
-  }
-  if (location_frames_[id] != 0) {
+  if (id >= locations_by_id_.size())
+    locations_by_id_.resize(std::max<uint64_t>(id + 1, 2 * locations_by_id_.size()), LocationFrames{});
+  if (locations_by_id_[id].count != 0) {
     failed_ = true;  // the same id twice: the decoder's to refuse
     return;
   }
-  location_first_[id] = static_cast<uint32_t>(first);
-  location_frames_[id] = static_cast<uint32_t>(frames_.size() - first);
+  locations_by_id_[id] = {static_cast<uint32_t>(first), static_cast<uint32_t>(frames_.size() - first)};
   const uint32_t most = *std::max_element(frames_.begin() + static_cast<std::ptrdiff_t>(first), frames_.end());
-  if (most >= sums_.size()) sums_.resize(std::max<size_t>(most + 1, 2 * sums_.size()));
+  if (most >= sums_.size()) {
+    sums_.resize(std::max<size_t>(most + 1, 2 * sums_.size()));
+    flat_.resize(sums_.size(), 0);
+  }
 }
 
 void StreamedSums::ReadFunction(std::string_view record) {
@@ -292,7 +292,7 @@ std::optional<StreamedSums::Sums> StreamedSums::For(const Profile& profile, size
     if (id >= function_record_.size() || function_record_[id] == 0) return std::nullopt;
     const std::string_view name = profile.functions[function_record_[id] - 1].name;
     if (!names.insert(name).second) return std::nullopt;  // two functions of one name: one node
-    out.nodes.push_back(Node{name, static_cast<int64_t>(sums_[id].flat), static_cast<int64_t>(sums_[id].cum)});
+    out.nodes.push_back(Node{name, static_cast<int64_t>(flat_[id]), static_cast<int64_t>(sums_[id].cum)});
   }
   return out;
 }

@@ -57,6 +57,12 @@ class StreamedSums final : public InflateObserver {
   // decoded from the bytes shown; else none. Waits for the reading to end.
   std::optional<Sums> For(const Profile& profile, size_t index);
 
+  // A location's function ids: frames_[first, first + count), callee first
+  // (count 0: no location of that id read yet).
+  struct LocationFrames {
+    uint32_t first = 0, count = 0;
+  };
+
  private:
   void Run();
   // The record at the start of `rest`: its bytes, or 0 when it is not all
@@ -80,14 +86,16 @@ class StreamedSums final : public InflateObserver {
   uint64_t max_label_string_ = 0, max_depth_ = 0;
   std::vector<uint64_t> totals_, pprof_totals_;
   SampleCheck check_{0};
-  std::vector<uint32_t> location_first_, location_frames_;  // by location id: its frames in frames_
-  std::vector<uint32_t> frames_;                            // function ids, callee first
-  std::vector<uint32_t> function_record_;                   // by function id: 1 + its record's index
+  std::vector<LocationFrames> locations_by_id_;
+  std::vector<uint32_t> frames_;           // function ids, callee first
+  std::vector<uint32_t> function_record_;  // by function id: 1 + its record's index
+  // By function id: 16 bytes, what each frame of each sample updates.
   struct Sum {
-    uint64_t flat = 0, cum = 0, last_sample = 0;
+    uint64_t cum = 0, last_sample = 0;
   };
-  std::vector<Sum> sums_;  // by function id
-  std::vector<uint32_t> stack_;
+  std::vector<Sum> sums_;
+  std::vector<uint64_t> flat_;  // by function id
+  std::vector<LocationFrames> stack_;
   std::vector<int64_t> values_;
 };
 
