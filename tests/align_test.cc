@@ -462,6 +462,40 @@ TEST(AlignTest, AppendedSeriesEqualsTheSeriesAlignedAtOnce) {
   for (const auto& site : finished.sites) EXPECT_EQ(site.values.size(), 4u);
 }
 
+// A profile handed over (Add(Profile&&)) gives back the memory of its
+// samples on the wire as they are folded: what it folds is what the same
+// profile folds when it is only read, whether its samples were checked when
+// decoded or are checked as they are folded.
+TEST(AlignTest, AProfileHandedOverFoldsAsOneOnlyRead) {
+  ProfileSpec spec;
+  for (int i = 0; i < 150000; ++i) {
+    std::vector<TestFrame> stack = Stack("main.site" + std::to_string(i % 3001), i % 50);
+    for (int d = 0; d < 12; ++d)
+      stack.push_back({"main.caller" + std::to_string((i % 3001 + d) % 97), "svc/deep.go", d});
+    spec.samples.push_back(HeapSample(stack, 1 + i % 7, (1 + i % 7) * 48, 48));
+  }
+  const std::string raw = BuildProfile(spec);
+  ASSERT_GT(raw.size(), size_t{8} << 20);  // several whole 2 MiB pages of samples
+  for (bool checked : {true, false}) {
+    auto fold = [&](bool hand_over) {
+      auto p = DecodePprofOnWire(raw, "big.pb", Limits{}, 1, checked);
+      EXPECT_TRUE(p.ok()) << p.status().message();
+      Aligner aligner({}, 2);
+      EXPECT_TRUE(aligner.Add(0, Decode(raw, "first")).ok());
+      Status s = hand_over ? aligner.Add(1, std::move(*p)) : aligner.Add(1, *p);
+      EXPECT_TRUE(s.ok()) << s.message();
+      if (hand_over) {
+        EXPECT_EQ(p->wire, nullptr);
+      }
+      return std::move(aligner).Finish(false);
+    };
+    const AlignedProfiles read = fold(false), handed = fold(true);
+    EXPECT_EQ(read.sites.size(), 3001u);
+    EXPECT_EQ(read.captures[1].total_value, handed.captures[1].total_value);
+    EXPECT_EQ(SeriesDifference(read, handed), "") << "checked when decoded: " << checked;
+  }
+}
+
 TEST(AlignTest, AFailedAppendLeavesTheSeriesAsItWas) {
   ProfileSpec heap, cpu;
   heap.samples = {HeapSample(Stack("main.leak"), 1, 100, 100)};

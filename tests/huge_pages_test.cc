@@ -137,5 +137,31 @@ TEST(HugePagesTest, LargeBlocksAreAlignedToHugePages) {
   EXPECT_THROW(AllocateHugeBlock<uint64_t>(SIZE_MAX / 4), std::bad_alloc);
 }
 
+// ReleasePages gives back the whole 2 MiB pages inside a range, which then
+// read as zeros, leaves the rest as it was, and says where it stopped, so
+// a range given back piece by piece goes on from there.
+TEST(HugePagesTest, ReleasedPagesReadAsZerosAndTheRestStays) {
+  constexpr size_t kMiB = size_t{1} << 20;
+  HugeBlock<char> block = AllocateHugeBlock<char>(12 * kMiB);  // 2 MiB-aligned
+  char* data = block.get();
+  std::fill(data, data + 12 * kMiB, 'x');
+  // Less than a whole page: nothing.
+  EXPECT_EQ(ReleasePages(data + 1, data + 3 * kMiB), data + 1);
+  EXPECT_EQ(data[2 * kMiB], 'x');
+  // [1 MiB, 7 MiB): the pages [2, 6) MiB go; the ends stay.
+  const void* at = ReleasePages(data + kMiB, data + 7 * kMiB);
+  EXPECT_EQ(at, data + 6 * kMiB);
+  EXPECT_EQ(data[2 * kMiB - 1], 'x');
+  EXPECT_EQ(data[2 * kMiB], 0);
+  EXPECT_EQ(data[6 * kMiB - 1], 0);
+  EXPECT_EQ(data[6 * kMiB], 'x');
+  // On from there, to 11.5 MiB: [6, 10) MiB.
+  EXPECT_EQ(ReleasePages(at, data + 11 * kMiB + kMiB / 2), data + 10 * kMiB);
+  EXPECT_EQ(data[9 * kMiB], 0);
+  EXPECT_EQ(data[10 * kMiB], 'x');
+  EXPECT_EQ(data[12 * kMiB - 1], 'x');
+  EXPECT_EQ(ReleasePages(nullptr, data), nullptr);
+}
+
 }  // namespace
 }  // namespace pprof_trend

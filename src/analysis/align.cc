@@ -439,7 +439,15 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
 Aligner::~Aligner() = default;
 
 // A profile is folded in five steps (Append adds a capture first).
-Status Aligner::Add(size_t argument_index, const Profile& profile) {
+Status Aligner::Add(size_t argument_index, const Profile& profile) { return Fold(argument_index, profile, false); }
+
+Status Aligner::Add(size_t argument_index, Profile&& profile) {
+  Status folded = Fold(argument_index, profile, true);
+  profile.wire.reset();  // its bytes, part of them given back
+  return folded;
+}
+
+Status Aligner::Fold(size_t argument_index, const Profile& profile, bool release) {
   // Step 1: the profile fits the series (its sample types, its view of the
   // heap), and comes in its turn.
   RETURN_IF_ERROR(CheckSampleTypes(profile));
@@ -473,16 +481,24 @@ Status Aligner::Add(size_t argument_index, const Profile& profile) {
   if (!chunk_slots_) chunk_slots_ = std::make_unique<std::array<ResolvedChunk, kTwoStageSlots>>();
   const bool checks = !profile.SamplesChecked();
   SampleCheck check = checks ? profile.wire->check : SampleCheck(0);  // of those the loader checked
+  // With `release`, once chunk c is folded the bytes before chunk c + 1's
+  // first record are read no more (records are in file order, and the
+  // strings were copied out when decoded; chunks past c may be resolving).
+  const std::vector<std::string_view>* records = release && profile.wire ? &profile.wire->records : nullptr;
+  const void* released = records != nullptr ? profile.wire->bytes.data() : nullptr;
+  size_t folded_chunks = 0;
   RunTwoStage<ResolvedChunk>(
       resolver.num_chunks(), *chunk_slots_,
       [&](size_t chunk, ResolvedChunk& out) { resolver.Resolve(chunk, filters, out); },
       [&](const ResolvedChunk& in) {
+        const size_t next = ++folded_chunks * SampleResolver::kChunk;
         if (checks) {
           if (!check.error.ok()) return;  // said: the first bad sample's
           check.AddAfter(in.check);
           if (!check.error.ok() || !check.totals_fit) return;
         }
         FoldChunk(in, capture, argument_index);
+        if (records != nullptr && next < records->size()) released = ReleasePages(released, (*records)[next].data());
       });
   if (checks) {
     RETURN_IF_ERROR(SampleCheckResult(check, profile.source));

@@ -17,7 +17,7 @@ void SeriesBuilder::Prepare(Profile& profile, std::optional<int64_t> time_nanos)
 
 Status SeriesBuilder::Add(size_t argument_index, Profile&& profile, std::optional<int64_t> time_nanos) {
   Prepare(profile, time_nanos);
-  return aligner_.Add(argument_index, profile);
+  return aligner_.Add(argument_index, std::move(profile));
 }
 
 Status SeriesBuilder::Append(Profile&& profile, std::optional<int64_t> time_nanos) {

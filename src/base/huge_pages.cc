@@ -22,4 +22,18 @@ void AdviseHugePages(const void* data, size_t bytes) {
 #endif
 }
 
+const void* ReleasePages(const void* begin, const void* end) {
+#if defined(__linux__) && defined(MADV_DONTNEED)
+  constexpr uintptr_t kHuge = kHugePageBytes;
+  const uintptr_t first = (reinterpret_cast<uintptr_t>(begin) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t last = reinterpret_cast<uintptr_t>(end) & ~(kHuge - 1);
+  if (begin == nullptr || last <= first) return begin;
+  if (madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED) != 0) return begin;
+  return reinterpret_cast<const void*>(last);
+#else
+  (void)end;
+  return begin;
+#endif
+}
+
 }  // namespace pprof_trend

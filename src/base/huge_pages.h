@@ -24,6 +24,14 @@ inline constexpr size_t kHugeAdviceMinBytes = 2 * kHugePageBytes;
 // alone (at most one whole huge page inside, not worth a system call).
 void AdviseHugePages(const void* data, size_t bytes);
 
+// Gives the whole 2 MiB pages inside [begin, end) back to the system
+// (MADV_DONTNEED): memory of an array that is still allocated but whose
+// contents will not be read again (a profile's samples once folded). They
+// read as zeros after. Whole huge pages only: a huge page is not split.
+// Returns where the pages given back end (`begin` when there were none), so
+// a range given back piece by piece goes on from there.
+const void* ReleasePages(const void* begin, const void* end);
+
 // The deleter of AllocateHugeBlock's arrays.
 struct HugeBlockDelete {
   std::align_val_t alignment;
