@@ -68,8 +68,8 @@ TEST(CompactOptionalTest, HoldsEveryDoubleArithmeticGives) {
 // section gives the per-site figure). Growing them should be a decision.
 TEST(CompactOptionalTest, PerSiteRecordsStaySmall) {
   EXPECT_LE(sizeof(SeriesStats), 104u);
-  EXPECT_LE(sizeof(ObjectSizeEvidence), 88u);
-  EXPECT_LE(sizeof(TrendNode), 256u);
+  EXPECT_LE(sizeof(ObjectSizeEvidence), 64u);
+  EXPECT_LE(sizeof(TrendNode), 232u);
 }
 
 }  // namespace

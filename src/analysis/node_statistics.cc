@@ -267,8 +267,8 @@ void SplitBySize(TrendNode& node, const AlignedSite& site, const Segments& segme
       return std::fabs(a.delta_bytes) > std::fabs(b.delta_bytes);
     return a.size < b.size;
   });
-  if (by_size.front().size > 0 && by_size.front().delta_bytes != 0 && std::round(by_size.front().delta_objects) != 0) {
-    node.size.bytes_per_object = static_cast<double>(by_size.front().size);
+  if (by_size[0].size > 0 && by_size[0].delta_bytes != 0 && std::round(by_size[0].delta_objects) != 0) {
+    node.size.bytes_per_object = static_cast<double>(by_size[0].size);
     node.size.exact = true;
   }
 }

@@ -38,7 +38,7 @@ std::optional<double> ObjectsError95(const TrendNode& node, double objects) {
 }
 
 std::vector<SizeGrowth> GrowthBySize(const TrendResult& trend, const TrendNode& node) {
-  if (!node.size.by_size.empty() || !node.size.single_size) return node.size.by_size;
+  if (!node.size.by_size.empty() || !node.size.single_size) return {node.size.by_size.begin(), node.size.by_size.end()};
   return {SizeGrowth{*node.size.single_size, GrowthObjects(trend, node), Growth(trend, node)}};
 }
 

@@ -57,8 +57,8 @@ struct ObjectSizeEvidence {
   // Sites of several object sizes: the growth split by size, largest |bytes|
   // first; the first one is the dominant size shown as bytes_per_object
   // (exact). Sites of one size keep it in single_size (no vector per site).
-  std::vector<SizeGrowth> by_size;
-  std::optional<int64_t> single_size;
+  RareVector<SizeGrowth> by_size;
+  OptionalSize single_size;
 };
 
 // One for every site and every function of a profile: the largest record

@@ -40,6 +40,9 @@ class CompactOptional {
 
 // A site index, frame id or capture number, or none.
 using OptionalIndex = CompactOptional<uint32_t, UINT32_MAX>;
+// An object size from a sample's `bytes` label, or none (INT64_MIN: the
+// aligner's AlignedSite::kNoSizeYet, which no size it keeps takes).
+using OptionalSize = CompactOptional<int64_t, INT64_MIN>;
 
 // A double or none in 8 bytes: "none" is one signalling-NaN bit pattern,
 // which no arithmetic produces (it makes quiet NaNs), so every double a
