@@ -204,17 +204,23 @@ void StreamedSums::ReadSample(std::string_view record) {
     return;
   }
   const auto v = static_cast<uint64_t>(values_[index_]);
-  flat_[frames_[stack_.front().first]] += v;
+  const LocationFrames leaf = stack_.front();
+  flat_[leaf.count == 1 ? leaf.first : frames_[leaf.first]] += v;
   const uint64_t seen = num_samples_;
+  auto add = [&](uint32_t function) {
+    Sum& sum = sums_[function];
+    sum.cum += sum.last_sample != seen ? v : 0;  // recursion counts once
+    sum.last_sample = seen;
+  };
   uint64_t depth = 0;
   for (const LocationFrames location : stack_) {
     depth += location.count;
-    const uint32_t* frame = frames_.data() + location.first;
-    for (const uint32_t* end = frame + location.count; frame != end; ++frame) {
-      Sum& sum = sums_[*frame];
-      sum.cum += sum.last_sample != seen ? v : 0;  // recursion counts once
-      sum.last_sample = seen;
+    if (location.count == 1) {
+      add(location.first);
+      continue;
     }
+    const uint32_t* frame = frames_.data() + location.first;
+    for (const uint32_t* end = frame + location.count; frame != end; ++frame) add(*frame);
   }
   max_depth_ = std::max(max_depth_, depth);
 }
@@ -237,7 +243,8 @@ void StreamedSums::ReadLocation(std::string_view record) {
     failed_ = true;  // the same id twice: the decoder's to refuse
     return;
   }
-  locations_by_id_[id] = {static_cast<uint32_t>(first), static_cast<uint32_t>(frames_.size() - first)};
+  const auto count = static_cast<uint32_t>(frames_.size() - first);
+  locations_by_id_[id] = {count == 1 ? frames_[first] : static_cast<uint32_t>(first), count};
   const uint32_t most = *std::max_element(frames_.begin() + static_cast<std::ptrdiff_t>(first), frames_.end());
   if (most >= sums_.size()) {
     sums_.resize(std::max<size_t>(most + 1, 2 * sums_.size()));

@@ -57,8 +57,9 @@ class StreamedSums final : public InflateObserver {
   // decoded from the bytes shown; else none. Waits for the reading to end.
   std::optional<Sums> For(const Profile& profile, size_t index);
 
-  // A location's function ids: frames_[first, first + count), callee first
-  // (count 0: no location of that id read yet).
+  // A location's function ids: frames_[first, first + count), callee first;
+  // a location of one frame (most: no inlined calls) holds its function id
+  // in `first`, one read less a frame. (count 0: no location of that id read yet.)
   struct LocationFrames {
     uint32_t first = 0, count = 0;
   };
