@@ -12,7 +12,7 @@
 # clickhouse-server (tools/install-deps.sh clickhouse-server).
 #   tests/clickhouse_push_test.sh PPROF_TREND SOURCE_DIR WORK_DIR
 set -uo pipefail
-binary=$1 source=$2 work=$3
+binary=$1 source=$2 work=$3 gen=$4  # gen: build/tools/gen_go_profiles
 if ! command -v clickhouse-server >/dev/null 2>&1; then
   echo "SKIPPED: clickhouse-server is not installed (tools/install-deps.sh clickhouse-server): push was not tested" >&2
   exit 77
@@ -108,6 +108,17 @@ captures=$(q "SELECT count() FROM pprof_trend_captures FINAL")
 [ "$(q "SELECT count() FROM pprof_trend_samples")" = "$rows" ] || fail "the second push added rows"
 # Sites: each key's frames once, newPartitionProducer's among them.
 q "SELECT functions FROM pprof_trend_sites FINAL" | grep -q 'newPartitionProducer' || fail "no site names newPartitionProducer"
+# A capture whose sites' names take more than one insert (8 MiB of rows):
+# every site its rows name is stored.
+mkdir -p "$work/many" && "$gen" --out "$work/many" --captures 1 --samples 4000 --locations 4000 --functions 1500 --depth 16 --seed 9 >/dev/null
+"$binary" push --clickhouse "$url" --service manysvc --instance pod-1 "$work/many/capture01.pb.gz" >/dev/null \
+  2>"$work/many.err" || fail "a push of many sites: $(cat "$work/many.err")"
+many="site IN (SELECT site FROM pprof_trend_samples WHERE service = 'manysvc')"
+named=$(q "SELECT count() FROM pprof_trend_sites FINAL WHERE $many")
+wanted=$(q "SELECT uniqExact(site) FROM pprof_trend_samples WHERE service = 'manysvc'")
+names=$(q "SELECT sum(length(arrayStringConcat(functions)) + length(arrayStringConcat(files))) FROM pprof_trend_sites FINAL WHERE $many")
+[ "$named" = "$wanted" ] && [ "$wanted" -gt 1000 ] && [ "$names" -gt 8388608 ] ||
+  fail "a push of many sites stored $named of $wanted sites ($names bytes of names)"
 # Each row counts the capture's samples behind its in-use figures.
 [ "$(q "SELECT count() FROM pprof_trend_samples WHERE service = 'facesvc' AND inuse_bytes != 0 AND samples = 0")" = 0 ] &&
   [ "$(q "SELECT sum(samples) FROM pprof_trend_samples WHERE service = 'facesvc'")" -gt 0 ] ||

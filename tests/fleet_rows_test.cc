@@ -76,7 +76,7 @@ TEST(FleetRowsTest, TheRowsHoldTheCapture) {
   // newPartitionProducer's 8 MiB channels: one row of that size.
   bool found = false;
   for (const FleetSite& s : rows.sites)
-    if (s.functions.back() == "github.com/Shopify/sarama.(*asyncProducer).newPartitionProducer") {
+    if ((*rows.frames)[s.frames.back()].function == "github.com/Shopify/sarama.(*asyncProducer).newPartitionProducer") {
       found = true;
       for (const FleetRow& r : rows.rows)
         if (r.site == s.key) {

@@ -33,6 +33,7 @@ uint64_t SiteKey(const AlignedProfiles& aligned, const AlignedSite& site) {
 
 FleetCapture FleetRowsOfLast(const AlignedProfiles& aligned, const std::unordered_set<uint64_t>* known) {
   FleetCapture out;
+  out.frames = &aligned.frames;
   if (aligned.captures.empty()) return out;
   const size_t capture = aligned.captures.size() - 1;
   std::unordered_set<uint64_t> seen;
@@ -60,12 +61,7 @@ FleetCapture FleetRowsOfLast(const AlignedProfiles& aligned, const std::unordere
     out.rows[before].alloc_bytes = alloc_bytes;
     out.rows[before].alloc_objects = alloc_objects;
     if ((known != nullptr && known->count(key) > 0) || !seen.insert(key).second) continue;
-    FleetSite s{key, {}, {}};
-    for (uint32_t f : site.frames) {
-      s.functions.push_back(aligned.frames[f].function);
-      s.files.push_back(aligned.frames[f].file);
-    }
-    out.sites.push_back(std::move(s));
+    out.sites.push_back(FleetSite{key, site.frames});
   }
   return out;
 }
