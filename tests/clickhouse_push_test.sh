@@ -119,6 +119,28 @@ wanted=$(q "SELECT uniqExact(site) FROM pprof_trend_samples WHERE service = 'man
 names=$(q "SELECT sum(length(arrayStringConcat(functions)) + length(arrayStringConcat(files))) FROM pprof_trend_sites FINAL WHERE $many")
 [ "$named" = "$wanted" ] && [ "$wanted" -gt 1000 ] && [ "$names" -gt 8388608 ] ||
   fail "a push of many sites stored $named of $wanted sites ($names bytes of names)"
+# Captures stored a batch at a time: more rows than one batch holds (32 MiB),
+# and a capture named twice, are each stored once, with their totals.
+mkdir -p "$work/batches" && "$gen" --out "$work/batches" --captures 14 --samples 20000 --locations 4000 \
+  --functions 1500 --depth 16 --seed 11 >/dev/null
+"$binary" push --clickhouse "$url" --service batchsvc --instance pod-1 "$work/batches" "$work/batches/capture05.pb.gz" \
+  >"$work/batches.txt" 2>"$work/batches.err" || fail "a push of 14 captures in batches: $(cat "$work/batches.err")"
+want=$("$binary" --format json "$work/batches" | python3 -c '
+import json, sys
+print(" ".join(str(p["total_bytes"]) for p in json.load(sys.stdin)["profiles"]))')
+got=$(q "SELECT sum(inuse_bytes) FROM pprof_trend_samples WHERE service = 'batchsvc' GROUP BY time ORDER BY time" | tr '\n' ' ' | sed 's/ $//')
+batch_rows=$(q "SELECT count() FROM pprof_trend_samples WHERE service = 'batchsvc'")
+[ "$got" = "$want" ] && [ "$(q "SELECT count() FROM pprof_trend_captures FINAL WHERE service = 'batchsvc'")" = 14 ] &&
+  [ "$(grep -c '^pushed ' "$work/batches.txt")" = 14 ] && grep -q 'capture05.pb.gz: already stored' "$work/batches.txt" &&
+  [ "$(q "SELECT * FROM pprof_trend_samples WHERE service = 'batchsvc' FORMAT TabSeparated" | wc -c)" -gt 33554432 ] ||
+  fail "14 captures pushed in batches: per capture [$got], their totals [$want], $batch_rows rows: $(cat "$work/batches.txt")"
+# The same capture twice in one batch: stored once.
+"$binary" push --clickhouse "$url" --service dupsvc --instance pod-1 "${days[0]}" "${days[0]}" >"$work/dup.txt" 2>&1 ||
+  fail "a push of one capture twice: $(cat "$work/dup.txt")"
+want=$(q "SELECT sum(inuse_bytes) FROM pprof_trend_samples WHERE service = 'facesvc' AND time = (SELECT min(time) FROM pprof_trend_samples WHERE service = 'facesvc')")
+[ "$(q "SELECT sum(inuse_bytes) FROM pprof_trend_samples WHERE service = 'dupsvc'")" = "$want" ] &&
+  grep -q 'day1.pb.gz: already stored for dupsvc/pod-1' "$work/dup.txt" ||
+  fail "one capture pushed twice: $(q "SELECT sum(inuse_bytes) FROM pprof_trend_samples WHERE service = 'dupsvc'") bytes stored for $want: $(cat "$work/dup.txt")"
 # Each row counts the capture's samples behind its in-use figures.
 [ "$(q "SELECT count() FROM pprof_trend_samples WHERE service = 'facesvc' AND inuse_bytes != 0 AND samples = 0")" = 0 ] &&
   [ "$(q "SELECT sum(samples) FROM pprof_trend_samples WHERE service = 'facesvc'")" -gt 0 ] ||

@@ -260,50 +260,68 @@ Status ClickHouse::Init(const std::string& cluster) const {
 }
 
 StatusOr<bool> ClickHouse::Push(const Capture& capture, const FleetCapture& rows) const {
-  // A push cut off by the network (the server may hold part of it) is done
-  // again from the start, which removes what the cut one left; a server
-  // that answered with a refusal is not asked again.
+  ASSIGN_OR_RETURN(bool queued, Queue(capture, rows));
+  if (queued) RETURN_IF_ERROR(Flush().status());
+  return queued;
+}
+
+namespace {
+
+// A push cut off by the network (the server may hold part of it) is done
+// again from the start, which removes what the cut one left; a server
+// that answered with a refusal is not asked again.
+template <typename Try>
+auto WithTries(Try try_once) {
   constexpr int kTries = 3;
   for (int attempt = 1;; ++attempt) {
-    auto pushed = PushOnce(capture, rows);
-    if (pushed.ok() || attempt == kTries || pushed.status().message().find(": HTTP ") != std::string::npos)
-      return pushed;
+    auto done = try_once(attempt);
+    if (done.ok() || attempt == kTries || done.status().message().find(": HTTP ") != std::string::npos) return done;
   }
 }
 
-StatusOr<bool> ClickHouse::PushOnce(const Capture& capture, const FleetCapture& rows) const {
+}  // namespace
+
+StatusOr<bool> ClickHouse::Queue(const Capture& capture, const FleetCapture& rows) const {
+  for (const Queued& q : queued_)
+    if (q.id == capture.content_hash) return false;  // the same capture twice in one batch
+  return WithTries([&](int) { return QueueOnce(capture, rows); });
+}
+
+// Deletes what a push cut short between a capture's rows and its own row
+// left behind, so the capture is never twice; true when the server holds
+// the capture (its own row) already. (The capture's time bounds the search
+// to its day's partition: a scan of the whole table per capture made a
+// month's push quadratic.)
+StatusOr<bool> ClickHouse::HeldOrCleared(uint64_t id, const std::string& time) const {
   const std::string where = fmt::format("service = {} AND instance = {} AND capture_id = {}", Quoted(target_.service),
-                                        Quoted(target_.instance), capture.content_hash);
+                                        Quoted(target_.instance), id);
   ASSIGN_OR_RETURN(std::string held, Run("SELECT count() FROM pprof_trend_captures WHERE " + where));
-  if (std::strtoll(held.c_str(), nullptr, 10) > 0) return false;
-  // A push cut short between the rows and the capture's own row left rows
-  // behind: gone before these are stored, so the capture is never twice.
-  // (The capture's time bounds the search to its day's partition: a scan
-  // of the whole table per capture made a month's push quadratic.)
-  const std::string time = DateTime(capture.time_nanos);
-  // --version, else the main binary's build id where the capture has one.
-  const std::string& version = target_.version.empty() ? capture.build_id : target_.version;
+  if (std::strtoll(held.c_str(), nullptr, 10) > 0) return true;
   const std::string rows_where = fmt::format("{} AND time = '{}'", where, time);
   ASSIGN_OR_RETURN(std::string partial, Run("SELECT count() FROM pprof_trend_samples WHERE " + rows_where));
   if (std::strtoll(partial.c_str(), nullptr, 10) > 0)
     RETURN_IF_ERROR(Run("ALTER TABLE pprof_trend_samples DELETE WHERE " + rows_where).status());
-  const std::string fixed =
-      fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}", Tsv(target_.service), Tsv(target_.instance), Tsv(version),
-                  Tsv(ProcessId(capture)), capture.content_hash, time, capture.period);
-  std::string samples;
-  for (const FleetRow& r : rows.rows)
-    samples += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", fixed, r.site, r.object_size, r.inuse_bytes,
-                           r.inuse_objects, r.alloc_bytes, r.alloc_objects, r.samples);
+  return false;
+}
+
+StatusOr<bool> ClickHouse::QueueOnce(const Capture& capture, const FleetCapture& rows) const {
+  const std::string time = DateTime(capture.time_nanos);
+  ASSIGN_OR_RETURN(bool held, HeldOrCleared(capture.content_hash, time));
+  if (held) return false;
+  // --version, else the main binary's build id where the capture has one.
+  const std::string& version = target_.version.empty() ? capture.build_id : target_.version;
   // Each key's frames once per run (a month of one service's captures has
   // the same sites again and again; the table keeps one row per key), a
-  // batch of rows at a time. (Marked sent once stored: a cut insert is sent
-  // again by the next try.)
+  // batch of rows at a time, stored now. (Marked sent once stored: a cut
+  // insert is sent again by the next try.)
+  size_t new_sites = 0;
   std::string sites;
   std::vector<uint64_t> keys;
   auto send_sites = [&]() -> Status {
     if (sites.empty()) return Status();
     RETURN_IF_ERROR(Run(InsertInto(kTables[1]), sites).status());
     sites_sent_.insert(keys.begin(), keys.end());
+    new_sites += keys.size();
     sites.clear();
     keys.clear();
     return Status();
@@ -320,6 +338,53 @@ StatusOr<bool> ClickHouse::PushOnce(const Capture& capture, const FleetCapture& 
     if (sites.size() >= kSiteRowsPerInsertBytes) RETURN_IF_ERROR(send_sites());
   }
   RETURN_IF_ERROR(send_sites());
+  // The rows, held for Flush.
+  const std::string fixed =
+      fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}", Tsv(target_.service), Tsv(target_.instance), Tsv(version),
+                  Tsv(ProcessId(capture)), capture.content_hash, time, capture.period);
+  // Room for a batch and its last capture at once: a string doubling as it
+  // grows would hold two copies of the batch while it moves. (Pages never
+  // written are not taken.)
+  if (queued_samples_.capacity() < kBatchBytes) queued_samples_.reserve(kBatchBytes + kBatchBytes / 4);
+  Queued q{capture.content_hash, time, {}, queued_samples_.size(), 0, capture.path, rows.rows.size(), new_sites};
+  for (const FleetRow& r : rows.rows)
+    queued_samples_ += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", fixed, r.site, r.object_size, r.inuse_bytes,
+                                   r.inuse_objects, r.alloc_bytes, r.alloc_objects, r.samples);
+  q.end = queued_samples_.size();
+  q.captures_row = fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", Tsv(target_.service), Tsv(target_.instance),
+                               capture.content_hash, time, Tsv(capture.path), rows.rows.size(), Tsv(version),
+                               Tsv(ProcessId(capture)), capture.period);
+  queued_.push_back(std::move(q));
+  return true;
+}
+
+StatusOr<std::vector<ClickHouse::Stored>> ClickHouse::Flush() const {
+  auto stored = WithTries([&](int attempt) { return FlushOnce(attempt); });
+  queued_.clear();
+  queued_samples_.clear();
+  return stored;
+}
+
+StatusOr<std::vector<ClickHouse::Stored>> ClickHouse::FlushOnce(int attempt) const {
+  // After a cut try, what the server holds of each capture is asked again:
+  // a capture stored whole is left as it is; one stored in part is cleared.
+  std::vector<char> held(queued_.size(), 0);
+  for (size_t i = 0; attempt > 1 && i < queued_.size(); ++i) {
+    ASSIGN_OR_RETURN(bool stored, HeldOrCleared(queued_[i].id, queued_[i].time));
+    held[i] = stored ? 1 : 0;
+  }
+  // The rows of those not held (all of them on a first try: sent as held,
+  // not copied).
+  std::string some_samples, captures;
+  std::vector<Stored> out;
+  for (size_t i = 0; i < queued_.size(); ++i) {
+    const Queued& q = queued_[i];
+    if (held[i]) continue;
+    if (attempt > 1) some_samples.append(queued_samples_, q.begin, q.end - q.begin);
+    captures += q.captures_row;
+    out.push_back(Stored{q.path, q.rows, q.new_sites});
+  }
+  const std::string& samples = attempt > 1 ? some_samples : queued_samples_;
   if (!samples.empty()) {
     Status inserted = Run(InsertInto(kTables[0]), samples).status();
     // Tables an earlier version made lack the columns added since.
@@ -329,12 +394,8 @@ StatusOr<bool> ClickHouse::PushOnce(const Capture& capture, const FleetCapture& 
                                 "columns they lack)");
     RETURN_IF_ERROR(inserted);
   }
-  RETURN_IF_ERROR(
-      Run(InsertInto(kTables[2]), fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", Tsv(target_.service),
-                                              Tsv(target_.instance), capture.content_hash, time, Tsv(capture.path),
-                                              rows.rows.size(), Tsv(version), Tsv(ProcessId(capture)), capture.period))
-          .status());
-  return true;
+  if (!captures.empty()) RETURN_IF_ERROR(Run(InsertInto(kTables[2]), captures).status());
+  return out;
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "analysis/fleet.h"
 #include "analysis/fleet_rows.h"
@@ -38,8 +39,25 @@ class ClickHouse {
   Status CheckTables() const;
 
   // Stores one capture's rows; false (and nothing stored) when the server
-  // already holds it.
+  // already holds it. (Queue, then Flush.)
   StatusOr<bool> Push(const Capture& capture, const FleetCapture& rows) const;
+
+  // push's way, a batch of captures at a time: one INSERT of many captures'
+  // rows costs the server a fraction of one per capture (1.44 million rows
+  // of 72 captures: 8.4 s in 72 inserts, 3.2 s in one). Queue stores the
+  // capture's new sites' frames and holds its rows; false (nothing held)
+  // when the server or the batch holds the capture already. Flush stores the
+  // batch's rows, then the captures' own rows (what makes them held), and
+  // says which were stored, in order.
+  StatusOr<bool> Queue(const Capture& capture, const FleetCapture& rows) const;
+  // Bytes of rows held from which a batch is worth storing.
+  static constexpr size_t kBatchBytes = size_t{32} << 20;
+  size_t queued_bytes() const { return queued_samples_.size(); }
+  struct Stored {
+    std::string path;
+    size_t rows = 0, new_sites = 0;  // its rows; the sites whose frames it stored
+  };
+  StatusOr<std::vector<Stored>> Flush() const;
   // The site keys whose frames this run has stored: FleetRowsOf leaves
   // their frames out.
   const std::unordered_set<uint64_t>& sites_sent() const { return sites_sent_; }
@@ -56,8 +74,12 @@ class ClickHouse {
   StatusOr<std::vector<std::string>> CapturePaths(const std::string& instance, double since_seconds) const;
 
  private:
-  // One try of Push.
-  StatusOr<bool> PushOnce(const Capture& capture, const FleetCapture& rows) const;
+  // One try of Queue and of Flush.
+  StatusOr<bool> QueueOnce(const Capture& capture, const FleetCapture& rows) const;
+  StatusOr<std::vector<Stored>> FlushOnce(int attempt) const;
+  // Whether the server holds capture `id` (taken at `time`), after removing
+  // the rows a cut push left of it.
+  StatusOr<bool> HeldOrCleared(uint64_t id, const std::string& time) const;
   // Adds the columns of `columns` (a table's definition) that `table` lacks.
   Status AddMissingColumns(const std::string& table, const char* columns) const;
   // A statement (the body of a POST); `data` follows it for an INSERT.
@@ -68,6 +90,16 @@ class ClickHouse {
   FetchOptions fetch_;
   // The site keys this run has stored the frames of.
   mutable std::unordered_set<uint64_t> sites_sent_;
+  // The batch: its captures, and their rows (TSV) one after another.
+  struct Queued {
+    uint64_t id = 0;
+    std::string time, captures_row;
+    size_t begin = 0, end = 0;  // its rows in queued_samples_
+    std::string path;
+    size_t rows = 0, new_sites = 0;
+  };
+  mutable std::vector<Queued> queued_;
+  mutable std::string queued_samples_;
 };
 
 }  // namespace pprof_trend

@@ -412,6 +412,23 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
     return ExitFor(Status::UsageError(fmt::format("--times has {} for {} captures", pipeline->times.size(), captures)),
                    err);
   size_t pushed = 0, held = 0;
+  // Lines for the captures of the batch not stored yet, said in capture
+  // order once it is (an empty path: a capture the server held).
+  std::vector<std::string> waiting;
+  auto flush = [&]() -> Status {
+    ASSIGN_OR_RETURN(std::vector<ClickHouse::Stored> stored, server.Flush());
+    size_t next = 0;
+    for (std::string& line : waiting) {
+      if (line.empty() && next < stored.size()) {
+        const ClickHouse::Stored& s = stored[next++];
+        ++pushed;
+        line = fmt::format("pushed {}: {} rows, {} sites\n", TerminalSafe(s.path), s.rows, s.new_sites);
+      }
+      out << line;
+    }
+    waiting.clear();
+    return Status();
+  };
   Status status = LoadEach(
       pipeline->profiles, pipeline->load,
       [&](size_t i, Profile&& profile) -> Status {
@@ -429,20 +446,24 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
         PrintDiagnostics(err, series.TakeNotes());
         const AlignedProfiles aligned = std::move(series).Finish(true);
         const FleetCapture rows = FleetRowsOfLast(aligned, &server.sites_sent());
-        ASSIGN_OR_RETURN(bool stored, server.Push(aligned.captures.front(), rows));
-        const std::string& path = aligned.captures.front().path;
-        if (stored) {
-          ++pushed;
-          out << fmt::format("pushed {}: {} rows, {} sites\n", TerminalSafe(path), rows.rows.size(), rows.sites.size());
+        ASSIGN_OR_RETURN(bool queued, server.Queue(aligned.captures.front(), rows));
+        if (queued) {
+          waiting.emplace_back();  // said once stored
         } else {
           ++held;
-          out << fmt::format("{}: already stored for {}/{} (the same capture)\n", TerminalSafe(path),
-                             TerminalSafe(flags.service), TerminalSafe(flags.instance));
+          waiting.push_back(fmt::format("{}: already stored for {}/{} (the same capture)\n",
+                                        TerminalSafe(aligned.captures.front().path), TerminalSafe(flags.service),
+                                        TerminalSafe(flags.instance)));
         }
-        return Status();
+        return server.queued_bytes() >= ClickHouse::kBatchBytes ? flush() : Status();
       },
       captures_per_path);
+  // The batch is stored after an error too (a file that is not a profile
+  // stops the push, but the captures before it are stored, as they were one
+  // by one); the first error is the one said.
+  const Status flushed = flush();
   if (!status.ok()) return ExitFor(status, err);
+  if (!flushed.ok()) return ExitFor(flushed, err);
   PrintDiagnostic(
       err, Info(fmt::format("push: {} capture{} stored, {} already there", pushed, pushed == 1 ? "" : "s", held)));
   return Finish(kExitOk, out, err, exit_now);
