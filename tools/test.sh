@@ -61,12 +61,13 @@ fi
 
 echo "test.sh: $((SECONDS - started)) s: building the same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)"
 # Warnings are errors in the Release build; with sanitizers GCC 12 warns falsely.
-# Only what the suite runs: not the benchmark generators. (Building it in the
+# Only what the suite runs: not the benchmark generators, but for
+# gen_go_profiles, whose captures the ClickHouse test pushes. (Building it in the
 # background while the Release suite ran made the whole slower, 1,026 s
 # against 949: the suite is bound by its 2 cores' CPU time.)
 asan_log=$(mktemp)
 if { cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPPROF_TREND_SANITIZE=ON -DPPROF_TREND_WERROR=OFF &&
-     cmake --build build-asan -j"$(nproc)" --target pprof-trend pprof_trend_tests; } >"$asan_log" 2>&1 ||
+     cmake --build build-asan -j"$(nproc)" --target pprof-trend pprof_trend_tests gen_go_profiles; } >"$asan_log" 2>&1 ||
    { echo "test.sh: the sanitizer build failed:" >&2; tail -40 "$asan_log" >&2; false; }; then
   export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
   # Tests labelled `once` test what does not depend on the build (statistical
