@@ -169,9 +169,10 @@ grep -q "in readonly mode" "$work/refused.err" || fail "the refusal does not say
 # answer): the push is done again and the capture's rows are there once
 # (the cut try's rows removed by ALTER DELETE, a mutation the server
 # applies in the background: waited for).
-python3 - "$work/proxy.port" "$url" <<'PY' &
+proxy() {  # PORT_FILE TABLE: a proxy that cuts the answer to the first insert into TABLE
+python3 - "$1" "$url" "$2" <<'PY' &
 import http.server, sys, urllib.request
-upstream, cut = sys.argv[2], []
+upstream, table, cut = sys.argv[2], sys.argv[3], []
 class Proxy(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -180,7 +181,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             status, data = answer.status, answer.read()
         except urllib.error.HTTPError as e:
             status, data = e.code, e.read()
-        if "INSERT%20INTO%20pprof_trend_samples" in self.path and not cut:
+        if "INSERT%20INTO%20" + table in self.path and not cut:
             cut.append(1)
             self.close_connection = True
             return  # stored, and no answer
@@ -195,7 +196,9 @@ open(sys.argv[1], "w").write(str(server.server_address[1]))
 server.serve_forever()
 PY
 servers+=($!)
-for _ in $(seq 50); do [ -s "$work/proxy.port" ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ -s "$1" ] && break; sleep 0.1; done
+}
+proxy "$work/proxy.port" pprof_trend_samples
 "$binary" push --clickhouse "http://127.0.0.1:$(cat "$work/proxy.port")" --service cutsvc --instance pod-1 "${days[2]}" \
   >"$work/cut.txt" 2>"$work/cut.err" || fail "a push whose insert answer was cut: $(cat "$work/cut.err")"
 want=$(q "SELECT count() FROM pprof_trend_samples WHERE service = 'facesvc' AND instance = 'pod-1' AND time = (SELECT max(time) FROM pprof_trend_samples WHERE service = 'facesvc')")
@@ -206,6 +209,16 @@ for _ in $(seq 50); do
 done
 [ "$got" = "$want" ] && [ "$(q "SELECT count() FROM pprof_trend_captures FINAL WHERE service = 'cutsvc'")" = 1 ] ||
   fail "a push whose insert answer was cut stored $got rows, not $want"
+# The answer to a batch's captures insert cut (the server stored it): the
+# try again finds both captures held, stores nothing twice, and says each.
+proxy "$work/proxy2.port" pprof_trend_captures
+"$binary" push --clickhouse "http://127.0.0.1:$(cat "$work/proxy2.port")" --service cutsvc2 --instance pod-1 "${days[1]}" \
+  "${days[2]}" >"$work/cut2.txt" 2>"$work/cut2.err" || fail "a push whose captures insert answer was cut: $(cat "$work/cut2.err")"
+want=$(q "SELECT count() FROM pprof_trend_samples WHERE service = 'facesvc' AND time > (SELECT min(time) FROM pprof_trend_samples WHERE service = 'facesvc')")
+[ "$(q "SELECT count() FROM pprof_trend_samples WHERE service = 'cutsvc2'")" = "$want" ] &&
+  [ "$(q "SELECT count() FROM pprof_trend_captures WHERE service = 'cutsvc2'")" = 2 ] &&
+  [ "$(grep -c '^pushed testdata/sarama/day[23].pb.gz' "$work/cut2.txt")" = 2 ] && head -1 "$work/cut2.txt" | grep -q day2 ||
+  fail "a push whose captures insert answer was cut: $(q "SELECT count() FROM pprof_trend_samples WHERE service = 'cutsvc2'") rows for $want: $(cat "$work/cut2.txt" "$work/cut2.err")"
 # fleet: a generated fleet with known truth (tests/gen_fleet.py), stored as
 # push stores it: the three leaks first, in the right number of instances
 # and versions, and none of the 300 stable sites.

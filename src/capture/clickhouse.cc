@@ -379,10 +379,11 @@ StatusOr<std::vector<ClickHouse::Stored>> ClickHouse::FlushOnce(int attempt) con
   std::vector<Stored> out;
   for (size_t i = 0; i < queued_.size(); ++i) {
     const Queued& q = queued_[i];
+    // (Held after a cut try: stored by that try of this batch.)
+    out.push_back(Stored{q.path, q.rows, q.new_sites});
     if (held[i]) continue;
     if (attempt > 1) some_samples.append(queued_samples_, q.begin, q.end - q.begin);
     captures += q.captures_row;
-    out.push_back(Stored{q.path, q.rows, q.new_sites});
   }
   const std::string& samples = attempt > 1 ? some_samples : queued_samples_;
   if (!samples.empty()) {

@@ -48,7 +48,7 @@ class ClickHouse {
   // capture's new sites' frames and holds its rows; false (nothing held)
   // when the server or the batch holds the capture already. Flush stores the
   // batch's rows, then the captures' own rows (what makes them held), and
-  // says which were stored, in order.
+  // gives each queued capture, in order, once all are stored.
   StatusOr<bool> Queue(const Capture& capture, const FleetCapture& rows) const;
   // Bytes of rows held from which a batch is worth storing.
   static constexpr size_t kBatchBytes = size_t{32} << 20;

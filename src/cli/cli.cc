@@ -412,14 +412,14 @@ int RunPush(const PushFlags& flags, std::ostream& out, std::ostream& err, ExitNo
     return ExitFor(Status::UsageError(fmt::format("--times has {} for {} captures", pipeline->times.size(), captures)),
                    err);
   size_t pushed = 0, held = 0;
-  // Lines for the captures of the batch not stored yet, said in capture
-  // order once it is (an empty path: a capture the server held).
+  // Lines for the captures since the last batch was stored, said in capture
+  // order once the batch is (empty: a capture queued, its line made then).
   std::vector<std::string> waiting;
   auto flush = [&]() -> Status {
     ASSIGN_OR_RETURN(std::vector<ClickHouse::Stored> stored, server.Flush());
     size_t next = 0;
     for (std::string& line : waiting) {
-      if (line.empty() && next < stored.size()) {
+      if (line.empty() && next < stored.size()) {  // Flush gives each queued capture, in order
         const ClickHouse::Stored& s = stored[next++];
         ++pushed;
         line = fmt::format("pushed {}: {} rows, {} sites\n", TerminalSafe(s.path), s.rows, s.new_sites);
