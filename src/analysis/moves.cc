@@ -83,8 +83,7 @@ void FindContinuations(std::vector<TrendNode>& sites, const AlignedProfiles& ali
   std::map<std::vector<uint32_t>, size_t> grew_by_stack;
   for (size_t i = 0; i < sites.size(); ++i)
     if (Grew(sites[i])) {
-      const IdSpan stack = NodeStack(aligned, sites[i]);
-      grew_by_stack.emplace(std::vector<uint32_t>(stack.begin(), stack.end()), i);
+      grew_by_stack.emplace(NodeStack(aligned, sites[i]).ToVector(), i);
     }
   if (grew_by_stack.empty()) return;
   for (size_t a = 0; a < sites.size(); ++a) {

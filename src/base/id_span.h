@@ -51,10 +51,6 @@ class IdSpan {
     if (narrow_) return f(std::span<const uint16_t>(static_cast<const uint16_t*>(data_), size_));
     return f(std::span<const uint32_t>(static_cast<const uint32_t*>(data_), size_));
   }
-  // Whether the ids are `other`'s.
-  bool Equals(std::span<const uint32_t> other) const {
-    return Visit([&](auto ids) { return std::equal(ids.begin(), ids.end(), other.begin(), other.end()); });
-  }
   std::vector<uint32_t> ToVector() const { return {begin(), end()}; }
 
   class Iterator {
