@@ -204,23 +204,17 @@ void StreamedSums::ReadSample(std::string_view record) {
     return;
   }
   const auto v = static_cast<uint64_t>(values_[index_]);
-  const LocationFrames leaf = stack_.front();
-  flat_[leaf.count == 1 ? leaf.first : frames_[leaf.first]] += v;
+  flat_[*FunctionsOf(stack_.front())] += v;
   const uint64_t seen = num_samples_;
-  auto add = [&](uint32_t function) {
-    Sum& sum = sums_[function];
-    sum.cum += sum.last_sample != seen ? v : 0;  // recursion counts once
-    sum.last_sample = seen;
-  };
   uint64_t depth = 0;
-  for (const LocationFrames location : stack_) {
+  for (const LocationFrames& location : stack_) {
     depth += location.count;
-    if (location.count == 1) {
-      add(location.first);
-      continue;
+    const uint32_t* frame = FunctionsOf(location);
+    for (const uint32_t* end = frame + location.count; frame != end; ++frame) {
+      Sum& sum = sums_[*frame];
+      sum.cum += sum.last_sample != seen ? v : 0;  // recursion counts once
+      sum.last_sample = seen;
     }
-    const uint32_t* frame = frames_.data() + location.first;
-    for (const uint32_t* end = frame + location.count; frame != end; ++frame) add(*frame);
   }
   max_depth_ = std::max(max_depth_, depth);
 }

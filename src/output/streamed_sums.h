@@ -72,6 +72,10 @@ class StreamedSums final : public InflateObserver {
   void ReadSample(std::string_view record);
   void ReadLocation(std::string_view record);
   void ReadFunction(std::string_view record);
+  // A location's function ids, callee first (`location.count` of them).
+  const uint32_t* FunctionsOf(const LocationFrames& location) const {
+    return location.count == 1 ? &location.first : frames_.data() + location.first;
+  }
 
   // Shared with the inflating thread.
   std::mutex mu_;
