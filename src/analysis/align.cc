@@ -78,11 +78,11 @@ IdSpan CopyIds(BlockArena<T>& arena, IdSpan from) {
   std::transform(from.begin(), from.end(), out.begin(), [](uint32_t id) { return static_cast<T>(id); });
   return {out.data(), out.size()};
 }
-// Writes a sample's lines (leaf first) root first, as T, over `to`.
+// Writes a sample's lines' indexes (leaf first) root first, as T, over `to`.
 template <typename T>
-void WriteReversed(void* to, std::span<const int32_t> leaf_first) {
+void WriteReversed(void* to, std::span<const uint32_t> leaf_first) {
   std::transform(leaf_first.rbegin(), leaf_first.rend(), static_cast<T*>(to),
-                 [](int32_t line) { return static_cast<T>(line); });
+                 [](uint32_t index) { return static_cast<T>(index); });
 }
 
 }  // namespace
@@ -179,8 +179,24 @@ uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, 
     const AlignedFrame& frame = result_.frames.back();
     frame_focus_.push_back(options_.focus && FrameMatches(frame, *options_.focus));
     frame_ignore_.push_back(options_.ignore && FrameMatches(frame, *options_.ignore));
+    result_.frame_lines.AddFrame();
   }
   return id;
+}
+
+uint32_t Aligner::InternLine(uint32_t frame, int32_t line) {
+  FrameLines& lines = result_.frame_lines;
+  // Most frames are seen at one line: their first, found without hashing.
+  if (lines.count(frame) == 0) return lines.Add(frame, line);
+  if (lines.Line(frame, 0) == line) return 0;
+  const uint64_t h = SplitMix64((uint64_t{frame} << 32) ^ static_cast<uint32_t>(line));
+  const auto next = static_cast<uint32_t>(line_keys_.size());
+  const uint32_t id = line_ids_.FindOrInsert(h, next, [&](uint32_t k) {
+    const auto [f, index] = line_keys_[k];
+    return f == frame && lines.Line(f, index) == line;
+  });
+  if (id == next) line_keys_.emplace_back(frame, lines.Add(frame, line));
+  return line_keys_[id].second;
 }
 
 uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h) {
@@ -420,6 +436,7 @@ AlignedProfiles Aligner::Snapshot(bool keep_argument_order) const {
   copy.has_alloc = result_.has_alloc;
   copy.captures = result_.captures;
   copy.frames = result_.frames;
+  copy.frame_lines = result_.frame_lines;
   copy.sites.reserve(result_.sites.size());
   for (const AlignedSite& from : result_.sites) {
     AlignedSite site = from;  // every field; the two views then point into the copy's arenas
@@ -463,6 +480,7 @@ Status Aligner::Fold(size_t argument_index, const Profile& profile, bool release
       [this](std::string_view function, std::string_view file, int64_t line) {
         return InternFrame(function, file, line);
       },
+      [this](uint32_t frame, int32_t line) { return InternLine(frame, line); },
       ValueIndices{value_index_, objects_index_, alloc_value_index_, result_.has_alloc ? alloc_objects_index_ : -1});
   if (options_.count_samples)
     for (AlignedSite& site : result_.sites) {
@@ -528,7 +546,7 @@ void Aligner::FoldChunk(const ResolvedChunk& in, Capture& capture, size_t argume
     if (!r.folded) continue;
     const size_t begin = i == 0 ? 0 : in.samples[i - 1].end;
     const std::span<const uint32_t> stack(in.frames.data() + begin, r.end - begin);
-    const std::span<const int32_t> lines(in.lines.data() + begin, r.end - begin);
+    const std::span<const uint32_t> lines(in.lines.data() + begin, r.end - begin);
     const uint32_t site_id = FindOrAddSite(stack, r.hash);
     AlignedSite& site = result_.sites[site_id];
     if (appending_) presence_[site_id * capacity_ + argument_index] = 1;
@@ -556,30 +574,31 @@ void Aligner::FoldChunk(const ResolvedChunk& in, Capture& capture, size_t argume
   }
 }
 
-bool Aligner::LinesBefore(std::span<const int32_t> leaf_first, const AlignedSite& site) {
+bool Aligner::LinesBefore(std::span<const uint32_t> leaf_first, const AlignedSite& site) const {
   const size_t n = leaf_first.size();  // the site's frames' count
   for (size_t i = 0; i < n; ++i) {
-    const int32_t mine = leaf_first[n - 1 - i], example = site.ExampleLine(i);
-    if (mine != example) return mine < example;
+    const uint32_t mine = leaf_first[n - 1 - i], example = site.ExampleLineIndex(i);
+    if (mine == example) continue;  // the same frame's same line
+    const uint32_t frame = site.frames[i];
+    return result_.frame_lines.Line(frame, mine) < result_.frame_lines.Line(frame, example);
   }
   return false;
 }
 
-void Aligner::SetExampleLines(AlignedSite& site, std::span<const int32_t> leaf_first) {
+void Aligner::SetExampleLines(AlignedSite& site, std::span<const uint32_t> leaf_first) {
   const size_t n = leaf_first.size();
-  const bool fit =
-      std::all_of(leaf_first.begin(), leaf_first.end(), [](int32_t l) { return l >= 0 && l <= UINT16_MAX; });
-  // A site's first lines choose the width; lines that do not fit move it to
-  // 4 bytes for good (the 2-byte copy is left in its arena).
+  const bool fit = std::all_of(leaf_first.begin(), leaf_first.end(), [](uint32_t i) { return i <= UINT8_MAX; });
+  // A site's first lines choose the width; an index that does not fit moves
+  // it to 4 bytes for good (the 1-byte copy is left in its arena).
   if (site.example_lines == nullptr || (site.narrow_lines && !fit)) {
     site.narrow_lines = fit;
     site.example_lines = fit ? static_cast<void*>(result_.narrow_line_arena.Allocate(n).data())
                              : static_cast<void*>(result_.line_arena.Allocate(n).data());
   }
   if (site.narrow_lines) {
-    WriteReversed<uint16_t>(site.example_lines, leaf_first);
+    WriteReversed<uint8_t>(site.example_lines, leaf_first);
   } else {
-    WriteReversed<int32_t>(site.example_lines, leaf_first);
+    WriteReversed<uint32_t>(site.example_lines, leaf_first);
   }
 }
 

@@ -69,6 +69,49 @@ struct AlignedFrame {
   int64_t line = 0;  // at `lines` granularity; 0 otherwise
 };
 
+// Per frame, the distinct source lines samples showed it at, each by its
+// index in the order first seen: what a site's example lines hold (a frame
+// has few: the lines its function allocates or calls from). A frame's first
+// line is held in 4 bytes; a frame with more keeps them in a list of its own.
+class FrameLines {
+ public:
+  // One more frame, with no line yet.
+  void AddFrame() {
+    first_.push_back(kNoLine);
+    more_.push_back(kNoList);
+  }
+  size_t num_frames() const { return first_.size(); }
+  // How many lines frame `frame` has.
+  uint32_t count(uint32_t frame) const {
+    if (first_[frame] == kNoLine) return 0;
+    return more_[frame] == kNoList ? 1 : 1 + static_cast<uint32_t>(lists_[more_[frame]].size());
+  }
+  int32_t Line(uint32_t frame, uint32_t index) const {
+    return index == 0 ? first_[frame] : lists_[more_[frame]][index - 1];
+  }
+  // Adds `line` (not yet among the frame's) as its next; returns its index.
+  uint32_t Add(uint32_t frame, int32_t line) {
+    if (first_[frame] == kNoLine) {
+      first_[frame] = line;
+      return 0;
+    }
+    if (more_[frame] == kNoList) {
+      more_[frame] = static_cast<uint32_t>(lists_.size());
+      lists_.emplace_back();
+    }
+    std::vector<int32_t>& list = lists_[more_[frame]];
+    list.push_back(line);
+    return static_cast<uint32_t>(list.size());
+  }
+
+ private:
+  static constexpr int32_t kNoLine = INT32_MIN;  // lines are clamped to [0, INT32_MAX]
+  static constexpr uint32_t kNoList = UINT32_MAX;
+  std::vector<int32_t> first_;  // per frame: its line of index 0
+  std::vector<uint32_t> more_;  // per frame: its list in lists_ (indexes 1, 2, ...), or kNoList
+  std::vector<std::vector<int32_t>> lists_;
+};
+
 // Storage for the sites' arrays: large blocks handed out in pieces, so a
 // profile with 300k sites makes a few dozen allocations instead of a million,
 // and views into it stay valid as it grows (and when it is moved). Blocks
@@ -171,23 +214,24 @@ struct AlignedSite {
   // from. Empty when the profiles have no such types.
   PackedSeries alloc_values;
   PackedSeries alloc_objects;
-  // Line numbers (parallel to frames, as many) of the largest sample folded
-  // into the site: at `functions` granularity a frame has no line of its
-  // own, and these show a reader where to look. In an arena of AlignedProfiles,
-  // 2 bytes a line while every line of the site fits (narrow_lines: most
-  // source files have fewer than 65,536 lines), else 4.
+  // The lines (parallel to frames, as many) of the largest sample folded
+  // into the site, each as its index among its frame's lines
+  // (AlignedProfiles::frame_lines; SiteFrameLine reads them): at `functions`
+  // granularity a frame has no line of its own, and these show a reader
+  // where to look. In an arena of AlignedProfiles, 1 byte a line while every
+  // index of the site is below 256 (narrow_lines: a function is seen at a
+  // few lines), else 4. Null until a sample is folded.
   void* example_lines = nullptr;
-  int32_t ExampleLine(size_t i) const {
-    if (example_lines == nullptr) return 0;  // no sample folded yet
-    return narrow_lines ? static_cast<const uint16_t*>(example_lines)[i]
-                        : static_cast<const int32_t*>(example_lines)[i];
+  uint32_t ExampleLineIndex(size_t i) const {
+    return narrow_lines ? static_cast<const uint8_t*>(example_lines)[i]
+                        : static_cast<const uint32_t*>(example_lines)[i];
   }
   int64_t example_value = -1;
   // Distinct object sizes from the samples' numeric `bytes` label (Go heap
   // profiles key buckets by stack and object size). Up to kMaxSizes kept.
   SizeList object_sizes;
   bool sizes_incomplete = false;  // a sample had no label, or there were too many sizes
-  bool narrow_lines = false;      // example_lines holds uint16_t, not int32_t
+  bool narrow_lines = false;      // example_lines holds uint8_t, not uint32_t
   // With AlignOptions::count_samples: the samples of the capture folded last
   // that hold in-use memory or objects (a Go heap profile's buckets of this
   // stack), while the site has one size (else each SizeClass has its own).
@@ -228,12 +272,13 @@ struct AlignedProfiles {
   bool ordered_by_time = false;
   bool order_differs_from_arguments = false;
   std::vector<AlignedFrame> frames;
+  FrameLines frame_lines;  // what the sites' example lines index
   std::vector<AlignedSite> sites;
   // What the sites' views point into.
   BlockArena<uint32_t> frame_arena;
   BlockArena<uint16_t> narrow_frame_arena;
-  BlockArena<int32_t> line_arena;
-  BlockArena<uint16_t> narrow_line_arena;
+  BlockArena<uint32_t> line_arena;
+  BlockArena<uint8_t> narrow_line_arena;
 };
 
 struct ResolvedChunk;  // analysis/sample_resolver.h
@@ -300,14 +345,17 @@ class Aligner {
   // The site's series `which` (0: values, 1: objects) with its pending points.
   PackedSeries WithPending(const AlignedSite& site, int which) const;
   uint32_t InternFrame(std::string_view function, std::string_view file, int64_t line);
+  // The index of `line` among frame `frame`'s lines (result_.frame_lines),
+  // added when new.
+  uint32_t InternLine(uint32_t frame, int32_t line);
   // Adds one sample to the site's series by object size (size_classes).
   void FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t objects);
   uint32_t FindOrAddSite(std::span<const uint32_t> frames_leaf_first, uint64_t hash);
-  // Whether `leaf_first` (a sample's lines), root first, come before the
-  // site's example lines.
-  static bool LinesBefore(std::span<const int32_t> leaf_first, const AlignedSite& site);
-  // Stores `leaf_first` (a sample's lines) as the site's example lines.
-  void SetExampleLines(AlignedSite& site, std::span<const int32_t> leaf_first);
+  // Whether `leaf_first` (a sample's lines' indexes), root first, come
+  // before the site's example lines (by line number).
+  bool LinesBefore(std::span<const uint32_t> leaf_first, const AlignedSite& site) const;
+  // Stores `leaf_first` (a sample's lines' indexes) as the site's example lines.
+  void SetExampleLines(AlignedSite& site, std::span<const uint32_t> leaf_first);
   // Folds resolved samples into their sites (and the capture's totals).
   void FoldChunk(const ResolvedChunk& chunk, Capture& capture, size_t argument_index);
 
@@ -322,7 +370,11 @@ class Aligner {
   int value_index_ = -1, objects_index_ = -1;
   int alloc_value_index_ = -1, alloc_objects_index_ = -1;
 
-  IdTable frame_ids_;                 // frames by (function, file, line): ids into result_.frames
+  IdTable frame_ids_;  // frames by (function, file, line): ids into result_.frames
+  // A frame's lines past its first, by (frame, line): ids into line_keys_,
+  // each the frame and the line's index among its lines.
+  IdTable line_ids_;
+  std::vector<std::pair<uint32_t, uint32_t>> line_keys_;
   std::vector<int8_t> frame_focus_;   // per frame: matches focus
   std::vector<int8_t> frame_ignore_;  // per frame: matches ignore
   SiteTable site_table_;              // sites by stack
@@ -372,7 +424,8 @@ inline bool FrameMatches(const AlignedFrame& frame, const Regex& re) {
 inline int64_t SiteFrameLine(const AlignedProfiles& aligned, const AlignedSite& site, size_t i) {
   const int64_t own = aligned.frames[site.frames[i]].line;
   if (own != 0) return own;
-  return i < site.frames.size() ? site.ExampleLine(i) : 0;
+  if (site.example_lines == nullptr || i >= site.frames.size()) return 0;  // no sample folded
+  return aligned.frame_lines.Line(site.frames[i], site.ExampleLineIndex(i));
 }
 
 // Puts the captures in time order when every one has a time (unless

@@ -17,7 +17,7 @@ int32_t ClampLine(int64_t line) { return line >= 0 && line <= INT32_MAX ? static
 }  // namespace
 
 SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, const Intern& intern,
-                               ValueIndices indices)
+                               const InternLine& intern_line, ValueIndices indices)
     : profile_(profile), indices_(indices) {
   if (!profile.SamplesChecked()) {
     rules_ = WireSampleRules(profile);
@@ -56,7 +56,7 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
   };
   auto push = [&](FrameId f, int64_t line) {
     run_frames_.push_back(f);
-    run_lines_.push_back(ClampLine(line));
+    run_lines_.push_back(intern_line(f, ClampLine(line)));
   };
   for (size_t i = 0; i < profile.locations.size(); ++i) {
     const Location& loc = profile.locations[i];
@@ -83,7 +83,10 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
   run_lines_.resize(run_lines_.size() + kRunWidth - 1, 0);
   // A sample with no call stack folds into the "(no stack)" frame, interned
   // here: resolving must not change the frame table.
-  if (profile.AnyWithoutStack()) no_stack_ = intern(kNoStackName, "", 0);
+  if (profile.AnyWithoutStack()) {
+    no_stack_ = intern(kNoStackName, "", 0);
+    no_stack_line_ = intern_line(no_stack_, 0);
+  }
 }
 
 void SampleResolver::Resolve(size_t chunk, const FrameFilters& filters, ResolvedChunk& out) const {
@@ -101,7 +104,7 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
   // The tables in locals: the frames written below could alias their vectors.
   const Run* const runs = location_runs_.data();
   const FrameId* const run_frames = run_frames_.data();
-  const int32_t* const run_lines = run_lines_.data();
+  const uint32_t* const run_lines = run_lines_.data();
   const auto vi = static_cast<size_t>(indices_.value);
   const bool has_objects = indices_.objects >= 0, has_alloc = indices_.alloc_value >= 0;
   const auto oi = static_cast<size_t>(indices_.objects), avi = static_cast<size_t>(indices_.alloc_value);
@@ -112,7 +115,7 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
   // After the frames of the samples already resolved into `out`.
   const size_t start = out.samples.empty() ? 0 : out.samples.back().end;
   FrameId* frame_out = out.frames.data() + start;
-  int32_t* line_out = out.lines.data() + start;
+  uint32_t* line_out = out.lines.data() + start;
   size_t room = out.frames.size() - start;
   auto written = [&] { return static_cast<size_t>(frame_out - out.frames.data()); };
   auto make_room = [&](size_t n) {
@@ -164,7 +167,7 @@ void SampleResolver::ResolveFrom(Samples& samples, size_t first, size_t end, con
       if (no_stack_ == UINT32_MAX) [[unlikely]]  // Profile::AnyWithoutStack said none
         throw std::logic_error(profile_.source + ": a sample without a stack, unforeseen");
       *frame_out++ = no_stack_;
-      *line_out++ = 0;
+      *line_out++ = no_stack_line_;
       --room;
     }
     r.end = static_cast<uint32_t>(written());

@@ -32,7 +32,9 @@ struct ResolvedSample {
 
 struct ResolvedChunk {
   std::vector<FrameId> frames;  // leaf first, sample after sample
-  std::vector<int32_t> lines;   // parallel to frames
+  // Parallel to frames: each frame's line, as its index among the frame's
+  // lines (AlignedProfiles::frame_lines).
+  std::vector<uint32_t> lines;
   std::vector<ResolvedSample> samples;
   // When the profile's samples are checked as they are resolved (the
   // loader did not check them all, WireSamples::checked): what the chunk's
@@ -60,11 +62,15 @@ class SampleResolver {
   static constexpr size_t kFoldedOnOneThreadUpTo = kChunk * (kTwoStageMinChunks - 1);
   // Interns a frame (function, file, line) into the aligned frame table.
   using Intern = std::function<FrameId(std::string_view function, std::string_view file, int64_t line)>;
+  // Interns a line of an aligned frame: its index among the frame's lines.
+  using InternLine = std::function<uint32_t(FrameId frame, int32_t line)>;
 
-  // Interns every frame `profile` names, at `granularity`. A profile whose
+  // Interns every frame `profile` names, at `granularity`, and the lines
+  // they are seen at. A profile whose
   // samples were not checked when read is checked chunk by chunk as it is
   // resolved (ResolvedChunk::check), with the decoder's errors.
-  SampleResolver(const Profile& profile, Granularity granularity, const Intern& intern, ValueIndices indices);
+  SampleResolver(const Profile& profile, Granularity granularity, const Intern& intern, const InternLine& intern_line,
+                 ValueIndices indices);
 
   size_t num_chunks() const { return (profile_.num_samples() + kChunk - 1) / kChunk; }
   // Resolves chunk `chunk` into `out` (its buffers reused). `filters` must
@@ -88,8 +94,9 @@ class SampleResolver {
   // inlined frames has more).
   std::vector<Run> location_runs_;   // per Location
   std::vector<FrameId> run_frames_;  // and kRunWidth - 1 entries of padding
-  std::vector<int32_t> run_lines_;   // parallel to run_frames_
+  std::vector<uint32_t> run_lines_;  // parallel to run_frames_: the lines' indexes
   FrameId no_stack_ = UINT32_MAX;    // "(no stack)", when a sample has none
+  uint32_t no_stack_line_ = 0;       // its line's index
 };
 
 }  // namespace pprof_trend
