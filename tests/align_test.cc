@@ -827,5 +827,26 @@ TEST(RareVectorTest, IsEmptyUntilPushedAndCopiesDeeply) {
   EXPECT_EQ(copy.size(), 2u);
 }
 
+// A frame's lines by index: the first three in its entry, the rest in its
+// own list; a scan finds each, and nothing else.
+TEST(FrameLinesTest, LinesInTheEntryAndPastIt) {
+  FrameLines lines;
+  lines.AddFrame();
+  lines.AddFrame();
+  EXPECT_EQ(lines.count(0), 0u);
+  EXPECT_EQ(lines.Find(0, 0), FrameLines::kAbsent);  // a frame of no line yet holds no line 0
+  for (int32_t k = 0; k < 6; ++k) EXPECT_EQ(lines.Add(0, 100 - k), static_cast<uint32_t>(k));
+  EXPECT_EQ(lines.Add(1, 7), 0u);
+  EXPECT_EQ(lines.count(0), 6u);
+  EXPECT_EQ(lines.count(1), 1u);
+  for (uint32_t k = 0; k < 6; ++k) {
+    EXPECT_EQ(lines.Line(0, k), 100 - static_cast<int32_t>(k));
+    EXPECT_EQ(lines.Find(0, 100 - static_cast<int32_t>(k)), k);
+  }
+  EXPECT_EQ(lines.Find(0, 7), FrameLines::kAbsent);
+  EXPECT_EQ(lines.Find(1, 100), FrameLines::kAbsent);
+  EXPECT_EQ(lines.Find(1, 7), 0u);
+}
+
 }  // namespace
 }  // namespace pprof_trend

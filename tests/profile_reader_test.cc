@@ -532,7 +532,8 @@ TEST(ProfileReaderTest, DeepStackOfLongRunsRefusedBeforeItsFramesAreWritten) {
   ASSERT_TRUE(profile.ok());
   const SampleResolver resolver(
       *profile, Granularity::kFunctions, [](std::string_view, std::string_view, int64_t) { return FrameId{0}; },
-      [](FrameId, int32_t) { return uint32_t{0}; }, ValueIndices{1, 0, -1, -1});
+      [](std::span<const FrameId>, std::span<uint32_t> lines) { std::fill(lines.begin(), lines.end(), 0); },
+      ValueIndices{1, 0, -1, -1});
   ResolvedChunk chunk;
   resolver.Resolve(0, FrameFilters{}, chunk);
   EXPECT_FALSE(chunk.check.error.ok());

@@ -184,19 +184,34 @@ uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, 
   return id;
 }
 
-uint32_t Aligner::InternLine(uint32_t frame, int32_t line) {
-  FrameLines& lines = result_.frame_lines;
-  // Most frames are seen at one line: their first, found without hashing.
-  if (lines.count(frame) == 0) return lines.Add(frame, line);
-  if (lines.Line(frame, 0) == line) return 0;
-  const uint64_t h = SplitMix64((uint64_t{frame} << 32) ^ static_cast<uint32_t>(line));
-  const auto next = static_cast<uint32_t>(line_keys_.size());
-  const uint32_t id = line_ids_.FindOrInsert(h, next, [&](uint32_t k) {
-    const auto [f, index] = line_keys_[k];
-    return f == frame && lines.Line(f, index) == line;
-  });
-  if (id == next) line_keys_.emplace_back(frame, lines.Add(frame, line));
-  return line_keys_[id].second;
+void Aligner::InternLines(std::span<const uint32_t> frames, std::span<uint32_t> lines) {
+  // A frame of a few lines (most: the lines its function allocates or calls
+  // from) is searched by a scan of its own list, which stays in the caches;
+  // one of many in line_ids_, which holds every frame's lines past its first.
+  constexpr uint32_t kScanned = 16;
+  FrameLines& known = result_.frame_lines;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const uint32_t frame = frames[i];
+    const auto line = static_cast<int32_t>(lines[i]);
+    const uint32_t count = known.count(frame);
+    if (count == 0) {
+      lines[i] = known.Add(frame, line);
+      continue;
+    }
+    if (count <= kScanned) {
+      const uint32_t index = known.Find(frame, line);
+      if (index != FrameLines::kAbsent) {
+        lines[i] = index;
+        continue;
+      }
+    }
+    const uint64_t h = SplitMix64((uint64_t{frame} << 32) ^ static_cast<uint32_t>(line));
+    const auto next = static_cast<uint32_t>(line_keys_.size());
+    const uint32_t id = line_ids_.FindOrInsert(
+        h, next, [&](uint32_t k) { return line_keys_[k].frame == frame && line_keys_[k].line == line; });
+    if (id == next) line_keys_.push_back(LineKey{frame, line, known.Add(frame, line)});
+    lines[i] = line_keys_[id].index;
+  }
 }
 
 uint32_t Aligner::FindOrAddSite(std::span<const uint32_t> leaf_first, uint64_t h) {
@@ -480,7 +495,7 @@ Status Aligner::Fold(size_t argument_index, const Profile& profile, bool release
       [this](std::string_view function, std::string_view file, int64_t line) {
         return InternFrame(function, file, line);
       },
-      [this](uint32_t frame, int32_t line) { return InternLine(frame, line); },
+      [this](std::span<const uint32_t> frames, std::span<uint32_t> lines) { InternLines(frames, lines); },
       ValueIndices{value_index_, objects_index_, alloc_value_index_, result_.has_alloc ? alloc_objects_index_ : -1});
   if (options_.count_samples)
     for (AlignedSite& site : result_.sites) {

@@ -72,44 +72,57 @@ struct AlignedFrame {
 // Per frame, the distinct source lines samples showed it at, each by its
 // index in the order first seen: what a site's example lines hold (a frame
 // has few: the lines its function allocates or calls from). A frame's first
-// line is held in 4 bytes; a frame with more keeps them in a list of its own.
+// kInline lines are held in its 20-byte entry, where a lookup finds them in
+// one cache line; a frame with more keeps the rest in a list of its own.
 class FrameLines {
  public:
+  static constexpr uint32_t kAbsent = UINT32_MAX;
   // One more frame, with no line yet.
-  void AddFrame() {
-    first_.push_back(kNoLine);
-    more_.push_back(kNoList);
-  }
-  size_t num_frames() const { return first_.size(); }
+  void AddFrame() { entries_.emplace_back(); }
+  size_t num_frames() const { return entries_.size(); }
   // How many lines frame `frame` has.
-  uint32_t count(uint32_t frame) const {
-    if (first_[frame] == kNoLine) return 0;
-    return more_[frame] == kNoList ? 1 : 1 + static_cast<uint32_t>(lists_[more_[frame]].size());
-  }
+  uint32_t count(uint32_t frame) const { return entries_[frame].count; }
   int32_t Line(uint32_t frame, uint32_t index) const {
-    return index == 0 ? first_[frame] : lists_[more_[frame]][index - 1];
+    const Entry& e = entries_[frame];
+    return index < kInline ? e.lines[index] : more_[e.more][index - kInline];
+  }
+  // The index of `line` among the frame's lines, or kAbsent: a scan, for a
+  // frame of a few lines (Aligner::InternLines).
+  uint32_t Find(uint32_t frame, int32_t line) const {
+    const Entry& e = entries_[frame];
+    const uint32_t held = std::min(e.count, kInline);
+    for (uint32_t i = 0; i < held; ++i)
+      if (e.lines[i] == line) return i;
+    if (e.count <= kInline) return kAbsent;
+    const std::vector<int32_t>& list = more_[e.more];
+    const auto at = std::find(list.begin(), list.end(), line);
+    return at == list.end() ? kAbsent : static_cast<uint32_t>(at - list.begin()) + kInline;
   }
   // Adds `line` (not yet among the frame's) as its next; returns its index.
   uint32_t Add(uint32_t frame, int32_t line) {
-    if (first_[frame] == kNoLine) {
-      first_[frame] = line;
-      return 0;
+    Entry& e = entries_[frame];
+    const uint32_t index = e.count++;
+    if (index < kInline) {
+      e.lines[index] = line;
+    } else {
+      if (index == kInline) {
+        e.more = static_cast<uint32_t>(more_.size());
+        more_.emplace_back();
+      }
+      more_[e.more].push_back(line);
     }
-    if (more_[frame] == kNoList) {
-      more_[frame] = static_cast<uint32_t>(lists_.size());
-      lists_.emplace_back();
-    }
-    std::vector<int32_t>& list = lists_[more_[frame]];
-    list.push_back(line);
-    return static_cast<uint32_t>(list.size());
+    return index;
   }
 
  private:
-  static constexpr int32_t kNoLine = INT32_MIN;  // lines are clamped to [0, INT32_MAX]
-  static constexpr uint32_t kNoList = UINT32_MAX;
-  std::vector<int32_t> first_;  // per frame: its line of index 0
-  std::vector<uint32_t> more_;  // per frame: its list in lists_ (indexes 1, 2, ...), or kNoList
-  std::vector<std::vector<int32_t>> lists_;
+  static constexpr uint32_t kInline = 3;
+  struct Entry {
+    uint32_t count = 0;
+    int32_t lines[kInline] = {};
+    uint32_t more = 0;  // once count > kInline: its list in more_ (indexes kInline, kInline + 1, ...)
+  };
+  std::vector<Entry> entries_;
+  std::vector<std::vector<int32_t>> more_;
 };
 
 // Storage for the sites' arrays: large blocks handed out in pieces, so a
@@ -345,9 +358,9 @@ class Aligner {
   // The site's series `which` (0: values, 1: objects) with its pending points.
   PackedSeries WithPending(const AlignedSite& site, int which) const;
   uint32_t InternFrame(std::string_view function, std::string_view file, int64_t line);
-  // The index of `line` among frame `frame`'s lines (result_.frame_lines),
-  // added when new.
-  uint32_t InternLine(uint32_t frame, int32_t line);
+  // Each of `lines` (frames[i]'s) replaced by its index among its frame's
+  // lines (result_.frame_lines), added when new.
+  void InternLines(std::span<const uint32_t> frames, std::span<uint32_t> lines);
   // Adds one sample to the site's series by object size (size_classes).
   void FoldSize(AlignedSite& site, int64_t size, int64_t value, int64_t objects);
   uint32_t FindOrAddSite(std::span<const uint32_t> frames_leaf_first, uint64_t hash);
@@ -371,10 +384,14 @@ class Aligner {
   int alloc_value_index_ = -1, alloc_objects_index_ = -1;
 
   IdTable frame_ids_;  // frames by (function, file, line): ids into result_.frames
-  // A frame's lines past its first, by (frame, line): ids into line_keys_,
-  // each the frame and the line's index among its lines.
+  // A frame's lines past its first, by (frame, line): ids into line_keys_.
   IdTable line_ids_;
-  std::vector<std::pair<uint32_t, uint32_t>> line_keys_;
+  struct LineKey {
+    uint32_t frame;
+    int32_t line;
+    uint32_t index;  // among the frame's lines
+  };
+  std::vector<LineKey> line_keys_;
   std::vector<int8_t> frame_focus_;   // per frame: matches focus
   std::vector<int8_t> frame_ignore_;  // per frame: matches ignore
   SiteTable site_table_;              // sites by stack

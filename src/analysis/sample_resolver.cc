@@ -17,7 +17,7 @@ int32_t ClampLine(int64_t line) { return line >= 0 && line <= INT32_MAX ? static
 }  // namespace
 
 SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, const Intern& intern,
-                               const InternLine& intern_line, ValueIndices indices)
+                               const InternLines& intern_lines, ValueIndices indices)
     : profile_(profile), indices_(indices) {
   if (!profile.SamplesChecked()) {
     rules_ = WireSampleRules(profile);
@@ -56,7 +56,7 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
   };
   auto push = [&](FrameId f, int64_t line) {
     run_frames_.push_back(f);
-    run_lines_.push_back(intern_line(f, ClampLine(line)));
+    run_lines_.push_back(static_cast<uint32_t>(ClampLine(line)));
   };
   for (size_t i = 0; i < profile.locations.size(); ++i) {
     const Location& loc = profile.locations[i];
@@ -78,6 +78,8 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
       push(intern(fmt::format("0x{:x}", loc.address), "", 0), 0);
     }
   }
+  // The lines as their indexes among their frames' lines, all at once.
+  intern_lines(run_frames_, run_lines_);
   // Room for the last run's full-width copy.
   run_frames_.resize(run_frames_.size() + kRunWidth - 1, 0);
   run_lines_.resize(run_lines_.size() + kRunWidth - 1, 0);
@@ -85,7 +87,7 @@ SampleResolver::SampleResolver(const Profile& profile, Granularity granularity, 
   // here: resolving must not change the frame table.
   if (profile.AnyWithoutStack()) {
     no_stack_ = intern(kNoStackName, "", 0);
-    no_stack_line_ = intern_line(no_stack_, 0);
+    intern_lines(std::span<const FrameId>(&no_stack_, 1), std::span<uint32_t>(&no_stack_line_, 1));
   }
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -62,14 +63,15 @@ class SampleResolver {
   static constexpr size_t kFoldedOnOneThreadUpTo = kChunk * (kTwoStageMinChunks - 1);
   // Interns a frame (function, file, line) into the aligned frame table.
   using Intern = std::function<FrameId(std::string_view function, std::string_view file, int64_t line)>;
-  // Interns a line of an aligned frame: its index among the frame's lines.
-  using InternLine = std::function<uint32_t(FrameId frame, int32_t line)>;
+  // Interns lines of aligned frames (frames[i] seen at lines[i], each in
+  // [0, INT32_MAX]): replaces each line by its index among its frame's lines.
+  using InternLines = std::function<void(std::span<const FrameId> frames, std::span<uint32_t> lines)>;
 
   // Interns every frame `profile` names, at `granularity`, and the lines
   // they are seen at. A profile whose
   // samples were not checked when read is checked chunk by chunk as it is
   // resolved (ResolvedChunk::check), with the decoder's errors.
-  SampleResolver(const Profile& profile, Granularity granularity, const Intern& intern, const InternLine& intern_line,
+  SampleResolver(const Profile& profile, Granularity granularity, const Intern& intern, const InternLines& intern_lines,
                  ValueIndices indices);
 
   size_t num_chunks() const { return (profile_.num_samples() + kChunk - 1) / kChunk; }
