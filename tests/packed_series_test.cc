@@ -36,6 +36,33 @@ TEST(PackedSeriesTest, WidensOnlyAsFarAsTheValuesNeed) {
   EXPECT_EQ(s.back(), int64_t{1} << 40);
 }
 
+// A short series' offsets are held in the object (three captures: no heap
+// block for most sites); they move to a block once they outgrow 8 bytes, and
+// copies and moves of either kind keep every value.
+TEST(PackedSeriesTest, ShortSeriesHoldTheirOffsetsInline) {
+  PackedSeries s = PackedSeries::Zeros(0, 3);
+  for (int64_t v : {100, 120, 90}) s.push_back(v);
+  EXPECT_EQ(s.width(), 1);
+  EXPECT_EQ(s.packed_bytes(), 0u);  // in the object
+  PackedSeries copy = s, moved = std::move(copy);
+  EXPECT_EQ(moved.ToVector(), (std::vector<int64_t>{100, 120, 90}));
+  s.push_back(-30000);  // room for 6 values of 2 bytes: a block
+  EXPECT_GE(s.packed_bytes(), 12u);
+  for (int i = 0; i < 4; ++i) s.push_back(1 << 20);
+  const std::vector<int64_t> want = {100, 120, 90, -30000, 1 << 20, 1 << 20, 1 << 20, 1 << 20};
+  EXPECT_EQ(s.ToVector(), want);
+  PackedSeries heap_copy = s;
+  PackedSeries heap_moved = std::move(s);
+  EXPECT_EQ(heap_copy.ToVector(), want);
+  EXPECT_EQ(heap_moved.ToVector(), want);
+  heap_moved = moved;  // a block's series given an inline one's values
+  EXPECT_EQ(heap_moved.ToVector(), (std::vector<int64_t>{100, 120, 90}));
+  EXPECT_EQ(heap_moved.packed_bytes(), 0u);
+  std::vector<int64_t> sums(3, 1);
+  heap_moved.AddTo(sums.data());
+  EXPECT_EQ(sums, (std::vector<int64_t>{101, 121, 91}));
+}
+
 // A site that appears late in a long series (a month whose sites grow) holds
 // nothing for the captures before it, and nothing at all when it then stays
 // constant.

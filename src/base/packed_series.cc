@@ -4,8 +4,7 @@
 
 namespace pprof_trend {
 
-PackedSeries& PackedSeries::operator=(const PackedSeries& other) {
-  if (this == &other) return *this;
+void PackedSeries::CopyScalars(const PackedSeries& other) {
   base_ = other.base_;
   slope_ = other.slope_;
   size_ = other.size_;
@@ -13,13 +12,28 @@ PackedSeries& PackedSeries::operator=(const PackedSeries& other) {
   packed_ = other.packed_;
   rising_ = other.rising_;
   refits_ = other.refits_;
+}
+
+PackedSeries& PackedSeries::operator=(const PackedSeries& other) {
+  if (this == &other) return *this;
+  CopyScalars(other);
   SetCapacity(size_ - lead_);  // a copy has no room to spare
-  bytes_.reset();
-  if (other.bytes_ && width() != 0) {
+  FreeBytes();
+  if (width() != 0) {
     const size_t n = size_t{size_ - lead_} * width();
-    bytes_ = std::make_unique_for_overwrite<uint8_t[]>(std::max<size_t>(n, 1));
-    std::memcpy(bytes_.get(), other.bytes_.get(), n);
+    AllocateBytes(n);
+    std::memcpy(bytes(), other.bytes(), n);
   }
+  return *this;
+}
+
+PackedSeries& PackedSeries::operator=(PackedSeries&& other) noexcept {
+  if (this == &other) return *this;
+  FreeBytes();
+  CopyScalars(other);
+  in_heap_ = other.in_heap_;
+  std::memcpy(inline_, other.inline_, sizeof(inline_));  // the offsets, or the block's pointer
+  other.in_heap_ = false;
   return *this;
 }
 
@@ -37,13 +51,13 @@ void PackedSeries::Rewrite(size_t j, int64_t v, size_t capacity, bool refit) {
   for (size_t k = 0; k < stored; ++k) new_width = std::max(new_width, WidthFor(Minus(k, values[k])));
   SetCapacity(std::max<size_t>({capacity, stored, 1}));
   SetWidth(new_width);
-  bytes_.reset();
+  FreeBytes();
   if (new_width == 0) return;
-  bytes_ = std::make_unique_for_overwrite<uint8_t[]>(Capacity() * static_cast<size_t>(new_width));
+  AllocateBytes(Capacity() * static_cast<size_t>(new_width));
   for (size_t k = 0; k < stored; ++k) {
     const int64_t offset = Minus(k, values[k]);
     switch (new_width) {
-      case 1: bytes_[k] = static_cast<uint8_t>(offset); break;
+      case 1: bytes()[k] = static_cast<uint8_t>(offset); break;
       case 2: Store(k, static_cast<int16_t>(offset)); break;
       case 4: Store(k, static_cast<int32_t>(offset)); break;
       default: Store(k, offset); break;
@@ -59,7 +73,7 @@ void PackedSeries::AddTo(int64_t* acc) const {
       for (size_t k = 0; k < n; ++k) acc[k] += Predicted(k);
       return;
     case 1:
-      for (size_t k = 0; k < n; ++k) acc[k] += Plus(k, static_cast<int8_t>(bytes_[k]));
+      for (size_t k = 0; k < n; ++k) acc[k] += Plus(k, static_cast<int8_t>(bytes()[k]));
       return;
     case 2:
       for (size_t k = 0; k < n; ++k) acc[k] += Plus(k, Load<int16_t>(k));

@@ -6,7 +6,9 @@
 // that have it). A cumulative counter is stored as offsets from a line at its
 // average rate (its offsets from the first value grow without bound; from
 // the line they stay as small as the rate's changes). Offsets are taken
-// modulo 2^64, so any int64 round-trips.
+// modulo 2^64, so any int64 round-trips. Offsets that fit in 8 bytes (a
+// short series: three captures at 1 or 2 bytes) are held in the object
+// itself, with no heap block.
 // Random access is O(1); a value that needs a wider width re-encodes the
 // series once (at most four times in its life). Up to 2^28 values.
 #pragma once
@@ -24,10 +26,11 @@ namespace pprof_trend {
 class PackedSeries {
  public:
   PackedSeries() = default;
-  PackedSeries(PackedSeries&&) = default;
-  PackedSeries& operator=(PackedSeries&&) = default;
+  PackedSeries(PackedSeries&& other) noexcept { *this = std::move(other); }
+  PackedSeries& operator=(PackedSeries&& other) noexcept;
   PackedSeries(const PackedSeries& other) { *this = other; }
   PackedSeries& operator=(const PackedSeries& other);
+  ~PackedSeries() { FreeBytes(); }
   // `count` zeros, with room for `expected` values in all. A `rising`
   // series (a cumulative counter: alloc_space, alloc_objects) is stored as
   // offsets from a line through its first value at its average rate.
@@ -48,8 +51,8 @@ class PackedSeries {
   }
   int64_t front() const { return (*this)[0]; }
   int64_t back() const { return (*this)[size_ - 1]; }
-  // Bytes held for the values (what memory grows with).
-  size_t packed_bytes() const { return bytes_ ? Capacity() * static_cast<size_t>(width()) : 0; }
+  // Bytes held for the values beside the object (what memory grows with).
+  size_t packed_bytes() const { return in_heap_ ? Capacity() * static_cast<size_t>(width()) : 0; }
   // The zeros before the first value stored (none of them held).
   size_t leading_zeros() const { return lead_; }
   int width() const { return static_cast<int>(packed_ >> 28); }
@@ -128,7 +131,7 @@ class PackedSeries {
   int64_t Stored(size_t j) const {
     switch (width()) {
       case 0: return Predicted(j);
-      case 1: return Plus(j, static_cast<int8_t>(bytes_[j]));
+      case 1: return Plus(j, static_cast<int8_t>(bytes()[j]));
       case 2: return Plus(j, Load<int16_t>(j));
       case 4: return Plus(j, Load<int32_t>(j));
       default: return Plus(j, Load<int64_t>(j));
@@ -139,18 +142,18 @@ class PackedSeries {
   template <typename T>
   T Load(size_t i) const {
     T v;
-    std::memcpy(&v, bytes_.get() + i * sizeof(T), sizeof(T));
+    std::memcpy(&v, bytes() + i * sizeof(T), sizeof(T));
     return v;
   }
   template <typename T>
   void Store(size_t i, T v) {
-    std::memcpy(bytes_.get() + i * sizeof(T), &v, sizeof(T));
+    std::memcpy(bytes() + i * sizeof(T), &v, sizeof(T));
   }
   // Stored value j's offset from the line, which fits the width.
   void StoreOffset(size_t j, int64_t offset) {
     switch (width()) {
       case 0: return;
-      case 1: bytes_[j] = static_cast<uint8_t>(offset); return;
+      case 1: bytes()[j] = static_cast<uint8_t>(offset); return;
       case 2: Store(j, static_cast<int16_t>(offset)); return;
       case 4: Store(j, static_cast<int32_t>(offset)); return;
       default: Store(j, offset); return;
@@ -171,17 +174,39 @@ class PackedSeries {
   void Rewrite(size_t j, int64_t v, size_t capacity, bool refit);
   static constexpr uint8_t kMaxRefits = 8;
 
+  // Every field but the offsets and where they are.
+  void CopyScalars(const PackedSeries& other);
+  // The stored offsets: `n` bytes (Capacity() * width()) in the object
+  // while they fit in 8, else in a heap block; none at width 0.
+  void AllocateBytes(size_t n) {
+    FreeBytes();
+    if (n > sizeof(inline_)) {
+      heap_ = new uint8_t[n];
+      in_heap_ = true;
+    }
+  }
+  void FreeBytes() {
+    if (in_heap_) delete[] heap_;
+    in_heap_ = false;
+  }
+  uint8_t* bytes() { return in_heap_ ? heap_ : inline_; }
+  const uint8_t* bytes() const { return in_heap_ ? heap_ : inline_; }
+
   // 40 bytes in all: a site has four of these.
-  int64_t base_ = 0;                  // the first stored value (0 while none is)
-  int64_t slope_ = 0;                 // the line's step per value (0 unless rising_)
-  std::unique_ptr<uint8_t[]> bytes_;  // none while the width is 0
+  int64_t base_ = 0;   // the first stored value (0 while none is)
+  int64_t slope_ = 0;  // the line's step per value (0 unless rising_)
+  union {
+    uint8_t* heap_;  // while in_heap_
+    uint8_t inline_[8] = {};
+  };
   uint32_t size_ = 0;
   uint32_t lead_ = 0;  // values [0, lead_) are zeros, not stored; lead_ <= size_
   // The width (0, 1, 2, 4 or 8 bytes) in the top 4 bits; below, how many
-  // stored values bytes_ has room for (reserved once the length is known).
+  // stored values the offsets have room for (reserved once the length is known).
   uint32_t packed_ = 0;
   bool rising_ = false;
   uint8_t refits_ = 0;
+  bool in_heap_ = false;  // the offsets are in heap_
   static constexpr uint32_t kCapacityMask = (uint32_t{1} << 28) - 1;
   size_t Capacity() const { return packed_ & kCapacityMask; }
   void SetWidth(int width) { packed_ = (static_cast<uint32_t>(width) << 28) | (packed_ & kCapacityMask); }
