@@ -55,12 +55,40 @@ TEST(PackedSeriesTest, ShortSeriesHoldTheirOffsetsInline) {
   PackedSeries heap_moved = std::move(s);
   EXPECT_EQ(heap_copy.ToVector(), want);
   EXPECT_EQ(heap_moved.ToVector(), want);
+  PackedSeries other_heap = PackedSeries::Zeros(0, 16);
+  for (int64_t v : want) other_heap.push_back(v + (int64_t{1} << 40));
+  other_heap = heap_copy;  // a block's series given another block's values: its own block goes, once
+  EXPECT_EQ(other_heap.ToVector(), want);
   heap_moved = moved;  // a block's series given an inline one's values
   EXPECT_EQ(heap_moved.ToVector(), (std::vector<int64_t>{100, 120, 90}));
   EXPECT_EQ(heap_moved.packed_bytes(), 0u);
   std::vector<int64_t> sums(3, 1);
   heap_moved.AddTo(sums.data());
   EXPECT_EQ(sums, (std::vector<int64_t>{101, 121, 91}));
+}
+
+// 32 bytes a series (a site has four), its flags beside its counts; the
+// counts end at 2^28 - 1, said rather than wrapped into the flags.
+TEST(PackedSeriesTest, ThirtyTwoBytesAndAStatedLimit) {
+  EXPECT_LE(sizeof(PackedSeries), 32u);
+  PackedSeries full = PackedSeries::Zeros(PackedSeries::kMaxSize, 0, true);
+  EXPECT_EQ(full.size(), PackedSeries::kMaxSize);
+  EXPECT_EQ(full.back(), 0);
+  EXPECT_THROW(full.push_back(1), std::length_error);
+  const std::vector<int64_t> one = {5};
+  EXPECT_THROW(full.Append(one), std::length_error);
+  EXPECT_THROW(PackedSeries::Zeros(PackedSeries::kMaxSize + 1), std::length_error);
+  // A rising series keeps its flag and its values through re-encodings.
+  PackedSeries rising = PackedSeries::Zeros(0, 0, true);
+  std::vector<int64_t> want;
+  for (int64_t i = 0; i < 300; ++i) want.push_back(i * i * 1000 + (i % 7) * (int64_t{1} << 33));
+  for (int64_t v : want) rising.push_back(v);
+  EXPECT_EQ(rising.ToVector(), want);
+  PackedSeries copy = rising;
+  EXPECT_EQ(copy.ToVector(), want);
+  copy.push_back(want.back() + 1);
+  EXPECT_EQ(copy.back(), want.back() + 1);
+  EXPECT_EQ(copy.size(), want.size() + 1);
 }
 
 // A site that appears late in a long series (a month whose sites grow) holds

@@ -4,25 +4,19 @@
 
 namespace pprof_trend {
 
-void PackedSeries::CopyScalars(const PackedSeries& other) {
-  base_ = other.base_;
-  slope_ = other.slope_;
-  size_ = other.size_;
-  lead_ = other.lead_;
-  packed_ = other.packed_;
-  rising_ = other.rising_;
-  refits_ = other.refits_;
-}
-
 PackedSeries& PackedSeries::operator=(const PackedSeries& other) {
   if (this == &other) return *this;
-  CopyScalars(other);
-  SetCapacity(size_ - lead_);  // a copy has no room to spare
   FreeBytes();
-  if (width() != 0) {
-    const size_t n = size_t{size_ - lead_} * width();
-    AllocateBytes(n);
-    std::memcpy(bytes(), other.bytes(), n);
+  base_ = other.base_;
+  slope_ = other.slope_;
+  size_word_ = other.size_word_ & ~kInHeap;
+  lead_word_ = other.lead_word_;
+  const size_t stored = Size() - Lead();  // a copy has no room to spare
+  if (width() == 0) {
+    SetHint(stored);
+  } else {
+    AllocateBytes(stored);
+    std::memcpy(bytes(), other.bytes(), stored * static_cast<size_t>(width()));
   }
   return *this;
 }
@@ -30,44 +24,41 @@ PackedSeries& PackedSeries::operator=(const PackedSeries& other) {
 PackedSeries& PackedSeries::operator=(PackedSeries&& other) noexcept {
   if (this == &other) return *this;
   FreeBytes();
-  CopyScalars(other);
-  in_heap_ = other.in_heap_;
-  std::memcpy(inline_, other.inline_, sizeof(inline_));  // the offsets, or the block's pointer
-  other.in_heap_ = false;
+  base_ = other.base_;
+  slope_ = other.slope_;
+  size_word_ = other.size_word_;
+  lead_word_ = other.lead_word_;
+  std::memcpy(inline_, other.inline_, sizeof(inline_));  // the offsets, the block's pointer, or the hint
+  other.SetInHeap(false);
   return *this;
 }
 
 void PackedSeries::Rewrite(size_t j, int64_t v, size_t capacity, bool refit) {
-  const size_t stored = size_ - lead_;
+  const size_t stored = Size() - Lead();
   std::vector<int64_t> values(stored);
   for (size_t k = 0; k < stored; ++k) values[k] = k == j ? v : Stored(k);
-  if (refit && rising_ && refits_ < kMaxRefits && stored >= 2) {
-    ++refits_;
+  if (refit && rising() && refits() < kMaxRefits && stored >= 2) {
+    SetRefits(refits() + 1);
     base_ = values[0];
     const auto rise = Wrap(static_cast<uint64_t>(values.back()) - static_cast<uint64_t>(values[0]));
     slope_ = rise / static_cast<int64_t>(stored - 1);
   }
   int new_width = 0;
   for (size_t k = 0; k < stored; ++k) new_width = std::max(new_width, WidthFor(Minus(k, values[k])));
-  SetCapacity(std::max<size_t>({capacity, stored, 1}));
-  SetWidth(new_width);
+  const size_t room = std::max<size_t>({capacity, stored, 1});
   FreeBytes();
-  if (new_width == 0) return;
-  AllocateBytes(Capacity() * static_cast<size_t>(new_width));
-  for (size_t k = 0; k < stored; ++k) {
-    const int64_t offset = Minus(k, values[k]);
-    switch (new_width) {
-      case 1: bytes()[k] = static_cast<uint8_t>(offset); break;
-      case 2: Store(k, static_cast<int16_t>(offset)); break;
-      case 4: Store(k, static_cast<int32_t>(offset)); break;
-      default: Store(k, offset); break;
-    }
+  SetWidth(new_width);
+  if (new_width == 0) {
+    SetHint(room);
+    return;
   }
+  AllocateBytes(room);
+  for (size_t k = 0; k < stored; ++k) StoreOffset(k, Minus(k, values[k]));
 }
 
 void PackedSeries::AddTo(int64_t* acc) const {
-  const size_t n = size_ - lead_;
-  acc += lead_;  // the leading zeros add nothing
+  const size_t n = Size() - Lead();
+  acc += Lead();  // the leading zeros add nothing
   switch (width()) {
     case 0:
       for (size_t k = 0; k < n; ++k) acc[k] += Predicted(k);
@@ -88,29 +79,30 @@ void PackedSeries::AddTo(int64_t* acc) const {
 }
 
 void PackedSeries::Append(std::span<const int64_t> values) {
+  CheckSize(Size() + values.size());
   size_t i = 0;
   while (i < values.size()) {
     size_t j = i;
-    if (lead_ == size_) {  // nothing stored yet: zeros are counted
+    if (Lead() == Size()) {  // nothing stored yet: zeros are counted
       while (j < values.size() && values[j] == 0) ++j;
       const size_t zeros = j - i;
-      size_ += static_cast<uint32_t>(zeros);
-      lead_ += static_cast<uint32_t>(zeros);
-      SetCapacity(Capacity() > zeros ? Capacity() - zeros : 0);
+      SetSize(Size() + zeros);
+      SetLead(Lead() + zeros);
+      SetHint(Hint() > zeros ? Hint() - zeros : 0);
     } else if (width() == 0) {
       // On the line: nothing stored. (A rising series' rate is 0 until its
       // second value sets it; a second value on the line sets it to 0.)
-      const size_t stored = size_ - lead_;
+      const size_t stored = Size() - Lead();
       while (j < values.size() && values[j] == Predicted(stored + (j - i))) ++j;
-      size_ += static_cast<uint32_t>(j - i);
+      SetSize(Size() + (j - i));
     } else {  // stored: each value that fits the width and the room
-      const size_t stored = size_ - lead_;
-      for (; j < values.size() && stored + (j - i) < Capacity(); ++j) {
+      const size_t stored = Size() - Lead(), room = Capacity();
+      for (; j < values.size() && stored + (j - i) < room; ++j) {
         const int64_t offset = Minus(stored + (j - i), values[j]);
         if (WidthFor(offset) > width()) break;
         StoreOffset(stored + (j - i), offset);
       }
-      size_ += static_cast<uint32_t>(j - i);
+      SetSize(Size() + (j - i));
     }
     if (j == i) push_back(values[j++]);
     i = j;
@@ -118,7 +110,7 @@ void PackedSeries::Append(std::span<const int64_t> values) {
 }
 
 void PackedSeries::Assign(std::span<const int64_t> values) {
-  PackedSeries s = Zeros(0, values.size(), rising_);
+  PackedSeries s = Zeros(0, values.size(), rising());
   for (int64_t v : values) s.push_back(v);
   *this = std::move(s);
 }

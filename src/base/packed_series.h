@@ -8,9 +8,9 @@
 // the line they stay as small as the rate's changes). Offsets are taken
 // modulo 2^64, so any int64 round-trips. Offsets that fit in 8 bytes (a
 // short series: three captures at 1 or 2 bytes) are held in the object
-// itself, with no heap block.
+// itself, with no heap block. 32 bytes an object (a site has four).
 // Random access is O(1); a value that needs a wider width re-encodes the
-// series once (at most four times in its life). Up to 2^28 values.
+// series once (at most four times in its life). Up to 2^28 - 1 values.
 #pragma once
 
 #include <algorithm>
@@ -19,12 +19,15 @@
 #include <cstring>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 namespace pprof_trend {
 
 class PackedSeries {
  public:
+  static constexpr size_t kMaxSize = (size_t{1} << 28) - 1;
+
   PackedSeries() = default;
   PackedSeries(PackedSeries&& other) noexcept { *this = std::move(other); }
   PackedSeries& operator=(PackedSeries&& other) noexcept;
@@ -35,53 +38,55 @@ class PackedSeries {
   // series (a cumulative counter: alloc_space, alloc_objects) is stored as
   // offsets from a line through its first value at its average rate.
   static PackedSeries Zeros(size_t count, size_t expected = 0, bool rising = false) {
+    CheckSize(count);
     PackedSeries s;
-    s.size_ = static_cast<uint32_t>(count);
-    s.lead_ = s.size_;
-    s.rising_ = rising;
-    s.SetCapacity(expected > count ? expected - count : 0);
+    s.SetSize(count);
+    s.SetLead(count);
+    s.SetRising(rising);
+    s.SetHint(expected > count ? expected - count : 0);
     return s;
   }
 
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
+  size_t size() const { return Size(); }
+  bool empty() const { return Size() == 0; }
   int64_t operator[](size_t i) const {
-    if (i < lead_) return 0;
-    return Stored(i - lead_);
+    if (i < Lead()) return 0;
+    return Stored(i - Lead());
   }
   int64_t front() const { return (*this)[0]; }
-  int64_t back() const { return (*this)[size_ - 1]; }
+  int64_t back() const { return (*this)[Size() - 1]; }
   // Bytes held for the values beside the object (what memory grows with).
-  size_t packed_bytes() const { return in_heap_ ? Capacity() * static_cast<size_t>(width()) : 0; }
+  size_t packed_bytes() const { return in_heap() ? Capacity() * static_cast<size_t>(width()) : 0; }
   // The zeros before the first value stored (none of them held).
-  size_t leading_zeros() const { return lead_; }
-  int width() const { return static_cast<int>(packed_ >> 28); }
+  size_t leading_zeros() const { return Lead(); }
+  int width() const { return kWidths[(lead_word_ >> kWidthShift) & 7]; }
   // Whether every value is the same (nothing stored per value).
-  bool constant() const { return width() == 0 && (lead_ == size_ || (lead_ == 0 && slope_ == 0)); }
+  bool constant() const { return width() == 0 && (Lead() == Size() || (Lead() == 0 && slope_ == 0)); }
 
   void push_back(int64_t v) {
-    if (lead_ == size_) {  // nothing stored yet
-      ++size_;
+    CheckSize(Size() + 1);
+    if (Lead() == Size()) {  // nothing stored yet
+      SetSize(Size() + 1);
       if (v == 0) {
-        ++lead_;
-        if (Capacity() > 0) SetCapacity(Capacity() - 1);
+        SetLead(Lead() + 1);
+        if (Hint() > 0) SetHint(Hint() - 1);
       } else {
         base_ = v;
         slope_ = 0;
       }
       return;
     }
-    const size_t stored = size_ - lead_;
+    const size_t stored = Size() - Lead();
     // A rising series' line starts at the rate of its first step.
-    if (rising_ && stored == 1 && width() == 0) slope_ = Wrap(static_cast<uint64_t>(v) - static_cast<uint64_t>(base_));
+    if (rising() && stored == 1 && width() == 0) slope_ = Wrap(static_cast<uint64_t>(v) - static_cast<uint64_t>(base_));
     if (width() == 0 && v == Predicted(stored)) {  // on the line: nothing stored
-      ++size_;
+      SetSize(Size() + 1);
       return;
     }
     if (width() != 0 && stored >= Capacity()) Rewrite(SIZE_MAX, 0, std::max<size_t>(4, Capacity() * 2), false);
-    ++size_;
-    SetCapacity(std::max<size_t>(Capacity(), stored + 1));
-    Set(size_ - 1, v);
+    SetSize(Size() + 1);
+    if (width() == 0) SetHint(std::max<size_t>(Hint(), stored + 1));
+    Set(Size() - 1, v);
   }
   // push_back of each of `values`, in order; a run of leading zeros, or of
   // values on a series' line (nothing stored: most points of a long series),
@@ -89,11 +94,11 @@ class PackedSeries {
   // are written without push_back's checks each.
   void Append(std::span<const int64_t> values);
   void Set(size_t i, int64_t v) {
-    if (i < lead_) {
+    if (i < Lead()) {
       if (v != 0) SetLeading(i, v);
       return;
     }
-    const size_t j = i - lead_;
+    const size_t j = i - Lead();
     const int64_t offset = Minus(j, v);
     if (WidthFor(offset) > width()) return Rewrite(j, v, Capacity(), true);
     StoreOffset(j, offset);
@@ -101,11 +106,12 @@ class PackedSeries {
 
   // out[i] = value i, for i < size().
   void DecodeTo(int64_t* out) const {
-    std::fill(out, out + lead_, int64_t{0});
-    for (size_t i = lead_; i < size_; ++i) out[i] = Stored(i - lead_);
+    const size_t lead = Lead(), size = Size();
+    std::fill(out, out + lead, int64_t{0});
+    for (size_t i = lead; i < size; ++i) out[i] = Stored(i - lead);
   }
   std::vector<int64_t> ToVector() const {
-    std::vector<int64_t> v(size_);
+    std::vector<int64_t> v(Size());
     DecodeTo(v.data());
     return v;
   }
@@ -127,7 +133,7 @@ class PackedSeries {
   int64_t Minus(size_t j, int64_t v) const {
     return Wrap(static_cast<uint64_t>(v) - static_cast<uint64_t>(Predicted(j)));
   }
-  // Stored value j (value lead_ + j).
+  // Stored value j (value Lead() + j).
   int64_t Stored(size_t j) const {
     switch (width()) {
       case 0: return Predicted(j);
@@ -172,47 +178,85 @@ class PackedSeries {
   // to its average rate so far first (at most kMaxRefits times in its life,
   // so a series is re-encoded O(1) times).
   void Rewrite(size_t j, int64_t v, size_t capacity, bool refit);
-  static constexpr uint8_t kMaxRefits = 8;
+  static constexpr uint32_t kMaxRefits = 7;
 
-  // Every field but the offsets and where they are.
-  void CopyScalars(const PackedSeries& other);
-  // The stored offsets: `n` bytes (Capacity() * width()) in the object
-  // while they fit in 8, else in a heap block; none at width 0.
-  void AllocateBytes(size_t n) {
+  static void CheckSize(size_t size) {
+    if (size > kMaxSize) throw std::length_error("a series of more than 2^28 - 1 values");
+  }
+  // The stored offsets: room for `capacity` values at width(), in the object
+  // while they fit in its 8 bytes (its room is then all 8), else in a heap
+  // block that starts with its room (4 bytes); none at width 0.
+  void AllocateBytes(size_t capacity) {
     FreeBytes();
-    if (n > sizeof(inline_)) {
-      heap_ = new uint8_t[n];
-      in_heap_ = true;
-    }
+    const size_t n = capacity * static_cast<size_t>(width());
+    if (n <= sizeof(inline_)) return;
+    heap_ = new uint8_t[kRoomBytes + n];
+    const auto room = static_cast<uint32_t>(capacity);
+    std::memcpy(heap_, &room, kRoomBytes);
+    SetInHeap(true);
   }
   void FreeBytes() {
-    if (in_heap_) delete[] heap_;
-    in_heap_ = false;
+    if (in_heap()) delete[] heap_;
+    SetInHeap(false);
   }
-  uint8_t* bytes() { return in_heap_ ? heap_ : inline_; }
-  const uint8_t* bytes() const { return in_heap_ ? heap_ : inline_; }
+  uint8_t* bytes() { return in_heap() ? heap_ + kRoomBytes : inline_; }
+  const uint8_t* bytes() const { return in_heap() ? heap_ + kRoomBytes : inline_; }
+  // How many stored values the offsets have room for; at width 0, the room
+  // to make once they are stored (the length expected, Zeros).
+  size_t Capacity() const {
+    const int w = width();
+    if (w == 0) return Hint();
+    if (!in_heap()) return sizeof(inline_) / static_cast<size_t>(w);
+    uint32_t room;
+    std::memcpy(&room, heap_, kRoomBytes);
+    return room;
+  }
+  // At width 0 only: the room to make (in the offsets' place).
+  size_t Hint() const {
+    uint32_t hint;
+    std::memcpy(&hint, inline_, sizeof(hint));
+    return hint;
+  }
+  void SetHint(size_t hint) {
+    const auto h = static_cast<uint32_t>(std::min(hint, kMaxSize));
+    std::memcpy(inline_, &h, sizeof(h));
+  }
 
-  // 40 bytes in all: a site has four of these.
+  // The two words below: a count in the low 28 bits, flags above.
+  static constexpr uint32_t kCountMask = (uint32_t{1} << 28) - 1;
+  static constexpr int kWidthShift = 28;         // lead_word_: the width's code, 3 bits (kWidths)
+  static constexpr uint32_t kRising = 1u << 31;  // lead_word_
+  static constexpr int kRefitsShift = 28;        // size_word_: refits, 3 bits
+  static constexpr uint32_t kInHeap = 1u << 31;  // size_word_
+  static constexpr int kWidths[8] = {0, 1, 2, 4, 8, 0, 0, 0};
+  static constexpr size_t kRoomBytes = 4;
+  size_t Size() const { return size_word_ & kCountMask; }
+  void SetSize(size_t n) { size_word_ = (size_word_ & ~kCountMask) | static_cast<uint32_t>(n); }
+  size_t Lead() const { return lead_word_ & kCountMask; }
+  void SetLead(size_t n) { lead_word_ = (lead_word_ & ~kCountMask) | static_cast<uint32_t>(n); }
+  void SetWidth(int width) {
+    const uint32_t code = width == 0 ? 0 : width == 1 ? 1 : width == 2 ? 2 : width == 4 ? 3 : 4;
+    lead_word_ = (lead_word_ & ~(uint32_t{7} << kWidthShift)) | (code << kWidthShift);
+  }
+  bool rising() const { return (lead_word_ & kRising) != 0; }
+  void SetRising(bool r) { lead_word_ = r ? lead_word_ | kRising : lead_word_ & ~kRising; }
+  uint32_t refits() const { return (size_word_ >> kRefitsShift) & 7; }
+  void SetRefits(uint32_t r) { size_word_ = (size_word_ & ~(uint32_t{7} << kRefitsShift)) | (r << kRefitsShift); }
+  bool in_heap() const { return (size_word_ & kInHeap) != 0; }
+  void SetInHeap(bool h) { size_word_ = h ? size_word_ | kInHeap : size_word_ & ~kInHeap; }
+
   int64_t base_ = 0;   // the first stored value (0 while none is)
-  int64_t slope_ = 0;  // the line's step per value (0 unless rising_)
+  int64_t slope_ = 0;  // the line's step per value (0 unless rising)
+  // The offsets (bytes()), or at width 0 the room to make for them (Hint).
   union {
-    uint8_t* heap_;  // while in_heap_
+    uint8_t* heap_;  // while in_heap()
     uint8_t inline_[8] = {};
   };
-  uint32_t size_ = 0;
-  uint32_t lead_ = 0;  // values [0, lead_) are zeros, not stored; lead_ <= size_
-  // The width (0, 1, 2, 4 or 8 bytes) in the top 4 bits; below, how many
-  // stored values the offsets have room for (reserved once the length is known).
-  uint32_t packed_ = 0;
-  bool rising_ = false;
-  uint8_t refits_ = 0;
-  bool in_heap_ = false;  // the offsets are in heap_
-  static constexpr uint32_t kCapacityMask = (uint32_t{1} << 28) - 1;
-  size_t Capacity() const { return packed_ & kCapacityMask; }
-  void SetWidth(int width) { packed_ = (static_cast<uint32_t>(width) << 28) | (packed_ & kCapacityMask); }
-  void SetCapacity(size_t capacity) {
-    packed_ = (packed_ & ~kCapacityMask) | static_cast<uint32_t>(std::min<size_t>(capacity, kCapacityMask));
-  }
+  // The count of values, then refits (kMaxRefits at most) and in_heap.
+  uint32_t size_word_ = 0;
+  // The leading zeros (values [0, Lead()) are zeros, not stored; Lead() <=
+  // Size()), then the width's code and rising.
+  uint32_t lead_word_ = 0;
 };
 
 }  // namespace pprof_trend
