@@ -373,7 +373,17 @@ void Aligner::FlushPending() {
   // A site's points of each series, appended as one batch (most sites' are
   // on their series' line, and counted at once).
   std::array<std::array<int64_t, kPendingCaptures>, 4> points;
+  // Each series' block is elsewhere in the heap: those of the site kAhead
+  // later are fetched while this one's are appended to.
+  constexpr size_t kAhead = 4;
   for (size_t s = 0; s < result_.sites.size(); ++s) {
+    if (s + kAhead < result_.sites.size()) {
+      const AlignedSite& ahead = result_.sites[s + kAhead];
+      ahead.values.Prefetch();
+      ahead.objects.Prefetch();
+      ahead.alloc_values.Prefetch();
+      ahead.alloc_objects.Prefetch();
+    }
     for (size_t k = 0; k < num_pending_; ++k) {
       const auto& row = pending_[k];
       const Sums sums = s < row.size() ? row[s] : Sums{};
@@ -591,13 +601,19 @@ void Aligner::FoldChunk(const ResolvedChunk& in, Capture& capture, size_t argume
 
 bool Aligner::LinesBefore(std::span<const uint32_t> leaf_first, const AlignedSite& site) const {
   const size_t n = leaf_first.size();  // the site's frames' count
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t mine = leaf_first[n - 1 - i], example = site.ExampleLineIndex(i);
-    if (mine == example) continue;  // the same frame's same line
-    const uint32_t frame = site.frames[i];
-    return result_.frame_lines.Line(frame, mine) < result_.frame_lines.Line(frame, example);
-  }
-  return false;
+  // The first frame whose line differs (most ties have none: the same
+  // sample's lines capture after capture), at the example's width.
+  auto first_difference = [&](const auto* example) {
+    size_t i = 0;
+    while (i < n && leaf_first[n - 1 - i] == example[i]) ++i;
+    return i;
+  };
+  const size_t i = site.narrow_lines ? first_difference(static_cast<const uint8_t*>(site.example_lines))
+                                     : first_difference(static_cast<const uint32_t*>(site.example_lines));
+  if (i == n) return false;
+  const uint32_t frame = site.frames[i];
+  return result_.frame_lines.Line(frame, leaf_first[n - 1 - i]) <
+         result_.frame_lines.Line(frame, site.ExampleLineIndex(i));
 }
 
 void Aligner::SetExampleLines(AlignedSite& site, std::span<const uint32_t> leaf_first) {

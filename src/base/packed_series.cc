@@ -96,11 +96,17 @@ void PackedSeries::Append(std::span<const int64_t> values) {
       while (j < values.size() && values[j] == Predicted(stored + (j - i))) ++j;
       SetSize(Size() + (j - i));
     } else {  // stored: each value that fits the width and the room
+      // The fields in locals: each store through the byte pointer would
+      // make the compiler read them again.
       const size_t stored = Size() - Lead(), room = Capacity();
+      const int w = width();
+      const auto base = static_cast<uint64_t>(base_), slope = static_cast<uint64_t>(slope_);
+      uint8_t* const to = bytes();
       for (; j < values.size() && stored + (j - i) < room; ++j) {
-        const int64_t offset = Minus(stored + (j - i), values[j]);
-        if (WidthFor(offset) > width()) break;
-        StoreOffset(stored + (j - i), offset);
+        const uint64_t at = stored + (j - i);
+        const int64_t offset = Wrap(static_cast<uint64_t>(values[j]) - (base + slope * at));
+        if (WidthFor(offset) > w) break;
+        StoreOffsetAt(to, w, at, offset);
       }
       SetSize(Size() + (j - i));
     }

@@ -106,14 +106,19 @@ class PackedSeries {
 
   // out[i] = value i, for i < size().
   void DecodeTo(int64_t* out) const {
-    const size_t lead = Lead(), size = Size();
-    std::fill(out, out + lead, int64_t{0});
-    for (size_t i = lead; i < size; ++i) out[i] = Stored(i - lead);
+    std::fill(out, out + Size(), int64_t{0});
+    AddTo(out);  // a width at a time
   }
   std::vector<int64_t> ToVector() const {
     std::vector<int64_t> v(Size());
     DecodeTo(v.data());
     return v;
+  }
+  // Fetches the offsets' heap block (its room is read first by Append) into
+  // the cache ahead of use: a loop over many series' blocks would wait for
+  // each.
+  void Prefetch() const {
+    if (in_heap()) __builtin_prefetch(heap_, 0, 3);
   }
   // acc[i] += value i, a width at a time (the sums of function nodes).
   void AddTo(int64_t* acc) const;
@@ -151,19 +156,22 @@ class PackedSeries {
     std::memcpy(&v, bytes() + i * sizeof(T), sizeof(T));
     return v;
   }
-  template <typename T>
-  void Store(size_t i, T v) {
-    std::memcpy(bytes() + i * sizeof(T), &v, sizeof(T));
-  }
   // Stored value j's offset from the line, which fits the width.
-  void StoreOffset(size_t j, int64_t offset) {
-    switch (width()) {
+  void StoreOffset(size_t j, int64_t offset) { StoreOffsetAt(bytes(), width(), j, offset); }
+  // The same into `to`, offsets of `width` bytes: for loops that hold both
+  // (a store through a byte pointer makes the compiler read every field again).
+  static void StoreOffsetAt(uint8_t* to, int width, size_t j, int64_t offset) {
+    switch (width) {
       case 0: return;
-      case 1: bytes()[j] = static_cast<uint8_t>(offset); return;
-      case 2: Store(j, static_cast<int16_t>(offset)); return;
-      case 4: Store(j, static_cast<int32_t>(offset)); return;
-      default: Store(j, offset); return;
+      case 1: to[j] = static_cast<uint8_t>(offset); return;
+      case 2: StoreAt(to, j, static_cast<int16_t>(offset)); return;
+      case 4: StoreAt(to, j, static_cast<int32_t>(offset)); return;
+      default: StoreAt(to, j, offset); return;
     }
+  }
+  template <typename T>
+  static void StoreAt(uint8_t* to, size_t i, T v) {
+    std::memcpy(to + i * sizeof(T), &v, sizeof(T));
   }
   static int WidthFor(int64_t offset) {
     if (offset == 0) return 0;
