@@ -79,7 +79,6 @@ class FrameLines {
   static constexpr uint32_t kAbsent = UINT32_MAX;
   // One more frame, with no line yet.
   void AddFrame() { entries_.emplace_back(); }
-  size_t num_frames() const { return entries_.size(); }
   // How many lines frame `frame` has.
   uint32_t count(uint32_t frame) const { return entries_[frame].count; }
   int32_t Line(uint32_t frame, uint32_t index) const {
