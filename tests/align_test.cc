@@ -137,6 +137,9 @@ TEST(AlignTest, ExampleLinesOfAnyLength) {
   EXPECT_FALSE(FindSite(wide, "main.many")->narrow_lines);
   auto back = AlignAll({BuildProfile(many), BuildProfile(first_line)});
   EXPECT_EQ(ExampleLines(back, *FindSite(back, "main.many")), (std::vector<int64_t>{250, 5, 1000}));
+  // Its first line seen again (past the lines found by a scan) is the same
+  // line: the frame still has its 300.
+  EXPECT_EQ(back.frame_lines.count(FindSite(back, "main.many")->frames.back()), 300u);
   EXPECT_TRUE(FindSite(two, "main.big")->narrow_lines);
   EXPECT_EQ(SiteFrameLine(two, *FindSite(two, "main.big"), 2), 12);
 }

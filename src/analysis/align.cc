@@ -187,18 +187,13 @@ uint32_t Aligner::InternFrame(std::string_view function, std::string_view file, 
 void Aligner::InternLines(std::span<const uint32_t> frames, std::span<uint32_t> lines) {
   // A frame of a few lines (most: the lines its function allocates or calls
   // from) is searched by a scan of its own list, which stays in the caches;
-  // one of many in line_ids_, which holds every frame's lines past its first.
+  // one of many in line_ids_, which holds every line of every frame.
   constexpr uint32_t kScanned = 16;
   FrameLines& known = result_.frame_lines;
   for (size_t i = 0; i < frames.size(); ++i) {
     const uint32_t frame = frames[i];
     const auto line = static_cast<int32_t>(lines[i]);
-    const uint32_t count = known.count(frame);
-    if (count == 0) {
-      lines[i] = known.Add(frame, line);
-      continue;
-    }
-    if (count <= kScanned) {
+    if (known.count(frame) <= kScanned) {
       const uint32_t index = known.Find(frame, line);
       if (index != FrameLines::kAbsent) {
         lines[i] = index;

@@ -383,7 +383,8 @@ class Aligner {
   int alloc_value_index_ = -1, alloc_objects_index_ = -1;
 
   IdTable frame_ids_;  // frames by (function, file, line): ids into result_.frames
-  // A frame's lines past its first, by (frame, line): ids into line_keys_.
+  // Every frame's lines, by (frame, line): ids into line_keys_ (found there
+  // once a frame has more than a scan's worth, Aligner::InternLines).
   IdTable line_ids_;
   struct LineKey {
     uint32_t frame;
