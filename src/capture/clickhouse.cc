@@ -346,7 +346,8 @@ StatusOr<bool> ClickHouse::QueueOnce(const Capture& capture, const FleetCapture&
   // grows would hold two copies of the batch while it moves. (Pages never
   // written are not taken.)
   if (queued_samples_.capacity() < kBatchBytes) queued_samples_.reserve(kBatchBytes + kBatchBytes / 4);
-  Queued q{capture.content_hash, time, {}, queued_samples_.size(), 0, capture.path, rows.rows.size(), new_sites};
+  Queued q{capture.content_hash,   time, {},
+           queued_samples_.size(), 0,    Stored{capture.path, rows.rows.size(), new_sites}};
   for (const FleetRow& r : rows.rows)
     queued_samples_ += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", fixed, r.site, r.object_size, r.inuse_bytes,
                                    r.inuse_objects, r.alloc_bytes, r.alloc_objects, r.samples);
@@ -380,7 +381,7 @@ StatusOr<std::vector<ClickHouse::Stored>> ClickHouse::FlushOnce(int attempt) con
   for (size_t i = 0; i < queued_.size(); ++i) {
     const Queued& q = queued_[i];
     // (Held after a cut try: stored by that try of this batch.)
-    out.push_back(Stored{q.path, q.rows, q.new_sites});
+    out.push_back(q.stored);
     if (held[i]) continue;
     if (attempt > 1) some_samples.append(queued_samples_, q.begin, q.end - q.begin);
     captures += q.captures_row;

@@ -95,8 +95,7 @@ class ClickHouse {
     uint64_t id = 0;
     std::string time, captures_row;
     size_t begin = 0, end = 0;  // its rows in queued_samples_
-    std::string path;
-    size_t rows = 0, new_sites = 0;
+    Stored stored;              // what Flush gives of it
   };
   mutable std::vector<Queued> queued_;
   mutable std::string queued_samples_;
